@@ -1,0 +1,177 @@
+// YAML loading and validation for switchyard's configuration; see config.h.
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace switchyard::config {
+
+std::string HostPort::to_string() const {
+  return host.find(':') != std::string::npos ? "[" + host + "]:" + std::to_string(port)
+                                             : host + ":" + std::to_string(port);
+}
+
+std::string ConfigError::to_string() const {
+  std::string s = file;
+  if (line > 0) s += ":" + std::to_string(line);
+  s += ": ";
+  if (!key.empty()) s += key + ": ";
+  return s + message;
+}
+
+bool parse_host_port(const std::string& text, HostPort& out) {
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (host.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) return false;
+  out.host = host;
+  out.port = static_cast<uint16_t>(value);
+  return true;
+}
+
+namespace {
+
+// Thrown only inside this file, to unwind out of nested readers; parse_config turns it into a
+// ConfigError. Nothing escapes the module.
+struct Failure {
+  ConfigError error;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& message) const {
+    throw Failure{ConfigError{file_, node.Mark().is_null() ? 0 : node.Mark().line + 1, key, message}};
+  }
+
+  // Calls handlers[key] for each key of the mapping `node`; an unknown key is an error.
+  void mapping(const YAML::Node& node, const std::string& path,
+               const std::map<std::string, std::function<void(const YAML::Node&, const std::string&)>>& handlers) {
+    if (!node.IsMap()) fail(node, path, "expected a mapping");
+    for (const auto& kv : node) {
+      const std::string key = kv.first.as<std::string>();
+      const std::string full = path.empty() ? key : path + "." + key;
+      const auto it = handlers.find(key);
+      if (it == handlers.end()) fail(kv.first, full, "unknown key");
+      it->second(kv.second, full);
+    }
+  }
+
+  std::string scalar(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) fail(node, key, "expected a single value");
+    return node.Scalar();
+  }
+
+  uint64_t unsigned_int(const YAML::Node& node, const std::string& key, uint64_t max) const {
+    const std::string s = scalar(node, key);
+    uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) fail(node, key, "expected a non-negative integer, got '" + s + "'");
+    if (v > max) fail(node, key, "must be at most " + std::to_string(max));
+    return v;
+  }
+
+  HostPort host_port(const YAML::Node& node, const std::string& key) const {
+    HostPort hp;
+    if (!parse_host_port(scalar(node, key), hp)) fail(node, key, "expected host:port, got '" + node.Scalar() + "'");
+    return hp;
+  }
+
+  std::string one_of(const YAML::Node& node, const std::string& key, const std::set<std::string>& allowed) const {
+    const std::string s = scalar(node, key);
+    if (!allowed.count(s)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(node, key, "'" + s + "' is not one of " + list);
+    }
+    return s;
+  }
+
+ private:
+  std::string file_;
+};
+
+Config read_config(const YAML::Node& root, Reader& r) {
+  Config c;
+  if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the file is empty");
+  r.mapping(root, "", {
+    {"listen", [&](auto& n, auto& k) { c.listen = r.host_port(n, k); }},
+    {"upstream", [&](auto& n, auto& k) { c.upstream = r.host_port(n, k); }},
+    {"threads", [&](auto& n, auto& k) { c.threads = static_cast<unsigned>(r.unsigned_int(n, k, 1024)); }},
+    {"log", [&](auto& n, auto& k) {
+       r.mapping(n, k, {
+         {"level", [&](auto& m, auto& mk) { c.log.level = r.one_of(m, mk, {"trace", "debug", "info", "warn", "error"}); }},
+         {"format", [&](auto& m, auto& mk) {
+            c.log.format = r.one_of(m, mk, {"text", "json"}) == "json" ? LogFormat::kJson : LogFormat::kText;
+          }},
+       });
+     }},
+    {"admin", [&](auto& n, auto& k) {
+       r.mapping(n, k, {{"listen", [&](auto& m, auto& mk) { c.admin.listen = r.host_port(m, mk); }}});
+     }},
+    {"limits", [&](auto& n, auto& k) {
+       r.mapping(n, k, {
+         {"max_message_bytes", [&](auto& m, auto& mk) {
+            const auto v = r.unsigned_int(m, mk, 1u << 30);
+            if (v < 1024) r.fail(m, mk, "must be at least 1024");
+            c.limits.max_message_bytes = static_cast<uint32_t>(v);
+          }},
+         {"connect_timeout_ms", [&](auto& m, auto& mk) {
+            c.limits.connect_timeout_ms = static_cast<uint32_t>(r.unsigned_int(m, mk, 3'600'000));
+          }},
+         {"drain_timeout_ms", [&](auto& m, auto& mk) {
+            c.limits.drain_timeout_ms = static_cast<uint32_t>(r.unsigned_int(m, mk, 86'400'000));
+          }},
+       });
+     }},
+  });
+  return c;
+}
+
+}  // namespace
+
+LoadResult parse_config(const std::string& yaml_text, const std::string& name) {
+  LoadResult result;
+  Reader reader(name);
+  try {
+    const YAML::Node root = YAML::Load(yaml_text);
+    result.config = read_config(root, reader);
+  } catch (const Failure& f) {
+    result.error = f.error;
+  } catch (const YAML::Exception& e) {
+    result.error = ConfigError{name, e.mark.is_null() ? 0 : e.mark.line + 1, "", "YAML error: " + e.msg};
+  }
+  return result;
+}
+
+LoadResult load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    LoadResult r;
+    r.error = ConfigError{path, 0, "", "cannot read the file"};
+    return r;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+}  // namespace switchyard::config

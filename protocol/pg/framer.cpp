@@ -1,0 +1,109 @@
+// Incremental framing of typed PostgreSQL messages; see framer.h.
+#include "protocol/pg/framer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "protocol/pg/coding.h"
+
+namespace switchyard::pg {
+
+std::string_view to_string(FrameError e) {
+  switch (e) {
+    case FrameError::kNone: return "no error";
+    case FrameError::kBadType: return "invalid message type";
+    case FrameError::kBadLength: return "invalid message length";
+    case FrameError::kTooLong: return "message longer than max_message_bytes";
+  }
+  return "unknown";
+}
+
+TypeSet frontend_types() {
+  // Bind, Close, CopyData, CopyDone, CopyFail, Describe, Execute, Flush, FunctionCall, Parse,
+  // password family (p), Query, Sync, Terminate.
+  return TypeSet{'B', 'C', 'd', 'c', 'f', 'D', 'E', 'H', 'F', 'P', 'p', 'Q', 'S', 'X'};
+}
+
+TypeSet backend_types() {
+  // Authentication, BackendKeyData, BindComplete, CloseComplete, CommandComplete, CopyData,
+  // CopyDone, CopyInResponse, CopyOutResponse, CopyBothResponse, DataRow, EmptyQueryResponse,
+  // ErrorResponse, FunctionCallResponse, NegotiateProtocolVersion, NoData, NoticeResponse,
+  // NotificationResponse, ParameterDescription, ParameterStatus, ParseComplete,
+  // PortalSuspended, ReadyForQuery, RowDescription.
+  return TypeSet{'R', 'K', '2', '3', 'C', 'd', 'c', 'G', 'H', 'W', 'D', 'I', 'E', 'V',
+                 'v', 'n', 'N', 'A', 't', 'S', '1', 's', 'Z', 'T'};
+}
+
+FrameError Framer::feed(std::string_view data, FramerCallbacks& cb) {
+  if (error_ != FrameError::kNone) return error_;
+  // Pass-through bytes are reported as runs of `data`; `pass_start` opens the pending run.
+  size_t pass_start = 0;
+  size_t pos = 0;
+  auto flush_pass = [&](size_t end) {
+    if (end > pass_start) cb.on_passthrough(data.substr(pass_start, end - pass_start));
+    pass_start = end;
+  };
+
+  while (pos < data.size()) {
+    if (remaining_ > 0) {  // inside a body
+      const size_t n = std::min(remaining_, data.size() - pos);
+      if (capturing_) body_.append(data.data() + pos, n);
+      pos += n;
+      remaining_ -= n;
+      if (capturing_) {
+        pass_start = pos;  // captured bytes are never passed through
+        if (remaining_ == 0) {
+          capturing_ = false;
+          cb.on_message(type_, body_);
+        }
+      }
+      continue;
+    }
+
+    // A header: type byte + Int32 length, possibly split across feeds. Its bytes in earlier
+    // feeds were held back in header_, so when it began earlier it is re-emitted from there.
+    const size_t header_start = pos;
+    const bool began_earlier = header_len_ > 0;
+    const size_t n = std::min(sizeof(header_) - header_len_, data.size() - pos);
+    std::memcpy(header_ + header_len_, data.data() + pos, n);
+    header_len_ += n;
+    pos += n;
+    if (header_len_ < sizeof(header_)) {  // incomplete: hold it back until the next feed
+      flush_pass(header_start);
+      return FrameError::kNone;
+    }
+    header_len_ = 0;
+
+    type_ = static_cast<char>(header_[0]);
+    const uint32_t length = get_u32(header_ + 1);
+    if (!allowed_.contains(type_)) error_ = FrameError::kBadType;
+    else if (length < 4) error_ = FrameError::kBadLength;
+    else if (length > max_message_bytes_) error_ = FrameError::kTooLong;
+    if (error_ != FrameError::kNone) {
+      flush_pass(header_start);  // everything before the bad message still goes on
+      return error_;
+    }
+    remaining_ = length - 4;
+
+    if (capture_.contains(type_)) {
+      flush_pass(header_start);
+      pass_start = pos;
+      capturing_ = true;
+      body_.clear();
+      body_.reserve(std::min<size_t>(remaining_, 64 * 1024));  // grows only as bytes arrive
+      if (remaining_ == 0) {
+        capturing_ = false;
+        cb.on_message(type_, body_);
+      }
+    } else if (began_earlier) {
+      flush_pass(header_start);
+      std::memcpy(carried_header_, header_, sizeof(header_));
+      cb.on_passthrough(std::string_view(reinterpret_cast<const char*>(carried_header_), sizeof(header_)));
+      pass_start = pos;
+    }
+  }
+  flush_pass(pos);
+  return FrameError::kNone;
+}
+
+}  // namespace switchyard::pg

@@ -1,0 +1,199 @@
+// PostgreSQL session: startup phase, upstream connection and lifecycle; see pg_session.h.
+// The relay pumps are in pg_relay.cpp.
+#include "proxy/pg_session.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/pg/startup.h"
+#include "proxy/pg_pump.h"
+
+namespace switchyard::proxy {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+PgSession::PgSession(tcp::socket client, SessionContext& ctx, uint64_t id)
+    : client_(std::move(client)),
+      upstream_(client_.get_executor()),
+      timer_(client_.get_executor()),
+      ctx_(ctx),
+      id_(id),
+      config_(ctx.shared.config()),
+      started_(std::chrono::steady_clock::now()) {
+  ctx_.shared.active_sessions.fetch_add(1, std::memory_order_relaxed);
+  ctx_.shared.total_sessions.fetch_add(1, std::memory_order_relaxed);
+}
+
+PgSession::~PgSession() { ctx_.shared.active_sessions.fetch_sub(1, std::memory_order_relaxed); }
+
+void PgSession::start() {
+  boost::system::error_code ec;
+  client_.set_option(tcp::no_delay(true), ec);
+  const auto peer = client_.remote_endpoint(ec);
+  spdlog::debug("session={} accepted from {}", id_, ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port()));
+  // A client that never completes its startup packet must not hold a slot forever.
+  timer_.expires_after(std::chrono::milliseconds(config_->limits.connect_timeout_ms + 55000));
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code tec) {
+    if (!tec && self->state_ == State::kStartup) self->close("no startup packet in time");
+  });
+  read_startup();
+}
+
+void PgSession::read_startup() {
+  const size_t old = startup_buf_.size();
+  startup_buf_.resize(old + 1024);
+  client_.async_read_some(asio::buffer(startup_buf_.data() + old, 1024),
+                          [self = shared_from_this(), old](boost::system::error_code ec, size_t n) {
+                            self->startup_buf_.resize(old + n);
+                            if (ec) return self->close(ec == asio::error::eof ? "client closed during startup"
+                                                                              : "client read: " + ec.message());
+                            if (self->done()) return;
+                            self->on_startup_bytes();
+                          });
+}
+
+void PgSession::on_startup_bytes() {
+  const auto d = pg::decode_startup(startup_buf_);
+  if (d.status == pg::StartupStatus::kNeedMore) return read_startup();
+  if (d.status == pg::StartupStatus::kError) return fail_to_client("08P01", "switchyard: " + d.error);
+
+  const auto& p = d.packet;
+  switch (p.kind) {
+    case pg::StartupKind::kSslRequest:
+    case pg::StartupKind::kGssEncRequest:
+      // Bytes pipelined behind the request would be read as if they came over the encrypted
+      // channel (CVE-2021-23214): refuse them.
+      if (startup_buf_.size() != d.consumed) return close("bytes pipelined behind an encryption request");
+      startup_buf_.clear();
+      return answer_encryption_request();
+    case pg::StartupKind::kCancelRequest:
+      return forward_cancel({p.cancel_pid, p.cancel_secret});
+    case pg::StartupKind::kStartup:
+      user_ = p.param("user");
+      database_ = p.param("database");
+      application_name_ = p.param("application_name");
+      if (user_.empty()) return fail_to_client("28000", "no PostgreSQL user name specified in startup packet");
+      startup_packet_ = startup_buf_.substr(0, d.consumed);
+      startup_leftover_ = startup_buf_.substr(d.consumed);
+      startup_buf_.clear();
+      startup_buf_.shrink_to_fit();
+      return connect_upstream();
+  }
+}
+
+void PgSession::answer_encryption_request() {
+  // TLS towards clients is not configured, so the answer is always 'N': the client then either
+  // continues in plaintext or gives up, as its sslmode says.
+  static const char kNo = 'N';
+  asio::async_write(client_, asio::buffer(&kNo, 1), [self = shared_from_this()](boost::system::error_code ec, size_t) {
+    if (ec) return self->close("client write: " + ec.message());
+    self->read_startup();
+  });
+}
+
+void PgSession::forward_cancel(pg::BackendKeyData client_key) {
+  state_ = State::kConnecting;
+  const auto target = ctx_.shared.cancels.find(client_key);
+  if (!target) {
+    spdlog::info("session={} cancel request with an unknown key ignored", id_);
+    return close("cancel request: unknown key");
+  }
+  auto msg = std::make_shared<std::string>(pg::encode_cancel_request(target->backend.pid, target->backend.secret));
+  upstream_.async_connect(target->upstream, [self = shared_from_this(), msg](boost::system::error_code ec) {
+    if (ec) return self->close("cancel: upstream connect: " + ec.message());
+    asio::async_write(self->upstream_, asio::buffer(*msg), [self, msg](boost::system::error_code wec, size_t) {
+      spdlog::debug("session={} cancel request forwarded{}", self->id_, wec ? ": " + wec.message() : "");
+      self->close("cancel request forwarded");
+    });
+  });
+}
+
+void PgSession::connect_upstream() {
+  state_ = State::kConnecting;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(config_->upstream.host, ec);
+  auto on_connect = [self = shared_from_this()](boost::system::error_code cec) {
+    self->timer_.cancel();
+    if (self->done()) return;
+    if (cec) {
+      return self->fail_to_client("08006", "switchyard: cannot connect to upstream " +
+                                               self->config_->upstream.to_string() + ": " + cec.message());
+    }
+    self->on_upstream_connected();
+  };
+  timer_.expires_after(std::chrono::milliseconds(config_->limits.connect_timeout_ms));
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code tec) {
+    if (!tec && self->state_ == State::kConnecting) {
+      boost::system::error_code ignored;
+      self->upstream_.close(ignored);  // the connect handler then reports operation_aborted
+    }
+  });
+  if (!ec) return upstream_.async_connect(tcp::endpoint(address, config_->upstream.port), on_connect);
+
+  auto resolver = std::make_shared<tcp::resolver>(client_.get_executor());
+  resolver->async_resolve(config_->upstream.host, std::to_string(config_->upstream.port),
+                          [self = shared_from_this(), resolver, on_connect](boost::system::error_code rec,
+                                                                            tcp::resolver::results_type results) {
+                            if (rec) return on_connect(rec);
+                            asio::async_connect(self->upstream_, results,
+                                                [on_connect](boost::system::error_code cec, const tcp::endpoint&) {
+                                                  on_connect(cec);
+                                                });
+                          });
+}
+
+void PgSession::on_upstream_connected() {
+  boost::system::error_code ec;
+  upstream_.set_option(tcp::no_delay(true), ec);
+  spdlog::debug("session={} user={} database={} application_name={} connected upstream", id_, user_, database_,
+                application_name_);
+  asio::async_write(upstream_, asio::buffer(startup_packet_), [self = shared_from_this()](boost::system::error_code wec, size_t) {
+    if (self->done()) return;
+    if (wec) return self->fail_to_client("08006", "switchyard: upstream write failed: " + wec.message());
+    self->startup_packet_.clear();
+    self->state_ = State::kRelaying;
+    self->start_pumps();
+  });
+}
+
+void PgSession::fail_to_client(std::string_view sqlstate, std::string message) {
+  if (done()) return;
+  spdlog::info("session={} error to client: {} {}", id_, sqlstate, message);
+  const bool client_write_in_flight = state_ == State::kRelaying && to_client_ && to_client_->busy;
+  state_ = State::kFailing;
+  close_reason_ = std::move(message);
+  pg::encode_error_response(final_error_, "FATAL", sqlstate, close_reason_);
+  boost::system::error_code ignored;
+  upstream_.close(ignored);
+  timer_.cancel();
+  // Only one write may be in flight on the client socket: if the upstream->client pump is
+  // writing, its completion handler sends the error instead.
+  if (!client_write_in_flight) send_final_error();
+}
+
+void PgSession::send_final_error() {
+  asio::async_write(client_, asio::buffer(final_error_), [self = shared_from_this()](boost::system::error_code, size_t) {
+    self->close(self->close_reason_);
+  });
+}
+
+void PgSession::close(std::string_view reason) {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  boost::system::error_code ignored;
+  timer_.cancel();
+  client_.close(ignored);
+  upstream_.close(ignored);
+  if (client_key_registered_) ctx_.shared.cancels.remove(client_key_);
+  ctx_.sessions.erase(id_);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+  spdlog::debug("session={} closed ({}): user={} database={} bytes_to_upstream={} bytes_to_client={} duration_ms={}",
+                id_, reason, user_, database_, to_upstream_ ? to_upstream_->bytes_read : 0,
+                to_client_ ? to_client_->bytes_read : 0, ms.count());
+}
+
+}  // namespace switchyard::proxy

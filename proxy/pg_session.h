@@ -1,0 +1,89 @@
+// One PostgreSQL client session relayed to its own upstream connection.
+//
+// Lifecycle (one switch over State): kStartup reads the untyped first packets (answering
+// SSLRequest / GSSENCRequest with 'N', routing a CancelRequest), kConnecting opens the upstream
+// and forwards the StartupMessage unchanged, kRelaying runs two pumps (client->upstream and
+// upstream->client), kClosed. Authentication of every kind passes through untouched, since the
+// upstream does it.
+//
+// Threading: a session lives on the io_context of one worker thread and is touched only there.
+// It keeps itself alive through shared_from_this() in its pending handlers.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/pg/backend.h"
+#include "protocol/pg/framer.h"
+#include "proxy/session_context.h"
+
+namespace switchyard::proxy {
+
+class PgSession : public std::enable_shared_from_this<PgSession> {
+ public:
+  PgSession(boost::asio::ip::tcp::socket client, SessionContext& ctx, uint64_t id);
+  ~PgSession();
+
+  void start();
+  // Ends the session, closing both sockets; idempotent. `reason` goes to the log.
+  void close(std::string_view reason);
+  uint64_t id() const { return id_; }
+
+ private:
+  // kFailing: a final ErrorResponse is on its way to the client; nothing else happens.
+  enum class State { kStartup, kConnecting, kRelaying, kFailing, kClosed };
+  enum class Dir { kToUpstream = 0, kToClient = 1 };
+
+  // One direction of the relay: read a chunk, frame it, write what results, repeat.
+  struct Pump;
+
+  // Startup phase.
+  void read_startup();
+  void on_startup_bytes();
+  void answer_encryption_request();
+  void forward_cancel(pg::BackendKeyData client_key);
+  void connect_upstream();
+  void on_upstream_connected();
+
+  // Relay phase.
+  void start_pumps();
+  void pump_read(Pump& p);
+  void pump_feed(Pump& p, std::string_view data);
+  void pump_write(Pump& p);
+  void on_backend_message(Pump& p, char type, std::string_view body);
+
+  // Sends a FATAL ErrorResponse to the client, then closes. Safe in any state: while relaying,
+  // the upstream->client pump (the only writer to the client) sends it when idle.
+  void fail_to_client(std::string_view sqlstate, std::string message);
+  void send_final_error();
+  bool done() const { return state_ == State::kFailing || state_ == State::kClosed; }
+
+  boost::asio::ip::tcp::socket client_;
+  boost::asio::ip::tcp::socket upstream_;
+  boost::asio::steady_timer timer_;
+  SessionContext& ctx_;
+  const uint64_t id_;
+  State state_ = State::kStartup;
+  std::shared_ptr<const config::Config> config_;  // the config this session started with
+
+  std::string startup_buf_;            // bytes of the startup phase read so far
+  std::string startup_packet_;         // the StartupMessage to forward upstream
+  std::string startup_leftover_;       // bytes the client sent after it, fed to the relay
+  std::string user_, database_, application_name_;
+
+  std::unique_ptr<Pump> to_upstream_;
+  std::unique_ptr<Pump> to_client_;
+  std::string final_error_;            // the ErrorResponse sent to the client before closing
+  bool client_key_registered_ = false;
+  pg::BackendKeyData client_key_{};
+  char transaction_status_ = 'I';
+  std::chrono::steady_clock::time_point started_;
+  std::string close_reason_;
+};
+
+}  // namespace switchyard::proxy
