@@ -48,6 +48,10 @@ bool parse_host_port(const std::string& text, HostPort& out) {
 
 namespace {
 
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 // Thrown only inside this file, to unwind out of nested readers; parse_config turns it into a
 // ConfigError. Nothing escapes the module.
 struct Failure {
@@ -125,7 +129,12 @@ Config read_config(const YAML::Node& root, Reader& r) {
        });
      }},
     {"admin", [&](auto& n, auto& k) {
-       r.mapping(n, k, {{"listen", [&](auto& m, auto& mk) { c.admin.listen = r.host_port(m, mk); }}});
+       r.mapping(n, k, {{"listen", [&](auto& m, auto& mk) {
+                          c.admin.listen = r.host_port(m, mk);
+                          // There is no admin authentication yet: never expose it beyond this host.
+                          if (!is_loopback(c.admin.listen->host))
+                            r.fail(m, mk, "must be a loopback address (127.0.0.0/8, ::1 or localhost)");
+                        }}});
      }},
     {"limits", [&](auto& n, auto& k) {
        r.mapping(n, k, {

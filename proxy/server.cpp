@@ -47,8 +47,35 @@ bool Server::bind() {
   return true;
 }
 
+bool Server::start_admin() {
+  const auto cfg = shared_.config();
+  if (!cfg->admin.listen) return true;
+  // The snapshot runs on main_io_'s thread, the only one that touches draining_.
+  admin_ = std::make_unique<AdminServer>(main_io_, [this] {
+    const auto c = shared_.config();
+    AdminView v;
+    v.version = SWITCHYARD_VERSION;
+    v.uptime_seconds = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());
+    v.active_sessions = shared_.active_sessions.load(std::memory_order_relaxed);
+    v.total_sessions = shared_.total_sessions.load(std::memory_order_relaxed);
+    v.listen = c->listen.to_string();
+    v.upstream = c->upstream.to_string();
+    v.draining = draining_;
+    return v;
+  });
+  std::string error;
+  if (!admin_->start(*cfg->admin.listen, error)) {
+    spdlog::error("{}", error);
+    return false;
+  }
+  spdlog::info("admin server listening on {}", config::HostPort{cfg->admin.listen->host, admin_->port()}.to_string());
+  return true;
+}
+
 int Server::run() {
   const auto cfg = shared_.config();
+  if (!start_admin()) return 1;
   for (auto& w : workers_) {
     w->thread = std::thread([&io = w->io] {
       auto guard = asio::make_work_guard(io);
@@ -109,6 +136,8 @@ void Server::on_signal(int signo) {
 void Server::wait_for_drain(std::chrono::steady_clock::time_point deadline) {
   if (shared_.active_sessions.load() == 0) {
     spdlog::info("all sessions finished");
+    // The admin server stays up while draining, so /healthz can answer 503 to load balancers.
+    if (admin_) admin_->stop();
     main_io_.stop();
     return;
   }

@@ -10,11 +10,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include "config/config.h"
+#include "proxy/admin_server.h"
 #include "proxy/session_context.h"
 
 namespace switchyard::proxy {
@@ -43,6 +45,7 @@ class Server {
   void wait_for_drain(std::chrono::steady_clock::time_point deadline);
   void close_all_sessions();
   void stop_workers();
+  bool start_admin();
 
   SharedState shared_;
   boost::asio::io_context main_io_{1};
@@ -53,6 +56,9 @@ class Server {
   size_t next_worker_ = 0;
   bool draining_ = false;
   bool forced_ = false;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  // On main_io_; declared after it so that it is destroyed first. Null without admin.listen.
+  std::unique_ptr<AdminServer> admin_;
 };
 
 }  // namespace switchyard::proxy

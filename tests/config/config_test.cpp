@@ -62,6 +62,7 @@ TEST(Config, ErrorsNameTheKeyAndLine) {
       {"listen: [a]\n", 1, "listen", "single value"},
       {"listen: 1.2.3.4:5\n  bad indent: [\n", 2, "", "YAML error"},
       {"", 0, "", "empty"},
+      {"admin:\n  listen: 0.0.0.0:9000\n", 2, "admin.listen", "loopback"},
   };
   for (const auto& c : cases) {
     const auto r = parse_config(c.yaml, "f.yaml");
