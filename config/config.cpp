@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/yaml_reader.h"
+
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -47,71 +49,12 @@ bool parse_host_port(const std::string& text, HostPort& out) {
 }
 
 namespace {
+using detail::Failure;
+using detail::Reader;
 
 bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
-
-// Thrown only inside this file, to unwind out of nested readers; parse_config turns it into a
-// ConfigError. Nothing escapes the module.
-struct Failure {
-  ConfigError error;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& message) const {
-    throw Failure{ConfigError{file_, node.Mark().is_null() ? 0 : node.Mark().line + 1, key, message}};
-  }
-
-  // Calls handlers[key] for each key of the mapping `node`; an unknown key is an error.
-  void mapping(const YAML::Node& node, const std::string& path,
-               const std::map<std::string, std::function<void(const YAML::Node&, const std::string&)>>& handlers) {
-    if (!node.IsMap()) fail(node, path, "expected a mapping");
-    for (const auto& kv : node) {
-      const std::string key = kv.first.as<std::string>();
-      const std::string full = path.empty() ? key : path + "." + key;
-      const auto it = handlers.find(key);
-      if (it == handlers.end()) fail(kv.first, full, "unknown key");
-      it->second(kv.second, full);
-    }
-  }
-
-  std::string scalar(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node, key, "expected a single value");
-    return node.Scalar();
-  }
-
-  uint64_t unsigned_int(const YAML::Node& node, const std::string& key, uint64_t max) const {
-    const std::string s = scalar(node, key);
-    uint64_t v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size()) fail(node, key, "expected a non-negative integer, got '" + s + "'");
-    if (v > max) fail(node, key, "must be at most " + std::to_string(max));
-    return v;
-  }
-
-  HostPort host_port(const YAML::Node& node, const std::string& key) const {
-    HostPort hp;
-    if (!parse_host_port(scalar(node, key), hp)) fail(node, key, "expected host:port, got '" + node.Scalar() + "'");
-    return hp;
-  }
-
-  std::string one_of(const YAML::Node& node, const std::string& key, const std::set<std::string>& allowed) const {
-    const std::string s = scalar(node, key);
-    if (!allowed.count(s)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      fail(node, key, "'" + s + "' is not one of " + list);
-    }
-    return s;
-  }
-
- private:
-  std::string file_;
-};
 
 Config read_config(const YAML::Node& root, Reader& r) {
   Config c;
@@ -151,7 +94,11 @@ Config read_config(const YAML::Node& root, Reader& r) {
           }},
        });
      }},
+    {"control", [&](auto& n, auto& k) { c.control = r.scalar(n, k); }},
+    {"migrations", [&](auto& n, auto& k) { detail::read_migrations(r, n, k, c.migrations); }},
   });
+  if (!c.migrations.empty() && c.control.empty())
+    r.fail(root, "control", "migrations need a control: connection string (the proxy checks them against the live schema)");
   return c;
 }
 

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "config/migration.h"
 
 namespace switchyard::config {
 
@@ -39,6 +42,10 @@ struct Config {
   LogConfig log;
   AdminConfig admin;
   Limits limits;
+  // libpq connection string for the proxy's own connection (schema checks, later backfill and
+  // verification). Required when there are migrations.
+  std::string control;
+  std::vector<Migration> migrations;
 };
 
 struct ConfigError {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libboost1.81-dev libpq-dev libpg-query-dev libmariadb-dev libyaml-cpp-dev
+  libboost1.81-dev libpq-dev libpg-query-dev libprotobuf-c-dev libmariadb-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   postgresql-15 postgresql-client-15 pgbouncer
@@ -26,7 +26,6 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# Boost 1.74 headers (pulled in by libboost-all-dev) would shadow 1.81: refuse to mix them.
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # The Debian postgresql package starts a cluster on 5432; tests never use it, and it is left alone.
 echo "install-deps: done"

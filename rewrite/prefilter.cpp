@@ -1,0 +1,43 @@
+// Word-boundary, case-insensitive name search; see prefilter.h.
+#include "rewrite/prefilter.h"
+
+#include <algorithm>
+
+namespace switchyard::rewrite {
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Characters that may continue an unquoted identifier (bytes >= 0x80 too: PostgreSQL allows them).
+bool ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+}  // namespace
+
+Prefilter::Prefilter(const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    std::string l;
+    for (char c : n) l.push_back(lower(c));
+    if (!l.empty() && std::find(names_.begin(), names_.end(), l) == names_.end()) names_.push_back(l);
+  }
+}
+
+bool Prefilter::may_touch(std::string_view sql) const {
+  for (const auto& name : names_) {
+    const char first = name[0];
+    for (size_t i = 0; i + name.size() <= sql.size(); ++i) {
+      if (lower(sql[i]) != first) continue;
+      if (i > 0 && ident_char(sql[i - 1])) continue;
+      size_t k = 1;
+      while (k < name.size() && lower(sql[i + k]) == name[k]) ++k;
+      if (k < name.size()) continue;
+      if (i + k < sql.size() && ident_char(sql[i + k])) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace switchyard::rewrite

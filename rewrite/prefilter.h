@@ -1,0 +1,31 @@
+// The cheap test that keeps statements away from the SQL parser: does the text mention, as a
+// whole word in any letter case, the name of a relation some migration touches? Statements that
+// do not are relayed untouched, without parsing.
+//
+// False positives only cost a parse (the rewriter then finds nothing to do); false negatives
+// would skip a rewrite, so the test errs wide: it ignores quoting, comments and string literals,
+// and matches names case-insensitively. A name spelt with Unicode escapes (U&"\0075sers") is not
+// recognised; docs/phases.md lists this limit.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchyard::rewrite {
+
+class Prefilter {
+ public:
+  Prefilter() = default;
+  // `names`: unqualified relation names, e.g. {"users", "invoices"}.
+  explicit Prefilter(const std::vector<std::string>& names);
+
+  // True if `sql` may touch one of the names.
+  bool may_touch(std::string_view sql) const;
+  bool empty() const { return names_.empty(); }
+
+ private:
+  std::vector<std::string> names_;  // lower-cased, longest first
+};
+
+}  // namespace switchyard::rewrite

@@ -1,0 +1,32 @@
+// The pre-filter: every way of naming a migrated table passes; other statements do not.
+#include "rewrite/prefilter.h"
+
+#include <gtest/gtest.h>
+
+namespace switchyard::rewrite {
+namespace {
+
+TEST(Prefilter, MatchesTheNameHoweverItIsWritten) {
+  const Prefilter f({"users", "Inovices"});
+  for (const char* sql : {"SELECT * FROM users", "select * from USERS u", "INSERT INTO public.users VALUES (1)",
+                          "UPDATE \"users\" SET a=1", "delete from inovices", "SELECT 1;UPDATE users SET x=2",
+                          "WITH x AS (SELECT 1) INSERT INTO Users SELECT * FROM x", "users", "(users)"}) {
+    EXPECT_TRUE(f.may_touch(sql)) << sql;
+  }
+}
+
+TEST(Prefilter, IgnoresOtherIdentifiersThatContainTheName) {
+  const Prefilter f({"users"});
+  for (const char* sql : {"SELECT * FROM users_archive", "SELECT * FROM all_users", "SELECT 1", "SELECT users2 FROM t",
+                          "SELECT $users FROM t", "", "user"}) {
+    EXPECT_FALSE(f.may_touch(sql)) << sql;
+  }
+}
+
+TEST(Prefilter, AnEmptyFilterMatchesNothing) {
+  EXPECT_FALSE(Prefilter().may_touch("SELECT * FROM users"));
+  EXPECT_TRUE(Prefilter().empty());
+}
+
+}  // namespace
+}  // namespace switchyard::rewrite
