@@ -1,6 +1,7 @@
 // switchyard's command line: run the proxy, or check a config file.
 //   switchyard --config FILE        run
-//   switchyard --check-config FILE  exit 0 if FILE is valid, else 1 with FILE:LINE: KEY: message
+//   switchyard --check-config FILE  exit 0 if FILE is valid, else 1 with FILE:LINE: KEY: message;
+//                                   migrations are checked against the live schema over `control`
 #include <cstdio>
 #include <cstring>
 #include <spdlog/spdlog.h>
@@ -8,6 +9,7 @@
 
 #include "config/config.h"
 #include "proxy/logging.h"
+#include "proxy/schema_loader.h"
 #include "proxy/server.h"
 
 namespace {
@@ -52,13 +54,25 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "switchyard: invalid config: %s\n", loaded.error.to_string().c_str());
     return 1;
   }
+  auto schema = proxy::load_schema(*loaded.config);
+  if (!schema.ok) {
+    std::fprintf(stderr, "switchyard: invalid config: %s: %s\n", config_path.c_str(), schema.error.c_str());
+    return 1;
+  }
   if (check_only) {
-    std::printf("%s: ok\n", config_path.c_str());
+    std::printf("%s: ok (%zu migrations)\n", config_path.c_str(), loaded.config->migrations.size());
     return 0;
   }
 
   proxy::setup_logging(loaded.config->log);
-  proxy::Server server(std::make_shared<const config::Config>(std::move(*loaded.config)));
+  auto generation = std::make_shared<proxy::Generation>();
+  generation->config = std::move(*loaded.config);
+  generation->prefilter = rewrite::Prefilter(schema.catalog.relation_names());
+  generation->catalog = std::move(schema.catalog);
+  for (const auto& m : generation->catalog.migrations)
+    spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
+                 m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
+  proxy::Server server(std::move(generation));
   if (!server.bind()) return 1;
   return server.run();
 }

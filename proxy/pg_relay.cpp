@@ -11,7 +11,7 @@ namespace switchyard::proxy {
 namespace asio = boost::asio;
 
 void PgSession::start_pumps() {
-  const uint32_t max = config_->limits.max_message_bytes;
+  const uint32_t max = cfg().limits.max_message_bytes;
   to_upstream_ = std::make_unique<Pump>(*this, Dir::kToUpstream, client_, upstream_,
                                         pg::Framer(pg::frontend_types(), pg::TypeSet{}, max));
   to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_, client_,

@@ -22,7 +22,7 @@ PgSession::PgSession(tcp::socket client, SessionContext& ctx, uint64_t id)
       timer_(client_.get_executor()),
       ctx_(ctx),
       id_(id),
-      config_(ctx.shared.config()),
+      gen_(ctx.shared.generation()),
       started_(std::chrono::steady_clock::now()) {
   ctx_.shared.active_sessions.fetch_add(1, std::memory_order_relaxed);
   ctx_.shared.total_sessions.fetch_add(1, std::memory_order_relaxed);
@@ -36,7 +36,7 @@ void PgSession::start() {
   const auto peer = client_.remote_endpoint(ec);
   spdlog::debug("session={} accepted from {}", id_, ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port()));
   // A client that never completes its startup packet must not hold a slot forever.
-  timer_.expires_after(std::chrono::milliseconds(config_->limits.connect_timeout_ms + 55000));
+  timer_.expires_after(std::chrono::milliseconds(cfg().limits.connect_timeout_ms + 55000));
   timer_.async_wait([self = shared_from_this()](boost::system::error_code tec) {
     if (!tec && self->state_ == State::kStartup) self->close("no startup packet in time");
   });
@@ -115,27 +115,27 @@ void PgSession::forward_cancel(pg::BackendKeyData client_key) {
 void PgSession::connect_upstream() {
   state_ = State::kConnecting;
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(config_->upstream.host, ec);
+  const auto address = asio::ip::make_address(cfg().upstream.host, ec);
   auto on_connect = [self = shared_from_this()](boost::system::error_code cec) {
     self->timer_.cancel();
     if (self->done()) return;
     if (cec) {
       return self->fail_to_client("08006", "switchyard: cannot connect to upstream " +
-                                               self->config_->upstream.to_string() + ": " + cec.message());
+                                               self->cfg().upstream.to_string() + ": " + cec.message());
     }
     self->on_upstream_connected();
   };
-  timer_.expires_after(std::chrono::milliseconds(config_->limits.connect_timeout_ms));
+  timer_.expires_after(std::chrono::milliseconds(cfg().limits.connect_timeout_ms));
   timer_.async_wait([self = shared_from_this()](boost::system::error_code tec) {
     if (!tec && self->state_ == State::kConnecting) {
       boost::system::error_code ignored;
       self->upstream_.close(ignored);  // the connect handler then reports operation_aborted
     }
   });
-  if (!ec) return upstream_.async_connect(tcp::endpoint(address, config_->upstream.port), on_connect);
+  if (!ec) return upstream_.async_connect(tcp::endpoint(address, cfg().upstream.port), on_connect);
 
   auto resolver = std::make_shared<tcp::resolver>(client_.get_executor());
-  resolver->async_resolve(config_->upstream.host, std::to_string(config_->upstream.port),
+  resolver->async_resolve(cfg().upstream.host, std::to_string(cfg().upstream.port),
                           [self = shared_from_this(), resolver, on_connect](boost::system::error_code rec,
                                                                             tcp::resolver::results_type results) {
                             if (rec) return on_connect(rec);

@@ -69,7 +69,8 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   SessionContext& ctx_;
   const uint64_t id_;
   State state_ = State::kStartup;
-  std::shared_ptr<const config::Config> config_;  // the config this session started with
+  std::shared_ptr<const Generation> gen_;  // the configuration this session runs under
+  const config::Config& cfg() const { return gen_->config; }
 
   std::string startup_buf_;            // bytes of the startup phase read so far
   std::string startup_packet_;         // the StartupMessage to forward upstream

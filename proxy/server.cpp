@@ -13,10 +13,10 @@ namespace switchyard::proxy {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-Server::Server(std::shared_ptr<const config::Config> config)
+Server::Server(std::shared_ptr<const Generation> generation)
     : acceptor_(main_io_), signals_(main_io_, SIGINT, SIGTERM), drain_timer_(main_io_) {
-  shared_.set_config(std::move(config));
-  unsigned n = shared_.config()->threads;
+  shared_.publish(std::move(generation));
+  unsigned n = shared_.generation()->config.threads;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();
@@ -28,7 +28,7 @@ Server::Server(std::shared_ptr<const config::Config> config)
 Server::~Server() { stop_workers(); }
 
 bool Server::bind() {
-  const auto& listen = shared_.config()->listen;
+  const auto& listen = shared_.generation()->config.listen;
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(listen.host, ec);
   if (ec) {
@@ -48,11 +48,13 @@ bool Server::bind() {
 }
 
 bool Server::start_admin() {
-  const auto cfg = shared_.config();
+  const auto gen = shared_.generation();
+  const config::Config* cfg = &gen->config;
   if (!cfg->admin.listen) return true;
   // The snapshot runs on main_io_'s thread, the only one that touches draining_.
   admin_ = std::make_unique<AdminServer>(main_io_, [this] {
-    const auto c = shared_.config();
+    const auto g = shared_.generation();
+    const config::Config* c = &g->config;
     AdminView v;
     v.version = SWITCHYARD_VERSION;
     v.uptime_seconds = static_cast<uint64_t>(
@@ -74,7 +76,8 @@ bool Server::start_admin() {
 }
 
 int Server::run() {
-  const auto cfg = shared_.config();
+  const auto gen = shared_.generation();
+  const config::Config* cfg = &gen->config;
   if (!start_admin()) return 1;
   for (auto& w : workers_) {
     w->thread = std::thread([&io = w->io] {
@@ -127,7 +130,7 @@ void Server::on_signal(int signo) {
   draining_ = true;
   boost::system::error_code ignored;
   acceptor_.close(ignored);
-  const auto timeout = std::chrono::milliseconds(shared_.config()->limits.drain_timeout_ms);
+  const auto timeout = std::chrono::milliseconds(shared_.generation()->config.limits.drain_timeout_ms);
   spdlog::info("signal {}: no longer accepting; draining {} sessions (up to {} ms)", signo,
                shared_.active_sessions.load(), timeout.count());
   wait_for_drain(std::chrono::steady_clock::now() + timeout);

@@ -23,7 +23,7 @@ namespace switchyard::proxy {
 
 class Server {
  public:
-  explicit Server(std::shared_ptr<const config::Config> config);
+  explicit Server(std::shared_ptr<const Generation> generation);
   ~Server();
 
   // Binds the listener; false (with the reason logged) if it cannot.

@@ -10,30 +10,41 @@
 
 #include "config/config.h"
 #include "proxy/cancel_registry.h"
+#include "rewrite/catalog.h"
+#include "rewrite/prefilter.h"
 
 namespace switchyard::proxy {
 
 class PgSession;
 
-// Shared by all workers. REQUIRES: config() is called only on a worker or main thread while
-// the Server is alive.
+// One loaded configuration with what was derived from it: the live-schema catalog and the
+// pre-filter. Immutable once published; a reload publishes a new one, and each session keeps
+// the generation it holds until it takes the new one at a transaction boundary.
+struct Generation {
+  uint64_t number = 1;
+  config::Config config;
+  rewrite::Catalog catalog;
+  rewrite::Prefilter prefilter;
+};
+
+// Shared by all workers and the main thread.
 struct SharedState {
   CancelRegistry cancels;
   std::atomic<uint64_t> next_session_id{1};
   std::atomic<int64_t> active_sessions{0};
   std::atomic<uint64_t> total_sessions{0};
 
-  std::shared_ptr<const config::Config> config() const {
-    std::lock_guard lock(config_mu);
-    return current_config;
+  std::shared_ptr<const Generation> generation() const {
+    std::lock_guard lock(generation_mu);
+    return current;
   }
-  void set_config(std::shared_ptr<const config::Config> c) {
-    std::lock_guard lock(config_mu);
-    current_config = std::move(c);
+  void publish(std::shared_ptr<const Generation> g) {
+    std::lock_guard lock(generation_mu);
+    current = std::move(g);
   }
 
-  mutable std::mutex config_mu;
-  std::shared_ptr<const config::Config> current_config;
+  mutable std::mutex generation_mu;
+  std::shared_ptr<const Generation> current;
 };
 
 // One per worker thread; touched only on that worker's thread.

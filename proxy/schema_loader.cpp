@@ -1,0 +1,181 @@
+// Live-schema checks for migrations over libpq; see schema_loader.h.
+#include "proxy/schema_loader.h"
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <vector>
+
+namespace switchyard::proxy {
+namespace {
+
+using config::Phase;
+
+struct ConnCloser {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct ResultClearer {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Conn = std::unique_ptr<PGconn, ConnCloser>;
+using Result = std::unique_ptr<PGresult, ResultClearer>;
+
+Result exec(PGconn* c, const char* sql, std::vector<std::string> params) {
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p.c_str());
+  return Result(PQexecParams(c, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+}
+
+std::string first_line(const char* s) {
+  std::string m = s ? s : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  const auto nl = m.find('\n');
+  return nl == std::string::npos ? m : m.substr(0, nl);
+}
+
+// Columns and primary key of one table; exists=false if there is no such table.
+bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationInfo& out, std::string& error) {
+  out = {};
+  out.name = name;
+  Result cols = exec(c, R"(
+      SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attnotnull
+        FROM pg_attribute a
+        JOIN pg_class t ON t.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       WHERE n.nspname = $1 AND t.relname = $2 AND t.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+       ORDER BY a.attnum)",
+                     {name.schema, name.name});
+  if (PQresultStatus(cols.get()) != PGRES_TUPLES_OK) {
+    error = first_line(PQresultErrorMessage(cols.get()));
+    return false;
+  }
+  for (int i = 0; i < PQntuples(cols.get()); ++i) {
+    out.columns.push_back({PQgetvalue(cols.get(), i, 0), PQgetvalue(cols.get(), i, 1), PQgetvalue(cols.get(), i, 2),
+                           PQgetvalue(cols.get(), i, 3)[0] == 't'});
+  }
+  out.exists = !out.columns.empty();
+  if (!out.exists) return true;
+  Result pk = exec(c, R"(
+      SELECT a.attname
+        FROM pg_index i
+        JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+       WHERE i.indrelid = (quote_ident($1) || '.' || quote_ident($2))::regclass AND i.indisprimary
+       ORDER BY k.ord)",
+                   {name.schema, name.name});
+  if (PQresultStatus(pk.get()) != PGRES_TUPLES_OK) {
+    error = first_line(PQresultErrorMessage(pk.get()));
+    return false;
+  }
+  for (int i = 0; i < PQntuples(pk.get()); ++i) out.primary_key.push_back(PQgetvalue(pk.get(), i, 0));
+  return true;
+}
+
+std::string quote_ident(PGconn* c, const std::string& s) {
+  char* q = PQescapeIdentifier(c, s.data(), s.size());
+  std::string out = q ? q : "";
+  PQfreemem(q);
+  return out;
+}
+
+// Asks PostgreSQL to plan `expr` over `rel`: catches syntax errors, unknown columns and
+// functions, and type errors, exactly as the rewritten statements would meet them.
+bool check_expression(PGconn* c, const std::string& expr, const rewrite::RelationInfo& rel, std::string& error) {
+  const std::string sql = "SELECT (" + expr + ") FROM " + quote_ident(c, rel.name.schema) + "." +
+                          quote_ident(c, rel.name.name) + " WHERE false";
+  // The extended protocol runs exactly one statement, so an expression cannot smuggle in another.
+  Result r = exec(c, sql.c_str(), {});
+  if (PQresultStatus(r.get()) == PGRES_TUPLES_OK) return true;
+  error = first_line(PQresultErrorField(r.get(), PG_DIAG_MESSAGE_PRIMARY));
+  return false;
+}
+
+class Checker {
+ public:
+  Checker(PGconn* c, const config::Migration& m) : c_(c), m_(m) {}
+
+  bool fail(const std::string& key, const std::string& problem) {
+    error_ = "migration " + m_.name + " (line " + std::to_string(m_.line) + "): " + key + ": " + problem;
+    return false;
+  }
+  const std::string& error() const { return error_; }
+
+  bool run(rewrite::ResolvedMigration& out) {
+    std::string err;
+    out.spec = m_;
+    if (!read_relation(c_, m_.old_table, out.old_rel, err)) return fail("old table", err);
+    if (m_.same_table()) {
+      out.new_rel = out.old_rel;
+    } else if (!read_relation(c_, m_.new_table, out.new_rel, err)) {
+      return fail("new table", err);
+    }
+    // Which shapes must exist depends on the phase: before dual_write the new shape may not
+    // have been added yet; in new_only the old one may already be gone.
+    const bool need_old = m_.phase != Phase::kNewOnly;
+    const bool need_new = m_.phase != Phase::kOff;
+    if (need_old && !out.old_rel.exists) return fail("table", "table " + m_.old_table.to_string() + " does not exist");
+    if (need_new && !out.new_rel.exists) return fail("table", "table " + m_.new_table.to_string() + " does not exist (run expand first)");
+
+    for (const auto& up : m_.up) {
+      if (need_new && out.new_rel.exists && !out.new_rel.column(up.column))
+        return fail("up." + up.column, "column " + up.column + " does not exist in " + m_.new_table.to_string());
+      if (out.old_rel.exists && !check_expression(c_, up.expr, out.old_rel, err))
+        return fail("up." + up.column, "expression \"" + up.expr + "\" is not valid over " + m_.old_table.to_string() + ": " + err);
+    }
+    for (const auto& down : m_.down) {
+      if (need_old && out.old_rel.exists && !out.old_rel.column(down.column))
+        return fail("down." + down.column, "column " + down.column + " does not exist in " + m_.old_table.to_string());
+      if (out.new_rel.exists && !check_expression(c_, down.expr, out.new_rel, err))
+        return fail("down." + down.column, "expression \"" + down.expr + "\" is not valid over " + m_.new_table.to_string() + ": " + err);
+    }
+    const auto& key = m_.key.empty() ? out.old_rel.primary_key : m_.key;
+    if (m_.kind == config::MigrationKind::kCopyTable || m_.kind == config::MigrationKind::kRenameTable) {
+      if (out.old_rel.exists && key.empty())
+        return fail("key", m_.old_table.to_string() + " has no primary key; name one with key:");
+      for (const auto& k : key) {
+        if (out.old_rel.exists && !out.old_rel.column(k)) return fail("key", "column " + k + " does not exist in " + m_.old_table.to_string());
+        if (out.new_rel.exists && !out.new_rel.column(k)) return fail("key", "column " + k + " does not exist in " + m_.new_table.to_string());
+      }
+    }
+    if (m_.all_columns && need_old && need_new) {
+      for (const auto& col : out.old_rel.columns)
+        if (!out.new_rel.column(col.name))
+          return fail("rename_table", "column " + col.name + " of " + m_.old_table.to_string() + " is missing from " + m_.new_table.to_string());
+    }
+    return true;
+  }
+
+ private:
+  PGconn* c_;
+  const config::Migration& m_;
+  std::string error_;
+};
+
+}  // namespace
+
+SchemaLoad load_schema(const config::Config& config) {
+  SchemaLoad out;
+  if (config.migrations.empty()) {
+    out.ok = true;
+    return out;
+  }
+  Conn conn(PQconnectdb(config.control.c_str()));
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    out.error = "control: cannot connect: " + first_line(PQerrorMessage(conn.get()));
+    return out;
+  }
+  for (const auto& m : config.migrations) {
+    Checker checker(conn.get(), m);
+    rewrite::ResolvedMigration resolved;
+    if (!checker.run(resolved)) {
+      out.error = checker.error();
+      return out;
+    }
+    out.catalog.migrations.push_back(std::move(resolved));
+  }
+  out.ok = true;
+  return out;
+}
+
+}  // namespace switchyard::proxy

@@ -1,0 +1,52 @@
+// What the rewriter knows about the live schema: each configured migration together with the
+// columns of its old and new relations, as the proxy read them over its control connection
+// (proxy/schema_loader.cpp). Plain data; the rewriter never does I/O.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/migration.h"
+
+namespace switchyard::rewrite {
+
+struct ColumnInfo {
+  std::string name;
+  std::string type;          // format_type(), e.g. "character(1)", "timestamp with time zone"
+  std::string default_expr;  // pg_get_expr() of the default; empty if none
+  bool not_null = false;
+};
+
+struct RelationInfo {
+  config::TableName name;
+  bool exists = false;
+  std::vector<ColumnInfo> columns;       // in attnum order, dropped columns left out
+  std::vector<std::string> primary_key;  // in key order; empty if none
+
+  const ColumnInfo* column(const std::string& n) const {
+    for (const auto& c : columns)
+      if (c.name == n) return &c;
+    return nullptr;
+  }
+};
+
+struct ResolvedMigration {
+  config::Migration spec;
+  RelationInfo old_rel;
+  RelationInfo new_rel;  // the same as old_rel for the column kinds
+};
+
+struct Catalog {
+  std::vector<ResolvedMigration> migrations;
+  // Unqualified names of every relation a migration touches, for the pre-filter.
+  std::vector<std::string> relation_names() const {
+    std::vector<std::string> out;
+    for (const auto& m : migrations) {
+      out.push_back(m.spec.old_table.name);
+      out.push_back(m.spec.new_table.name);
+    }
+    return out;
+  }
+};
+
+}  // namespace switchyard::rewrite
