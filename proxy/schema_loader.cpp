@@ -38,10 +38,14 @@ bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationIn
   out = {};
   out.name = name;
   Result cols = exec(c, R"(
-      SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attnotnull
+      SELECT a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN tn.nspname = 'pg_catalog' THEN quote_ident(ty.typname)
+                  ELSE quote_ident(tn.nspname) || '.' || quote_ident(ty.typname) END,
+             coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attnotnull
         FROM pg_attribute a
         JOIN pg_class t ON t.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
+        JOIN pg_type ty ON ty.oid = a.atttypid
+        JOIN pg_namespace tn ON tn.oid = ty.typnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        WHERE n.nspname = $1 AND t.relname = $2 AND t.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
        ORDER BY a.attnum)",
@@ -52,7 +56,7 @@ bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationIn
   }
   for (int i = 0; i < PQntuples(cols.get()); ++i) {
     out.columns.push_back({PQgetvalue(cols.get(), i, 0), PQgetvalue(cols.get(), i, 1), PQgetvalue(cols.get(), i, 2),
-                           PQgetvalue(cols.get(), i, 3)[0] == 't'});
+                           PQgetvalue(cols.get(), i, 3), PQgetvalue(cols.get(), i, 4)[0] == 't'});
   }
   out.exists = !out.columns.empty();
   if (!out.exists) return true;

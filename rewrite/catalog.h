@@ -13,6 +13,11 @@ namespace switchyard::rewrite {
 struct ColumnInfo {
   std::string name;
   std::string type;          // format_type(), e.g. "character(1)", "timestamp with time zone"
+  // The type without its modifier, by catalog name: "bpchar" for character(1), "numeric" for
+  // numeric(12,2), "public.mood" for an enum. Casting to it never truncates or rounds. Built-in
+  // types stay unqualified: libpg_query deparses pg_catalog.bpchar as `char`, which SQL reads
+  // as character(1).
+  std::string base_type;
   std::string default_expr;  // pg_get_expr() of the default; empty if none
   bool not_null = false;
 };

@@ -1,0 +1,345 @@
+// Dual writes for same-table column migrations; see column_writes.h.
+#include "rewrite/pg/column_writes.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "rewrite/pg/expr.h"
+#include "rewrite/pg/node_builder.h"
+#include "rewrite/pg/tree_edit.h"
+#include "rewrite/pg/walk.h"
+
+namespace switchyard::rewrite::pg {
+namespace {
+
+using config::ColumnMap;
+using config::Phase;
+
+constexpr char kValuesAlias[] = "switchyard_v";
+
+// Unqualified column names an expression text reads.
+std::set<std::string> columns_read(const std::string& expr_text) {
+  std::set<std::string> out;
+  auto parsed = parse_expression(expr_text);
+  if (!parsed) return out;
+  walk_nodes(parsed.value(), [&](PgQuery__Node** slot) {
+    const auto* n = *slot;
+    if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
+        n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
+      out.insert(n->column_ref->fields[0]->string->sval);
+    return WalkAction::kDescend;
+  });
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+// What a migration adds to a statement that writes `written` columns.
+struct Plan {
+  std::vector<ColumnMap> add;         // columns to set, with the expression over the written row
+  std::vector<std::string> drop;      // written columns to stop writing (new_only)
+};
+
+Plan plan_for(const ResolvedMigration& m, const std::vector<std::string>& written, bool only_if_read) {
+  Plan p;
+  const auto writes_any = [&](const std::vector<ColumnMap>& maps) {
+    return std::any_of(maps.begin(), maps.end(), [&](const ColumnMap& c) { return contains(written, c.column); });
+  };
+  const bool has_new = writes_any(m.spec.up);
+  const bool has_old = writes_any(m.spec.down);
+  // UPDATE only needs a column mirrored when what it is computed from changes.
+  const auto relevant = [&](const ColumnMap& c) {
+    if (!only_if_read) return true;
+    const auto reads = columns_read(c.expr);
+    return std::any_of(reads.begin(), reads.end(), [&](const std::string& r) { return contains(written, r); });
+  };
+  if (m.spec.phase == Phase::kNewOnly) {
+    // Old-shaped writes become new-shaped; the old columns may no longer exist.
+    if (has_new) return p;
+    for (const auto& d : m.spec.down)
+      if (contains(written, d.column)) p.drop.push_back(d.column);
+    for (const auto& u : m.spec.up)
+      if (relevant(u) && (!p.drop.empty() || !only_if_read)) p.add.push_back(u);
+    if (p.drop.empty()) p.add.clear();  // it wrote nothing of the old shape: nothing to translate
+    return p;
+  }
+  if (has_new && has_old) return p;  // the application writes both shapes itself
+  for (const auto& c : has_new ? m.spec.down : m.spec.up)
+    if (!contains(written, c.column) && relevant(c)) p.add.push_back(c);
+  return p;
+}
+
+std::string name_of_target(const PgQuery__Node* n) {
+  return n->node_case == PG_QUERY__NODE__NODE_RES_TARGET && n->res_target->name ? n->res_target->name : "";
+}
+
+bool is_default(const PgQuery__Node* n) { return n->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT; }
+
+// --- INSERT -------------------------------------------------------------------------------
+
+// The row's written values, by column. DEFAULT counts as not written.
+RowValues row_values(const std::vector<std::string>& cols, PgQuery__List* row) {
+  RowValues v;
+  for (size_t i = 0; i < cols.size() && i < row->n_items; ++i)
+    if (!is_default(row->items[i])) v[cols[i]] = row->items[i];
+  return v;
+}
+
+// True if evaluating the plan per row would evaluate a volatile value or default twice.
+bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& cols, PgQuery__SelectStmt* values,
+                             const RelationInfo& rel) {
+  std::set<std::string> read;
+  for (const auto& a : plan.add)
+    for (const auto& c : columns_read(a.expr)) read.insert(c);
+  for (const auto& c : read) {
+    const ColumnInfo* info = rel.column(c);
+    const auto at = std::find(cols.begin(), cols.end(), c);
+    if (at == cols.end()) {
+      if (info && default_may_be_volatile(info->default_expr)) return true;
+      continue;
+    }
+    const size_t i = static_cast<size_t>(at - cols.begin());
+    for (size_t r = 0; r < values->n_values_lists; ++r) {
+      const PgQuery__List* row = values->values_lists[r]->list;
+      if (i >= row->n_items) continue;
+      const PgQuery__Node* item = row->items[i];
+      if (is_default(item) ? (info && default_may_be_volatile(info->default_expr)) : may_be_volatile(item)) return true;
+    }
+  }
+  return false;
+}
+
+// Replaces the INSERT's source with `SELECT v.c1, ..., added FROM (<source>) AS v(c1, ...)`,
+// so each source value is computed once and the added columns are computed from it. With
+// `cast_columns`, v's columns are cast to the target columns' base types (a sub-select no longer
+// resolves untyped literals against the target columns, as a top-level INSERT ... SELECT does).
+StatementEdit select_from_source(PgQuery__InsertStmt* stmt, const std::vector<std::string>& cols, const Plan& plan,
+                                 const RelationInfo& rel, bool cast_columns) {
+  NodePtr select = new_node(PG_QUERY__NODE__NODE_SELECT_STMT);
+  PgQuery__SelectStmt* s = select->select_stmt;
+  s->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+  s->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+  std::vector<NodePtr> refs;
+  RowValues from_v;
+  for (const auto& c : cols) {
+    const ColumnInfo* info = rel.column(c);
+    if (info == nullptr) return {false, "column " + c + " is not in " + rel.name.to_string()};
+    NodePtr target = column_ref(kValuesAlias, c);
+    if (cast_columns) {
+      auto cast = type_cast(std::move(target), info->base_type);
+      if (!cast) return {false, cast.error().message};
+      target = std::move(cast.value());
+    }
+    append_node(&s->target_list, &s->n_target_list, res_target("", std::move(target)));
+    refs.push_back(column_ref(kValuesAlias, c));
+    from_v[c] = refs.back().get();
+  }
+  for (const auto& a : plan.add) {
+    auto e = instantiate(a.expr, rel, from_v, Unwritten::kColumnDefault);
+    if (!e) return {false, "expression for " + a.column + ": " + e.error().message};
+    append_node(&s->target_list, &s->n_target_list, res_target("", std::move(e.value())));
+    append_node(&stmt->cols, &stmt->n_cols, res_target(a.column, nullptr));
+  }
+  NodePtr sub = new_node(PG_QUERY__NODE__NODE_RANGE_SUBSELECT);
+  sub->range_subselect->subquery = take_node(&stmt->select_stmt).release();
+  auto alias = new_message_of<PgQuery__Alias>(pg_query__alias__descriptor);
+  alias->aliasname = dup_string(kValuesAlias);
+  for (const auto& c : cols) append_node(&alias->colnames, &alias->n_colnames, string_node(c));
+  sub->range_subselect->alias = alias.release();
+  append_node(&s->from_clause, &s->n_from_clause, std::move(sub));
+  stmt->select_stmt = select.release();
+  return {true, ""};
+}
+
+// Rewrites `INSERT INTO t (cols) VALUES rows` into
+// `INSERT INTO t (cols, added) SELECT v.cols, up(v) FROM (VALUES rows') AS v(cols)`, so each
+// value is evaluated once. DEFAULT becomes the column's default expression (or NULL); unwritten
+// columns with a volatile default that the plan reads are written explicitly.
+StatementEdit single_evaluation_insert(PgQuery__InsertStmt* stmt, std::vector<std::string> cols, const Plan& plan,
+                                       const RelationInfo& rel) {
+  PgQuery__SelectStmt* values = stmt->select_stmt->select_stmt;
+  std::set<std::string> read;
+  for (const auto& a : plan.add)
+    for (const auto& c : columns_read(a.expr)) read.insert(c);
+  for (const auto& c : read) {
+    const ColumnInfo* info = rel.column(c);
+    if (info && !contains(cols, c) && default_may_be_volatile(info->default_expr)) {
+      cols.push_back(c);
+      append_node(&stmt->cols, &stmt->n_cols, res_target(c, nullptr));
+      for (size_t r = 0; r < values->n_values_lists; ++r) {
+        PgQuery__List* row = values->values_lists[r]->list;
+        append_node(&row->items, &row->n_items, new_node(PG_QUERY__NODE__NODE_SET_TO_DEFAULT));
+      }
+    }
+  }
+  // Values typed as their columns, DEFAULT spelt out.
+  for (size_t r = 0; r < values->n_values_lists; ++r) {
+    PgQuery__List* row = values->values_lists[r]->list;
+    for (size_t i = 0; i < row->n_items && i < cols.size(); ++i) {
+      const ColumnInfo* info = rel.column(cols[i]);
+      if (info == nullptr) return {false, "column " + cols[i] + " is not in " + rel.name.to_string()};
+      NodePtr value;
+      if (is_default(row->items[i])) {
+        if (info->default_expr.empty()) {
+          value = null_const();
+        } else {
+          auto d = parse_expression(info->default_expr);
+          if (!d) return {false, "cannot parse the default of " + cols[i]};
+          value = std::move(d.value());
+        }
+      } else {
+        value = copy_node(row->items[i]);
+      }
+      auto cast = type_cast(std::move(value), info->base_type);
+      if (!cast) return {false, cast.error().message};
+      replace_node(&row->items[i], std::move(cast.value()));
+    }
+  }
+  return select_from_source(stmt, cols, plan, rel, false);
+}
+
+}  // namespace
+
+StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m);
+
+StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m) {
+  const RelationInfo& rel = m.old_rel;
+  StatementEdit edit;
+  if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
+    edit = mirror_update_targets(&stmt->on_conflict_clause->target_list, &stmt->on_conflict_clause->n_target_list, m);
+    if (!edit.refusal.empty()) return edit;
+  }
+  if (stmt->select_stmt == nullptr) return {edit.changed, "INSERT ... DEFAULT VALUES is not mirrored yet"};
+  if (stmt->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return {edit.changed, "unexpected INSERT source"};
+  PgQuery__SelectStmt* source = stmt->select_stmt->select_stmt;
+  const bool is_values = source->n_values_lists > 0;
+
+  // The written columns, spelt out when the statement relies on table order.
+  std::vector<std::string> cols;
+  for (size_t i = 0; i < stmt->n_cols; ++i) {
+    if (stmt->cols[i]->res_target->n_indirection > 0) return {edit.changed, "INSERT into a subscript or field of a column is not mirrored"};
+    cols.push_back(name_of_target(stmt->cols[i]));
+  }
+  if (cols.empty() && !is_values)
+    return {edit.changed, "INSERT ... SELECT into a migrated table needs a column list, so its columns are known"};
+  if (cols.empty()) {
+    const size_t k = is_values ? source->values_lists[0]->list->n_items : source->n_target_list;
+    if (k > rel.columns.size()) return edit;  // the server reports the error itself
+    for (size_t i = 0; i < k; ++i) cols.push_back(rel.columns[i].name);
+  }
+  const Plan plan = plan_for(m, cols, false);
+  if (plan.add.empty() && plan.drop.empty()) return edit;
+  if (stmt->n_cols == 0)
+    for (const auto& c : cols) append_node(&stmt->cols, &stmt->n_cols, res_target(c, nullptr));
+
+  if (!is_values) {
+    // INSERT ... SELECT: the select becomes a sub-select, so its values are computed once.
+    if (!plan.drop.empty()) return {edit.changed, "INSERT ... SELECT of old columns in new_only is not translated yet"};
+    return select_from_source(stmt, cols, plan, rel, true);
+  }
+
+  if (plan.drop.empty() && needs_single_evaluation(plan, cols, source, rel))
+    return single_evaluation_insert(stmt, cols, plan, rel);
+
+  // Plain VALUES: each added column's expression is appended to every row.
+  for (size_t r = 0; r < source->n_values_lists; ++r) {
+    PgQuery__List* row = source->values_lists[r]->list;
+    const RowValues values = row_values(cols, row);
+    for (const auto& a : plan.add) {
+      auto e = instantiate(a.expr, rel, values, Unwritten::kColumnDefault);
+      if (!e) return {edit.changed, "expression for " + a.column + ": " + e.error().message};
+      append_node(&row->items, &row->n_items, std::move(e.value()));
+    }
+  }
+  for (const auto& a : plan.add) append_node(&stmt->cols, &stmt->n_cols, res_target(a.column, nullptr));
+  // new_only: stop writing the old columns, from the highest position down.
+  for (size_t i = cols.size(); i-- > 0;) {
+    if (!contains(plan.drop, cols[i])) continue;
+    remove_node(&stmt->cols, &stmt->n_cols, i);
+    for (size_t r = 0; r < source->n_values_lists; ++r) {
+      PgQuery__List* row = source->values_lists[r]->list;
+      remove_node(&row->items, &row->n_items, i);
+    }
+  }
+  return {true, ""};
+}
+
+// --- UPDATE (and ON CONFLICT DO UPDATE) ----------------------------------------------------
+
+StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m) {
+  const RelationInfo& rel = m.old_rel;
+  RowValues values;
+  std::vector<std::string> written;
+  std::set<std::string> multi;  // columns set through (a, b) = (...)
+  for (size_t i = 0; i < *n; ++i) {
+    const PgQuery__ResTarget* t = (*list)[i]->res_target;
+    const std::string name = t->name ? t->name : "";
+    written.push_back(name);
+    if (t->n_indirection > 0) {
+      values[name] = nullptr;
+      continue;
+    }
+    if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
+      const auto* ma = t->val->multi_assign_ref;
+      multi.insert(name);
+      if (ma->source && ma->source->node_case == PG_QUERY__NODE__NODE_ROW_EXPR &&
+          ma->colno >= 1 && static_cast<size_t>(ma->colno) <= ma->source->row_expr->n_args) {
+        values[name] = ma->source->row_expr->args[ma->colno - 1];
+      } else {
+        values[name] = nullptr;  // from a sub-select: no single expression to copy
+      }
+      continue;
+    }
+    values[name] = (t->val && !is_default(t->val)) ? t->val : nullptr;
+  }
+  const Plan plan = plan_for(m, written, true);
+  if (plan.add.empty() && plan.drop.empty()) return {};
+
+  for (const auto& a : plan.add) {
+    for (const auto& c : columns_read(a.expr)) {
+      const auto it = values.find(c);
+      if (it == values.end()) continue;
+      if (it->second == nullptr) {
+        const PgQuery__ResTarget* t = nullptr;
+        for (size_t i = 0; i < *n; ++i)
+          if (name_of_target((*list)[i]) == c) t = (*list)[i]->res_target;
+        if (t && t->val && is_default(t->val)) continue;  // DEFAULT: handled by instantiate
+        return {false, "SET of " + c + " from a sub-select or into a subscript cannot be mirrored into " + a.column + " yet"};
+      }
+      if (may_be_volatile(it->second))
+        return {false, "the value SET into " + c + " may be volatile, so mirroring it into " + a.column +
+                           " could store a different value; write a constant or parameter instead"};
+    }
+  }
+  // Columns SET to DEFAULT take their default in the expression.
+  RowValues for_expr;
+  for (const auto& [k, v] : values) {
+    bool set_default = false;
+    for (size_t i = 0; i < *n; ++i)
+      if (name_of_target((*list)[i]) == k && (*list)[i]->res_target->val && is_default((*list)[i]->res_target->val)) set_default = true;
+    if (v != nullptr) for_expr[k] = v;
+    else if (set_default) for_expr[k] = nullptr;
+  }
+  for (const auto& a : plan.add) {
+    // Columns neither SET nor DEFAULTed keep their current value (kCurrentValue); a DEFAULTed
+    // one is in `for_expr` as null and takes its default.
+    RowValues row;
+    for (const auto& [k, v] : for_expr) row[k] = v;
+    auto e = instantiate(a.expr, rel, row, Unwritten::kCurrentValue);
+    if (!e) return {false, "expression for " + a.column + ": " + e.error().message};
+    append_node(list, n, res_target(a.column, std::move(e.value())));
+  }
+  for (size_t i = *n; i-- > 0;) {
+    if (!contains(plan.drop, name_of_target((*list)[i]))) continue;
+    if (multi.count(name_of_target((*list)[i]))) return {false, "a multi-column SET of an old column is not translated in new_only yet"};
+    remove_node(list, n, i);
+  }
+  return {true, ""};
+}
+
+StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m) {
+  return mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m);
+}
+
+}  // namespace switchyard::rewrite::pg

@@ -1,0 +1,29 @@
+// Dual writes for migrations that keep one table and add or rename columns (rename_column,
+// change_column, add_column). Each function edits one write statement in place so that it
+// also writes the other shape, in the same statement:
+//   - an old-shaped write (it writes no new column) also sets each new column to `up`;
+//   - a new-shaped write (new columns but no old ones) also sets each old column to `down`,
+//     until new_only;
+//   - in new_only an old-shaped write is translated to write the new columns only, since the old
+//     ones may be gone;
+//   - a write that sets both shapes is left as the application wrote it.
+// Written values are substituted into up/down as CAST(value AS base type); a value that may be
+// volatile (random(), nextval(), ...) is evaluated once, by moving the VALUES into a sub-select.
+#pragma once
+
+#include <string>
+
+#include "rewrite/catalog.h"
+#include "rewrite/pg/pg_query_c.h"
+
+namespace switchyard::rewrite::pg {
+
+struct StatementEdit {
+  bool changed = false;
+  std::string refusal;  // non-empty: the statement cannot be mirrored exactly, and why
+};
+
+StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m);
+StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m);
+
+}  // namespace switchyard::rewrite::pg

@@ -1,0 +1,146 @@
+// Finding the writes to migrated relations in a statement and mirroring them; see rewriter.h.
+#include "rewrite/pg/rewriter.h"
+
+#include <vector>
+
+#include "rewrite/pg/column_writes.h"
+#include "rewrite/pg/parse_tree.h"
+#include "rewrite/pg/walk.h"
+
+namespace switchyard::rewrite::pg {
+namespace {
+
+using config::MigrationKind;
+using config::Phase;
+
+bool names(const PgQuery__RangeVar* rv, const config::TableName& t) {
+  if (rv == nullptr || rv->relname == nullptr || t.name != rv->relname) return false;
+  // Unqualified names match whatever schema the migration names: the session's search_path is
+  // not known here, and a needless rewrite is safe where a missed one is not.
+  return rv->schemaname == nullptr || rv->schemaname[0] == '\0' || t.schema == rv->schemaname;
+}
+
+bool column_kind(MigrationKind k) {
+  return k == MigrationKind::kRenameColumn || k == MigrationKind::kChangeColumn || k == MigrationKind::kAddColumn;
+}
+
+struct Write {
+  ProtobufCMessage* stmt;
+  const PgQuery__RangeVar* relation;
+  const char* verb;
+};
+
+// Every write statement in the tree below `root`, outermost first.
+std::vector<Write> find_writes(ProtobufCMessage* root) {
+  std::vector<Write> out;
+  walk_messages(root, [&](ProtobufCMessage* m) {
+    if (m->descriptor == &pg_query__insert_stmt__descriptor)
+      out.push_back({m, reinterpret_cast<PgQuery__InsertStmt*>(m)->relation, "INSERT"});
+    else if (m->descriptor == &pg_query__update_stmt__descriptor)
+      out.push_back({m, reinterpret_cast<PgQuery__UpdateStmt*>(m)->relation, "UPDATE"});
+    else if (m->descriptor == &pg_query__delete_stmt__descriptor)
+      out.push_back({m, reinterpret_cast<PgQuery__DeleteStmt*>(m)->relation, "DELETE"});
+    else if (m->descriptor == &pg_query__merge_stmt__descriptor)
+      out.push_back({m, reinterpret_cast<PgQuery__MergeStmt*>(m)->relation, "MERGE"});
+    else if (m->descriptor == &pg_query__copy_stmt__descriptor && reinterpret_cast<PgQuery__CopyStmt*>(m)->is_from)
+      out.push_back({m, reinterpret_cast<PgQuery__CopyStmt*>(m)->relation, "COPY FROM"});
+    return WalkAction::kDescend;
+  });
+  return out;
+}
+
+// Applies every migration on the written relation, in config order (several compose).
+StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migration) {
+  StatementEdit total;
+  const std::string verb = w.verb;
+  for (const auto& m : catalog.migrations) {
+    if (m.spec.phase == Phase::kOff) continue;
+    if (!names(w.relation, m.spec.old_table) && !names(w.relation, m.spec.new_table)) continue;
+    migration = m.spec.name;
+    StatementEdit e;
+    if (!column_kind(m.spec.kind)) {
+      e.refusal = "writes to " + std::string(w.relation->relname) + " under a " +
+                  std::string(config::to_string(m.spec.kind)) + " migration are not mirrored yet";
+    } else if (verb == "INSERT") {
+      e = mirror_insert(reinterpret_cast<PgQuery__InsertStmt*>(w.stmt), m);
+    } else if (verb == "UPDATE") {
+      e = mirror_update(reinterpret_cast<PgQuery__UpdateStmt*>(w.stmt), m);
+    } else if (verb == "DELETE") {
+      // A deleted row leaves both shapes at once when they live in one table.
+    } else {
+      e.refusal = verb + " into a migrated table cannot be mirrored; write with INSERT, UPDATE or DELETE";
+    }
+    total.changed |= e.changed;
+    if (!e.refusal.empty() && !m.spec.pass_unsupported) {
+      total.refusal = e.refusal;
+      return total;
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog) {
+  RewriteResult result;
+  auto parsed = ParseTree::parse(sql);
+  if (!parsed) return result;  // the server reports the syntax error itself
+  ParseTree& tree = parsed.value();
+
+  std::vector<bool> changed(tree.size(), false);
+  for (size_t i = 0; i < tree.size(); ++i) {
+    for (const Write& w : find_writes(&tree.statement(i)->base)) {
+      std::string migration;
+      const StatementEdit e = mirror(w, catalog, migration);
+      if (!e.refusal.empty()) {
+        result.kind = RewriteResult::Kind::kRefused;
+        result.migration = migration;
+        result.reason = e.refusal;
+        return result;
+      }
+      if (e.changed) {
+        changed[i] = true;
+        result.migration = migration;
+      }
+    }
+  }
+  std::string out;
+  bool any = false;
+  for (size_t i = 0; i < tree.size(); ++i) {
+    if (i > 0) out += ";";
+    if (!changed[i]) {
+      out += tree.statement_text(sql, i);
+      continue;
+    }
+    auto text = tree.deparse_statement(i);
+    if (!text) {
+      result.kind = RewriteResult::Kind::kRefused;
+      result.reason = "the rewritten statement could not be printed: " + text.error().message;
+      return result;
+    }
+    if (i > 0) out += " ";
+    out += text.value();
+    any = true;
+  }
+  if (any) {
+    result.kind = RewriteResult::Kind::kRewritten;
+    result.sql = std::move(out);
+  }
+  return result;
+}
+
+std::string refusal_statement(const RewriteResult& refused) {
+  std::string message = "switchyard: migration " + refused.migration + ": " + refused.reason;
+  std::string quoted;
+  for (char c : message) {
+    quoted += c;
+    if (c == '\'') quoted += '\'';
+  }
+  // A dollar-quote tag the message cannot contain.
+  std::string tag = "$switchyard$";
+  while (quoted.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "x");
+  return "DO " + tag + " BEGIN RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', MESSAGE = '" + quoted +
+         "'; END " + tag;
+}
+
+}  // namespace switchyard::rewrite::pg
