@@ -54,7 +54,7 @@ Plan plan_for(const ResolvedMigration& m, const std::vector<std::string>& writte
     const auto reads = columns_read(c.expr);
     return std::any_of(reads.begin(), reads.end(), [&](const std::string& r) { return contains(written, r); });
   };
-  if (m.spec.phase == Phase::kNewOnly) {
+  if (m.spec.phase == Phase::kNewOnly && !m.spec.down.empty()) {
     // Old-shaped writes become new-shaped; the old columns may no longer exist.
     if (has_new) return p;
     for (const auto& d : m.spec.down)
@@ -199,6 +199,93 @@ StatementEdit single_evaluation_insert(PgQuery__InsertStmt* stmt, std::vector<st
   return select_from_source(stmt, cols, plan, rel, false);
 }
 
+// In new_only the old columns may be gone: references to them (unqualified, or qualified by the
+// written table's name or alias) in `*slot` become their `down` expression over the new
+// columns, and a RETURNING target that was just an old column keeps the old output name.
+StatementEdit translate_old_columns(PgQuery__Node** slot_root, const ResolvedMigration& m, const std::string& relname,
+                                    const std::string& alias, bool unqualified_is_ambiguous) {
+  if (m.spec.phase != Phase::kNewOnly || m.spec.down.empty() || *slot_root == nullptr) return {};
+  ProtobufCMessage* part = &(*slot_root)->base;
+  StatementEdit edit;
+  walk_messages(part, [&](ProtobufCMessage* msg) {
+    if (msg->descriptor != &pg_query__res_target__descriptor) return WalkAction::kDescend;
+    // A RETURNING/SELECT target that is just an old column keeps its output name.
+    auto* t = reinterpret_cast<PgQuery__ResTarget*>(msg);
+    if (t->val && (t->name == nullptr || t->name[0] == '\0') && t->val->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+      const auto* ref = t->val->column_ref;
+      const auto* last = ref->n_fields ? ref->fields[ref->n_fields - 1] : nullptr;
+      if (last && last->node_case == PG_QUERY__NODE__NODE_STRING)
+        for (const auto& d : m.spec.down)
+          if (d.column == last->string->sval) {
+            t->name = dup_string(d.column);  // was null or protobuf-c's static "": nothing to free
+          }
+    }
+    return WalkAction::kDescend;
+  });
+  walk_nodes(slot_root, [&](PgQuery__Node** slot) {
+    if ((*slot)->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return WalkAction::kDescend;
+    const auto* ref = (*slot)->column_ref;
+    std::string qualifier, name;
+    if (ref->n_fields == 1 && ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING) {
+      name = ref->fields[0]->string->sval;
+    } else if (ref->n_fields == 2 && ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING &&
+               ref->fields[1]->node_case == PG_QUERY__NODE__NODE_STRING) {
+      qualifier = ref->fields[0]->string->sval;
+      name = ref->fields[1]->string->sval;
+      if (qualifier != (alias.empty() ? relname : alias)) return WalkAction::kSkipChildren;
+    } else {
+      return WalkAction::kSkipChildren;
+    }
+    for (const auto& d : m.spec.down) {
+      if (d.column != name) continue;
+      if (qualifier.empty() && unqualified_is_ambiguous) {
+        edit.refusal = "in new_only, qualify " + name + " (the statement reads other tables too)";
+        return WalkAction::kStop;
+      }
+      auto e = instantiate(d.expr, m.new_rel, {}, Unwritten::kCurrentValue, qualifier);
+      if (!e) {
+        edit.refusal = "expression for " + name + ": " + e.error().message;
+        return WalkAction::kStop;
+      }
+      replace_node(slot, std::move(e.value()));
+      edit.changed = true;
+      return WalkAction::kSkipChildren;
+    }
+    return WalkAction::kSkipChildren;
+  });
+  return edit;
+}
+
+// Translates every entry of a list (SET targets' values, RETURNING targets).
+StatementEdit translate_list(PgQuery__Node** items, size_t n, const ResolvedMigration& m, const PgQuery__RangeVar* rel,
+                             bool ambiguous) {
+  StatementEdit total;
+  const std::string alias = rel->alias && rel->alias->aliasname ? rel->alias->aliasname : "";
+  for (size_t i = 0; i < n; ++i) {
+    PgQuery__Node** slot = &items[i];
+    if ((*slot)->node_case == PG_QUERY__NODE__NODE_RES_TARGET && (*slot)->res_target->name &&
+        (*slot)->res_target->name[0] != '\0' && (*slot)->res_target->val) {
+      slot = &(*slot)->res_target->val;  // a SET target: only its value reads columns
+    }
+    const StatementEdit e = translate_old_columns(slot, m, rel->relname, alias, ambiguous);
+    total.changed |= e.changed;
+    if (!e.refusal.empty()) return {total.changed, e.refusal};
+  }
+  return total;
+}
+
+StatementEdit translate_one(PgQuery__Node** slot, const ResolvedMigration& m, const PgQuery__RangeVar* rel, bool ambiguous) {
+  const std::string alias = rel->alias && rel->alias->aliasname ? rel->alias->aliasname : "";
+  return translate_old_columns(slot, m, rel->relname, alias, ambiguous);
+}
+
+// Accumulates edits; false once one refuses.
+bool add(StatementEdit& total, const StatementEdit& e) {
+  total.changed |= e.changed;
+  if (!e.refusal.empty()) total.refusal = e.refusal;
+  return e.refusal.empty();
+}
+
 }  // namespace
 
 StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m);
@@ -206,9 +293,13 @@ StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const Reso
 StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m) {
   const RelationInfo& rel = m.old_rel;
   StatementEdit edit;
+  if (!add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false))) return edit;
   if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
-    edit = mirror_update_targets(&stmt->on_conflict_clause->target_list, &stmt->on_conflict_clause->n_target_list, m);
-    if (!edit.refusal.empty()) return edit;
+    auto* oc = stmt->on_conflict_clause;
+    if (!add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false)) ||
+        !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false)) ||
+        !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m)))
+      return edit;
   }
   if (stmt->select_stmt == nullptr) return {edit.changed, "INSERT ... DEFAULT VALUES is not mirrored yet"};
   if (stmt->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return {edit.changed, "unexpected INSERT source"};
@@ -339,7 +430,22 @@ StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const Reso
 }
 
 StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m) {
-  return mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m);
+  StatementEdit total;
+  const bool ambiguous = stmt->n_from_clause > 0;
+  if (!add(total, translate_list(stmt->target_list, stmt->n_target_list, m, stmt->relation, ambiguous)) ||
+      !add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)) ||
+      !add(total, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, ambiguous)))
+    return total;
+  add(total, mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m));
+  return total;
+}
+
+StatementEdit mirror_delete(PgQuery__DeleteStmt* stmt, const ResolvedMigration& m) {
+  StatementEdit total;
+  const bool ambiguous = stmt->n_using_clause > 0;
+  if (add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)))
+    add(total, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, ambiguous));
+  return total;
 }
 
 }  // namespace switchyard::rewrite::pg

@@ -25,5 +25,7 @@ struct StatementEdit {
 
 StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m);
 StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m);
+// Only new_only changes a DELETE of a same-table migration: its reads of old columns.
+StatementEdit mirror_delete(PgQuery__DeleteStmt* stmt, const ResolvedMigration& m);
 
 }  // namespace switchyard::rewrite::pg

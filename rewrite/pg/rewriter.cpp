@@ -67,6 +67,7 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
       e = mirror_update(reinterpret_cast<PgQuery__UpdateStmt*>(w.stmt), m);
     } else if (verb == "DELETE") {
       // A deleted row leaves both shapes at once when they live in one table.
+      e = mirror_delete(reinterpret_cast<PgQuery__DeleteStmt*>(w.stmt), m);
     } else {
       e.refusal = verb + " into a migrated table cannot be mirrored; write with INSERT, UPDATE or DELETE";
     }
