@@ -30,7 +30,7 @@ struct PgSession::Pump final : pg::FramerCallbacks {
   }
   void on_message(char type, std::string_view body) override {
     materialize();
-    session.on_backend_message(*this, type, body);
+    session.on_captured(*this, type, body);
   }
   // Moves a pending zero-copy run into `out`, to keep the stream's order when more follows.
   void materialize() {

@@ -3,8 +3,10 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "protocol/pg/frontend.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
+#include "rewrite/pg/rewriter.h"
 
 namespace switchyard::proxy {
 
@@ -13,7 +15,7 @@ namespace asio = boost::asio;
 void PgSession::start_pumps() {
   const uint32_t max = cfg().limits.max_message_bytes;
   to_upstream_ = std::make_unique<Pump>(*this, Dir::kToUpstream, client_, upstream_,
-                                        pg::Framer(pg::frontend_types(), pg::TypeSet{}, max));
+                                        pg::Framer(pg::frontend_types(), frontend_capture(), max));
   to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_, client_,
                                       pg::Framer(pg::backend_types(), pg::TypeSet{'K', 'Z'}, max));
   pump_read(*to_client_);
@@ -73,6 +75,83 @@ void PgSession::pump_write(Pump& p) {
                       }
                       self->pump_read(p);
                     });
+}
+
+pg::TypeSet PgSession::frontend_capture() const {
+  // Without migrations nothing is inspected: every client message streams through.
+  if (gen_->catalog.migrations.empty()) return {};
+  pg::TypeSet capture{'Q', 'P'};
+  if (!refused_statements_.empty()) capture.add('B');
+  return capture;
+}
+
+void PgSession::on_captured(Pump& p, char type, std::string_view body) {
+  if (p.dir == Dir::kToUpstream) return on_frontend_message(p, type, body);
+  on_backend_message(p, type, body);
+}
+
+const rewrite::RewriteResult* PgSession::rewrite(std::string_view sql) {
+  if (!gen_->prefilter.may_touch(sql)) return nullptr;
+  const rewrite::RewriteResult& r = ctx_.rewrites.get(sql, *gen_);
+  switch (r.kind) {
+    case rewrite::RewriteResult::Kind::kUnchanged:
+      return nullptr;
+    case rewrite::RewriteResult::Kind::kRewritten:
+      ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
+      spdlog::debug("session={} migration {}: rewrote: {}", id_, r.migration, r.sql);
+      return &r;
+    case rewrite::RewriteResult::Kind::kRefused:
+      ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
+      spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);
+      return &r;
+  }
+  return nullptr;
+}
+
+void PgSession::on_frontend_message(Pump& p, char type, std::string_view body) {
+  using Kind = rewrite::RewriteResult::Kind;
+  switch (type) {
+    case 'Q': {
+      const auto sql = pg::decode_query(body);
+      if (!sql) return fail_to_client("08P01", "switchyard: malformed Query message");
+      const auto* r = rewrite(*sql);
+      if (!r) break;
+      // A refusal is raised by the server itself, so it aborts the transaction and the
+      // implicit transaction of a multi-statement string exactly as any error would.
+      pg::encode_query(p.out, r->kind == Kind::kRefused ? rewrite::pg::refusal_statement(*r) : r->sql);
+      return;
+    }
+    case 'P': {
+      auto parse = pg::decode_parse(body);
+      if (!parse) return fail_to_client("08P01", "switchyard: malformed Parse message");
+      const auto* r = rewrite(parse->query);
+      const auto refused = refused_statements_.find(parse->statement);
+      if (refused != refused_statements_.end()) refused_statements_.erase(refused);
+      if (!r) break;
+      std::string refusal;
+      if (r->kind == Kind::kRefused) {
+        refusal = rewrite::pg::refusal_statement(*r);
+        parse->query = refusal;
+        parse->param_types.clear();
+        refused_statements_.emplace(parse->statement);
+      } else {
+        parse->query = r->sql;  // parameter types stay as the client declared them
+      }
+      pg::encode_parse(p.out, *parse);
+      p.framer.set_capture(frontend_capture());
+      return;
+    }
+    case 'B': {
+      auto bind = pg::decode_bind(body);
+      if (!bind) return fail_to_client("08P01", "switchyard: malformed Bind message");
+      if (!refused_statements_.count(bind->statement)) break;
+      bind->param_formats.clear();
+      bind->params.clear();
+      pg::encode_bind(p.out, *bind);
+      return;
+    }
+  }
+  pg::encode_message(p.out, type, body);
 }
 
 void PgSession::on_backend_message(Pump& p, char type, std::string_view body) {

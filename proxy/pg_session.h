@@ -16,11 +16,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <set>
 #include <vector>
 
 #include "protocol/pg/backend.h"
 #include "protocol/pg/framer.h"
 #include "proxy/session_context.h"
+#include "rewrite/rewrite_result.h"
 
 namespace switchyard::proxy {
 
@@ -55,7 +57,12 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void pump_read(Pump& p);
   void pump_feed(Pump& p, std::string_view data);
   void pump_write(Pump& p);
+  void on_captured(Pump& p, char type, std::string_view body);
   void on_backend_message(Pump& p, char type, std::string_view body);
+  void on_frontend_message(Pump& p, char type, std::string_view body);
+  // What to send upstream instead of `sql`, or null to send it unchanged.
+  const rewrite::RewriteResult* rewrite(std::string_view sql);
+  pg::TypeSet frontend_capture() const;
 
   // Sends a FATAL ErrorResponse to the client, then closes. Safe in any state: while relaying,
   // the upstream->client pump (the only writer to the client) sends it when idle.
@@ -83,6 +90,9 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   bool client_key_registered_ = false;
   pg::BackendKeyData client_key_{};
   char transaction_status_ = 'I';
+  // Prepared statements whose Parse was refused and replaced by a parameterless statement that
+  // raises the refusal; their Binds are sent with no parameters.
+  std::set<std::string, std::less<>> refused_statements_;
   std::chrono::steady_clock::time_point started_;
   std::string close_reason_;
 };

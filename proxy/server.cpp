@@ -20,7 +20,7 @@ Server::Server(std::shared_ptr<const Generation> generation)
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();
-    w->ctx = std::make_unique<SessionContext>(SessionContext{shared_, {}});
+    w->ctx = std::make_unique<SessionContext>(SessionContext{shared_, {}, {}});
     workers_.push_back(std::move(w));
   }
 }

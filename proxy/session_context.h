@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "proxy/cancel_registry.h"
+#include "proxy/rewrite_cache.h"
 #include "rewrite/catalog.h"
 #include "rewrite/prefilter.h"
 
@@ -33,6 +34,8 @@ struct SharedState {
   std::atomic<uint64_t> next_session_id{1};
   std::atomic<int64_t> active_sessions{0};
   std::atomic<uint64_t> total_sessions{0};
+  std::atomic<uint64_t> statements_rewritten{0};
+  std::atomic<uint64_t> statements_refused{0};
 
   std::shared_ptr<const Generation> generation() const {
     std::lock_guard lock(generation_mu);
@@ -51,6 +54,7 @@ struct SharedState {
 struct SessionContext {
   SharedState& shared;
   std::unordered_map<uint64_t, std::weak_ptr<PgSession>> sessions;
+  RewriteCache rewrites;
 };
 
 }  // namespace switchyard::proxy
