@@ -1,0 +1,425 @@
+#!/usr/bin/env bash
+# pgbench_compare.sh: measure switchyard's overhead against direct PostgreSQL and PgBouncer with pgbench.
+#
+# Usage:
+#   bench/pgbench_compare.sh                      # defaults: 8 clients, 2 threads, 15 s per run, 3 rounds
+#   DURATION=5 ROUNDS=1 OUT=bench/results.md bench/pgbench_compare.sh
+#
+# It starts everything itself, on free 127.0.0.1 ports, in a temporary directory:
+#   - PostgreSQL 15 (shared_buffers=256MB, max_connections=100 or 3*CLIENTS+10 if more, fsync per $FSYNC),
+#     `pgbench -i -s $SCALE` once, tables prewarmed;
+#   - PgBouncer in session mode (pool_size = clients), trust auth on loopback;
+#   - switchyard (build/switchyard) with `threads: $SWITCHYARD_THREADS`.
+# For each workload (-S -M simple, -S -M prepared, TPC-B-like -M simple) it runs pgbench ROUNDS times against
+# each target, round-robin (the starting target rotates every round), and reports the median TPS per target.
+# Before every run it vacuums the small tables, truncates pgbench_history and checkpoints, directly on
+# PostgreSQL (what pgbench does itself without -n), so every target starts from the same state.
+#
+# Output: machine description and a markdown table (workload | target | TPS | avg latency ms | ratio to direct)
+# on stdout, and also into $OUT when set. Progress goes to stderr. Everything started is stopped on exit.
+#
+# Environment:
+#   CLIENTS=8  JOBS=2  DURATION=15  ROUNDS=3  SCALE=10
+#   FSYNC=off                 PostgreSQL fsync setting (on|off); printed with the results
+#   SWITCHYARD_THREADS=0      switchyard `threads:` (0 = one per core)
+#   SWITCHYARD_LOG_LEVEL=warn switchyard `log.level` during the benchmark
+#   SWITCHYARD_CMD            command for the switchyard target, run as `$SWITCHYARD_CMD --config FILE`
+#                             (default: build/switchyard). The special value `pgbouncer` runs a second
+#                             PgBouncer in that slot: a stand-in for testing this script without the proxy.
+#   OUT=path                  also write the report to this file
+#   KEEP_BENCH_DIR=1          keep the temporary directory (logs, raw pgbench output); kept anyway on failure
+#   PG_BIN                    PostgreSQL bin dir (default /usr/lib/postgresql/15/bin)
+#
+# PostgreSQL and PgBouncer refuse to run as root: when run as root they run as the `postgres` OS user.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+CLIENTS="${CLIENTS:-8}"
+JOBS="${JOBS:-2}"
+DURATION="${DURATION:-15}"
+ROUNDS="${ROUNDS:-3}"
+SCALE="${SCALE:-10}"
+FSYNC="${FSYNC:-off}"
+SWITCHYARD_THREADS="${SWITCHYARD_THREADS:-0}"
+SWITCHYARD_LOG_LEVEL="${SWITCHYARD_LOG_LEVEL:-warn}"
+SWITCHYARD_CMD="${SWITCHYARD_CMD:-$REPO_ROOT/build/switchyard}"
+OUT="${OUT:-}"
+KEEP_BENCH_DIR="${KEEP_BENCH_DIR:-0}"
+
+DB=bench
+PG_USER=postgres
+SHARED_BUFFERS=256MB
+MAX_CONNECTIONS=100
+
+TARGETS=(direct pgbouncer switchyard)
+WORKLOAD_NAMES=("-S -M simple" "-S -M prepared" "tpcb-like -M simple")
+WORKLOAD_FLAGS=("-S -M simple" "-S -M prepared" "-M simple")
+
+BENCH_DIR=""
+PGDATA=""
+PG_STARTED=0
+PGB_PIDFILES=()   # one per PgBouncer instance we started
+SY_PID=""
+PGBENCH_PID=""    # the pgbench run in progress
+LOAD_BEFORE=""
+LOAD_AFTER=""
+declare -A PORT   # target -> port
+
+export LC_ALL=C             # decimal points in printf/awk/sort
+unset PGSERVICE PGOPTIONS   # keep the caller's libpq environment out of the measurements
+
+log() { printf 'pgbench_compare: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Runs a command as the postgres OS user when we are root, as ourselves otherwise.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+# give_to_pg PATH...: make PATHs owned by the postgres user when we are root.
+give_to_pg() {
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$@"; fi
+}
+
+# free_port: prints a 127.0.0.1 port not yet handed out by this script and currently free.
+free_port() {
+  local p
+  while :; do
+    p="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+    case " ${PORT[*]:-} " in *" $p "*) continue ;; esac
+    echo "$p"
+    return
+  done
+}
+
+pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
+# stop_pid PID NAME SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL. Works for non-children too.
+stop_pid() {
+  local pid=$1 name=$2 secs=$3 i
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    pid_alive "$pid" || break
+    sleep 0.1
+  done
+  if pid_alive "$pid"; then
+    log "$name (pid $pid) did not stop within ${secs}s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # only reached through the EXIT trap
+cleanup() {
+  local rc=$? f
+  trap - EXIT INT TERM
+  if [ -n "$PGBENCH_PID" ]; then stop_pid "$PGBENCH_PID" pgbench 5; fi
+  if [ -n "$SY_PID" ]; then
+    stop_pid "$SY_PID" switchyard 15
+    log "switchyard stopped"
+  fi
+  for f in "${PGB_PIDFILES[@]}"; do
+    if [ -s "$f" ]; then stop_pid "$(cat "$f")" pgbouncer 10; fi
+  done
+  if [ "${#PGB_PIDFILES[@]}" -gt 0 ]; then log "pgbouncer stopped"; fi
+  if [ "$PG_STARTED" -eq 1 ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" stop -m fast -t 60 >/dev/null || log "pg_ctl stop failed"
+    log "PostgreSQL stopped"
+  fi
+  if [ -n "$BENCH_DIR" ]; then
+    if [ "$rc" -ne 0 ] || [ "$KEEP_BENCH_DIR" = 1 ]; then
+      log "logs and raw pgbench output kept in $BENCH_DIR"
+    else
+      rm -rf "$BENCH_DIR"
+    fi
+  fi
+  exit "$rc"
+}
+
+# wait_ready PORT NAME [PID]: until a query succeeds through 127.0.0.1:PORT (10 s), PID must stay alive.
+wait_ready() {
+  local port=$1 name=$2 pid=${3:-} i
+  for ((i = 0; i < 100; i++)); do
+    if [ -n "$pid" ] && ! pid_alive "$pid"; then die "$name exited during startup; see $BENCH_DIR"; fi
+    if psql "host=127.0.0.1 port=$port dbname=$DB user=$PG_USER connect_timeout=2" -qXAt -c 'SELECT 1' \
+         >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "$name did not answer a query on 127.0.0.1:$port within 10s; see $BENCH_DIR"
+}
+
+# sql SQL...: run statements directly on PostgreSQL.
+sql() {
+  psql "host=127.0.0.1 port=${PORT[direct]} dbname=$DB user=$PG_USER" -qXAt -v ON_ERROR_STOP=1 "$@"
+}
+
+start_postgres() {
+  local max_conn=$MAX_CONNECTIONS
+  # Direct clients, plus the idle server connections each session-mode pool may keep, plus headroom.
+  if [ $((3 * CLIENTS + 10)) -gt "$max_conn" ]; then max_conn=$((3 * CLIENTS + 10)); fi
+  MAX_CONNECTIONS=$max_conn
+
+  PGDATA="$BENCH_DIR/pgdata"
+  mkdir -m 700 "$PGDATA"
+  give_to_pg "$PGDATA"
+  log "initdb"
+  as_pg "$PG_BIN/initdb" -D "$PGDATA" -U "$PG_USER" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
+    >"$BENCH_DIR/initdb.log" 2>&1 || { cat "$BENCH_DIR/initdb.log" >&2; die "initdb failed"; }
+  cat >>"$PGDATA/postgresql.conf" <<EOF
+
+# --- pgbench_compare.sh ---
+listen_addresses = '127.0.0.1'
+port = ${PORT[direct]}
+unix_socket_directories = ''
+max_connections = $MAX_CONNECTIONS
+shared_buffers = $SHARED_BUFFERS
+fsync = $FSYNC
+max_wal_size = 4GB
+checkpoint_timeout = 30min
+EOF
+  touch "$BENCH_DIR/postgres.log"
+  give_to_pg "$BENCH_DIR/postgres.log"
+  log "starting PostgreSQL on 127.0.0.1:${PORT[direct]}"
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$BENCH_DIR/postgres.log" -w -t 60 start >/dev/null \
+    || { tail -n 20 "$BENCH_DIR/postgres.log" >&2; die "PostgreSQL did not start"; }
+  PG_STARTED=1
+  psql "host=127.0.0.1 port=${PORT[direct]} dbname=postgres user=$PG_USER" -qX -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE $DB" >/dev/null
+}
+
+init_pgbench() {
+  log "pgbench -i -s $SCALE"
+  pgbench -h 127.0.0.1 -p "${PORT[direct]}" -U "$PG_USER" -i -s "$SCALE" -q "$DB" >"$BENCH_DIR/pgbench-init.log" 2>&1 \
+    || { cat "$BENCH_DIR/pgbench-init.log" >&2; die "pgbench -i failed"; }
+  # Load the tables into shared_buffers so the first measured run is not a cold-cache run.
+  sql -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
+      -c "SELECT pg_prewarm(c) FROM unnest(ARRAY['pgbench_accounts','pgbench_accounts_pkey','pgbench_branches',
+                                                 'pgbench_tellers']::regclass[]) AS c" >/dev/null \
+    || log "pg_prewarm unavailable; the first runs may be cold"
+}
+
+# start_pgbouncer NAME PORT: session-mode PgBouncer in $BENCH_DIR/NAME, listening on 127.0.0.1:PORT.
+start_pgbouncer() {
+  local name=$1 port=$2 dir="$BENCH_DIR/$1"
+  mkdir -p "$dir"
+  printf '"%s" ""\n' "$PG_USER" >"$dir/userlist.txt"
+  cat >"$dir/pgbouncer.ini" <<EOF
+[databases]
+$DB = host=127.0.0.1 port=${PORT[direct]} dbname=$DB
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = session
+default_pool_size = $CLIENTS
+max_client_conn = $((CLIENTS + 20))
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+EOF
+  give_to_pg "$dir"
+  log "starting $name (PgBouncer, session mode) on 127.0.0.1:$port"
+  PGB_PIDFILES+=("$dir/pgbouncer.pid")
+  as_pg pgbouncer -d -q "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
+  local i
+  for ((i = 0; i < 50; i++)); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
+  [ -s "$dir/pgbouncer.pid" ] || die "pgbouncer wrote no pidfile; see $dir/pgbouncer.log"
+  wait_ready "$port" "$name" "$(cat "$dir/pgbouncer.pid")"
+}
+
+start_switchyard() {
+  local port=${PORT[switchyard]}
+  if [ "$SWITCHYARD_CMD" = pgbouncer ]; then
+    log "SWITCHYARD_CMD=pgbouncer: a second PgBouncer stands in for switchyard"
+    start_pgbouncer switchyard-standin "$port"
+    return
+  fi
+  local -a cmd
+  read -r -a cmd <<<"$SWITCHYARD_CMD"
+  command -v "${cmd[0]}" >/dev/null \
+    || die "${cmd[0]} not found; build it (cmake -S . -B build -G Ninja && cmake --build build) or set SWITCHYARD_CMD"
+  cat >"$BENCH_DIR/switchyard.yaml" <<EOF
+listen: 127.0.0.1:$port
+upstream: 127.0.0.1:${PORT[direct]}
+threads: $SWITCHYARD_THREADS
+log:
+  level: $SWITCHYARD_LOG_LEVEL
+  format: text
+limits:
+  max_message_bytes: 67108864
+  connect_timeout_ms: 5000
+  drain_timeout_ms: 2000
+EOF
+  log "starting switchyard on 127.0.0.1:$port (threads: $SWITCHYARD_THREADS)"
+  "${cmd[@]}" --config "$BENCH_DIR/switchyard.yaml" >"$BENCH_DIR/switchyard.log" 2>&1 &
+  SY_PID=$!
+  wait_ready "$port" switchyard "$SY_PID"
+}
+
+# reset_state: what pgbench does before a run unless -n, done directly so every target gets the same start.
+reset_state() {
+  sql -c "VACUUM pgbench_branches" -c "VACUUM pgbench_tellers" -c "TRUNCATE pgbench_history" -c "CHECKPOINT" \
+    >/dev/null
+}
+
+# run_one WORKLOAD_INDEX TARGET ROUND: one pgbench run; appends "workload<TAB>target<TAB>tps<TAB>latency" to results.
+run_one() {
+  local w=$1 target=$2 round=$3 out tps lat failed
+  local -a flags
+  read -r -a flags <<<"${WORKLOAD_FLAGS[$w]}"
+  out="$BENCH_DIR/runs/w$w-$target-r$round.log"
+  reset_state
+  # In the background, so SIGTERM/Ctrl-C reach the trap at once rather than after the run.
+  pgbench -h 127.0.0.1 -p "${PORT[$target]}" -U "$PG_USER" -n -c "$CLIENTS" -j "$JOBS" -T "$DURATION" \
+    "${flags[@]}" "$DB" >"$out" 2>&1 &
+  PGBENCH_PID=$!
+  if ! wait "$PGBENCH_PID"; then
+    PGBENCH_PID=""
+    tail -n 20 "$out" >&2
+    die "pgbench failed against $target (${WORKLOAD_NAMES[$w]})"
+  fi
+  PGBENCH_PID=""
+  tps="$(awk '/^tps = / {print $3; exit}' "$out")"
+  lat="$(awk '/^latency average = / {print $4; exit}' "$out")"
+  failed="$(awk -F'[: ]+' '/^number of failed transactions/ {print $5; exit}' "$out")"
+  if [ -z "$tps" ] || [ -z "$lat" ]; then die "could not parse pgbench output: $out"; fi
+  if [ -n "$failed" ] && [ "$failed" != 0 ]; then log "warning: $failed failed transactions ($out)"; fi
+  printf '%s\t%s\t%s\t%s\n' "$w" "$target" "$tps" "$lat" >>"$BENCH_DIR/results.tsv"
+  log "  round $round/${ROUNDS} ${WORKLOAD_NAMES[$w]} $target: $tps tps, $lat ms"
+}
+
+run_all() {
+  local w round i n=${#TARGETS[@]}
+  mkdir -p "$BENCH_DIR/runs"
+  : >"$BENCH_DIR/results.tsv"
+  for w in "${!WORKLOAD_FLAGS[@]}"; do
+    log "workload ${WORKLOAD_NAMES[$w]}"
+    for ((round = 1; round <= ROUNDS; round++)); do
+      # Rotate the starting target each round so no target always runs first (or last).
+      for ((i = 0; i < n; i++)); do
+        run_one "$w" "${TARGETS[$(((round - 1 + i) % n))]}" "$round"
+      done
+    done
+  done
+}
+
+# median: the median of the numbers on stdin (mean of the middle two for an even count).
+median() {
+  sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+# values_of W TARGET FIELD: the FIELD (3 = tps, 4 = latency) values of one workload/target, one per line.
+values_of() { awk -F'\t' -v w="$1" -v t="$2" -v f="$3" '$1 == w && $2 == t {print $f}' "$BENCH_DIR/results.tsv"; }
+
+cpu_model() {
+  local m
+  m="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  [ -n "$m" ] || m="$(awk -F': *' '/^(Hardware|cpu model|Model)/ {print $2; exit}' /proc/cpuinfo)"
+  echo "${m:-unknown}"
+}
+
+switchyard_label() {
+  if [ "$SWITCHYARD_CMD" = pgbouncer ]; then
+    echo "switchyard (stand-in: PgBouncer)"
+  else
+    echo "switchyard"
+  fi
+}
+
+# shellcheck disable=SC2016  # the backticks are markdown
+report() {
+  local w t tps lat direct_tps ratio rev
+  rev="$(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")"
+  echo "## pgbench: direct vs PgBouncer vs switchyard"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "- machine: $(nproc) CPUs ($(cpu_model)), $(awk '/^MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)"
+  echo "- software: $("$PG_BIN/postgres" --version), $(pgbouncer --version 2>/dev/null | head -n1), $(pgbench --version)"
+  if [ "$SWITCHYARD_CMD" = pgbouncer ]; then
+    echo "- switchyard: NOT MEASURED - a second PgBouncer stood in for it (SWITCHYARD_CMD=pgbouncer)"
+  else
+    echo "- switchyard: \`$SWITCHYARD_CMD\` (repo $rev), threads: $SWITCHYARD_THREADS, log level: $SWITCHYARD_LOG_LEVEL"
+  fi
+  echo "- PostgreSQL: shared_buffers=$SHARED_BUFFERS, max_connections=$MAX_CONNECTIONS, fsync=$FSYNC; PgBouncer: pool_mode=session, default_pool_size=$CLIENTS"
+  echo "- pgbench: scale $SCALE, -c $CLIENTS -j $JOBS -T $DURATION, $ROUNDS round(s) per target, round-robin; median shown"
+  echo "- everything on one host over loopback TCP: pgbench, the proxies and PostgreSQL share the CPUs"
+  echo "- load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER (\"after\" includes the benchmark's own load)"
+  echo
+  echo "| workload | target | TPS | avg latency ms | ratio to direct |"
+  echo "|---|---|---:|---:|---:|"
+  for w in "${!WORKLOAD_FLAGS[@]}"; do
+    direct_tps="$(values_of "$w" direct 3 | median)"
+    for t in "${TARGETS[@]}"; do
+      tps="$(values_of "$w" "$t" 3 | median)"
+      lat="$(values_of "$w" "$t" 4 | median)"
+      ratio="$(awk -v a="$tps" -v b="$direct_tps" 'BEGIN {printf "%.2f", a / b}')"
+      if [ "$t" = switchyard ]; then t="$(switchyard_label)"; fi
+      printf '| `%s` | %s | %.0f | %.3f | %s |\n' "${WORKLOAD_NAMES[$w]}" "$t" "$tps" "$lat" "$ratio"
+    done
+  done
+  echo
+  echo "TPS of each round (round 1 first):"
+  echo
+  for w in "${!WORKLOAD_FLAGS[@]}"; do
+    for t in "${TARGETS[@]}"; do
+      printf -- '- `%s` %s: %s\n' "${WORKLOAD_NAMES[$w]}" "$t" \
+        "$(values_of "$w" "$t" 3 | awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1}')"
+    done
+  done
+}
+
+main() {
+  [ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 not found in $PG_BIN (set PG_BIN)"
+  local tool
+  for tool in psql pgbench pgbouncer python3; do
+    command -v "$tool" >/dev/null || die "$tool not found; run ./scripts/install-deps.sh"
+  done
+  if [ "$(id -u)" -eq 0 ]; then id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' OS user"; fi
+  if [ "$SWITCHYARD_CMD" != pgbouncer ]; then
+    local first="${SWITCHYARD_CMD%% *}"
+    command -v "$first" >/dev/null || die "$first not found; build it first or set SWITCHYARD_CMD"
+  fi
+  case "$FSYNC" in on | off) ;; *) die "FSYNC must be on or off" ;; esac
+
+  trap cleanup EXIT
+  trap 'log "interrupted"; exit 130' INT TERM
+
+  BENCH_DIR="$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench.XXXXXX")"
+  chmod 755 "$BENCH_DIR"   # the postgres user needs to reach its files in here
+  PORT[direct]="$(free_port)"
+  PORT[pgbouncer]="$(free_port)"
+  PORT[switchyard]="$(free_port)"
+
+  LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+  if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN {exit !(l >= 1.0)}'; then
+    log "warning: load average is $LOAD_BEFORE before starting; other work on this host will skew the numbers"
+  fi
+  local runs=$((${#WORKLOAD_FLAGS[@]} * ${#TARGETS[@]} * ROUNDS))
+  log "working in $BENCH_DIR; $runs runs of ${DURATION}s (~$(((runs * (DURATION + 2) + 59) / 60)) min)"
+
+  start_postgres
+  init_pgbench
+  start_pgbouncer pgbouncer "${PORT[pgbouncer]}"
+  start_switchyard
+  run_all
+  LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+  if [ -n "$OUT" ]; then
+    report | tee "$OUT"
+    log "report written to $OUT"
+  else
+    report
+  fi
+}
+
+main "$@"
