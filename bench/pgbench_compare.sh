@@ -52,7 +52,7 @@ PG_USER=postgres
 SHARED_BUFFERS=256MB
 MAX_CONNECTIONS=100
 
-TARGETS=(direct pgbouncer switchyard)
+TARGETS=(direct pgbouncer switchyard switchyard_dw)
 WORKLOAD_NAMES=("-S -M simple" "-S -M prepared" "tpcb-like -M simple")
 WORKLOAD_FLAGS=("-S -M simple" "-S -M prepared" "-M simple")
 
@@ -60,10 +60,11 @@ BENCH_DIR=""
 PGDATA=""
 PG_STARTED=0
 PGB_PIDFILES=()   # one per PgBouncer instance we started
-SY_PID=""
+SY_PIDS=()        # switchyard instances we started
 PGBENCH_PID=""    # the pgbench run in progress
 LOAD_BEFORE=""
 LOAD_AFTER=""
+DIVERGED=""
 declare -A PORT   # target -> port
 
 export LC_ALL=C             # decimal points in printf/awk/sort
@@ -120,10 +121,11 @@ cleanup() {
   local rc=$? f
   trap - EXIT INT TERM
   if [ -n "$PGBENCH_PID" ]; then stop_pid "$PGBENCH_PID" pgbench 5; fi
-  if [ -n "$SY_PID" ]; then
-    stop_pid "$SY_PID" switchyard 15
-    log "switchyard stopped"
-  fi
+  local sy
+  for sy in "${SY_PIDS[@]}"; do
+    stop_pid "$sy" switchyard 15
+    log "switchyard $sy stopped"
+  done
   for f in "${PGB_PIDFILES[@]}"; do
     if [ -s "$f" ]; then stop_pid "$(cat "$f")" pgbouncer 10; fi
   done
@@ -204,6 +206,10 @@ init_pgbench() {
       -c "SELECT pg_prewarm(c) FROM unnest(ARRAY['pgbench_accounts','pgbench_accounts_pkey','pgbench_branches',
                                                  'pgbench_tellers']::regclass[]) AS c" >/dev/null \
     || log "pg_prewarm unavailable; the first runs may be cold"
+  # The dual-write target renames pgbench_accounts.abalance -> balance: the new column exists
+  # (expand) and is filled (backfill), for every target alike.
+  sql -c "ALTER TABLE pgbench_accounts ADD COLUMN balance int" -c "UPDATE pgbench_accounts SET balance = abalance" \
+      -c "VACUUM ANALYZE pgbench_accounts" >/dev/null || die "could not add pgbench_accounts.balance"
 }
 
 # start_pgbouncer NAME PORT: session-mode PgBouncer in $BENCH_DIR/NAME, listening on 127.0.0.1:PORT.
@@ -237,18 +243,19 @@ EOF
   wait_ready "$port" "$name" "$(cat "$dir/pgbouncer.pid")"
 }
 
+# start_switchyard TARGET [EXTRA_YAML]: a switchyard for TARGET's port; EXTRA_YAML is appended.
 start_switchyard() {
-  local port=${PORT[switchyard]}
+  local target=${1:-switchyard} extra=${2:-} port=${PORT[${1:-switchyard}]}
   if [ "$SWITCHYARD_CMD" = pgbouncer ]; then
     log "SWITCHYARD_CMD=pgbouncer: a second PgBouncer stands in for switchyard"
-    start_pgbouncer switchyard-standin "$port"
+    start_pgbouncer "$target-standin" "$port"
     return
   fi
   local -a cmd
   read -r -a cmd <<<"$SWITCHYARD_CMD"
   command -v "${cmd[0]}" >/dev/null \
     || die "${cmd[0]} not found; build it (cmake -S . -B build -G Ninja && cmake --build build) or set SWITCHYARD_CMD"
-  cat >"$BENCH_DIR/switchyard.yaml" <<EOF
+  cat >"$BENCH_DIR/$target.yaml" <<EOF
 listen: 127.0.0.1:$port
 upstream: 127.0.0.1:${PORT[direct]}
 threads: $SWITCHYARD_THREADS
@@ -259,16 +266,27 @@ limits:
   max_message_bytes: 67108864
   connect_timeout_ms: 5000
   drain_timeout_ms: 2000
+$extra
 EOF
-  log "starting switchyard on 127.0.0.1:$port (threads: $SWITCHYARD_THREADS)"
-  "${cmd[@]}" --config "$BENCH_DIR/switchyard.yaml" >"$BENCH_DIR/switchyard.log" 2>&1 &
-  SY_PID=$!
-  wait_ready "$port" switchyard "$SY_PID"
+  log "starting $target on 127.0.0.1:$port (threads: $SWITCHYARD_THREADS)"
+  "${cmd[@]}" --config "$BENCH_DIR/$target.yaml" >"$BENCH_DIR/$target.log" 2>&1 &
+  SY_PIDS+=($!)
+  wait_ready "$port" "$target" "$!"
 }
 
+DUAL_WRITE_YAML='control: "host=127.0.0.1 port=PGPORT dbname=bench user=postgres"
+migrations:
+  - name: accounts-balance
+    table: pgbench_accounts
+    rename_column: {from: abalance, to: balance}
+    phase: dual_write'
+
+
 # reset_state: what pgbench does before a run unless -n, done directly so every target gets the same start.
+# Writes through the other targets leave balance behind abalance; every run starts in step.
 reset_state() {
-  sql -c "VACUUM pgbench_branches" -c "VACUUM pgbench_tellers" -c "TRUNCATE pgbench_history" -c "CHECKPOINT" \
+  sql -c "UPDATE pgbench_accounts SET balance = abalance WHERE balance IS DISTINCT FROM abalance" \
+      -c "VACUUM pgbench_branches" -c "VACUUM pgbench_tellers" -c "TRUNCATE pgbench_history" -c "CHECKPOINT" \
     >/dev/null
 }
 
@@ -294,6 +312,13 @@ run_one() {
   failed="$(awk -F'[: ]+' '/^number of failed transactions/ {print $5; exit}' "$out")"
   if [ -z "$tps" ] || [ -z "$lat" ]; then die "could not parse pgbench output: $out"; fi
   if [ -n "$failed" ] && [ "$failed" != 0 ]; then log "warning: $failed failed transactions ($out)"; fi
+  if [ "$target" = switchyard_dw ]; then
+    # Every write of this run went through the dual-write rewrite: both columns must agree.
+    local diverged
+    diverged="$(sql -Atc "SELECT count(*) FROM pgbench_accounts WHERE abalance IS DISTINCT FROM balance")"
+    DIVERGED=$((${DIVERGED:-0} + diverged))
+    if [ "$diverged" != 0 ]; then log "warning: $diverged rows diverged after $out"; fi
+  fi
   printf '%s\t%s\t%s\t%s\n' "$w" "$target" "$tps" "$lat" >>"$BENCH_DIR/results.tsv"
   log "  round $round/${ROUNDS} ${WORKLOAD_NAMES[$w]} $target: $tps tps, $lat ms"
 }
@@ -336,6 +361,14 @@ switchyard_label() {
   fi
 }
 
+target_label() {
+  case "$1" in
+    switchyard) switchyard_label ;;
+    switchyard_dw) echo "$(switchyard_label), dual_write abalance→balance" ;;
+    *) echo "$1" ;;
+  esac
+}
+
 # shellcheck disable=SC2016  # the backticks are markdown
 report() {
   local w t tps lat direct_tps ratio rev
@@ -363,10 +396,20 @@ report() {
       tps="$(values_of "$w" "$t" 3 | median)"
       lat="$(values_of "$w" "$t" 4 | median)"
       ratio="$(awk -v a="$tps" -v b="$direct_tps" 'BEGIN {printf "%.2f", a / b}')"
-      if [ "$t" = switchyard ]; then t="$(switchyard_label)"; fi
+      t="$(target_label "$t")"
       printf '| `%s` | %s | %.0f | %.3f | %s |\n' "${WORKLOAD_NAMES[$w]}" "$t" "$tps" "$lat" "$ratio"
     done
   done
+  echo
+  echo "dual_write (abalance→balance) against pass-through switchyard and against direct, by TPS:"
+  echo
+  for w in "${!WORKLOAD_FLAGS[@]}"; do
+    printf -- '- `%s`: %s of pass-through, %s of direct\n' "${WORKLOAD_NAMES[$w]}" \
+      "$(awk -v a="$(values_of "$w" switchyard_dw 3 | median)" -v b="$(values_of "$w" switchyard 3 | median)" 'BEGIN {printf "%.2f", a / b}')" \
+      "$(awk -v a="$(values_of "$w" switchyard_dw 3 | median)" -v b="$(values_of "$w" direct 3 | median)" 'BEGIN {printf "%.2f", a / b}')"
+  done
+  echo
+  echo "- rows where abalance and balance differed after the dual_write runs (summed): ${DIVERGED:-0}"
   echo
   echo "TPS of each round (round 1 first):"
   echo
@@ -399,6 +442,7 @@ main() {
   PORT[direct]="$(free_port)"
   PORT[pgbouncer]="$(free_port)"
   PORT[switchyard]="$(free_port)"
+  PORT[switchyard_dw]="$(free_port)"
 
   LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
   if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN {exit !(l >= 1.0)}'; then
@@ -410,9 +454,11 @@ main() {
   start_postgres
   init_pgbench
   start_pgbouncer pgbouncer "${PORT[pgbouncer]}"
-  start_switchyard
+  start_switchyard switchyard
+  start_switchyard switchyard_dw "${DUAL_WRITE_YAML//PGPORT/${PORT[direct]}}"
   run_all
   LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
 
   if [ -n "$OUT" ]; then
     report | tee "$OUT"

@@ -68,6 +68,11 @@ std::string metrics_text(const AdminView& v) {
          std::to_string(v.active_sessions));
   metric(out, "switchyard_sessions_total", "counter", "Client sessions accepted since start.",
          std::to_string(v.total_sessions));
+  metric(out, "switchyard_statements_rewritten_total", "counter",
+         "Statements rewritten so that writes reach both shapes of a migration.", std::to_string(v.statements_rewritten));
+  metric(out, "switchyard_statements_refused_total", "counter",
+         "Writes to migrated tables refused (SQLSTATE 0A000) because they cannot be mirrored exactly.",
+         std::to_string(v.statements_refused));
   return out;
 }
 

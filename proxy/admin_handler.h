@@ -40,6 +40,8 @@ struct AdminView {
   std::string listen;    // "host:port"
   std::string upstream;  // "host:port"
   bool draining = false;
+  uint64_t statements_rewritten = 0;  // writes rewritten to reach both shapes
+  uint64_t statements_refused = 0;    // writes refused with SQLSTATE 0A000
 };
 
 AdminResponse handle_admin_request(const AdminRequest& request, const AdminView& view);

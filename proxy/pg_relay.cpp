@@ -1,5 +1,7 @@
-// PostgreSQL session relay: the two pumps and the backend messages the proxy inspects on the
-// way (BackendKeyData, whose key it replaces, and ReadyForQuery, whose status it records).
+// PostgreSQL session relay: the two pumps, the client messages rewritten on the way when
+// migrations are configured (Query, Parse, and Bind of refused statements), and the backend
+// messages the proxy inspects (BackendKeyData, whose key it replaces, and ReadyForQuery, whose
+// status it records).
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -91,7 +93,9 @@ void PgSession::on_captured(Pump& p, char type, std::string_view body) {
 }
 
 const rewrite::RewriteResult* PgSession::rewrite(std::string_view sql) {
-  if (!gen_->prefilter.may_touch(sql)) return nullptr;
+  // Only writes are rewritten (reads are routed in a later step): two word scans keep every
+  // other statement away from the parser.
+  if (!gen_->prefilter.may_touch(sql) || !rewrite::Prefilter::may_write(sql)) return nullptr;
   const rewrite::RewriteResult& r = ctx_.rewrites.get(sql, *gen_);
   switch (r.kind) {
     case rewrite::RewriteResult::Kind::kUnchanged:

@@ -16,6 +16,12 @@ namespace switchyard::proxy {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+// How long a client may take to send its StartupMessage (PgBouncer's client_login_timeout
+// default is the same minute).
+constexpr auto kStartupTimeout = std::chrono::seconds(60);
+}  // namespace
+
 PgSession::PgSession(tcp::socket client, SessionContext& ctx, uint64_t id)
     : client_(std::move(client)),
       upstream_(client_.get_executor()),
@@ -36,7 +42,7 @@ void PgSession::start() {
   const auto peer = client_.remote_endpoint(ec);
   spdlog::debug("session={} accepted from {}", id_, ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port()));
   // A client that never completes its startup packet must not hold a slot forever.
-  timer_.expires_after(std::chrono::milliseconds(cfg().limits.connect_timeout_ms + 55000));
+  timer_.expires_after(kStartupTimeout);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code tec) {
     if (!tec && self->state_ == State::kStartup) self->close("no startup packet in time");
   });

@@ -64,6 +64,8 @@ bool Server::start_admin() {
     v.listen = c->listen.to_string();
     v.upstream = c->upstream.to_string();
     v.draining = draining_;
+    v.statements_rewritten = shared_.statements_rewritten.load(std::memory_order_relaxed);
+    v.statements_refused = shared_.statements_refused.load(std::memory_order_relaxed);
     return v;
   });
   std::string error;

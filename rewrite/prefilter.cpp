@@ -14,6 +14,21 @@ bool ident_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
+// Whether `word` (lower case) occurs in `sql` as a whole word, in any letter case.
+bool contains_word(std::string_view sql, std::string_view word) {
+  const char first = word[0];
+  for (size_t i = 0; i + word.size() <= sql.size(); ++i) {
+    if (lower(sql[i]) != first) continue;
+    if (i > 0 && ident_char(sql[i - 1])) continue;
+    size_t k = 1;
+    while (k < word.size() && lower(sql[i + k]) == word[k]) ++k;
+    if (k < word.size()) continue;
+    if (i + k < sql.size() && ident_char(sql[i + k])) continue;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Prefilter::Prefilter(const std::vector<std::string>& names) {
@@ -24,19 +39,15 @@ Prefilter::Prefilter(const std::vector<std::string>& names) {
   }
 }
 
+bool Prefilter::may_write(std::string_view sql) {
+  for (std::string_view w : {"insert", "update", "delete", "merge", "copy"})
+    if (contains_word(sql, w)) return true;
+  return false;
+}
+
 bool Prefilter::may_touch(std::string_view sql) const {
-  for (const auto& name : names_) {
-    const char first = name[0];
-    for (size_t i = 0; i + name.size() <= sql.size(); ++i) {
-      if (lower(sql[i]) != first) continue;
-      if (i > 0 && ident_char(sql[i - 1])) continue;
-      size_t k = 1;
-      while (k < name.size() && lower(sql[i + k]) == name[k]) ++k;
-      if (k < name.size()) continue;
-      if (i + k < sql.size() && ident_char(sql[i + k])) continue;
-      return true;
-    }
-  }
+  for (const auto& name : names_)
+    if (contains_word(sql, name)) return true;
   return false;
 }
 

@@ -22,6 +22,11 @@ class Prefilter {
 
   // True if `sql` may touch one of the names.
   bool may_touch(std::string_view sql) const;
+
+  // True if `sql` contains, as a whole word in any case, a keyword that starts a write: INSERT,
+  // UPDATE, DELETE, MERGE or COPY. Only writes are rewritten, so a statement without one (a
+  // plain SELECT) is relayed without a parse. Errs wide like may_touch ("FOR UPDATE" passes).
+  static bool may_write(std::string_view sql);
   bool empty() const { return names_.empty(); }
 
  private:

@@ -247,7 +247,18 @@ StatementEdit translate_old_columns(PgQuery__Node** slot_root, const ResolvedMig
         edit.refusal = "expression for " + name + ": " + e.error().message;
         return WalkAction::kStop;
       }
-      replace_node(slot, std::move(e.value()));
+      NodePtr value = std::move(e.value());
+      // Typed as the old column was (when the schema still showed it), so RETURNING describes
+      // the same column types to the client as before.
+      if (const ColumnInfo* old_col = m.old_rel.column(name)) {
+        auto typed = type_cast(std::move(value), old_col->type);
+        if (!typed) {
+          edit.refusal = "type of " + name + ": " + typed.error().message;
+          return WalkAction::kStop;
+        }
+        value = std::move(typed.value());
+      }
+      replace_node(slot, std::move(value));
       edit.changed = true;
       return WalkAction::kSkipChildren;
     }

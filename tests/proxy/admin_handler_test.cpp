@@ -14,6 +14,8 @@ AdminView sample_view() {
   v.total_sessions = 17;
   v.listen = "127.0.0.1:6432";
   v.upstream = "127.0.0.1:5432";
+  v.statements_rewritten = 5;
+  v.statements_refused = 2;
   return v;
 }
 
@@ -55,7 +57,13 @@ TEST(AdminHandler, RoutesAnswerWithStatusTypeAndBody) {
        "switchyard_sessions_active 3\n"
        "# HELP switchyard_sessions_total Client sessions accepted since start.\n"
        "# TYPE switchyard_sessions_total counter\n"
-       "switchyard_sessions_total 17\n",
+       "switchyard_sessions_total 17\n"
+       "# HELP switchyard_statements_rewritten_total Statements rewritten so that writes reach both shapes of a migration.\n"
+       "# TYPE switchyard_statements_rewritten_total counter\n"
+       "switchyard_statements_rewritten_total 5\n"
+       "# HELP switchyard_statements_refused_total Writes to migrated tables refused (SQLSTATE 0A000) because they cannot be mirrored exactly.\n"
+       "# TYPE switchyard_statements_refused_total counter\n"
+       "switchyard_statements_refused_total 2\n",
        ""},
       {"unknown path", get("/nope"), sample_view(), 404, kText, "not found\n", ""},
       {"root", get("/"), sample_view(), 404, kText, "not found\n", ""},

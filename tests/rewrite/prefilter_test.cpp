@@ -23,6 +23,17 @@ TEST(Prefilter, IgnoresOtherIdentifiersThatContainTheName) {
   }
 }
 
+TEST(Prefilter, WriteKeywordsAreFoundAsWholeWordsInAnyCase) {
+  for (const char* sql : {"INSERT INTO t VALUES (1)", "update t set a = 1", "WITH d AS (Delete FROM t) SELECT 1",
+                          "MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE", "COPY t FROM STDIN",
+                          "SELECT * FROM t FOR UPDATE"}) {
+    EXPECT_TRUE(Prefilter::may_write(sql)) << sql;
+  }
+  for (const char* sql : {"SELECT * FROM t", "SELECT updated_at, inserted FROM t", "SELECT copy_of FROM t", ""}) {
+    EXPECT_FALSE(Prefilter::may_write(sql)) << sql;
+  }
+}
+
 TEST(Prefilter, AnEmptyFilterMatchesNothing) {
   EXPECT_FALSE(Prefilter().may_touch("SELECT * FROM users"));
   EXPECT_TRUE(Prefilter().empty());
