@@ -7,7 +7,8 @@
 # What it does:
 #   1. initdb a fresh cluster into .demo/pgdata (wiped on every run; .demo/ is gitignored),
 #      start it on 127.0.0.1:$PG_PORT with trust auth, loopback only.
-#   2. create database `app` with an example table users(id serial primary key, full_name text).
+#   2. create database `app` with an example table users(id serial primary key, full_name text), and
+#      the new column display_name added and filled (the "expand" and "backfill" of a rename).
 #   3. write .demo/switchyard.yaml and run build/switchyard on 127.0.0.1:$PROXY_PORT, logging to this terminal.
 #   4. print the psql command to connect through switchyard.
 #   Ctrl-C (or SIGTERM) stops switchyard first, then PostgreSQL, and says so.
@@ -178,8 +179,11 @@ INSERT INTO users (full_name) VALUES
   ('Edsger Dijkstra'),
   ('Barbara Liskov'),
   ('Donald Knuth');
+-- The example migration renames full_name to display_name: the new column exists and is filled.
+ALTER TABLE users ADD COLUMN display_name text;
+UPDATE users SET display_name = full_name;
 SQL
-  log "created database $DEMO_DB with table users (5 rows)"
+  log "created database $DEMO_DB with table users (5 rows, full_name and display_name)"
 }
 
 write_config() {
@@ -197,6 +201,17 @@ limits:
   max_message_bytes: 67108864
   connect_timeout_ms: 5000
   drain_timeout_ms: 5000        # short, so Ctrl-C does not wait long for idle demo sessions
+
+# switchyard's own connection, to check migrations against the live schema.
+control: "host=127.0.0.1 port=$PG_PORT dbname=$DEMO_DB user=$PG_USER"
+
+# The example migration: users.full_name is being renamed to display_name. In dual_write, writes
+# of either column through switchyard land in both.
+migrations:
+  - name: users-display-name
+    table: users
+    rename_column: {from: full_name, to: display_name}
+    phase: dual_write
 EOF
 }
 
@@ -255,7 +270,11 @@ main() {
 
     psql "host=127.0.0.1 port=$PROXY_PORT dbname=$DEMO_DB user=$PG_USER"
 
-  then try:  SELECT * FROM users;
+  then try the example migration (users.full_name -> display_name, phase dual_write):
+
+    INSERT INTO users (full_name) VALUES ('Alan Turing');        -- an old-shaped write
+    UPDATE users SET display_name = 'Ada King' WHERE id = 1;     -- a new-shaped write
+    SELECT id, full_name, display_name FROM users ORDER BY id;   -- both columns agree
 
   Press Ctrl-C to stop switchyard and PostgreSQL.
 
