@@ -92,24 +92,24 @@ void PgSession::on_captured(Pump& p, char type, std::string_view body) {
   on_backend_message(p, type, body);
 }
 
-const rewrite::RewriteResult* PgSession::rewrite(std::string_view sql) {
+std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql) {
   // Only writes are rewritten (reads are routed in a later step): two word scans keep every
   // other statement away from the parser.
-  if (!gen_->prefilter.may_touch(sql) || !rewrite::Prefilter::may_write(sql)) return nullptr;
-  const rewrite::RewriteResult& r = ctx_.rewrites.get(sql, *gen_);
+  if (!gen_->prefilter.may_touch(sql) || !rewrite::Prefilter::may_write(sql)) return std::nullopt;
+  rewrite::RewriteResult r = ctx_.rewrites.get(sql, *gen_);
   switch (r.kind) {
     case rewrite::RewriteResult::Kind::kUnchanged:
-      return nullptr;
+      return std::nullopt;
     case rewrite::RewriteResult::Kind::kRewritten:
       ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
       spdlog::debug("session={} migration {}: rewrote: {}", id_, r.migration, r.sql);
-      return &r;
+      return r;
     case rewrite::RewriteResult::Kind::kRefused:
       ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
       spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);
-      return &r;
+      return r;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 void PgSession::on_frontend_message(Pump& p, char type, std::string_view body) {
@@ -118,7 +118,7 @@ void PgSession::on_frontend_message(Pump& p, char type, std::string_view body) {
     case 'Q': {
       const auto sql = pg::decode_query(body);
       if (!sql) return fail_to_client("08P01", "switchyard: malformed Query message");
-      const auto* r = rewrite(*sql);
+      const auto r = rewrite(*sql);
       if (!r) break;
       // A refusal is raised by the server itself, so it aborts the transaction and the
       // implicit transaction of a multi-statement string exactly as any error would.
@@ -128,7 +128,7 @@ void PgSession::on_frontend_message(Pump& p, char type, std::string_view body) {
     case 'P': {
       auto parse = pg::decode_parse(body);
       if (!parse) return fail_to_client("08P01", "switchyard: malformed Parse message");
-      const auto* r = rewrite(parse->query);
+      const auto r = rewrite(parse->query);
       const auto refused = refused_statements_.find(parse->statement);
       if (refused != refused_statements_.end()) refused_statements_.erase(refused);
       if (!r) break;

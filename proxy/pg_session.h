@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <set>
@@ -60,8 +61,8 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void on_captured(Pump& p, char type, std::string_view body);
   void on_backend_message(Pump& p, char type, std::string_view body);
   void on_frontend_message(Pump& p, char type, std::string_view body);
-  // What to send upstream instead of `sql`, or null to send it unchanged.
-  const rewrite::RewriteResult* rewrite(std::string_view sql);
+  // What to send upstream instead of `sql`; nullopt to send it unchanged.
+  std::optional<rewrite::RewriteResult> rewrite(std::string_view sql);
   pg::TypeSet frontend_capture() const;
 
   // Sends a FATAL ErrorResponse to the client, then closes. Safe in any state: while relaying,

@@ -1,5 +1,7 @@
-// A per-worker cache of rewrite results by statement text, so a statement an application sends
-// again and again (the common case with an ORM or prepared statements) is parsed once.
+// A per-worker cache of rewrite results, so a statement an application sends again and again is
+// parsed once. Statements are cached by their shape (literals lifted out by the lexer, see
+// rewrite/pg/literals.h), so simple-protocol writes that differ only in their literals share an
+// entry; a statement whose shape does not parse is cached by its own text instead.
 // Touched only on its worker's thread. Tied to one configuration generation: a reload starts
 // a fresh cache.
 #pragma once
@@ -21,14 +23,17 @@ class RewriteCache {
   static constexpr size_t kMaxEntries = 10000;
 
   // The rewrite of `sql` under `gen`, computed on a miss.
-  const rewrite::RewriteResult& get(std::string_view sql, const Generation& gen);
+  rewrite::RewriteResult get(std::string_view sql, const Generation& gen);
 
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
 
  private:
   uint64_t generation_ = 0;
-  std::unordered_map<std::string, rewrite::RewriteResult> entries_;
+  const rewrite::RewriteResult& by_text(std::string_view sql, const Generation& gen);
+
+  std::unordered_map<std::string, rewrite::RewriteResult> by_shape_;
+  std::unordered_map<std::string, rewrite::RewriteResult> by_text_;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
 };

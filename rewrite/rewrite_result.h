@@ -15,6 +15,7 @@ struct RewriteResult {
   std::string sql;        // kRewritten: the new text
   std::string migration;  // kRefused (and kRewritten): the migration concerned
   std::string reason;     // kRefused: why, for the client's error message
+  bool parsed = true;     // false: the text did not parse (kUnchanged; the server will say why)
 };
 
 }  // namespace switchyard::rewrite

@@ -85,7 +85,10 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
 RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog) {
   RewriteResult result;
   auto parsed = ParseTree::parse(sql);
-  if (!parsed) return result;  // the server reports the syntax error itself
+  if (!parsed) {
+    result.parsed = false;  // the server reports the syntax error itself
+    return result;
+  }
   ParseTree& tree = parsed.value();
 
   std::vector<bool> changed(tree.size(), false);

@@ -1,0 +1,33 @@
+// A statement's shape: its text with every literal constant replaced by a placeholder $N
+// (numbered after the statement's own parameters), found with PostgreSQL's own lexer. Writes
+// that differ only in their literals (what a simple-protocol client sends, e.g.
+// `UPDATE t SET a = a + 7 WHERE id = 42`) share one shape, so their rewrite is computed once and
+// the literals are put back into it.
+//
+// Rewriting never depends on a literal's value, only on where it stands; a shape that does not
+// parse (a typed literal such as DATE '2024-01-01' becomes DATE $3) must not be used: callers
+// rewrite the original text instead.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchyard::rewrite::pg {
+
+struct Shape {
+  std::string text;                   // the statement with $N placeholders for its literals
+  std::vector<std::string> literals;  // the original literal texts, for $first .. $first+n-1
+  int first = 1;                      // the number of the first literal placeholder
+};
+
+// nullopt if the text does not scan (the server will report why).
+std::optional<Shape> shape_of(std::string_view sql);
+
+// `shaped_sql` (typically a rewrite of shape.text) with each placeholder $first.. put back as
+// its literal. Placeholders inside quoted strings or identifiers are left alone. nullopt if a
+// placeholder is out of range.
+std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape);
+
+}  // namespace switchyard::rewrite::pg
