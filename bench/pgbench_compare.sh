@@ -72,20 +72,8 @@ unset PGSERVICE PGOPTIONS   # keep the caller's libpq environment out of the mea
 
 log() { printf 'pgbench_compare: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
-
-# Runs a command as the postgres OS user when we are root, as ourselves otherwise.
-as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
-
-# give_to_pg PATH...: make PATHs owned by the postgres user when we are root.
-give_to_pg() {
-  if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$@"; fi
-}
+# shellcheck source=scripts/lib/process.sh
+. "$REPO_ROOT/scripts/lib/process.sh"
 
 # free_port: prints a 127.0.0.1 port not yet handed out by this script and currently free.
 free_port() {
@@ -96,24 +84,6 @@ free_port() {
     echo "$p"
     return
   done
-}
-
-pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
-
-# stop_pid PID NAME SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL. Works for non-children too.
-stop_pid() {
-  local pid=$1 name=$2 secs=$3 i
-  pid_alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    pid_alive "$pid" || break
-    sleep 0.1
-  done
-  if pid_alive "$pid"; then
-    log "$name (pid $pid) did not stop within ${secs}s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
 }
 
 # shellcheck disable=SC2317  # only reached through the EXIT trap
@@ -280,7 +250,6 @@ migrations:
     table: pgbench_accounts
     rename_column: {from: abalance, to: balance}
     phase: dual_write'
-
 
 # reset_state: what pgbench does before a run unless -n, done directly so every target gets the same start.
 # Writes through the other targets leave balance behind abalance; every run starts in step.
@@ -458,7 +427,6 @@ main() {
   start_switchyard switchyard_dw "${DUAL_WRITE_YAML//PGPORT/${PORT[direct]}}"
   run_all
   LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-
 
   if [ -n "$OUT" ]; then
     report | tee "$OUT"

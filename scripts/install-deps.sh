@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libpq-dev libpg-query-dev libprotobuf-c-dev libmariadb-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  postgresql-15 postgresql-client-15 pgbouncer
+  postgresql-15 postgresql-client-15 pgbouncer python3-psycopg2
 )
 
 missing=()

@@ -38,14 +38,8 @@ STOP_REQUESTED=0  # 1 after Ctrl-C / SIGTERM
 log() { printf 'run-demo: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# Runs a command as the postgres OS user when we are root, as ourselves otherwise.
-as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
+# shellcheck source=scripts/lib/process.sh
+. "$REPO_ROOT/scripts/lib/process.sh"
 
 # port_free PORT: true if nothing can be reached on, and we could bind, 127.0.0.1:PORT.
 port_free() {
@@ -79,25 +73,6 @@ pick_port() {
     log "port $default is busy; using $p for $name"
     echo "$p"
   fi
-}
-
-# pid_alive PID: true if the process exists.
-pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
-
-# stop_pid PID NAME SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL.
-stop_pid() {
-  local pid=$1 name=$2 secs=$3 i
-  pid_alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    pid_alive "$pid" || break
-    sleep 0.1
-  done
-  if pid_alive "$pid"; then
-    log "$name (pid $pid) did not stop within ${secs}s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
 }
 
 # Stops a server left behind by an earlier run that was killed before it could clean up.

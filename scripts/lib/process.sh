@@ -1,0 +1,35 @@
+# Shell helpers shared by scripts/run-demo.sh and bench/: running PostgreSQL's programs as the
+# postgres user when we are root (the server refuses root), and stopping processes we started,
+# by pid. Source it; it expects a `log` function.
+
+# as_pg CMD...: run CMD as the postgres user when we are root, else as ourselves.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+# give_to_pg PATH...: make PATHs owned by the postgres user when we are root.
+give_to_pg() {
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$@"; fi
+}
+
+pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
+# stop_pid PID NAME SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL. Works for non-children too.
+stop_pid() {
+  local pid=$1 name=$2 secs=$3 i
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    pid_alive "$pid" || break
+    sleep 0.1
+  done
+  if pid_alive "$pid"; then
+    log "$name (pid $pid) did not stop within ${secs}s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
