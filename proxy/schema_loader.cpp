@@ -121,10 +121,28 @@ class Checker {
     if (need_old && !out.old_rel.exists) return fail("table", "table " + m_.old_table.to_string() + " does not exist");
     if (need_new && !out.new_rel.exists) return fail("table", "table " + m_.new_table.to_string() + " does not exist (run expand first)");
 
+    // In new_only, contract may have dropped the old columns of a same-table migration already.
+    bool old_columns_dropped = false;
+    if (m_.phase == Phase::kNewOnly && m_.same_table() && out.old_rel.exists) {
+      for (const auto& down : m_.down) {
+        if (out.old_rel.column(down.column)) continue;
+        rewrite::ColumnInfo ghost{down.column, "", "", "", false, true};
+        if (m_.kind == config::MigrationKind::kRenameColumn) {
+          if (const auto* renamed = out.old_rel.column(m_.up.front().column)) {
+            ghost.type = renamed->type;
+            ghost.base_type = renamed->base_type;
+          }
+        }
+        out.old_rel.columns.push_back(ghost);
+        old_columns_dropped = true;
+      }
+      out.new_rel = out.old_rel;
+    }
     for (const auto& up : m_.up) {
       if (need_new && out.new_rel.exists && !out.new_rel.column(up.column))
         return fail("up." + up.column, "column " + up.column + " does not exist in " + m_.new_table.to_string());
-      if (out.old_rel.exists && !check_expression(c_, up.expr, out.old_rel, err))
+      // up reads the old columns: with those gone it can no longer be planned over the table.
+      if (out.old_rel.exists && !old_columns_dropped && !check_expression(c_, up.expr, out.old_rel, err))
         return fail("up." + up.column, "expression \"" + up.expr + "\" is not valid over " + m_.old_table.to_string() + ": " + err);
     }
     for (const auto& down : m_.down) {

@@ -20,6 +20,10 @@ struct ColumnInfo {
   std::string base_type;
   std::string default_expr;  // pg_get_expr() of the default; empty if none
   bool not_null = false;
+  // In new_only, an old column that contract already dropped: known to the rewriter by name
+  // (typed like its new column for a rename, untyped otherwise) so old-shaped writes can still be
+  // translated, but absent from the table.
+  bool dropped = false;
 };
 
 struct RelationInfo {

@@ -152,6 +152,27 @@ StatementEdit select_from_source(PgQuery__InsertStmt* stmt, const std::vector<st
   return {true, ""};
 }
 
+// In a top-level INSERT ... SELECT, PostgreSQL types an untyped parameter or literal of the
+// select list by its target column; inside a sub-select it would become text. Casting such
+// outputs to their column's base type keeps the parameter types a client sees in Describe.
+std::string type_untyped_outputs(PgQuery__SelectStmt* source, const std::vector<std::string>& cols,
+                                 const RelationInfo& rel) {
+  if (source->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return "";
+  for (size_t i = 0; i < source->n_target_list && i < cols.size(); ++i) {
+    PgQuery__ResTarget* t = source->target_list[i]->res_target;
+    if (t->val == nullptr) continue;
+    const auto kind = t->val->node_case;
+    const bool untyped = kind == PG_QUERY__NODE__NODE_PARAM_REF ||
+                         (kind == PG_QUERY__NODE__NODE_A_CONST && t->val->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL);
+    const ColumnInfo* info = rel.column(cols[i]);
+    if (!untyped || info == nullptr || info->base_type.empty()) continue;
+    auto cast = type_cast(take_node(&t->val), info->base_type);
+    if (!cast) return cast.error().message;
+    t->val = cast.value().release();
+  }
+  return "";
+}
+
 // Rewrites `INSERT INTO t (cols) VALUES rows` into
 // `INSERT INTO t (cols, added) SELECT v.cols, up(v) FROM (VALUES rows') AS v(cols)`, so each
 // value is evaluated once. DEFAULT becomes the column's default expression (or NULL); unwritten
@@ -250,7 +271,7 @@ StatementEdit translate_old_columns(PgQuery__Node** slot_root, const ResolvedMig
       NodePtr value = std::move(e.value());
       // Typed as the old column was (when the schema still showed it), so RETURNING describes
       // the same column types to the client as before.
-      if (const ColumnInfo* old_col = m.old_rel.column(name)) {
+      if (const ColumnInfo* old_col = m.old_rel.column(name); old_col && !old_col->type.empty()) {
         auto typed = type_cast(std::move(value), old_col->type);
         if (!typed) {
           edit.refusal = "type of " + name + ": " + typed.error().message;
@@ -325,6 +346,8 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
   }
   if (cols.empty() && !is_values)
     return {edit.changed, "INSERT ... SELECT into a migrated table needs a column list, so its columns are known"};
+  if (cols.empty() && std::any_of(rel.columns.begin(), rel.columns.end(), [](const ColumnInfo& c) { return c.dropped; }))
+    return {edit.changed, "INSERT without a column list cannot be translated once old columns are dropped; list the columns"};
   if (cols.empty()) {
     const size_t k = is_values ? source->values_lists[0]->list->n_items : source->n_target_list;
     if (k > rel.columns.size()) return edit;  // the server reports the error itself
@@ -338,6 +361,7 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
   if (!is_values) {
     // INSERT ... SELECT: the select becomes a sub-select, so its values are computed once.
     if (!plan.drop.empty()) return {edit.changed, "INSERT ... SELECT of old columns in new_only is not translated yet"};
+    if (const auto why = type_untyped_outputs(source, cols, rel); !why.empty()) return {edit.changed, why};
     return select_from_source(stmt, cols, plan, rel, true);
   }
 

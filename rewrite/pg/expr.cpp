@@ -87,6 +87,10 @@ Outcome<NodePtr> instantiate(const std::string& expr_text, const RelationInfo& r
     } else {
       value = null_const();
     }
+    if (col->base_type.empty()) {  // a dropped column of unknown type: the value as written
+      replace_node(slot, std::move(value));
+      return WalkAction::kSkipChildren;
+    }
     auto cast = type_cast(std::move(value), col->base_type);
     if (!cast) {
       failure = "cannot cast to " + col->base_type + ": " + cast.error().message;

@@ -1,0 +1,184 @@
+// Execution equivalence: every write form of dual_write_equivalence_cases.h, sent through
+// switchyard to database A, leaves A's tables exactly as the hand-written dual write leaves
+// database B's (same schema, same rows), and the client sees the same command tag, row count,
+// RETURNING rows, column names and types, or the same error, in each protocol. Prepared through
+// switchyard, the statement describes the same parameter and column types as it does directly.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tests/integration/dual_write_equivalence_cases.h"
+#include "tests/integration/dual_write_seeds.h"
+#include "tests/support/integration_environment.h"
+#include "tests/support/migration_proxy.h"
+
+namespace switchyard::test_support {
+namespace {
+
+constexpr char kThroughProxy[] = "dual_write_equivalence_a";
+constexpr char kByHand[] = "dual_write_equivalence_b";
+
+constexpr char kPeopleTable[] = "CREATE TABLE people (id int PRIMARY KEY, name text, mail text);\n";
+
+// The same rows in A and B before every run; the seeded rows keep both shapes equal.
+constexpr char kReset[] = R"(
+  TRUNCATE users, accounts, people RESTART IDENTITY;
+  INSERT INTO users VALUES (1, 'Ada Lovelace', 'ada@example.com', 'Ada Lovelace'), (2, 'Alan Turing', NULL, 'Alan Turing'),
+                           (3, NULL, 'nobody@example.com', NULL);
+  INSERT INTO accounts (include, name, include_bool) VALUES ('X', 'checking', true), ('', 'savings', false),
+                                                           ('X', 'credit', true);
+  UPDATE accounts SET id = aid;
+  INSERT INTO people VALUES (2, 'Alan M. Turing', 'alan@example.com'), (4, 'Grace Hopper', 'grace@example.com'),
+                            (5, 'Edsger Dijkstra', NULL);
+)";
+
+// Every row of both tables, and the sequence, as text.
+constexpr char kState[] = R"(
+  SELECT 'users: ' || coalesce((SELECT string_agg(u::text, ' ' ORDER BY u.id) FROM users u), '') || E'\n' ||
+         'accounts: ' || coalesce((SELECT string_agg(a::text, ' ' ORDER BY a.aid) FROM accounts a), '') || E'\n' ||
+         'sequence: ' || (SELECT last_value || ' ' || is_called FROM accounts_aid_seq))";
+
+constexpr char kRowCounts[] =
+    "SELECT (SELECT count(*) FROM users) || ' users, ' || (SELECT count(*) FROM accounts) || ' accounts'";
+
+std::string invariants_query() {
+  return std::string("SELECT (") + seeds::kUsersNamesDiffer + ") || ' ' || (" + seeds::kAccountsIncludeDiffers +
+         ") || ' ' || (" + seeds::kAccountsIdDiffers + ")";
+}
+
+struct Run {
+  size_t index;  // into equivalence_cases()
+  Protocol protocol;
+};
+
+const EquivalenceCase& case_of(const Run& r) { return equivalence_cases()[r.index]; }
+
+// How gtest names a run in its messages.
+void PrintTo(const Run& r, std::ostream* out) { *out << case_of(r).name << " (" << to_string(r.protocol) << ")"; }
+
+std::string run_name(const ::testing::TestParamInfo<Run>& info) {
+  return case_of(info.param).name + "_" + std::string(to_string(info.param.protocol));
+}
+
+// Both databases, and switchyard with the seeds' accounts and users migrations in front of A.
+class EquivalenceDatabases {
+ public:
+  static void SetUpTestSuite() {
+    const std::string schema = std::string(seeds::kUsersTable) + seeds::kAccountsTable + kPeopleTable;
+    const std::string migrations =
+        std::string("migrations:") + seeds::kUsersDisplayName + seeds::kAccountsIncludeBool + seeds::kAccountsId;
+    proxy_ = MigrationProxy::start(kThroughProxy, schema, migrations, start_error_);
+    integration_env().create_fresh_database(kByHand);
+    if (proxy_ && !run_direct(kByHand, schema, start_error_)) proxy_.reset();
+  }
+  static void TearDownTestSuite() { proxy_.reset(); }
+
+ protected:
+  // Connects to both databases and puts the same rows in both.
+  void open() {
+    ASSERT_TRUE(proxy_) << "cannot set up the databases: " << start_error_;
+    client_ = proxy_->connect_proxied();
+    direct_a_ = proxy_->connect_direct();
+    direct_b_ = connect(integration_env().direct().conninfo(kByHand, kSuperuser));
+    for (PGconn* conn : {client_.get(), direct_a_.get(), direct_b_.get()})
+      ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    for (PGconn* conn : {direct_a_.get(), direct_b_.get()}) {
+      PgResult reset = exec(conn, kReset);
+      ASSERT_EQ(PQresultStatus(reset.get()), PGRES_COMMAND_OK) << describe(reset.get());
+    }
+  }
+  void print_log_if(bool failed) {
+    if (failed && proxy_) std::fprintf(stderr, "--- switchyard log (tail) ---\n%s\n", proxy_->log_tail().c_str());
+  }
+
+  static inline std::unique_ptr<MigrationProxy> proxy_;
+  static inline std::string start_error_;
+  PgConn client_;    // through switchyard, to A
+  PgConn direct_a_;  // A, behind the proxy's back
+  PgConn direct_b_;  // B, where the hand-written statements run
+};
+
+class DualWriteEquivalence : public EquivalenceDatabases, public ::testing::TestWithParam<Run> {
+ public:
+  using EquivalenceDatabases::SetUpTestSuite;  // not ::testing::Test's
+  using EquivalenceDatabases::TearDownTestSuite;
+
+ protected:
+  void SetUp() override { open(); }
+  void TearDown() override { print_log_if(HasFailure()); }
+};
+
+TEST_P(DualWriteEquivalence, LeavesTheTablesAndAnswersTheClientAsTheHandWrittenDualWrite) {
+  const EquivalenceCase& c = case_of(GetParam());
+  const Statement by_hand{c.by_hand, c.application.params, c.application.types};
+
+  PgResult through_proxy = run(client_.get(), c.application, GetParam().protocol);
+  PgResult written_by_hand = run(direct_b_.get(), by_hand, GetParam().protocol);
+
+  // Volatile values differ between the runs by nature: their rows are compared by the invariant.
+  const bool values_comparable = !c.volatile_values;
+  EXPECT_EQ(client_view(through_proxy.get(), values_comparable), client_view(written_by_hand.get(), values_comparable));
+  if (values_comparable) {
+    EXPECT_EQ(query_value(direct_a_.get(), kState), query_value(direct_b_.get(), kState));
+  } else {
+    EXPECT_EQ(query_value(direct_a_.get(), kRowCounts), query_value(direct_b_.get(), kRowCounts));
+    EXPECT_EQ(query_value(direct_a_.get(), invariants_query()), "0 0 0");
+    EXPECT_EQ(query_value(direct_b_.get(), invariants_query()), "0 0 0") << "the hand-written statement is wrong";
+  }
+}
+
+std::vector<Run> outcome_runs() {
+  std::vector<Run> runs;
+  for (size_t i = 0; i < equivalence_cases().size(); ++i) {
+    const EquivalenceCase& c = equivalence_cases()[i];
+    runs.push_back({i, Protocol::kSimple});
+    if (c.simple_only) continue;
+    runs.push_back({i, Protocol::kExtended});
+    if (!c.application.params.empty()) runs.push_back({i, Protocol::kExtendedTyped});
+    runs.push_back({i, Protocol::kPrepared});
+  }
+  return runs;
+}
+
+INSTANTIATE_TEST_SUITE_P(WriteForms, DualWriteEquivalence, ::testing::ValuesIn(outcome_runs()), run_name);
+
+class DualWriteDescription : public EquivalenceDatabases, public ::testing::TestWithParam<Run> {
+ public:
+  using EquivalenceDatabases::SetUpTestSuite;  // not ::testing::Test's
+  using EquivalenceDatabases::TearDownTestSuite;
+
+ protected:
+  void SetUp() override { open(); }
+  void TearDown() override { print_log_if(HasFailure()); }
+};
+
+TEST_P(DualWriteDescription, DescribesTheSameParameterAndColumnTypesAsPostgreSQLDoes) {
+  const Statement& s = case_of(GetParam()).application;
+  // kPrepared: the server infers the parameter types; kExtendedTyped: the client declares them.
+  const std::vector<Oid> declared = GetParam().protocol == Protocol::kExtendedTyped ? s.types : std::vector<Oid>{};
+
+  PgResult through_proxy = prepare_and_describe(client_.get(), s.sql, declared);
+  PgResult directly = prepare_and_describe(direct_b_.get(), s.sql, declared);
+
+  EXPECT_EQ(description_view(through_proxy.get()), description_view(directly.get()));
+}
+
+std::vector<Run> description_runs() {
+  std::vector<Run> runs;
+  for (size_t i = 0; i < equivalence_cases().size(); ++i) {
+    const EquivalenceCase& c = equivalence_cases()[i];
+    if (c.simple_only) continue;
+    runs.push_back({i, Protocol::kPrepared});
+    if (!c.application.params.empty()) runs.push_back({i, Protocol::kExtendedTyped});
+  }
+  return runs;
+}
+
+INSTANTIATE_TEST_SUITE_P(WriteForms, DualWriteDescription, ::testing::ValuesIn(description_runs()), run_name);
+
+}  // namespace
+}  // namespace switchyard::test_support
