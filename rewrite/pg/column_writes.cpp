@@ -394,65 +394,45 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
 // --- UPDATE (and ON CONFLICT DO UPDATE) ----------------------------------------------------
 
 StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m) {
-  const RelationInfo& rel = m.old_rel;
-  RowValues values;
+  RowValues values;              // column -> its new value; null for DEFAULT
+  std::set<std::string> opaque;  // set from a sub-select or into a subscript: no single value
+  std::set<std::string> multi;   // set through (a, b) = (...)
   std::vector<std::string> written;
-  std::set<std::string> multi;  // columns set through (a, b) = (...)
   for (size_t i = 0; i < *n; ++i) {
     const PgQuery__ResTarget* t = (*list)[i]->res_target;
     const std::string name = t->name ? t->name : "";
     written.push_back(name);
-    if (t->n_indirection > 0) {
-      values[name] = nullptr;
-      continue;
-    }
-    if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
+    if (t->n_indirection > 0 || t->val == nullptr) {
+      opaque.insert(name);
+    } else if (t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
       const auto* ma = t->val->multi_assign_ref;
       multi.insert(name);
-      if (ma->source && ma->source->node_case == PG_QUERY__NODE__NODE_ROW_EXPR &&
-          ma->colno >= 1 && static_cast<size_t>(ma->colno) <= ma->source->row_expr->n_args) {
+      if (ma->source && ma->source->node_case == PG_QUERY__NODE__NODE_ROW_EXPR && ma->colno >= 1 &&
+          static_cast<size_t>(ma->colno) <= ma->source->row_expr->n_args) {
         values[name] = ma->source->row_expr->args[ma->colno - 1];
       } else {
-        values[name] = nullptr;  // from a sub-select: no single expression to copy
+        opaque.insert(name);
       }
-      continue;
+    } else {
+      values[name] = is_default(t->val) ? nullptr : t->val;
     }
-    values[name] = (t->val && !is_default(t->val)) ? t->val : nullptr;
   }
   const Plan plan = plan_for(m, written, true);
   if (plan.add.empty() && plan.drop.empty()) return {};
 
   for (const auto& a : plan.add) {
     for (const auto& c : columns_read(a.expr)) {
-      const auto it = values.find(c);
-      if (it == values.end()) continue;
-      if (it->second == nullptr) {
-        const PgQuery__ResTarget* t = nullptr;
-        for (size_t i = 0; i < *n; ++i)
-          if (name_of_target((*list)[i]) == c) t = (*list)[i]->res_target;
-        if (t && t->val && is_default(t->val)) continue;  // DEFAULT: handled by instantiate
+      if (opaque.count(c))
         return {false, "SET of " + c + " from a sub-select or into a subscript cannot be mirrored into " + a.column + " yet"};
-      }
-      if (may_be_volatile(it->second))
+      const auto it = values.find(c);
+      if (it != values.end() && it->second != nullptr && may_be_volatile(it->second))
         return {false, "the value SET into " + c + " may be volatile, so mirroring it into " + a.column +
                            " could store a different value; write a constant or parameter instead"};
     }
   }
-  // Columns SET to DEFAULT take their default in the expression.
-  RowValues for_expr;
-  for (const auto& [k, v] : values) {
-    bool set_default = false;
-    for (size_t i = 0; i < *n; ++i)
-      if (name_of_target((*list)[i]) == k && (*list)[i]->res_target->val && is_default((*list)[i]->res_target->val)) set_default = true;
-    if (v != nullptr) for_expr[k] = v;
-    else if (set_default) for_expr[k] = nullptr;
-  }
+  // Columns the statement does not set keep their current value; DEFAULTed ones take their default.
   for (const auto& a : plan.add) {
-    // Columns neither SET nor DEFAULTed keep their current value (kCurrentValue); a DEFAULTed
-    // one is in `for_expr` as null and takes its default.
-    RowValues row;
-    for (const auto& [k, v] : for_expr) row[k] = v;
-    auto e = instantiate(a.expr, rel, row, Unwritten::kCurrentValue);
+    auto e = instantiate(a.expr, m.old_rel, values, Unwritten::kCurrentValue);
     if (!e) return {false, "expression for " + a.column + ": " + e.error().message};
     append_node(list, n, res_target(a.column, std::move(e.value())));
   }
