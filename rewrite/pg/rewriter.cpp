@@ -90,6 +90,14 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog) {
     return result;
   }
   ParseTree& tree = parsed.value();
+  // $0 parses, but PostgreSQL rejects it ("there is no parameter $0") and libpg_query deparses it
+  // as `?`: leave such text for the server to refuse with its own error.
+  bool param_zero = false;
+  walk_nodes(&tree.get()->base, [&](PgQuery__Node** slot) {
+    if ((*slot)->node_case == PG_QUERY__NODE__NODE_PARAM_REF && (*slot)->param_ref->number <= 0) param_zero = true;
+    return param_zero ? WalkAction::kStop : WalkAction::kDescend;
+  });
+  if (param_zero) return result;
 
   std::vector<bool> changed(tree.size(), false);
   for (size_t i = 0; i < tree.size(); ++i) {
