@@ -28,9 +28,10 @@ struct PgSession::Pump final : pg::FramerCallbacks {
     materialize();
     out.append(bytes);
   }
+  bool inspect(char type, std::string_view body) override { return session.inspect(*this, type, body); }
   void on_message(char type, std::string_view body) override {
     materialize();
-    session.on_captured(*this, type, body);
+    session.replace(*this, type, body);
   }
   // Moves a pending zero-copy run into `out`, to keep the stream's order when more follows.
   void materialize() {

@@ -87,9 +87,36 @@ pg::TypeSet PgSession::frontend_capture() const {
   return capture;
 }
 
-void PgSession::on_captured(Pump& p, char type, std::string_view body) {
-  if (p.dir == Dir::kToUpstream) return on_frontend_message(p, type, body);
-  on_backend_message(p, type, body);
+bool PgSession::inspect(Pump& p, char type, std::string_view body) {
+  if (p.dir == Dir::kToUpstream) return inspect_frontend(type, body);
+  if (type == 'Z') {
+    const auto status = pg::decode_ready_for_query(body);
+    if (!status) {
+      fail_to_client("08P01", "switchyard: malformed ReadyForQuery from upstream");
+      return true;  // dropped
+    }
+    transaction_status_ = *status;
+    return false;  // kept, and relayed without a copy
+  }
+  return type == 'K';  // the backend's key is replaced by the proxy's
+}
+
+void PgSession::replace(Pump& p, char type, std::string_view body) {
+  if (p.dir == Dir::kToUpstream) {
+    p.out.append(replacement_);
+    replacement_.clear();
+    return;
+  }
+  if (type != 'K') return;
+  const auto key = pg::decode_backend_key_data(body);
+  if (!key) return fail_to_client("08P01", "switchyard: malformed BackendKeyData from upstream");
+  if (client_key_registered_) ctx_.shared.cancels.remove(client_key_);
+  boost::system::error_code ec;
+  const auto upstream = upstream_.remote_endpoint(ec);
+  if (ec) return close("upstream endpoint: " + ec.message());
+  client_key_ = ctx_.shared.cancels.add(CancelTarget{upstream, *key});
+  client_key_registered_ = true;
+  pg::encode_backend_key_data(p.out, client_key_);
 }
 
 std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql) {
@@ -112,26 +139,33 @@ std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql) {
   return std::nullopt;
 }
 
-void PgSession::on_frontend_message(Pump& p, char type, std::string_view body) {
+bool PgSession::inspect_frontend(char type, std::string_view body) {
   using Kind = rewrite::RewriteResult::Kind;
+  replacement_.clear();
   switch (type) {
     case 'Q': {
       const auto sql = pg::decode_query(body);
-      if (!sql) return fail_to_client("08P01", "switchyard: malformed Query message");
+      if (!sql) {
+        fail_to_client("08P01", "switchyard: malformed Query message");
+        return true;  // dropped
+      }
       const auto r = rewrite(*sql);
-      if (!r) break;
+      if (!r) return false;
       // A refusal is raised by the server itself, so it aborts the transaction and the
       // implicit transaction of a multi-statement string exactly as any error would.
-      pg::encode_query(p.out, r->kind == Kind::kRefused ? rewrite::pg::refusal_statement(*r) : r->sql);
-      return;
+      pg::encode_query(replacement_, r->kind == Kind::kRefused ? rewrite::pg::refusal_statement(*r) : r->sql);
+      return true;
     }
     case 'P': {
       auto parse = pg::decode_parse(body);
-      if (!parse) return fail_to_client("08P01", "switchyard: malformed Parse message");
+      if (!parse) {
+        fail_to_client("08P01", "switchyard: malformed Parse message");
+        return true;
+      }
       const auto r = rewrite(parse->query);
       const auto refused = refused_statements_.find(parse->statement);
       if (refused != refused_statements_.end()) refused_statements_.erase(refused);
-      if (!r) break;
+      if (!r) return false;
       std::string refusal;
       if (r->kind == Kind::kRefused) {
         refusal = rewrite::pg::refusal_statement(*r);
@@ -141,47 +175,25 @@ void PgSession::on_frontend_message(Pump& p, char type, std::string_view body) {
       } else {
         parse->query = r->sql;  // parameter types stay as the client declared them
       }
-      pg::encode_parse(p.out, *parse);
-      p.framer.set_capture(frontend_capture());
-      return;
+      pg::encode_parse(replacement_, *parse);
+      to_upstream_->framer.set_capture(frontend_capture());
+      return true;
     }
     case 'B': {
       auto bind = pg::decode_bind(body);
-      if (!bind) return fail_to_client("08P01", "switchyard: malformed Bind message");
-      if (!refused_statements_.count(bind->statement)) break;
+      if (!bind) {
+        fail_to_client("08P01", "switchyard: malformed Bind message");
+        return true;
+      }
+      if (!refused_statements_.count(bind->statement)) return false;
       bind->param_formats.clear();
       bind->params.clear();
-      pg::encode_bind(p.out, *bind);
-      return;
+      pg::encode_bind(replacement_, *bind);
+      return true;
     }
   }
-  pg::encode_message(p.out, type, body);
+  return false;
 }
 
-void PgSession::on_backend_message(Pump& p, char type, std::string_view body) {
-  switch (type) {
-    case 'K': {
-      const auto key = pg::decode_backend_key_data(body);
-      if (!key) return fail_to_client("08P01", "switchyard: malformed BackendKeyData from upstream");
-      if (client_key_registered_) ctx_.shared.cancels.remove(client_key_);
-      boost::system::error_code ec;
-      const auto upstream = upstream_.remote_endpoint(ec);
-      if (ec) return close("upstream endpoint: " + ec.message());
-      client_key_ = ctx_.shared.cancels.add(CancelTarget{upstream, *key});
-      client_key_registered_ = true;
-      pg::encode_backend_key_data(p.out, client_key_);
-      return;
-    }
-    case 'Z': {
-      const auto status = pg::decode_ready_for_query(body);
-      if (!status) return fail_to_client("08P01", "switchyard: malformed ReadyForQuery from upstream");
-      transaction_status_ = *status;
-      pg::encode_ready_for_query(p.out, *status);
-      return;
-    }
-    default:
-      pg::encode_message(p.out, type, body);
-  }
-}
 
 }  // namespace switchyard::proxy

@@ -58,9 +58,11 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void pump_read(Pump& p);
   void pump_feed(Pump& p, std::string_view data);
   void pump_write(Pump& p);
-  void on_captured(Pump& p, char type, std::string_view body);
-  void on_backend_message(Pump& p, char type, std::string_view body);
-  void on_frontend_message(Pump& p, char type, std::string_view body);
+  // A captured message, seen in place: true if it must be replaced (then replace() emits the
+  // replacement into the pump's output, at the message's place in the stream).
+  bool inspect(Pump& p, char type, std::string_view body);
+  void replace(Pump& p, char type, std::string_view body);
+  bool inspect_frontend(char type, std::string_view body);
   // What to send upstream instead of `sql`; nullopt to send it unchanged.
   std::optional<rewrite::RewriteResult> rewrite(std::string_view sql);
   pg::TypeSet frontend_capture() const;
@@ -94,6 +96,7 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // Prepared statements whose Parse was refused and replaced by a parameterless statement that
   // raises the refusal; their Binds are sent with no parameters.
   std::set<std::string, std::less<>> refused_statements_;
+  std::string replacement_;  // what replace() emits for the frontend message inspect() chose
   std::chrono::steady_clock::time_point started_;
   std::string close_reason_;
 };

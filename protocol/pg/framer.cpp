@@ -34,6 +34,21 @@ TypeSet backend_types() {
                  'v', 'n', 'N', 'A', 't', 'S', '1', 's', 'Z', 'T'};
 }
 
+void Framer::finish_assembled(FramerCallbacks& cb) {
+  capturing_ = false;
+  if (cb.inspect(type_, body_)) {
+    cb.on_message(type_, body_);
+    return;
+  }
+  // Kept: its header and body go on from storage that lives until the next feed.
+  carried_header_[0] = static_cast<unsigned char>(type_);
+  const uint32_t length = static_cast<uint32_t>(body_.size() + 4);
+  for (int i = 0; i < 4; ++i) carried_header_[1 + i] = static_cast<unsigned char>(length >> (24 - 8 * i));
+  kept_.swap(body_);
+  cb.on_passthrough(std::string_view(reinterpret_cast<const char*>(carried_header_), sizeof(carried_header_)));
+  cb.on_passthrough(kept_);
+}
+
 FrameError Framer::feed(std::string_view data, FramerCallbacks& cb) {
   if (error_ != FrameError::kNone) return error_;
   // Pass-through bytes are reported as runs of `data`; `pass_start` opens the pending run.
@@ -51,10 +66,9 @@ FrameError Framer::feed(std::string_view data, FramerCallbacks& cb) {
       pos += n;
       remaining_ -= n;
       if (capturing_) {
-        pass_start = pos;  // captured bytes are never passed through
+        pass_start = pos;  // bytes being assembled are not passed through as they come
         if (remaining_ == 0) {
-          capturing_ = false;
-          cb.on_message(type_, body_);
+          finish_assembled(cb);
         }
       }
       continue;
@@ -86,15 +100,24 @@ FrameError Framer::feed(std::string_view data, FramerCallbacks& cb) {
     remaining_ = length - 4;
 
     if (capture_.contains(type_)) {
+      if (!began_earlier && remaining_ <= data.size() - pos) {
+        // Whole in this feed: inspected in place, and if kept it stays in the pass-through run.
+        const std::string_view body = data.substr(pos, remaining_);
+        pos += remaining_;
+        remaining_ = 0;
+        if (cb.inspect(type_, body)) {
+          flush_pass(header_start);
+          cb.on_message(type_, body);
+          pass_start = pos;
+        }
+        continue;
+      }
       flush_pass(header_start);
       pass_start = pos;
       capturing_ = true;
       body_.clear();
       body_.reserve(std::min<size_t>(remaining_, 64 * 1024));  // grows only as bytes arrive
-      if (remaining_ == 0) {
-        capturing_ = false;
-        cb.on_message(type_, body_);
-      }
+      if (remaining_ == 0) finish_assembled(cb);
     } else if (began_earlier) {
       flush_pass(header_start);
       std::memcpy(carried_header_, header_, sizeof(header_));

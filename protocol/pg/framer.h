@@ -47,10 +47,15 @@ TypeSet backend_types();
 class FramerCallbacks {
  public:
   virtual ~FramerCallbacks() = default;
-  // Bytes (headers and bodies) of messages that are not captured, in stream order. The view
-  // stays valid until the next call to Framer::feed, so a caller may defer copying it.
+  // Bytes (headers and bodies) of messages that are not captured or are kept, in stream order.
+  // The view stays valid until the next call to Framer::feed, so a caller may defer copying it.
   virtual void on_passthrough(std::string_view bytes) = 0;
-  // A captured message, whole. `body` excludes the type byte and the length word.
+  // A captured message, whole; `body` excludes the type byte and the length word. Return false
+  // to keep the message as it is: its bytes then pass through like any other (without a copy
+  // when it arrived in one piece); true to replace it, which on_message then does.
+  virtual bool inspect(char type, std::string_view body) = 0;
+  // Called right after inspect returned true, at the message's place in the stream: emit the
+  // replacement (or nothing, to drop the message).
   virtual void on_message(char type, std::string_view body) = 0;
 };
 
@@ -71,14 +76,19 @@ class Framer {
   void set_capture(TypeSet capture) { capture_ = capture; }
 
  private:
+  // A captured message assembled across feeds is complete: inspect it, then replace or keep it.
+  void finish_assembled(FramerCallbacks& cb);
+
   TypeSet allowed_;
   TypeSet capture_;
   uint32_t max_message_bytes_;
 
   unsigned char header_[5] = {};
-  // A header split across feeds is emitted from here, which later headers of the same feed do
-  // not overwrite (on_passthrough's views must live until the next feed).
+  // A header split across feeds, or the header of a kept message assembled across feeds, is
+  // emitted from here, which later headers of the same feed do not overwrite (on_passthrough's
+  // views must live until the next feed). Only a feed's first message can need it.
   unsigned char carried_header_[5] = {};
+  std::string kept_;        // the body of a kept message assembled across feeds, likewise
   size_t header_len_ = 0;   // bytes of the current header seen so far (0..5)
   size_t remaining_ = 0;    // body bytes of the current message still to come
   bool capturing_ = false;  // whether the current message is being assembled

@@ -9,9 +9,13 @@
 
 namespace {
 
+// Keeps every other captured message and replaces (re-encodes) the rest: either way the output
+// must be the input.
 struct Collector : switchyard::pg::FramerCallbacks {
   std::string out;
+  bool replace_next = false;
   void on_passthrough(std::string_view b) override { out.append(b); }
+  bool inspect(char, std::string_view) override { return replace_next = !replace_next; }
   void on_message(char type, std::string_view body) override { switchyard::pg::encode_message(out, type, body); }
 };
 

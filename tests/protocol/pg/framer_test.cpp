@@ -19,6 +19,7 @@ struct Recorder : FramerCallbacks {
   std::string stream;
   std::vector<std::pair<char, std::string>> captured;
   void on_passthrough(std::string_view b) override { stream.append(b); }
+  bool inspect(char, std::string_view) override { return true; }
   void on_message(char type, std::string_view body) override {
     captured.emplace_back(type, std::string(body));
     encode_message(stream, type, body);
@@ -97,7 +98,14 @@ struct DeferringRecorder : FramerCallbacks {
   std::vector<std::string_view> views;
   std::string stream;
   void on_passthrough(std::string_view b) override { views.push_back(b); }
-  void on_message(char, std::string_view) override {}
+  // Keeps every captured message but 'S', which it replaces with a Flush ('H').
+  bool inspect(char type, std::string_view) override {
+    ++inspected;
+    return type == 'S';
+  }
+  void on_message(char, std::string_view) override { views.push_back(kFlush); }
+  int inspected = 0;
+  static constexpr std::string_view kFlush{"H\0\0\0\4", 5};
   void end_of_feed() {
     for (auto v : views) stream.append(v);
     views.clear();
@@ -118,6 +126,29 @@ TEST(Framer, PassThroughViewsStayValidUntilTheNextFeed) {
       r.end_of_feed();
     }
     ASSERT_EQ(r.stream, input) << "chunk " << chunk;
+  }
+}
+
+TEST(Framer, KeptMessagesPassThroughAndReplacedOnesAreReplacedAtEverySplit) {
+  // Captured types are kept (Q, d, X) or replaced (S), with views held until the end of feed.
+  MessageBuilder b;
+  std::string expected;
+  for (int i = 0; i < 60; ++i) {
+    const std::string q = MessageBuilder().query("SELECT " + std::to_string(i)).bytes();
+    const std::string d = MessageBuilder().message('d', std::string(static_cast<size_t>(i % 7), 'x')).bytes();
+    b.raw(q).raw(d).message('S', "").message('X', "");
+    expected += q + d + std::string(DeferringRecorder::kFlush) + MessageBuilder().message('X', "").bytes();
+  }
+  const std::string input = b.bytes();
+  for (size_t chunk = 1; chunk < 48; ++chunk) {
+    Framer f(frontend_types(), TypeSet{'Q', 'S', 'd', 'X'}, 1024);
+    DeferringRecorder r;
+    for (size_t i = 0; i < input.size(); i += chunk) {
+      ASSERT_EQ(f.feed(std::string_view(input).substr(i, chunk), r), FrameError::kNone);
+      r.end_of_feed();
+    }
+    EXPECT_EQ(r.stream, expected) << "chunk " << chunk;
+    EXPECT_EQ(r.inspected, 240) << "chunk " << chunk;
   }
 }
 
