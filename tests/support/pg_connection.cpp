@@ -63,9 +63,9 @@ bool flush_within(PGconn* conn, std::chrono::milliseconds timeout) {
   return pending == 0;
 }
 
-PgResult exec(PGconn* conn, const std::string& sql, std::chrono::milliseconds timeout) {
-  if (PQsendQuery(conn, sql.c_str()) != 1) {
-    ADD_FAILURE() << "cannot send: " << sql << "\n" << PQerrorMessage(conn);
+PgResult await_result(PGconn* conn, bool sent, const std::string& what, std::chrono::milliseconds timeout) {
+  if (!sent) {
+    ADD_FAILURE() << "cannot send: " << what << "\n" << PQerrorMessage(conn);
     return nullptr;
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -73,16 +73,21 @@ PgResult exec(PGconn* conn, const std::string& sql, std::chrono::milliseconds ti
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (!result_ready(conn, std::max(left, 0ms))) {
-      ADD_FAILURE() << "no result within " << timeout.count() << " ms for: " << sql << "\n" << PQerrorMessage(conn);
+      ADD_FAILURE() << "no result within " << timeout.count() << " ms for: " << what << "\n" << PQerrorMessage(conn);
       return nullptr;
     }
     PgResult next(PQgetResult(conn));
     if (!next) return last;
     const ExecStatusType status = PQresultStatus(next.get());
     last = std::move(next);
+    // libpq hands out a COPY result until the copy ends: the caller must take over.
     if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) return last;
     if (PQstatus(conn) == CONNECTION_BAD) return last;
   }
+}
+
+PgResult exec(PGconn* conn, const std::string& sql, std::chrono::milliseconds timeout) {
+  return await_result(conn, PQsendQuery(conn, sql.c_str()) == 1, sql, timeout);
 }
 
 std::string query_value(PGconn* conn, const std::string& sql) {

@@ -30,6 +30,9 @@ PgConn connect(const std::string& conninfo, std::chrono::milliseconds timeout = 
 // Like PQexec (the last result, or the COPY result), but gives up after `timeout`: then it
 // adds a test failure and returns null.
 PgResult exec(PGconn* conn, const std::string& sql, std::chrono::milliseconds timeout = 30s);
+// After a PQsend* call that returned `sent`: the last result of the command (or the COPY result
+// that starts a copy), waiting at most `timeout`; null, with a test failure, if none came.
+PgResult await_result(PGconn* conn, bool sent, const std::string& what, std::chrono::milliseconds timeout = 30s);
 // The first value of the first row of `sql`. On any error, adds a test failure that quotes
 // `sql` and the error, and returns "<error>".
 std::string query_value(PGconn* conn, const std::string& sql);

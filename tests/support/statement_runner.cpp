@@ -6,28 +6,6 @@
 
 namespace switchyard::test_support {
 
-PgResult await_result(PGconn* conn, bool sent, const std::string& what) {
-  constexpr auto kTimeout = 30s;
-  if (!sent) {
-    ADD_FAILURE() << "cannot send: " << what << "\n" << PQerrorMessage(conn);
-    return nullptr;
-  }
-  PgResult last;
-  while (true) {
-    if (!result_ready(conn, kTimeout)) {
-      ADD_FAILURE() << "no result within " << kTimeout.count() << " s for: " << what << "\n" << PQerrorMessage(conn);
-      return nullptr;
-    }
-    PgResult next(PQgetResult(conn));
-    if (!next) return last;
-    const ExecStatusType status = PQresultStatus(next.get());
-    last = std::move(next);
-    // libpq hands out a COPY result until the copy ends: the caller must take over.
-    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) return last;
-    if (PQstatus(conn) == CONNECTION_BAD) return last;
-  }
-}
-
 namespace {
 
 std::string quoted_literal(const std::string& value) {

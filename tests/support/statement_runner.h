@@ -38,9 +38,6 @@ struct Statement {
 // library that interpolates on its side would send it.
 std::string with_literals(const std::string& sql, const std::vector<std::optional<std::string>>& params);
 
-// After a PQsend* call that returned `sent`: waits (bounded) for the results and returns the
-// last one; null, with a test failure naming `what`, if sending failed or time ran out.
-PgResult await_result(PGconn* conn, bool sent, const std::string& what);
 
 // Runs `statement` and returns its last result (for a multi-statement simple query, the last
 // statement's); null, with a test failure added, if nothing came back within the time limit.
