@@ -102,7 +102,8 @@ class EquivalenceDatabases {
   PgConn direct_b_;  // B, where the hand-written statements run
 };
 
-class DualWriteEquivalence : public EquivalenceDatabases, public ::testing::TestWithParam<Run> {
+// One fixture for both parameterised suites below; each suite needs its own type.
+class EquivalenceTest : public EquivalenceDatabases, public ::testing::TestWithParam<Run> {
  public:
   using EquivalenceDatabases::SetUpTestSuite;  // not ::testing::Test's
   using EquivalenceDatabases::TearDownTestSuite;
@@ -111,6 +112,8 @@ class DualWriteEquivalence : public EquivalenceDatabases, public ::testing::Test
   void SetUp() override { open(); }
   void TearDown() override { print_log_if(HasFailure()); }
 };
+
+class DualWriteEquivalence : public EquivalenceTest {};
 
 TEST_P(DualWriteEquivalence, LeavesTheTablesAndAnswersTheClientAsTheHandWrittenDualWrite) {
   const EquivalenceCase& c = case_of(GetParam());
@@ -146,15 +149,7 @@ std::vector<Run> outcome_runs() {
 
 INSTANTIATE_TEST_SUITE_P(WriteForms, DualWriteEquivalence, ::testing::ValuesIn(outcome_runs()), run_name);
 
-class DualWriteDescription : public EquivalenceDatabases, public ::testing::TestWithParam<Run> {
- public:
-  using EquivalenceDatabases::SetUpTestSuite;  // not ::testing::Test's
-  using EquivalenceDatabases::TearDownTestSuite;
-
- protected:
-  void SetUp() override { open(); }
-  void TearDown() override { print_log_if(HasFailure()); }
-};
+class DualWriteDescription : public EquivalenceTest {};
 
 TEST_P(DualWriteDescription, DescribesTheSameParameterAndColumnTypesAsPostgreSQLDoes) {
   const Statement& s = case_of(GetParam()).application;
