@@ -72,12 +72,36 @@ Config read_config(const YAML::Node& root, Reader& r) {
        });
      }},
     {"admin", [&](auto& n, auto& k) {
-       r.mapping(n, k, {{"listen", [&](auto& m, auto& mk) {
-                          c.admin.listen = r.host_port(m, mk);
-                          // There is no admin authentication yet: never expose it beyond this host.
-                          if (!is_loopback(c.admin.listen->host))
-                            r.fail(m, mk, "must be a loopback address (127.0.0.0/8, ::1 or localhost)");
-                        }}});
+       r.mapping(n, k, {{"listen", [&](auto& m, auto& mk) { c.admin.listen = r.host_port(m, mk); }},
+                        {"token_env", [&](auto& m, auto& mk) {
+                           c.admin.token_env = r.scalar(m, mk);
+                           if (c.admin.token_env.empty()) r.fail(m, mk, "is empty");
+                         }}});
+       // Without a token the admin API (which can reload config) never leaves this host.
+       if (c.admin.listen && c.admin.token_env.empty() && !is_loopback(c.admin.listen->host))
+         r.fail(n["listen"], k + ".listen",
+                "a non-loopback address needs admin.token_env (a bearer token); or use 127.0.0.1, ::1 or localhost");
+     }},
+    {"ddl_lint", [&](auto& n, auto& k) {
+       const std::string v = r.one_of(n, k, {"off", "warn", "block"});
+       c.ddl_lint = v == "off" ? DdlLint::kOff : v == "block" ? DdlLint::kBlock : DdlLint::kWarn;
+     }},
+    {"shadow", [&](auto& n, auto& k) {
+       r.mapping(n, k, {
+         {"log", [&](auto& m, auto& mk) { c.shadow.log = r.scalar(m, mk); }},
+         {"max_log_lines_per_second", [&](auto& m, auto& mk) {
+            c.shadow.max_log_lines_per_second = static_cast<uint32_t>(r.unsigned_int(m, mk, 100000));
+          }},
+         {"workers", [&](auto& m, auto& mk) {
+            const auto v = r.unsigned_int(m, mk, 64);
+            if (v == 0) r.fail(m, mk, "must be at least 1");
+            c.shadow.workers = static_cast<uint32_t>(v);
+          }},
+         {"queue", [&](auto& m, auto& mk) { c.shadow.queue = static_cast<uint32_t>(r.unsigned_int(m, mk, 1000000)); }},
+         {"timeout_ms", [&](auto& m, auto& mk) {
+            c.shadow.timeout_ms = static_cast<uint32_t>(r.unsigned_int(m, mk, 3'600'000));
+          }},
+       });
      }},
     {"limits", [&](auto& n, auto& k) {
        r.mapping(n, k, {

@@ -27,6 +27,21 @@ struct LogConfig {
 
 struct AdminConfig {
   std::optional<HostPort> listen;  // no admin server when absent
+  // Name of an environment variable holding a bearer token that every admin request must carry
+  // (Authorization: Bearer TOKEN). Empty: no token, and then `listen` must be a loopback address.
+  std::string token_env;
+};
+
+// What the proxy does with risky DDL that clients send through it (docs/config.md).
+enum class DdlLint { kOff, kWarn, kBlock };
+
+// Process-wide settings of shadow reads; per-migration sampling is in Migration::shadow.
+struct ShadowConfig {
+  std::string log;                 // JSON-lines file for confirmed mismatches; empty: the main log
+  uint32_t max_log_lines_per_second = 10;
+  uint32_t workers = 2;            // threads, each with its own connection over `control`
+  uint32_t queue = 1000;           // pending shadow reads beyond this are skipped and counted
+  uint32_t timeout_ms = 5000;      // statement_timeout of each shadow query
 };
 
 struct Limits {
@@ -42,6 +57,8 @@ struct Config {
   LogConfig log;
   AdminConfig admin;
   Limits limits;
+  DdlLint ddl_lint = DdlLint::kWarn;
+  ShadowConfig shadow;
   // libpq connection string for the proxy's own connection (schema checks, later backfill and
   // verification). Required when there are migrations.
   std::string control;

@@ -30,6 +30,16 @@ std::string_view to_string(MigrationKind k) {
   return "?";
 }
 
+std::string_view to_string(CanaryKey k) {
+  switch (k) {
+    case CanaryKey::kSession: return "session";
+    case CanaryKey::kUser: return "user";
+    case CanaryKey::kApplicationName: return "application_name";
+    case CanaryKey::kClientAddress: return "client_address";
+  }
+  return "?";
+}
+
 bool parse_table_name(std::string_view text, TableName& out) {
   const auto dot = text.find('.');
   TableName t;

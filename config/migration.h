@@ -37,6 +37,18 @@ struct ColumnMap {
   bool operator==(const ColumnMap&) const = default;
 };
 
+// Which sessions read the new shape in phase canary: `percent` of them, chosen by a
+// deterministic hash of `key` so that several proxies route one client alike.
+enum class CanaryKey { kSession, kUser, kApplicationName, kClientAddress };
+std::string_view to_string(CanaryKey k);
+
+struct ShadowSpec {
+  double sample_percent = 0;   // of eligible reads in shadow and canary (and read_new if in_read_new)
+  double float_tolerance = 0;  // relative tolerance when both values parse as numbers; 0: text equality
+  bool in_read_new = false;
+  bool redact_parameters = true;  // mismatch log shows $n placeholders, not the values
+};
+
 struct Migration {
   std::string name;
   int line = 0;  // where it starts in the config file, for messages
@@ -49,6 +61,8 @@ struct Migration {
   std::vector<std::string> key; // copy_table: the row key; empty means the primary key
   Phase phase = Phase::kOff;
   unsigned canary_percent = 0;
+  CanaryKey canary_key = CanaryKey::kSession;
+  ShadowSpec shadow;
   bool pass_unsupported = false;  // on_unsupported: pass (default: refuse)
 
   bool same_table() const { return old_table == new_table; }

@@ -63,9 +63,24 @@ Migration read_one(Reader& r, const YAML::Node& node, const std::string& path) {
          r.fail(n, k, "'" + n.Scalar() + "' is not one of off, dual_write, shadow, canary, read_new, new_only");
      }},
     {"canary", [&](auto& n, auto& k) {
-       r.mapping(n, k, Handlers{{"percent", [&](auto& pn, auto& pk) {
-                                   m.canary_percent = static_cast<unsigned>(r.unsigned_int(pn, pk, 100));
-                                 }}});
+       r.mapping(n, k, Handlers{
+         {"percent", [&](auto& pn, auto& pk) { m.canary_percent = static_cast<unsigned>(r.unsigned_int(pn, pk, 100)); }},
+         {"key", [&](auto& kn2, auto& kk2) {
+            const std::string v = r.one_of(kn2, kk2, {"session", "user", "application_name", "client_address"});
+            m.canary_key = v == "user"               ? CanaryKey::kUser
+                           : v == "application_name" ? CanaryKey::kApplicationName
+                           : v == "client_address"   ? CanaryKey::kClientAddress
+                                                     : CanaryKey::kSession;
+          }},
+       });
+     }},
+    {"shadow", [&](auto& n, auto& k) {
+       r.mapping(n, k, Handlers{
+         {"sample_percent", [&](auto& sn, auto& sk) { m.shadow.sample_percent = r.number(sn, sk, 0, 100); }},
+         {"float_tolerance", [&](auto& sn, auto& sk) { m.shadow.float_tolerance = r.number(sn, sk, 0, 1); }},
+         {"in_read_new", [&](auto& sn, auto& sk) { m.shadow.in_read_new = r.boolean(sn, sk); }},
+         {"redact_parameters", [&](auto& sn, auto& sk) { m.shadow.redact_parameters = r.boolean(sn, sk); }},
+       });
      }},
     {"on_unsupported", [&](auto& n, auto& k) { m.pass_unsupported = r.one_of(n, k, {"refuse", "pass"}) == "pass"; }},
     {"rename_column", kind(MigrationKind::kRenameColumn)},

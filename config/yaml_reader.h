@@ -57,6 +57,19 @@ class Reader {
     return v;
   }
 
+  double number(const YAML::Node& node, const std::string& key, double min, double max) const {
+    const std::string s = scalar(node, key);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) fail(node, key, "expected a number, got '" + s + "'");
+    if (v < min || v > max) fail(node, key, "must be between " + trim_number(min) + " and " + trim_number(max));
+    return v;
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& key) const {
+    return one_of(node, key, {"true", "false"}) == "true";
+  }
+
   HostPort host_port(const YAML::Node& node, const std::string& key) const {
     HostPort hp;
     if (!parse_host_port(scalar(node, key), hp)) fail(node, key, "expected host:port, got '" + node.Scalar() + "'");
@@ -74,6 +87,15 @@ class Reader {
   }
 
  private:
+  static std::string trim_number(double v) {
+    std::string s = std::to_string(v);
+    while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
+      const bool dot = s.back() == '.';
+      s.pop_back();
+      if (dot) break;
+    }
+    return s;
+  }
   std::string file_;
 };
 

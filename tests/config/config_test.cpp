@@ -63,6 +63,10 @@ TEST(Config, ErrorsNameTheKeyAndLine) {
       {"listen: 1.2.3.4:5\n  bad indent: [\n", 2, "", "YAML error"},
       {"", 0, "", "empty"},
       {"admin:\n  listen: 0.0.0.0:9000\n", 2, "admin.listen", "loopback"},
+      {"admin:\n  token_env: \"\"\n", 2, "admin.token_env", "empty"},
+      {"ddl_lint: yes\n", 1, "ddl_lint", "not one of"},
+      {"shadow:\n  workers: 0\n", 2, "shadow.workers", "at least 1"},
+      {"shadow:\n  sample: 5\n", 2, "shadow.sample", "unknown key"},
   };
   for (const auto& c : cases) {
     const auto r = parse_config(c.yaml, "f.yaml");
@@ -72,6 +76,25 @@ TEST(Config, ErrorsNameTheKeyAndLine) {
     EXPECT_NE(r.error.message.find(c.message_part), std::string::npos) << r.error.to_string();
     EXPECT_EQ(r.error.to_string().rfind("f.yaml", 0), 0u) << "the message starts with the file name";
   }
+}
+
+TEST(Config, AdminTokenAllowsANonLoopbackListener) {
+  const auto r = parse_config("admin:\n  listen: 0.0.0.0:9000\n  token_env: SWITCHYARD_ADMIN_TOKEN\n", "f.yaml");
+  ASSERT_TRUE(r) << r.error.to_string();
+  EXPECT_EQ(r.config->admin.token_env, "SWITCHYARD_ADMIN_TOKEN");
+}
+
+TEST(Config, DdlLintAndShadowSettings) {
+  const auto r = parse_config("ddl_lint: block\nshadow:\n  log: /tmp/x.jsonl\n  workers: 3\n  queue: 7\n"
+                              "  timeout_ms: 100\n  max_log_lines_per_second: 2\n", "f.yaml");
+  ASSERT_TRUE(r) << r.error.to_string();
+  EXPECT_EQ(r.config->ddl_lint, DdlLint::kBlock);
+  EXPECT_EQ(r.config->shadow.log, "/tmp/x.jsonl");
+  EXPECT_EQ(r.config->shadow.workers, 3u);
+  EXPECT_EQ(r.config->shadow.queue, 7u);
+  EXPECT_EQ(r.config->shadow.timeout_ms, 100u);
+  EXPECT_EQ(r.config->shadow.max_log_lines_per_second, 2u);
+  EXPECT_EQ(parse_config("listen: 127.0.0.1:1\n", "f.yaml").config->ddl_lint, DdlLint::kWarn);
 }
 
 TEST(Config, TheExampleConfigIsValid) {

@@ -106,6 +106,12 @@ TEST(Migrations, MistakesNameTheKeyAndLine) {
       {"  - name: a\n    copy_table: {from: a, to: b, key: [], columns: {x: y}}\n", 4, "migrations[0].copy_table.key", "list of columns"},
       {"  - name: a\n    table: t\n    rename_column: {from: a, to: b}\n    canary: {percent: 101}\n", 6,
        "migrations[0].canary.percent", "at most 100"},
+      {"  - name: a\n    table: t\n    rename_column: {from: a, to: b}\n    canary: {key: cookie}\n", 6,
+       "migrations[0].canary.key", "not one of"},
+      {"  - name: a\n    table: t\n    rename_column: {from: a, to: b}\n    shadow: {sample_percent: 150}\n", 6,
+       "migrations[0].shadow.sample_percent", "between 0 and 100"},
+      {"  - name: a\n    table: t\n    rename_column: {from: a, to: b}\n    shadow: {in_read_new: maybe}\n", 6,
+       "migrations[0].shadow.in_read_new", "not one of"},
       {"  - name: A B\n", 3, "migrations[0].name", "a-z"},
       {"  - table: t\n    rename_column: {from: a, to: b}\n", 3, "migrations[0]", "needs a name"},
       {"  - name: a\n    table: a.b.c\n    rename_column: {from: a, to: b}\n", 4, "migrations[0].table", "schema.table"},
@@ -119,6 +125,21 @@ TEST(Migrations, MistakesNameTheKeyAndLine) {
     EXPECT_EQ(r.error.key, c.key) << c.yaml << " -> " << r.error.to_string();
     EXPECT_NE(r.error.message.find(c.message_part), std::string::npos) << r.error.to_string();
   }
+}
+
+TEST(Migrations, CanaryKeyAndShadowSampling) {
+  const auto r = parse_config(std::string("control: x\nmigrations:\n") + "  - name: a\n    table: t\n    rename_column: {from: a, to: b}\n"
+                                     "    canary: {percent: 10, key: application_name}\n"
+                                     "    shadow: {sample_percent: 12.5, float_tolerance: 0.001, in_read_new: true,"
+                                     " redact_parameters: false}\n", "m.yaml");
+  ASSERT_TRUE(r) << r.error.to_string();
+  const Migration& m = r.config->migrations[0];
+  EXPECT_EQ(m.canary_percent, 10u);
+  EXPECT_EQ(m.canary_key, CanaryKey::kApplicationName);
+  EXPECT_DOUBLE_EQ(m.shadow.sample_percent, 12.5);
+  EXPECT_DOUBLE_EQ(m.shadow.float_tolerance, 0.001);
+  EXPECT_TRUE(m.shadow.in_read_new);
+  EXPECT_FALSE(m.shadow.redact_parameters);
 }
 
 TEST(Migrations, NeedAControlConnection) {
