@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "proxy/cancel_registry.h"
+#include "proxy/metrics.h"
 #include "proxy/rewrite_cache.h"
 #include "rewrite/catalog.h"
 #include "rewrite/prefilter.h"
@@ -36,6 +37,7 @@ struct SharedState {
   std::atomic<uint64_t> total_sessions{0};
   std::atomic<uint64_t> statements_rewritten{0};
   std::atomic<uint64_t> statements_refused{0};
+  Metrics metrics;
 
   std::shared_ptr<const Generation> generation() const {
     std::lock_guard lock(generation_mu);

@@ -1,0 +1,96 @@
+// Counters and latency histograms the proxy keeps for /metrics and /status. Shared by every
+// worker thread, the shadow workers and the admin server: everything is an atomic, updated with
+// relaxed ordering (a scrape may see one counter a moment ahead of another, never a torn value).
+//
+// Per-migration metrics are keyed by migration name and live as long as the process, so their
+// counters survive a reload that keeps the migration (Prometheus counters must not go back).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace switchyard::proxy {
+
+// A Prometheus-style histogram over seconds with fixed buckets (100 us .. 10 s).
+class Histogram {
+ public:
+  static constexpr std::array<double, 15> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   10.0};
+  void observe(double seconds) {
+    size_t i = 0;
+    while (i < kBounds.size() && seconds > kBounds[i]) ++i;
+    buckets_[i].fetch_add(1, std::memory_order_relaxed);  // buckets_[kBounds.size()] is +Inf
+    sum_micros_.fetch_add(static_cast<uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+  }
+  struct Snapshot {
+    std::array<uint64_t, kBounds.size() + 1> buckets{};  // not cumulative; the last one is +Inf
+    uint64_t count = 0;
+    double sum_seconds = 0;
+  };
+  Snapshot snapshot() const {
+    Snapshot s;
+    for (size_t i = 0; i < buckets_.size(); ++i) {
+      s.buckets[i] = buckets_[i].load(std::memory_order_relaxed);
+      s.count += s.buckets[i];
+    }
+    s.sum_seconds = static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6;
+    return s;
+  }
+
+ private:
+  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets_{};
+  std::atomic<uint64_t> sum_micros_{0};
+};
+
+struct MigrationMetrics {
+  // Statements by kind and route.
+  std::atomic<uint64_t> writes_rewritten{0};  // writes mirrored into both shapes (or translated)
+  std::atomic<uint64_t> writes_refused{0};    // writes refused with SQLSTATE 0A000
+  std::atomic<uint64_t> reads_old{0};         // reads served from the old shape
+  std::atomic<uint64_t> reads_new{0};         // reads served from the new shape
+  // Shadow reads: both shapes compared (proxy/shadow.h).
+  std::atomic<uint64_t> shadow_match{0};
+  std::atomic<uint64_t> shadow_mismatch{0};   // confirmed: still different when re-checked
+  std::atomic<uint64_t> shadow_transient{0};  // different once, equal on the re-check
+  std::atomic<uint64_t> shadow_error{0};      // either side failed
+  std::atomic<uint64_t> shadow_skipped{0};    // sampled, but the shadow queue was full
+  Histogram shadow_old_seconds;
+  Histogram shadow_new_seconds;
+};
+
+class Metrics {
+ public:
+  // The metrics of migration `name`, created on first use; the reference stays valid for the
+  // life of the process.
+  MigrationMetrics& migration(const std::string& name) {
+    std::lock_guard lock(mu_);
+    auto& slot = migrations_[name];
+    if (!slot) slot = std::make_unique<MigrationMetrics>();
+    return *slot;
+  }
+  void for_each_migration(const std::function<void(const std::string&, const MigrationMetrics&)>& fn) const {
+    std::lock_guard lock(mu_);
+    for (const auto& [name, m] : migrations_) fn(name, *m);
+  }
+
+  std::atomic<uint64_t> rewrite_cache_hits{0};
+  std::atomic<uint64_t> rewrite_cache_misses{0};
+  std::atomic<uint64_t> reloads_ok{0};
+  std::atomic<uint64_t> reloads_failed{0};
+  std::atomic<uint64_t> ddl_lint_warned{0};
+  std::atomic<uint64_t> ddl_lint_blocked{0};
+  Histogram rewrite_seconds;   // time spent rewriting a statement (cache misses only)
+  Histogram upstream_seconds;  // from a Query or Sync sent upstream to its ReadyForQuery
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<MigrationMetrics>> migrations_;
+};
+
+}  // namespace switchyard::proxy
