@@ -121,6 +121,7 @@ Config read_config(const YAML::Node& root, Reader& r) {
     {"control", [&](auto& n, auto& k) { c.control = r.scalar(n, k); }},
     {"migrations", [&](auto& n, auto& k) { detail::read_migrations(r, n, k, c.migrations); }},
   });
+  if (c.migrations.size() > 64) r.fail(root["migrations"], "migrations", "at most 64 migrations are supported");
   if (!c.migrations.empty() && c.control.empty())
     r.fail(root, "control", "migrations need a control: connection string (the proxy checks them against the live schema)");
   return c;

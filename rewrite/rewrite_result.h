@@ -1,9 +1,32 @@
 // The result of rewriting one SQL string, shared by the PostgreSQL and (later) MySQL rewriters.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace switchyard::rewrite {
+
+// Which shape each migration's reads are served from, for one session: bit i stands for the
+// migration at index i of the catalog (at most 64, which config validation enforces). A set bit
+// means "serve this migration's reads from the new shape".
+struct ReadRoute {
+  uint64_t new_mask = 0;
+  bool reads_new(size_t migration_index) const { return migration_index < 64 && ((new_mask >> migration_index) & 1u); }
+  bool operator==(const ReadRoute&) const = default;
+};
+
+// What the client must see for one top-level statement of a rewritten text, when the rewrite
+// changed the statement's outer command (two-table migrations run the original write in a CTE
+// and the mirror around it), so that the session can restore the original's replies.
+struct Completion {
+  bool patched = false;        // false: relay this statement's replies unchanged
+  std::string tag_verb;        // the original's command: CommandComplete becomes "<verb> n"
+                               // ("INSERT 0 n" for INSERT)
+  bool suppress_rows = false;  // the original returned no rows: drop its RowDescription and DataRows,
+                               // and answer Describe with NoData
+  bool operator==(const Completion&) const = default;
+};
 
 struct RewriteResult {
   enum class Kind {
@@ -16,6 +39,13 @@ struct RewriteResult {
   std::string migration;  // kRefused (and kRewritten): the migration concerned
   std::string reason;     // kRefused: why, for the client's error message
   bool parsed = true;     // false: the text did not parse (kUnchanged; the server will say why)
+  // kRewritten: one entry per top-level statement when any statement's replies must be patched;
+  // empty when the server's replies can be relayed as they are.
+  std::vector<Completion> completions;
+  // Bit i: the text reads a relation of catalog migration i (for routing metrics and shadow reads).
+  uint64_t reads_mask = 0;
+  // The text is one read whose top-level query has ORDER BY (shadow reads compare in order).
+  bool ordered = false;
 };
 
 }  // namespace switchyard::rewrite

@@ -82,7 +82,8 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
 
 }  // namespace
 
-RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog) {
+RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route) {
+  (void)route;  // read routing: next step
   RewriteResult result;
   auto parsed = ParseTree::parse(sql);
   if (!parsed) {

@@ -18,7 +18,9 @@
 
 namespace switchyard::rewrite::pg {
 
-RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog);
+// `route` says, per migration, which shape this session's reads are served from (reads are
+// routed only for migrations in phases that route them; see docs/migrations.md).
+RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route = {});
 
 // A statement that makes PostgreSQL itself raise the refusal (SQLSTATE 0A000,
 // feature_not_supported), so the server aborts the transaction and reports the error exactly as
