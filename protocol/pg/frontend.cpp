@@ -86,4 +86,28 @@ void encode_bind(std::string& out, const BindMessage& m) {
   encode_message(out, 'B', body);
 }
 
+std::optional<BindNames> decode_bind_names(std::string_view body) {
+  ByteReader r(body);
+  BindNames b;
+  if (!r.cstring(b.portal) || !r.cstring(b.statement)) return std::nullopt;
+  return b;
+}
+
+std::optional<Target> decode_describe_or_close(std::string_view body) {
+  ByteReader r(body);
+  uint8_t kind = 0;
+  Target t;
+  if (!r.u8(kind) || (kind != 'S' && kind != 'P') || !r.cstring(t.name) || !r.at_end()) return std::nullopt;
+  t.kind = static_cast<char>(kind);
+  return t;
+}
+
+std::optional<std::string_view> decode_execute_portal(std::string_view body) {
+  ByteReader r(body);
+  std::string_view portal;
+  uint32_t max_rows = 0;
+  if (!r.cstring(portal) || !r.u32(max_rows) || !r.at_end()) return std::nullopt;
+  return portal;
+}
+
 }  // namespace switchyard::pg

@@ -36,4 +36,21 @@ struct BindMessage {
 std::optional<BindMessage> decode_bind(std::string_view body);
 void encode_bind(std::string& out, const BindMessage& m);
 
+// The names a Bind refers to, without decoding its parameters.
+struct BindNames {
+  std::string_view portal;
+  std::string_view statement;
+};
+std::optional<BindNames> decode_bind_names(std::string_view body);
+
+// Describe ('D') and Close ('C'): a kind ('S' statement, 'P' portal) and a name.
+struct Target {
+  char kind = 'S';
+  std::string_view name;
+};
+std::optional<Target> decode_describe_or_close(std::string_view body);
+
+// Execute ('E'): the portal (the row limit is not needed).
+std::optional<std::string_view> decode_execute_portal(std::string_view body);
+
 }  // namespace switchyard::pg

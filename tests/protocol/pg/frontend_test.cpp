@@ -62,5 +62,33 @@ TEST(Frontend, BindRoundTripsWithNullsAndBinaryFormatsAndRejectsEveryTruncation)
   EXPECT_FALSE(decode_bind(body + "x"));
 }
 
+TEST(Frontend, DescribeCloseExecuteAndBindNames) {
+  const std::string describe = std::string("Sst1") + '\0';
+  const auto d = decode_describe_or_close(describe);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->kind, 'S');
+  EXPECT_EQ(d->name, "st1");
+  EXPECT_FALSE(decode_describe_or_close(std::string("X") + '\0'));
+  for (size_t cut = 0; cut < describe.size(); ++cut) EXPECT_FALSE(decode_describe_or_close(describe.substr(0, cut)));
+
+  std::string execute = std::string("p1") + '\0';
+  put_u32(execute, 0);
+  EXPECT_EQ(decode_execute_portal(execute), "p1");
+  for (size_t cut = 0; cut < execute.size(); ++cut) EXPECT_FALSE(decode_execute_portal(execute.substr(0, cut)));
+
+  BindMessage b;
+  b.portal = "";
+  b.statement = "s9";
+  std::string results;
+  put_u16(results, 0);
+  b.result_formats = results;
+  std::string out;
+  encode_bind(out, b);
+  const auto names = decode_bind_names(body_of(out));
+  ASSERT_TRUE(names);
+  EXPECT_EQ(names->portal, "");
+  EXPECT_EQ(names->statement, "s9");
+}
+
 }  // namespace
 }  // namespace switchyard::pg
