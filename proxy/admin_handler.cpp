@@ -2,6 +2,7 @@
 #include "proxy/admin_handler.h"
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 
 namespace switchyard::proxy {
@@ -38,42 +39,7 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
 }
 
 AdminResponse text(int status, std::string_view body) {
-  return AdminResponse{status, std::string(kTextPlain), std::string(body), {}};
-}
-
-std::string status_json(const AdminView& v) {
-  std::string out = "{\"version\":" + json_quote(v.version);
-  out += ",\"uptime_seconds\":" + std::to_string(v.uptime_seconds);
-  out += ",\"listen\":" + json_quote(v.listen);
-  out += ",\"upstream\":" + json_quote(v.upstream);
-  out += ",\"sessions\":{\"active\":" + std::to_string(v.active_sessions);
-  out += ",\"total\":" + std::to_string(v.total_sessions) + "}";
-  out += ",\"draining\":";
-  out += v.draining ? "true" : "false";
-  out += "}\n";
-  return out;
-}
-
-void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help,
-            const std::string& value) {
-  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
-  out.append(name).append(" ").append(value).append("\n");
-}
-
-std::string metrics_text(const AdminView& v) {
-  std::string out;
-  metric(out, "switchyard_up", "gauge", "1 while the proxy process is running.", "1");
-  metric(out, "switchyard_sessions_active", "gauge", "Client sessions open now.",
-         std::to_string(v.active_sessions));
-  metric(out, "switchyard_sessions_total", "counter", "Client sessions accepted since start.",
-         std::to_string(v.total_sessions));
-  metric(out, "switchyard_statements_rewritten_total", "counter",
-         "Statements rewritten so that writes reach both shapes of a migration.", std::to_string(v.statements_rewritten));
-  metric(out, "switchyard_statements_refused_total", "counter",
-         "Writes to migrated tables refused (SQLSTATE 0A000) because they cannot be mirrored exactly.",
-         std::to_string(v.statements_refused));
-  return out;
+  return AdminResponse{status, std::string(kTextPlain), std::string(body), {}, {}, false};
 }
 
 }  // namespace
@@ -111,21 +77,65 @@ std::string json_quote(std::string_view s) {
   return out;
 }
 
+bool bearer_matches(const std::optional<std::string>& authorization, std::string_view token) {
+  if (!authorization) return false;
+  std::string_view value = *authorization;
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() < kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size(); ++i)  // the scheme is case-insensitive (RFC 9110 11.1)
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return false;
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  // Constant time in the token's content: every byte of `token` is looked at, whatever matches.
+  unsigned diff = value.size() == token.size() ? 0u : 1u;
+  for (size_t i = 0; i < token.size(); ++i) {
+    const unsigned char a = i < value.size() ? static_cast<unsigned char>(value[i]) : 0;
+    diff |= a ^ static_cast<unsigned char>(token[i]);
+  }
+  return diff == 0 && !token.empty();
+}
+
 AdminResponse handle_admin_request(const AdminRequest& request, const AdminView& view) {
   std::string_view path = request.target;
   path = path.substr(0, path.find('?'));
 
-  if (path != "/healthz" && path != "/status" && path != "/metrics")
-    return text(404, "not found\n");
+  const bool open = path == "/healthz";
+  if (!open && !view.token.empty() && !bearer_matches(request.authorization, view.token)) {
+    auto response = text(401, "missing or wrong bearer token\n");
+    response.www_authenticate = "Bearer realm=\"switchyard\"";
+    return response;
+  }
+  const bool known = path == "/healthz" || path == "/status" || path == "/metrics" || path == "/reload";
+  if (!known) return text(404, "not found\n");
   // Methods are case-sensitive (RFC 9110 9.1): "get" is not GET.
-  if (request.method != "GET") {
-    auto response = text(405, "method " + request.method + " not allowed on " + std::string(path) + "; Allow: GET\n");
-    response.allow = "GET";
+  const std::string_view allowed = path == "/reload" ? "POST" : "GET";
+  if (request.method != allowed) {
+    auto response = text(405, "method " + request.method + " not allowed on " + std::string(path) + "; Allow: " +
+                                  std::string(allowed) + "\n");
+    response.allow = std::string(allowed);
     return response;
   }
   if (path == "/healthz") return view.draining ? text(503, "draining\n") : text(200, "ok\n");
-  if (path == "/status") return AdminResponse{200, std::string(kJson), status_json(view), {}};
-  return AdminResponse{200, std::string(kPrometheusText), metrics_text(view), {}};
+  if (path == "/status") return AdminResponse{200, std::string(kJson), status_json(view), {}, {}, false};
+  if (path == "/metrics") return AdminResponse{200, std::string(kPrometheusText), metrics_text(view), {}, {}, false};
+  auto response = text(503, "reload is not available\n");
+  response.reload = true;
+  return response;
+}
+
+AdminResponse reload_response(const ReloadOutcome& outcome) {
+  if (!outcome.ok)
+    return AdminResponse{outcome.draining ? 503 : 400, std::string(kJson),
+                         "{\"error\":" + json_quote(outcome.error) + "}\n", {}, {}, false};
+  std::string body = "{\"generation\":" + std::to_string(outcome.generation);
+  body += ",\"changes\":" + json_quote(outcome.changes) + ",\"migrations\":[";
+  for (size_t i = 0; i < outcome.phases.size(); ++i) {
+    if (i > 0) body += ",";
+    body += "{\"name\":" + json_quote(outcome.phases[i].first) + ",\"phase\":" + json_quote(outcome.phases[i].second) + "}";
+  }
+  body += "]}\n";
+  return AdminResponse{200, std::string(kJson), std::move(body), {}, {}, false};
 }
 
 }  // namespace switchyard::proxy

@@ -2,49 +2,57 @@
 // response. No I/O, no Beast, no clock: admin_server.cpp does the sockets and takes the snapshot,
 // so every route is testable with plain structs.
 //
-// Routes (GET only):
-//   /healthz  200 "ok\n", or 503 "draining\n" once the proxy has stopped accepting
-//   /status   200 JSON: version, uptime_seconds, listen, upstream, sessions{active,total}, draining
-//   /metrics  200 Prometheus text format 0.0.4
-// Any other path is 404; any other method on a known path is 405 with `allow` set.
+// Routes:
+//   GET  /healthz  200 "ok\n", or 503 "draining\n" once the proxy has stopped accepting. Open
+//                  without a token, so load balancers can probe it; it tells nothing else.
+//   GET  /status   200 JSON: version, uptime, generation, config, sessions, per migration its
+//                  phase, canary and shadow settings and counters (admin_status.cpp)
+//   GET  /metrics  200 Prometheus text format 0.0.4 (admin_metrics.cpp)
+//   POST /reload   re-reads the config file: the handler only marks the response `reload`; the
+//                  server runs the reload and answers with reload_response()
+// Any other path is 404; any other method on a known path is 405 with `allow` set. With a token
+// configured, every request but /healthz needs `Authorization: Bearer TOKEN`, else 401 with
+// `WWW-Authenticate: Bearer` (checked before the path, so routes are not revealed).
 #pragma once
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "proxy/admin_view.h"
 
 namespace switchyard::proxy {
 
 struct AdminRequest {
   std::string method;  // as sent, e.g. "GET"
   std::string target;  // origin-form, e.g. "/metrics?x=1"; the query is ignored
-  // The Authorization header's value, if any. Not checked yet: the config has no admin
-  // credential. Carried so that checking one later does not change this interface.
-  std::optional<std::string> authorization;
+  std::optional<std::string> authorization;  // the Authorization header's value, if any
 };
 
 struct AdminResponse {
   int status = 200;
   std::string content_type;
   std::string body;
-  std::string allow;  // the Allow header for a 405; empty otherwise
-};
-
-// What the handler reports, copied at the moment of the request.
-struct AdminView {
-  std::string version;
-  uint64_t uptime_seconds = 0;
-  int64_t active_sessions = 0;
-  uint64_t total_sessions = 0;
-  std::string listen;    // "host:port"
-  std::string upstream;  // "host:port"
-  bool draining = false;
-  uint64_t statements_rewritten = 0;  // writes rewritten to reach both shapes
-  uint64_t statements_refused = 0;    // writes refused with SQLSTATE 0A000
+  std::string allow;             // the Allow header for a 405; empty otherwise
+  std::string www_authenticate;  // the WWW-Authenticate header for a 401; empty otherwise
+  // An authorized POST /reload: the server must run a reload and answer reload_response(...)
+  // instead. This response (503, "reload is not available") stands if it cannot.
+  bool reload = false;
 };
 
 AdminResponse handle_admin_request(const AdminRequest& request, const AdminView& view);
+
+// The answer to POST /reload: 200 {"generation":N,"changes":"...","migrations":[{name,phase}]},
+// 400 {"error":"..."} naming the problem, or 503 {"error":...} while draining.
+AdminResponse reload_response(const ReloadOutcome& outcome);
+
+// Whether `authorization` is "Bearer TOKEN" (scheme in any case) with exactly `token`; the
+// comparison takes the same time wherever the first difference is.
+bool bearer_matches(const std::optional<std::string>& authorization, std::string_view token);
+
+// Renderers of the two bodies (admin_status.cpp, admin_metrics.cpp).
+std::string status_json(const AdminView& view);
+std::string metrics_text(const AdminView& view);
 
 // `text` as a JSON string literal, quotes included. Control characters are escaped; bytes that
 // are not valid UTF-8 become U+FFFD, so the output is always valid JSON.

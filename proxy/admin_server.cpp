@@ -32,6 +32,7 @@ http::message_generator to_http(AdminResponse r, unsigned version, bool keep_ali
   res.set(http::field::content_type, r.content_type);
   res.set(http::field::cache_control, "no-store");
   if (!r.allow.empty()) res.set(http::field::allow, r.allow);
+  if (!r.www_authenticate.empty()) res.set(http::field::www_authenticate, r.www_authenticate);
   res.keep_alive(keep_alive);
   res.body() = std::move(r.body);
   res.prepare_payload();
@@ -46,11 +47,16 @@ bool expected_error(beast::error_code ec) {
 
 }  // namespace
 
+struct AdminHandlers {
+  AdminServer::Snapshot snapshot;
+  AdminServer::Reload reload;
+};
+
 // One admin connection, on its own strand.
 class AdminSession : public std::enable_shared_from_this<AdminSession> {
  public:
-  AdminSession(tcp::socket socket, std::shared_ptr<const AdminServer::Snapshot> snapshot)
-      : stream_(std::move(socket)), snapshot_(std::move(snapshot)) {}
+  AdminSession(tcp::socket socket, std::shared_ptr<const AdminHandlers> handlers)
+      : stream_(std::move(socket)), handlers_(std::move(handlers)) {}
 
   void start() {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&AdminSession::do_read, shared_from_this()));
@@ -76,7 +82,17 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
     AdminRequest request{std::string(req.method_string()), std::string(req.target()), std::nullopt};
     if (const auto it = req.find(http::field::authorization); it != req.end())
       request.authorization = std::string(it->value());
-    send(to_http(handle_admin_request(request, (*snapshot_)()), req.version(), req.keep_alive()));
+    AdminResponse response = handle_admin_request(request, handlers_->snapshot());
+    if (response.reload && handlers_->reload) {
+      // Nothing is read meanwhile: the answer comes back onto this session's strand.
+      return handlers_->reload([self = shared_from_this(), version = req.version(),
+                                keep_alive = req.keep_alive()](ReloadOutcome outcome) {
+        asio::post(self->stream_.get_executor(), [self, version, keep_alive, outcome = std::move(outcome)] {
+          self->send(to_http(reload_response(outcome), version, keep_alive));
+        });
+      });
+    }
+    send(to_http(std::move(response), req.version(), req.keep_alive()));
   }
 
   void send(http::message_generator&& msg) {
@@ -106,14 +122,14 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::shared_ptr<const AdminServer::Snapshot> snapshot_;
+  std::shared_ptr<const AdminHandlers> handlers_;
 };
 
 // The accept loop. Touched only on the io_context's thread (REQUIRES it has one).
 class AdminListener : public std::enable_shared_from_this<AdminListener> {
  public:
-  AdminListener(asio::io_context& io, std::shared_ptr<const AdminServer::Snapshot> snapshot)
-      : io_(io), acceptor_(io), snapshot_(std::move(snapshot)) {}
+  AdminListener(asio::io_context& io, std::shared_ptr<const AdminHandlers> handlers)
+      : io_(io), acceptor_(io), handlers_(std::move(handlers)) {}
 
   bool open(const tcp::endpoint& endpoint, beast::error_code& ec) {
     acceptor_.open(endpoint.protocol(), ec);
@@ -149,7 +165,7 @@ class AdminListener : public std::enable_shared_from_this<AdminListener> {
       if (sessions_.size() >= kMaxConnections) {
         spdlog::warn("admin: {} connections open; refusing another", sessions_.size());
       } else {
-        auto session = std::make_shared<AdminSession>(std::move(socket), snapshot_);
+        auto session = std::make_shared<AdminSession>(std::move(socket), handlers_);
         sessions_.push_back(session);
         session->start();
       }
@@ -159,13 +175,13 @@ class AdminListener : public std::enable_shared_from_this<AdminListener> {
 
   asio::io_context& io_;
   tcp::acceptor acceptor_;
-  std::shared_ptr<const AdminServer::Snapshot> snapshot_;
+  std::shared_ptr<const AdminHandlers> handlers_;
   std::vector<std::weak_ptr<AdminSession>> sessions_;
   uint16_t port_ = 0;
 };
 
-AdminServer::AdminServer(asio::io_context& io, Snapshot snapshot)
-    : io_(io), snapshot_(std::make_shared<const Snapshot>(std::move(snapshot))) {}
+AdminServer::AdminServer(asio::io_context& io, Snapshot snapshot, Reload reload)
+    : io_(io), handlers_(std::make_shared<const AdminHandlers>(AdminHandlers{std::move(snapshot), std::move(reload)})) {}
 
 AdminServer::~AdminServer() { stop(); }
 
@@ -180,7 +196,7 @@ bool AdminServer::start(const config::HostPort& where, std::string& error) {
     error = "admin.listen: '" + where.host + "' is not an IP address";
     return false;
   }
-  auto listener = std::make_shared<AdminListener>(io_, snapshot_);
+  auto listener = std::make_shared<AdminListener>(io_, handlers_);
   if (!listener->open(tcp::endpoint(address, where.port), ec)) {
     error = "cannot listen on " + where.to_string() + " for admin: " + ec.message();
     return false;

@@ -1,4 +1,5 @@
-// The admin HTTP/1.1 server: /healthz, /status and /metrics (see admin_handler.h) over Beast.
+// The admin HTTP/1.1 server: /healthz, /status, /metrics and /reload (see admin_handler.h) over
+// Beast.
 //
 // Shape as in Beast's example/http/server/async: a listener accepts each connection onto its own
 // strand, and a session reads one request at a time (do_read / on_read), answers it with
@@ -7,7 +8,9 @@
 // (Beast's default), 64 open connections; a request over a limit closes its connection.
 //
 // Threading: runs on the io_context given at construction (the Server's main io_context).
-// `snapshot` is called once per request on that io_context. start() must be called before the
+// `snapshot` is called once per request on that io_context; so is `reload`, for an authorized
+// POST /reload: it must call its `done` exactly once, from any thread, possibly later (the
+// connection waits for it, reading nothing else meanwhile). start() must be called before the
 // io_context runs or on a thread running it; stop() and the destructor may be called anywhere.
 // The listener and sessions keep themselves alive through their pending handlers, so the
 // AdminServer may be destroyed while the io_context still runs, but not after the io_context.
@@ -25,12 +28,16 @@
 namespace switchyard::proxy {
 
 class AdminListener;
+struct AdminHandlers;
 
 class AdminServer {
  public:
   using Snapshot = std::function<AdminView()>;
+  using ReloadDone = std::function<void(ReloadOutcome)>;
+  using Reload = std::function<void(ReloadDone done)>;
 
-  AdminServer(boost::asio::io_context& io, Snapshot snapshot);
+  // Without `reload`, POST /reload answers 503.
+  AdminServer(boost::asio::io_context& io, Snapshot snapshot, Reload reload = {});
   ~AdminServer();  // stop()
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;
@@ -49,7 +56,7 @@ class AdminServer {
 
  private:
   boost::asio::io_context& io_;
-  std::shared_ptr<const Snapshot> snapshot_;
+  std::shared_ptr<const AdminHandlers> handlers_;
   std::shared_ptr<AdminListener> listener_;
   uint16_t port_ = 0;
 };

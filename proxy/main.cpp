@@ -8,9 +8,11 @@
 #include <string>
 
 #include "config/config.h"
+#include "jobs/cli.h"
 #include "proxy/logging.h"
-#include "proxy/schema_loader.h"
+#include "proxy/generation.h"
 #include "proxy/server.h"
+#include "proxy/shadow.h"
 
 namespace {
 
@@ -18,13 +20,16 @@ void usage(FILE* to) {
   std::fprintf(to,
                "usage: switchyard --config FILE        run the proxy\n"
                "       switchyard --check-config FILE  validate FILE and exit\n"
-               "       switchyard --version\n");
+               "       switchyard --version\n"
+               "       switchyard backfill|verify|expand|contract --config FILE MIGRATION ...  (docs/backfill.md)\n");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace switchyard;
+  // backfill | verify | expand | contract: jobs/cli.h.
+  if (argc > 1 && jobs::is_job_command(argv[1])) return jobs::run_job_command(argc, argv);
   std::string config_path;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
@@ -49,30 +54,36 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto loaded = config::load_config_file(config_path);
-  if (!loaded) {
-    std::fprintf(stderr, "switchyard: invalid config: %s\n", loaded.error.to_string().c_str());
+  auto built = proxy::build_generation(config_path, 1);
+  if (!built.generation) {
+    std::fprintf(stderr, "switchyard: invalid config: %s\n", built.error.c_str());
     return 1;
   }
-  auto schema = proxy::load_schema(*loaded.config);
-  if (!schema.ok) {
-    std::fprintf(stderr, "switchyard: invalid config: %s: %s\n", config_path.c_str(), schema.error.c_str());
-    return 1;
-  }
+  auto& generation = built.generation;
   if (check_only) {
-    std::printf("%s: ok (%zu migrations)\n", config_path.c_str(), loaded.config->migrations.size());
+    std::printf("%s: ok (%zu migrations)\n", config_path.c_str(), generation->config.migrations.size());
     return 0;
   }
 
-  proxy::setup_logging(loaded.config->log);
-  auto generation = std::make_shared<proxy::Generation>();
-  generation->config = std::move(*loaded.config);
-  generation->prefilter = rewrite::Prefilter(schema.catalog.relation_names());
-  generation->catalog = std::move(schema.catalog);
+  proxy::setup_logging(generation->config.log);
   for (const auto& m : generation->catalog.migrations)
     spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
                  m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
-  proxy::Server server(std::move(generation));
+  const config::Config startup_config = generation->config;
+  proxy::Server server(std::move(generation), config_path);
   if (!server.bind()) return 1;
+  // Shadow reads (proxy/shadow.h) run on their own connections over `control`, opened lazily,
+  // so the executor costs nothing until a migration samples reads; a reload can turn sampling
+  // on. The `control` and `shadow:` settings in force at start-up are the ones it keeps.
+  if (!startup_config.control.empty()) {
+    auto shadow = std::make_shared<proxy::ShadowExecutor>(startup_config.shadow, startup_config.control,
+                                                          server.shared().metrics);
+    std::string error;
+    if (!shadow->start(error)) {
+      spdlog::error("shadow reads: {}", error);
+      return 1;
+    }
+    server.shared().shadow = std::move(shadow);
+  }
   return server.run();
 }

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/pg/frontend.h"
+#include "proxy/ddl_lint_check.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
 #include "rewrite/pg/rewriter.h"
@@ -20,6 +21,8 @@ void PgSession::start_pumps() {
                                         pg::Framer(pg::frontend_types(), frontend_capture(), max));
   to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_, client_,
                                       pg::Framer(pg::backend_types(), pg::TypeSet{'K', 'Z'}, max));
+  update_reply_tracking();
+  update_routing();
   pump_read(*to_client_);
   if (!startup_leftover_.empty()) {
     // The client pipelined messages behind its StartupMessage; they go through the framer too.
@@ -80,15 +83,27 @@ void PgSession::pump_write(Pump& p) {
 }
 
 pg::TypeSet PgSession::frontend_capture() const {
-  // Without migrations nothing is inspected: every client message streams through.
-  if (gen_->catalog.migrations.empty()) return {};
-  pg::TypeSet capture{'Q', 'P'};
+  // Without migrations and DDL lint no message is rewritten: all stream through.
+  // Query, Parse, Sync and FunctionCall are always seen, and kept in place without a copy: they
+  // time the upstream and find transaction boundaries, where a reload is adopted (in_flight.h).
+  if (gen_->catalog.migrations.empty() && cfg().ddl_lint == config::DdlLint::kOff) return {'Q', 'P', 'S', 'F'};
+  pg::TypeSet capture{'Q', 'P', 'S', 'F'};
   if (!refused_statements_.empty()) capture.add('B');
+  if (replies_) {
+    for (char t : {'B', 'D', 'E', 'C'}) capture.add(t);  // every request, to pair it with its replies
+  }
+  if (!shadow_candidates_.empty()) capture.add('B');  // sampled at each Bind
   return capture;
 }
 
 bool PgSession::inspect(Pump& p, char type, std::string_view body) {
-  if (p.dir == Dir::kToUpstream) return inspect_frontend(type, body);
+  if (p.dir == Dir::kToUpstream) {
+    pending_patches_.clear();
+    const bool replaced = note_frontend(type) && inspect_frontend(type, body);
+    if (replies_ && !done()) track_frontend(type, body);
+    return replaced;
+  }
+  if (replies_ && type != 'K' && track_backend(type, body)) return true;  // dropped or replaced
   if (type == 'Z') {
     const auto status = pg::decode_ready_for_query(body);
     if (!status) {
@@ -96,6 +111,7 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
       return true;  // dropped
     }
     transaction_status_ = *status;
+    at_ready_for_query();  // upstream latency; a reloaded generation is adopted here
     return false;  // kept, and relayed without a copy
   }
   return type == 'K';  // the backend's key is replaced by the proxy's
@@ -107,7 +123,11 @@ void PgSession::replace(Pump& p, char type, std::string_view body) {
     replacement_.clear();
     return;
   }
-  if (type != 'K') return;
+  if (type != 'K') {
+    p.out.append(backend_replacement_);  // a reply patched by track_backend (empty: dropped)
+    backend_replacement_.clear();
+    return;
+  }
   const auto key = pg::decode_backend_key_data(body);
   if (!key) return fail_to_client("08P01", "switchyard: malformed BackendKeyData from upstream");
   if (client_key_registered_) ctx_.shared.cancels.remove(client_key_);
@@ -119,20 +139,32 @@ void PgSession::replace(Pump& p, char type, std::string_view body) {
   pg::encode_backend_key_data(p.out, client_key_);
 }
 
-std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql) {
-  // Only writes are rewritten (reads are routed in a later step): two word scans keep every
-  // other statement away from the parser.
-  if (!gen_->prefilter.may_touch(sql) || !rewrite::Prefilter::may_write(sql)) return std::nullopt;
-  rewrite::RewriteResult r = ctx_.rewrites.get(sql, *gen_);
+std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql, const std::string_view* statement) {
+  if (auto blocked = check_ddl(sql, *gen_, ctx_.shared.metrics, id_)) return blocked;  // ddl_lint: block
+  // A word scan keeps every statement that names no migrated relation away from the parser.
+  if (!gen_->prefilter.may_touch(sql)) return std::nullopt;
+  rewrite::RewriteResult r = ctx_.rewrites.get(sql, *gen_, route_);
+  const bool writes = rewrite::Prefilter::may_write(sql);
+  if (!writes && r.reads_mask != 0) {
+    count_reads(r.reads_mask);
+    if (ctx_.shared.shadow) {
+      if (statement == nullptr) shadow_query(sql, r);
+      else note_shadow_parse(*statement, sql, r);
+    }
+  }
   switch (r.kind) {
     case rewrite::RewriteResult::Kind::kUnchanged:
       return std::nullopt;
     case rewrite::RewriteResult::Kind::kRewritten:
-      ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
-      spdlog::debug("session={} migration {}: rewrote: {}", id_, r.migration, r.sql);
+      if (writes) {
+        ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
+        ctx_.shared.metrics.migration(r.migration).writes_rewritten.fetch_add(1, std::memory_order_relaxed);
+      }
+      spdlog::debug("session={} rewrote: {}", id_, r.sql);
       return r;
     case rewrite::RewriteResult::Kind::kRefused:
       ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
+      ctx_.shared.metrics.migration(r.migration).writes_refused.fetch_add(1, std::memory_order_relaxed);
       spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);
       return r;
   }
@@ -151,6 +183,7 @@ bool PgSession::inspect_frontend(char type, std::string_view body) {
       }
       const auto r = rewrite(*sql);
       if (!r) return false;
+      remember_patches(*r);
       // A refusal is raised by the server itself, so it aborts the transaction and the
       // implicit transaction of a multi-statement string exactly as any error would.
       pg::encode_query(replacement_, r->kind == Kind::kRefused ? rewrite::pg::refusal_statement(*r) : r->sql);
@@ -162,10 +195,15 @@ bool PgSession::inspect_frontend(char type, std::string_view body) {
         fail_to_client("08P01", "switchyard: malformed Parse message");
         return true;
       }
-      const auto r = rewrite(parse->query);
+      // A Parse replaces any earlier statement of that name (the unnamed one at every Parse).
+      if (auto c = shadow_candidates_.find(parse->statement); c != shadow_candidates_.end()) shadow_candidates_.erase(c);
+      const auto r = rewrite(parse->query, &parse->statement);
       const auto refused = refused_statements_.find(parse->statement);
       if (refused != refused_statements_.end()) refused_statements_.erase(refused);
-      if (!r) return false;
+      if (!r) {
+        to_upstream_->framer.set_capture(frontend_capture());  // shadow candidates changed
+        return false;
+      }
       std::string refusal;
       if (r->kind == Kind::kRefused) {
         refusal = rewrite::pg::refusal_statement(*r);
@@ -174,12 +212,14 @@ bool PgSession::inspect_frontend(char type, std::string_view body) {
         refused_statements_.emplace(parse->statement);
       } else {
         parse->query = r->sql;  // parameter types stay as the client declared them
+        remember_patches(*r);
       }
       pg::encode_parse(replacement_, *parse);
       to_upstream_->framer.set_capture(frontend_capture());
       return true;
     }
     case 'B': {
+      if (!shadow_candidates_.empty()) shadow_bind(body);
       auto bind = pg::decode_bind(body);
       if (!bind) {
         fail_to_client("08P01", "switchyard: malformed Bind message");

@@ -17,12 +17,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <map>
 #include <set>
 #include <vector>
 
 #include "protocol/pg/backend.h"
 #include "protocol/pg/framer.h"
+#include "protocol/pg/reply_tracker.h"
+#include "proxy/in_flight.h"
 #include "proxy/session_context.h"
+#include "rewrite/read_phase.h"
 #include "rewrite/rewrite_result.h"
 
 namespace switchyard::proxy {
@@ -64,8 +68,31 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void replace(Pump& p, char type, std::string_view body);
   bool inspect_frontend(char type, std::string_view body);
   // What to send upstream instead of `sql`; nullopt to send it unchanged.
-  std::optional<rewrite::RewriteResult> rewrite(std::string_view sql);
+  // `statement`: the prepared statement's name for a Parse, null for a Query.
+  std::optional<rewrite::RewriteResult> rewrite(std::string_view sql, const std::string_view* statement = nullptr);
   pg::TypeSet frontend_capture() const;
+  // pg_session_generation.cpp: in-flight bookkeeping of a client message going upstream (false:
+  // inspect_frontend need not see it), and what happens at each ReadyForQuery (upstream latency;
+  // adopting a reloaded generation at a transaction boundary).
+  bool note_frontend(char type);
+  void at_ready_for_query();
+  void adopt_generation();
+  // pg_replies.cpp: restoring the replies of statements a two-table migration rewrote.
+  void update_reply_tracking();
+  pg::TypeSet backend_capture() const;
+  void remember_patches(const rewrite::RewriteResult& r);
+  void track_frontend(char type, std::string_view body);
+  bool track_backend(char type, std::string_view body);  // true: drop or replace it
+  // pg_routing.cpp: the shape each migration's reads are served from in this session.
+  void update_routing();
+  void count_reads(uint64_t reads_mask);
+  // pg_shadow.cpp: sampling reads for the shadow executor.
+  std::optional<size_t> shadow_pick(const rewrite::RewriteResult& r) const;
+  void submit_shadow(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
+                     std::vector<std::optional<std::string>> params);
+  void shadow_query(std::string_view sql, const rewrite::RewriteResult& r);
+  void note_shadow_parse(std::string_view statement, std::string_view sql, const rewrite::RewriteResult& r);
+  void shadow_bind(std::string_view body);
 
   // Sends a FATAL ErrorResponse to the client, then closes. Safe in any state: while relaying,
   // the upstream->client pump (the only writer to the client) sends it when idle.
@@ -93,6 +120,14 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   bool client_key_registered_ = false;
   pg::BackendKeyData client_key_{};
   char transaction_status_ = 'I';
+  InFlight in_flight_;  // requests awaiting their ReadyForQuery
+  std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
+  std::vector<std::optional<pg::ReplyPatch>> pending_patches_;  // of the Query/Parse being inspected
+  std::string backend_replacement_;  // what replace() emits for a backend message track_backend chose
+  rewrite::ReadRoute route_;         // set at start and at each adopted generation
+  std::vector<MigrationMetrics*> migration_metrics_;  // by catalog index, for gen_
+  // Prepared statements that are shadow-read candidates: name -> the client's text.
+  std::map<std::string, std::string, std::less<>> shadow_candidates_;
   // Prepared statements whose Parse was refused and replaced by a parameterless statement that
   // raises the refusal; their Binds are sent with no parameters.
   std::set<std::string, std::less<>> refused_statements_;

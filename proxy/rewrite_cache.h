@@ -2,8 +2,10 @@
 // parsed once. Statements are cached by their shape (literals lifted out by the lexer, see
 // rewrite/pg/literals.h), so simple-protocol writes that differ only in their literals share an
 // entry; a statement whose shape does not parse is cached by its own text instead.
-// Touched only on its worker's thread. Tied to one configuration generation: a reload starts
-// a fresh cache.
+// Touched only on its worker's thread. Tied to one configuration generation: a statement of
+// another generation empties it (while the sessions of one worker straddle a reload, until each
+// reaches a transaction boundary, the cache may empty more than once). Hits, misses and the
+// time spent rewriting on a miss go to the process-wide Metrics, when given.
 #pragma once
 
 #include <cstdint>
@@ -17,25 +19,30 @@
 namespace switchyard::proxy {
 
 struct Generation;
+class Metrics;
 
 class RewriteCache {
  public:
   static constexpr size_t kMaxEntries = 10000;
 
-  // The rewrite of `sql` under `gen`, computed on a miss.
-  rewrite::RewriteResult get(std::string_view sql, const Generation& gen);
+  // `metrics` (may be null: nothing counted) must outlive the cache.
+  explicit RewriteCache(Metrics* metrics = nullptr) : metrics_(metrics) {}
 
-  uint64_t hits() const { return hits_; }
-  uint64_t misses() const { return misses_; }
+  // The rewrite of `sql` under `gen`, computed on a miss.
+  // `route`: the session's read route, part of the key.
+  rewrite::RewriteResult get(std::string_view sql, const Generation& gen, rewrite::ReadRoute route = {});
+
 
  private:
   uint64_t generation_ = 0;
-  const rewrite::RewriteResult& by_text(std::string_view sql, const Generation& gen);
+  const rewrite::RewriteResult& by_text(std::string_view sql, const Generation& gen, rewrite::ReadRoute route);
+  void hit();
+  // rewrite_sql(sql), timed into Metrics::rewrite_seconds.
+  rewrite::RewriteResult miss(std::string_view sql, const Generation& gen, rewrite::ReadRoute route);
 
   std::unordered_map<std::string, rewrite::RewriteResult> by_shape_;
   std::unordered_map<std::string, rewrite::RewriteResult> by_text_;
-  uint64_t hits_ = 0;
-  uint64_t misses_ = 0;
+  Metrics* metrics_;
 };
 
 }  // namespace switchyard::proxy

@@ -76,6 +76,32 @@ bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationIn
   return true;
 }
 
+// True if `rel` has a unique index that ON CONFLICT (key) can use: valid, not deferrable, not
+// partial, on exactly the key's columns (in any order, INCLUDE columns aside).
+bool has_unique_index(PGconn* c, const config::TableName& rel, const std::vector<std::string>& key, std::string& error) {
+  std::string array = "{";
+  for (const auto& k : key) {
+    array += array.size() > 1 ? ",\"" : "\"";
+    for (char ch : k) array += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+    array += "\"";
+  }
+  array += "}";
+  Result r = exec(c, R"(
+      SELECT count(*) FROM pg_index i
+       WHERE i.indrelid = (quote_ident($1) || '.' || quote_ident($2))::regclass
+         AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL
+         AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text)
+                FROM unnest((i.indkey::int2[])[0:i.indnkeyatts - 1]) AS k(attnum)
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)
+             = (SELECT array_agg(x ORDER BY x) FROM unnest($3::text[]) AS x))",
+                  {rel.schema, rel.name, array});
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    error = first_line(PQresultErrorMessage(r.get()));
+    return false;
+  }
+  return std::string(PQgetvalue(r.get(), 0, 0)) != "0";
+}
+
 std::string quote_ident(PGconn* c, const std::string& s) {
   char* q = PQescapeIdentifier(c, s.data(), s.size());
   std::string out = q ? q : "";
@@ -158,6 +184,20 @@ class Checker {
       for (const auto& k : key) {
         if (out.old_rel.exists && !out.old_rel.column(k)) return fail("key", "column " + k + " does not exist in " + m_.old_table.to_string());
         if (out.new_rel.exists && !out.new_rel.column(k)) return fail("key", "column " + k + " does not exist in " + m_.new_table.to_string());
+      }
+    }
+    // Dual phases mirror each write with INSERT ... ON CONFLICT (key) into the other table, which
+    // needs a unique index on the key in both (rewrite/pg/table_writes.h).
+    const bool two_tables = m_.kind == config::MigrationKind::kCopyTable || m_.kind == config::MigrationKind::kRenameTable;
+    if (two_tables && need_old && need_new && !key.empty()) {
+      for (const auto* rel : {&out.old_rel, &out.new_rel}) {
+        if (!has_unique_index(c_, rel->name, key, err)) {
+          std::string cols;
+          for (const auto& k : key) cols += (cols.empty() ? "" : ", ") + k;
+          return fail("key", err.empty() ? rel->name.to_string() + " needs a unique index (or primary key) on exactly (" + cols +
+                                               ") to mirror writes with ON CONFLICT"
+                                         : err);
+        }
       }
     }
     if (m_.all_columns && need_old && need_new) {

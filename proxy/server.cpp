@@ -4,6 +4,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <spdlog/spdlog.h>
 
 #include "proxy/pg_session.h"
@@ -13,35 +14,64 @@ namespace switchyard::proxy {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-Server::Server(std::shared_ptr<const Generation> generation)
-    : acceptor_(main_io_), signals_(main_io_, SIGINT, SIGTERM), drain_timer_(main_io_) {
+Server::Server(std::shared_ptr<const Generation> generation, std::string config_path)
+    : acceptor_(main_io_),
+      signals_(main_io_, SIGINT, SIGTERM),
+      hangup_(main_io_, SIGHUP),
+      drain_timer_(main_io_),
+      config_path_(std::move(config_path)) {
   shared_.publish(std::move(generation));
   unsigned n = shared_.generation()->config.threads;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();
-    w->ctx = std::make_unique<SessionContext>(SessionContext{shared_, {}, {}});
+    w->ctx = std::make_unique<SessionContext>(SessionContext{shared_, {}, RewriteCache(&shared_.metrics)});
     workers_.push_back(std::move(w));
   }
 }
 
-Server::~Server() { stop_workers(); }
+Server::~Server() {
+  stop_workers();
+  if (reload_thread_.joinable()) reload_thread_.join();  // its result, posted, is never run
+}
 
 bool Server::bind() {
-  const auto& listen = shared_.generation()->config.listen;
+  const auto gen = shared_.generation();
+  const auto& admin = gen->config.admin;
+  if (admin.listen && !admin.token_env.empty()) {
+    const char* token = std::getenv(admin.token_env.c_str());
+    if (token == nullptr || *token == '\0') {
+      spdlog::error("admin.token_env: environment variable {} is not set or is empty; refusing to start the "
+                    "admin server without its token",
+                    admin.token_env);
+      return false;
+    }
+    admin_token_ = token;
+  }
+  std::string error;
+  if (!open_listener(acceptor_, gen->config.listen, error)) {
+    spdlog::error("{}", error);
+    return false;
+  }
+  return start_admin();
+}
+
+bool Server::open_listener(tcp::acceptor& acceptor, const config::HostPort& listen, std::string& error) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(listen.host, ec);
   if (ec) {
-    spdlog::error("listen: '{}' is not an IP address", listen.host);
+    error = "listen: '" + listen.host + "' is not an IP address";
     return false;
   }
   const tcp::endpoint endpoint(address, listen.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    spdlog::error("cannot listen on {}: {}", listen.to_string(), ec.message());
+    error = "cannot listen on " + listen.to_string() + ": " + ec.message();
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
     return false;
   }
   return true;
@@ -51,36 +81,23 @@ bool Server::start_admin() {
   const auto gen = shared_.generation();
   const config::Config* cfg = &gen->config;
   if (!cfg->admin.listen) return true;
-  // The snapshot runs on main_io_'s thread, the only one that touches draining_.
-  admin_ = std::make_unique<AdminServer>(main_io_, [this] {
-    const auto g = shared_.generation();
-    const config::Config* c = &g->config;
-    AdminView v;
-    v.version = SWITCHYARD_VERSION;
-    v.uptime_seconds = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());
-    v.active_sessions = shared_.active_sessions.load(std::memory_order_relaxed);
-    v.total_sessions = shared_.total_sessions.load(std::memory_order_relaxed);
-    v.listen = c->listen.to_string();
-    v.upstream = c->upstream.to_string();
-    v.draining = draining_;
-    v.statements_rewritten = shared_.statements_rewritten.load(std::memory_order_relaxed);
-    v.statements_refused = shared_.statements_refused.load(std::memory_order_relaxed);
-    return v;
-  });
+  // The snapshot and reloads run on main_io_'s thread, the only one that touches draining_.
+  admin_ = std::make_unique<AdminServer>(
+      main_io_, [this] { return admin_view(); },
+      [this](AdminServer::ReloadDone done) { request_reload("POST /reload", std::move(done)); });
   std::string error;
   if (!admin_->start(*cfg->admin.listen, error)) {
     spdlog::error("{}", error);
     return false;
   }
-  spdlog::info("admin server listening on {}", config::HostPort{cfg->admin.listen->host, admin_->port()}.to_string());
+  spdlog::info("admin server listening on {}{}", config::HostPort{cfg->admin.listen->host, admin_->port()}.to_string(),
+               admin_token_.empty() ? "" : " (bearer token required)");
   return true;
 }
 
 int Server::run() {
   const auto gen = shared_.generation();
   const config::Config* cfg = &gen->config;
-  if (!start_admin()) return 1;
   for (auto& w : workers_) {
     w->thread = std::thread([&io = w->io] {
       auto guard = asio::make_work_guard(io);
@@ -92,6 +109,7 @@ int Server::run() {
   signals_.async_wait([this](boost::system::error_code ec, int signo) {
     if (!ec) on_signal(signo);
   });
+  wait_for_hangup();
   accept();
   main_io_.run();
   stop_workers();
@@ -101,8 +119,9 @@ int Server::run() {
 
 void Server::accept() {
   Worker& w = *workers_[next_worker_++ % workers_.size()];
-  acceptor_.async_accept(w.io, [this, &w](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  acceptor_.async_accept(w.io, [this, &w, epoch = accept_epoch_](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (draining_) return;  // the listener closed for shutdown; a socket accepted meanwhile is dropped
     if (ec) {
       spdlog::warn("accept: {}", ec.message());
     } else {
@@ -114,7 +133,7 @@ void Server::accept() {
         session->start();
       });
     }
-    accept();
+    if (epoch == accept_epoch_) accept();  // else a reload rebound the listener, which accepts itself
   });
 }
 

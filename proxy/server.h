@@ -1,9 +1,16 @@
-// The proxy process: a listener, N worker threads each running its own io_context, and the
-// signal handling that drains sessions on SIGTERM/SIGINT.
+// The proxy process: a listener, N worker threads each running its own io_context, the admin
+// server, the signal handling that drains sessions on SIGTERM/SIGINT, and reloads (SIGHUP or
+// POST /reload).
 //
 // Accepted sockets are handed to workers round-robin; a session then lives on its worker's
-// thread for its whole life, so sessions need no locks. The main thread runs the acceptor and
-// signals.
+// thread for its whole life, so sessions need no locks. The main thread runs the acceptor,
+// signals and the admin server.
+//
+// Reload (server_reload.cpp): the config file is re-read and checked against the live schema on
+// a short-lived thread (libpq blocks, for as long as `control` lets it), never on the main or a
+// worker thread; the result is applied on the main thread. One reload runs at a time; requests
+// that arrive meanwhile share one more reload after it. A valid config becomes a new Generation,
+// which each session adopts at its next transaction boundary (pg_session_generation.cpp).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -12,21 +19,25 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "config/config.h"
 #include "proxy/admin_server.h"
+#include "proxy/generation.h"
 #include "proxy/session_context.h"
 
 namespace switchyard::proxy {
 
 class Server {
  public:
-  explicit Server(std::shared_ptr<const Generation> generation);
+  // `config_path` is the file a reload re-reads.
+  Server(std::shared_ptr<const Generation> generation, std::string config_path);
   ~Server();
 
-  // Binds the listener; false (with the reason logged) if it cannot.
+  // Reads the admin token, binds the listener and the admin server; false (with the reason
+  // logged) if any of it fails.
   bool bind();
   // Runs until drained after a signal. Returns the process exit code.
   int run();
@@ -40,20 +51,39 @@ class Server {
     std::thread thread;
   };
 
+  bool open_listener(boost::asio::ip::tcp::acceptor& acceptor, const config::HostPort& listen, std::string& error);
   void accept();
   void on_signal(int signo);
   void wait_for_drain(std::chrono::steady_clock::time_point deadline);
   void close_all_sessions();
   void stop_workers();
   bool start_admin();
+  AdminView admin_view() const;  // server_admin.cpp
+
+  // server_reload.cpp; all on main_io_'s thread. `done` may be empty (SIGHUP).
+  void wait_for_hangup();
+  void request_reload(const char* source, AdminServer::ReloadDone done);
+  void start_reload();
+  void finish_reload(GenerationBuild build);
+  ReloadOutcome apply(std::shared_ptr<Generation> next);
+  bool rebind(const config::HostPort& listen, std::string& error);
 
   SharedState shared_;
   boost::asio::io_context main_io_{1};
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
+  boost::asio::signal_set hangup_;
   boost::asio::steady_timer drain_timer_;
   std::vector<std::unique_ptr<Worker>> workers_;
   size_t next_worker_ = 0;
+  uint64_t accept_epoch_ = 0;  // +1 per rebind: an accept of an older listener does not re-arm
+  const std::string config_path_;
+  std::string admin_token_;  // read at start-up from the variable named by admin.token_env
+  std::thread reload_thread_;
+  bool reloading_ = false;
+  std::vector<AdminServer::ReloadDone> reload_waiting_;  // answered by the reload running now
+  std::vector<AdminServer::ReloadDone> reload_next_;     // arrived during it: one more after it
+  bool reload_again_ = false;
   bool draining_ = false;
   bool forced_ = false;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -18,6 +18,7 @@
 namespace switchyard::proxy {
 
 class PgSession;
+class ShadowExecutor;
 
 // One loaded configuration with what was derived from it: the live-schema catalog and the
 // pre-filter. Immutable once published; a reload publishes a new one, and each session keeps
@@ -38,6 +39,8 @@ struct SharedState {
   std::atomic<uint64_t> statements_rewritten{0};
   std::atomic<uint64_t> statements_refused{0};
   Metrics metrics;
+  // Null when no migration samples shadow reads; set before the workers start, then only read.
+  std::shared_ptr<ShadowExecutor> shadow;
 
   std::shared_ptr<const Generation> generation() const {
     std::lock_guard lock(generation_mu);
@@ -45,11 +48,15 @@ struct SharedState {
   }
   void publish(std::shared_ptr<const Generation> g) {
     std::lock_guard lock(generation_mu);
+    generation_number.store(g->number, std::memory_order_release);
     current = std::move(g);
   }
 
   mutable std::mutex generation_mu;
   std::shared_ptr<const Generation> current;
+  // current->number, readable without the mutex: sessions compare it at every ReadyForQuery and
+  // take the mutex only when it differs from theirs.
+  std::atomic<uint64_t> generation_number{0};
 };
 
 // One per worker thread; touched only on that worker's thread.

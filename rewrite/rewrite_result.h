@@ -46,6 +46,9 @@ struct RewriteResult {
   uint64_t reads_mask = 0;
   // The text is one read whose top-level query has ORDER BY (shadow reads compare in order).
   bool ordered = false;
+  // The text is exactly one plain read: a SELECT (or VALUES/TABLE) with no data-modifying CTE and
+  // no locking clause, which a shadow read may run again on another connection.
+  bool single_read = false;
 };
 
 }  // namespace switchyard::rewrite

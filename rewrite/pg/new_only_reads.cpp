@@ -56,23 +56,15 @@ StatementEdit translate_old_columns(PgQuery__Node** slot_root, const ResolvedMig
         edit.refusal = "in new_only, qualify " + name + " (the statement reads other tables too)";
         return WalkAction::kStop;
       }
-      auto e = instantiate(d.expr, m.new_rel, {}, Unwritten::kCurrentValue, qualifier);
+      // Typed as the old column was (when the schema still showed it), so RETURNING describes
+      // the same column types to the client as before.
+      const ColumnInfo* old_col = m.old_rel.column(name);
+      auto e = served_value(d.expr, m.new_rel, old_col ? old_col->type : "", qualifier);
       if (!e) {
         edit.refusal = "expression for " + name + ": " + e.error().message;
         return WalkAction::kStop;
       }
-      NodePtr value = std::move(e.value());
-      // Typed as the old column was (when the schema still showed it), so RETURNING describes
-      // the same column types to the client as before.
-      if (const ColumnInfo* old_col = m.old_rel.column(name); old_col && !old_col->type.empty()) {
-        auto typed = type_cast(std::move(value), old_col->type);
-        if (!typed) {
-          edit.refusal = "type of " + name + ": " + typed.error().message;
-          return WalkAction::kStop;
-        }
-        value = std::move(typed.value());
-      }
-      replace_node(slot, std::move(value));
+      replace_node(slot, std::move(e.value()));
       edit.changed = true;
       return WalkAction::kSkipChildren;
     }
@@ -82,6 +74,13 @@ StatementEdit translate_old_columns(PgQuery__Node** slot_root, const ResolvedMig
 }
 
 }  // namespace
+
+Outcome<NodePtr> served_value(const std::string& expr_text, const RelationInfo& rel, const std::string& type,
+                              const std::string& qualifier) {
+  auto e = instantiate(expr_text, rel, {}, Unwritten::kCurrentValue, qualifier);
+  if (!e || type.empty()) return e;
+  return type_cast(std::move(e.value()), type);
+}
 
 StatementEdit translate_list(PgQuery__Node** items, size_t n, const ResolvedMigration& m, const PgQuery__RangeVar* rel,
                              bool ambiguous) {

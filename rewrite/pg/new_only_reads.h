@@ -1,16 +1,29 @@
-// In new_only the old columns of a same-table migration may already be dropped, so a write's
-// reads of them (in SET values, WHERE, RETURNING, ON CONFLICT) are translated to their `down`
-// expression over the new columns, typed as the old column was; a RETURNING target that was
-// just an old column keeps its old output name.
+// Serving a column of one shape from the other: a migration's `up` or `down` expression over
+// the serving shape's row, typed as the served column was declared. Read routing builds its
+// sub-selects from served_value (read_routing.h). In new_only the old columns of a same-table
+// migration may already be dropped, so a write's reads of them (in SET values, WHERE,
+// RETURNING, ON CONFLICT), which cannot go through a sub-select, are translated in place to
+// their `down` expression over the new columns; a RETURNING target that was just an old column
+// keeps its old output name.
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "rewrite/catalog.h"
 #include "rewrite/pg/column_writes.h"
+#include "rewrite/pg/message_ptr.h"
+#include "rewrite/pg/outcome.h"
 #include "rewrite/pg/pg_query_c.h"
 
 namespace switchyard::rewrite::pg {
+
+// `expr_text` (an up or down expression over a row of `rel`) as the value of a column declared
+// `type` (format_type text, modifier included, so a read describes the same type and modifier
+// as the column it stands for; no cast when `type` is empty, e.g. a dropped column of unknown
+// type). Column references of `rel` are qualified by `qualifier` when it is not empty.
+Outcome<NodePtr> served_value(const std::string& expr_text, const RelationInfo& rel, const std::string& type,
+                              const std::string& qualifier = "");
 
 // Translates the expression in `*slot`. References are translated when unqualified or
 // qualified by the written relation's name or alias; with `ambiguous` (the statement also reads

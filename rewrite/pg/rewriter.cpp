@@ -5,6 +5,8 @@
 
 #include "rewrite/pg/column_writes.h"
 #include "rewrite/pg/parse_tree.h"
+#include "rewrite/pg/read_routing.h"
+#include "rewrite/pg/table_writes.h"
 #include "rewrite/pg/walk.h"
 
 namespace switchyard::rewrite::pg {
@@ -58,9 +60,12 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
     if (!names(w.relation, m.spec.old_table) && !names(w.relation, m.spec.new_table)) continue;
     migration = m.spec.name;
     StatementEdit e;
-    if (!column_kind(m.spec.kind)) {
-      e.refusal = "writes to " + std::string(w.relation->relname) + " under a " +
-                  std::string(config::to_string(m.spec.kind)) + " migration are not mirrored yet";
+    if (!column_kind(m.spec.kind) && (verb == "INSERT" || verb == "UPDATE" || verb == "DELETE")) {
+      // Two tables: new_only retargets the write here; the dual phases rebuild the whole
+      // statement around it afterwards (mirror_table_writes).
+      e = translate_table_write(w.stmt, m);
+    } else if (!column_kind(m.spec.kind)) {
+      e.refusal = verb + " into a migrated table cannot be mirrored; write with INSERT, UPDATE or DELETE";
     } else if (verb == "INSERT") {
       e = mirror_insert(reinterpret_cast<PgQuery__InsertStmt*>(w.stmt), m);
     } else if (verb == "UPDATE") {
@@ -83,7 +88,6 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
 }  // namespace
 
 RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route) {
-  (void)route;  // read routing: next step
   RewriteResult result;
   auto parsed = ParseTree::parse(sql);
   if (!parsed) {
@@ -101,7 +105,13 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
   if (param_zero) return result;
 
   std::vector<bool> changed(tree.size(), false);
+  std::vector<Completion> completions(tree.size());
   for (size_t i = 0; i < tree.size(); ++i) {
+    // Reads are routed first, so that what the write path adds (mirrors, which read exactly the
+    // shape they name) is never routed (read_routing.h).
+    const ReadEdit reads = route_reads(tree.statement(i), catalog, route);
+    result.reads_mask |= reads.reads_mask;
+    changed[i] = reads.changed;
     for (const Write& w : find_writes(&tree.statement(i)->base)) {
       std::string migration;
       const StatementEdit e = mirror(w, catalog, migration);
@@ -116,6 +126,30 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
         result.migration = migration;
       }
     }
+    // Writes to the two tables of rename_table / copy_table (dual phases) rebuild the statement.
+    const TableMirror tables = mirror_table_writes(tree.statement(i), catalog);
+    if (!tables.refusal.empty()) {
+      result.kind = RewriteResult::Kind::kRefused;
+      result.migration = tables.migration;
+      result.reason = tables.refusal;
+      return result;
+    }
+    if (tables.relay_unchanged) {
+      changed[i] = false;  // on_unsupported: pass relays the statement as written
+      continue;
+    }
+    if (tables.changed) {
+      changed[i] = true;
+      result.migration = tables.migration;
+    }
+    completions[i] = tables.completion;
+  }
+  result.ordered = tree.size() == 1 && is_ordered_select(tree.statement(0));
+  if (tree.size() == 1 && tree.statement(0)->stmt != nullptr &&
+      tree.statement(0)->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+    const PgQuery__SelectStmt* select = tree.statement(0)->stmt->select_stmt;
+    result.single_read = select->n_locking_clause == 0 && select->into_clause == nullptr &&
+                         find_writes(&tree.statement(0)->base).empty();
   }
   std::string out;
   bool any = false;
@@ -138,12 +172,17 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
   if (any) {
     result.kind = RewriteResult::Kind::kRewritten;
     result.sql = std::move(out);
+    for (const Completion& c : completions)
+      if (c.patched) result.completions = completions;  // one per statement, when any is patched
   }
   return result;
 }
 
 std::string refusal_statement(const RewriteResult& refused) {
-  std::string message = "switchyard: migration " + refused.migration + ": " + refused.reason;
+  return raise_statement("switchyard: migration " + refused.migration + ": " + refused.reason);
+}
+
+std::string raise_statement(const std::string& message) {
   std::string quoted;
   for (char c : message) {
     quoted += c;

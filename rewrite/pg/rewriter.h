@@ -26,5 +26,7 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
 // feature_not_supported), so the server aborts the transaction and reports the error exactly as
 // for any failed statement. Takes no parameters.
 std::string refusal_statement(const RewriteResult& refused);
+// The same for any message: a DO block that raises `message` with SQLSTATE 0A000.
+std::string raise_statement(const std::string& message);
 
 }  // namespace switchyard::rewrite::pg

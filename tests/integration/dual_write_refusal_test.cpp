@@ -1,5 +1,5 @@
 // Writes that switchyard cannot mirror exactly (MERGE, COPY FROM, a volatile value copied by an
-// UPDATE, any write to a table under rename_table) fail with SQLSTATE 0A000 naming the
+// UPDATE, a write that changes the key of a table under rename_table) fail with SQLSTATE 0A000 naming the
 // migration, in either protocol; the server raises the error itself, so a transaction is aborted
 // and nothing is written. `on_unsupported: pass` relays such a statement unchanged.
 #include <gtest/gtest.h>
@@ -96,13 +96,14 @@ TEST_F(DualWriteRefusal, CopyFromStdinIntoAMigratedTableIsRefused) {
   EXPECT_EQ(query_value(client_.get(), "SELECT count(*) FROM users"), "1") << "the session is usable afterwards";
 }
 
-TEST_F(DualWriteRefusal, EveryWriteToATableUnderRenameTableIsRefused) {
-  for (const char* sql : {"INSERT INTO inovices VALUES (1, 10)", "INSERT INTO invoices (id, amount) VALUES (1, 10)",
-                          "UPDATE inovices SET amount = 0", "DELETE FROM invoices"}) {
+TEST_F(DualWriteRefusal, AWriteThatChangesTheKeyUnderRenameTableIsRefused) {
+  for (const char* sql : {"UPDATE inovices SET id = id + 1", "UPDATE invoices SET id = 5 WHERE id = 1",
+                          "INSERT INTO inovices VALUES (1, 10) ON CONFLICT (id) DO UPDATE SET id = 7",
+                          "EXPLAIN ANALYZE DELETE FROM invoices"}) {
     PgResult written = exec(client_.get(), sql);
     EXPECT_TRUE(RefusedBy(written.get(), kInvoices)) << sql;
   }
-  PgResult with_parameters = run(client_.get(), {"INSERT INTO inovices (id, amount) VALUES ($1, $2)", {"2", "20"}, {}},
+  PgResult with_parameters = run(client_.get(), {"UPDATE inovices SET id = $1 WHERE id = $2", {"2", "20"}, {}},
                                  Protocol::kExtended);
   EXPECT_TRUE(RefusedBy(with_parameters.get(), kInvoices));
   EXPECT_EQ(stored("SELECT (SELECT count(*) FROM inovices) + (SELECT count(*) FROM invoices)"), "0");

@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <sstream>
+#include <vector>
+
 namespace switchyard::proxy {
 namespace {
 
@@ -10,16 +16,47 @@ AdminView sample_view() {
   AdminView v;
   v.version = "0.1.0";
   v.uptime_seconds = 42;
+  v.generation = 3;
+  v.config_path = "/etc/switchyard.yaml";
   v.active_sessions = 3;
   v.total_sessions = 17;
   v.listen = "127.0.0.1:6432";
   v.upstream = "127.0.0.1:5432";
   v.statements_rewritten = 5;
   v.statements_refused = 2;
+  v.reloads_ok = 2;
+  v.reloads_failed = 1;
+  MigrationView m;
+  m.name = "users_email";
+  m.kind = "rename_column";
+  m.old_table = "public.users";
+  m.new_table = "public.users";
+  m.phase = "canary";
+  m.canary_percent = 10;
+  m.canary_key = "user";
+  m.shadow_sample_percent = 2.5;
+  m.counters.writes_rewritten = 5;
+  m.counters.writes_refused = 2;
+  m.counters.reads_old = 90;
+  m.counters.reads_new = 10;
+  m.counters.shadow_match = 7;
+  v.migrations.push_back(m);
+  v.migration_metrics.emplace_back(m.name, m.counters);
   return v;
 }
 
 AdminRequest get(std::string target) { return AdminRequest{"GET", std::move(target), std::nullopt}; }
+AdminRequest post(std::string target) { return AdminRequest{"POST", std::move(target), std::nullopt}; }
+
+const std::string kStatusBody =
+    R"({"version":"0.1.0","uptime_seconds":42,"generation":3,"config":"/etc/switchyard.yaml",)"
+    R"("listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432","sessions":{"active":3,"total":17},)"
+    R"("draining":false,"statements":{"rewritten":5,"refused":2},"reloads":{"ok":2,"failed":1},)"
+    R"("migrations":[{"name":"users_email","kind":"rename_column","old":"public.users","new":"public.users",)"
+    R"("phase":"canary","canary_percent":10,"canary_key":"user","shadow_sample_percent":2.5,)"
+    R"("counters":{"writes_rewritten":5,"writes_refused":2,"reads_old":90,"reads_new":10,"shadow_match":7,)"
+    R"("shadow_mismatch":0,"shadow_transient":0,"shadow_error":0,"shadow_skipped":0}}]})"
+    "\n";
 
 TEST(AdminHandler, RoutesAnswerWithStatusTypeAndBody) {
   AdminView draining = sample_view();
@@ -38,47 +75,22 @@ TEST(AdminHandler, RoutesAnswerWithStatusTypeAndBody) {
       {"healthz", get("/healthz"), sample_view(), 200, kText, "ok\n", ""},
       {"healthz while draining", get("/healthz"), draining, 503, kText, "draining\n", ""},
       {"healthz ignores the query", get("/healthz?verbose=1"), sample_view(), 200, kText, "ok\n", ""},
-      {"status", get("/status"), sample_view(), 200, "application/json",
-       R"({"version":"0.1.0","uptime_seconds":42,"listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432",)"
-       R"("sessions":{"active":3,"total":17},"draining":false})"
-       "\n",
-       ""},
-      {"status while draining", get("/status"), draining, 200, "application/json",
-       R"({"version":"0.1.0","uptime_seconds":42,"listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432",)"
-       R"("sessions":{"active":3,"total":17},"draining":true})"
-       "\n",
-       ""},
-      {"metrics", get("/metrics"), sample_view(), 200, "text/plain; version=0.0.4; charset=utf-8",
-       "# HELP switchyard_up 1 while the proxy process is running.\n"
-       "# TYPE switchyard_up gauge\n"
-       "switchyard_up 1\n"
-       "# HELP switchyard_sessions_active Client sessions open now.\n"
-       "# TYPE switchyard_sessions_active gauge\n"
-       "switchyard_sessions_active 3\n"
-       "# HELP switchyard_sessions_total Client sessions accepted since start.\n"
-       "# TYPE switchyard_sessions_total counter\n"
-       "switchyard_sessions_total 17\n"
-       "# HELP switchyard_statements_rewritten_total Statements rewritten so that writes reach both shapes of a migration.\n"
-       "# TYPE switchyard_statements_rewritten_total counter\n"
-       "switchyard_statements_rewritten_total 5\n"
-       "# HELP switchyard_statements_refused_total Writes to migrated tables refused (SQLSTATE 0A000) because they cannot be mirrored exactly.\n"
-       "# TYPE switchyard_statements_refused_total counter\n"
-       "switchyard_statements_refused_total 2\n",
-       ""},
+      {"status", get("/status"), sample_view(), 200, "application/json", kStatusBody, ""},
       {"unknown path", get("/nope"), sample_view(), 404, kText, "not found\n", ""},
       {"root", get("/"), sample_view(), 404, kText, "not found\n", ""},
       {"prefix of a route", get("/health"), sample_view(), 404, kText, "not found\n", ""},
       {"route with a trailing slash", get("/status/"), sample_view(), 404, kText, "not found\n", ""},
-      {"unknown path with a wrong method", {"POST", "/nope", std::nullopt}, sample_view(), 404, kText,
-       "not found\n", ""},
-      {"POST healthz", {"POST", "/healthz", std::nullopt}, sample_view(), 405, kText,
+      {"unknown path with a wrong method", post("/nope"), sample_view(), 404, kText, "not found\n", ""},
+      {"POST healthz", post("/healthz"), sample_view(), 405, kText,
        "method POST not allowed on /healthz; Allow: GET\n", "GET"},
       {"DELETE metrics", {"DELETE", "/metrics", std::nullopt}, sample_view(), 405, kText,
        "method DELETE not allowed on /metrics; Allow: GET\n", "GET"},
       {"lower-case get", {"get", "/status", std::nullopt}, sample_view(), 405, kText,
        "method get not allowed on /status; Allow: GET\n", "GET"},
-      {"an Authorization header changes nothing", {"GET", "/healthz", "Bearer x"}, sample_view(), 200, kText,
-       "ok\n", ""},
+      {"GET reload", get("/reload"), sample_view(), 405, kText, "method GET not allowed on /reload; Allow: POST\n",
+       "POST"},
+      {"an Authorization header without a configured token changes nothing", {"GET", "/healthz", "Bearer x"},
+       sample_view(), 200, kText, "ok\n", ""},
   };
   for (const auto& c : cases) {
     const AdminResponse r = handle_admin_request(c.request, c.view);
@@ -86,7 +98,198 @@ TEST(AdminHandler, RoutesAnswerWithStatusTypeAndBody) {
     EXPECT_EQ(r.content_type, c.content_type) << c.name;
     EXPECT_EQ(r.body, c.body) << c.name;
     EXPECT_EQ(r.allow, c.allow) << c.name;
+    EXPECT_FALSE(r.reload) << c.name;
+    EXPECT_EQ(r.www_authenticate, "") << c.name;
   }
+}
+
+TEST(AdminHandler, PostReloadAsksTheServerToReload) {
+  const AdminResponse r = handle_admin_request(post("/reload"), sample_view());
+  EXPECT_TRUE(r.reload);
+  EXPECT_EQ(r.status, 503) << "what stands when the server cannot reload";
+}
+
+TEST(AdminHandler, TokenIsRequiredEverywhereButHealthz) {
+  AdminView v = sample_view();
+  v.token = "s3cret-token";
+  struct Case {
+    const char* name;
+    AdminRequest request;
+    int status;
+  };
+  const Case cases[] = {
+      {"status without a header", get("/status"), 401},
+      {"metrics without a header", get("/metrics"), 401},
+      {"reload without a header", post("/reload"), 401},
+      {"unknown path without a header: routes are not revealed", get("/nope"), 401},
+      {"wrong token", {"GET", "/status", "Bearer s3cret-tokem"}, 401},
+      {"token prefix", {"GET", "/status", "Bearer s3cret"}, 401},
+      {"token with a suffix", {"GET", "/status", "Bearer s3cret-token2"}, 401},
+      {"another scheme", {"GET", "/status", "Basic s3cret-token"}, 401},
+      {"scheme alone", {"GET", "/status", "Bearer"}, 401},
+      {"empty token", {"GET", "/status", "Bearer "}, 401},
+      {"right token", {"GET", "/status", "Bearer s3cret-token"}, 200},
+      {"scheme in lower case", {"GET", "/metrics", "bearer s3cret-token"}, 200},
+      {"extra spaces", {"GET", "/metrics", "Bearer   s3cret-token "}, 200},
+      {"right token, unknown path", {"GET", "/nope", "Bearer s3cret-token"}, 404},
+      {"right token, GET reload", {"GET", "/reload", "Bearer s3cret-token"}, 405},
+      {"healthz needs none", get("/healthz"), 200},
+      {"healthz with a wrong one", {"GET", "/healthz", "Bearer nope"}, 200},
+  };
+  for (const auto& c : cases) {
+    const AdminResponse r = handle_admin_request(c.request, v);
+    EXPECT_EQ(r.status, c.status) << c.name;
+    EXPECT_EQ(r.www_authenticate, c.status == 401 ? "Bearer realm=\"switchyard\"" : "") << c.name;
+    if (c.status == 401) {
+      EXPECT_EQ(r.body.find("s3cret"), std::string::npos) << c.name;
+    }
+  }
+  const AdminResponse reload = handle_admin_request({"POST", "/reload", "Bearer s3cret-token"}, v);
+  EXPECT_TRUE(reload.reload);
+  EXPECT_EQ(handle_admin_request({"GET", "/status", "Bearer s3cret-token"}, v).body, kStatusBody)
+      << "the token never appears in /status";
+}
+
+TEST(AdminHandler, ReloadResponseNamesTheGenerationOrTheProblem) {
+  ReloadOutcome ok;
+  ok.ok = true;
+  ok.generation = 4;
+  ok.changes = "migration users_email: off -> dual_write";
+  ok.phases = {{"users_email", "dual_write"}, {"orders_copy", "off"}};
+  AdminResponse r = reload_response(ok);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, R"({"generation":4,"changes":"migration users_email: off -> dual_write","migrations":)"
+                    R"([{"name":"users_email","phase":"dual_write"},{"name":"orders_copy","phase":"off"}]})"
+                    "\n");
+
+  ReloadOutcome bad;
+  bad.error = "/etc/s.yaml:7: migrations[0].phase: unknown phase \"dual\"";
+  r = reload_response(bad);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, R"({"error":"/etc/s.yaml:7: migrations[0].phase: unknown phase \"dual\""})"
+                    "\n");
+
+  ReloadOutcome draining;
+  draining.draining = true;
+  draining.error = "the proxy is shutting down; reload refused";
+  EXPECT_EQ(reload_response(draining).status, 503);
+}
+
+// The lines of `text` that start with `prefix`.
+std::vector<std::string> lines_starting(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) out.push_back(line);
+  return out;
+}
+
+TEST(AdminHandler, MetricsHistogramsHaveCumulativeBucketsSumAndCount) {
+  AdminView v = sample_view();
+  Histogram upstream;
+  upstream.observe(0.00005);  // first bucket
+  upstream.observe(0.003);    // le=0.005
+  upstream.observe(0.003);
+  upstream.observe(30);       // only +Inf
+  v.upstream_seconds = upstream.snapshot();
+  const AdminResponse r = handle_admin_request(get("/metrics"), v);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& body = r.body;
+
+  EXPECT_EQ(lines_starting(body, "# TYPE switchyard_upstream_seconds "),
+            std::vector<std::string>{"# TYPE switchyard_upstream_seconds histogram"});
+  const auto buckets = lines_starting(body, "switchyard_upstream_seconds_bucket{");
+  ASSERT_EQ(buckets.size(), Histogram::kBounds.size() + 1);
+  EXPECT_EQ(buckets.front(), R"(switchyard_upstream_seconds_bucket{le="0.0001"} 1)");
+  EXPECT_EQ(buckets[4], R"(switchyard_upstream_seconds_bucket{le="0.0025"} 1)");
+  EXPECT_EQ(buckets[5], R"(switchyard_upstream_seconds_bucket{le="0.005"} 3)");
+  EXPECT_EQ(buckets[14], R"(switchyard_upstream_seconds_bucket{le="10"} 3)");
+  EXPECT_EQ(buckets.back(), R"(switchyard_upstream_seconds_bucket{le="+Inf"} 4)");
+  EXPECT_EQ(lines_starting(body, "switchyard_upstream_seconds_sum"),
+            std::vector<std::string>{"switchyard_upstream_seconds_sum 30.006050"});
+  EXPECT_EQ(lines_starting(body, "switchyard_upstream_seconds_count"),
+            std::vector<std::string>{"switchyard_upstream_seconds_count 4"});
+  // An empty histogram still has every bucket, at 0.
+  EXPECT_EQ(lines_starting(body, "switchyard_rewrite_seconds_bucket{le=\"+Inf\"} 0").size(), 1u);
+  // Labelled histograms put `le` last.
+  EXPECT_EQ(lines_starting(body, R"(switchyard_shadow_seconds_bucket{migration="users_email",side="old",le="+Inf"} 0)")
+                .size(),
+            1u);
+}
+
+TEST(AdminHandler, MetricsListEveryFamilyWithHelpTypeAndLabels) {
+  AdminView v = sample_view();
+  v.generation = 7;
+  v.rewrite_cache_hits = 11;
+  v.rewrite_cache_misses = 4;
+  v.ddl_lint_warned = 6;
+  // A migration a reload removed keeps its series.
+  MigrationCounters gone;
+  gone.writes_rewritten = 8;
+  v.migration_metrics.emplace_back("old_one", gone);
+  const std::string body = handle_admin_request(get("/metrics"), v).body;
+  const std::string expected[] = {
+      "switchyard_sessions_active 3",
+      "switchyard_sessions_total 17",
+      "switchyard_config_generation 7",
+      R"(switchyard_reloads_total{result="ok"} 2)",
+      R"(switchyard_reloads_total{result="failed"} 1)",
+      R"(switchyard_statements_total{migration="users_email",kind="write",route="rewritten"} 5)",
+      R"(switchyard_statements_total{migration="users_email",kind="write",route="refused"} 2)",
+      R"(switchyard_statements_total{migration="users_email",kind="read",route="old"} 90)",
+      R"(switchyard_statements_total{migration="users_email",kind="read",route="new"} 10)",
+      R"(switchyard_statements_total{migration="old_one",kind="write",route="rewritten"} 8)",
+      R"(switchyard_shadow_reads_total{migration="users_email",result="match"} 7)",
+      R"(switchyard_shadow_reads_total{migration="users_email",result="mismatch"} 0)",
+      R"(switchyard_shadow_reads_total{migration="users_email",result="transient"} 0)",
+      R"(switchyard_shadow_reads_total{migration="users_email",result="error"} 0)",
+      R"(switchyard_shadow_reads_total{migration="users_email",result="skipped"} 0)",
+      "switchyard_rewrite_cache_hits_total 11",
+      "switchyard_rewrite_cache_misses_total 4",
+      R"(switchyard_ddl_lint_total{action="warned"} 6)",
+      R"(switchyard_ddl_lint_total{action="blocked"} 0)",
+  };
+  for (const auto& line : expected) {
+    const auto found = lines_starting(body, line);
+    EXPECT_EQ(std::count(found.begin(), found.end(), line), 1) << line;
+  }
+  // Every family has exactly one HELP and one TYPE, and every sample belongs to a declared family.
+  std::set<std::string> declared;
+  for (const auto& line : lines_starting(body, "# TYPE ")) {
+    const std::string name = line.substr(7, line.find(' ', 7) - 7);
+    EXPECT_TRUE(declared.insert(name).second) << "two TYPE lines for " << name;
+    EXPECT_EQ(lines_starting(body, "# HELP " + name + " ").size(), 1u) << name;
+  }
+  for (const char* family : {"switchyard_sessions_active", "switchyard_sessions_total", "switchyard_statements_total",
+                             "switchyard_shadow_reads_total", "switchyard_shadow_seconds",
+                             "switchyard_rewrite_cache_hits_total", "switchyard_rewrite_cache_misses_total",
+                             "switchyard_rewrite_seconds", "switchyard_upstream_seconds", "switchyard_reloads_total",
+                             "switchyard_config_generation", "switchyard_ddl_lint_total"})
+    EXPECT_TRUE(declared.count(family)) << family;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::string name = line.substr(0, line.find_first_of("{ "));
+    for (const char* suffix : {"_bucket", "_sum", "_count"})
+      if (!declared.count(name) && name.size() > std::strlen(suffix) &&
+          name.compare(name.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+        name.resize(name.size() - std::strlen(suffix));
+    EXPECT_TRUE(declared.count(name)) << "sample of an undeclared family: " << line;
+  }
+}
+
+TEST(AdminHandler, BearerMatchesComparesTheWholeToken) {
+  EXPECT_TRUE(bearer_matches("Bearer abc", "abc"));
+  EXPECT_TRUE(bearer_matches("BEARER abc", "abc"));
+  EXPECT_FALSE(bearer_matches(std::nullopt, "abc"));
+  EXPECT_FALSE(bearer_matches("Bearer abd", "abc"));
+  EXPECT_FALSE(bearer_matches("Bearer ab", "abc"));
+  EXPECT_FALSE(bearer_matches("Bearer abcd", "abc"));
+  EXPECT_FALSE(bearer_matches("Bearerabc", "abc"));
+  EXPECT_FALSE(bearer_matches("Bearer ", ""));
+  EXPECT_FALSE(bearer_matches(std::string("Bearer ab\0", 10), "ab"));
 }
 
 TEST(AdminHandler, JsonQuoteEscapesWhatJsonRequires) {

@@ -4,6 +4,8 @@
 //   <input>
 //   -- expect
 //   <output SQL> | UNCHANGED | REFUSED: <reason>
+// A `-- sql` line may carry options for that case: `-- sql <phase> new=<migration>,...|all`
+// puts every migration in <phase> and serves the named ones' reads from the new shape.
 // Run with SWITCHYARD_UPDATE_GOLDEN=1 to rewrite the expectations from the current output (then
 // read the diff: the files are the specification).
 #include <gtest/gtest.h>
@@ -14,11 +16,14 @@
 
 #include "rewrite/pg/rewriter.h"
 #include "tests/rewrite/pg/catalog_fixture.h"
+#include "tests/rewrite/pg/read_route_catalog.h"
+#include "tests/rewrite/pg/tables_catalog.h"
 
 namespace switchyard::rewrite::pg {
 namespace {
 
 struct Case {
+  std::string options;  // what follows "-- sql" on its line
   std::string sql;
   std::string expect;
 };
@@ -33,8 +38,9 @@ std::vector<Case> read_cases(const std::string& path) {
   std::vector<Case> cases;
   std::string line, *into = nullptr;
   while (std::getline(in, line)) {
-    if (line == "-- sql") {
+    if (line == "-- sql" || line.rfind("-- sql ", 0) == 0) {
       cases.emplace_back();
+      cases.back().options = line.size() > 7 ? line.substr(7) : "";
       into = &cases.back().sql;
     } else if (line == "-- expect") {
       into = &cases.back().expect;
@@ -49,29 +55,60 @@ std::vector<Case> read_cases(const std::string& path) {
   return cases;
 }
 
+// "" when no statement's replies are patched (so older golden files read as before), else a
+// line `-- completions: <per statement: relay | VERB n | VERB n, no rows>`.
+std::string render_completions(const std::vector<Completion>& completions) {
+  if (completions.empty()) return "";
+  std::string out = "\n-- completions:";
+  for (const Completion& c : completions)
+    out += !c.patched ? " relay;" : " " + c.tag_verb + " n" + (c.suppress_rows ? ", no rows;" : ";");
+  out.pop_back();
+  return out;
+}
+
 std::string render(const RewriteResult& r) {
   switch (r.kind) {
     case RewriteResult::Kind::kUnchanged: return "UNCHANGED";
-    case RewriteResult::Kind::kRewritten: return r.sql;
+    case RewriteResult::Kind::kRewritten: return r.sql + render_completions(r.completions);
     case RewriteResult::Kind::kRefused: return "REFUSED: " + r.reason;
   }
   return "?";
 }
 
-void run_golden(const std::string& name, config::Phase phase) {
+// The phase and route a case's options ask for (the file's phase and no route without options).
+ReadRoute case_route(const std::string& options, const Catalog& base, config::Phase& phase) {
+  std::istringstream words(options);
+  std::string word;
+  ReadRoute route;
+  while (words >> word) {
+    if (word.rfind("new=", 0) != 0) {
+      EXPECT_TRUE(config::parse_phase(word, phase)) << "bad option: " << word;
+      continue;
+    }
+    std::istringstream names(word.substr(4));
+    for (std::string n; std::getline(names, n, ',');)
+      for (size_t i = 0; i < base.migrations.size(); ++i)
+        if (n == "all" || base.migrations[i].spec.name == n) route.new_mask |= uint64_t{1} << i;
+  }
+  return route;
+}
+
+void run_golden(const std::string& name, config::Phase phase, Catalog (*make_catalog)(config::Phase) = testing::seeds_catalog) {
   const std::string path = std::string(SWITCHYARD_SOURCE_DIR) + "/tests/rewrite/pg/golden/" + name;
   auto cases = read_cases(path);
   ASSERT_FALSE(cases.empty()) << path;
-  const Catalog catalog = testing::seeds_catalog(phase);
+  const Catalog catalog = make_catalog(phase);
   const bool update = std::getenv("SWITCHYARD_UPDATE_GOLDEN") != nullptr;
   for (auto& c : cases) {
-    const std::string got = render(rewrite_sql(c.sql, catalog));
+    config::Phase case_phase = phase;
+    const ReadRoute route = case_route(c.options, catalog, case_phase);
+    const std::string got = render(rewrite_sql(c.sql, make_catalog(case_phase), route));
     if (update) c.expect = got;
     EXPECT_EQ(got, c.expect) << "for: " << c.sql;
   }
   if (update) {
     std::ofstream out(path);
-    for (const auto& c : cases) out << "-- sql\n" << c.sql << "\n-- expect\n" << c.expect << "\n\n";
+    for (const auto& c : cases) out << "-- sql" << (c.options.empty() ? "" : " " + c.options) << "\n" << c.sql << "\n-- expect\n" << c.expect << "\n\n";
   }
 }
 
@@ -79,6 +116,13 @@ TEST(RewriterGolden, DualWrite) { run_golden("dual_write.txt", config::Phase::kD
 TEST(RewriterGolden, ReadNewStillWritesBoth) { run_golden("read_new.txt", config::Phase::kReadNew); }
 TEST(RewriterGolden, NewOnly) { run_golden("new_only.txt", config::Phase::kNewOnly); }
 TEST(RewriterGolden, Off) { run_golden("off.txt", config::Phase::kOff); }
+TEST(RewriterGolden, TableDualWrite) {
+  run_golden("table_dual_write.txt", config::Phase::kDualWrite, testing::tables_catalog);
+}
+TEST(RewriterGolden, TableNewOnly) { run_golden("table_new_only.txt", config::Phase::kNewOnly, testing::tables_catalog); }
+TEST(RewriterGolden, ReadRoute) {
+  run_golden("read_route.txt", config::Phase::kReadNew, testing::read_route_catalog);
+}
 
 TEST(Rewriter, RefusalIsAStatementThatRaisesFeatureNotSupported) {
   RewriteResult r;

@@ -1,0 +1,258 @@
+// Planning expand and contract DDL; see ddl_plan.h.
+#include "jobs/ddl_plan.h"
+
+#include <algorithm>
+
+#include "jobs/sql_text.h"
+
+namespace switchyard::jobs {
+namespace {
+
+using config::MigrationKind;
+
+std::string rel_literal(const config::TableName& t) { return quote_literal(qualified(t)); }
+
+std::string table_exists(const config::TableName& t) { return "SELECT to_regclass(" + rel_literal(t) + ") IS NOT NULL"; }
+
+std::string attribute_test(const config::TableName& t, const std::string& col, const std::string& test) {
+  return "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(" + rel_literal(t) +
+         ") AND attname = " + quote_literal(col) + " AND NOT attisdropped" + test + ")";
+}
+
+std::string constraint_test(const config::TableName& t, const std::string& name, const std::string& test) {
+  return "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(" + rel_literal(t) +
+         ") AND conname = " + quote_literal(name) + test + ")";
+}
+
+std::string valid_index_exists(const std::string& schema, const std::string& name) {
+  return "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON "
+         "n.oid = c.relnamespace WHERE n.nspname = " + quote_literal(schema) + " AND c.relname = " + quote_literal(name) +
+         " AND i.indisvalid)";
+}
+
+bool column_kind(MigrationKind k) { return k != MigrationKind::kRenameTable && k != MigrationKind::kCopyTable; }
+
+// The old column a column-kind migration replaces (rename_column, change_column), or "".
+std::string replaced_column(const config::Migration& m) {
+  if (m.kind == MigrationKind::kRenameColumn || m.kind == MigrationKind::kChangeColumn) return m.down.front().column;
+  return "";
+}
+
+// The old column `expr` is, when it is a bare column reference ("id" or "\"id\""), else "".
+std::string bare_column(const std::string& expr, const rewrite::RelationInfo& rel) {
+  std::string e = expr;
+  e.erase(0, e.find_first_not_of(" \t\n"));
+  e.erase(e.find_last_not_of(" \t\n") + 1);
+  if (e.size() > 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
+  return rel.column(e) ? e : "";
+}
+
+std::string renamed(const std::string& name, const std::string& from, const std::string& to) {
+  const auto at = name.find(from);
+  return fit_identifier(at == std::string::npos ? name + "_" + to : name.substr(0, at) + to + name.substr(at + from.size()));
+}
+
+std::vector<std::string> swap(std::vector<std::string> cols, const std::string& from, const std::string& to) {
+  for (auto& c : cols)
+    if (c == from) c = to;
+  return cols;
+}
+
+void add_foreign_key(DdlPlan& plan, const config::TableName& table, const std::string& name,
+                     const std::vector<std::string>& cols, const ForeignKeyFact& fk) {
+  const std::string t = qualified(table);
+  plan.steps.push_back({"ALTER TABLE " + t + " ADD CONSTRAINT " + quote_ident(name) + " FOREIGN KEY (" + column_list(cols) +
+                            ") REFERENCES " + fk.references + fk.actions + " NOT VALID",
+                        constraint_test(table, name, ""), ""});
+  plan.steps.push_back({"ALTER TABLE " + t + " VALIDATE CONSTRAINT " + quote_ident(name),
+                        constraint_test(table, name, " AND convalidated"), ""});
+}
+
+void expand_columns(const DdlFacts& f, DdlPlan& plan) {
+  const auto& m = f.migration;
+  const config::TableName& table = m.spec.old_table;
+  const std::string from = replaced_column(m.spec);
+  for (const auto& up : m.spec.up) {
+    std::string type;
+    if (m.spec.kind == MigrationKind::kRenameColumn) {
+      if (const auto* old = m.old_rel.column(from)) type = old->type;
+    } else if (auto it = f.new_types.find(up.column); it != f.new_types.end()) {
+      type = it->second;
+    }
+    if (type.empty() && !m.old_rel.column(up.column)) {
+      plan.error = "no type for new column " + up.column + ": pass --type " + up.column + "=TYPE";
+      return;
+    }
+    if (type.empty()) continue;  // it exists already; its type is what it is
+    plan.steps.push_back({"ALTER TABLE " + qualified(table) + " ADD COLUMN IF NOT EXISTS " + quote_ident(up.column) + " " + type,
+                          attribute_test(table, up.column, ""), ""});
+  }
+  if (m.spec.kind != MigrationKind::kRenameColumn) {
+    plan.notes.push_back("indexes and constraints on the new column are not derived for a " +
+                         std::string(config::to_string(m.spec.kind)) + ": create them before read_new");
+    return;
+  }
+  const std::string to = m.spec.up.front().column;
+  for (const auto& idx : f.old_indexes) {
+    if (std::find(idx.columns.begin(), idx.columns.end(), from) == idx.columns.end()) continue;
+    if (idx.primary || !idx.plain) {
+      plan.notes.push_back("index " + idx.name + " on " + from + " is not copied (" +
+                           (idx.primary ? "the primary key" : "expressions, a predicate or options") + "): copy it by hand");
+      continue;
+    }
+    const std::string name = renamed(idx.name, from, to);
+    const std::string qualified_index = quote_ident(table.schema) + "." + quote_ident(name);
+    // An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index that IF NOT EXISTS would
+    // take for done: drop it first (a no-op when there is none).
+    plan.steps.push_back({"DROP INDEX CONCURRENTLY IF EXISTS " + qualified_index, valid_index_exists(table.schema, name), ""});
+    plan.steps.push_back({"CREATE " + std::string(idx.unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS " +
+                              quote_ident(name) + " ON " + qualified(table) + " USING " + idx.method + " (" +
+                              column_list(swap(idx.columns, from, to)) + ")",
+                          valid_index_exists(table.schema, name), qualified_index});
+  }
+  for (const auto& fk : f.old_foreign_keys) {
+    if (std::find(fk.columns.begin(), fk.columns.end(), from) == fk.columns.end()) continue;
+    add_foreign_key(plan, table, renamed(fk.name, from, to), swap(fk.columns, from, to), fk);
+  }
+}
+
+void expand_tables(const DdlFacts& f, DdlPlan& plan) {
+  const auto& m = f.migration;
+  const std::string old_t = qualified(m.spec.old_table), new_t = qualified(m.spec.new_table);
+  if (m.spec.kind == MigrationKind::kRenameTable) {
+    plan.steps.push_back({"CREATE TABLE IF NOT EXISTS " + new_t + " (LIKE " + old_t +
+                              " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING STORAGE INCLUDING COMMENTS)",
+                          table_exists(m.spec.new_table), ""});
+    for (const auto& fk : f.old_foreign_keys) add_foreign_key(plan, m.spec.new_table, fk.name, fk.columns, fk);
+    plan.notes.push_back("foreign keys of other tables that reference " + m.spec.old_table.to_string() + " are not moved");
+    return;
+  }
+  const auto key = m.spec.key.empty() ? m.old_rel.primary_key : m.spec.key;
+  std::vector<std::string> defs;
+  auto define = [&](const std::string& name, const std::string& expr) -> bool {
+    const std::string source = bare_column(expr, m.old_rel);
+    std::string type;
+    if (auto it = f.new_types.find(name); it != f.new_types.end()) type = it->second;
+    else if (!source.empty()) type = m.old_rel.column(source)->type;
+    if (type.empty()) {
+      plan.error = "no type for new column " + name + ": pass --type " + name + "=TYPE";
+      return false;
+    }
+    const bool is_key = std::find(key.begin(), key.end(), name) != key.end();
+    const bool not_null = is_key || (!source.empty() && m.old_rel.column(source)->not_null);
+    defs.push_back(quote_ident(name) + " " + type + (not_null ? " NOT NULL" : ""));
+    return true;
+  };
+  for (const auto& k : key) {
+    auto it = std::find_if(m.spec.up.begin(), m.spec.up.end(), [&](const config::ColumnMap& c) { return c.column == k; });
+    if (!define(k, it == m.spec.up.end() ? k : it->expr)) return;
+  }
+  for (const auto& up : m.spec.up)
+    if (std::find(key.begin(), key.end(), up.column) == key.end() && !define(up.column, up.expr)) return;
+  std::string body;
+  for (const auto& d : defs) body += "  " + d + ",\n";
+  plan.steps.push_back({"CREATE TABLE IF NOT EXISTS " + new_t + " (\n" + body + "  PRIMARY KEY (" + column_list(key) + "))",
+                        table_exists(m.spec.new_table), ""});
+  plan.notes.push_back("other indexes, foreign keys and defaults of " + m.spec.new_table.to_string() +
+                       " are not derived from a copy_table: add them (CREATE INDEX CONCURRENTLY) before read_new");
+}
+
+void contract_columns(const DdlFacts& f, bool backup, DdlPlan& plan) {
+  const auto& m = f.migration;
+  const config::TableName& table = m.spec.old_table;
+  const std::string t = qualified(table);
+  const std::string from = replaced_column(m.spec);
+  const auto* old_col = from.empty() ? nullptr : m.old_rel.column(from);
+  if (old_col && old_col->not_null && !old_col->dropped) {
+    for (const auto& up : m.spec.up) {
+      const auto* nc = m.new_rel.column(up.column);
+      if (!nc || nc->not_null) continue;
+      const std::string check = fit_identifier(table.name + "_" + up.column + "_not_null");
+      const std::string is_not_null = attribute_test(table, up.column, " AND attnotnull");
+      plan.steps.push_back({"ALTER TABLE " + t + " ADD CONSTRAINT " + quote_ident(check) + " CHECK (" +
+                                quote_ident(up.column) + " IS NOT NULL) NOT VALID",
+                            "SELECT (" + is_not_null + ") OR (" + constraint_test(table, check, "") + ")", ""});
+      plan.steps.push_back({"ALTER TABLE " + t + " VALIDATE CONSTRAINT " + quote_ident(check),
+                            "SELECT (" + is_not_null + ") OR (" + constraint_test(table, check, " AND convalidated") + ")", ""});
+      plan.steps.push_back({"ALTER TABLE " + t + " ALTER COLUMN " + quote_ident(up.column) + " SET NOT NULL", is_not_null, ""});
+      plan.steps.push_back({"ALTER TABLE " + t + " DROP CONSTRAINT IF EXISTS " + quote_ident(check), "", ""});
+    }
+  }
+  std::vector<std::string> drop;
+  for (const auto& d : m.spec.down) {
+    const auto* c = m.old_rel.column(d.column);
+    if (!c || c->dropped) continue;
+    const auto& pk = m.old_rel.primary_key;
+    if (std::find(pk.begin(), pk.end(), d.column) != pk.end()) {
+      plan.error = "old column " + d.column + " is part of the primary key of " + table.to_string() +
+                   ": move the primary key first, then drop it by hand";
+      return;
+    }
+    drop.push_back(d.column);
+  }
+  if (drop.empty()) {
+    plan.notes.push_back("no old column left to drop");
+    return;
+  }
+  if (backup) {
+    const auto key = m.old_rel.primary_key;
+    plan.steps.push_back({"CREATE SCHEMA IF NOT EXISTS switchyard", "", ""});
+    plan.steps.push_back({"CREATE TABLE IF NOT EXISTS " + backup_table_name(m.spec.name) + " AS SELECT " +
+                              column_list(key) + ", " + column_list(drop) + " FROM " + t, "", ""});
+  }
+  for (const auto& c : drop) plan.steps.push_back({"ALTER TABLE " + t + " DROP COLUMN IF EXISTS " + quote_ident(c), "", ""});
+}
+
+void contract_tables(const DdlFacts& f, bool backup, DdlPlan& plan) {
+  const auto& m = f.migration;
+  if (!m.old_rel.exists) {
+    plan.notes.push_back("table " + m.spec.old_table.to_string() + " is already gone");
+    return;
+  }
+  const std::string old_t = qualified(m.spec.old_table);
+  for (const auto& s : f.owned_sequences)
+    if (m.new_rel.column(s.column))
+      plan.steps.push_back({"ALTER SEQUENCE " + s.sequence + " OWNED BY " + qualified(m.spec.new_table) + "." +
+                                quote_ident(s.column), "", ""});
+  if (!backup) {
+    plan.steps.push_back({"DROP TABLE IF EXISTS " + old_t, "", ""});
+    return;
+  }
+  const std::string name = fit_identifier(m.spec.name + "_backup");
+  plan.steps.push_back({"CREATE SCHEMA IF NOT EXISTS switchyard", "", ""});
+  plan.steps.push_back({"ALTER TABLE " + old_t + " RENAME TO " + quote_ident(name), "", ""});
+  plan.steps.push_back({"ALTER TABLE " + quote_ident(m.spec.old_table.schema) + "." + quote_ident(name) +
+                            " SET SCHEMA switchyard", "", ""});
+}
+
+}  // namespace
+
+std::string backup_table_name(const std::string& migration) {
+  return "switchyard." + quote_ident(fit_identifier(migration + "_backup"));
+}
+
+DdlPlan plan_expand(const DdlFacts& facts) {
+  DdlPlan plan;
+  if (!facts.migration.old_rel.exists) {
+    plan.error = "table " + facts.migration.spec.old_table.to_string() + " does not exist";
+    return plan;
+  }
+  if (column_kind(facts.migration.spec.kind)) expand_columns(facts, plan);
+  else expand_tables(facts, plan);
+  return plan;
+}
+
+DdlPlan plan_contract(const DdlFacts& facts, bool backup) {
+  DdlPlan plan;
+  const auto& spec = facts.migration.spec;
+  if (spec.phase != config::Phase::kNewOnly) {
+    plan.error = "contract is allowed only in phase new_only; migration " + spec.name + " is in phase " +
+                 std::string(config::to_string(spec.phase));
+    return plan;
+  }
+  if (column_kind(spec.kind)) contract_columns(facts, backup, plan);
+  else contract_tables(facts, backup, plan);
+  return plan;
+}
+
+}  // namespace switchyard::jobs

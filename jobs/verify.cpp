@@ -1,0 +1,209 @@
+// The verify runner: chunks, checksums, drill-down, checkpoint; see verify.h.
+#include "jobs/verify.h"
+
+#include <chrono>
+#include <memory>
+
+#include "jobs/backfill_sql.h"
+#include "jobs/job_context.h"
+#include "jobs/job_spec.h"
+#include "jobs/verify_sql.h"
+
+namespace switchyard::jobs {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+const char kJob[] = "verify";
+
+class Verifier {
+ public:
+  Verifier(const VerifyOptions& o, ProgressBoard& p, std::atomic<bool>& stop) : o_(o), progress_(p), stop_(stop) {}
+
+  VerifyReport run(const config::Config& config, const std::string& name) {
+    snap_.job = "verify " + name;
+    snap_.changed_label = "differing";
+    if (!setup(config, name)) return fail();
+    bool last = false;
+    while (!last) {
+      if (stop_.load()) {
+        note(snap_.job + ": stopped; the checkpoint keeps its place");
+        publish("stopped");
+        return r_;
+      }
+      if (!chunk(last) || !save(last ? "done" : "compare")) return fail();
+      publish(last ? "done" : "compare");
+    }
+    r_.completed = true;
+    return r_;
+  }
+
+ private:
+  bool setup(const config::Config& config, const std::string& name) {
+    rewrite::ResolvedMigration m;
+    if (!resolve_migration(config, name, false, m, r_.error)) return false;
+    auto spec = make_job_spec(m, Direction::kForward);
+    if (!spec.spec) return set_error(spec.error);
+    spec_ = *spec.spec;
+    db_ = Db::connect(config.control, "switchyard " + snap_.job, r_.error);
+    if (!db_ || !ensure_checkpoint_table(*db_, name, r_.error) || !try_job_lock(*db_, kJob, name, "verify", r_.error))
+      return false;
+    Checkpoint cp;
+    if (!read_checkpoint(*db_, name, kJob, cp, r_.error)) return false;
+    if (cp.exists && cp.stage == "compare" && !o_.restart) {
+      lo_ = cp.last_key;
+      r_.rows = cp.rows_done;
+      r_.matching = cp.matching;
+      r_.mismatched = cp.mismatched;
+      r_.missing = cp.missing;
+      r_.extra = cp.extra;
+      r_.samples = cp.samples;
+      note("resuming " + snap_.job + " from its checkpoint: " + std::to_string(cp.rows_done) + " rows compared, after key " +
+           text_array_literal(lo_));
+    } else {
+      QueryResult r = db_->exec(checkpoint_start(name), {kJob, host_name()});
+      if (!r.ok()) return set_error("cannot write the checkpoint: " + r.error());
+      QueryResult stage = db_->exec("UPDATE " + checkpoint_table(name) + " SET stage = 'compare' WHERE job = $1", {kJob});
+      if (!stage.ok()) return set_error("cannot write the checkpoint: " + stage.error());
+    }
+    QueryResult est = db_->exec(estimated_rows(), {spec_.source.schema + "." + spec_.source.name});
+    snap_.rows_total = est.ok() && est.rows() ? est.number(0, 0) : 0;
+    if (snap_.rows_total < 0) {
+      QueryResult exact = db_->exec(exact_rows(spec_.source));
+      snap_.rows_total = exact.ok() ? exact.number(0, 0) : 0;
+    }
+    rows_at_start_ = r_.rows;
+    started_ = Clock::now();
+    return true;
+  }
+
+  // Compares the next chunk; `last` when it was the final one (no upper bound).
+  bool chunk(bool& last) {
+    std::vector<Param> params(lo_.begin(), lo_.end());
+    params.push_back(std::to_string(o_.chunk_rows));
+    QueryResult end = db_->exec(page_end(spec_, spec_.source, !lo_.empty()), params);
+    if (!end.ok()) return set_error("reading the next chunk: " + end.error());
+    const int64_t n = end.rows() ? end.number(0, 0) : 0;
+    last = n < o_.chunk_rows;
+    std::vector<std::string> hi;
+    for (int c = 1; !last && c < end.columns(); ++c) hi.push_back(end.value(0, c));
+    params.assign(lo_.begin(), lo_.end());
+    for (const auto& v : hi) params.push_back(v);
+    const bool ok = spec_.same_table() ? same_table(params, !last) : two_tables(params, !last);
+    if (!ok) return false;
+    if (!last) lo_ = hi;
+    return true;
+  }
+
+  bool same_table(std::vector<Param> params, bool has_hi) {
+    QueryResult s = db_->exec(same_table_chunk_stats(spec_, !lo_.empty(), has_hi), params);
+    if (!s.ok()) return set_error("comparing a chunk: " + s.error());
+    const int64_t rows = s.number(0, 0), differ = s.number(0, 1), missing = s.number(0, 2);
+    r_.rows += rows;
+    r_.matching += rows - differ;
+    r_.mismatched += differ - missing;
+    r_.missing += missing;
+    const int room = o_.samples - static_cast<int>(r_.samples.size());
+    if (differ == 0 || room <= 0) return true;
+    params.push_back(std::to_string(room));
+    QueryResult rows_differing = db_->exec(same_table_chunk_samples(spec_, !lo_.empty(), has_hi), params);
+    if (!rows_differing.ok()) return set_error("reading differing rows: " + rows_differing.error());
+    for (int i = 0; i < rows_differing.rows(); ++i)
+      r_.samples.push_back("key " + rows_differing.value(i, 0) + ": expected " + rows_differing.value(i, 1) + ", new " +
+                           (rows_differing.is_null(i, 2) ? "NULL" : rows_differing.value(i, 2)));
+    return true;
+  }
+
+  bool two_tables(const std::vector<Param>& params, bool has_hi) {
+    QueryResult c = db_->exec(two_table_chunk_checksums(spec_, !lo_.empty(), has_hi), params);
+    if (!c.ok()) return set_error("checksumming a chunk: " + c.error());
+    const int64_t source_rows = std::stoll(c.value(0, 0));
+    r_.rows += source_rows;
+    if (c.value(0, 0) == c.value(0, 1)) {
+      r_.matching += source_rows;
+      return true;
+    }
+    // The checksums differ: find the rows (one statement again, so one snapshot).
+    QueryResult d = db_->exec(two_table_chunk_diff(spec_, !lo_.empty(), has_hi), params);
+    if (!d.ok()) return set_error("finding the differing rows: " + d.error());
+    int64_t bad_source_rows = 0;
+    for (int i = 0; i < d.rows(); ++i) {
+      const bool in_old = !d.is_null(i, 1), in_new = !d.is_null(i, 2);
+      std::string what;
+      if (in_old && in_new) ++r_.mismatched, what = "mismatched";
+      else if (in_old) ++r_.missing, what = "missing in new";
+      else ++r_.extra, what = "extra in new";
+      bad_source_rows += in_old ? 1 : 0;
+      if (static_cast<int>(r_.samples.size()) < o_.samples)
+        r_.samples.push_back("key " + d.value(i, 0) + " (" + what + "): expected " + (in_old ? d.value(i, 1) : "no row") +
+                             ", new " + (in_new ? d.value(i, 2) : "no row"));
+    }
+    r_.matching += source_rows - bad_source_rows;
+    return true;
+  }
+
+  bool save(const std::string& stage) {
+    QueryResult r = db_->exec(checkpoint_update_verify(spec_.migration),
+                              {kJob, stage, lo_.empty() ? Param() : Param(text_array_literal(lo_)), std::to_string(r_.rows),
+                               std::to_string(r_.matching), std::to_string(r_.mismatched), std::to_string(r_.missing),
+                               std::to_string(r_.extra), text_array_literal(r_.samples)});
+    if (!r.ok()) return set_error("cannot write the checkpoint: " + r.error());
+    return true;
+  }
+
+  void publish(const std::string& stage) {
+    snap_.stage = stage;
+    snap_.rows_done = r_.rows;
+    snap_.rows_changed = r_.mismatched + r_.missing + r_.extra;
+    snap_.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    snap_.rows_per_second = snap_.elapsed_seconds > 0 ? static_cast<double>(r_.rows - rows_at_start_) / snap_.elapsed_seconds : 0;
+    if (stage == "done" && snap_.rows_total < snap_.rows_done) snap_.rows_total = snap_.rows_done;
+    progress_.publish(snap_);
+    if (o_.on_progress) o_.on_progress(snap_);
+  }
+
+  void note(const std::string& line) {
+    if (o_.on_note) o_.on_note(line);
+  }
+  bool set_error(const std::string& e) {
+    r_.error = e;
+    return false;
+  }
+  VerifyReport fail() {
+    r_.completed = false;
+    if (r_.error.empty()) r_.error = "verify failed";
+    snap_.error = r_.error;
+    publish("failed");
+    return r_;
+  }
+
+  const VerifyOptions& o_;
+  ProgressBoard& progress_;
+  std::atomic<bool>& stop_;
+  JobSpec spec_;
+  std::unique_ptr<Db> db_;
+  std::vector<std::string> lo_;
+  VerifyReport r_;
+  ProgressSnapshot snap_;
+  Clock::time_point started_ = Clock::now();
+  int64_t rows_at_start_ = 0;
+};
+
+}  // namespace
+
+VerifyReport run_verify(const config::Config& config, const std::string& migration, const VerifyOptions& options,
+                        ProgressBoard& progress, std::atomic<bool>& stop) {
+  Verifier v(options, progress, stop);
+  return v.run(config, migration);
+}
+
+std::string describe(const VerifyReport& r, const std::string& migration) {
+  std::string out = "verify " + migration + ": " + std::to_string(r.rows) + " rows compared: " + std::to_string(r.matching) +
+                    " matching, " + std::to_string(r.mismatched) + " mismatched, " + std::to_string(r.missing) +
+                    " missing in new, " + std::to_string(r.extra) + " extra in new\n";
+  for (const auto& s : r.samples) out += "  " + s + "\n";
+  if (!r.completed) out += "verify did not complete" + (r.error.empty() ? std::string() : ": " + r.error) + "\n";
+  else out += r.clean() ? "OK: the shapes match\n" : "DIFFERENT: the shapes do not match\n";
+  return out;
+}
+
+}  // namespace switchyard::jobs

@@ -1,0 +1,77 @@
+// The JSON body of GET /status; see admin_handler.h.
+#include <cstdio>
+
+#include "proxy/admin_handler.h"
+
+namespace switchyard::proxy {
+namespace {
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+void field(std::string& out, std::string_view name, const std::string& json_value) {
+  if (out.back() != '{') out += ',';
+  out += '"';
+  out.append(name);
+  out += "\":";
+  out += json_value;
+}
+
+std::string counters_json(const MigrationCounters& c) {
+  std::string out = "{";
+  field(out, "writes_rewritten", std::to_string(c.writes_rewritten));
+  field(out, "writes_refused", std::to_string(c.writes_refused));
+  field(out, "reads_old", std::to_string(c.reads_old));
+  field(out, "reads_new", std::to_string(c.reads_new));
+  field(out, "shadow_match", std::to_string(c.shadow_match));
+  field(out, "shadow_mismatch", std::to_string(c.shadow_mismatch));
+  field(out, "shadow_transient", std::to_string(c.shadow_transient));
+  field(out, "shadow_error", std::to_string(c.shadow_error));
+  field(out, "shadow_skipped", std::to_string(c.shadow_skipped));
+  return out + "}";
+}
+
+std::string migration_json(const MigrationView& m) {
+  std::string out = "{";
+  field(out, "name", json_quote(m.name));
+  field(out, "kind", json_quote(m.kind));
+  field(out, "old", json_quote(m.old_table));
+  field(out, "new", json_quote(m.new_table));
+  field(out, "phase", json_quote(m.phase));
+  field(out, "canary_percent", std::to_string(m.canary_percent));
+  field(out, "canary_key", json_quote(m.canary_key));
+  field(out, "shadow_sample_percent", number(m.shadow_sample_percent));
+  field(out, "counters", counters_json(m.counters));
+  return out + "}";
+}
+
+}  // namespace
+
+std::string status_json(const AdminView& v) {
+  std::string out = "{";
+  field(out, "version", json_quote(v.version));
+  field(out, "uptime_seconds", std::to_string(v.uptime_seconds));
+  field(out, "generation", std::to_string(v.generation));
+  field(out, "config", json_quote(v.config_path));
+  field(out, "listen", json_quote(v.listen));
+  field(out, "upstream", json_quote(v.upstream));
+  field(out, "sessions",
+        "{\"active\":" + std::to_string(v.active_sessions) + ",\"total\":" + std::to_string(v.total_sessions) + "}");
+  field(out, "draining", v.draining ? "true" : "false");
+  field(out, "statements",
+        "{\"rewritten\":" + std::to_string(v.statements_rewritten) + ",\"refused\":" + std::to_string(v.statements_refused) +
+            "}");
+  field(out, "reloads", "{\"ok\":" + std::to_string(v.reloads_ok) + ",\"failed\":" + std::to_string(v.reloads_failed) + "}");
+  std::string migrations = "[";
+  for (const auto& m : v.migrations) {
+    if (migrations.size() > 1) migrations += ',';
+    migrations += migration_json(m);
+  }
+  field(out, "migrations", migrations + "]");
+  return out + "}\n";
+}
+
+}  // namespace switchyard::proxy

@@ -1,0 +1,96 @@
+// What the admin handler reports: a plain copy of the process's state taken at the moment of a
+// request (proxy/server_admin.cpp takes it), so the handler needs no locks, atomics or clock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "proxy/metrics.h"
+
+namespace switchyard::proxy {
+
+// A copy of one MigrationMetrics.
+struct MigrationCounters {
+  uint64_t writes_rewritten = 0;
+  uint64_t writes_refused = 0;
+  uint64_t reads_old = 0;
+  uint64_t reads_new = 0;
+  uint64_t shadow_match = 0;
+  uint64_t shadow_mismatch = 0;
+  uint64_t shadow_transient = 0;
+  uint64_t shadow_error = 0;
+  uint64_t shadow_skipped = 0;
+  Histogram::Snapshot shadow_old_seconds;
+  Histogram::Snapshot shadow_new_seconds;
+};
+
+inline MigrationCounters read_counters(const MigrationMetrics& m) {
+  constexpr auto r = std::memory_order_relaxed;
+  MigrationCounters c;
+  c.writes_rewritten = m.writes_rewritten.load(r);
+  c.writes_refused = m.writes_refused.load(r);
+  c.reads_old = m.reads_old.load(r);
+  c.reads_new = m.reads_new.load(r);
+  c.shadow_match = m.shadow_match.load(r);
+  c.shadow_mismatch = m.shadow_mismatch.load(r);
+  c.shadow_transient = m.shadow_transient.load(r);
+  c.shadow_error = m.shadow_error.load(r);
+  c.shadow_skipped = m.shadow_skipped.load(r);
+  c.shadow_old_seconds = m.shadow_old_seconds.snapshot();
+  c.shadow_new_seconds = m.shadow_new_seconds.snapshot();
+  return c;
+}
+
+// One migration of the running configuration, with its counters.
+struct MigrationView {
+  std::string name;
+  std::string kind;       // "rename_column", ...
+  std::string old_table;  // "schema.name"
+  std::string new_table;
+  std::string phase;      // "off", "dual_write", ...
+  unsigned canary_percent = 0;
+  std::string canary_key;  // "session", "user", ...
+  double shadow_sample_percent = 0;
+  MigrationCounters counters;
+};
+
+struct AdminView {
+  std::string version;
+  uint64_t uptime_seconds = 0;
+  uint64_t generation = 0;   // configuration generation: 1 at start-up, +1 per successful reload
+  std::string config_path;
+  int64_t active_sessions = 0;
+  uint64_t total_sessions = 0;
+  std::string listen;    // "host:port"
+  std::string upstream;  // "host:port"
+  bool draining = false;
+  uint64_t statements_rewritten = 0;  // writes rewritten to reach both shapes, all migrations
+  uint64_t statements_refused = 0;    // writes refused with SQLSTATE 0A000, all migrations
+  std::vector<MigrationView> migrations;  // the running configuration's, in config order
+  // Every migration that has metrics, including ones a reload removed (counters never go back).
+  std::vector<std::pair<std::string, MigrationCounters>> migration_metrics;
+  uint64_t rewrite_cache_hits = 0;
+  uint64_t rewrite_cache_misses = 0;
+  Histogram::Snapshot rewrite_seconds;
+  Histogram::Snapshot upstream_seconds;
+  uint64_t reloads_ok = 0;
+  uint64_t reloads_failed = 0;
+  uint64_t ddl_lint_warned = 0;
+  uint64_t ddl_lint_blocked = 0;
+  // The bearer token every request but GET /healthz must carry; empty: none required.
+  std::string token;
+};
+
+// What a reload did, for the answer to POST /reload.
+struct ReloadOutcome {
+  bool ok = false;
+  bool draining = false;  // refused because the proxy is shutting down
+  std::string error;      // when !ok: the problem, e.g. "FILE:LINE: KEY: message"
+  uint64_t generation = 0;  // when ok: the generation now in force
+  std::string changes;      // when ok: what changed (generation.h describe_changes)
+  std::vector<std::pair<std::string, std::string>> phases;  // when ok: (migration, phase)
+};
+
+}  // namespace switchyard::proxy

@@ -1,0 +1,72 @@
+// Generation building and comparison; see generation.h.
+#include "proxy/generation.h"
+
+#include <map>
+
+#include "proxy/schema_loader.h"
+
+namespace switchyard::proxy {
+
+GenerationBuild build_generation(const std::string& path, uint64_t number) {
+  GenerationBuild out;
+  auto loaded = config::load_config_file(path);
+  if (!loaded) {
+    out.error = loaded.error.to_string();
+    return out;
+  }
+  auto schema = load_schema(*loaded.config);
+  if (!schema.ok) {
+    out.error = path + ": " + schema.error;
+    return out;
+  }
+  auto g = std::make_shared<Generation>();
+  g->number = number;
+  g->config = std::move(*loaded.config);
+  g->prefilter = rewrite::Prefilter(schema.catalog.relation_names());
+  g->catalog = std::move(schema.catalog);
+  out.generation = std::move(g);
+  return out;
+}
+
+std::string restart_only_changes(const config::Config& current, const config::Config& next) {
+  // threads: the workers and their io_contexts exist from start-up on.
+  if (current.threads != next.threads)
+    return "threads: changed from " + std::to_string(current.threads) + " to " + std::to_string(next.threads) +
+           "; this needs a restart";
+  // admin: its listener is bound and its token read once, at start-up.
+  const auto admin_listen = [](const config::Config& c) {
+    return c.admin.listen ? c.admin.listen->to_string() : std::string("(none)");
+  };
+  if (admin_listen(current) != admin_listen(next))
+    return "admin.listen: changed from " + admin_listen(current) + " to " + admin_listen(next) +
+           "; this needs a restart";
+  if (current.admin.token_env != next.admin.token_env)
+    return "admin.token_env: changed; this needs a restart";
+  return {};
+}
+
+std::string describe_changes(const Generation& current, const Generation& next) {
+  std::map<std::string, std::string> before;
+  for (const auto& m : current.config.migrations) before[m.name] = std::string(config::to_string(m.phase));
+  std::string out;
+  const auto add = [&out](const std::string& part) { out += (out.empty() ? "" : "; ") + part; };
+  for (const auto& m : next.config.migrations) {
+    const std::string phase(config::to_string(m.phase));
+    const auto it = before.find(m.name);
+    if (it == before.end()) {
+      add("migration " + m.name + " added in phase " + phase);
+      continue;
+    }
+    if (it->second != phase) add("migration " + m.name + ": " + it->second + " -> " + phase);
+    before.erase(it);
+  }
+  for (const auto& [name, phase] : before) add("migration " + name + " removed (was " + phase + ")");
+  const auto& a = current.config;
+  const auto& b = next.config;
+  if (a.listen.to_string() != b.listen.to_string()) add("listen " + a.listen.to_string() + " -> " + b.listen.to_string());
+  if (a.upstream.to_string() != b.upstream.to_string())
+    add("upstream " + a.upstream.to_string() + " -> " + b.upstream.to_string());
+  return out.empty() ? "no changes" : out;
+}
+
+}  // namespace switchyard::proxy

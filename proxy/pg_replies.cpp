@@ -1,0 +1,97 @@
+// PgSession's reply patching for two-table migrations (see protocol/pg/reply_tracker.h): a
+// rewritten write whose outer command changed (the original runs in a CTE, the mirror around
+// it) gets its CommandComplete tag, RowDescription, DataRows and Describe answers restored to
+// what the original statement would have produced.
+//
+// Tracking costs a look at every request and at each reply's completion message, so a session
+// tracks only while its generation has a rename_table or copy_table migration. It starts or
+// stops only at a transaction boundary with nothing in flight (adopt_generation), so the
+// tracker never misses a request whose replies are still to come.
+#include <spdlog/spdlog.h>
+
+#include "protocol/pg/frontend.h"
+#include "proxy/pg_pump.h"
+#include "proxy/pg_session.h"
+
+namespace switchyard::proxy {
+
+namespace {
+
+bool has_two_table_migration(const Generation& g) {
+  for (const auto& m : g.catalog.migrations)
+    if (!m.spec.same_table()) return true;
+  return false;
+}
+
+}  // namespace
+
+void PgSession::update_reply_tracking() {
+  if (has_two_table_migration(*gen_)) {
+    if (!replies_) replies_ = std::make_unique<pg::ReplyTracker>();
+  } else {
+    replies_.reset();
+  }
+  if (to_upstream_) to_upstream_->framer.set_capture(frontend_capture());
+  if (to_client_) to_client_->framer.set_capture(backend_capture());
+}
+
+pg::TypeSet PgSession::backend_capture() const {
+  return replies_ ? replies_->backend_capture() : pg::TypeSet{'K', 'Z'};
+}
+
+void PgSession::remember_patches(const rewrite::RewriteResult& r) {
+  pending_patches_.clear();
+  if (r.kind != rewrite::RewriteResult::Kind::kRewritten) return;
+  for (const auto& c : r.completions) {
+    if (c.patched) pending_patches_.push_back(pg::ReplyPatch{c.tag_verb, c.suppress_rows});
+    else pending_patches_.emplace_back(std::nullopt);
+  }
+}
+
+void PgSession::track_frontend(char type, std::string_view body) {
+  const bool had_rows = replies_->backend_capture().contains('D');
+  switch (type) {
+    case 'Q':
+      replies_->on_query(std::move(pending_patches_));
+      break;
+    case 'P': {
+      const auto parse = pg::decode_parse(body);
+      std::optional<pg::ReplyPatch> patch;
+      if (!pending_patches_.empty()) patch = pending_patches_.front();
+      if (parse) replies_->on_parse(parse->statement, std::move(patch));
+      break;
+    }
+    case 'B':
+      if (const auto b = pg::decode_bind_names(body)) replies_->on_bind(b->portal, b->statement);
+      break;
+    case 'D':
+      if (const auto d = pg::decode_describe_or_close(body)) replies_->on_describe(d->kind, d->name);
+      break;
+    case 'C':
+      if (const auto c = pg::decode_describe_or_close(body)) replies_->on_close(c->kind, c->name);
+      break;
+    case 'E':
+      if (const auto portal = pg::decode_execute_portal(body)) replies_->on_execute(*portal);
+      break;
+    case 'S':
+      replies_->on_sync();
+      break;
+    case 'F':
+      replies_->on_function_call();
+      break;
+    default:
+      break;
+  }
+  pending_patches_.clear();
+  if (replies_->backend_capture().contains('D') != had_rows) to_client_->framer.set_capture(backend_capture());
+}
+
+bool PgSession::track_backend(char type, std::string_view body) {
+  const bool had_rows = replies_->backend_capture().contains('D');
+  backend_replacement_.clear();
+  const auto verdict = replies_->on_backend(type, body, backend_replacement_);
+  if (replies_->backend_capture().contains('D') != had_rows) to_client_->framer.set_capture(backend_capture());
+  return verdict != pg::ReplyTracker::Verdict::kKeep;
+}
+
+}  // namespace switchyard::proxy

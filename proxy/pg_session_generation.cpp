@@ -1,0 +1,61 @@
+// PgSession at the edges of each request: the client messages that start one (Query, Sync,
+// FunctionCall) and the ReadyForQuery that ends it. Times the upstream, and adopts a reloaded
+// Generation at a transaction boundary.
+//
+// The boundary: the last ReadyForQuery said 'I' (idle) and nothing the client sent since is in
+// flight, no extended-protocol batch open, so the next message the client sends starts a new
+// transaction. The session checks for a newer generation there twice: at that ReadyForQuery,
+// and when the next message arrives (a session idle during the reload takes the new generation
+// for its very next statement). Every statement of one transaction runs under one generation.
+// A session that never stops pipelining keeps its generation until it pauses. A named prepared
+// statement keeps the rewrite it got at Parse time, whatever generation its Binds run under.
+#include <spdlog/spdlog.h>
+
+#include "proxy/pg_pump.h"
+#include "proxy/pg_session.h"
+
+namespace switchyard::proxy {
+
+bool PgSession::note_frontend(char type) {
+  if (transaction_status_ == 'I' && in_flight_.idle()) adopt_generation();
+  switch (type) {
+    case 'Q':
+      in_flight_.request_sent(InFlight::Clock::now());
+      return true;
+    case 'S':
+      in_flight_.sync_sent(InFlight::Clock::now());
+      return false;
+    case 'F':
+      in_flight_.request_sent(InFlight::Clock::now());
+      return false;
+    case 'P':
+    case 'B':
+    case 'E':
+    case 'D':
+    case 'C':
+      in_flight_.extended_sent();  // seen only while captured, i.e. while they may be rewritten
+      return true;
+    default:
+      return true;
+  }
+}
+
+void PgSession::at_ready_for_query() {
+  if (const auto seconds = in_flight_.answered(InFlight::Clock::now()))
+    ctx_.shared.metrics.upstream_seconds.observe(*seconds);
+  if (transaction_status_ == 'I' && in_flight_.idle()) adopt_generation();
+}
+
+void PgSession::adopt_generation() {
+  // Paid at every boundary: one atomic load; the mutex only when a reload published another.
+  if (ctx_.shared.generation_number.load(std::memory_order_acquire) == gen_->number) return;
+  auto next = ctx_.shared.generation();
+  if (next == gen_) return;
+  spdlog::debug("session={} adopts generation {} (was {})", id_, next->number, gen_->number);
+  gen_ = std::move(next);
+  to_upstream_->framer.set_capture(frontend_capture());
+  update_reply_tracking();  // safe here: nothing is in flight
+  update_routing();
+}
+
+}  // namespace switchyard::proxy

@@ -1,0 +1,54 @@
+// The snapshot of the process that the admin server reports (Server::admin_view); see
+// admin_view.h. Runs on the main io_context's thread.
+#include "proxy/server.h"
+
+namespace switchyard::proxy {
+
+AdminView Server::admin_view() const {
+  constexpr auto r = std::memory_order_relaxed;
+  const auto g = shared_.generation();
+  const config::Config& c = g->config;
+  const Metrics& m = shared_.metrics;
+  AdminView v;
+  v.version = SWITCHYARD_VERSION;
+  v.uptime_seconds = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());
+  v.generation = g->number;
+  v.config_path = config_path_;
+  v.active_sessions = shared_.active_sessions.load(r);
+  v.total_sessions = shared_.total_sessions.load(r);
+  v.listen = c.listen.to_string();
+  v.upstream = c.upstream.to_string();
+  v.draining = draining_;
+  v.statements_rewritten = shared_.statements_rewritten.load(r);
+  v.statements_refused = shared_.statements_refused.load(r);
+  m.for_each_migration([&v](const std::string& name, const MigrationMetrics& mm) {
+    v.migration_metrics.emplace_back(name, read_counters(mm));
+  });
+  for (const auto& spec : c.migrations) {
+    MigrationView mv;
+    mv.name = spec.name;
+    mv.kind = config::to_string(spec.kind);
+    mv.old_table = spec.old_table.to_string();
+    mv.new_table = spec.new_table.to_string();
+    mv.phase = config::to_string(spec.phase);
+    mv.canary_percent = spec.canary_percent;
+    mv.canary_key = config::to_string(spec.canary_key);
+    mv.shadow_sample_percent = spec.shadow.sample_percent;
+    for (const auto& [name, counters] : v.migration_metrics)
+      if (name == spec.name) mv.counters = counters;
+    v.migrations.push_back(std::move(mv));
+  }
+  v.rewrite_cache_hits = m.rewrite_cache_hits.load(r);
+  v.rewrite_cache_misses = m.rewrite_cache_misses.load(r);
+  v.rewrite_seconds = m.rewrite_seconds.snapshot();
+  v.upstream_seconds = m.upstream_seconds.snapshot();
+  v.reloads_ok = m.reloads_ok.load(r);
+  v.reloads_failed = m.reloads_failed.load(r);
+  v.ddl_lint_warned = m.ddl_lint_warned.load(r);
+  v.ddl_lint_blocked = m.ddl_lint_blocked.load(r);
+  v.token = admin_token_;
+  return v;
+}
+
+}  // namespace switchyard::proxy

@@ -1,0 +1,212 @@
+// One libpq connection of a shadow worker, every wait bounded (see shadow_connection.h).
+#include "proxy/shadow_connection.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace switchyard::proxy {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kPollSlice{100};
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
+// How long past the server's statement_timeout we wait before giving up on the server.
+constexpr std::chrono::milliseconds kTimeoutMargin{2000};
+
+// "SQLSTATE: primary message", or libpq's own message for a result without fields.
+std::string describe_error(const PGresult* result, PGconn* conn) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  if (state && primary) return std::string(state) + ": " + primary;
+  std::string text = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text.empty() ? "unknown error" : text;
+}
+
+void append_rows(const PGresult* result, ShadowRows& rows) {
+  const int n = PQntuples(result);
+  const int width = PQnfields(result);
+  rows.reserve(rows.size() + static_cast<std::size_t>(n));
+  for (int r = 0; r < n; ++r) {
+    ShadowRow row;
+    row.reserve(static_cast<std::size_t>(width));
+    for (int c = 0; c < width; ++c) {
+      if (PQgetisnull(result, r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c))));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+ShadowConnection::ShadowConnection(std::string conninfo, uint32_t statement_timeout_ms,
+                                   const std::atomic<bool>& stopping)
+    : conninfo_(std::move(conninfo)), statement_timeout_ms_(statement_timeout_ms), stopping_(stopping) {}
+
+ShadowConnection::~ShadowConnection() { reset(); }
+
+void ShadowConnection::reset() {
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+}
+
+bool ShadowConnection::wait_socket(short events) {
+  const int fd = PQsocket(conn_);
+  if (fd < 0) return false;
+  pollfd p{fd, events, 0};
+  const int rc = ::poll(&p, 1, static_cast<int>(kPollSlice.count()));
+  return rc >= 0 || errno == EINTR;
+}
+
+bool ShadowConnection::ensure(std::string& error) {
+  if (conn_ && PQstatus(conn_) == CONNECTION_OK) return true;
+  reset();
+  if (Clock::now() < next_attempt_) {
+    error = "control connection unavailable (retrying): " + last_error_;
+    return false;
+  }
+  if (connect(error)) {
+    backoff_ = std::chrono::milliseconds(100);
+    return true;
+  }
+  reset();
+  last_error_ = error;
+  next_attempt_ = Clock::now() + backoff_;
+  backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+  return false;
+}
+
+bool ShadowConnection::connect(std::string& error) {
+  const char* keys[] = {"dbname", "fallback_application_name", nullptr};
+  const char* values[] = {conninfo_.c_str(), "switchyard-shadow", nullptr};
+  conn_ = PQconnectStartParams(keys, values, 1);
+  if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) {
+    error = "cannot connect over control: " + describe_error(nullptr, conn_);
+    return false;
+  }
+  const auto deadline = Clock::now() + kConnectTimeout;
+  PostgresPollingStatusType status = PGRES_POLLING_WRITING;  // as libpq asks to start
+  while (status != PGRES_POLLING_OK) {
+    if (status == PGRES_POLLING_FAILED) {
+      error = "cannot connect over control: " + describe_error(nullptr, conn_);
+      return false;
+    }
+    if (stopping_) {
+      error = "stopping";
+      return false;
+    }
+    if (Clock::now() >= deadline) {
+      error = "cannot connect over control: no answer within 5 s";
+      return false;
+    }
+    const int fd = PQsocket(conn_);
+    pollfd p{fd, static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    const int rc = ::poll(&p, 1, static_cast<int>(kPollSlice.count()));
+    if (rc < 0 && errno != EINTR) {
+      error = "cannot connect over control: poll failed";
+      return false;
+    }
+    if (rc > 0) status = PQconnectPoll(conn_);
+  }
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  return true;
+}
+
+bool ShadowConnection::command(const std::string& sql, std::string& error) {
+  if (!conn_) {
+    error = "not connected";
+    return false;
+  }
+  if (!PQsendQuery(conn_, sql.c_str())) {
+    error = describe_error(nullptr, conn_);
+    reset();
+    return false;
+  }
+  return collect(nullptr, error);
+}
+
+bool ShadowConnection::query(const std::string& sql, const std::vector<ShadowValue>& params, ShadowRows& rows,
+                             std::string& error) {
+  if (!conn_) {
+    error = "not connected";
+    return false;
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const ShadowValue& p : params) values.push_back(p ? p->c_str() : nullptr);
+  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
+                         nullptr, 0)) {
+    error = describe_error(nullptr, conn_);
+    reset();
+    return false;
+  }
+  rows.clear();
+  return collect(&rows, error);
+}
+
+bool ShadowConnection::collect(ShadowRows* rows, std::string& error) {
+  const auto deadline = statement_timeout_ms_ > 0
+                            ? Clock::now() + std::chrono::milliseconds(statement_timeout_ms_) + kTimeoutMargin
+                            : Clock::time_point::max();
+  Clock::time_point stop_seen{};
+  bool cancelled = false;
+  bool ok = true;
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      if (!wait_socket(POLLIN) || !PQconsumeInput(conn_)) {
+        error = describe_error(nullptr, conn_);
+        reset();
+        return false;
+      }
+      const auto now = Clock::now();
+      if (stopping_ && stop_seen == Clock::time_point{}) stop_seen = now;
+      const bool stopped = stop_seen != Clock::time_point{};
+      if (stopped && !cancelled && now - stop_seen >= kStopGrace) {
+        if (PGcancel* cancel = PQgetCancel(conn_)) {
+          char why[256];
+          PQcancel(cancel, why, sizeof why);
+          PQfreeCancel(cancel);
+        }
+        cancelled = true;
+      }
+      if ((stopped && now - stop_seen >= kStopGrace + kAbandonAfter) || now >= deadline) {
+        error = stopped ? "abandoned at shutdown" : "no answer from the server within the statement timeout";
+        reset();
+        return false;
+      }
+    }
+    PGresult* result = PQgetResult(conn_);
+    if (!result) break;
+    switch (PQresultStatus(result)) {
+      case PGRES_TUPLES_OK:
+      case PGRES_SINGLE_TUPLE:
+        if (rows && ok) append_rows(result, *rows);
+        break;
+      case PGRES_COMMAND_OK:
+      case PGRES_EMPTY_QUERY:
+        break;
+      case PGRES_COPY_IN:
+      case PGRES_COPY_OUT:
+      case PGRES_COPY_BOTH:
+        PQclear(result);
+        error = "COPY is not a read the shadow executor runs";
+        reset();
+        return false;
+      default:
+        if (ok) error = describe_error(result, conn_);
+        ok = false;
+        break;
+    }
+    PQclear(result);
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) reset();
+  return ok;
+}
+
+}  // namespace switchyard::proxy

@@ -1,0 +1,28 @@
+// What a session hands to the shadow executor (proxy/shadow.h) for one sampled read: the read as
+// the client was served it and the same read against the other shape.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchyard::proxy {
+
+struct ShadowRead {
+  std::string migration;
+  // The statement's shape with its literals lifted out (rewrite/pg/literals.h shape_of); logged
+  // as given, so that mismatches of one query group together.
+  std::string fingerprint;
+  bool served_is_new = false;  // the client read the new shape; `other_sql` reads the old one
+  // Exactly one statement each (they run through the extended protocol); both take `params`.
+  std::string served_sql;
+  std::string other_sql;
+  // Text-format values of $1.. as the client bound them (nullopt is NULL); empty for the simple
+  // protocol. Sent with unspecified types, so the server infers them as it did for the client.
+  std::vector<std::optional<std::string>> params;
+  bool ordered = false;         // the query has ORDER BY: compare row by row, not as multisets
+  double float_tolerance = 0;   // ShadowSpec::float_tolerance
+  bool redact_parameters = true;  // log "$1".. instead of the values
+};
+
+}  // namespace switchyard::proxy

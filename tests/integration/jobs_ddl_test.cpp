@@ -1,0 +1,213 @@
+// expand and contract against a real PostgreSQL: --dry-run prints the SQL and changes nothing,
+// real runs build the new shape (indexes CONCURRENTLY, constraints NOT VALID then VALIDATE),
+// contract is refused before new_only, and DDL waits for its lock only lock_timeout at a time,
+// retrying with backoff until the lock is free, or giving up with a clear message. Also the
+// two table kinds end to end: rename_table inovices -> invoices and copy_table legacy_accounts
+// -> account (expand, backfill, verify, contract).
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "tests/integration/jobs_helpers.h"
+#include "tests/support/integration_environment.h"
+#include "tests/support/job_command.h"
+#include "tests/support/migration_proxy.h"
+
+namespace switchyard::test_support {
+namespace {
+
+using jobs_helpers::contains;
+
+constexpr char kUsers[] =
+    "CREATE TABLE names (n text PRIMARY KEY);"
+    "INSERT INTO names SELECT 'user ' || g FROM generate_series(1, 2000) g;"
+    "CREATE TABLE users (id int PRIMARY KEY, full_name text NOT NULL REFERENCES names(n), email text);"
+    "CREATE INDEX users_full_name_idx ON users (full_name);"
+    "INSERT INTO users SELECT g, 'user ' || g, NULL FROM generate_series(1, 2000) g;";
+constexpr char kRename[] = R"(migrations:
+  - name: users-display-name
+    table: users
+    rename_column: {from: full_name, to: display_name}
+    phase: PHASE
+)";
+
+std::string with_phase(std::string yaml, const std::string& phase) {
+  yaml.replace(yaml.find("PHASE"), 5, phase);
+  return yaml;
+}
+
+class JobsDdl : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    integration_env().create_fresh_database(db_);
+    ASSERT_TRUE(run_direct(db_, kUsers, error)) << error;
+    config_ = JobConfig::create(db_, with_phase(kRename, "dual_write"), error);
+    ASSERT_TRUE(config_) << error;
+    direct_ = connect(integration_env().direct().conninfo(db_, kSuperuser));
+  }
+  std::string columns() {
+    return query_value(direct_.get(), "SELECT string_agg(attname || CASE WHEN attnotnull THEN '!' ELSE '' END, ',' "
+                                      "ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 "
+                                      "AND NOT attisdropped");
+  }
+  const std::string db_ = "jobs_ddl";
+  std::unique_ptr<JobConfig> config_;
+  PgConn direct_;
+};
+
+TEST_F(JobsDdl, DryRunPrintsTheSqlAndChangesNothing) {
+  const CommandResult dry = config_->run("expand", "users-display-name", {"--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.describe();
+  EXPECT_EQ(dry.out,
+            "-- switchyard expand users-display-name (dry run: nothing is executed)\n"
+            "SET lock_timeout = '500ms';\n"
+            "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"display_name\" text;\n"
+            "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_display_name_idx\";\n"
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_display_name_idx\" ON \"public\".\"users\" USING btree "
+            "(\"display_name\");\n"
+            "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_display_name_fkey\" FOREIGN KEY (\"display_name\") "
+            "REFERENCES names(n) NOT VALID;\n"
+            "ALTER TABLE \"public\".\"users\" VALIDATE CONSTRAINT \"users_display_name_fkey\";\n");
+  EXPECT_EQ(columns(), "id!,full_name!,email");
+}
+
+TEST_F(JobsDdl, ExpandBackfillContractOfARenameColumn) {
+  const CommandResult expand = config_->run("expand", "users-display-name");
+  ASSERT_EQ(expand.exit_code, 0) << expand.describe();
+  EXPECT_EQ(columns(), "id!,full_name!,email,display_name");
+  EXPECT_EQ(query_value(direct_.get(), "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_display_name_idx'::regclass"),
+            "t");
+  EXPECT_EQ(query_value(direct_.get(), "SELECT convalidated FROM pg_constraint WHERE conname = 'users_display_name_fkey'"),
+            "t");
+  // A second expand finds everything done.
+  const CommandResult again = config_->run("expand", "users-display-name", {"--dry-run"});
+  EXPECT_TRUE(contains(again.out, "-- already done: CREATE INDEX CONCURRENTLY")) << again.describe();
+  EXPECT_FALSE(contains(again.out, "\nALTER")) << again.describe();
+
+  ASSERT_EQ(config_->run("backfill", "users-display-name").exit_code, 0);
+  const CommandResult refused = config_->run("contract", "users-display-name");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(contains(refused.err, "contract is allowed only in phase new_only; the migration is in phase dual_write"))
+      << refused.describe();
+  EXPECT_EQ(columns(), "id!,full_name!,email,display_name");
+
+  std::string error;
+  ASSERT_TRUE(config_->rewrite(with_phase(kRename, "new_only"), error)) << error;
+  const CommandResult dry = config_->run("contract", "users-display-name", {"--dry-run", "--backup"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.describe();
+  EXPECT_TRUE(contains(dry.out, "CHECK (\"display_name\" IS NOT NULL) NOT VALID;\n")) << dry.out;
+  EXPECT_EQ(columns(), "id!,full_name!,email,display_name");
+  const CommandResult contract = config_->run("contract", "users-display-name", {"--backup"});
+  ASSERT_EQ(contract.exit_code, 0) << contract.describe();
+  EXPECT_EQ(columns(), "id!,email,display_name!");
+  EXPECT_EQ(query_value(direct_.get(), "SELECT count(*) FROM pg_constraint WHERE conname = 'users_display_name_not_null'"), "0");
+  EXPECT_EQ(query_value(direct_.get(), "SELECT full_name FROM switchyard.\"users-display-name_backup\" WHERE id = 7"), "user 7");
+}
+
+TEST_F(JobsDdl, LockTimeoutIsRetriedUntilTheLockIsFree) {
+  PgConn holder = connect(integration_env().direct().conninfo(db_, kSuperuser));
+  exec(holder.get(), "BEGIN; LOCK TABLE users IN ACCESS SHARE MODE");
+  // The holder lets go after 1.5 s, while expand is retrying.
+  ASSERT_EQ(PQsendQuery(holder.get(), "SELECT pg_sleep(1.5); COMMIT"), 1);
+  const CommandResult expand = config_->run("expand", "users-display-name", {"--retries", "10"});
+  ASSERT_EQ(expand.exit_code, 0) << expand.describe();
+  EXPECT_TRUE(contains(expand.err, "switchyard: lock_timeout (500 ms) on attempt 1: canceling statement due to lock "
+                                   "timeout; retry 1 of 10 in"))
+      << expand.describe();
+  EXPECT_EQ(columns(), "id!,full_name!,email,display_name");
+  await_result(holder.get(), true, "the holder's commit");
+}
+
+TEST_F(JobsDdl, LockTimeoutGivesUpWithAClearMessage) {
+  PgConn holder = connect(integration_env().direct().conninfo(db_, kSuperuser));
+  exec(holder.get(), "BEGIN; LOCK TABLE users IN ACCESS SHARE MODE");
+  const CommandResult expand =
+      config_->run("expand", "users-display-name", {"--retries", "2", "--lock-timeout-ms", "100"});
+  EXPECT_EQ(expand.exit_code, 1) << expand.describe();
+  EXPECT_TRUE(contains(expand.err, "gave up after 3 attempts: the lock this statement needs was not granted within "
+                                   "lock_timeout (100 ms)"))
+      << expand.describe();
+  exec(holder.get(), "ROLLBACK");
+  EXPECT_EQ(columns(), "id!,full_name!,email");
+}
+
+constexpr char kTables[] =
+    "CREATE TABLE inovices (id serial PRIMARY KEY, amount numeric(12,2) NOT NULL CHECK (amount >= 0), note text);"
+    "INSERT INTO inovices (amount, note) SELECT g / 100.0, 'n' || g FROM generate_series(1, 3000) g;"
+    "CREATE TABLE legacy_accounts (id int PRIMARY KEY, name varchar(191) NOT NULL, user_id int NOT NULL, accttype text);"
+    "INSERT INTO legacy_accounts SELECT g, 'acct ' || g, g % 50, (ARRAY['CHECKING','SAVINGS','CREDITLINE'])[1 + g % 3] "
+    "FROM generate_series(1, 3000) g;";
+constexpr char kTableMigrations[] = R"(migrations:
+  - name: invoices
+    rename_table: {from: inovices, to: invoices}
+    phase: PHASE
+  - name: account-split
+    copy_table:
+      from: legacy_accounts
+      to: account
+      key: [id]
+      columns: {id: id, name: name, user_id: user_id,
+                type: "CASE accttype WHEN 'CHECKING' THEN 'ASSET' WHEN 'SAVINGS' THEN 'ASSET' WHEN 'CREDITLINE' THEN 'LIABILITY' END"}
+      down: {accttype: "CASE type WHEN 'LIABILITY' THEN 'CREDITLINE' ELSE 'CHECKING' END"}
+    phase: PHASE
+)";
+
+std::string all_phases(std::string yaml, const std::string& phase) {
+  for (auto at = yaml.find("PHASE"); at != std::string::npos; at = yaml.find("PHASE")) yaml.replace(at, 5, phase);
+  return yaml;
+}
+
+TEST(JobsTables, RenameTableAndCopyTableFromExpandToContract) {
+  std::string error;
+  const std::string db = "jobs_tables";
+  integration_env().create_fresh_database(db);
+  ASSERT_TRUE(run_direct(db, kTables, error)) << error;
+  auto config = JobConfig::create(db, all_phases(kTableMigrations, "off"), error);
+  ASSERT_TRUE(config) << error;
+  PgConn direct = connect(integration_env().direct().conninfo(db, kSuperuser));
+
+  const CommandResult copy_expand = config->run("expand", "account-split");
+  ASSERT_EQ(copy_expand.exit_code, 0) << copy_expand.describe();
+  EXPECT_TRUE(contains(copy_expand.out, "CREATE TABLE IF NOT EXISTS \"public\".\"account\" (\n  \"id\" integer NOT NULL,\n"
+                                        "  \"name\" character varying(191) NOT NULL,\n  \"user_id\" integer NOT NULL,\n"
+                                        "  \"type\" text,\n  PRIMARY KEY (\"id\"));"))
+      << copy_expand.describe();
+  ASSERT_EQ(config->run("expand", "invoices").exit_code, 0);
+  ASSERT_TRUE(config->rewrite(all_phases(kTableMigrations, "dual_write"), error)) << error;
+
+  for (const char* m : {"invoices", "account-split"}) {
+    const CommandResult backfill = config->run("backfill", m, {"--batch-rows", "700"});
+    ASSERT_EQ(backfill.exit_code, 0) << backfill.describe();
+    EXPECT_TRUE(contains(backfill.out, "3000 rows walked (3000 in this run), 3000 rows written")) << backfill.describe();
+    const CommandResult verify = config->run("verify", m, {"--chunk-rows", "500"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.describe();
+  }
+  EXPECT_EQ(query_value(direct.get(), "SELECT type FROM account WHERE id = 2"), "LIABILITY");
+
+  // Divergences in the copy are found by key: changed, missing and extra rows.
+  exec(direct.get(), "UPDATE account SET name = 'changed' WHERE id = 1001; DELETE FROM account WHERE id = 1002;"
+                     "INSERT INTO account VALUES (9999, 'extra', 1, 'ASSET')");
+  const CommandResult found = config->run("verify", "account-split", {"--chunk-rows", "500", "--samples", "2"});
+  EXPECT_EQ(found.exit_code, 1) << found.describe();
+  EXPECT_TRUE(contains(found.out, "2998 matching, 1 mismatched, 1 missing in new, 1 extra in new")) << found.describe();
+  EXPECT_TRUE(contains(found.out, "key (1001) (mismatched): expected (1001,\"acct 1001\",1,LIABILITY), new "
+                                  "(1001,changed,1,LIABILITY)"))
+      << found.describe();
+  EXPECT_TRUE(contains(found.out, "key (1002) (missing in new)")) << found.describe();
+  ASSERT_EQ(config->run("backfill", "account-split").exit_code, 0);
+  EXPECT_EQ(config->run("verify", "account-split").exit_code, 0);
+
+  // contract: the old tables go; the serial's sequence now belongs to invoices.
+  ASSERT_TRUE(config->rewrite(all_phases(kTableMigrations, "new_only"), error)) << error;
+  for (const char* m : {"invoices", "account-split"}) {
+    const CommandResult contract = config->run("contract", m);
+    ASSERT_EQ(contract.exit_code, 0) << contract.describe();
+  }
+  EXPECT_EQ(query_value(direct.get(), "SELECT to_regclass('inovices') IS NULL AND to_regclass('legacy_accounts') IS NULL"), "t");
+  EXPECT_EQ(query_value(direct.get(), "INSERT INTO invoices (amount) VALUES (1) RETURNING id"), "3001");
+}
+
+}  // namespace
+}  // namespace switchyard::test_support

@@ -1,0 +1,78 @@
+// Resolved migrations as proxy::load_schema would build them for the seeds' tables, so the pure
+// SQL generators of jobs/ can be tested as text without a database.
+#pragma once
+
+#include "rewrite/catalog.h"
+
+namespace switchyard::jobs::fixtures {
+
+inline rewrite::RelationInfo relation(const std::string& name, std::vector<rewrite::ColumnInfo> columns,
+                                      std::vector<std::string> pk) {
+  rewrite::RelationInfo r;
+  r.name = {"public", name};
+  r.exists = true;
+  r.columns = std::move(columns);
+  r.primary_key = std::move(pk);
+  return r;
+}
+
+// users (id int PK, full_name text NOT NULL, display_name text): rename_column full_name -> display_name.
+inline rewrite::ResolvedMigration users_display_name() {
+  rewrite::ResolvedMigration m;
+  m.spec.name = "users-display-name";
+  m.spec.kind = config::MigrationKind::kRenameColumn;
+  m.spec.old_table = m.spec.new_table = {"public", "users"};
+  m.spec.up = {{"display_name", "full_name"}};
+  m.spec.down = {{"full_name", "display_name"}};
+  m.spec.phase = config::Phase::kDualWrite;
+  m.old_rel = relation("users",
+                       {{"id", "integer", "int4", "", true}, {"full_name", "text", "text", "", true},
+                        {"display_name", "text", "text", "", false}},
+                       {"id"});
+  m.new_rel = m.old_rel;
+  return m;
+}
+
+// accounts (aid serial PK, include char(1), include_bool boolean): change_column.
+inline rewrite::ResolvedMigration accounts_include_bool() {
+  rewrite::ResolvedMigration m;
+  m.spec.name = "accounts-include-bool";
+  m.spec.kind = config::MigrationKind::kChangeColumn;
+  m.spec.old_table = m.spec.new_table = {"public", "accounts"};
+  m.spec.up = {{"include_bool", "CASE WHEN include = 'X' THEN true ELSE false END"}};
+  m.spec.down = {{"include", "CASE WHEN include_bool THEN 'X' ELSE '' END"}};
+  m.spec.phase = config::Phase::kDualWrite;
+  m.old_rel = relation("accounts",
+                       {{"aid", "integer", "int4", "nextval('accounts_aid_seq'::regclass)", true},
+                        {"include", "character(1)", "bpchar", "", false},
+                        {"include_bool", "boolean", "bool", "", false}},
+                       {"aid"});
+  m.new_rel = m.old_rel;
+  return m;
+}
+
+// legacy_accounts (id, name, user_id, accttype) -> account (id, name, user_id, type).
+inline rewrite::ResolvedMigration account_split() {
+  rewrite::ResolvedMigration m;
+  m.spec.name = "account-split";
+  m.spec.kind = config::MigrationKind::kCopyTable;
+  m.spec.old_table = {"public", "legacy_accounts"};
+  m.spec.new_table = {"public", "account"};
+  m.spec.key = {"id"};
+  m.spec.up = {{"id", "id"}, {"name", "name"}, {"user_id", "user_id"},
+               {"type", "CASE accttype WHEN 'CHECKING' THEN 'ASSET' WHEN 'SAVINGS' THEN 'ASSET' WHEN 'CREDITLINE' THEN "
+                        "'LIABILITY' END"}};
+  m.spec.down = {{"accttype", "CASE type WHEN 'LIABILITY' THEN 'CREDITLINE' ELSE 'CHECKING' END"}};
+  m.spec.phase = config::Phase::kDualWrite;
+  m.old_rel = relation("legacy_accounts",
+                       {{"id", "integer", "int4", "", true}, {"name", "character varying(191)", "varchar", "", true},
+                        {"user_id", "integer", "int4", "", true}, {"accttype", "text", "text", "", false}},
+                       {"id"});
+  m.new_rel = relation("account",
+                       {{"id", "integer", "int4", "", true}, {"name", "character varying(191)", "varchar", "", true},
+                        {"user_id", "integer", "int4", "", true}, {"type", "text", "text", "", false}},
+                       {"id"});
+  return m;
+}
+
+}  // namespace switchyard::jobs::fixtures
