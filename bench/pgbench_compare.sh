@@ -26,6 +26,11 @@
 #   SWITCHYARD_CMD            command for the switchyard target, run as `$SWITCHYARD_CMD --config FILE`
 #                             (default: build/switchyard). The special value `pgbouncer` runs a second
 #                             PgBouncer in that slot: a stand-in for testing this script without the proxy.
+#   TARGETS="..."             targets to measure, space-separated, from: direct pgbouncer switchyard
+#                             switchyard_dw switchyard_sh10 switchyard_sh100 (default: the first four).
+#                             The _sh targets run the dual_write migration in phase shadow with 10% / 100%
+#                             of reads sampled (proxy/shadow.h); their ratio to switchyard_dw is the cost of
+#                             shadow reads. direct is always measured (every ratio needs it).
 #   OUT=path                  also write the report to this file
 #   KEEP_BENCH_DIR=1          keep the temporary directory (logs, raw pgbench output); kept anyway on failure
 #   PG_BIN                    PostgreSQL bin dir (default /usr/lib/postgresql/15/bin)
@@ -52,7 +57,9 @@ PG_USER=postgres
 SHARED_BUFFERS=256MB
 MAX_CONNECTIONS=100
 
-TARGETS=(direct pgbouncer switchyard switchyard_dw)
+read -r -a TARGETS <<<"${TARGETS:-direct pgbouncer switchyard switchyard_dw}"
+[[ " ${TARGETS[*]} " == *" direct "* ]] || TARGETS=(direct "${TARGETS[@]}")
+has_target() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
 WORKLOAD_NAMES=("-S -M simple" "-S -M prepared" "tpcb-like -M simple")
 WORKLOAD_FLAGS=("-S -M simple" "-S -M prepared" "-M simple")
 
@@ -251,6 +258,30 @@ migrations:
     rename_column: {from: abalance, to: balance}
     phase: dual_write'
 
+# The dual_write migration in phase shadow, `percent` of reads sampled, with an admin server so
+# the report can show what the shadow executor did (matched, skipped because its queue was full).
+shadow_yaml() {
+  local pct=$1
+  printf '%s
+' "${DUAL_WRITE_YAML//PGPORT/${PORT[direct]}}" | sed 's/phase: dual_write/phase: shadow/'
+  printf '    shadow: {sample_percent: %s}
+admin: {listen: 127.0.0.1:%s}
+' "$pct" "${PORT[admin_sh$pct]}"
+}
+
+shadow_counts() {
+  python3 - "${PORT[admin_sh$1]}" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=10).read().decode()
+counts = {}
+for line in text.splitlines():
+    if line.startswith("switchyard_shadow_reads_total{"):
+        result = line.split('result="')[1].split('"')[0]
+        counts[result] = int(float(line.rsplit(" ", 1)[1]))
+print(", ".join("%s %d" % kv for kv in sorted(counts.items())))
+PY
+}
+
 # reset_state: what pgbench does before a run unless -n, done directly so every target gets the same start.
 # Writes through the other targets leave balance behind abalance; every run starts in step.
 reset_state() {
@@ -281,7 +312,7 @@ run_one() {
   failed="$(awk -F'[: ]+' '/^number of failed transactions/ {print $5; exit}' "$out")"
   if [ -z "$tps" ] || [ -z "$lat" ]; then die "could not parse pgbench output: $out"; fi
   if [ -n "$failed" ] && [ "$failed" != 0 ]; then log "warning: $failed failed transactions ($out)"; fi
-  if [ "$target" = switchyard_dw ]; then
+  if [[ "$target" == switchyard_dw || "$target" == switchyard_sh* ]]; then
     # Every write of this run went through the dual-write rewrite: both columns must agree.
     local diverged
     diverged="$(sql -Atc "SELECT count(*) FROM pgbench_accounts WHERE abalance IS DISTINCT FROM balance")"
@@ -334,6 +365,7 @@ target_label() {
   case "$1" in
     switchyard) switchyard_label ;;
     switchyard_dw) echo "$(switchyard_label), dual_write abalance→balance" ;;
+    switchyard_sh*) echo "$(switchyard_label), shadow abalance→balance, ${1#switchyard_sh}% of reads sampled" ;;
     *) echo "$1" ;;
   esac
 }
@@ -370,6 +402,7 @@ report() {
     done
   done
   echo
+  if has_target switchyard_dw && has_target switchyard; then
   echo "dual_write (abalance→balance) against pass-through switchyard and against direct, by TPS:"
   echo
   for w in "${!WORKLOAD_FLAGS[@]}"; do
@@ -377,8 +410,20 @@ report() {
       "$(awk -v a="$(values_of "$w" switchyard_dw 3 | median)" -v b="$(values_of "$w" switchyard 3 | median)" 'BEGIN {printf "%.2f", a / b}')" \
       "$(awk -v a="$(values_of "$w" switchyard_dw 3 | median)" -v b="$(values_of "$w" direct 3 | median)" 'BEGIN {printf "%.2f", a / b}')"
   done
+  fi
+  local pct
+  for pct in 10 100; do
+    has_target "switchyard_sh$pct" && has_target switchyard_dw || continue
+    echo
+    echo "shadow reads at $pct% sampling against dual_write alone, by TPS (shadow executor totals: $(shadow_counts "$pct")):"
+    echo
+    for w in "${!WORKLOAD_FLAGS[@]}"; do
+      printf -- '- `%s`: %s of dual_write\n' "${WORKLOAD_NAMES[$w]}" \
+        "$(awk -v a="$(values_of "$w" "switchyard_sh$pct" 3 | median)" -v b="$(values_of "$w" switchyard_dw 3 | median)" 'BEGIN {printf "%.2f", a / b}')"
+    done
+  done
   echo
-  echo "- rows where abalance and balance differed after the dual_write runs (summed): ${DIVERGED:-0}"
+  echo "- rows where abalance and balance differed after the dual_write and shadow runs (summed): ${DIVERGED:-0}"
   echo
   echo "TPS of each round (round 1 first):"
   echo
@@ -410,8 +455,8 @@ main() {
   chmod 755 "$BENCH_DIR"   # the postgres user needs to reach its files in here
   PORT[direct]="$(free_port)"
   PORT[pgbouncer]="$(free_port)"
-  PORT[switchyard]="$(free_port)"
-  PORT[switchyard_dw]="$(free_port)"
+  local t
+  for t in "${TARGETS[@]}"; do [ "$t" = direct ] || PORT[$t]="$(free_port)"; done
 
   LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
   if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN {exit !(l >= 1.0)}'; then
@@ -422,9 +467,16 @@ main() {
 
   start_postgres
   init_pgbench
-  start_pgbouncer pgbouncer "${PORT[pgbouncer]}"
-  start_switchyard switchyard
-  start_switchyard switchyard_dw "${DUAL_WRITE_YAML//PGPORT/${PORT[direct]}}"
+  if has_target pgbouncer; then start_pgbouncer pgbouncer "${PORT[pgbouncer]}"; fi
+  if has_target switchyard; then start_switchyard switchyard; fi
+  if has_target switchyard_dw; then start_switchyard switchyard_dw "${DUAL_WRITE_YAML//PGPORT/${PORT[direct]}}"; fi
+  local pct
+  for pct in 10 100; do
+    if has_target "switchyard_sh$pct"; then
+      PORT[admin_sh$pct]="$(free_port)"
+      start_switchyard "switchyard_sh$pct" "$(shadow_yaml "$pct")"
+    fi
+  done
   run_all
   LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
