@@ -143,8 +143,17 @@ std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql, c
   if (auto blocked = check_ddl(sql, *gen_, ctx_.shared.metrics, id_)) return blocked;  // ddl_lint: block
   // A word scan keeps every statement that names no migrated relation away from the parser.
   if (!gen_->prefilter.may_touch(sql)) return std::nullopt;
-  rewrite::RewriteResult r = ctx_.rewrites.get(sql, *gen_, route_);
   const bool writes = rewrite::Prefilter::may_write(sql);
+  if (!writes) {
+    // A read that names nothing its route would change, and that no shadow read may sample, is
+    // relayed without a parse either (pg_routing.cpp).
+    uint64_t named = 0;
+    if (!read_needs_rewrite(sql, named)) {
+      count_reads(named);
+      return std::nullopt;
+    }
+  }
+  rewrite::RewriteResult r = ctx_.rewrites.get(sql, *gen_, route_);
   if (!writes && r.reads_mask != 0) {
     count_reads(r.reads_mask);
     if (ctx_.shared.shadow) {

@@ -31,6 +31,9 @@
 
 namespace switchyard::proxy {
 
+// True if the migration's phase and shadow settings sample its reads (pg_shadow.cpp).
+bool shadow_eligible(const config::Migration& m);
+
 class PgSession : public std::enable_shared_from_this<PgSession> {
  public:
   PgSession(boost::asio::ip::tcp::socket client, SessionContext& ctx, uint64_t id);
@@ -86,6 +89,10 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // pg_routing.cpp: the shape each migration's reads are served from in this session.
   void update_routing();
   void count_reads(uint64_t reads_mask);
+  // Without a parse: whether a read may need rewriting under this session's route (or may be
+  // sampled for a shadow read), and which migrations' relations it names.
+  void update_read_triggers();
+  bool read_needs_rewrite(std::string_view sql, uint64_t& reads_mask) const;
   // pg_shadow.cpp: sampling reads for the shadow executor.
   std::optional<size_t> shadow_pick(const rewrite::RewriteResult& r) const;
   void submit_shadow(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
@@ -126,6 +133,14 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   std::string backend_replacement_;  // what replace() emits for a backend message track_backend chose
   rewrite::ReadRoute route_;         // set at start and at each adopted generation
   std::vector<MigrationMetrics*> migration_metrics_;  // by catalog index, for gen_
+  struct ReadTrigger {
+    std::vector<std::string> relations;  // lower-cased names of the old and new relation
+    std::vector<std::string> words;      // names whose mention means the read must be rewritten
+    bool star = false;                   // `*` too (SELECT * lists old columns served from new)
+    bool active = false;                 // the phase routes reads
+    bool shadow = false;                 // reads may be sampled for a shadow read: always parse
+  };
+  std::vector<ReadTrigger> read_triggers_;  // by catalog index, for gen_ and route_
   // Prepared statements that are shadow-read candidates: name -> the client's text.
   std::map<std::string, std::string, std::less<>> shadow_candidates_;
   // Prepared statements whose Parse was refused and replaced by a parameterless statement that

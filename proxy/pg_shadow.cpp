@@ -19,6 +19,16 @@ namespace switchyard::proxy {
 
 namespace {
 
+bool shadow_phase(const config::Migration& m);
+
+}  // namespace
+
+bool shadow_eligible(const config::Migration& m) {
+  return shadow_phase(m) && m.shadow.sample_percent > 0;
+}
+
+namespace {
+
 bool shadow_phase(const config::Migration& m) {
   switch (m.phase) {
     case config::Phase::kShadow:
@@ -43,7 +53,7 @@ std::optional<size_t> PgSession::shadow_pick(const rewrite::RewriteResult& r) co
   for (size_t i = 0; i < migrations.size() && i < 64; ++i) {
     if (!((r.reads_mask >> i) & 1)) continue;
     const auto& m = migrations[i].spec;
-    if (shadow_phase(m) && m.shadow.sample_percent > 0) return i;
+    if (shadow_eligible(m)) return i;
   }
   return std::nullopt;
 }

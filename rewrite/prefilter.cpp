@@ -14,8 +14,9 @@ bool ident_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// Whether `word` (lower case) occurs in `sql` as a whole word, in any letter case.
-bool contains_word(std::string_view sql, std::string_view word) {
+}  // namespace
+
+bool Prefilter::contains_word(std::string_view sql, std::string_view word) {
   const char first = word[0];
   for (size_t i = 0; i + word.size() <= sql.size(); ++i) {
     if (lower(sql[i]) != first) continue;
@@ -28,8 +29,6 @@ bool contains_word(std::string_view sql, std::string_view word) {
   }
   return false;
 }
-
-}  // namespace
 
 Prefilter::Prefilter(const std::vector<std::string>& names) {
   for (const auto& n : names) {

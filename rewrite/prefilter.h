@@ -28,6 +28,8 @@ class Prefilter {
   // plain SELECT) is relayed without a parse. Errs wide like may_touch ("FOR UPDATE" passes).
   static bool may_write(std::string_view sql);
   bool empty() const { return names_.empty(); }
+  // Whether `word` (lower case, not empty) occurs in `sql` as a whole word, in any letter case.
+  static bool contains_word(std::string_view sql, std::string_view word);
 
  private:
   std::vector<std::string> names_;  // lower-cased, longest first

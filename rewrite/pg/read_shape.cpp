@@ -203,7 +203,7 @@ NodePtr served_item(const PgQuery__RangeVar* rv, const std::vector<RouteMatch>& 
   for (const auto& match : matches) {
     if (column_kind(match.migration->spec.kind)) continue;
     // Already read from the shape it names: nothing to do for this migration.
-    if (match.names_old != match.serve_new) return nullptr;
+    if (match.names_old != match.serve_new) continue;
     auto shape = table_shape(rv, match, refs);
     if (!shape) return nullptr;
     const auto& spec = match.migration->spec;

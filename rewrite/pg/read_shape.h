@@ -34,8 +34,8 @@ struct RouteMatch {
 
 // The replacement for the FROM item `rv`, or null when it stays as it is: it is already served
 // from the right shape, the statement reads nothing that differs, or the other shape cannot
-// produce a column the statement may read. Table kinds take precedence over column kinds on
-// the same relation (they are not composed).
+// produce a column the statement may read. A table kind that routes the item takes precedence
+// over column kinds on the same relation (they are not composed).
 NodePtr served_item(const PgQuery__RangeVar* rv, const std::vector<RouteMatch>& matches, const References& refs);
 
 }  // namespace switchyard::rewrite::pg

@@ -71,9 +71,9 @@ constexpr char kAccountMigration[] = R"(migrations:
                 type: "CASE accttype WHEN 'CHECKING' THEN 'ASSET' WHEN 'SAVINGS' THEN 'ASSET' WHEN 'CREDITLINE' THEN 'LIABILITY' END"}
     phase: dual_write
 )";
-// The statements the proxy's mirroring of two-table writes will send (docs/migrations.md, "Next:
-// mirroring writes into a second table"): one statement writes both tables. The proxy refuses
-// such writes until that lands, so the tests send them directly.
+// Writes of the shape the proxy's two-table mirroring sends (rewrite/pg/table_writes.h): one
+// statement writes both tables. They are sent directly so that the test controls where inside
+// the statement the writer pauses (pg_sleep before its DELETE).
 constexpr char kMirroredUpdate[] =
     "WITH w AS (UPDATE legacy_accounts SET name = 'renamed 5' WHERE id = 5 RETURNING *) "
     "INSERT INTO account (id, name, user_id, type) SELECT id, name, user_id, CASE accttype WHEN 'CHECKING' THEN "
