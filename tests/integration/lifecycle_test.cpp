@@ -20,6 +20,7 @@
 #include "tests/support/integration_environment.h"
 #include "tests/support/migration_proxy.h"
 #include "tests/support/net.h"
+#include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
 namespace switchyard::test_support {
@@ -36,6 +37,7 @@ struct LifecycleSpec {
   ClientSql old_app;
   ClientSql new_app;
   const char* pgbench_script;  // old-shaped, on rows 1..1000
+  const char* psql_check;      // an old-shaped read returning a count that is never 0
 };
 
 const LifecycleSpec kUsers{
@@ -59,6 +61,7 @@ const LifecycleSpec kUsers{
     "\\set id random(1, 1000)\n"
     "UPDATE users SET full_name = 'pgbench ' || :id WHERE id = :id;\n"
     "SELECT full_name FROM users WHERE id = :id;\n",
+    "SELECT count(*) FROM users WHERE full_name IS NOT NULL",
 };
 
 const LifecycleSpec kInvoices{
@@ -82,6 +85,7 @@ const LifecycleSpec kInvoices{
     "\\set id random(1, 1000)\n"
     "UPDATE inovices SET customer = 'pgbench ' || :id WHERE id = :id;\n"
     "SELECT customer FROM inovices WHERE id = :id;\n",
+    "SELECT count(*) FROM inovices WHERE customer IS NOT NULL",
 };
 
 class Lifecycle : public ::testing::TestWithParam<const LifecycleSpec*> {
@@ -123,9 +127,20 @@ TEST_P(Lifecycle, EveryPhaseForwardAndBackWithClientsRunning) {
 
   ClientFleet fleet(*proxy_, spec.old_app, spec.new_app, spec.pgbench_script);
   fleet.start();
+  // psql as one more client: after each step, an old-shaped read of the whole table.
+  int psql_runs = 0;
+  const auto psql_check = [&] {
+    const CommandResult r = run_command(
+        {pg_program("psql"), "-X", "-v", "ON_ERROR_STOP=1", "-At", "-c", spec.psql_check, "-d", proxy_->proxied_conninfo()},
+        30s);
+    EXPECT_TRUE(r.succeeded()) << r.describe();
+    EXPECT_NE(r.out, "0\n") << spec.psql_check;
+    ++psql_runs;
+  };
   const auto step = [&](const std::string& lines) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     set_phase(lines);
+    psql_check();
   };
   step("    phase: shadow\n    shadow: {sample_percent: 100}\n");
   step("    phase: canary\n    canary: {percent: 10}\n    shadow: {sample_percent: 100}\n");
@@ -144,6 +159,7 @@ TEST_P(Lifecycle, EveryPhaseForwardAndBackWithClientsRunning) {
   EXPECT_GT(report.reads, 100u);
   EXPECT_GT(report.writes, 100u);
   EXPECT_TRUE(report.pgbench_ok) << report.pgbench_output;
+  EXPECT_EQ(psql_runs, 7);
 
   const std::string m = metrics();
   const std::string name = spec.name == std::string("users") ? "users-display-name" : "invoices";
