@@ -106,10 +106,17 @@ AdminResponse handle_admin_request(const AdminRequest& request, const AdminView&
     response.www_authenticate = "Bearer realm=\"switchyard\"";
     return response;
   }
-  const bool known = path == "/healthz" || path == "/status" || path == "/metrics" || path == "/reload";
+  // POST /migrations/NAME/backfill starts a backfill inside the proxy (GET /status shows it).
+  std::string backfill;
+  if (path.rfind("/migrations/", 0) == 0 && path.size() > 21 && path.substr(path.size() - 9) == "/backfill") {
+    backfill = std::string(path.substr(12, path.size() - 21));
+    if (backfill.find('/') != std::string::npos) backfill.clear();
+  }
+  const bool known =
+      path == "/healthz" || path == "/status" || path == "/metrics" || path == "/reload" || !backfill.empty();
   if (!known) return text(404, "not found\n");
   // Methods are case-sensitive (RFC 9110 9.1): "get" is not GET.
-  const std::string_view allowed = path == "/reload" ? "POST" : "GET";
+  const std::string_view allowed = path == "/reload" || !backfill.empty() ? "POST" : "GET";
   if (request.method != allowed) {
     auto response = text(405, "method " + request.method + " not allowed on " + std::string(path) + "; Allow: " +
                                   std::string(allowed) + "\n");
@@ -119,6 +126,11 @@ AdminResponse handle_admin_request(const AdminRequest& request, const AdminView&
   if (path == "/healthz") return view.draining ? text(503, "draining\n") : text(200, "ok\n");
   if (path == "/status") return AdminResponse{200, std::string(kJson), status_json(view), {}, {}, false};
   if (path == "/metrics") return AdminResponse{200, std::string(kPrometheusText), metrics_text(view), {}, {}, false};
+  if (!backfill.empty()) {
+    auto response = text(503, "jobs are not available\n");
+    response.backfill = backfill;
+    return response;
+  }
   auto response = text(503, "reload is not available\n");
   response.reload = true;
   return response;

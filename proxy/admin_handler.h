@@ -38,6 +38,9 @@ struct AdminResponse {
   // An authorized POST /reload: the server must run a reload and answer reload_response(...)
   // instead. This response (503, "reload is not available") stands if it cannot.
   bool reload = false;
+  // An authorized POST /migrations/NAME/backfill: the server must start that backfill and
+  // answer with what its job runner says. This response (503) stands if it cannot.
+  std::string backfill = {};
 };
 
 AdminResponse handle_admin_request(const AdminRequest& request, const AdminView& view);

@@ -50,6 +50,7 @@ bool expected_error(beast::error_code ec) {
 struct AdminHandlers {
   AdminServer::Snapshot snapshot;
   AdminServer::Reload reload;
+  AdminServer::StartJob start_backfill;
 };
 
 // One admin connection, on its own strand.
@@ -91,6 +92,10 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
           self->send(to_http(reload_response(outcome), version, keep_alive));
         });
       });
+    }
+    if (!response.backfill.empty() && handlers_->start_backfill) {
+      auto [status, body] = handlers_->start_backfill(response.backfill);
+      response = AdminResponse{status, "application/json", std::move(body), {}, {}, false, {}};
     }
     send(to_http(std::move(response), req.version(), req.keep_alive()));
   }
@@ -180,8 +185,10 @@ class AdminListener : public std::enable_shared_from_this<AdminListener> {
   uint16_t port_ = 0;
 };
 
-AdminServer::AdminServer(asio::io_context& io, Snapshot snapshot, Reload reload)
-    : io_(io), handlers_(std::make_shared<const AdminHandlers>(AdminHandlers{std::move(snapshot), std::move(reload)})) {}
+AdminServer::AdminServer(asio::io_context& io, Snapshot snapshot, Reload reload, StartJob start_backfill)
+    : io_(io),
+      handlers_(std::make_shared<const AdminHandlers>(
+          AdminHandlers{std::move(snapshot), std::move(reload), std::move(start_backfill)})) {}
 
 AdminServer::~AdminServer() { stop(); }
 

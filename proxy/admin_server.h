@@ -35,9 +35,12 @@ class AdminServer {
   using Snapshot = std::function<AdminView()>;
   using ReloadDone = std::function<void(ReloadOutcome)>;
   using Reload = std::function<void(ReloadDone done)>;
+  // Starts a job (a backfill of the named migration) and returns the HTTP status and JSON body.
+  // Must not block: it starts the job on a thread of its own.
+  using StartJob = std::function<std::pair<int, std::string>(const std::string& migration)>;
 
-  // Without `reload`, POST /reload answers 503.
-  AdminServer(boost::asio::io_context& io, Snapshot snapshot, Reload reload = {});
+  // Without `reload`, POST /reload answers 503; without `start_backfill`, so does a backfill.
+  AdminServer(boost::asio::io_context& io, Snapshot snapshot, Reload reload = {}, StartJob start_backfill = {});
   ~AdminServer();  // stop()
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;

@@ -61,6 +61,7 @@ std::string status_json(const AdminView& v) {
   field(out, "sessions",
         "{\"active\":" + std::to_string(v.active_sessions) + ",\"total\":" + std::to_string(v.total_sessions) + "}");
   field(out, "draining", v.draining ? "true" : "false");
+  field(out, "jobs", v.jobs_json);
   field(out, "statements",
         "{\"rewritten\":" + std::to_string(v.statements_rewritten) + ",\"refused\":" + std::to_string(v.statements_refused) +
             "}");

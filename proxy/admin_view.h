@@ -79,6 +79,8 @@ struct AdminView {
   uint64_t reloads_failed = 0;
   uint64_t ddl_lint_warned = 0;
   uint64_t ddl_lint_blocked = 0;
+  // Jobs run inside the proxy (POST /migrations/NAME/backfill), as a JSON object by migration.
+  std::string jobs_json = "{}";
   // The bearer token every request but GET /healthz must carry; empty: none required.
   std::string token;
 };

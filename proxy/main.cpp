@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "jobs/admin_jobs.h"
 #include "jobs/cli.h"
 #include "proxy/logging.h"
 #include "proxy/generation.h"
@@ -85,5 +86,9 @@ int main(int argc, char** argv) {
     }
     server.shared().shadow = std::move(shadow);
   }
+  // Backfills inside the proxy (POST /migrations/NAME/backfill), with the config in force.
+  auto jobs = std::make_shared<jobs::AdminJobs>([&server] { return server.shared().generation()->config; });
+  server.shared().start_backfill = [jobs](const std::string& m) { return jobs->start_backfill(m); };
+  server.shared().jobs_json = [jobs] { return jobs->status_json(); };
   return server.run();
 }

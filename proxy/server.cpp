@@ -84,7 +84,12 @@ bool Server::start_admin() {
   // The snapshot and reloads run on main_io_'s thread, the only one that touches draining_.
   admin_ = std::make_unique<AdminServer>(
       main_io_, [this] { return admin_view(); },
-      [this](AdminServer::ReloadDone done) { request_reload("POST /reload", std::move(done)); });
+      [this](AdminServer::ReloadDone done) { request_reload("POST /reload", std::move(done)); },
+      // Installed by main.cpp after bind(), so looked up at each request.
+      [this](const std::string& migration) -> std::pair<int, std::string> {
+        if (!shared_.start_backfill) return {503, "{\"error\":\"jobs are not available\"}\n"};
+        return shared_.start_backfill(migration);
+      });
   std::string error;
   if (!admin_->start(*cfg->admin.listen, error)) {
     spdlog::error("{}", error);

@@ -10,6 +10,7 @@ AdminView Server::admin_view() const {
   const config::Config& c = g->config;
   const Metrics& m = shared_.metrics;
   AdminView v;
+  if (shared_.jobs_json) v.jobs_json = shared_.jobs_json();
   v.version = SWITCHYARD_VERSION;
   v.uptime_seconds = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());

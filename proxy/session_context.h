@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,9 @@ struct SharedState {
   Metrics metrics;
   // Null when no migration samples shadow reads; set before the workers start, then only read.
   std::shared_ptr<ShadowExecutor> shadow;
+  // Jobs run inside the proxy (main.cpp installs them; empty: not available). Both thread-safe.
+  std::function<std::pair<int, std::string>(const std::string& migration)> start_backfill;
+  std::function<std::string()> jobs_json;
 
   std::shared_ptr<const Generation> generation() const {
     std::lock_guard lock(generation_mu);

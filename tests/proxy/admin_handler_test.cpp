@@ -51,7 +51,7 @@ AdminRequest post(std::string target) { return AdminRequest{"POST", std::move(ta
 const std::string kStatusBody =
     R"({"version":"0.1.0","uptime_seconds":42,"generation":3,"config":"/etc/switchyard.yaml",)"
     R"("listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432","sessions":{"active":3,"total":17},)"
-    R"("draining":false,"statements":{"rewritten":5,"refused":2},"reloads":{"ok":2,"failed":1},)"
+    R"("draining":false,"jobs":{},"statements":{"rewritten":5,"refused":2},"reloads":{"ok":2,"failed":1},)"
     R"("migrations":[{"name":"users_email","kind":"rename_column","old":"public.users","new":"public.users",)"
     R"("phase":"canary","canary_percent":10,"canary_key":"user","shadow_sample_percent":2.5,)"
     R"("counters":{"writes_rewritten":5,"writes_refused":2,"reads_old":90,"reads_new":10,"shadow_match":7,)"
@@ -322,6 +322,20 @@ TEST(AdminHandler, StatusEscapesAWeirdUpstream) {
   const AdminResponse r = handle_admin_request(get("/status"), v);
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(R"("upstream":"evil\"host\\\n\u0001\ufffd:5432",)"), std::string::npos) << r.body;
+}
+
+TEST(AdminHandler, BackfillRouteAsksTheServerToStartAJob) {
+  AdminView v;
+  const AdminResponse r = handle_admin_request({"POST", "/migrations/users-display-name/backfill", std::nullopt}, v);
+  EXPECT_EQ(r.backfill, "users-display-name");
+  EXPECT_EQ(r.status, 503) << "stands when the server has no job runner";
+  const AdminResponse get = handle_admin_request({"GET", "/migrations/users-display-name/backfill", std::nullopt}, v);
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.allow, "POST");
+  EXPECT_EQ(handle_admin_request({"POST", "/migrations//backfill", std::nullopt}, v).status, 404);
+  EXPECT_EQ(handle_admin_request({"POST", "/migrations/a/b/backfill", std::nullopt}, v).status, 404);
+  v.token = "t";
+  EXPECT_EQ(handle_admin_request({"POST", "/migrations/x/backfill", std::nullopt}, v).status, 401);
 }
 
 }  // namespace
