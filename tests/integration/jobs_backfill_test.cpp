@@ -106,7 +106,9 @@ TEST(JobsBackfill, MillionRowsUnderWritersSurvivesKillMinus9AndVerifies) {
   const CommandResult found = config->run("verify", "big-users");
   EXPECT_EQ(found.exit_code, 1) << found.describe();
   EXPECT_TRUE(contains(found.out, " 1 mismatched, 0 missing in new")) << found.describe();
-  EXPECT_TRUE(contains(found.out, "key (" + key + "): expected (\"user " + key + "\"), new (planted)")) << found.describe();
+  // The writers may have rewritten the row's old value, so only its key and the planted value are fixed.
+  EXPECT_TRUE(contains(found.out, "key (" + key + "): expected (")) << found.describe();
+  EXPECT_TRUE(contains(found.out, "), new (planted)")) << found.describe();
 }
 
 constexpr char kAccounts[] =
