@@ -165,7 +165,7 @@ std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql, c
     case rewrite::RewriteResult::Kind::kUnchanged:
       return std::nullopt;
     case rewrite::RewriteResult::Kind::kRewritten:
-      if (writes) {
+      if (writes && !r.migration.empty()) {  // a write mirrored (a routed read names no migration)
         ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
         ctx_.shared.metrics.migration(r.migration).writes_rewritten.fetch_add(1, std::memory_order_relaxed);
       }
