@@ -165,6 +165,14 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
       result.reason = "the rewritten statement could not be printed: " + text.error().message;
       return result;
     }
+    // A safety net, paid once per statement shape (results are cached): the deparser prints
+    // some trees the parser would not accept (e.g. a type modifier that is not a constant, which
+    // PostgreSQL rejects anyway). Never send such a text: refuse instead.
+    if (!ParseTree::parse(text.value())) {
+      result.kind = RewriteResult::Kind::kRefused;
+      result.reason = "the rewritten statement does not parse again; write it another way";
+      return result;
+    }
     if (i > 0) out += " ";
     out += text.value();
     any = true;
