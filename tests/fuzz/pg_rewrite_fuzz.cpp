@@ -1,6 +1,7 @@
-// Fuzzes the PostgreSQL write rewriter against the seeds' migrations in each phase: no crash,
-// no leak or double free (the tree edits follow protobuf-c's ownership rules by hand), and every
-// rewrite it produces parses again.
+// Fuzzes the PostgreSQL rewriter (writes mirrored, reads routed) against the seeds' migrations,
+// column and table kinds, in several phases and both read routes: no crash, no leak or double
+// free (the tree edits follow protobuf-c's ownership rules by hand), and every rewrite it
+// produces parses again. The first byte picks the catalog (low 3 bits) and the route (bit 3).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -8,14 +9,22 @@
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/rewriter.h"
 #include "tests/rewrite/pg/catalog_fixture.h"
+#include "tests/rewrite/pg/read_route_catalog.h"
+#include "tests/rewrite/pg/tables_catalog.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace switchyard;
   if (size < 1 || size > 4096) return 0;
-  static const rewrite::Catalog catalogs[] = {rewrite::testing::seeds_catalog(config::Phase::kDualWrite),
-                                              rewrite::testing::seeds_catalog(config::Phase::kNewOnly)};
+  using config::Phase;
+  namespace t = rewrite::testing;
+  static const rewrite::Catalog catalogs[] = {
+      t::seeds_catalog(Phase::kDualWrite),      t::seeds_catalog(Phase::kNewOnly),
+      t::read_route_catalog(Phase::kDualWrite), t::read_route_catalog(Phase::kReadNew),
+      t::read_route_catalog(Phase::kNewOnly),   t::read_route_catalog(Phase::kOff),
+      t::tables_catalog(Phase::kDualWrite),     t::tables_catalog(Phase::kNewOnly)};
+  const rewrite::ReadRoute route{(data[0] & 8) ? ~uint64_t{0} : 0};
   const std::string sql(reinterpret_cast<const char*>(data + 1), size - 1);
-  const auto r = rewrite::pg::rewrite_sql(sql, catalogs[data[0] & 1]);
+  const auto r = rewrite::pg::rewrite_sql(sql, catalogs[data[0] & 7], route);
   if (r.kind == rewrite::RewriteResult::Kind::kRewritten && !rewrite::pg::ParseTree::parse(r.sql)) std::abort();
   if (r.kind == rewrite::RewriteResult::Kind::kRefused &&
       !rewrite::pg::ParseTree::parse(rewrite::pg::refusal_statement(r)))
