@@ -230,12 +230,8 @@ class Backfiller {
   }
 
   void publish(const std::string& stage) {
-    snap_.stage = stage;
-    snap_.rows_done = result_.rows_done;
-    snap_.rows_changed = result_.rows_changed;
-    snap_.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
-    snap_.rows_per_second = snap_.elapsed_seconds > 0 ? static_cast<double>(result_.rows_this_run) / snap_.elapsed_seconds : 0;
-    if (stage == "done" && snap_.rows_total < snap_.rows_done) snap_.rows_total = snap_.rows_done;
+    snap_.update(stage, result_.rows_done, result_.rows_changed, result_.rows_this_run,
+                 std::chrono::duration<double>(Clock::now() - started_).count());
     progress_.publish(snap_);
     if (o_.on_progress) o_.on_progress(snap_);
   }

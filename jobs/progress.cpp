@@ -20,6 +20,16 @@ std::string format_duration(double seconds) {
 
 }  // namespace
 
+void ProgressSnapshot::update(const std::string& to_stage, int64_t done, int64_t changed, int64_t rows_this_run,
+                              double elapsed) {
+  stage = to_stage;
+  rows_done = done;
+  rows_changed = changed;
+  elapsed_seconds = elapsed;
+  rows_per_second = elapsed > 0 ? static_cast<double>(rows_this_run) / elapsed : 0;
+  if (stage == "done" && rows_total < rows_done) rows_total = rows_done;
+}
+
 double ProgressSnapshot::percent() const {
   if (rows_total <= 0) return stage == "done" ? 100.0 : 0.0;
   return std::min(100.0, 100.0 * static_cast<double>(rows_done) / static_cast<double>(rows_total));

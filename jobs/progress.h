@@ -24,6 +24,9 @@ struct ProgressSnapshot {
   std::string error;      // set when stage is "failed"
 
   double percent() const;
+  // Moves to `stage` with these counts; the rate is `rows_this_run` over `elapsed` seconds, and at
+  // "done" the total is at least what was done (the estimate may have been low).
+  void update(const std::string& to_stage, int64_t done, int64_t changed, int64_t rows_this_run, double elapsed);
   // Seconds left at the current rate; negative when unknown.
   double eta_seconds() const;
 };

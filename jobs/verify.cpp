@@ -151,12 +151,8 @@ class Verifier {
   }
 
   void publish(const std::string& stage) {
-    snap_.stage = stage;
-    snap_.rows_done = r_.rows;
-    snap_.rows_changed = r_.mismatched + r_.missing + r_.extra;
-    snap_.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
-    snap_.rows_per_second = snap_.elapsed_seconds > 0 ? static_cast<double>(r_.rows - rows_at_start_) / snap_.elapsed_seconds : 0;
-    if (stage == "done" && snap_.rows_total < snap_.rows_done) snap_.rows_total = snap_.rows_done;
+    snap_.update(stage, r_.rows, r_.mismatched + r_.missing + r_.extra, r_.rows - rows_at_start_,
+                 std::chrono::duration<double>(Clock::now() - started_).count());
     progress_.publish(snap_);
     if (o_.on_progress) o_.on_progress(snap_);
   }

@@ -167,13 +167,13 @@ std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql, c
     case rewrite::RewriteResult::Kind::kRewritten:
       if (writes && !r.migration.empty()) {  // a write mirrored (a routed read names no migration)
         ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
-        ctx_.shared.metrics.migration(r.migration).writes_rewritten.fetch_add(1, std::memory_order_relaxed);
+        metrics_of(r.migration).writes_rewritten.fetch_add(1, std::memory_order_relaxed);
       }
       spdlog::debug("session={} rewrote: {}", id_, r.sql);
       return r;
     case rewrite::RewriteResult::Kind::kRefused:
       ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
-      ctx_.shared.metrics.migration(r.migration).writes_refused.fetch_add(1, std::memory_order_relaxed);
+      metrics_of(r.migration).writes_refused.fetch_add(1, std::memory_order_relaxed);
       spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);
       return r;
   }

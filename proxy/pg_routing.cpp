@@ -100,6 +100,14 @@ bool PgSession::read_needs_rewrite(std::string_view sql, uint64_t& reads_mask) c
   return needed;
 }
 
+MigrationMetrics& PgSession::metrics_of(const std::string& migration) {
+  // The session's own pointers, by catalog index: no lock on the statement path.
+  const auto& migrations = gen_->catalog.migrations;
+  for (size_t i = 0; i < migration_metrics_.size(); ++i)
+    if (migrations[i].spec.name == migration) return *migration_metrics_[i];
+  return ctx_.shared.metrics.migration(migration);  // e.g. a ddl_lint refusal names no migration
+}
+
 void PgSession::count_reads(uint64_t reads_mask) {
   for (size_t i = 0; reads_mask != 0 && i < migration_metrics_.size(); ++i, reads_mask >>= 1) {
     if (!(reads_mask & 1)) continue;

@@ -89,6 +89,7 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // pg_routing.cpp: the shape each migration's reads are served from in this session.
   void update_routing();
   void count_reads(uint64_t reads_mask);
+  MigrationMetrics& metrics_of(const std::string& migration);
   // Without a parse: whether a read may need rewriting under this session's route (or may be
   // sampled for a shadow read), and which migrations' relations it names.
   void update_read_triggers();
