@@ -1,6 +1,8 @@
 // SQL-level prepared statements in a Query; see prepared_commands.h.
 #include "rewrite/pg/prepared_commands.h"
 
+#include <vector>
+
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/pg_query_c.h"
 #include "rewrite/prefilter.h"
@@ -34,15 +36,19 @@ bool split_prepare(std::string_view text, std::string& types, std::string& query
   bool ok = false;
   int depth = 0;
   size_t open = std::string::npos;
-  // Token 0 is PREPARE, token 1 the name; then an optional type list, then AS.
-  for (size_t i = 2; i < tokens->n_tokens; ++i) {
-    const auto* t = tokens->tokens[i];
+  // Without comments: PREPARE, the name, an optional type list, then AS.
+  std::vector<const PgQuery__ScanToken*> words;
+  for (size_t i = 0; i < tokens->n_tokens; ++i)
+    if (tokens->tokens[i]->token != PG_QUERY__TOKEN__SQL_COMMENT && tokens->tokens[i]->token != PG_QUERY__TOKEN__C_COMMENT)
+      words.push_back(tokens->tokens[i]);
+  for (size_t i = 2; i < words.size(); ++i) {
+    const auto* t = words[i];
     if (t->token == PG_QUERY__TOKEN__ASCII_40) {
       if (depth++ == 0 && open == std::string::npos) open = static_cast<size_t>(t->start);
     } else if (t->token == PG_QUERY__TOKEN__ASCII_41) {
       if (--depth == 0 && open != std::string::npos) types = s.substr(open, static_cast<size_t>(t->end) - open);
-    } else if (depth == 0 && t->token == PG_QUERY__TOKEN__AS && i + 1 < tokens->n_tokens) {
-      query = s.substr(static_cast<size_t>(tokens->tokens[i + 1]->start));
+    } else if (depth == 0 && t->token == PG_QUERY__TOKEN__AS && i + 1 < words.size()) {
+      query = s.substr(static_cast<size_t>(words[i + 1]->start));
       ok = true;
       break;
     }
