@@ -11,9 +11,11 @@
 // (protocol/pg/injected_replies.h), so the client sees nothing but its own replies; an error
 // reaches it, and its statement is then prepared again at its next use. Statements a session
 // does not use again cost nothing at a reload.
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include "protocol/pg/backend.h"
+#include "protocol/pg/describe.h"
 #include "protocol/pg/frontend.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
@@ -77,6 +79,9 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
   next.sql_level = s.sql_level;
   next.param_types = s.param_types;
   next.sql_types = s.sql_types;
+  next.described_params = s.described_params;
+  next.described_rows = s.described_rows;
+  next.reprepared = s.reprepared;
   const bool same = s.stamp.generation != 0 && next.upstream_text == s.upstream_text;
   if (same) {
     prepared_.replace(s, std::move(next));
@@ -102,6 +107,13 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
     m.statement = name;
     m.query = next.upstream_text;
     if (!next.refused) m.param_types = next.param_types;
+    // Types the server inferred for the first plan, as the client was told: pinned, so that the
+    // new plan takes the same parameters.
+    if (const auto told = pg::decode_parameter_description(next.described_params); told && !next.refused) {
+      m.param_types.resize(std::max(m.param_types.size(), told->size()), 0);
+      for (size_t i = 0; i < told->size(); ++i)
+        if (m.param_types[i] == 0) m.param_types[i] = (*told)[i];
+    }
     pg::encode_parse(injection_, m);
     requests_.sent(Request::kParse, true, tag);
     if (before_query) {
@@ -110,6 +122,7 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
       requests_.sent(Request::kSync, true);
     }
   }
+  next.reprepared = true;
   if (replies_) replies_->on_reprepare(name, next.patch);
   ctx_.shared.metrics.reprepares.fetch_add(1, std::memory_order_relaxed);
   spdlog::debug("session={} prepares statement \"{}\" again under generation {}", id_, name, gen_->number);
@@ -126,8 +139,13 @@ bool PgSession::inspect_bind(std::string_view body) {
     return true;
   }
   PreparedStatement* s = prepared_.find(names->statement);
-  if (s == nullptr) return false;  // the server will say it does not exist
+  if (s == nullptr) {
+    if (auto p = portals_.find(names->portal); p != portals_.end()) portals_.erase(p);
+    return false;  // the server will say it does not exist
+  }
   refresh(std::string(names->statement), *s, false);
+  if (s->reads_mask != 0 || s->reprepared) portals_.insert_or_assign(std::string(names->portal), std::string(names->statement));
+  else if (auto p = portals_.find(names->portal); p != portals_.end()) portals_.erase(p);
   count_use(*s);
   if (s->shadow && ctx_.shared.shadow) shadow_bind(body, *s);
   if (s->refused) {
@@ -155,11 +173,37 @@ bool PgSession::inspect_describe(std::string_view body) {
     fail_to_client("08P01", "switchyard: malformed Describe message");
     return true;
   }
-  if (target->kind != 'S') return false;
-  PreparedStatement* s = prepared_.find(target->name);
-  if (s == nullptr || !refresh(std::string(target->name), *s, false)) return false;
+  std::string name(target->name);
+  if (target->kind != 'S') {
+    const auto p = portals_.find(target->name);
+    name = p == portals_.end() ? std::string() : p->second;
+  }
+  PreparedStatement* s = target->kind == 'S' || !name.empty() ? prepared_.find(name) : nullptr;
+  const bool injected = s != nullptr && target->kind == 'S' && refresh(name, *s, false);
+  uint32_t tag = 0;
+  if (s != nullptr && (s->reads_mask != 0 || s->reprepared)) {
+    tag = next_tag();
+    describe_tags_[tag] = name;
+  }
+  requests_.sent(Request::kDescribe, false, tag);
+  if (!injected) return false;
   replacement_ = std::move(injection_);
   pg::encode_message(replacement_, 'D', body);
+  return true;
+}
+
+bool PgSession::on_describe_answer(const std::string& name, char type, std::string_view body) {
+  PreparedStatement* s = prepared_.find(name);
+  if (s == nullptr || type == 'n') return false;
+  std::string& told = type == 't' ? s->described_params : s->described_rows;
+  if (!s->reprepared) {
+    if (told.empty()) told = std::string(body);
+    return false;
+  }
+  if (type == 't' || told.empty()) return false;  // parameters: pinned in the re-prepare
+  auto restored = pg::restore_row_origins(told, body);
+  if (!restored || std::string_view(*restored).substr(5) == body) return false;
+  backend_replacement_ = std::move(*restored);
   return true;
 }
 
@@ -219,6 +263,11 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
 void PgSession::on_request_outcomes() {
   // Re-prepares and commits in request order, then rollbacks last first.
   for (auto& o : outcomes_) {
+    if (const auto d = describe_tags_.find(o.tag); d != describe_tags_.end()) {
+      describe_tags_.erase(d);
+      o.tag = 0;
+      continue;
+    }
     if (const auto it = reprepare_tags_.find(o.tag); it != reprepare_tags_.end()) {
       if (!o.ok) {
         if (PreparedStatement* s = prepared_.find(it->second)) prepared_.make_unknown(*s);

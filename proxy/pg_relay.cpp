@@ -89,11 +89,9 @@ pg::TypeSet PgSession::frontend_capture() const {
   // Query, Parse, Close, Sync and FunctionCall are always seen, and kept in place without a copy:
   // they time the upstream, find transaction boundaries, where a reload is adopted
   // (in_flight.h), and keep the record of prepared statements (prepared_statements.h).
-  pg::TypeSet capture{'Q', 'P', 'C', 'S', 'F'};
-  if (prepared_.needs_bind()) {
-    capture.add('B');  // a statement to prepare again, count, refuse or sample at each use
-    capture.add('D');
-  }
+  // Describe too: its answers pair with it only in order (injected_replies.h).
+  pg::TypeSet capture{'Q', 'P', 'C', 'S', 'F', 'D'};
+  if (prepared_.needs_bind()) capture.add('B');  // a statement to prepare again, count, refuse or sample
   if (replies_) {
     for (char t : {'B', 'D', 'E', 'C'}) capture.add(t);  // every request, to pair it with its replies
   }
@@ -108,6 +106,11 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
     if (replies_ && !done()) track_frontend(type, body);
     return replaced;
   }
+  // The answer to a Describe of a statement the proxy may prepare again.
+  std::string described;
+  if (type == 't' || type == 'T' || type == 'n') {
+    if (const auto d = describe_tags_.find(requests_.describing()); d != describe_tags_.end()) described = d->second;
+  }
   // The replies to requests the proxy slipped in are the client's to never see.
   const auto verdict = requests_.on_backend(type, outcomes_);
   if (!outcomes_.empty()) on_request_outcomes();
@@ -117,6 +120,7 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
     return true;
   }
   if (replies_ && type != 'K' && track_backend(type, body)) return true;  // dropped or replaced
+  if (!described.empty() && on_describe_answer(described, type, body)) return true;
   if (type == 'Z') {
     const auto status = pg::decode_ready_for_query(body);
     if (!status) {

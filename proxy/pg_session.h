@@ -95,6 +95,10 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   bool refresh(const std::string& name, PreparedStatement& s, bool before_query);
   bool inspect_bind(std::string_view body);
   bool inspect_describe(std::string_view body);
+  // A ParameterDescription or RowDescription answering a Describe of statement `name`: kept in
+  // the statement's record, or restored to what the client was told before a re-prepare
+  // (true: replaced by backend_replacement_).
+  bool on_describe_answer(const std::string& name, char type, std::string_view body);
   void note_close(std::string_view body);
   // SQL PREPARE / EXECUTE / DEALLOCATE / DISCARD ALL in a Query; a replacement for the Query
   // itself (a single PREPARE whose statement is rewritten) goes to `query`.
@@ -175,6 +179,8 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   pg::InjectedReplies requests_;
   std::vector<pg::InjectedReplies::Outcome> outcomes_;
   std::map<uint32_t, std::string> reprepare_tags_;  // an injected Parse or PREPARE: its statement
+  std::map<uint32_t, std::string> describe_tags_;   // a Describe of a statement that reads a migration
+  std::map<std::string, std::string, std::less<>> portals_;  // portal -> statement, for those
   uint32_t last_tag_ = 0;
   std::map<uint64_t, int64_t> published_statements_;  // as the census last heard it
   uint64_t published_generation_ = 0;

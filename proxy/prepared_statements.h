@@ -54,6 +54,14 @@ struct PreparedStatement {
   uint64_t reads_mask = 0;             // bit i: reads catalog migration i
   MigrationMetrics* write_metrics = nullptr;  // a write rewritten (or refused) for this migration
   bool shadow = false;                 // a plain read a shadow read may sample
+
+  // What the client was told about it before any re-prepare (bodies of the first
+  // ParameterDescription and RowDescription), so that it is told the same after one: the
+  // parameter types are pinned in the re-prepare's Parse, and each RowDescription gets its
+  // columns' table and attribute numbers back (protocol/pg/describe.h).
+  std::string described_params;
+  std::string described_rows;
+  bool reprepared = false;             // the server's copy was made by the proxy
 };
 
 class PreparedStatements {

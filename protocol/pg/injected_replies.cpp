@@ -45,11 +45,19 @@ InjectedReplies::Verdict InjectedReplies::on_backend(char type, std::vector<Outc
     }
     case 'C':
       return front.kind == Request::kQuery && injected ? Verdict::kDrop : Verdict::kKeep;
+    case 'T':
+    case 'n':
+      // RowDescription ends a Describe's answer (NoData for a statement that returns no rows);
+      // in a simple Query it describes a statement's result rows.
+      if (front.kind == Request::kDescribe) pop_one(outcomes, true);
+      return Verdict::kKeep;
     case 'E':
       // In a simple Query the error ends one statement and ReadyForQuery follows; in the
       // extended protocol the server skips everything up to the next Sync. Kept either way.
       if (front.kind == Request::kQuery) front.failed = true;
       else drop_to_sync(outcomes);
+      return Verdict::kKeep;
+    case 't':
       return Verdict::kKeep;
     case 'Z': {
       // Only a Query or Sync is answered by ReadyForQuery; anything before it got no reply.
@@ -66,9 +74,15 @@ InjectedReplies::Verdict InjectedReplies::on_backend(char type, std::vector<Outc
 }
 
 TypeSet InjectedReplies::backend_capture() const {
-  TypeSet t{'1', '3', 'E', 'Z'};
+  // The answers to Describe always: a client's Describe may be answered before the proxy knows
+  // it will want to look, and a missed answer would pair the next one with the wrong request.
+  TypeSet t{'1', '3', 'E', 'Z', 't', 'T', 'n'};
   if (injected_queries_ > 0) t.add('C');
   return t;
+}
+
+uint32_t InjectedReplies::describing() const {
+  return !queue_.empty() && queue_.front().kind == Request::kDescribe ? queue_.front().tag : 0;
 }
 
 }  // namespace switchyard::pg

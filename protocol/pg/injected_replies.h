@@ -14,6 +14,10 @@
 // kept: the client learns why its statement could not be prepared again, and then its own
 // request fails as it would have). Pure and I/O-free; touched only on the session's thread.
 //
+// Describe entries (every Describe goes in, since answers pair only in order) pair a
+// ParameterDescription ('t') and RowDescription ('T') or NoData ('n') with their request, so
+// the session can keep a statement's first answers (describing()).
+//
 // Memory: consecutive requests of one kind share an entry, so a client pipelining without
 // reading costs a count, not an entry per message.
 #pragma once
@@ -28,7 +32,7 @@ namespace switchyard::pg {
 
 class InjectedReplies {
  public:
-  enum class Request : uint8_t { kParse, kClose, kQuery, kSync };
+  enum class Request : uint8_t { kParse, kClose, kQuery, kSync, kDescribe };
   enum class Verdict { kKeep, kDrop };
 
   // Whether a request the caller tagged was carried out: a Parse or Close completed, or was
@@ -46,9 +50,11 @@ class InjectedReplies {
   // requests it settles are appended to `outcomes`, in request order.
   Verdict on_backend(char type, std::vector<Outcome>& outcomes);
 
-  // Types on_backend must see: '1', '3', 'E', 'Z' always; CommandComplete while an injected
-  // Query is pending.
+  // Types on_backend must see: '1', '3', 'E', 'Z', 't', 'T', 'n' always; CommandComplete while
+  // an injected Query is pending.
   TypeSet backend_capture() const;
+  // The tag of the Describe that the next 't', 'T' or 'n' answers, or 0.
+  uint32_t describing() const;
   // Injected requests whose replies are still to come.
   bool injecting() const { return injected_pending_ > 0; }
 
