@@ -116,6 +116,11 @@ Config read_config(const YAML::Node& root, Reader& r) {
          {"drain_timeout_ms", [&](auto& m, auto& mk) {
             c.limits.drain_timeout_ms = static_cast<uint32_t>(r.unsigned_int(m, mk, 86'400'000));
           }},
+         {"max_prepared_statements", [&](auto& m, auto& mk) {
+            const auto v = r.unsigned_int(m, mk, 1'000'000);
+            if (v < 1) r.fail(m, mk, "must be at least 1");
+            c.limits.max_prepared_statements = static_cast<uint32_t>(v);
+          }},
        });
      }},
     {"control", [&](auto& n, auto& k) { c.control = r.scalar(n, k); }},

@@ -48,6 +48,9 @@ struct Limits {
   uint32_t max_message_bytes = 64u << 20;
   uint32_t connect_timeout_ms = 5000;
   uint32_t drain_timeout_ms = 30000;
+  // Statements one client session may hold prepared (each is remembered, to be prepared again
+  // after a phase flip); a Parse or PREPARE beyond it ends the session with FATAL 54000.
+  uint32_t max_prepared_statements = 10000;
 };
 
 struct Config {

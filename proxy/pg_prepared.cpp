@@ -60,6 +60,12 @@ PreparedStatement PgSession::statement_of(std::string_view text, const Plan& p) 
   return s;
 }
 
+void PgSession::too_many_statements() {
+  fail_to_client("54000", "switchyard: this session holds " + std::to_string(prepared_.size()) +
+                              " prepared statements, the most limits.max_prepared_statements allows; deallocate "
+                              "some, or raise the limit");
+}
+
 void PgSession::count_use(const PreparedStatement& s) {
   count_reads(s.reads_mask);
   if (s.write_metrics == nullptr) return;
@@ -238,6 +244,8 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
         PreparedStatement s = statement_of(c.query, p);
         s.sql_level = true;
         s.sql_types = c.types;
+        if (prepared_.size() >= cfg().limits.max_prepared_statements && !prepared_.find(c.name))
+          return too_many_statements();
         if (!single) {
           prepared_.put(c.name, std::move(s));  // prepared again at its first EXECUTE
           break;

@@ -218,6 +218,7 @@ bool PgSession::inspect_query(std::string_view body) {
   if (rewrite::pg::mentions_prepared_commands(*sql)) {
     tag = next_tag();
     note_prepared_commands(*sql, tag, prepare);
+    if (done()) return true;  // limits.max_prepared_statements
   }
   requests_.sent(pg::InjectedReplies::Request::kQuery, false, tag);
   if (prepare) {
@@ -258,6 +259,10 @@ bool PgSession::inspect_parse(std::string_view body) {
     if (s.refused) parse->param_types.clear();
     else remember_patches(p.result);
     pg::encode_parse(replacement_, *parse);
+  }
+  if (prepared_.size() >= cfg().limits.max_prepared_statements && !prepared_.find(parse->statement)) {
+    too_many_statements();
+    return true;
   }
   const uint32_t tag = next_tag();
   prepared_.put_pending(tag, std::string(parse->statement), std::move(s));
