@@ -126,7 +126,14 @@ Direction direction(const ResolvedMigration& m, bool from_old) {
                           src.name.to_string() + " (give it a down: expression)";
     }
   }
-  for (const auto& [col, expr] : raw) {
+  for (auto& [col, expr] : raw) {
+    // The mirror is built as text: only ever the one expression of the parse tree goes into it.
+    auto one = canonical_expression(expr);
+    if (!one) {
+      d.refusal = "the expression for " + col + " of " + dst.name.to_string() + " is not exactly one SQL expression";
+      return d;
+    }
+    expr = std::move(one.value());
     const ColumnInfo* dc = dst.column(col);
     const ColumnInfo* sc = bare_column(expr) == col ? src.column(col) : nullptr;
     const bool same = sc && dc && sc->base_type == dc->base_type;
