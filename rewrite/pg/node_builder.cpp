@@ -39,7 +39,7 @@ PgQuery__ResTarget* sole_target(ParseTree& tree, std::string& why) {
     return nullptr;
   }
   if (s->n_target_list != 1) {
-    why = "it is a list of " + std::to_string(s->n_target_list) + " expressions";
+    why = s->n_target_list == 0 ? "it holds no expression" : "it is a list of " + std::to_string(s->n_target_list) + " expressions";
     return nullptr;
   }
   const PgQuery__Node* target = s->target_list[0];

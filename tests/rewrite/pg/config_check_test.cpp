@@ -41,7 +41,7 @@ TEST(ConfigCheck, TextThatIsNotExactlyOneExpressionIsRefused) {
       {change("a FROM t UNION ALL SELECT 1"), 8, "migrations[0].change_column.up", "adds a clause"},
       {change("1; DROP TABLE t"), 8, "migrations[0].change_column.up", "more than one statement"},
       {change("a AS b"), 8, "migrations[0].change_column.up", "names its result"},
-      {change("-- only a comment"), 8, "migrations[0].change_column.up", "syntax error"},
+      {change("-- only a comment"), 8, "migrations[0].change_column.up", "holds no expression"},
       {"    add_column: {name: c, up: 'a) FROM t; --'}\n", 5, "migrations[0].add_column.up", "syntax error"},
       {"    add_column: {name: c, up: a, down: {a: 'c) , (1'}}\n", 5, "migrations[0].add_column.down.a", "syntax error"},
   };
@@ -75,7 +75,7 @@ TEST(ConfigCheck, ExpressionsAreRespeltFromTheirParseTree) {
   };
   const Good cases[] = {
       {"a::int4", "a::int4"},
-      {"CAST(a AS numeric(12,2))", "a::numeric(12,2)"},
+      {"CAST(a AS numeric(12,2))", "a::numeric(12, 2)"},
       {"CASE WHEN a = ''X'' THEN true ELSE false END", "CASE WHEN a = 'X' THEN true ELSE false END"},
       {"lower(  btrim(a) )", "lower(btrim(a))"},
       {"a || '' '' || \"lastName\"", "(a || ' ') || \"lastName\""},
