@@ -20,7 +20,8 @@ bool parse_phase(std::string_view text, Phase& out);
 enum class MigrationKind { kRenameColumn, kChangeColumn, kAddColumn, kRenameTable, kCopyTable };
 std::string_view to_string(MigrationKind k);
 
-// A relation name as stored in the catalog (case-sensitive, normally lower case).
+// A relation name as stored in the catalog: exact and case-sensitive, "Order Items" as much as
+// orders. SQL spells it with quote_table (config/identifier.h).
 struct TableName {
   std::string schema = "public";
   std::string name;
@@ -30,11 +31,18 @@ struct TableName {
 // "users" -> public.users; "app.users" -> app.users. False if empty or with more than one dot.
 bool parse_table_name(std::string_view text, TableName& out);
 
-// `column` gets the value of the SQL expression `expr`.
+// `column` (an exact column name, as in the catalog) gets the value of the SQL expression
+// `expr`, which names columns as SQL does: `"createdAt"` is the column createdAt, an unquoted
+// createdAt is createdat. Before anything uses `expr`, rewrite::pg::parse_expressions checks it
+// is exactly one expression and replaces it by its parse tree deparsed (rewrite/pg/config_check.h).
 struct ColumnMap {
   std::string column;
   std::string expr;
-  bool operator==(const ColumnMap&) const = default;
+  // Where the expression was written, for errors: its line (0: not from a file) and dotted key,
+  // e.g. "migrations[1].change_column.up". Not part of the mapping's value.
+  int line = 0;
+  std::string key{};
+  bool operator==(const ColumnMap& o) const { return column == o.column && expr == o.expr; }
 };
 
 // Which sessions read the new shape in phase canary: `percent` of them, chosen by a

@@ -4,6 +4,7 @@
 // checked against the live schema when the proxy loads the config.
 #include <set>
 
+#include "config/identifier.h"
 #include "config/migration.h"
 #include "config/yaml_reader.h"
 
@@ -19,6 +20,8 @@ bool valid_name(const std::string& s) {
   return true;
 }
 
+int line_of(const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+
 TableName table_name(Reader& r, const YAML::Node& n, const std::string& key) {
   TableName t;
   if (!parse_table_name(r.scalar(n, key), t)) r.fail(n, key, "expected table or schema.table");
@@ -32,8 +35,9 @@ std::vector<ColumnMap> column_maps(Reader& r, const YAML::Node& n, const std::st
   for (const auto& kv : n) {
     const std::string column = kv.first.as<std::string>();
     const std::string expr = r.scalar(kv.second, key + "." + column);
+    if (column.empty()) r.fail(kv.first, key, "a column name is empty");
     if (expr.empty()) r.fail(kv.second, key + "." + column, "expression is empty");
-    out.push_back({column, expr});
+    out.push_back({column, expr, line_of(kv.second), key + "." + column});
   }
   return out;
 }
@@ -115,8 +119,9 @@ Migration read_one(Reader& r, const YAML::Node& node, const std::string& path) {
       from = required("from");
       to = required("to");
       m.old_table = m.new_table = *table;
-      m.up = {{to, from}};
-      m.down = {{from, to}};
+      // Names are exact: the expression is the other column, quoted (createdAt is not createdat).
+      m.up = {{to, quote_ident(from), line_of(kn["from"]), kk + ".from"}};
+      m.down = {{from, quote_ident(to), line_of(kn["to"]), kk + ".to"}};
       break;
     case MigrationKind::kChangeColumn: {
       std::string up, down;
@@ -129,8 +134,8 @@ Migration read_one(Reader& r, const YAML::Node& node, const std::string& path) {
       up = required("up");
       down = required("down");
       m.old_table = m.new_table = *table;
-      m.up = {{to, up}};
-      m.down = {{from, down}};
+      m.up = {{to, up, line_of(kn["up"]), kk + ".up"}};
+      m.down = {{from, down, line_of(kn["down"]), kk + ".down"}};
       break;
     }
     case MigrationKind::kAddColumn: {
@@ -141,7 +146,7 @@ Migration read_one(Reader& r, const YAML::Node& node, const std::string& path) {
       to = required("name");
       up = required("up");
       m.old_table = m.new_table = *table;
-      m.up = {{to, up}};
+      m.up = {{to, up, line_of(kn["up"]), kk + ".up"}};
       from = "";
       break;
     }

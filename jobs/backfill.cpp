@@ -7,6 +7,7 @@
 
 #include "jobs/backfill_sql.h"
 #include "jobs/job_context.h"
+#include "jobs/sql_text.h"
 #include "jobs/throttle.h"
 
 namespace switchyard::jobs {
@@ -72,7 +73,7 @@ class Backfiller {
   }
 
   void estimate_total() {
-    QueryResult est = db_->exec(estimated_rows(), {spec_.source.schema + "." + spec_.source.name});
+    QueryResult est = db_->exec(estimated_rows(), {qualified(spec_.source)});
     snap_.rows_total = est.ok() && est.rows() ? est.number(0, 0) : -1;
     if (snap_.rows_total < 0) {
       QueryResult exact = db_->exec(exact_rows(spec_.source));

@@ -70,7 +70,7 @@ std::string orphan_sweep(const JobSpec& spec, bool has_lo);
 // Client transactions that started before $1 (a timestamptz) and still run: count, pids.
 std::string older_transactions();
 
-// The row estimate of $1 (a regclass text): reltuples, or -1 when never analysed.
+// The row estimate of $1 (a regclass text: qualified(table), quoted): reltuples, or -1 when never analysed.
 std::string estimated_rows();
 std::string exact_rows(const config::TableName& table);
 

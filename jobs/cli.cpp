@@ -11,6 +11,7 @@
 #include "jobs/backfill.h"
 #include "jobs/ddl_runner.h"
 #include "jobs/verify.h"
+#include "proxy/generation.h"
 
 namespace switchyard::jobs {
 namespace {
@@ -128,7 +129,7 @@ bool is_job_command(const char* command) {
 int run_job_command(int argc, char** argv) {
   Args a;
   if (const std::string problem = parse(argc, argv, a); !problem.empty()) return usage(problem);
-  auto loaded = config::load_config_file(a.config_path);
+  auto loaded = proxy::load_config(a.config_path);
   if (!loaded) {
     std::fprintf(stderr, "switchyard: invalid config: %s\n", loaded.error.to_string().c_str());
     return 2;

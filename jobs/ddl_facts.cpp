@@ -2,6 +2,7 @@
 #include "jobs/ddl_facts.h"
 
 #include "jobs/sql_text.h"
+#include "rewrite/pg/expression_text.h"
 
 namespace switchyard::jobs {
 namespace {
@@ -82,7 +83,12 @@ bool read_owned_sequences(Db& db, const std::string& rel, std::vector<OwnedSeque
 
 // The type PostgreSQL gives `expr` over `rel`, from a prepared statement's description.
 bool infer_type(Db& db, const std::string& expr, const rewrite::RelationInfo& rel, std::string& type, std::string& error) {
-  const std::string sql = "SELECT (" + expr + ") FROM " + qualified(rel.name);
+  auto one = rewrite::pg::canonical_expression(expr);  // never the config text itself
+  if (!one) {
+    error = "cannot infer the type of \"" + expr + "\": not exactly one SQL expression: " + one.error().message;
+    return false;
+  }
+  const std::string sql = "SELECT (" + one.value() + ") FROM " + qualified(rel.name);
   QueryResult prep(PQprepare(db.raw(), "", sql.c_str(), 0, nullptr));
   if (!prep.ok()) {
     error = "cannot infer the type of \"" + expr + "\": " + prep.error();

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "jobs/sql_text.h"
+#include "rewrite/pg/expression_text.h"
 
 namespace switchyard::jobs {
 namespace {
@@ -38,13 +39,10 @@ std::string replaced_column(const config::Migration& m) {
   return "";
 }
 
-// The old column `expr` is, when it is a bare column reference ("id" or "\"id\""), else "".
+// The old column `expr` is, when it is a bare column reference (id, "createdAt"), else "".
 std::string bare_column(const std::string& expr, const rewrite::RelationInfo& rel) {
-  std::string e = expr;
-  e.erase(0, e.find_first_not_of(" \t\n"));
-  e.erase(e.find_last_not_of(" \t\n") + 1);
-  if (e.size() > 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
-  return rel.column(e) ? e : "";
+  const auto name = rewrite::pg::bare_column(expr);
+  return name && rel.column(*name) ? *name : "";
 }
 
 std::string renamed(const std::string& name, const std::string& from, const std::string& to) {
@@ -145,7 +143,7 @@ void expand_tables(const DdlFacts& f, DdlPlan& plan) {
   };
   for (const auto& k : key) {
     auto it = std::find_if(m.spec.up.begin(), m.spec.up.end(), [&](const config::ColumnMap& c) { return c.column == k; });
-    if (!define(k, it == m.spec.up.end() ? k : it->expr)) return;
+    if (!define(k, it == m.spec.up.end() ? quote_ident(k) : it->expr)) return;
   }
   for (const auto& up : m.spec.up)
     if (std::find(key.begin(), key.end(), up.column) == key.end() && !define(up.column, up.expr)) return;

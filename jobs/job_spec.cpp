@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "jobs/sql_text.h"
+#include "rewrite/pg/expression_text.h"
 
 namespace switchyard::jobs {
 namespace {
@@ -60,7 +61,13 @@ JobSpecResult make_job_spec(const rewrite::ResolvedMigration& m, Direction direc
       out.error = what + "column " + name + " does not exist in " + dst.name.to_string() + (forward ? " (run expand first)" : "");
       return false;
     }
-    spec.columns.push_back({name, expr, col->type});
+    // The jobs paste `expr` into their SQL: only ever the one expression of its parse tree.
+    auto one = rewrite::pg::canonical_expression(expr);
+    if (!one) {
+      out.error = what + "the expression for " + name + " is not exactly one SQL expression: " + one.error().message;
+      return false;
+    }
+    spec.columns.push_back({name, std::move(one.value()), col->type});
     return true;
   };
   if (!m.spec.same_table()) {

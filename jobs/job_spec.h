@@ -20,7 +20,7 @@ enum class Direction { kForward, kReverse };
 
 struct TargetColumn {
   std::string name;  // a column of the target relation
-  std::string expr;  // SQL over the source row (unqualified column names)
+  std::string expr;  // one SQL expression over the source row, deparsed from its parse tree
   std::string type;  // the target column's type, format_type() text, e.g. "character(1)"
 };
 

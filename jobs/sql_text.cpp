@@ -26,19 +26,11 @@ std::string param_row(const std::vector<std::string>& types, int first_param) {
 
 }  // namespace
 
-std::string quote_ident(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string quote_literal(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
 }
-
-std::string qualified(const config::TableName& table) { return quote_ident(table.schema) + "." + quote_ident(table.name); }
 
 std::string column_list(const std::vector<std::string>& columns, const std::string& qualifier) {
   std::vector<std::string> parts;

@@ -1,21 +1,23 @@
 // Small pure helpers that spell SQL text for the jobs (backfill, verify, expand, contract):
 // identifier and literal quoting, qualified names, column lists and keyset predicates. No I/O.
-// Identifiers are always double-quoted: names come from the catalog exactly as stored, so
-// quoting keeps their case and never collides with a keyword.
+// Identifiers are always double-quoted by config::quote_ident (config/identifier.h), the one
+// quoting helper: names come from the catalog exactly as stored, so quoting keeps their case and
+// never collides with a keyword.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "config/identifier.h"
 #include "config/migration.h"
 
 namespace switchyard::jobs {
 
-std::string quote_ident(const std::string& name);
+using config::quote_ident;
 // A standard-conforming string literal: 'it''s'.
 std::string quote_literal(const std::string& text);
-// "schema"."name"
-std::string qualified(const config::TableName& table);
+// "schema"."name" (config::quote_table).
+inline std::string qualified(const config::TableName& table) { return config::quote_table(table); }
 
 // "a", "b"  or, with `qualifier`, q."a", q."b".
 std::string column_list(const std::vector<std::string>& columns, const std::string& qualifier = "");

@@ -7,6 +7,7 @@
 #include "jobs/backfill_sql.h"
 #include "jobs/job_context.h"
 #include "jobs/job_spec.h"
+#include "jobs/sql_text.h"
 #include "jobs/verify_sql.h"
 
 namespace switchyard::jobs {
@@ -65,7 +66,7 @@ class Verifier {
       QueryResult stage = db_->exec("UPDATE " + checkpoint_table(name) + " SET stage = 'compare' WHERE job = $1", {kJob});
       if (!stage.ok()) return set_error("cannot write the checkpoint: " + stage.error());
     }
-    QueryResult est = db_->exec(estimated_rows(), {spec_.source.schema + "." + spec_.source.name});
+    QueryResult est = db_->exec(estimated_rows(), {qualified(spec_.source)});
     snap_.rows_total = est.ok() && est.rows() ? est.number(0, 0) : 0;
     if (snap_.rows_total < 0) {
       QueryResult exact = db_->exec(exact_rows(spec_.source));

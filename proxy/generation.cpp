@@ -4,12 +4,23 @@
 #include <map>
 
 #include "proxy/schema_loader.h"
+#include "rewrite/pg/config_check.h"
 
 namespace switchyard::proxy {
 
+config::LoadResult load_config(const std::string& path) {
+  config::LoadResult loaded = config::load_config_file(path);
+  if (!loaded) return loaded;
+  if (auto error = rewrite::pg::parse_expressions(*loaded.config, path)) {
+    loaded.config.reset();
+    loaded.error = std::move(*error);
+  }
+  return loaded;
+}
+
 GenerationBuild build_generation(const std::string& path, uint64_t number) {
   GenerationBuild out;
-  auto loaded = config::load_config_file(path);
+  auto loaded = load_config(path);
   if (!loaded) {
     out.error = loaded.error.to_string();
     return out;

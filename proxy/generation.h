@@ -14,6 +14,11 @@
 
 namespace switchyard::proxy {
 
+// The one way a program loads its config: config::load_config_file, then the SQL checks of
+// rewrite::pg::parse_expressions (each up/down is exactly one expression, respelt from its
+// parse tree). Errors are FILE:LINE: KEY: message. No database access.
+config::LoadResult load_config(const std::string& path);
+
 struct GenerationBuild {
   std::shared_ptr<Generation> generation;  // null on failure
   // On failure: "FILE:LINE: KEY: message" for a config error (as --check-config prints it), or

@@ -6,6 +6,9 @@
 #include <memory>
 #include <vector>
 
+#include "config/identifier.h"
+#include "rewrite/pg/expression_text.h"
+
 namespace switchyard::proxy {
 namespace {
 
@@ -102,19 +105,18 @@ bool has_unique_index(PGconn* c, const config::TableName& rel, const std::vector
   return std::string(PQgetvalue(r.get(), 0, 0)) != "0";
 }
 
-std::string quote_ident(PGconn* c, const std::string& s) {
-  char* q = PQescapeIdentifier(c, s.data(), s.size());
-  std::string out = q ? q : "";
-  PQfreemem(q);
-  return out;
-}
-
-// Asks PostgreSQL to plan `expr` over `rel`: catches syntax errors, unknown columns and
-// functions, and type errors, exactly as the rewritten statements would meet them.
+// Asks PostgreSQL to plan `expr` over `rel`: catches unknown columns and functions, and type
+// errors, exactly as the rewritten statements would meet them. The text is first parsed as
+// exactly one expression and respelt from its tree (parse_expressions did so at load; a
+// Migration built otherwise is checked here too), so it cannot close the parenthesis and add a
+// clause or a statement of its own.
 bool check_expression(PGconn* c, const std::string& expr, const rewrite::RelationInfo& rel, std::string& error) {
-  const std::string sql = "SELECT (" + expr + ") FROM " + quote_ident(c, rel.name.schema) + "." +
-                          quote_ident(c, rel.name.name) + " WHERE false";
-  // The extended protocol runs exactly one statement, so an expression cannot smuggle in another.
+  auto one = rewrite::pg::canonical_expression(expr);
+  if (!one) {
+    error = "not exactly one SQL expression: " + one.error().message;
+    return false;
+  }
+  const std::string sql = "SELECT (" + one.value() + ") FROM " + config::quote_table(rel.name) + " WHERE false";
   Result r = exec(c, sql.c_str(), {});
   if (PQresultStatus(r.get()) == PGRES_TUPLES_OK) return true;
   error = first_line(PQresultErrorField(r.get(), PG_DIAG_MESSAGE_PRIMARY));

@@ -14,9 +14,8 @@ bool ident_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-}  // namespace
 
-bool Prefilter::contains_word(std::string_view sql, std::string_view word) {
+bool contains_spelling(std::string_view sql, std::string_view word) {
   const char first = word[0];
   for (size_t i = 0; i + word.size() <= sql.size(); ++i) {
     if (lower(sql[i]) != first) continue;
@@ -28,6 +27,17 @@ bool Prefilter::contains_word(std::string_view sql, std::string_view word) {
     return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool Prefilter::contains_word(std::string_view sql, std::string_view word) {
+  if (contains_spelling(sql, word)) return true;
+  if (word.find('"') == std::string_view::npos) return false;
+  // Inside a quoted identifier a quote is written doubled: we"ird is spelt "we""ird".
+  std::string doubled;
+  for (char c : word) doubled += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return contains_spelling(sql, doubled);
 }
 
 Prefilter::Prefilter(const std::vector<std::string>& names) {

@@ -4,7 +4,10 @@
 //
 // False positives only cost a parse (the rewriter then finds nothing to do); false negatives
 // would skip a rewrite, so the test errs wide: it ignores quoting, comments and string literals,
-// and matches names case-insensitively. A name spelt with Unicode escapes (U&"\0075sers") is not
+// and matches names case-insensitively (a quoted "createdAt" and an unquoted createdat both
+// match the column createdAt; so does an unquoted CREATEDAT, which names another column: that
+// only costs a parse). A name with spaces matches as it is written quoted ("order items"), and a
+// quote in a name matches both itself and the doubled quote SQL writes for it. A name spelt with Unicode escapes (U&"\0075sers") is not
 // recognised; docs/phases.md lists this limit.
 #pragma once
 
@@ -28,7 +31,8 @@ class Prefilter {
   // plain SELECT) is relayed without a parse. Errs wide like may_touch ("FOR UPDATE" passes).
   static bool may_write(std::string_view sql);
   bool empty() const { return names_.empty(); }
-  // Whether `word` (lower case, not empty) occurs in `sql` as a whole word, in any letter case.
+  // Whether `word` (lower case, not empty) occurs in `sql` as a whole word, in any letter case;
+  // a '"' in `word` also matches '""' in `sql`.
   static bool contains_word(std::string_view sql, std::string_view word);
 
  private:

@@ -19,21 +19,6 @@ using config::Phase;
 
 constexpr char kValuesAlias[] = "switchyard_v";
 
-// Unqualified column names an expression text reads.
-std::set<std::string> columns_read(const std::string& expr_text) {
-  std::set<std::string> out;
-  auto parsed = parse_expression(expr_text);
-  if (!parsed) return out;
-  walk_nodes(parsed.value(), [&](PgQuery__Node** slot) {
-    const auto* n = *slot;
-    if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
-        n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
-      out.insert(n->column_ref->fields[0]->string->sval);
-    return WalkAction::kDescend;
-  });
-  return out;
-}
-
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 // What a migration adds to a statement that writes `written` columns.

@@ -1,11 +1,13 @@
 // Migration expressions (`up`, `down`) instantiated for one written row, and the volatility
-// test that decides whether a written value may be evaluated twice.
+// test that decides whether a written value may be evaluated twice. What an expression is, as
+// text, is in expression_text.h.
 #pragma once
 
 #include <map>
 #include <string>
 
 #include "rewrite/catalog.h"
+#include "rewrite/pg/expression_text.h"
 #include "rewrite/pg/message_ptr.h"
 #include "rewrite/pg/outcome.h"
 

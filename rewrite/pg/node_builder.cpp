@@ -15,24 +15,40 @@ NodePtr a_const() {
   return node;
 }
 
-// The single target of `sql` if it is one plain SELECT of one unnamed target; else null.
-PgQuery__ResTarget* sole_target(ParseTree& tree) {
-  if (tree.size() != 1) return nullptr;
+// The single target of `tree` if it is one plain SELECT of one unnamed target; else null, and
+// `why` says what else the text holds.
+PgQuery__ResTarget* sole_target(ParseTree& tree, std::string& why) {
+  if (tree.size() != 1) {
+    why = tree.size() == 0 ? "it is empty" : "it holds more than one statement";
+    return nullptr;
+  }
   const PgQuery__Node* stmt = tree.statement(0)->stmt;
-  if (stmt == nullptr || stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return nullptr;
+  if (stmt == nullptr || stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+    why = "it is a statement, not an expression";
+    return nullptr;
+  }
   const PgQuery__SelectStmt* s = stmt->select_stmt;
   const bool plain = s->n_distinct_clause == 0 && s->into_clause == nullptr && s->n_from_clause == 0 &&
                      s->where_clause == nullptr && s->n_group_clause == 0 && !s->group_distinct &&
                      s->having_clause == nullptr && s->n_window_clause == 0 && s->n_values_lists == 0 &&
                      s->n_sort_clause == 0 && s->limit_offset == nullptr && s->limit_count == nullptr &&
                      s->n_locking_clause == 0 && s->with_clause == nullptr &&
-                     s->op == PG_QUERY__SET_OPERATION__SETOP_NONE && s->larg == nullptr && s->rarg == nullptr &&
-                     s->n_target_list == 1;
-  if (!plain) return nullptr;
+                     s->op == PG_QUERY__SET_OPERATION__SETOP_NONE && s->larg == nullptr && s->rarg == nullptr;
+  if (!plain) {
+    why = "it adds a clause (FROM, WHERE, UNION, ORDER BY, ...) to the expression";
+    return nullptr;
+  }
+  if (s->n_target_list != 1) {
+    why = s->n_target_list == 0 ? "it holds no expression" : "it is a list of " + std::to_string(s->n_target_list) + " expressions";
+    return nullptr;
+  }
   const PgQuery__Node* target = s->target_list[0];
   if (target->node_case != PG_QUERY__NODE__NODE_RES_TARGET) return nullptr;
   PgQuery__ResTarget* t = target->res_target;
-  if ((t->name != nullptr && t->name[0] != '\0') || t->n_indirection != 0 || t->val == nullptr) return nullptr;
+  if ((t->name != nullptr && t->name[0] != '\0') || t->n_indirection != 0 || t->val == nullptr) {
+    why = "it names its result (AS)";
+    return nullptr;
+  }
   return t;
 }
 
@@ -124,7 +140,8 @@ Outcome<TypeNamePtr> parse_type_name(std::string_view text) {
   constexpr std::string_view kPrefix = "SELECT NULL::";
   Outcome<ParseTree> parsed = parse_wrapped(kPrefix, text);
   if (!parsed.ok()) return parsed.error();
-  PgQuery__ResTarget* target = sole_target(parsed.value());
+  std::string why;
+  PgQuery__ResTarget* target = sole_target(parsed.value(), why);
   const PgQuery__Node* val = target == nullptr ? nullptr : target->val;
   if (val == nullptr || val->node_case != PG_QUERY__NODE__NODE_TYPE_CAST || val->type_cast->type_name == nullptr ||
       val->type_cast->arg == nullptr || val->type_cast->arg->node_case != PG_QUERY__NODE__NODE_A_CONST ||
@@ -162,8 +179,9 @@ Outcome<NodePtr> parse_expression(std::string_view text) {
   constexpr std::string_view kPrefix = "SELECT ";
   Outcome<ParseTree> parsed = parse_wrapped(kPrefix, text);
   if (!parsed.ok()) return parsed.error();
-  PgQuery__ResTarget* target = sole_target(parsed.value());
-  if (target == nullptr) return PgError{"not a single expression: " + std::string(text), 0};
+  std::string why = "it is not an expression";
+  PgQuery__ResTarget* target = sole_target(parsed.value(), why);
+  if (target == nullptr) return PgError{"not a single expression (" + why + "): " + std::string(text), 0};
   return take_node(&target->val);
 }
 

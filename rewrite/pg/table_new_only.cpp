@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "rewrite/pg/column_writes.h"
+#include "rewrite/pg/expr.h"
 #include "rewrite/pg/node_builder.h"
 #include "rewrite/pg/table_writes.h"
 #include "rewrite/pg/tree_edit.h"
@@ -54,7 +55,7 @@ ResolvedMigration same_table_view(const ResolvedMigration& m) {
   v.spec.up.clear();
   v.spec.down.clear();
   RelationInfo rel = m.new_rel;
-  const auto identity = [&](const ColumnMap& c) { return c.expr == c.column && m.new_rel.column(c.column) != nullptr; };
+  const auto identity = [&](const ColumnMap& c) { return bare_column(c.expr) == c.column && m.new_rel.column(c.column) != nullptr; };
   for (const auto& u : m.spec.up)
     if (!identity(u) || (m.old_rel.exists && !m.old_rel.column(u.column))) {
       // Typed as its column: an INSERT no longer casts it by assignment (text into an enum).

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/identifier.h"
+#include "rewrite/pg/expr.h"
 #include "rewrite/pg/node_builder.h"
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/table_returning.h"
@@ -19,15 +21,8 @@ using config::Phase;
 
 bool dual_phase(Phase p) { return p != Phase::kOff && p != Phase::kNewOnly; }
 
-std::string q(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-std::string q(const config::TableName& t) { return q(t.schema) + "." + q(t.name); }
+std::string q(std::string_view s) { return config::quote_ident(s); }
+std::string q(const config::TableName& t) { return config::quote_table(t); }
 
 bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t) {
   if (rv == nullptr || rv->relname == nullptr || t.name != rv->relname) return false;
@@ -97,19 +92,6 @@ const ResolvedMigration* dual_target(const PgQuery__RangeVar* rel, const Catalog
   return nullptr;
 }
 
-std::set<std::string> columns_read(const std::string& expr_text) {
-  std::set<std::string> out;
-  auto parsed = parse_expression(expr_text);
-  if (!parsed) return out;
-  walk_nodes(parsed.value(), [&](PgQuery__Node** slot) {
-    const auto* ref = (*slot)->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ? (*slot)->column_ref : nullptr;
-    if (ref && ref->n_fields == 1 && ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
-      out.insert(ref->fields[0]->string->sval);
-    return WalkAction::kDescend;
-  });
-  return out;
-}
-
 // One direction of a mirror: from the written table into the other one.
 struct Direction {
   config::TableName dst_name;
@@ -144,9 +126,16 @@ Direction direction(const ResolvedMigration& m, bool from_old) {
                           src.name.to_string() + " (give it a down: expression)";
     }
   }
-  for (const auto& [col, expr] : raw) {
+  for (auto& [col, expr] : raw) {
+    // The mirror is built as text: only ever the one expression of the parse tree goes into it.
+    auto one = canonical_expression(expr);
+    if (!one) {
+      d.refusal = "the expression for " + col + " of " + dst.name.to_string() + " is not exactly one SQL expression";
+      return d;
+    }
+    expr = std::move(one.value());
     const ColumnInfo* dc = dst.column(col);
-    const ColumnInfo* sc = (expr == col || expr == q(col)) ? src.column(col) : nullptr;
+    const ColumnInfo* sc = bare_column(expr) == col ? src.column(col) : nullptr;
     const bool same = sc && dc && sc->base_type == dc->base_type;
     d.map.emplace_back(col, same ? q(col) : dc && !dc->base_type.empty() ? "(" + expr + ")::" + dc->base_type : "(" + expr + ")");
   }
@@ -157,7 +146,7 @@ Direction direction(const ResolvedMigration& m, bool from_old) {
       if (col != k) continue;
       found = true;
       for (const auto& c : columns_read(expr)) d.key_sources.insert(c);
-      if (expr == q(col)) d.key_sources.insert(col);
+      if (bare_column(expr) == col) d.key_sources.insert(col);
     }
     if (!found) d.refusal = "key column " + k + " of " + dst.name.to_string() + " is not computed from " + src.name.to_string();
   }

@@ -52,8 +52,9 @@ TEST(Migrations, EveryKindLandsInTheOneModel) {
   EXPECT_EQ(ms[0].kind, MigrationKind::kRenameColumn);
   EXPECT_EQ(ms[0].old_table.to_string(), "public.users");
   EXPECT_TRUE(ms[0].same_table());
-  EXPECT_EQ(ms[0].up, (std::vector<ColumnMap>{{"display_name", "full_name"}}));
-  EXPECT_EQ(ms[0].down, (std::vector<ColumnMap>{{"full_name", "display_name"}}));
+  // A rename's expressions are the other column, quoted: names are exact.
+  EXPECT_EQ(ms[0].up, (std::vector<ColumnMap>{{"display_name", "\"full_name\""}}));
+  EXPECT_EQ(ms[0].down, (std::vector<ColumnMap>{{"full_name", "\"display_name\""}}));
   EXPECT_EQ(ms[0].phase, Phase::kDualWrite);
   EXPECT_EQ(ms[0].line, 4);
 
@@ -124,6 +125,39 @@ TEST(Migrations, MistakesNameTheKeyAndLine) {
     EXPECT_EQ(r.error.line, c.line) << c.yaml << " -> " << r.error.to_string();
     EXPECT_EQ(r.error.key, c.key) << c.yaml << " -> " << r.error.to_string();
     EXPECT_NE(r.error.message.find(c.message_part), std::string::npos) << r.error.to_string();
+  }
+}
+
+// Names are exact identifiers as the catalog stores them: camelCase, mixed case, keywords,
+// spaces and quotes are kept as written, and a rename's expressions quote them.
+TEST(Migrations, NamesThatNeedQuotingAreKeptExactly) {
+  struct Case {
+    const char* yaml;
+    TableName table;
+    ColumnMap up;
+    ColumnMap down;
+  };
+  const Case cases[] = {
+      {"table: orders\n    rename_column: {from: createdAt, to: created_at}", {"public", "orders"},
+       {"created_at", "\"createdAt\""}, {"createdAt", "\"created_at\""}},
+      {"table: orders\n    rename_column: {from: src, to: plainNew}", {"public", "orders"}, {"plainNew", "\"src\""},
+       {"src", "\"plainNew\""}},
+      {"table: 'App.Order Items'\n    rename_column: {from: order, to: user}", {"App", "Order Items"},
+       {"user", "\"order\""}, {"order", "\"user\""}},
+      {"table: MixedCase\n    rename_column: {from: 'we\"ird', to: 'two words'}", {"public", "MixedCase"},
+       {"two words", "\"we\"\"ird\""}, {"we\"ird", "\"two words\""}},
+      {"table: t\n    change_column: {from: Total, to: totalCents, up: '\"Total\" * 100', down: '\"totalCents\" / 100'}",
+       {"public", "t"}, {"totalCents", "\"Total\" * 100"}, {"Total", "\"totalCents\" / 100"}},
+  };
+  for (const auto& c : cases) {
+    const auto r = parse_config(std::string("control: x\nmigrations:\n  - name: a\n    ") + c.yaml + "\n", "m.yaml");
+    ASSERT_TRUE(r) << c.yaml << ": " << r.error.to_string();
+    const Migration& m = r.config->migrations[0];
+    EXPECT_EQ(m.old_table, c.table) << c.yaml;
+    EXPECT_EQ(m.up, std::vector<ColumnMap>{c.up}) << c.yaml << ": " << m.up[0].expr;
+    EXPECT_EQ(m.down, std::vector<ColumnMap>{c.down}) << c.yaml << ": " << m.down[0].expr;
+    EXPECT_EQ(m.up[0].line, 5) << c.yaml;
+    EXPECT_EQ(m.up[0].key.rfind("migrations[0].", 0), 0u) << m.up[0].key;
   }
 }
 

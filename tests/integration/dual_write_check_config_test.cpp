@@ -1,6 +1,8 @@
 // `switchyard --check-config` checks migrations against the live schema over `control`: a
 // migration naming a column the table lacks, or an expression PostgreSQL cannot plan, exits 1
-// naming the migration and the column; a migration that matches the schema exits 0.
+// naming the migration and the column; a migration that matches the schema exits 0, camelCase
+// and space-containing names included; an up/down that is not exactly one expression exits 1
+// with FILE:LINE: KEY before the schema is read.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -20,6 +22,8 @@ constexpr char kDatabase[] = "dual_write_check_config";
 constexpr char kSchema[] = R"(
   CREATE TABLE users (id int PRIMARY KEY, full_name text);
   CREATE TABLE members (id int PRIMARY KEY, full_name text, display_name text);
+  CREATE TABLE "Order Items" (id int PRIMARY KEY, "createdAt" timestamptz, created_at timestamptz, src text,
+                              "plainNew" text);
 )";
 
 std::string rename_migration(const std::string& table) {
@@ -84,6 +88,30 @@ TEST_F(DualWriteCheckConfig, AMigrationMatchingTheSchemaPasses) {
 
   EXPECT_EQ(result.exit_code, 0) << result.describe();
   EXPECT_TRUE(Contains(result.out, "ok (1 migrations)"));
+}
+
+// Names are exact: these renames were refused at load before (createdAt planned as createdat).
+TEST_F(DualWriteCheckConfig, RenamesOfNamesThatNeedQuotingPass) {
+  ASSERT_TRUE(schema_ready_) << schema_error_;
+  for (const char* rename : {"{from: createdAt, to: created_at}", "{from: src, to: plainNew}"}) {
+    const CommandResult result = check(std::string("migrations:\n  - name: m\n    table: Order Items\n    rename_column: ") +
+                                       rename + "\n    phase: dual_write\n");
+    EXPECT_EQ(result.exit_code, 0) << rename << ": " << result.describe();
+  }
+}
+
+// Text that closes the parenthesis of the old `SELECT (expr) FROM t` check.
+TEST_F(DualWriteCheckConfig, AnUpThatIsNotExactlyOneExpressionFailsWithFileLineAndKey) {
+  ASSERT_TRUE(schema_ready_) << schema_error_;
+  for (const char* up : {"full_name) , (1", "full_name) FROM members UNION ALL SELECT (1", "full_name) FROM members; --"}) {
+    const CommandResult result = check(std::string("migrations:\n  - name: members-flag\n    table: members\n"
+                                                   "    add_column: {name: display_name, up: '") +
+                                       up + "'}\n    phase: dual_write\n");
+    EXPECT_EQ(result.exit_code, 1) << up << ": " << result.describe();
+    EXPECT_TRUE(Contains(result.err, "switchyard.yaml:5: migrations[0].add_column.up: migration members-flag: \"" +
+                                         std::string(up) + "\" is not exactly one SQL expression: syntax error"))
+        << result.describe();
+  }
 }
 
 }  // namespace

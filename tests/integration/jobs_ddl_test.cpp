@@ -3,7 +3,8 @@
 // contract is refused before new_only, and DDL waits for its lock only lock_timeout at a time,
 // retrying with backoff until the lock is free, or giving up with a clear message. Also the
 // two table kinds end to end: rename_table inovices -> invoices and copy_table legacy_accounts
-// -> account (expand, backfill, verify, contract).
+// -> account (expand, backfill, verify, contract). And all five kinds with names that need
+// quoting (camelCase, mixed case, keywords, spaces, a quote) through every job and the proxy.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -207,6 +208,133 @@ TEST(JobsTables, RenameTableAndCopyTableFromExpandToContract) {
   }
   EXPECT_EQ(query_value(direct.get(), "SELECT to_regclass('inovices') IS NULL AND to_regclass('legacy_accounts') IS NULL"), "t");
   EXPECT_EQ(query_value(direct.get(), "INSERT INTO invoices (amount) VALUES (1) RETURNING id"), "3001");
+}
+
+// The old shapes of tests/rewrite/pg/read_route_catalog.h's quoted catalog, with rows.
+constexpr char kQuotedTables[] = R"(
+  CREATE TABLE "Order Items" (id int PRIMARY KEY, "createdAt" timestamptz NOT NULL, "order" text, "qtyOrdered" int);
+  INSERT INTO "Order Items" SELECT g, '2020-01-01'::timestamptz + g * interval '1 day', g::text, g
+    FROM generate_series(1, 600) g;
+  CREATE TABLE "user" (id int PRIMARY KEY, src text);
+  INSERT INTO "user" SELECT g, 'u' || g FROM generate_series(1, 600) g;
+  CREATE TABLE "Legacy Invoices" ("invoiceId" serial PRIMARY KEY, "amountDue" numeric(10,2), "order" text);
+  INSERT INTO "Legacy Invoices" ("amountDue", "order") SELECT g, 'o' || g FROM generate_series(1, 600) g;
+  CREATE TABLE "Old Accounts" ("accountId" int PRIMARY KEY, "firstName" text, "lastName" text, "order" text);
+  INSERT INTO "Old Accounts" SELECT g, 'first' || g, 'last' || g, 'x' || g FROM generate_series(1, 600) g;
+)";
+constexpr char kQuotedMigrations[] = R"(migrations:
+  - name: order-items-created-at
+    table: Order Items
+    rename_column: {from: createdAt, to: created_at}
+    phase: PHASE
+  - name: order-items-order-no
+    table: Order Items
+    change_column: {from: order, to: 'order"no', up: '"order"::int4', down: '"order""no"::text'}
+    phase: PHASE
+  - name: order-items-total
+    table: Order Items
+    add_column: {name: Total Cents, up: '"qtyOrdered" * 100'}
+    phase: PHASE
+  - name: user-plain-new
+    table: user
+    rename_column: {from: src, to: plainNew}
+    phase: PHASE
+  - name: legacy-invoices
+    rename_table: {from: Legacy Invoices, to: AppInvoices}
+    phase: PHASE
+  - name: old-accounts
+    copy_table:
+      from: Old Accounts
+      to: NewAccounts
+      key: [accountId]
+      columns: {accountId: '"accountId"', Display Name: '"firstName" || '' '' || "lastName"', order: '"order"'}
+      down: {firstName: 'split_part("Display Name", '' '', 1)', lastName: 'split_part("Display Name", '' '', 2)'}
+    phase: PHASE
+)";
+constexpr const char* kQuotedNames[] = {"order-items-created-at", "order-items-order-no", "order-items-total",
+                                        "user-plain-new", "legacy-invoices", "old-accounts"};
+
+TEST(JobsQuotedNames, EveryKindAndEveryJobWithNamesThatNeedQuoting) {
+  std::string error;
+  const std::string db = "jobs_quoted";
+  integration_env().create_fresh_database(db);
+  ASSERT_TRUE(run_direct(db, kQuotedTables, error)) << error;
+  auto config = JobConfig::create(db, all_phases(kQuotedMigrations, "off"), error);
+  ASSERT_TRUE(config) << error;
+  PgConn direct = connect(integration_env().direct().conninfo(db, kSuperuser));
+  for (const char* m : kQuotedNames) {
+    const CommandResult expand = config->run("expand", m);
+    ASSERT_EQ(expand.exit_code, 0) << m << ": " << expand.describe();
+  }
+  EXPECT_EQ(query_value(direct.get(), "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY "
+                                      "attnum) FROM pg_attribute WHERE attrelid = '\"Order Items\"'::regclass AND attnum > 0"),
+            "id integer, createdAt timestamp with time zone, order text, qtyOrdered integer, created_at timestamp with "
+            "time zone, order\"no integer, Total Cents integer");
+
+  // dual_write through the proxy: writes of either shape reach both.
+  ASSERT_TRUE(config->rewrite(all_phases(kQuotedMigrations, "dual_write"), error)) << error;
+  {
+    auto proxy = MigrationProxy::attach(db, all_phases(kQuotedMigrations, "dual_write"), error);
+    ASSERT_TRUE(proxy) << error;
+    PgConn c = proxy->connect_proxied();
+    for (const char* sql : {
+             "INSERT INTO \"Order Items\" (id, \"createdAt\", \"order\", \"qtyOrdered\") VALUES (1001, '2030-01-01Z', '42', 3)",
+             "UPDATE \"Order Items\" SET \"order\" = '7', \"qtyOrdered\" = 5 WHERE id = 1",
+             "INSERT INTO \"user\" (id, \"plainNew\") VALUES (1001, 'new')",
+             "INSERT INTO \"Legacy Invoices\" (\"amountDue\", \"order\") VALUES (9.5, 'proxied')",
+             "INSERT INTO \"Old Accounts\" VALUES (1001, 'Ada', 'Lovelace', 'y')",
+             "UPDATE \"NewAccounts\" SET \"Display Name\" = 'Grace Hopper' WHERE \"accountId\" = 1001"}) {
+      PgResult r = exec(c.get(), sql);
+      ASSERT_EQ(PQresultStatus(r.get()), PGRES_COMMAND_OK) << sql << ": " << PQerrorMessage(c.get()) << proxy->log_tail();
+    }
+    EXPECT_EQ(query_value(direct.get(), "SELECT created_at = \"createdAt\" AND \"order\"\"no\" = 42 AND \"Total Cents\" = 300 "
+                                        "FROM \"Order Items\" WHERE id = 1001"),
+              "t");
+    EXPECT_EQ(query_value(direct.get(), "SELECT \"order\"\"no\" || ' ' || \"Total Cents\" FROM \"Order Items\" WHERE id = 1"),
+              "7 500");
+    EXPECT_EQ(query_value(direct.get(), "SELECT src FROM \"user\" WHERE id = 1001"), "new");
+    EXPECT_EQ(query_value(direct.get(), "SELECT \"order\" FROM \"AppInvoices\" WHERE \"invoiceId\" = 601"), "proxied");
+    EXPECT_EQ(query_value(direct.get(), "SELECT \"firstName\" || ' ' || \"lastName\" FROM \"Old Accounts\" WHERE \"accountId\" = 1001"),
+              "Grace Hopper");
+  }
+
+  for (const char* m : kQuotedNames) {
+    const CommandResult backfill = config->run("backfill", m, {"--batch-rows", "250"});
+    ASSERT_EQ(backfill.exit_code, 0) << m << ": " << backfill.describe();
+    const CommandResult verify = config->run("verify", m, {"--chunk-rows", "200"});
+    EXPECT_EQ(verify.exit_code, 0) << m << ": " << verify.describe();
+  }
+  EXPECT_EQ(query_value(direct.get(), "SELECT count(*) FROM \"Order Items\" WHERE created_at IS DISTINCT FROM \"createdAt\" "
+                                      "OR \"order\"\"no\" IS DISTINCT FROM \"order\"::int OR \"Total Cents\" <> \"qtyOrdered\" * 100"),
+            "0");
+  EXPECT_EQ(query_value(direct.get(), "SELECT count(*) FROM \"NewAccounts\""), "601");
+
+  // read_new through the proxy: reads of the old names are served by the new shape.
+  exec(direct.get(), "UPDATE \"Order Items\" SET created_at = '1999-12-31Z' WHERE id = 5;"
+                     "UPDATE \"user\" SET \"plainNew\" = 'only new' WHERE id = 5;"
+                     "INSERT INTO \"AppInvoices\" VALUES (9999, 1, 'only new');");
+  ASSERT_TRUE(config->rewrite(all_phases(kQuotedMigrations, "read_new"), error)) << error;
+  {
+    auto proxy = MigrationProxy::attach(db, all_phases(kQuotedMigrations, "read_new"), error);
+    ASSERT_TRUE(proxy) << error;
+    PgConn c = proxy->connect_proxied();
+    EXPECT_EQ(query_value(c.get(), "SELECT extract(year FROM \"createdAt\" AT TIME ZONE 'UTC') FROM \"Order Items\" WHERE id = 5"),
+              "1999");
+    EXPECT_EQ(query_value(c.get(), "SELECT src FROM \"user\" WHERE id = 5"), "only new");
+    EXPECT_EQ(query_value(c.get(), "SELECT \"order\" FROM \"Legacy Invoices\" WHERE \"invoiceId\" = 9999"), "only new");
+    EXPECT_EQ(query_value(c.get(), "SELECT \"lastName\" FROM \"Old Accounts\" WHERE \"accountId\" = 1001"), "Hopper");
+  }
+
+  ASSERT_TRUE(config->rewrite(all_phases(kQuotedMigrations, "new_only"), error)) << error;
+  for (const char* m : kQuotedNames) {
+    const CommandResult contract = config->run("contract", m);
+    ASSERT_EQ(contract.exit_code, 0) << m << ": " << contract.describe();
+  }
+  EXPECT_EQ(query_value(direct.get(), "SELECT string_agg(attname, ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = "
+                                      "'\"Order Items\"'::regclass AND attnum > 0 AND NOT attisdropped"),
+            "id, qtyOrdered, created_at, order\"no, Total Cents");
+  EXPECT_EQ(query_value(direct.get(), "SELECT to_regclass('\"Legacy Invoices\"') IS NULL AND to_regclass('\"Old Accounts\"') IS NULL"),
+            "t");
 }
 
 }  // namespace

@@ -83,6 +83,61 @@ TEST(BackfillSql, RenameTableCopiesEveryColumn) {
             "ROW(dst.\"id\"))");
 }
 
+// Every name the config gives is quoted wherever a job writes SQL; an expression is its parse
+// tree deparsed, never the config text.
+TEST(BackfillSql, NamesThatNeedQuotingAreQuotedEverywhere) {
+  const JobSpec rename = spec_of(fixtures::order_items_created_at());
+  EXPECT_EQ(batch_write(rename, true),
+            "UPDATE \"public\".\"Order Items\" SET \"created_at\" = (\"createdAt\") WHERE ROW(\"id\") > ROW($1::int4) AND "
+            "ROW(\"id\") <= ROW($2::int4) AND (\"created_at\"::text IS DISTINCT FROM CAST((\"createdAt\") AS timestamp with "
+            "time zone)::text)");
+  const JobSpec reverse = spec_of(fixtures::order_items_created_at(), Direction::kReverse);
+  EXPECT_EQ(reverse.columns[0].name, "createdAt");
+  EXPECT_EQ(reverse.columns[0].expr, "created_at");
+
+  const JobSpec change = spec_of(fixtures::user_order_no());
+  EXPECT_EQ(change.key, std::vector<std::string>{"userId"});
+  EXPECT_EQ(batch_write(change, false),
+            "UPDATE \"public\".\"user\" SET \"order\"\"no\" = (\"order\"::int4) WHERE ROW(\"userId\") <= ROW($1::int4) AND "
+            "(\"order\"\"no\"::text IS DISTINCT FROM CAST((\"order\"::int4) AS integer)::text)");
+  EXPECT_EQ(page_end(change, change.source, true),
+            "SELECT count(*) OVER (), \"userId\"::text FROM (SELECT \"userId\" FROM \"public\".\"user\" WHERE ROW(\"userId\") "
+            "> ROW($1::int4) ORDER BY \"userId\" LIMIT $2::int8) page ORDER BY page.\"userId\" DESC LIMIT 1");
+  EXPECT_EQ(spec_of(fixtures::user_order_no(), Direction::kReverse).columns[0].expr, "\"order\"\"no\"::text");
+
+  const JobSpec copy = spec_of(fixtures::old_accounts_copy());
+  EXPECT_EQ(copy.column_names(), (std::vector<std::string>{"accountId", "Display Name", "order"}));
+  EXPECT_EQ(batch_write(copy, false),
+            "INSERT INTO \"public\".\"NewAccounts\" AS dst (\"accountId\", \"Display Name\", \"order\") SELECT "
+            "(\"accountId\"), ((\"firstName\" || ' ') || \"lastName\"), (\"order\") FROM \"public\".\"Old Accounts\" WHERE "
+            "ROW(\"accountId\") <= ROW($1::int4) ORDER BY \"accountId\" FOR SHARE ON CONFLICT (\"accountId\") DO UPDATE SET "
+            "\"Display Name\" = EXCLUDED.\"Display Name\", \"order\" = EXCLUDED.\"order\" WHERE ROW(dst.\"Display Name\", "
+            "dst.\"order\")::text IS DISTINCT FROM ROW(EXCLUDED.\"Display Name\", EXCLUDED.\"order\")::text");
+  EXPECT_EQ(orphan_sweep(copy, false),
+            "DELETE FROM \"public\".\"NewAccounts\" AS dst WHERE ROW(dst.\"accountId\") <= ROW($1::int4) AND NOT EXISTS "
+            "(SELECT 1 FROM \"public\".\"Old Accounts\" AS src WHERE ROW(src.\"accountId\") = ROW(dst.\"accountId\"))");
+  const std::string diff = two_table_chunk_diff(copy, true, false);
+  EXPECT_NE(diff.find("SELECT ROW(\"accountId\")::text AS k, ROW(CAST((\"accountId\") AS integer), CAST(((\"firstName\" || ' ') "
+                      "|| \"lastName\") AS text), CAST((\"order\") AS text))::text AS r FROM \"public\".\"Old Accounts\""),
+            std::string::npos)
+      << diff;
+  EXPECT_NE(same_table_chunk_stats(rename, false, false)
+                .find("ROW(\"created_at\") IS NULL) FROM \"public\".\"Order Items\" WHERE true"),
+            std::string::npos);
+  EXPECT_EQ(exact_rows(copy.source), "SELECT count(*) FROM \"public\".\"Old Accounts\"");
+}
+
+// A Migration built without the config check still never reaches the SQL as pasted text.
+TEST(BackfillSql, AnExpressionThatIsNotOneExpressionIsRefused) {
+  for (const char* hostile : {"a) , (1", "a) FROM t UNION ALL SELECT (1", "a) FROM t; --", "1; DROP TABLE users"}) {
+    auto m = fixtures::accounts_include_bool();
+    m.spec.up[0].expr = hostile;
+    const auto r = make_job_spec(m, Direction::kForward);
+    EXPECT_FALSE(r.spec) << hostile;
+    EXPECT_NE(r.error.find("is not exactly one SQL expression"), std::string::npos) << r.error;
+  }
+}
+
 TEST(BackfillSql, ATableWithoutKeyIsRefusedWithAReason) {
   auto m = fixtures::users_display_name();
   m.old_rel.primary_key.clear();

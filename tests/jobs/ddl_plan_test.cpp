@@ -86,6 +86,49 @@ TEST(DdlPlan, ExpandRenameTableCopiesTheShapeAndForeignKeys) {
                 "ALTER TABLE \"public\".\"invoices\" VALIDATE CONSTRAINT \"inovices_customer_fkey\""}));
 }
 
+// camelCase, keyword, space-containing names: quoted in every step, and a camelCase key found
+// as the column it is ("accountId", not accountid).
+TEST(DdlPlan, NamesThatNeedQuotingAreQuotedInExpandAndContract) {
+  DdlFacts rename;
+  rename.migration = fixtures::order_items_created_at();
+  rename.migration.old_rel.columns.pop_back();  // created_at does not exist yet
+  rename.migration.new_rel = rename.migration.old_rel;
+  rename.old_indexes = {{"Order Items_createdAt_idx", false, false, true, "btree", {"createdAt"}}};
+  const DdlPlan expand = plan_expand(rename);
+  ASSERT_TRUE(expand.error.empty()) << expand.error;
+  EXPECT_EQ(sql_of(expand), (std::vector<std::string>{
+                                "ALTER TABLE \"public\".\"Order Items\" ADD COLUMN IF NOT EXISTS \"created_at\" timestamp with "
+                                "time zone",
+                                "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"Order Items_created_at_idx\"",
+                                "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Order Items_created_at_idx\" ON \"public\".\"Order "
+                                "Items\" USING btree (\"created_at\")"}));
+
+  DdlFacts contract;
+  contract.migration = fixtures::order_items_created_at();
+  contract.migration.spec.phase = config::Phase::kNewOnly;
+  EXPECT_EQ(sql_of(plan_contract(contract, false)),
+            (std::vector<std::string>{
+                "ALTER TABLE \"public\".\"Order Items\" ADD CONSTRAINT \"Order Items_created_at_not_null\" CHECK "
+                "(\"created_at\" IS NOT NULL) NOT VALID",
+                "ALTER TABLE \"public\".\"Order Items\" VALIDATE CONSTRAINT \"Order Items_created_at_not_null\"",
+                "ALTER TABLE \"public\".\"Order Items\" ALTER COLUMN \"created_at\" SET NOT NULL",
+                "ALTER TABLE \"public\".\"Order Items\" DROP CONSTRAINT IF EXISTS \"Order Items_created_at_not_null\"",
+                "ALTER TABLE \"public\".\"Order Items\" DROP COLUMN IF EXISTS \"createdAt\""}));
+
+  DdlFacts copy;
+  copy.migration = fixtures::old_accounts_copy();
+  copy.migration.spec.up.push_back({"order", "\"order\""});
+  copy.migration.new_rel = {};
+  copy.new_types = {{"Display Name", "text"}};
+  const DdlPlan create = plan_expand(copy);
+  ASSERT_TRUE(create.error.empty()) << create.error;
+  EXPECT_EQ(sql_of(create), std::vector<std::string>{"CREATE TABLE IF NOT EXISTS \"public\".\"NewAccounts\" (\n"
+                                                     "  \"accountId\" integer NOT NULL,\n"
+                                                     "  \"Display Name\" text,\n"
+                                                     "  \"order\" text,\n"
+                                                     "  PRIMARY KEY (\"accountId\"))"});
+}
+
 TEST(DdlPlan, ContractIsRefusedBeforeNewOnly) {
   DdlFacts f;
   f.migration = fixtures::users_display_name();

@@ -75,4 +75,63 @@ inline rewrite::ResolvedMigration account_split() {
   return m;
 }
 
+// Names that need quoting (camelCase, a space, a keyword, a quote), as an ORM such as Prisma
+// writes them. "Order Items" (id, "createdAt", created_at): rename_column createdAt -> created_at.
+inline rewrite::ResolvedMigration order_items_created_at() {
+  rewrite::ResolvedMigration m;
+  m.spec.name = "order-items-created-at";
+  m.spec.kind = config::MigrationKind::kRenameColumn;
+  m.spec.old_table = m.spec.new_table = {"public", "Order Items"};
+  m.spec.up = {{"created_at", "\"createdAt\""}};
+  m.spec.down = {{"createdAt", "created_at"}};
+  m.spec.phase = config::Phase::kDualWrite;
+  m.old_rel = relation("Order Items",
+                       {{"id", "integer", "int4", "", true},
+                        {"createdAt", "timestamp with time zone", "timestamptz", "", true},
+                        {"created_at", "timestamp with time zone", "timestamptz", "", false}},
+                       {"id"});
+  m.new_rel = m.old_rel;
+  return m;
+}
+
+// "user" ("userId" PK, "order" text, "order""no" int): change_column order -> order"no.
+inline rewrite::ResolvedMigration user_order_no() {
+  rewrite::ResolvedMigration m;
+  m.spec.name = "user-order-no";
+  m.spec.kind = config::MigrationKind::kChangeColumn;
+  m.spec.old_table = m.spec.new_table = {"public", "user"};
+  m.spec.up = {{"order\"no", "\"order\"::int4"}};
+  m.spec.down = {{"order", "\"order\"\"no\"::text"}};
+  m.spec.phase = config::Phase::kDualWrite;
+  m.old_rel = relation("user",
+                       {{"userId", "integer", "int4", "", true}, {"order", "text", "text", "", false},
+                        {"order\"no", "integer", "int4", "", false}},
+                       {"userId"});
+  m.new_rel = m.old_rel;
+  return m;
+}
+
+// "Old Accounts" ("accountId", "firstName", "lastName", "order") copied into "NewAccounts"
+// ("accountId", "Display Name", "order").
+inline rewrite::ResolvedMigration old_accounts_copy() {
+  rewrite::ResolvedMigration m;
+  m.spec.name = "old-accounts";
+  m.spec.kind = config::MigrationKind::kCopyTable;
+  m.spec.old_table = {"public", "Old Accounts"};
+  m.spec.new_table = {"public", "NewAccounts"};
+  m.spec.key = {"accountId"};
+  m.spec.up = {{"Display Name", "\"firstName\" || ' ' || \"lastName\""}};
+  m.spec.down = {{"firstName", "split_part(\"Display Name\", ' ', 1)"}, {"lastName", "split_part(\"Display Name\", ' ', 2)"}};
+  m.spec.phase = config::Phase::kDualWrite;
+  m.old_rel = relation("Old Accounts",
+                       {{"accountId", "integer", "int4", "", true}, {"firstName", "text", "text", "", false},
+                        {"lastName", "text", "text", "", false}, {"order", "text", "text", "", false}},
+                       {"accountId"});
+  m.new_rel = relation("NewAccounts",
+                       {{"accountId", "integer", "int4", "", true}, {"Display Name", "text", "text", "", false},
+                        {"order", "text", "text", "", false}},
+                       {"accountId"});
+  return m;
+}
+
 }  // namespace switchyard::jobs::fixtures

@@ -15,6 +15,25 @@ TEST(Prefilter, MatchesTheNameHoweverItIsWritten) {
   }
 }
 
+// Names that need quoting: a quoted spelling always passes (an unquoted spelling in another case
+// passes too; it names another relation, which costs only a parse). A quote in a name is
+// written doubled inside the quoted identifier.
+TEST(Prefilter, MatchesNamesThatNeedQuoting) {
+  const Prefilter f({"Order Items", "createdAt", "we\"ird", "user", "a\"\"b"});
+  for (const char* sql : {"SELECT * FROM \"Order Items\"", "UPDATE public.\"Order Items\" SET x = 1",
+                          "SELECT \"createdAt\" FROM t", "SELECT createdat FROM t", "SELECT CREATEDAT FROM t",
+                          "INSERT INTO \"we\"\"ird\" VALUES (1)", "INSERT INTO \"user\" VALUES (1)",
+                          "SELECT * FROM \"a\"\"\"\"b\""}) {
+    EXPECT_TRUE(f.may_touch(sql)) << sql;
+  }
+  for (const char* sql : {"SELECT * FROM \"Order Itemsx\"", "SELECT created_at FROM t", "SELECT * FROM weird",
+                          "SELECT * FROM users"}) {
+    EXPECT_FALSE(f.may_touch(sql)) << sql;
+  }
+  EXPECT_TRUE(Prefilter::contains_word("SELECT \"we\"\"ird\" FROM t", "we\"ird"));
+  EXPECT_TRUE(Prefilter::contains_word("SELECT \"plainNew\" FROM t", "plainnew"));
+}
+
 TEST(Prefilter, IgnoresOtherIdentifiersThatContainTheName) {
   const Prefilter f({"users"});
   for (const char* sql : {"SELECT * FROM users_archive", "SELECT * FROM all_users", "SELECT 1", "SELECT users2 FROM t",

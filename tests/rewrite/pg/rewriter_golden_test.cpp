@@ -120,6 +120,10 @@ TEST(RewriterGolden, TableDualWrite) {
   run_golden("table_dual_write.txt", config::Phase::kDualWrite, testing::tables_catalog);
 }
 TEST(RewriterGolden, TableNewOnly) { run_golden("table_new_only.txt", config::Phase::kNewOnly, testing::tables_catalog); }
+// camelCase, mixed-case, keyword, space- and quote-containing names across the five kinds.
+TEST(RewriterGolden, QuotedNames) {
+  run_golden("quoted_names.txt", config::Phase::kDualWrite, testing::quoted_catalog);
+}
 TEST(RewriterGolden, ReadRoute) {
   run_golden("read_route.txt", config::Phase::kReadNew, testing::read_route_catalog);
 }
