@@ -2,7 +2,8 @@
 // prepared-statement tests (tests/integration/prepared_*_test.cpp): psycopg 3, JDBC,
 // node-postgres, libpq PQprepare and SQL-level PREPARE/EXECUTE through one psql process. Each
 // holds ONE connection to switchyard for its whole life and runs an old-shaped and a new-shaped
-// application on it at once, every statement prepared (named) and re-used, never re-sent.
+// application on it at once, every statement prepared (named) and re-used (psql and libpq now and
+// then also DEALLOCATE, DISCARD ALL and prepare again, as pools do).
 //
 // The external drivers (tests/integration/drivers/) speak one line protocol on stdin/stdout:
 // they print "ready" once connected, then answer each command with one line:

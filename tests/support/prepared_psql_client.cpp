@@ -1,4 +1,4 @@
-// The psql client of prepared_clients.h: SQL-level PREPARE once, then EXECUTE, through ONE psql
+// The psql client of prepared_clients.h: SQL-level PREPARE, then EXECUTE, through ONE psql
 // process reading statements from a pipe (simple query protocol), old-shaped and new-shaped
 // statements in the same session. psql runs with ON_ERROR_STOP, so any error ends it and the
 // next command reports it with psql's stderr. Answers are cut out of psql's unaligned output by
@@ -23,19 +23,20 @@ class PsqlClient : public PreparedClient {
   std::string name() const override { return "psql"; }
 
   std::string prepare_all() {
-    std::string script;
-    for (int a = 0; a < 2; ++a) {
-      const char* sql[] = {apps_[a].insert, apps_[a].update, apps_[a].read, apps_[a].read_all};
-      for (int k = 0; k < 4; ++k)
-        script += "PREPARE " + statement(a, k) + (k <= 1 ? "(int, text)" : "(int)") + " AS " + sql[k] + ";\n";
-    }
     std::vector<std::vector<std::string>> sections;
-    return run(script, sections);
+    return run(prepares(), sections);
   }
 
   std::string round() override {
     ++rounds_;
-    std::string script = "BEGIN;\n", reads;
+    // Now and then the session forgets its statements and prepares them again, as applications
+    // and pools do: DEALLOCATE of one, DEALLOCATE ALL, DISCARD ALL.
+    std::string script;
+    if (rounds_ % 25 == 5) script = "DEALLOCATE new_read;\n" + prepare(1, 2);
+    if (rounds_ % 25 == 12) script = "DEALLOCATE ALL;\n" + prepares();
+    if (rounds_ % 25 == 20) script = "DISCARD ALL;\n" + prepares();
+    script += "BEGIN;\n";
+    std::string reads;
     std::vector<std::pair<int, std::string>> expected;  // per read section: id, value
     for (int a = 0; a < 2; ++a) {
       for (int id : {next_id_, next_id_ + 1}) {
@@ -76,6 +77,16 @@ class PsqlClient : public PreparedClient {
 
  private:
   static std::string statement(int app, int kind) { return std::string(app == 0 ? "old_" : "new_") + kKinds[kind]; }
+  std::string prepare(int app, int kind) const {
+    const char* sql[] = {apps_[app].insert, apps_[app].update, apps_[app].read, apps_[app].read_all};
+    return "PREPARE " + statement(app, kind) + (kind <= 1 ? "(int, text)" : "(int)") + " AS " + sql[kind] + ";\n";
+  }
+  std::string prepares() const {
+    std::string script;
+    for (int a = 0; a < 2; ++a)
+      for (int k = 0; k < 4; ++k) script += prepare(a, k);
+    return script;
+  }
 
   // Sends `script` then the end marker, and collects the output lines, split at each "@@" line
   // (sections[0] is what came before the first one).
