@@ -113,8 +113,8 @@ class PsqlClient : public PreparedClient {
 }  // namespace
 
 std::unique_ptr<PreparedClient> start_psql_client(const PreparedClientSpec& spec, std::string& error) {
-  auto psql = LineProcess::start({pg_program("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d",
-                                  spec.proxy.conninfo(spec.database, spec.user)},
+  auto psql = LineProcess::start({pg_program("psql"), "-X", "-q", "-A", "-t", "-P", "null=NULL", "-v",
+                                  "ON_ERROR_STOP=1", "-d", spec.proxy.conninfo(spec.database, spec.user)},
                                  error);
   if (!psql) return nullptr;
   auto client = std::make_unique<PsqlClient>(spec, std::move(psql));
