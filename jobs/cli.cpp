@@ -27,7 +27,8 @@ int usage(const std::string& problem) {
                "       switchyard verify   --config FILE MIGRATION [--chunk-rows N] [--samples N] [--restart]\n"
                "       switchyard expand   --config FILE MIGRATION [--dry-run] [--type COLUMN=TYPE]...\n"
                "                           [--lock-timeout-ms N] [--retries N]\n"
-               "       switchyard contract --config FILE MIGRATION [--dry-run] [--backup] [--lock-timeout-ms N] [--retries N]\n",
+               "       switchyard contract --config FILE MIGRATION [--dry-run] [--backup] [--force] [--lock-timeout-ms N]\n"
+               "                           [--retries N]\n",
                problem.c_str());
   return 2;
 }
@@ -73,6 +74,7 @@ std::string parse(int argc, char** argv, Args& a) {
     else if (ddl && arg == "--lock-timeout-ms") problem = value(1, v), a.ddl.lock_timeout_ms = static_cast<int>(v);
     else if (ddl && arg == "--retries") problem = value(0, v), a.ddl.retries = static_cast<int>(v);
     else if (a.command == "contract" && arg == "--backup") a.ddl.backup = true;
+    else if (a.command == "contract" && arg == "--force") a.ddl.force = true;
     else if (a.command == "expand" && arg == "--type" && i + 1 < argc) {
       const std::string t = argv[++i];
       const auto eq = t.find('=');

@@ -9,6 +9,7 @@
 #include "jobs/ddl_facts.h"
 #include "jobs/job_context.h"
 #include "jobs/pg.h"
+#include "jobs/proxy_check.h"
 
 namespace switchyard::jobs {
 namespace {
@@ -65,6 +66,19 @@ int run(Which which, const config::Config& config, const std::string& name, cons
       if (m.name == name && m.phase != config::Phase::kNewOnly)
         return fail("contract is allowed only in phase new_only; the migration is in phase " +
                     std::string(config::to_string(m.phase)) + " (move it to new_only first, and keep it there a while)");
+    const ProxyCheck check = check_proxies(config, name);
+    if (!check.checked)
+      std::fprintf(err, "switchyard contract %s: note: the config has no admin server, so no proxy was asked whether "
+                        "sessions still run an older phase\n", name.c_str());
+    for (const auto& p : check.proxies)
+      if (p.reached && p.error.empty())
+        std::fprintf(err, "switchyard contract %s: proxy %s: phase %s, %lld session(s) behind, %lld statement(s) "
+                          "planned under an older phase (prepared again before their next use)\n",
+                     name.c_str(), p.proxy.c_str(), p.phase.c_str(), p.sessions_behind, p.statements_old_shape);
+    if (!check.blocking.empty()) {
+      if (!o.force) return fail("not safe yet:\n  " + check.blocking + "  (--force contracts anyway)");
+      std::fprintf(err, "switchyard contract %s: --force: going ahead although:\n  %s", name.c_str(), check.blocking.c_str());
+    }
   }
   rewrite::ResolvedMigration m;
   std::string error;

@@ -21,6 +21,7 @@ struct DdlOptions {
   int retries = 8;               // further attempts after a lock timeout
   int backoff_ms = 250;          // the first wait; doubled each retry, at most 10 s, +-25% jitter
   bool backup = false;           // contract: keep the dropped data in switchyard."<migration>_backup"
+  bool force = false;            // contract: even if the proxy still runs sessions behind (proxy_check.h)
   std::map<std::string, std::string> types;  // expand: --type COLUMN=TYPE
 };
 

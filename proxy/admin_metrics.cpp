@@ -108,6 +108,15 @@ std::string metrics_text(const AdminView& v) {
   family(out, "switchyard_ddl_lint_total", "counter", "Risky DDL statements seen, by action taken.");
   sample(out, "switchyard_ddl_lint_total", "action=\"warned\"", v.ddl_lint_warned);
   sample(out, "switchyard_ddl_lint_total", "action=\"blocked\"", v.ddl_lint_blocked);
+  family(out, "switchyard_reprepares_total", "counter",
+         "Client statements prepared again upstream after a phase flip changed their rewrite.");
+  sample(out, "switchyard_reprepares_total", "", v.reprepares);
+  family(out, "switchyard_prepared_statements", "gauge", "Statements the client sessions hold prepared.");
+  sample(out, "switchyard_prepared_statements", "", static_cast<uint64_t>(v.prepared_statements));
+  family(out, "switchyard_sessions_behind", "gauge",
+         "Sessions still under a configuration with another phase for the migration.");
+  for (const auto& m : v.migrations)
+    sample(out, "switchyard_sessions_behind", "migration=\"" + label(m.name) + "\"", static_cast<uint64_t>(m.sessions_behind));
   return out;
 }
 

@@ -45,6 +45,8 @@ std::string migration_json(const MigrationView& m) {
   field(out, "canary_key", json_quote(m.canary_key));
   field(out, "shadow_sample_percent", number(m.shadow_sample_percent));
   field(out, "counters", counters_json(m.counters));
+  field(out, "sessions_behind", std::to_string(m.sessions_behind));
+  field(out, "statements_old_shape", std::to_string(m.statements_old_shape));
   return out + "}";
 }
 
@@ -59,7 +61,10 @@ std::string status_json(const AdminView& v) {
   field(out, "listen", json_quote(v.listen));
   field(out, "upstream", json_quote(v.upstream));
   field(out, "sessions",
-        "{\"active\":" + std::to_string(v.active_sessions) + ",\"total\":" + std::to_string(v.total_sessions) + "}");
+        "{\"active\":" + std::to_string(v.active_sessions) + ",\"total\":" + std::to_string(v.total_sessions) +
+            ",\"prepared_statements\":" + std::to_string(v.prepared_statements) +
+            ",\"prepared_statements_max\":" + std::to_string(v.prepared_statements_max) +
+            ",\"reprepares\":" + std::to_string(v.reprepares) + "}");
   field(out, "draining", v.draining ? "true" : "false");
   field(out, "jobs", v.jobs_json);
   field(out, "statements",

@@ -54,6 +54,10 @@ struct MigrationView {
   std::string canary_key;  // "session", "user", ...
   double shadow_sample_percent = 0;
   MigrationCounters counters;
+  // Contract safety (proxy/session_census.h): sessions still under a generation with another
+  // phase for this migration, and statements the sessions hold upstream planned under one.
+  int64_t sessions_behind = 0;
+  int64_t statements_old_shape = 0;
 };
 
 struct AdminView {
@@ -79,6 +83,9 @@ struct AdminView {
   uint64_t reloads_failed = 0;
   uint64_t ddl_lint_warned = 0;
   uint64_t ddl_lint_blocked = 0;
+  uint64_t reprepares = 0;                // client statements prepared again after a flip
+  int64_t prepared_statements = 0;        // held by all sessions
+  int64_t prepared_statements_max = 0;    // held by the session that holds most
   // Jobs run inside the proxy (POST /migrations/NAME/backfill), as a JSON object by migration.
   std::string jobs_json = "{}";
   // The bearer token every request but GET /healthz must carry; empty: none required.

@@ -85,6 +85,7 @@ class Metrics {
   std::atomic<uint64_t> reloads_failed{0};
   std::atomic<uint64_t> ddl_lint_warned{0};
   std::atomic<uint64_t> ddl_lint_blocked{0};
+  std::atomic<uint64_t> reprepares{0};  // client statements prepared again after a phase flip
   Histogram rewrite_seconds;   // time spent rewriting a statement (cache misses only)
   Histogram upstream_seconds;  // from a Query or Sync sent upstream to its ReadyForQuery
 

@@ -9,6 +9,7 @@
 #include "proxy/ddl_lint_check.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
+#include "rewrite/pg/prepared_commands.h"
 #include "rewrite/pg/rewriter.h"
 
 namespace switchyard::proxy {
@@ -20,9 +21,11 @@ void PgSession::start_pumps() {
   to_upstream_ = std::make_unique<Pump>(*this, Dir::kToUpstream, client_, upstream_,
                                         pg::Framer(pg::frontend_types(), frontend_capture(), max));
   to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_, client_,
-                                      pg::Framer(pg::backend_types(), pg::TypeSet{'K', 'Z'}, max));
+                                      pg::Framer(pg::backend_types(), backend_capture(), max));
   update_reply_tracking();
   update_routing();
+  prepared_.set_current(PlanStamp{gen_->number, route_});
+  publish_census();
   pump_read(*to_client_);
   if (!startup_leftover_.empty()) {
     // The client pipelined messages behind its StartupMessage; they go through the framer too.
@@ -83,25 +86,35 @@ void PgSession::pump_write(Pump& p) {
 }
 
 pg::TypeSet PgSession::frontend_capture() const {
-  // Without migrations and DDL lint no message is rewritten: all stream through.
-  // Query, Parse, Sync and FunctionCall are always seen, and kept in place without a copy: they
-  // time the upstream and find transaction boundaries, where a reload is adopted (in_flight.h).
-  if (gen_->catalog.migrations.empty() && cfg().ddl_lint == config::DdlLint::kOff) return {'Q', 'P', 'S', 'F'};
-  pg::TypeSet capture{'Q', 'P', 'S', 'F'};
-  if (!refused_statements_.empty()) capture.add('B');
+  // Query, Parse, Close, Sync and FunctionCall are always seen, and kept in place without a copy:
+  // they time the upstream, find transaction boundaries, where a reload is adopted
+  // (in_flight.h), and keep the record of prepared statements (prepared_statements.h).
+  pg::TypeSet capture{'Q', 'P', 'C', 'S', 'F'};
+  if (prepared_.needs_bind()) {
+    capture.add('B');  // a statement to prepare again, count, refuse or sample at each use
+    capture.add('D');
+  }
   if (replies_) {
     for (char t : {'B', 'D', 'E', 'C'}) capture.add(t);  // every request, to pair it with its replies
   }
-  if (!shadow_candidates_.empty()) capture.add('B');  // sampled at each Bind
   return capture;
 }
 
 bool PgSession::inspect(Pump& p, char type, std::string_view body) {
   if (p.dir == Dir::kToUpstream) {
     pending_patches_.clear();
+    injection_.clear();
     const bool replaced = note_frontend(type) && inspect_frontend(type, body);
     if (replies_ && !done()) track_frontend(type, body);
     return replaced;
+  }
+  // The replies to requests the proxy slipped in are the client's to never see.
+  const auto verdict = requests_.on_backend(type, outcomes_);
+  if (!outcomes_.empty()) on_request_outcomes();
+  if (verdict == pg::InjectedReplies::Verdict::kDrop) {
+    backend_replacement_.clear();
+    if (!requests_.injecting()) to_client_->framer.set_capture(backend_capture());
+    return true;
   }
   if (replies_ && type != 'K' && track_backend(type, body)) return true;  // dropped or replaced
   if (type == 'Z') {
@@ -139,110 +152,114 @@ void PgSession::replace(Pump& p, char type, std::string_view body) {
   pg::encode_backend_key_data(p.out, client_key_);
 }
 
-std::optional<rewrite::RewriteResult> PgSession::rewrite(std::string_view sql, const std::string_view* statement) {
-  if (auto blocked = check_ddl(sql, *gen_, ctx_.shared.metrics, id_)) return blocked;  // ddl_lint: block
+PgSession::Plan PgSession::plan(std::string_view sql) {
+  Plan p;
+  if (auto blocked = check_ddl(sql, *gen_, ctx_.shared.metrics, id_)) {  // ddl_lint: block
+    p.result = std::move(*blocked);
+    return p;
+  }
   // A word scan keeps every statement that names no migrated relation away from the parser.
-  if (!gen_->prefilter.may_touch(sql)) return std::nullopt;
-  const bool writes = rewrite::Prefilter::may_write(sql);
-  if (!writes) {
-    // A read that names nothing its route would change, and that no shadow read may sample, is
-    // relayed without a parse either (pg_routing.cpp).
-    uint64_t named = 0;
-    if (!read_needs_rewrite(sql, named)) {
-      count_reads(named);
-      return std::nullopt;
-    }
+  if (!gen_->prefilter.may_touch(sql)) return p;
+  p.writes = rewrite::Prefilter::may_write(sql);
+  // A read that names nothing its route would change, and that no shadow read may sample, is
+  // relayed without a parse either (pg_routing.cpp).
+  if (!p.writes && !read_needs_rewrite(sql, p.reads_mask)) return p;
+  p.result = ctx_.rewrites.get(sql, *gen_, route_);
+  if (!p.writes) p.reads_mask = p.result.reads_mask;
+  return p;
+}
+
+void PgSession::count_query(std::string_view sql, const Plan& p) {
+  using Kind = rewrite::RewriteResult::Kind;
+  const auto& r = p.result;
+  if (!p.writes && p.reads_mask != 0) {
+    count_reads(p.reads_mask);
+    if (ctx_.shared.shadow && r.kind != Kind::kRefused) shadow_query(sql, r);
   }
-  rewrite::RewriteResult r = ctx_.rewrites.get(sql, *gen_, route_);
-  if (!writes && r.reads_mask != 0) {
-    count_reads(r.reads_mask);
-    if (ctx_.shared.shadow) {
-      if (statement == nullptr) shadow_query(sql, r);
-      else note_shadow_parse(*statement, sql, r);
-    }
+  if (r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) {  // a write mirrored
+    ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
+    metrics_of(r.migration).writes_rewritten.fetch_add(1, std::memory_order_relaxed);
+  } else if (r.kind == Kind::kRefused) {
+    ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
+    metrics_of(r.migration).writes_refused.fetch_add(1, std::memory_order_relaxed);
   }
-  switch (r.kind) {
-    case rewrite::RewriteResult::Kind::kUnchanged:
-      return std::nullopt;
-    case rewrite::RewriteResult::Kind::kRewritten:
-      if (writes && !r.migration.empty()) {  // a write mirrored (a routed read names no migration)
-        ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
-        metrics_of(r.migration).writes_rewritten.fetch_add(1, std::memory_order_relaxed);
-      }
-      spdlog::debug("session={} rewrote: {}", id_, r.sql);
-      return r;
-    case rewrite::RewriteResult::Kind::kRefused:
-      ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
-      metrics_of(r.migration).writes_refused.fetch_add(1, std::memory_order_relaxed);
-      spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);
-      return r;
-  }
-  return std::nullopt;
+  if (r.kind == Kind::kRewritten) spdlog::debug("session={} rewrote: {}", id_, r.sql);
+  if (r.kind == Kind::kRefused) spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);
 }
 
 bool PgSession::inspect_frontend(char type, std::string_view body) {
-  using Kind = rewrite::RewriteResult::Kind;
   replacement_.clear();
   switch (type) {
-    case 'Q': {
-      const auto sql = pg::decode_query(body);
-      if (!sql) {
-        fail_to_client("08P01", "switchyard: malformed Query message");
-        return true;  // dropped
-      }
-      const auto r = rewrite(*sql);
-      if (!r) return false;
-      remember_patches(*r);
-      // A refusal is raised by the server itself, so it aborts the transaction and the
-      // implicit transaction of a multi-statement string exactly as any error would.
-      pg::encode_query(replacement_, r->kind == Kind::kRefused ? rewrite::pg::refusal_statement(*r) : r->sql);
-      return true;
-    }
-    case 'P': {
-      auto parse = pg::decode_parse(body);
-      if (!parse) {
-        fail_to_client("08P01", "switchyard: malformed Parse message");
-        return true;
-      }
-      // A Parse replaces any earlier statement of that name (the unnamed one at every Parse).
-      if (auto c = shadow_candidates_.find(parse->statement); c != shadow_candidates_.end()) shadow_candidates_.erase(c);
-      const auto r = rewrite(parse->query, &parse->statement);
-      const auto refused = refused_statements_.find(parse->statement);
-      if (refused != refused_statements_.end()) refused_statements_.erase(refused);
-      if (!r) {
-        to_upstream_->framer.set_capture(frontend_capture());  // shadow candidates changed
-        return false;
-      }
-      std::string refusal;
-      if (r->kind == Kind::kRefused) {
-        refusal = rewrite::pg::refusal_statement(*r);
-        parse->query = refusal;
-        parse->param_types.clear();
-        refused_statements_.emplace(parse->statement);
-      } else {
-        parse->query = r->sql;  // parameter types stay as the client declared them
-        remember_patches(*r);
-      }
-      pg::encode_parse(replacement_, *parse);
-      to_upstream_->framer.set_capture(frontend_capture());
-      return true;
-    }
-    case 'B': {
-      if (!shadow_candidates_.empty()) shadow_bind(body);
-      auto bind = pg::decode_bind(body);
-      if (!bind) {
-        fail_to_client("08P01", "switchyard: malformed Bind message");
-        return true;
-      }
-      if (!refused_statements_.count(bind->statement)) return false;
-      bind->param_formats.clear();
-      bind->params.clear();
-      pg::encode_bind(replacement_, *bind);
-      return true;
-    }
+    case 'Q': return inspect_query(body);
+    case 'P': return inspect_parse(body);
+    case 'B': return inspect_bind(body);
+    case 'D': return inspect_describe(body);
+    case 'C':
+      note_close(body);
+      return false;
   }
   return false;
 }
 
+bool PgSession::inspect_query(std::string_view body) {
+  using Kind = rewrite::RewriteResult::Kind;
+  const auto sql = pg::decode_query(body);
+  if (!sql) {
+    fail_to_client("08P01", "switchyard: malformed Query message");
+    return true;  // dropped
+  }
+  prepared_.forget_unnamed();  // a simple Query destroys the unnamed statement
+  uint32_t tag = 0;
+  std::optional<std::string> prepare;  // a single PREPARE, with its statement planned
+  if (rewrite::pg::mentions_prepared_commands(*sql)) {
+    tag = next_tag();
+    note_prepared_commands(*sql, tag, prepare);
+  }
+  requests_.sent(pg::InjectedReplies::Request::kQuery, false, tag);
+  if (prepare) {
+    replacement_ = std::move(injection_);
+    pg::encode_query(replacement_, *prepare);
+    return true;
+  }
+  const Plan p = plan(*sql);
+  count_query(*sql, p);
+  if (p.result.kind == Kind::kUnchanged && injection_.empty()) return false;
+  replacement_ = std::move(injection_);
+  if (p.result.kind == Kind::kUnchanged) {
+    pg::encode_query(replacement_, *sql);
+    return true;
+  }
+  remember_patches(p.result);
+  // A refusal is raised by the server itself, so it aborts the transaction and the
+  // implicit transaction of a multi-statement string exactly as any error would.
+  pg::encode_query(replacement_, p.result.kind == Kind::kRefused ? rewrite::pg::refusal_statement(p.result) : p.result.sql);
+  return true;
+}
+
+bool PgSession::inspect_parse(std::string_view body) {
+  using Kind = rewrite::RewriteResult::Kind;
+  auto parse = pg::decode_parse(body);
+  if (!parse) {
+    fail_to_client("08P01", "switchyard: malformed Parse message");
+    return true;
+  }
+  const Plan p = plan(parse->query);
+  PreparedStatement s = statement_of(parse->query, p);
+  s.param_types = parse->param_types;
+  const bool changed = p.result.kind != Kind::kUnchanged;
+  if (p.result.kind == Kind::kRefused)
+    spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, parse->query);
+  if (changed) {
+    parse->query = s.upstream_text;  // parameter types stay as the client declared them
+    if (s.refused) parse->param_types.clear();
+    else remember_patches(p.result);
+    pg::encode_parse(replacement_, *parse);
+  }
+  const uint32_t tag = next_tag();
+  prepared_.put_pending(tag, std::string(parse->statement), std::move(s));
+  requests_.sent(pg::InjectedReplies::Request::kParse, false, tag);
+  to_upstream_->framer.set_capture(frontend_capture());
+  return changed;
+}
 
 }  // namespace switchyard::proxy

@@ -36,7 +36,10 @@ void PgSession::update_reply_tracking() {
 }
 
 pg::TypeSet PgSession::backend_capture() const {
-  return replies_ ? replies_->backend_capture() : pg::TypeSet{'K', 'Z'};
+  pg::TypeSet t{'K', 'Z'};
+  t.add(requests_.backend_capture());
+  if (replies_) t.add(replies_->backend_capture());
+  return t;
 }
 
 void PgSession::remember_patches(const rewrite::RewriteResult& r) {

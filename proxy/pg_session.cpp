@@ -195,6 +195,7 @@ void PgSession::close(std::string_view reason) {
   client_.close(ignored);
   upstream_.close(ignored);
   if (client_key_registered_) ctx_.shared.cancels.remove(client_key_);
+  if (published_generation_ != 0) ctx_.shared.census.remove(id_);
   ctx_.sessions.erase(id_);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
   spdlog::debug("session={} closed ({}): user={} database={} bytes_to_upstream={} bytes_to_client={} duration_ms={}",

@@ -23,8 +23,10 @@
 
 #include "protocol/pg/backend.h"
 #include "protocol/pg/framer.h"
+#include "protocol/pg/injected_replies.h"
 #include "protocol/pg/reply_tracker.h"
 #include "proxy/in_flight.h"
+#include "proxy/prepared_statements.h"
 #include "proxy/session_context.h"
 #include "rewrite/read_phase.h"
 #include "rewrite/rewrite_result.h"
@@ -70,10 +72,36 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   bool inspect(Pump& p, char type, std::string_view body);
   void replace(Pump& p, char type, std::string_view body);
   bool inspect_frontend(char type, std::string_view body);
-  // What to send upstream instead of `sql`; nullopt to send it unchanged.
-  // `statement`: the prepared statement's name for a Parse, null for a Query.
-  std::optional<rewrite::RewriteResult> rewrite(std::string_view sql, const std::string_view* statement = nullptr);
+  bool inspect_query(std::string_view body);
+  bool inspect_parse(std::string_view body);
+  // What the session's generation and route make of one statement text: the rewrite (kUnchanged
+  // when the text is relayed as it is) and the migrations it reads. Counts nothing.
+  struct Plan {
+    rewrite::RewriteResult result;
+    bool writes = false;      // the text may write (Prefilter::may_write)
+    uint64_t reads_mask = 0;  // a read: bit i, it reads catalog migration i
+  };
+  Plan plan(std::string_view sql);
+  // A Query's plan: counted, logged, and sampled for a shadow read.
+  void count_query(std::string_view sql, const Plan& p);
   pg::TypeSet frontend_capture() const;
+  // pg_prepared.cpp: the statements the client prepared (proxy/prepared_statements.h), each
+  // prepared again under the current plan at its first use after a flip.
+  PreparedStatement statement_of(std::string_view text, const Plan& p);
+  void count_use(const PreparedStatement& s);
+  // Before a Bind or Describe (`before_query` false) or an EXECUTE in a Query (true) of `name`:
+  // plans it again if stale, and if the server's copy differs, appends to `injection_` what
+  // prepares it again. True if something was injected.
+  bool refresh(const std::string& name, PreparedStatement& s, bool before_query);
+  bool inspect_bind(std::string_view body);
+  bool inspect_describe(std::string_view body);
+  void note_close(std::string_view body);
+  // SQL PREPARE / EXECUTE / DEALLOCATE / DISCARD ALL in a Query; a replacement for the Query
+  // itself (a single PREPARE whose statement is rewritten) goes to `query`.
+  void note_prepared_commands(std::string_view sql, uint32_t tag, std::optional<std::string>& query);
+  void on_request_outcomes();
+  void publish_census();
+  uint32_t next_tag() { return ++last_tag_ == 0 ? ++last_tag_ : last_tag_; }
   // pg_session_generation.cpp: in-flight bookkeeping of a client message going upstream (false:
   // inspect_frontend need not see it), and what happens at each ReadyForQuery (upstream latency;
   // adopting a reloaded generation at a transaction boundary).
@@ -99,8 +127,7 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void submit_shadow(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
                      std::vector<std::optional<std::string>> params);
   void shadow_query(std::string_view sql, const rewrite::RewriteResult& r);
-  void note_shadow_parse(std::string_view statement, std::string_view sql, const rewrite::RewriteResult& r);
-  void shadow_bind(std::string_view body);
+  void shadow_bind(std::string_view body, const PreparedStatement& s);
 
   // Sends a FATAL ErrorResponse to the client, then closes. Safe in any state: while relaying,
   // the upstream->client pump (the only writer to the client) sends it when idle.
@@ -142,11 +169,16 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
     bool shadow = false;                 // reads may be sampled for a shadow read: always parse
   };
   std::vector<ReadTrigger> read_triggers_;  // by catalog index, for gen_ and route_
-  // Prepared statements that are shadow-read candidates: name -> the client's text.
-  std::map<std::string, std::string, std::less<>> shadow_candidates_;
-  // Prepared statements whose Parse was refused and replaced by a parameterless statement that
-  // raises the refusal; their Binds are sent with no parameters.
-  std::set<std::string, std::less<>> refused_statements_;
+  // Every statement the client prepared, and what the server holds under its name.
+  PreparedStatements prepared_;
+  // The requests that get a reply of their own, the proxy's re-prepares among them (dropped).
+  pg::InjectedReplies requests_;
+  std::vector<pg::InjectedReplies::Outcome> outcomes_;
+  std::map<uint32_t, std::string> reprepare_tags_;  // an injected Parse or PREPARE: its statement
+  uint32_t last_tag_ = 0;
+  std::map<uint64_t, int64_t> published_statements_;  // as the census last heard it
+  uint64_t published_generation_ = 0;
+  std::string injection_;    // messages the proxy sends upstream before the client's message
   std::string replacement_;  // what replace() emits for the frontend message inspect() chose
   std::chrono::steady_clock::time_point started_;
   std::string close_reason_;

@@ -7,8 +7,10 @@
 // transaction. The session checks for a newer generation there twice: at that ReadyForQuery,
 // and when the next message arrives (a session idle during the reload takes the new generation
 // for its very next statement). Every statement of one transaction runs under one generation.
-// A session that never stops pipelining keeps its generation until it pauses. A named prepared
-// statement keeps the rewrite it got at Parse time, whatever generation its Binds run under.
+// A session that never stops pipelining keeps its generation until it pauses. A prepared
+// statement follows: it is planned again at its first use under the new generation (and
+// prepared again upstream if its text changed); a portal bound before finishes under the plan
+// it was bound with.
 #include <spdlog/spdlog.h>
 
 #include "proxy/pg_pump.h"
@@ -24,9 +26,11 @@ bool PgSession::note_frontend(char type) {
       return true;
     case 'S':
       in_flight_.sync_sent(InFlight::Clock::now());
+      requests_.sent(pg::InjectedReplies::Request::kSync, false);
       return false;
     case 'F':
       in_flight_.request_sent(InFlight::Clock::now());
+      requests_.sent(pg::InjectedReplies::Request::kQuery, false);
       return false;
     case 'P':
     case 'B':
@@ -44,6 +48,7 @@ void PgSession::at_ready_for_query() {
   if (const auto seconds = in_flight_.answered(InFlight::Clock::now()))
     ctx_.shared.metrics.upstream_seconds.observe(*seconds);
   if (transaction_status_ == 'I' && in_flight_.idle()) adopt_generation();
+  publish_census();
 }
 
 void PgSession::adopt_generation() {
@@ -53,9 +58,12 @@ void PgSession::adopt_generation() {
   if (next == gen_) return;
   spdlog::debug("session={} adopts generation {} (was {})", id_, next->number, gen_->number);
   gen_ = std::move(next);
-  to_upstream_->framer.set_capture(frontend_capture());
   update_reply_tracking();  // safe here: nothing is in flight
   update_routing();
+  // Every statement is planned again at its next use (pg_prepared.cpp).
+  prepared_.set_current(PlanStamp{gen_->number, route_});
+  to_upstream_->framer.set_capture(frontend_capture());
+  publish_census();
 }
 
 }  // namespace switchyard::proxy

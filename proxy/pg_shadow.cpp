@@ -43,8 +43,6 @@ bool sample(double percent) {
   return std::uniform_real_distribution<double>(0, 100)(rng) < percent;
 }
 
-constexpr size_t kMaxCandidates = 1000;  // prepared statements remembered per session
-
 }  // namespace
 
 std::optional<size_t> PgSession::shadow_pick(const rewrite::RewriteResult& r) const {
@@ -85,28 +83,19 @@ void PgSession::shadow_query(std::string_view sql, const rewrite::RewriteResult&
   if (const auto i = shadow_pick(r)) submit_shadow(*i, sql, r, {});
 }
 
-void PgSession::note_shadow_parse(std::string_view statement, std::string_view sql, const rewrite::RewriteResult& r) {
-  if (shadow_pick(r) && shadow_candidates_.size() < kMaxCandidates)
-    shadow_candidates_.emplace(std::string(statement), std::string(sql));
-}
-
-void PgSession::shadow_bind(std::string_view body) {
-  const auto names = pg::decode_bind_names(body);
-  if (!names) return;
-  const auto it = shadow_candidates_.find(names->statement);
-  if (it == shadow_candidates_.end()) return;
+void PgSession::shadow_bind(std::string_view body, const PreparedStatement& s) {
   const auto bind = pg::decode_bind(body);
   if (!bind) return;
   // Formats: none (all text), one for all, or one per parameter.
   for (uint16_t f : bind->param_formats)
     if (f != 0) return;
-  const rewrite::RewriteResult served = ctx_.rewrites.get(it->second, *gen_, route_);
+  const rewrite::RewriteResult served = ctx_.rewrites.get(s.text, *gen_, route_);
   const auto i = shadow_pick(served);
   if (!i) return;
   std::vector<std::optional<std::string>> params;
   params.reserve(bind->params.size());
   for (const auto& p : bind->params) params.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
-  submit_shadow(*i, it->second, served, std::move(params));
+  submit_shadow(*i, s.text, served, std::move(params));
 }
 
 }  // namespace switchyard::proxy

@@ -26,8 +26,16 @@ AdminView Server::admin_view() const {
   m.for_each_migration([&v](const std::string& name, const MigrationMetrics& mm) {
     v.migration_metrics.emplace_back(name, read_counters(mm));
   });
+  const SessionCensus::Snapshot census = shared_.census.snapshot(*g);
+  v.prepared_statements = census.prepared_statements;
+  v.prepared_statements_max = census.prepared_statements_max;
   for (const auto& spec : c.migrations) {
     MigrationView mv;
+    for (const auto& b : census.migrations)
+      if (b.migration == spec.name) {
+        mv.sessions_behind = b.sessions_behind;
+        mv.statements_old_shape = b.statements_old_shape;
+      }
     mv.name = spec.name;
     mv.kind = config::to_string(spec.kind);
     mv.old_table = spec.old_table.to_string();
@@ -48,6 +56,7 @@ AdminView Server::admin_view() const {
   v.reloads_failed = m.reloads_failed.load(r);
   v.ddl_lint_warned = m.ddl_lint_warned.load(r);
   v.ddl_lint_blocked = m.ddl_lint_blocked.load(r);
+  v.reprepares = m.reprepares.load(r);
   v.token = admin_token_;
   return v;
 }

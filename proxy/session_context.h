@@ -13,6 +13,7 @@
 #include "proxy/cancel_registry.h"
 #include "proxy/metrics.h"
 #include "proxy/rewrite_cache.h"
+#include "proxy/session_census.h"
 #include "rewrite/catalog.h"
 #include "rewrite/prefilter.h"
 
@@ -40,6 +41,7 @@ struct SharedState {
   std::atomic<uint64_t> statements_rewritten{0};
   std::atomic<uint64_t> statements_refused{0};
   Metrics metrics;
+  SessionCensus census;  // generations and prepared statements per session, for /status
   // Null when no migration samples shadow reads; set before the workers start, then only read.
   std::shared_ptr<ShadowExecutor> shadow;
   // Jobs run inside the proxy (main.cpp installs them; empty: not available). Both thread-safe.

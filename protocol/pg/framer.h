@@ -34,6 +34,9 @@ class TypeSet {
   }
   constexpr void add(char t) { bits_[static_cast<uint8_t>(t)] = true; }
   constexpr bool contains(char t) const { return bits_[static_cast<uint8_t>(t)]; }
+  constexpr void add(const TypeSet& other) {
+    for (size_t i = 0; i < bits_.size(); ++i) bits_[i] = bits_[i] || other.bits_[i];
+  }
 
  private:
   std::array<bool, 256> bits_{};

@@ -67,6 +67,12 @@ void ReplyTracker::on_parse(std::string_view statement, std::optional<ReplyPatch
   push(Request{Kind::kParse});
 }
 
+void ReplyTracker::on_reprepare(std::string_view statement, std::optional<ReplyPatch> patch) {
+  if (skipping_to_sync_) return;  // the server skips it too
+  if (patch) statements_.insert_or_assign(std::string(statement), *patch);
+  else if (auto it = statements_.find(statement); it != statements_.end()) statements_.erase(it);
+}
+
 void ReplyTracker::on_bind(std::string_view portal, std::string_view statement) {
   if (!skipping_to_sync_) {
     if (auto p = lookup(statements_, statement)) portals_.insert_or_assign(std::string(portal), *p);

@@ -39,6 +39,9 @@ class ReplyTracker {
   // the i-th statement of a simple Query (nullopt or absent: none).
   void on_query(std::vector<std::optional<ReplyPatch>> per_statement);
   void on_parse(std::string_view statement, std::optional<ReplyPatch> patch);
+  // The proxy prepared `statement` again (its own Parse, whose replies the client never sees):
+  // its patch changes, and no request is queued.
+  void on_reprepare(std::string_view statement, std::optional<ReplyPatch> patch);
   void on_bind(std::string_view portal, std::string_view statement);
   void on_describe(char kind, std::string_view name);  // kind 'S' or 'P'
   void on_execute(std::string_view portal);

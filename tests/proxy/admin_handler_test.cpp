@@ -25,6 +25,9 @@ AdminView sample_view() {
   v.statements_rewritten = 5;
   v.statements_refused = 2;
   v.reloads_ok = 2;
+  v.prepared_statements = 12;
+  v.prepared_statements_max = 7;
+  v.reprepares = 4;
   v.reloads_failed = 1;
   MigrationView m;
   m.name = "users_email";
@@ -35,6 +38,8 @@ AdminView sample_view() {
   m.canary_percent = 10;
   m.canary_key = "user";
   m.shadow_sample_percent = 2.5;
+  m.sessions_behind = 1;
+  m.statements_old_shape = 3;
   m.counters.writes_rewritten = 5;
   m.counters.writes_refused = 2;
   m.counters.reads_old = 90;
@@ -50,12 +55,12 @@ AdminRequest post(std::string target) { return AdminRequest{"POST", std::move(ta
 
 const std::string kStatusBody =
     R"({"version":"0.1.0","uptime_seconds":42,"generation":3,"config":"/etc/switchyard.yaml",)"
-    R"("listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432","sessions":{"active":3,"total":17},)"
+    R"("listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432","sessions":{"active":3,"total":17,"prepared_statements":12,"prepared_statements_max":7,"reprepares":4},)"
     R"("draining":false,"jobs":{},"statements":{"rewritten":5,"refused":2},"reloads":{"ok":2,"failed":1},)"
     R"("migrations":[{"name":"users_email","kind":"rename_column","old":"public.users","new":"public.users",)"
     R"("phase":"canary","canary_percent":10,"canary_key":"user","shadow_sample_percent":2.5,)"
     R"("counters":{"writes_rewritten":5,"writes_refused":2,"reads_old":90,"reads_new":10,"shadow_match":7,)"
-    R"("shadow_mismatch":0,"shadow_transient":0,"shadow_error":0,"shadow_skipped":0}}]})"
+    R"("shadow_mismatch":0,"shadow_transient":0,"shadow_error":0,"shadow_skipped":0},"sessions_behind":1,"statements_old_shape":3}]})"
     "\n";
 
 TEST(AdminHandler, RoutesAnswerWithStatusTypeAndBody) {

@@ -1,0 +1,72 @@
+// Requests the proxy itself slips into a session's upstream stream (a Close and a Parse that
+// re-prepare a client's statement, or a simple Query that re-runs its SQL PREPARE), and the
+// replies to them, which the client never asked for and must never see.
+//
+// The backend answers requests in the order they were sent (PostgreSQL docs, "Message Flow"),
+// so a FIFO of the requests that get a reply of their own, Parse ('1'), Close ('3'), and the
+// Query or Sync that ends with ReadyForQuery ('Z'), pairs each of those replies with its request.
+// Bind, Describe and Execute need no entry: their replies are never injected ones, and an error
+// in the extended protocol makes the server skip every message up to the next Sync, which the
+// FIFO follows by dropping the entries before that Sync.
+//
+// What is dropped: ParseComplete and CloseComplete of injected Parse and Close, and the
+// CommandCompletes and ReadyForQuery of an injected Query (its ErrorResponses and notices are
+// kept: the client learns why its statement could not be prepared again, and then its own
+// request fails as it would have). Pure and I/O-free; touched only on the session's thread.
+//
+// Memory: consecutive requests of one kind share an entry, so a client pipelining without
+// reading costs a count, not an entry per message.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "protocol/pg/framer.h"
+
+namespace switchyard::pg {
+
+class InjectedReplies {
+ public:
+  enum class Request : uint8_t { kParse, kClose, kQuery, kSync };
+  enum class Verdict { kKeep, kDrop };
+
+  // Whether a request the caller tagged was carried out: a Parse or Close completed, or was
+  // skipped or failed; a Query ran without any error, or not.
+  struct Outcome {
+    uint32_t tag = 0;
+    bool ok = false;
+  };
+
+  // A request went upstream; `injected`: the proxy sent it, not the client. A FunctionCall
+  // counts as a Query (it ends with ReadyForQuery). `tag` (not 0): report its Outcome.
+  void sent(Request r, bool injected, uint32_t tag = 0);
+
+  // A backend message of a type in backend_capture(), in stream order. Outcomes of tagged
+  // requests it settles are appended to `outcomes`, in request order.
+  Verdict on_backend(char type, std::vector<Outcome>& outcomes);
+
+  // Types on_backend must see: '1', '3', 'E', 'Z' always; CommandComplete while an injected
+  // Query is pending.
+  TypeSet backend_capture() const;
+  // Injected requests whose replies are still to come.
+  bool injecting() const { return injected_pending_ > 0; }
+
+ private:
+  struct Entry {
+    Request kind;
+    bool injected;
+    uint32_t tag;
+    uint64_t count;
+    bool failed = false;  // a Query: an ErrorResponse came
+  };
+  void pop_one(std::vector<Outcome>& outcomes, bool ok);
+  // An extended-protocol error: the server skips every message up to the next Sync.
+  void drop_to_sync(std::vector<Outcome>& outcomes);
+
+  std::deque<Entry> queue_;
+  uint64_t injected_pending_ = 0;
+  uint64_t injected_queries_ = 0;
+};
+
+}  // namespace switchyard::pg

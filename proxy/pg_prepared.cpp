@@ -1,0 +1,246 @@
+// PgSession's prepared statements (proxy/prepared_statements.h): the record of every statement
+// the client prepares, protocol-level (Parse, Close) and SQL-level (PREPARE, EXECUTE,
+// DEALLOCATE, DISCARD ALL), and the re-prepare that makes a statement follow a phase flip.
+//
+// After the session adopts another generation or canary route every statement is stale. At its
+// next use (Bind, Describe, or EXECUTE in a Query) it is planned again under the session's
+// current generation and route; if the text the server should hold differs from what it holds,
+// the proxy sends, just before the client's message, a Close of the statement's name and a Parse
+// of the new text under the same name, with the client's declared parameter types (for an
+// EXECUTE, a Close and Sync, then the SQL PREPARE again). Their replies are dropped
+// (protocol/pg/injected_replies.h), so the client sees nothing but its own replies; an error
+// reaches it, and its statement is then prepared again at its next use. Statements a session
+// does not use again cost nothing at a reload.
+#include <spdlog/spdlog.h>
+
+#include "protocol/pg/backend.h"
+#include "protocol/pg/frontend.h"
+#include "proxy/pg_pump.h"
+#include "proxy/pg_session.h"
+#include "rewrite/pg/prepared_commands.h"
+#include "rewrite/pg/rewriter.h"
+
+namespace switchyard::proxy {
+
+namespace {
+
+using Request = pg::InjectedReplies::Request;
+
+void encode_close_statement(std::string& out, std::string_view name) {
+  std::string body = "S";
+  body.append(name);
+  body.push_back('\0');
+  pg::encode_message(out, 'C', body);
+}
+
+}  // namespace
+
+PreparedStatement PgSession::statement_of(std::string_view text, const Plan& p) {
+  using Kind = rewrite::RewriteResult::Kind;
+  const auto& r = p.result;
+  PreparedStatement s;
+  s.text = std::string(text);
+  s.stamp = prepared_.current();
+  switch (r.kind) {
+    case Kind::kUnchanged: s.upstream_text = s.text; break;
+    case Kind::kRewritten: s.upstream_text = r.sql; break;
+    case Kind::kRefused:
+      s.upstream_text = rewrite::pg::refusal_statement(r);
+      s.refused = true;
+      break;
+  }
+  if (r.kind == Kind::kRewritten && !r.completions.empty() && r.completions.front().patched)
+    s.patch = pg::ReplyPatch{r.completions.front().tag_verb, r.completions.front().suppress_rows};
+  if (!p.writes) s.reads_mask = p.reads_mask;
+  if ((r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) || r.kind == Kind::kRefused)
+    s.write_metrics = &metrics_of(r.migration);
+  s.shadow = !p.writes && r.kind != Kind::kRefused && shadow_pick(r).has_value();
+  return s;
+}
+
+void PgSession::count_use(const PreparedStatement& s) {
+  count_reads(s.reads_mask);
+  if (s.write_metrics == nullptr) return;
+  if (s.refused) {
+    ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
+    s.write_metrics->writes_refused.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
+    s.write_metrics->writes_rewritten.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool before_query) {
+  if (!prepared_.stale(s)) return false;
+  const Plan p = plan(s.text);
+  PreparedStatement next = statement_of(s.text, p);
+  next.sql_level = s.sql_level;
+  next.param_types = s.param_types;
+  next.sql_types = s.sql_types;
+  const bool same = s.stamp.generation != 0 && next.upstream_text == s.upstream_text;
+  if (same) {
+    prepared_.replace(s, std::move(next));
+    to_upstream_->framer.set_capture(frontend_capture());
+    return false;
+  }
+  if (next.refused)
+    spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, s.text);
+  const uint32_t tag = next_tag();
+  reprepare_tags_[tag] = name;
+  // Close of a name the server does not hold is no error, so this works whatever it holds.
+  encode_close_statement(injection_, name);
+  requests_.sent(Request::kClose, true);
+  if (s.sql_level && before_query) {
+    // The SQL form again, with the client's own type names.
+    pg::encode_message(injection_, 'S', {});
+    requests_.sent(Request::kSync, true);
+    pg::encode_query(injection_, next.refused ? next.upstream_text
+                                              : rewrite::pg::prepare_statement(name, next.sql_types, next.upstream_text));
+    requests_.sent(Request::kQuery, true, tag);
+  } else {
+    pg::ParseMessage m;
+    m.statement = name;
+    m.query = next.upstream_text;
+    if (!next.refused) m.param_types = next.param_types;
+    pg::encode_parse(injection_, m);
+    requests_.sent(Request::kParse, true, tag);
+    if (before_query) {
+      // A Query follows: end this batch, so that a failed Parse cannot make the server skip it.
+      pg::encode_message(injection_, 'S', {});
+      requests_.sent(Request::kSync, true);
+    }
+  }
+  if (replies_) replies_->on_reprepare(name, next.patch);
+  ctx_.shared.metrics.reprepares.fetch_add(1, std::memory_order_relaxed);
+  spdlog::debug("session={} prepares statement \"{}\" again under generation {}", id_, name, gen_->number);
+  prepared_.replace(s, std::move(next));
+  to_upstream_->framer.set_capture(frontend_capture());
+  to_client_->framer.set_capture(backend_capture());
+  return true;
+}
+
+bool PgSession::inspect_bind(std::string_view body) {
+  const auto names = pg::decode_bind_names(body);
+  if (!names) {
+    fail_to_client("08P01", "switchyard: malformed Bind message");
+    return true;
+  }
+  PreparedStatement* s = prepared_.find(names->statement);
+  if (s == nullptr) return false;  // the server will say it does not exist
+  refresh(std::string(names->statement), *s, false);
+  count_use(*s);
+  if (s->shadow && ctx_.shared.shadow) shadow_bind(body, *s);
+  if (s->refused) {
+    // The refusal statement takes no parameters.
+    auto bind = pg::decode_bind(body);
+    if (!bind) {
+      fail_to_client("08P01", "switchyard: malformed Bind message");
+      return true;
+    }
+    bind->param_formats.clear();
+    bind->params.clear();
+    replacement_ = std::move(injection_);
+    pg::encode_bind(replacement_, *bind);
+    return true;
+  }
+  if (injection_.empty()) return false;
+  replacement_ = std::move(injection_);
+  pg::encode_message(replacement_, 'B', body);
+  return true;
+}
+
+bool PgSession::inspect_describe(std::string_view body) {
+  const auto target = pg::decode_describe_or_close(body);
+  if (!target) {
+    fail_to_client("08P01", "switchyard: malformed Describe message");
+    return true;
+  }
+  if (target->kind != 'S') return false;
+  PreparedStatement* s = prepared_.find(target->name);
+  if (s == nullptr || !refresh(std::string(target->name), *s, false)) return false;
+  replacement_ = std::move(injection_);
+  pg::encode_message(replacement_, 'D', body);
+  return true;
+}
+
+void PgSession::note_close(std::string_view body) {
+  const auto target = pg::decode_describe_or_close(body);
+  if (!target || target->kind != 'S') {
+    requests_.sent(Request::kClose, false);
+    return;
+  }
+  const uint32_t tag = next_tag();
+  prepared_.put_pending(tag, std::string(target->name), std::nullopt);
+  requests_.sent(Request::kClose, false, tag);
+  to_upstream_->framer.set_capture(frontend_capture());
+}
+
+void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::optional<std::string>& query) {
+  using Kind = rewrite::pg::PreparedCommand::Kind;
+  const auto commands = rewrite::pg::prepared_commands(sql);
+  if (!commands) return;
+  // In a string of several statements a failure does not say which ran.
+  const bool single = commands->statements == 1;
+  for (const auto& c : commands->commands) {
+    switch (c.kind) {
+      case Kind::kExecute:
+        if (PreparedStatement* s = prepared_.find(c.name)) {
+          refresh(c.name, *s, true);
+          count_use(*s);
+        }
+        break;
+      case Kind::kPrepare: {
+        const Plan p = plan(c.query);
+        PreparedStatement s = statement_of(c.query, p);
+        s.sql_level = true;
+        s.sql_types = c.types;
+        if (!single) {
+          prepared_.put(c.name, std::move(s));  // prepared again at its first EXECUTE
+          break;
+        }
+        if (s.refused)
+          spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, c.query);
+        query = s.refused ? s.upstream_text : rewrite::pg::prepare_statement(c.name, c.types, s.upstream_text);
+        prepared_.put_pending(tag, c.name, std::move(s));
+        break;
+      }
+      case Kind::kDeallocate:
+        prepared_.put_pending(tag, c.name, std::nullopt, !single);
+        break;
+      case Kind::kDeallocateAll:
+      case Kind::kDiscardAll:
+        prepared_.clear_pending(tag, !single);
+        break;
+    }
+  }
+  to_upstream_->framer.set_capture(frontend_capture());
+}
+
+void PgSession::on_request_outcomes() {
+  // Re-prepares and commits in request order, then rollbacks last first.
+  for (auto& o : outcomes_) {
+    if (const auto it = reprepare_tags_.find(o.tag); it != reprepare_tags_.end()) {
+      if (!o.ok) {
+        if (PreparedStatement* s = prepared_.find(it->second)) prepared_.make_unknown(*s);
+      }
+      reprepare_tags_.erase(it);
+      o.tag = 0;
+    } else if (o.ok) {
+      prepared_.commit(o.tag);
+    }
+  }
+  for (auto o = outcomes_.rbegin(); o != outcomes_.rend(); ++o)
+    if (o->tag != 0 && !o->ok) prepared_.rollback(o->tag);
+  outcomes_.clear();
+  to_upstream_->framer.set_capture(frontend_capture());
+}
+
+void PgSession::publish_census() {
+  const auto& held = prepared_.by_generation();
+  if (published_generation_ == gen_->number && held == published_statements_) return;
+  published_statements_ = held;
+  published_generation_ = gen_->number;
+  ctx_.shared.census.publish(id_, gen_, held);
+}
+
+}  // namespace switchyard::proxy
