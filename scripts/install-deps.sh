@@ -9,7 +9,13 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   postgresql-15 postgresql-client-15 pgbouncer python3-psycopg2
+  # The real drivers of the prepared-statement tests (tests/integration/prepared_*_test.cpp).
+  python3-psycopg libpostgresql-jdbc-java openjdk-17-jdk-headless
 )
+# Node.js and npm for the node-postgres driver: Debian's packages, unless a node is already
+# installed some other way (a NodeSource nodejs ships its own npm and conflicts with Debian's).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,14 +24,22 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The Debian postgresql package starts a cluster on 5432; tests never use it, and it is left alone.
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-# The Debian postgresql package starts a cluster on 5432; tests never use it, and it is left alone.
+# node-postgres, pinned by the lock file; skipped (no network needed) when that version is there.
+node_dir="$(dirname "$0")/../tests/integration/drivers/node"
+wanted=$(sed -n 's/.*"pg": "\(.*\)".*/\1/p' "$node_dir/package.json")
+installed=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' "$node_dir/node_modules/pg/package.json" 2>/dev/null || true)
+if [ "$installed" != "$wanted" ]; then
+  echo "install-deps: npm ci in tests/integration/drivers/node"
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "install-deps: done"

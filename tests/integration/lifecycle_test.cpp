@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/admin_probe.h"
 #include "tests/support/lifecycle_clients.h"
 #include "tests/support/http_client.h"
 #include "tests/support/integration_environment.h"
@@ -94,20 +95,7 @@ class Lifecycle : public ::testing::TestWithParam<const LifecycleSpec*> {
     if (HasFailure() && proxy_) std::fprintf(stderr, "--- switchyard log (tail) ---\n%s\n", proxy_->log_tail().c_str());
   }
   void set_phase(const std::string& phase_lines) {
-    std::string text = read_file(proxy_->process().config_path());
-    const auto at = text.find("    phase: ");
-    ASSERT_NE(at, std::string::npos) << text;
-    const auto end = text.find('\n', at);
-    // The phase line and any canary/shadow lines the previous step added, up to the next key.
-    auto stop = end + 1;
-    while (stop < text.size() && text.compare(stop, 6, "      ") == 0) stop = text.find('\n', stop) + 1;
-    while (stop < text.size() && (text.compare(stop, 11, "    canary:") == 0 || text.compare(stop, 11, "    shadow:") == 0))
-      stop = text.find('\n', stop) + 1;
-    text.replace(at, stop - at, phase_lines);
-    std::string error;
-    ASSERT_TRUE(write_file(proxy_->process().config_path(), text, error)) << error;
-    const HttpResponse r = http_request(admin_port_, "POST", "/reload");
-    ASSERT_EQ(r.status, 200) << r.describe();
+    ASSERT_EQ(reload_phase(proxy_->process(), admin_port_, phase_lines), "");
   }
   std::string metrics() { return http_request(admin_port_, "GET", "/metrics").body; }
 

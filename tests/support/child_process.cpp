@@ -29,10 +29,10 @@ namespace {
 [[noreturn]] void exec_child(const ChildSpec& spec, char* const* argv, pid_t parent, int report_fd,
                              int out_fd, int err_fd) {
   const auto fail = [report_fd] { fail_in_child(report_fd); };
-  const int null_fd = open("/dev/null", O_RDONLY);
-  if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0) fail();
+  const int in_fd = spec.stdin_fd >= 0 ? spec.stdin_fd : open("/dev/null", O_RDONLY);
+  if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0) fail();
   if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) fail();
-  if (null_fd > STDERR_FILENO) close(null_fd);
+  if (spec.stdin_fd < 0 && in_fd > STDERR_FILENO) close(in_fd);
   if (spec.run_as) {
     if (setgroups(0, nullptr) != 0 || setgid(spec.run_as->gid) != 0 || setuid(spec.run_as->uid) != 0) {
       fail();

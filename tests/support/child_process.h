@@ -28,11 +28,12 @@ struct ChildSpec {
   std::string output_path;        // stdout and stderr append here; empty: /dev/null
   int stdout_fd = -1;             // when >= 0, used instead of output_path for stdout
   int stderr_fd = -1;             // when >= 0, used instead of output_path for stderr
+  int stdin_fd = -1;              // when >= 0, the child's stdin (a pipe's read end); else /dev/null
 };
 
 class ChildProcess {
  public:
-  // Starts the child with stdin on /dev/null. Returns null and says why in `error` if fork or
+  // Starts the child with stdin on /dev/null unless `stdin_fd` says otherwise. Returns null and says why in `error` if fork or
   // exec failed (exec failures are reported back through a close-on-exec pipe). The child gets
   // SIGKILL should the calling thread end (PR_SET_PDEATHSIG), so nothing outlives a crashed
   // test run: spawn from the main thread.
