@@ -57,6 +57,10 @@ PreparedStatement PgSession::statement_of(std::string_view text, const Plan& p) 
   if ((r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) || r.kind == Kind::kRefused)
     s.write_metrics = &metrics_of(r.migration);
   s.shadow = !p.writes && r.kind != Kind::kRefused && shadow_pick(r).has_value();
+  s.touches = s.reads_mask;
+  const auto& ms = gen_->catalog.migrations;
+  for (size_t i = 0; i < ms.size() && i < 64 && !r.migration.empty(); ++i)
+    if (ms[i].spec.name == r.migration) s.touches |= uint64_t{1} << i;
   return s;
 }
 
@@ -237,6 +241,13 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
         if (PreparedStatement* s = prepared_.find(c.name)) {
           refresh(c.name, *s, true);
           count_use(*s);
+          // Sampled as the plain read it runs, with its arguments in place.
+          if (s->shadow && ctx_.shared.shadow && single) {
+            if (const auto read = rewrite::pg::with_arguments(s->text, c.args)) {
+              const Plan p = plan(*read);
+              if (p.result.kind != rewrite::RewriteResult::Kind::kRefused) shadow_query(*read, p.result);
+            }
+          }
         }
         break;
       case Kind::kPrepare: {

@@ -129,8 +129,12 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   bool read_needs_rewrite(std::string_view sql, uint64_t& reads_mask) const;
   // pg_shadow.cpp: sampling reads for the shadow executor.
   std::optional<size_t> shadow_pick(const rewrite::RewriteResult& r) const;
-  void submit_shadow(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
-                     std::vector<std::optional<std::string>> params);
+  struct ShadowParams {
+    std::vector<std::optional<std::string>> values;
+    std::vector<int> formats;       // empty: all text
+    std::vector<uint32_t> types;    // empty: all inferred
+  };
+  void submit_shadow(size_t index, std::string_view sql, const rewrite::RewriteResult& served, ShadowParams params);
   void shadow_query(std::string_view sql, const rewrite::RewriteResult& r);
   void shadow_bind(std::string_view body, const PreparedStatement& s);
 
@@ -183,7 +187,7 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   std::map<uint32_t, std::string> describe_tags_;   // a Describe of a statement that reads a migration
   std::map<std::string, std::string, std::less<>> portals_;  // portal -> statement, for those
   uint32_t last_tag_ = 0;
-  std::map<uint64_t, int64_t> published_statements_;  // as the census last heard it
+  PreparedStatements::Census published_statements_;  // as the census last heard it
   uint64_t published_generation_ = 0;
   std::string injection_;    // messages the proxy sends upstream before the client's message
   std::string replacement_;  // what replace() emits for the frontend message inspect() chose

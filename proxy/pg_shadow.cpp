@@ -6,10 +6,15 @@
 // rewritten with that migration's route flipped; a read whose text is the same for both routes
 // touches nothing the migration changes, and is not compared. Simple-protocol reads are sampled
 // at the Query; extended-protocol reads at each Bind of a candidate statement, with the Bind's
-// parameters (text format only: a Bind with binary parameters is not shadowed).
+// parameters in their formats (a binary one with its type as the client declared it or the server
+// described it; a binary value of unknown type is not shadowed); SQL EXECUTE of a prepared read
+// with its argument expressions put in place of its parameters.
 #include <random>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "protocol/pg/describe.h"
 #include "protocol/pg/frontend.h"
 #include "proxy/pg_session.h"
 #include "proxy/shadow.h"
@@ -57,7 +62,7 @@ std::optional<size_t> PgSession::shadow_pick(const rewrite::RewriteResult& r) co
 }
 
 void PgSession::submit_shadow(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
-                              std::vector<std::optional<std::string>> params) {
+                              ShadowParams params) {
   const auto& m = gen_->catalog.migrations[index].spec;
   if (!sample(m.shadow.sample_percent)) return;
   rewrite::ReadRoute other_route = route_;
@@ -72,7 +77,9 @@ void PgSession::submit_shadow(size_t index, std::string_view sql, const rewrite:
   const auto shape = rewrite::pg::shape_of(sql);
   read.fingerprint = shape ? shape->text : std::string(sql);
   read.served_is_new = rewrite::reads_new_shape(m, index, route_);
-  read.params = std::move(params);
+  read.params = std::move(params.values);
+  read.param_formats = std::move(params.formats);
+  read.param_types = std::move(params.types);
   read.ordered = served.ordered;
   read.float_tolerance = m.shadow.float_tolerance;
   read.redact_parameters = m.shadow.redact_parameters;
@@ -80,22 +87,41 @@ void PgSession::submit_shadow(size_t index, std::string_view sql, const rewrite:
 }
 
 void PgSession::shadow_query(std::string_view sql, const rewrite::RewriteResult& r) {
-  if (const auto i = shadow_pick(r)) submit_shadow(*i, sql, r, {});
+  if (const auto i = shadow_pick(r)) submit_shadow(*i, sql, r, ShadowParams{});
 }
 
 void PgSession::shadow_bind(std::string_view body, const PreparedStatement& s) {
   const auto bind = pg::decode_bind(body);
   if (!bind) return;
-  // Formats: none (all text), one for all, or one per parameter.
-  for (uint16_t f : bind->param_formats)
-    if (f != 0) return;
+  const size_t n = bind->params.size();
+  // Formats: none (all text), one for all, or one per parameter. A binary value needs its type:
+  // as the client declared it, or as the server described it to the client.
+  std::vector<int> formats(n, 0);
+  if (bind->param_formats.size() == 1) formats.assign(n, bind->param_formats[0]);
+  else if (bind->param_formats.size() == n)
+    for (size_t i = 0; i < n; ++i) formats[i] = bind->param_formats[i];
+  else if (!bind->param_formats.empty()) return;
+  std::vector<uint32_t> types(n, 0);
+  const auto described = pg::decode_parameter_description(s.described_params);
+  bool binary = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (i < s.param_types.size()) types[i] = s.param_types[i];
+    if (types[i] == 0 && described && i < described->size()) types[i] = (*described)[i];
+    if (formats[i] != 0) {
+      binary = true;
+      if (formats[i] != 1 || types[i] == 0) return;  // a value the shadow side cannot type
+    }
+  }
   const rewrite::RewriteResult served = ctx_.rewrites.get(s.text, *gen_, route_);
   const auto i = shadow_pick(served);
   if (!i) return;
   std::vector<std::optional<std::string>> params;
-  params.reserve(bind->params.size());
+  params.reserve(n);
   for (const auto& p : bind->params) params.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
-  submit_shadow(*i, s.text, served, std::move(params));
+  ShadowParams sp{std::move(params), {}, {}};
+  if (binary) sp.formats = std::move(formats);
+  if (binary || std::any_of(types.begin(), types.end(), [](uint32_t t) { return t != 0; })) sp.types = std::move(types);
+  submit_shadow(*i, s.text, served, std::move(sp));
 }
 
 }  // namespace switchyard::proxy

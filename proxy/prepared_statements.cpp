@@ -23,9 +23,10 @@ PreparedStatement* PreparedStatements::find(std::string_view name) {
 void PreparedStatements::count(const PreparedStatement& s, int delta) {
   if (stale(s)) stale_ += static_cast<size_t>(delta);
   if (interesting(s)) interesting_ += static_cast<size_t>(delta);
-  auto& n = by_generation_[s.stamp.generation];
+  const auto key = std::make_pair(s.stamp.generation, s.touches);
+  auto& n = by_generation_[key];
   n += delta;
-  if (n == 0) by_generation_.erase(s.stamp.generation);
+  if (n == 0) by_generation_.erase(key);
 }
 
 void PreparedStatements::insert(const std::string& name, PreparedStatement s) {

@@ -54,6 +54,7 @@ struct PreparedStatement {
   uint64_t reads_mask = 0;             // bit i: reads catalog migration i
   MigrationMetrics* write_metrics = nullptr;  // a write rewritten (or refused) for this migration
   bool shadow = false;                 // a plain read a shadow read may sample
+  uint64_t touches = 0;                // bit i: its plan reads or writes catalog migration i
 
   // What the client was told about it before any re-prepare (bodies of the first
   // ParameterDescription and RowDescription), so that it is told the same after one: the
@@ -102,8 +103,10 @@ class PreparedStatements {
   // Whether every Bind and Describe must be looked at: a statement is stale, refused, read or
   // written through a migration, or a shadow candidate.
   bool needs_bind() const;
-  // Statements per stamp generation (0: unknown), for the census of what runs an older plan.
-  const std::map<uint64_t, int64_t>& by_generation() const { return by_generation_; }
+  // Statements per (stamp generation, touches), for the census of what runs an older plan
+  // (generation 0: the server's copy is unknown).
+  using Census = std::map<std::pair<uint64_t, uint64_t>, int64_t>;
+  const Census& by_generation() const { return by_generation_; }
 
  private:
   void count(const PreparedStatement& s, int delta);
@@ -118,7 +121,7 @@ class PreparedStatements {
   };
   void insert(const std::string& name, PreparedStatement s);  // replaces, counted
   std::map<uint32_t, std::vector<Pending>> pending_;
-  std::map<uint64_t, int64_t> by_generation_;
+  Census by_generation_;
   PlanStamp current_;
   size_t stale_ = 0;        // statements whose stamp is not current_
   size_t interesting_ = 0;  // refused, shadow, reading or writing a migration

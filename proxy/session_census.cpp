@@ -18,13 +18,13 @@ config::Phase phase_in(const Generation& g, const std::string& name) {
 }  // namespace
 
 void SessionCensus::publish(uint64_t id, const std::shared_ptr<const Generation>& generation,
-                            const std::map<uint64_t, int64_t>& statements) {
+                            const Statements& statements) {
   std::lock_guard lock(mu_);
   Report& r = reports_[id];
   r.generation = generation->number;
   r.statements = statements;
   r.held = 0;
-  for (const auto& [g, n] : statements) r.held += n;
+  for (const auto& [key, n] : statements) r.held += n;
   generations_.emplace(generation->number, generation);
   collect();
 }
@@ -39,7 +39,10 @@ void SessionCensus::collect() {
   for (auto it = generations_.begin(); it != generations_.end();) {
     const uint64_t number = it->first;
     const bool named = std::any_of(reports_.begin(), reports_.end(), [&](const auto& r) {
-      return r.second.generation == number || r.second.statements.count(number) > 0;
+      if (r.second.generation == number) return true;
+      for (const auto& [key, n] : r.second.statements)
+        if (key.first == number) return true;
+      return false;
     });
     it = named ? std::next(it) : generations_.erase(it);
   }
@@ -56,10 +59,19 @@ SessionCensus::Snapshot SessionCensus::snapshot(const Generation& current) const
       const auto g = generations_.find(number);
       return g == generations_.end() || phase_in(*g->second, b.migration) != m.spec.phase;
     };
+    // Whether a plan made under generation `number` touching `mask` touches this migration.
+    const auto touches = [&](uint64_t number, uint64_t mask) {
+      const auto g = generations_.find(number);
+      if (g == generations_.end()) return true;
+      const auto& ms = g->second->catalog.migrations;
+      for (size_t i = 0; i < ms.size() && i < 64; ++i)
+        if (ms[i].spec.name == b.migration) return ((mask >> i) & 1) != 0;
+      return false;
+    };
     for (const auto& [id, r] : reports_) {
       if (differs(r.generation)) ++b.sessions_behind;
-      for (const auto& [number, n] : r.statements)
-        if (number != 0 && differs(number)) b.statements_old_shape += n;
+      for (const auto& [key, n] : r.statements)
+        if (key.first != 0 && differs(key.first) && touches(key.first, key.second)) b.statements_old_shape += n;
     }
     s.migrations.push_back(std::move(b));
   }

@@ -20,16 +20,17 @@ struct Generation;
 
 class SessionCensus {
  public:
-  // Session `id` runs under `generation` and holds, per stamp generation, that many statements
-  // (generation 0: the server's copy is unknown, prepared again at next use).
-  void publish(uint64_t id, const std::shared_ptr<const Generation>& generation,
-               const std::map<uint64_t, int64_t>& statements);
+  // Per (stamp generation, mask of the catalog migrations its plan touches): statements held.
+  // Generation 0: the server's copy is unknown, and the statement is prepared again at next use.
+  using Statements = std::map<std::pair<uint64_t, uint64_t>, int64_t>;
+  // Session `id` runs under `generation` and holds `statements`.
+  void publish(uint64_t id, const std::shared_ptr<const Generation>& generation, const Statements& statements);
   void remove(uint64_t id);
 
   struct MigrationBehind {
     std::string migration;
     int64_t sessions_behind = 0;       // sessions under a generation with another phase for it
-    int64_t statements_old_shape = 0;  // statements prepared under another phase for it
+    int64_t statements_old_shape = 0;  // statements touching it, planned under another phase for it
   };
   struct Snapshot {
     std::vector<MigrationBehind> migrations;  // those of `current`, in config order
@@ -41,7 +42,7 @@ class SessionCensus {
  private:
   struct Report {
     uint64_t generation = 0;
-    std::map<uint64_t, int64_t> statements;
+    Statements statements;
     int64_t held = 0;
   };
   void collect();  // drops generations no report names

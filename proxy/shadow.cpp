@@ -129,8 +129,8 @@ ShadowExecutor::Run ShadowExecutor::run_both(ShadowConnection& conn, const Shado
   for (int i = 0; i < 2; ++i) {
     const bool served = (i == 0) == served_first;
     const auto start = Clock::now();
-    if (!conn.query(served ? read.served_sql : read.other_sql, read.params, served ? run.served : run.other,
-                    run.error)) {
+    if (!conn.query(served ? read.served_sql : read.other_sql, read.params, read.param_formats, read.param_types,
+                    served ? run.served : run.other, run.error)) {
       run.side = served ? "served" : "other";
       finish();
       return run;

@@ -131,17 +131,25 @@ bool ShadowConnection::command(const std::string& sql, std::string& error) {
   return collect(nullptr, error);
 }
 
-bool ShadowConnection::query(const std::string& sql, const std::vector<ShadowValue>& params, ShadowRows& rows,
+bool ShadowConnection::query(const std::string& sql, const std::vector<ShadowValue>& params,
+                             const std::vector<int>& formats, const std::vector<uint32_t>& types, ShadowRows& rows,
                              std::string& error) {
   if (!conn_) {
     error = "not connected";
     return false;
   }
   std::vector<const char*> values;
+  std::vector<int> lengths;
   values.reserve(params.size());
-  for (const ShadowValue& p : params) values.push_back(p ? p->c_str() : nullptr);
-  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
-                         nullptr, 0)) {
+  for (const ShadowValue& p : params) {
+    values.push_back(p ? p->data() : nullptr);
+    lengths.push_back(p ? static_cast<int>(p->size()) : 0);
+  }
+  const bool typed = types.size() == params.size() && !types.empty();
+  const bool formatted = formats.size() == params.size() && !formats.empty();
+  std::vector<Oid> oids(types.begin(), types.end());
+  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(params.size()), typed ? oids.data() : nullptr,
+                         values.data(), lengths.data(), formatted ? formats.data() : nullptr, 0)) {
     error = describe_error(nullptr, conn_);
     reset();
     return false;

@@ -38,7 +38,9 @@ class ShadowConnection {
   bool command(const std::string& sql, std::string& error);
   // Runs one statement through the extended protocol with text parameters of unspecified type,
   // results in text, and returns its rows (none for a statement that returns none).
-  bool query(const std::string& sql, const std::vector<ShadowValue>& params, ShadowRows& rows, std::string& error);
+  // `formats` and `types` (each empty or one per parameter): as ShadowRead's.
+  bool query(const std::string& sql, const std::vector<ShadowValue>& params, const std::vector<int>& formats,
+             const std::vector<uint32_t>& types, ShadowRows& rows, std::string& error);
   // Ends the session (if any): the server rolls back what was open.
   void reset();
   bool connected() const { return conn_ != nullptr; }

@@ -30,8 +30,19 @@ std::string json_params(const ShadowRead& read) {
     if (i) out += ',';
     if (read.redact_parameters) {
       out += "\"$" + std::to_string(i + 1) + "\"";
+    } else if (!read.params[i]) {
+      out += "null";
+    } else if (i < read.param_formats.size() && read.param_formats[i] == 1) {
+      // A binary value, as bytea prints it.
+      static const char* kHex = "0123456789abcdef";
+      std::string hex = "\\x";
+      for (unsigned char c : *read.params[i]) {
+        hex += kHex[c >> 4];
+        hex += kHex[c & 15];
+      }
+      out += json_quote(hex);
     } else {
-      out += read.params[i] ? json_quote(*read.params[i]) : "null";
+      out += json_quote(*read.params[i]);
     }
   }
   return out + "]";

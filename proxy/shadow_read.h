@@ -17,9 +17,12 @@ struct ShadowRead {
   // Exactly one statement each (they run through the extended protocol); both take `params`.
   std::string served_sql;
   std::string other_sql;
-  // Text-format values of $1.. as the client bound them (nullopt is NULL); empty for the simple
-  // protocol. Sent with unspecified types, so the server infers them as it did for the client.
+  // Values of $1.. as the client bound them (nullopt is NULL); empty for the simple protocol.
   std::vector<std::optional<std::string>> params;
+  // Per parameter: its format (0 text, 1 binary) and type OID (0: the server infers it, as it
+  // did for the client). Empty: all text, all inferred. A binary value always has its type.
+  std::vector<int> param_formats;
+  std::vector<uint32_t> param_types;
   bool ordered = false;         // the query has ORDER BY: compare row by row, not as multisets
   double float_tolerance = 0;   // ShadowSpec::float_tolerance
   bool redact_parameters = true;  // log "$1".. instead of the values

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "rewrite/pg/literals.h"
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/pg_query_c.h"
 #include "rewrite/prefilter.h"
@@ -84,6 +85,14 @@ std::optional<PreparedCommands> prepared_commands(std::string_view sql) {
       case PG_QUERY__NODE__NODE_EXECUTE_STMT:
         c.kind = PreparedCommand::Kind::kExecute;
         c.name = stmt->execute_stmt->name;
+        for (size_t a = 0; a < stmt->execute_stmt->n_params; ++a) {
+          auto arg = deparse_expression(stmt->execute_stmt->params[a]);
+          if (!arg) {
+            c.args.clear();
+            break;
+          }
+          c.args.push_back(std::move(arg.value()));
+        }
         break;
       case PG_QUERY__NODE__NODE_DEALLOCATE_STMT:
         c.name = stmt->deallocate_stmt->name != nullptr ? stmt->deallocate_stmt->name : "";
@@ -110,6 +119,13 @@ std::string prepare_statement(std::string_view name, std::string_view types, std
   out += " AS ";
   out.append(query);
   return out;
+}
+
+std::optional<std::string> with_arguments(std::string_view text, const std::vector<std::string>& args) {
+  Shape shape;
+  shape.first = 1;
+  for (const auto& a : args) shape.literals.push_back("(" + a + ")");
+  return with_literals(text, shape);
 }
 
 std::string deallocate_statement(std::string_view name) { return "DEALLOCATE " + quoted(name); }

@@ -19,6 +19,7 @@ struct PreparedCommand {
   std::string name;   // the statement's name as the server folds it (not for the ALL forms)
   std::string query;  // kPrepare: the prepared statement's text, as the client wrote it
   std::string types;  // kPrepare: the parenthesised parameter type list as written, or empty
+  std::vector<std::string> args;  // kExecute: each argument expression, deparsed
 };
 
 struct PreparedCommands {
@@ -36,6 +37,9 @@ std::optional<PreparedCommands> prepared_commands(std::string_view sql);
 // The text of a SQL PREPARE for `name` (quoted as needed) with parameter `types` (as
 // PreparedCommand::types) and statement `query`.
 std::string prepare_statement(std::string_view name, std::string_view types, std::string_view query);
+// `text` (a prepared statement's text) with each parameter $1.. replaced by the parenthesised
+// argument of an EXECUTE, as one plain statement; nullopt if a parameter has no argument.
+std::optional<std::string> with_arguments(std::string_view text, const std::vector<std::string>& args);
 // DEALLOCATE of `name`, quoted as needed.
 std::string deallocate_statement(std::string_view name);
 

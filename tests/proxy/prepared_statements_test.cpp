@@ -71,7 +71,7 @@ TEST(PreparedStatements, StatementsGoStaleAtAFlipAndFreshWhenReplanned) {
   // A route change alone makes them stale too.
   p.set_current({2, rewrite::ReadRoute{1}});
   EXPECT_TRUE(p.needs_bind());
-  EXPECT_EQ(p.by_generation().at(2), 2);
+  EXPECT_EQ(p.by_generation().at({2, 0}), 2);
 }
 
 TEST(PreparedStatements, InterestingStatementsKeepBindsInSight) {
