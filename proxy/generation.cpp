@@ -58,11 +58,17 @@ std::string restart_only_changes(const config::Config& current, const config::Co
 
 std::string describe_changes(const Generation& current, const Generation& next) {
   std::map<std::string, std::string> before;
-  for (const auto& m : current.config.migrations) before[m.name] = std::string(config::to_string(m.phase));
+  // A phase as the operator sees it: canary with its percent.
+  const auto phase_of = [](const config::Migration& m) {
+    std::string p(config::to_string(m.phase));
+    if (m.phase == config::Phase::kCanary) p += " " + std::to_string(m.canary_percent) + "%";
+    return p;
+  };
+  for (const auto& m : current.config.migrations) before[m.name] = phase_of(m);
   std::string out;
   const auto add = [&out](const std::string& part) { out += (out.empty() ? "" : "; ") + part; };
   for (const auto& m : next.config.migrations) {
-    const std::string phase(config::to_string(m.phase));
+    const std::string phase = phase_of(m);
     const auto it = before.find(m.name);
     if (it == before.end()) {
       add("migration " + m.name + " added in phase " + phase);
