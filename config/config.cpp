@@ -116,12 +116,24 @@ Config read_config(const YAML::Node& root, Reader& r) {
          {"drain_timeout_ms", [&](auto& m, auto& mk) {
             c.limits.drain_timeout_ms = static_cast<uint32_t>(r.unsigned_int(m, mk, 86'400'000));
           }},
+         {"max_assembly_bytes", [&](auto& m, auto& mk) {
+            c.limits.max_assembly_bytes = r.unsigned_int(m, mk, 1ull << 40);
+          }},
+         {"message_timeout_ms", [&](auto& m, auto& mk) {
+            const auto v = r.unsigned_int(m, mk, 3'600'000);
+            if (v < 100) r.fail(m, mk, "must be at least 100");
+            c.limits.message_timeout_ms = static_cast<uint32_t>(v);
+          }},
          {"max_prepared_statements", [&](auto& m, auto& mk) {
             const auto v = r.unsigned_int(m, mk, 1'000'000);
             if (v < 1) r.fail(m, mk, "must be at least 1");
             c.limits.max_prepared_statements = static_cast<uint32_t>(v);
           }},
        });
+       if (c.limits.max_assembly_bytes < c.limits.max_message_bytes)
+         r.fail(n["max_assembly_bytes"] ? n["max_assembly_bytes"] : n, k + ".max_assembly_bytes",
+                "must be at least limits.max_message_bytes (" + std::to_string(c.limits.max_message_bytes) +
+                    "), or no message of the largest size could be read");
      }},
     {"control", [&](auto& n, auto& k) { c.control = r.scalar(n, k); }},
     {"migrations", [&](auto& n, auto& k) { detail::read_migrations(r, n, k, c.migrations); }},

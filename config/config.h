@@ -51,6 +51,12 @@ struct Limits {
   // Statements one client session may hold prepared (each is remembered, to be prepared again
   // after a phase flip); a Parse or PREPARE beyond it ends the session with FATAL 54000.
   uint32_t max_prepared_statements = 10000;
+  // All sessions together: bytes of captured messages (Query, Parse, ...) assembled across
+  // reads. A session whose message would pass it ends with FATAL 53200. At least
+  // max_message_bytes.
+  uint64_t max_assembly_bytes = 256ull << 20;
+  // How long a client message may take to arrive once its header has (while it is assembled).
+  uint32_t message_timeout_ms = 30000;
 };
 
 struct Config {

@@ -55,6 +55,8 @@ class InFlight {
   // Nothing the client sent is waiting for its ReadyForQuery, and no extended batch is open:
   // with the server idle too, the next message the client sends starts a new transaction.
   bool idle() const { return timed_.empty() && untimed_ == 0 && !batch_open_; }
+  // The first ReadyForQuery (the end of authentication) has come.
+  bool authenticated() const { return authenticated_; }
 
  private:
   std::deque<Clock::time_point> timed_;

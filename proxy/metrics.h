@@ -86,6 +86,8 @@ class Metrics {
   std::atomic<uint64_t> ddl_lint_warned{0};
   std::atomic<uint64_t> ddl_lint_blocked{0};
   std::atomic<uint64_t> reprepares{0};  // client statements prepared again after a phase flip
+  std::atomic<uint64_t> assembly_refused{0};  // sessions ended: limits.max_assembly_bytes reached
+  std::atomic<uint64_t> message_timeouts{0};  // sessions ended: limits.message_timeout_ms passed
   Histogram rewrite_seconds;   // time spent rewriting a statement (cache misses only)
   Histogram upstream_seconds;  // from a Query or Sync sent upstream to its ReadyForQuery
 

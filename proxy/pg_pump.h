@@ -1,7 +1,9 @@
-// One direction of a PostgreSQL session's relay (see PgSession): reads chunks from one socket,
-// frames them, and writes the result to the other. Bytes of messages nobody captures are
-// written straight from the read buffer when a chunk holds nothing else, so pass-through costs
-// no copy. Private to pg_session.cpp and pg_relay.cpp.
+// One direction of a PostgreSQL session's relay (see PgSession): waits until one socket is
+// readable, reads what is there into a buffer of the worker's pool, frames it, and writes the
+// result to the other. Bytes of messages nobody captures are written straight from the read
+// buffer when a chunk holds nothing else, so pass-through costs no copy. While the direction is
+// idle it holds no buffer (proxy/buffer_pool.h): an idle session costs a few KiB, not 64.
+// Private to pg_session.cpp, pg_relay.cpp and pg_pump.cpp.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -10,15 +12,22 @@
 #include <vector>
 
 #include "protocol/pg/framer.h"
+#include "proxy/buffer_pool.h"
 #include "proxy/pg_session.h"
 
 namespace switchyard::proxy {
 
 struct PgSession::Pump final : pg::FramerCallbacks {
-  static constexpr size_t kReadChunk = 32 * 1024;
+  static constexpr size_t kReadChunk = BufferPool::kBufferSize;
+  static constexpr size_t kKeepOut = 16 * 1024;  // `out` capacity kept between writes
 
-  Pump(PgSession& s, Dir d, boost::asio::ip::tcp::socket& src, boost::asio::ip::tcp::socket& dst, pg::Framer f)
-      : session(s), dir(d), from(src), to(dst), framer(std::move(f)), in(kReadChunk) {}
+  Pump(PgSession& s, Dir d, boost::asio::ip::tcp::socket& src, boost::asio::ip::tcp::socket& dst, pg::Framer f,
+       BufferPool& p)
+      : session(s), dir(d), from(src), to(dst), framer(std::move(f)), pool(p) {}
+  ~Pump() {
+    pool.release(std::move(in));
+    release(held);  // a message left half assembled
+  }
 
   void on_passthrough(std::string_view bytes) override {
     if (out.empty() && direct.empty()) {
@@ -33,23 +42,33 @@ struct PgSession::Pump final : pg::FramerCallbacks {
     materialize();
     session.replace(*this, type, body);
   }
+  bool hold(size_t bytes) override;      // from the process-wide budget (pg_pump.cpp)
+  void release(size_t bytes) override;
   // Moves a pending zero-copy run into `out`, to keep the stream's order when more follows.
   void materialize() {
     out.append(direct);
     direct = {};
   }
   std::string_view pending() const { return out.empty() ? direct : std::string_view(out); }
+  // After a write: nothing points into `in` or `out` any more.
   void clear() {
-    out.clear();
+    if (out.capacity() > kKeepOut) std::string().swap(out);
+    else out.clear();
     direct = {};
+    framer.trim();
   }
+  void release_buffer() { pool.release(std::move(in)); }
 
   PgSession& session;
   const Dir dir;
   boost::asio::ip::tcp::socket& from;
   boost::asio::ip::tcp::socket& to;
   pg::Framer framer;
-  std::vector<char> in;   // read buffer; `direct` may point into it until the write completes
+  BufferPool& pool;
+  BufferPool::Buffer in;  // read buffer, held from a read until its bytes are written on;
+                          // `direct` may point into it until the write completes
+  bool full = false;      // the last read filled `in`: more may be waiting
+  size_t held = 0;        // bytes of a message being assembled, drawn from the budget
   std::string out;        // bytes to write when not written straight from `in`
   std::string_view direct;
   bool busy = false;      // a write to `to` is in flight

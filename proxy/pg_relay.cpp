@@ -1,4 +1,5 @@
-// PostgreSQL session relay: the two pumps, the client messages rewritten on the way when
+// PostgreSQL session relay: what the session captures and does with each message (the pumps
+// that move the bytes are in pg_pump.cpp): the client messages rewritten on the way when
 // migrations are configured (Query, Parse, and Bind of refused statements), and the backend
 // messages the proxy inspects (BackendKeyData, whose key it replaces, and ReadyForQuery, whose
 // status it records).
@@ -15,75 +16,6 @@
 namespace switchyard::proxy {
 
 namespace asio = boost::asio;
-
-void PgSession::start_pumps() {
-  const uint32_t max = cfg().limits.max_message_bytes;
-  to_upstream_ = std::make_unique<Pump>(*this, Dir::kToUpstream, client_, upstream_,
-                                        pg::Framer(pg::frontend_types(), frontend_capture(), max));
-  to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_, client_,
-                                      pg::Framer(pg::backend_types(), backend_capture(), max));
-  update_reply_tracking();
-  update_routing();
-  prepared_.set_current(PlanStamp{gen_->number, route_});
-  publish_census();
-  pump_read(*to_client_);
-  if (!startup_leftover_.empty()) {
-    // The client pipelined messages behind its StartupMessage; they go through the framer too.
-    const std::string leftover = std::move(startup_leftover_);
-    to_upstream_->bytes_read += leftover.size();
-    if (to_upstream_->framer.feed(leftover, *to_upstream_) != pg::FrameError::kNone)
-      return fail_to_client("08P01", "switchyard: invalid frontend message");
-    to_upstream_->materialize();  // `leftover` dies here; `direct` must not point into it
-    return pump_write(*to_upstream_);
-  }
-  pump_read(*to_upstream_);
-}
-
-void PgSession::pump_read(Pump& p) {
-  p.from.async_read_some(asio::buffer(p.in), [self = shared_from_this(), &p](boost::system::error_code ec, size_t n) {
-    if (self->done()) return;
-    if (ec) {
-      const bool eof = ec == asio::error::eof || ec == asio::error::connection_reset;
-      const char* side = p.dir == Dir::kToUpstream ? "client" : "upstream";
-      return self->close(eof ? std::string(side) + " closed the connection" : std::string(side) + " read: " + ec.message());
-    }
-    p.bytes_read += n;
-    self->pump_feed(p, std::string_view(p.in.data(), n));
-  });
-}
-
-void PgSession::pump_feed(Pump& p, std::string_view data) {
-  const pg::FrameError err = p.framer.feed(data, p);
-  if (err != pg::FrameError::kNone) {
-    if (p.dir == Dir::kToUpstream)
-      return fail_to_client("08P01", std::string("switchyard: invalid frontend message: ") + std::string(pg::to_string(err)));
-    spdlog::warn("session={} upstream protocol error: {}", id_, pg::to_string(err));
-    return fail_to_client("08P01", std::string("switchyard: invalid message from upstream: ") + std::string(pg::to_string(err)));
-  }
-  if (done()) return;  // a captured message may have ended the session
-  pump_write(p);
-}
-
-void PgSession::pump_write(Pump& p) {
-  const std::string_view bytes = p.pending();
-  if (bytes.empty()) return pump_read(p);
-  p.busy = true;
-  asio::async_write(p.to, asio::buffer(bytes.data(), bytes.size()),
-                    [self = shared_from_this(), &p](boost::system::error_code ec, size_t) {
-                      p.busy = false;
-                      p.clear();
-                      if (self->state_ == State::kFailing) {
-                        if (p.dir == Dir::kToClient) self->send_final_error();
-                        return;
-                      }
-                      if (self->done()) return;
-                      if (ec) {
-                        const char* side = p.dir == Dir::kToUpstream ? "upstream" : "client";
-                        return self->close(std::string(side) + " write: " + ec.message());
-                      }
-                      self->pump_read(p);
-                    });
-}
 
 pg::TypeSet PgSession::frontend_capture() const {
   // Query, Parse, Close, Sync and FunctionCall are always seen, and kept in place without a copy:

@@ -64,7 +64,14 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
 
   // Relay phase.
   void start_pumps();
+  void authenticated();  // the first ReadyForQuery: every frontend message is accepted from now
+  std::string frontend_error(pg::FrameError err) const;
   void pump_read(Pump& p);
+  void pump_read_now(Pump& p);
+  void watch_message_deadline();
+  // The process-wide budget for captured messages assembled across reads.
+  bool hold_assembly(size_t bytes);
+  void release_assembly(size_t bytes);
   void pump_feed(Pump& p, std::string_view data);
   void pump_write(Pump& p);
   // A captured message, seen in place: true if it must be replaced (then replace() emits the
@@ -193,6 +200,7 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   std::string replacement_;  // what replace() emits for the frontend message inspect() chose
   std::chrono::steady_clock::time_point started_;
   std::string close_reason_;
+  bool message_deadline_armed_ = false;
 };
 
 }  // namespace switchyard::proxy

@@ -45,6 +45,7 @@ bool PgSession::note_frontend(char type) {
 }
 
 void PgSession::at_ready_for_query() {
+  if (!in_flight_.authenticated()) authenticated();  // this ReadyForQuery ends authentication
   if (const auto seconds = in_flight_.answered(InFlight::Clock::now()))
     ctx_.shared.metrics.upstream_seconds.observe(*seconds);
   if (transaction_status_ == 'I' && in_flight_.idle()) adopt_generation();

@@ -25,7 +25,7 @@ Server::Server(std::shared_ptr<const Generation> generation, std::string config_
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();
-    w->ctx = std::make_unique<SessionContext>(SessionContext{shared_, {}, RewriteCache(&shared_.metrics)});
+    w->ctx = std::make_unique<SessionContext>(SessionContext{shared_, {}, RewriteCache(&shared_.metrics), {}});
     workers_.push_back(std::move(w));
   }
 }

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "config/config.h"
+#include "proxy/buffer_pool.h"
 #include "proxy/cancel_registry.h"
 #include "proxy/metrics.h"
 #include "proxy/rewrite_cache.h"
@@ -40,6 +41,9 @@ struct SharedState {
   std::atomic<uint64_t> total_sessions{0};
   std::atomic<uint64_t> statements_rewritten{0};
   std::atomic<uint64_t> statements_refused{0};
+  // Bytes of captured messages being assembled across reads, by all sessions
+  // (limits.max_assembly_bytes bounds it).
+  std::atomic<uint64_t> assembly_bytes{0};
   Metrics metrics;
   SessionCensus census;  // generations and prepared statements per session, for /status
   // Null when no migration samples shadow reads; set before the workers start, then only read.
@@ -70,6 +74,7 @@ struct SessionContext {
   SharedState& shared;
   std::unordered_map<uint64_t, std::weak_ptr<PgSession>> sessions;
   RewriteCache rewrites;
+  BufferPool buffers;
 };
 
 }  // namespace switchyard::proxy

@@ -14,6 +14,7 @@ std::string_view to_string(FrameError e) {
     case FrameError::kBadType: return "invalid message type";
     case FrameError::kBadLength: return "invalid message length";
     case FrameError::kTooLong: return "message longer than max_message_bytes";
+    case FrameError::kOverBudget: return "no memory left for messages being assembled (limits.max_assembly_bytes)";
   }
   return "unknown";
 }
@@ -36,6 +37,7 @@ TypeSet backend_types() {
 
 void Framer::finish_assembled(FramerCallbacks& cb) {
   capturing_ = false;
+  cb.release(body_.size());
   if (cb.inspect(type_, body_)) {
     cb.on_message(type_, body_);
     return;
@@ -62,7 +64,14 @@ FrameError Framer::feed(std::string_view data, FramerCallbacks& cb) {
   while (pos < data.size()) {
     if (remaining_ > 0) {  // inside a body
       const size_t n = std::min(remaining_, data.size() - pos);
-      if (capturing_) body_.append(data.data() + pos, n);
+      if (capturing_) {
+        if (!cb.hold(n)) {
+          flush_pass(pass_start);
+          error_ = FrameError::kOverBudget;
+          return error_;
+        }
+        body_.append(data.data() + pos, n);
+      }
       pos += n;
       remaining_ -= n;
       if (capturing_) {

@@ -21,6 +21,7 @@ enum class FrameError {
   kBadType,    // a type byte this side of the protocol never sends
   kBadLength,  // a length below 4
   kTooLong,    // a length above the configured maximum
+  kOverBudget, // assembling a captured message would exceed the memory the caller allows
 };
 
 std::string_view to_string(FrameError e);
@@ -60,6 +61,14 @@ class FramerCallbacks {
   // Called right after inspect returned true, at the message's place in the stream: emit the
   // replacement (or nothing, to drop the message).
   virtual void on_message(char type, std::string_view body) = 0;
+  // Memory for a captured message assembled across feeds: `bytes` more are about to be held
+  // (false: refuse them, and feed fails with kOverBudget), and the message's bytes are no longer
+  // held once it is complete (released). A message whole in one feed costs nothing here.
+  virtual bool hold(size_t bytes) {
+    (void)bytes;
+    return true;
+  }
+  virtual void release(size_t bytes) { (void)bytes; }
 };
 
 class Framer {
@@ -77,6 +86,18 @@ class Framer {
   bool at_boundary() const { return header_len_ == 0 && remaining_ == 0; }
 
   void set_capture(TypeSet capture) { capture_ = capture; }
+  void set_allowed(TypeSet allowed) { allowed_ = allowed; }
+  void set_max_message_bytes(uint32_t max) { max_message_bytes_ = max; }
+
+  // A captured message is being assembled: its header has come, not all of its body.
+  bool assembling() const { return capturing_; }
+  // Frees the memory assembled messages left behind. REQUIRES: no view handed out by the last
+  // feed is still in use (after its bytes were written on).
+  void trim() {
+    constexpr size_t kKeep = 4096;
+    if (!capturing_ && body_.capacity() > kKeep) std::string().swap(body_);
+    if (kept_.capacity() > kKeep) std::string().swap(kept_);
+  }
 
  private:
   // A captured message assembled across feeds is complete: inspect it, then replace or keep it.
