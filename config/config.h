@@ -48,6 +48,9 @@ struct Limits {
   uint32_t max_message_bytes = 64u << 20;
   uint32_t connect_timeout_ms = 5000;
   uint32_t drain_timeout_ms = 30000;
+  // Client connections open at once; the next one is answered FATAL 53300 and closed (as
+  // PgBouncer's max_client_conn). Each needs two descriptors: see proxy/fd_limit.h.
+  uint32_t max_client_connections = 10000;
 };
 
 struct Config {
@@ -83,6 +86,11 @@ struct LoadResult {
 // `name` is used in error messages only.
 LoadResult parse_config(const std::string& yaml_text, const std::string& name);
 LoadResult load_config_file(const std::string& path);
+
+// Whether `host` is a literal IPv4 or IPv6 address.
+bool is_ip_address(const std::string& host);
+// Whether `host` is "localhost" or a literal loopback address (127.0.0.0/8, ::1).
+bool is_loopback(const std::string& host);
 
 // "host:port", "[v6]:port"; false if malformed.
 bool parse_host_port(const std::string& text, HostPort& out);
