@@ -108,6 +108,14 @@ std::string metrics_text(const AdminView& v) {
   family(out, "switchyard_ddl_lint_total", "counter", "Risky DDL statements seen, by action taken.");
   sample(out, "switchyard_ddl_lint_total", "action=\"warned\"", v.ddl_lint_warned);
   sample(out, "switchyard_ddl_lint_total", "action=\"blocked\"", v.ddl_lint_blocked);
+  // One family per run of rows with the same name; its first row carries the help.
+  std::string_view previous;
+#define SWITCHYARD_WRITE_COUNTER(member, name, labels, help) \
+  if (previous != (name)) family(out, name, "counter", help); \
+  previous = (name);                                          \
+  sample(out, name, labels, v.listeners.member);
+  SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_WRITE_COUNTER)
+#undef SWITCHYARD_WRITE_COUNTER
   return out;
 }
 

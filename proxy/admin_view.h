@@ -43,6 +43,21 @@ inline MigrationCounters read_counters(const MigrationMetrics& m) {
   return c;
 }
 
+// A copy of the ListenerCounters, member for member.
+struct ListenerCounts {
+#define SWITCHYARD_COPY_COUNTER(member, family, labels, help) uint64_t member = 0;
+  SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_COPY_COUNTER)
+#undef SWITCHYARD_COPY_COUNTER
+};
+
+inline ListenerCounts read_counters(const ListenerCounters& l) {
+  ListenerCounts c;
+#define SWITCHYARD_READ_COUNTER(member, family, labels, help) c.member = l.member.load(std::memory_order_relaxed);
+  SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_READ_COUNTER)
+#undef SWITCHYARD_READ_COUNTER
+  return c;
+}
+
 // One migration of the running configuration, with its counters.
 struct MigrationView {
   std::string name;
@@ -79,6 +94,7 @@ struct AdminView {
   uint64_t reloads_failed = 0;
   uint64_t ddl_lint_warned = 0;
   uint64_t ddl_lint_blocked = 0;
+  ListenerCounts listeners;
   // Jobs run inside the proxy (POST /migrations/NAME/backfill), as a JSON object by migration.
   std::string jobs_json = "{}";
   // The bearer token every request but GET /healthz must carry; empty: none required.

@@ -48,6 +48,7 @@ AdminView Server::admin_view() const {
   v.reloads_failed = m.reloads_failed.load(r);
   v.ddl_lint_warned = m.ddl_lint_warned.load(r);
   v.ddl_lint_blocked = m.ddl_lint_blocked.load(r);
+  v.listeners = read_counters(m.listeners);
   v.token = admin_token_;
   return v;
 }
