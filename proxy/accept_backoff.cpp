@@ -34,7 +34,9 @@ AcceptBackoff::AcceptBackoff(std::string listener, std::atomic<uint64_t>* failur
 AcceptBackoff::Decision AcceptBackoff::decide(bool answered, Clock::time_point now) {
   if (failures_ != nullptr) failures_->fetch_add(1, std::memory_order_relaxed);
   Decision d{std::chrono::milliseconds(0)};
-  if (!answered) {
+  if (answered) {
+    next_pause_ = kFirstPause;  // progress: the spare is back soon, so do not wait long for it
+  } else {
     d.pause = next_pause_;
     next_pause_ = std::min(next_pause_ * 2, kMaxPause);
   }

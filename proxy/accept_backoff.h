@@ -56,7 +56,8 @@ class AcceptBackoff {
   };
   // The pure part: counts, decides the pause and whether to log. `answered` is true when the
   // caller still took a waiting connection (through a SpareDescriptor): the backlog shrank, so
-  // there is no pause and the next pause does not grow.
+  // there is no pause, and the next one is kFirstPause again (the spare is back as soon as
+  // that connection is answered; a long pause would serve one waiting client per kMaxPause).
   Decision decide(bool answered, Clock::time_point now);
   // decide(), then the log line (spdlog warn) if due. Returns the pause.
   std::chrono::milliseconds failed(const boost::system::error_code& ec, bool answered);

@@ -3,8 +3,6 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdlib>
 #include <spdlog/spdlog.h>
@@ -161,22 +159,27 @@ bool Server::admit(tcp::socket& socket) {
   if (refusal_log_.allow(std::chrono::steady_clock::now(), not_logged))
     spdlog::warn("refusing a client: {} connections open, limits.max_client_connections is {}{}", open, max,
                  not_logged > 0 ? fmt::format(" ({} more refused in the last second)", not_logged) : std::string());
-  refuse_client(socket.native_handle(),
+  refuse_client(std::move(socket),  // on its worker's thread
                 fmt::format("sorry, too many clients already: switchyard's limits.max_client_connections is {}", max));
-  return false;  // the socket closes as it goes out of scope
+  return false;
 }
 
 void Server::on_accept_error(const boost::system::error_code& ec, uint64_t epoch) {
   bool answered = false;
   if (out_of_descriptors(ec)) {
-    const int fd = spare_fd_.accept_with_spare(acceptor_.native_handle());
+    boost::system::error_code local_ec;
+    const auto protocol = acceptor_.local_endpoint(local_ec).protocol();
+    const int fd = local_ec ? -1 : spare_fd_->accept_with_spare(acceptor_.native_handle());
     if (fd >= 0) {
       answered = true;
       shared_.metrics.listeners.clients_refused_no_descriptors.fetch_add(1, std::memory_order_relaxed);
-      refuse_client(fd, "sorry, too many clients already: switchyard is out of file descriptors");
-      ::close(fd);
+      // On the main thread; the spare is taken back once this descriptor is closed.
+      refuse_client(tcp::socket(main_io_, protocol, fd),
+                    "sorry, too many clients already: switchyard is out of file descriptors", kSpareRefusalDeadline,
+                    [spare = spare_fd_] { spare->refill(); });
+    } else {
+      spare_fd_->refill();
     }
-    spare_fd_.refill();
   }
   const auto pause = accept_backoff_.failed(ec, answered);
   if (pause.count() == 0) {
@@ -186,7 +189,7 @@ void Server::on_accept_error(const boost::system::error_code& ec, uint64_t epoch
   accept_timer_.expires_after(pause);
   accept_timer_.async_wait([this, epoch](boost::system::error_code timer_ec) {
     if (timer_ec || draining_ || epoch != accept_epoch_) return;
-    spare_fd_.refill();
+    spare_fd_->refill();
     accept();
   });
 }

@@ -91,7 +91,8 @@ class Server {
   uint64_t accept_epoch_ = 0;  // +1 per rebind: an accept of an older listener does not re-arm
   boost::asio::steady_timer accept_timer_;  // the pause after a failed accept
   AcceptBackoff accept_backoff_;
-  SpareDescriptor spare_fd_;
+  // Shared with a refusal in flight, which takes the spare back when it ends.
+  std::shared_ptr<SpareDescriptor> spare_fd_ = std::make_shared<SpareDescriptor>();
   LogLimiter refusal_log_{std::chrono::seconds(1)};
   // Accepted, their session not yet created on its worker (which then counts it in
   // shared_.active_sessions): admit() counts them too. +1 on the main thread, -1 on a worker.
