@@ -8,8 +8,7 @@
 // bounded rate and is counted; out of descriptors, one waiting client is still answered 53300
 // through a spare descriptor (proxy/accept_backoff.h).
 //
-// A session a session then lives on its worker's
-// thread for its whole life, so sessions need no locks. The main thread runs the acceptor,
+// A session lives on its worker's thread for its whole life, so sessions need no locks. The main thread runs the acceptor,
 // signals and the admin server.
 //
 // Reload (server_reload.cpp): the config file is re-read and checked against the live schema on
