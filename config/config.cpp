@@ -1,6 +1,7 @@
 // YAML loading and validation for switchyard's configuration; see config.h.
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/yaml_reader.h"
@@ -48,19 +49,33 @@ bool parse_host_port(const std::string& text, HostPort& out) {
   return true;
 }
 
+bool is_ip_address(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
 namespace {
 using detail::Failure;
 using detail::Reader;
-
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
 
 Config read_config(const YAML::Node& root, Reader& r) {
   Config c;
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the file is empty");
   r.mapping(root, "", {
-    {"listen", [&](auto& n, auto& k) { c.listen = r.host_port(n, k); }},
+    {"listen", [&](auto& n, auto& k) {
+       c.listen = r.host_port(n, k);
+       // The client listener binds one address (a reload may rebind it): a name is refused here,
+       // so that --check-config and start-up agree.
+       if (!is_ip_address(c.listen.host)) r.fail(n, k, "'" + c.listen.host + "' is not an IP address");
+     }},
     {"upstream", [&](auto& n, auto& k) { c.upstream = r.host_port(n, k); }},
     {"threads", [&](auto& n, auto& k) { c.threads = static_cast<unsigned>(r.unsigned_int(n, k, 1024)); }},
     {"log", [&](auto& n, auto& k) {
@@ -78,9 +93,13 @@ Config read_config(const YAML::Node& root, Reader& r) {
                            if (c.admin.token_env.empty()) r.fail(m, mk, "is empty");
                          }}});
        // Without a token the admin API (which can reload config) never leaves this host.
-       if (c.admin.listen && c.admin.token_env.empty() && !is_loopback(c.admin.listen->host))
+       if (c.admin.listen && c.admin.token_env.empty() && !is_loopback(c.admin.listen->host)) {
+         const std::string port = std::to_string(c.admin.listen->port);
          r.fail(n["listen"], k + ".listen",
-                "a non-loopback address needs admin.token_env (a bearer token); or use 127.0.0.1, ::1 or localhost");
+                "'" + c.admin.listen->host + "' is not a loopback address, so the admin API needs admin.token_env "
+                "(a bearer token); or listen on a loopback address: 127.0.0.1:" + port + ", [::1]:" + port +
+                    " or localhost:" + port);
+       }
      }},
     {"ddl_lint", [&](auto& n, auto& k) {
        const std::string v = r.one_of(n, k, {"off", "warn", "block"});
@@ -128,6 +147,11 @@ Config read_config(const YAML::Node& root, Reader& r) {
             const auto v = r.unsigned_int(m, mk, 1'000'000);
             if (v < 1) r.fail(m, mk, "must be at least 1");
             c.limits.max_prepared_statements = static_cast<uint32_t>(v);
+          }},
+         {"max_client_connections", [&](auto& m, auto& mk) {
+            const auto v = r.unsigned_int(m, mk, 1'000'000);
+            if (v == 0) r.fail(m, mk, "must be at least 1");
+            c.limits.max_client_connections = static_cast<uint32_t>(v);
           }},
        });
        if (c.limits.max_assembly_bytes < c.limits.max_message_bytes)

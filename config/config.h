@@ -57,6 +57,9 @@ struct Limits {
   uint64_t max_assembly_bytes = 256ull << 20;
   // How long a client message may take to arrive once its header has (while it is assembled).
   uint32_t message_timeout_ms = 30000;
+  // Client connections open at once; the next one is answered FATAL 53300 and closed (as
+  // PgBouncer's max_client_conn). Each needs two descriptors: see proxy/fd_limit.h.
+  uint32_t max_client_connections = 10000;
 };
 
 struct Config {
@@ -92,6 +95,11 @@ struct LoadResult {
 // `name` is used in error messages only.
 LoadResult parse_config(const std::string& yaml_text, const std::string& name);
 LoadResult load_config_file(const std::string& path);
+
+// Whether `host` is a literal IPv4 or IPv6 address.
+bool is_ip_address(const std::string& host);
+// Whether `host` is "localhost" or a literal loopback address (127.0.0.0/8, ::1).
+bool is_loopback(const std::string& host);
 
 // "host:port", "[v6]:port"; false if malformed.
 bool parse_host_port(const std::string& text, HostPort& out);

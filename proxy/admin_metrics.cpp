@@ -117,6 +117,19 @@ std::string metrics_text(const AdminView& v) {
          "Sessions still under a configuration with another phase for the migration.");
   for (const auto& m : v.migrations)
     sample(out, "switchyard_sessions_behind", "migration=\"" + label(m.name) + "\"", static_cast<uint64_t>(m.sessions_behind));
+  family(out, "switchyard_sessions_ended_total", "counter", "Sessions ended by a memory or time bound on messages.");
+  sample(out, "switchyard_sessions_ended_total", "reason=\"assembly_budget\"", v.assembly_refused);
+  sample(out, "switchyard_sessions_ended_total", "reason=\"message_timeout\"", v.message_timeouts);
+  family(out, "switchyard_assembly_bytes", "gauge", "Bytes of client and server messages being assembled now.");
+  sample(out, "switchyard_assembly_bytes", "", v.assembly_bytes);
+  // One family per run of rows with the same name; its first row carries the help.
+  std::string_view previous;
+#define SWITCHYARD_WRITE_COUNTER(member, name, labels, help) \
+  if (previous != (name)) family(out, name, "counter", help); \
+  previous = (name);                                          \
+  sample(out, name, labels, v.listeners.member);
+  SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_WRITE_COUNTER)
+#undef SWITCHYARD_WRITE_COUNTER
   return out;
 }
 

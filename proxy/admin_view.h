@@ -43,6 +43,21 @@ inline MigrationCounters read_counters(const MigrationMetrics& m) {
   return c;
 }
 
+// A copy of the ListenerCounters, member for member.
+struct ListenerCounts {
+#define SWITCHYARD_COPY_COUNTER(member, family, labels, help) uint64_t member = 0;
+  SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_COPY_COUNTER)
+#undef SWITCHYARD_COPY_COUNTER
+};
+
+inline ListenerCounts read_counters(const ListenerCounters& l) {
+  ListenerCounts c;
+#define SWITCHYARD_READ_COUNTER(member, family, labels, help) c.member = l.member.load(std::memory_order_relaxed);
+  SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_READ_COUNTER)
+#undef SWITCHYARD_READ_COUNTER
+  return c;
+}
+
 // One migration of the running configuration, with its counters.
 struct MigrationView {
   std::string name;
@@ -86,6 +101,10 @@ struct AdminView {
   uint64_t reprepares = 0;                // client statements prepared again after a flip
   int64_t prepared_statements = 0;        // held by all sessions
   int64_t prepared_statements_max = 0;    // held by the session that holds most
+  uint64_t assembly_refused = 0;          // sessions ended: limits.max_assembly_bytes
+  uint64_t message_timeouts = 0;          // sessions ended: limits.message_timeout_ms
+  uint64_t assembly_bytes = 0;            // bytes of messages being assembled now
+  ListenerCounts listeners;
   // Jobs run inside the proxy (POST /migrations/NAME/backfill), as a JSON object by migration.
   std::string jobs_json = "{}";
   // The bearer token every request but GET /healthz must carry; empty: none required.

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "jobs/admin_jobs.h"
 #include "jobs/cli.h"
+#include "proxy/fd_limit.h"
 #include "proxy/logging.h"
 #include "proxy/generation.h"
 #include "proxy/server.h"
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   }
 
   proxy::setup_logging(generation->config.log);
+  proxy::raise_fd_limit(generation->config.limits.max_client_connections);
   for (const auto& m : generation->catalog.migrations)
     spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
                  m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));

@@ -64,6 +64,31 @@ struct MigrationMetrics {
   Histogram shadow_new_seconds;
 };
 
+// Counters of the listeners and the admin server's connections, declared once here: each row is
+// (member, Prometheus family, labels, the family's help). Rows of one family are adjacent;
+// admin_metrics.cpp writes one family per run of rows, admin_view.h copies every row.
+#define SWITCHYARD_LISTENER_COUNTERS(X)                                                                  \
+  X(accept_errors_client, "switchyard_accept_errors_total", "listener=\"client\"",                       \
+    "Failed accept() calls by listener (EMFILE, ENFILE, ENOBUFS, ...); each is followed by a pause.")     \
+  X(accept_errors_admin, "switchyard_accept_errors_total", "listener=\"admin\"", "")                     \
+  X(clients_refused_max_connections, "switchyard_clients_refused_total", "reason=\"max_client_connections\"", \
+    "Clients answered FATAL 53300 and closed before their startup, by reason.")                            \
+  X(clients_refused_no_descriptors, "switchyard_clients_refused_total", "reason=\"out_of_descriptors\"", "") \
+  X(admin_evicted, "switchyard_admin_connections_closed_total", "reason=\"evicted\"",                    \
+    "Admin connections the server closed, by reason: evicted (the oldest one waiting for a request, to "  \
+    "make room at the cap), refused (at the cap with none to evict), timeout, header_too_large (431), "   \
+    "body_too_large (413).")                                                                              \
+  X(admin_refused, "switchyard_admin_connections_closed_total", "reason=\"refused\"", "")                 \
+  X(admin_timeout, "switchyard_admin_connections_closed_total", "reason=\"timeout\"", "")                 \
+  X(admin_header_too_large, "switchyard_admin_connections_closed_total", "reason=\"header_too_large\"", "") \
+  X(admin_body_too_large, "switchyard_admin_connections_closed_total", "reason=\"body_too_large\"", "")
+
+struct ListenerCounters {
+#define SWITCHYARD_DECLARE_COUNTER(member, family, labels, help) std::atomic<uint64_t> member{0};
+  SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_DECLARE_COUNTER)
+#undef SWITCHYARD_DECLARE_COUNTER
+};
+
 class Metrics {
  public:
   // The metrics of migration `name`, created on first use; the reference stays valid for the
@@ -90,6 +115,7 @@ class Metrics {
   std::atomic<uint64_t> message_timeouts{0};  // sessions ended: limits.message_timeout_ms passed
   Histogram rewrite_seconds;   // time spent rewriting a statement (cache misses only)
   Histogram upstream_seconds;  // from a Query or Sync sent upstream to its ReadyForQuery
+  ListenerCounters listeners;
 
  private:
   mutable std::mutex mu_;

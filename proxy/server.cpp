@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <spdlog/spdlog.h>
 
+#include "proxy/client_refusal.h"
 #include "proxy/pg_session.h"
 
 namespace switchyard::proxy {
@@ -19,6 +20,8 @@ Server::Server(std::shared_ptr<const Generation> generation, std::string config_
       signals_(main_io_, SIGINT, SIGTERM),
       hangup_(main_io_, SIGHUP),
       drain_timer_(main_io_),
+      accept_timer_(main_io_),
+      accept_backoff_("client", &shared_.metrics.listeners.accept_errors_client),
       config_path_(std::move(config_path)) {
   shared_.publish(std::move(generation));
   unsigned n = shared_.generation()->config.threads;
@@ -89,9 +92,11 @@ bool Server::start_admin() {
       [this](const std::string& migration) -> std::pair<int, std::string> {
         if (!shared_.start_backfill) return {503, "{\"error\":\"jobs are not available\"}\n"};
         return shared_.start_backfill(migration);
-      });
+      },
+      &shared_.metrics.listeners);
   std::string error;
-  if (!admin_->start(*cfg->admin.listen, error)) {
+  // Without a token the admin API stays on this host: a name must resolve to loopback only.
+  if (!admin_->start(*cfg->admin.listen, error, /*loopback_only=*/admin_token_.empty())) {
     spdlog::error("{}", error);
     return false;
   }
@@ -127,18 +132,65 @@ void Server::accept() {
   acceptor_.async_accept(w.io, [this, &w, epoch = accept_epoch_](boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (draining_) return;  // the listener closed for shutdown; a socket accepted meanwhile is dropped
-    if (ec) {
-      spdlog::warn("accept: {}", ec.message());
-    } else {
+    if (ec) return on_accept_error(ec, epoch);
+    accept_backoff_.succeeded();
+    if (admit(socket)) {
       const uint64_t id = shared_.next_session_id.fetch_add(1, std::memory_order_relaxed);
+      starting_sessions_.fetch_add(1, std::memory_order_relaxed);
       // The socket belongs to w.io already; the session is created and started on that thread.
-      asio::post(w.io, [&w, id, s = std::move(socket)]() mutable {
+      asio::post(w.io, [this, &w, id, s = std::move(socket)]() mutable {
         auto session = std::make_shared<PgSession>(std::move(s), *w.ctx, id);
+        starting_sessions_.fetch_sub(1, std::memory_order_relaxed);  // now in active_sessions
         w.ctx->sessions.emplace(id, session);
         session->start();
       });
     }
     if (epoch == accept_epoch_) accept();  // else a reload rebound the listener, which accepts itself
+  });
+}
+
+bool Server::admit(tcp::socket& socket) {
+  const uint32_t max = shared_.generation()->config.limits.max_client_connections;
+  const int64_t open = shared_.active_sessions.load(std::memory_order_relaxed) +
+                       starting_sessions_.load(std::memory_order_relaxed);
+  if (open < static_cast<int64_t>(max)) return true;
+  shared_.metrics.listeners.clients_refused_max_connections.fetch_add(1, std::memory_order_relaxed);
+  uint64_t not_logged = 0;
+  if (refusal_log_.allow(std::chrono::steady_clock::now(), not_logged))
+    spdlog::warn("refusing a client: {} connections open, limits.max_client_connections is {}{}", open, max,
+                 not_logged > 0 ? fmt::format(" ({} more refused in the last second)", not_logged) : std::string());
+  refuse_client(std::move(socket),  // on its worker's thread
+                fmt::format("sorry, too many clients already: switchyard's limits.max_client_connections is {}", max));
+  return false;
+}
+
+void Server::on_accept_error(const boost::system::error_code& ec, uint64_t epoch) {
+  bool answered = false;
+  if (out_of_descriptors(ec)) {
+    boost::system::error_code local_ec;
+    const auto protocol = acceptor_.local_endpoint(local_ec).protocol();
+    const int fd = local_ec ? -1 : spare_fd_->accept_with_spare(acceptor_.native_handle());
+    if (fd >= 0) {
+      answered = true;
+      shared_.metrics.listeners.clients_refused_no_descriptors.fetch_add(1, std::memory_order_relaxed);
+      // On the main thread; the spare is taken back once this descriptor is closed.
+      refuse_client(tcp::socket(main_io_, protocol, fd),
+                    "sorry, too many clients already: switchyard is out of file descriptors", kSpareRefusalDeadline,
+                    [spare = spare_fd_] { spare->refill(); });
+    } else {
+      spare_fd_->refill();
+    }
+  }
+  const auto pause = accept_backoff_.failed(ec, answered);
+  if (pause.count() == 0) {
+    if (epoch == accept_epoch_) accept();
+    return;
+  }
+  accept_timer_.expires_after(pause);
+  accept_timer_.async_wait([this, epoch](boost::system::error_code timer_ec) {
+    if (timer_ec || draining_ || epoch != accept_epoch_) return;
+    spare_fd_->refill();
+    accept();
   });
 }
 

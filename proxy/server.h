@@ -2,8 +2,13 @@
 // server, the signal handling that drains sessions on SIGTERM/SIGINT, and reloads (SIGHUP or
 // POST /reload).
 //
-// Accepted sockets are handed to workers round-robin; a session then lives on its worker's
-// thread for its whole life, so sessions need no locks. The main thread runs the acceptor,
+// Accepted sockets are handed to workers round-robin, unless limits.max_client_connections are
+// open already: that client is answered FATAL 53300 and closed (proxy/client_refusal.h). A failed
+// accept (out of descriptors, ENOBUFS, ...) pauses the listener with a growing backoff, logs at a
+// bounded rate and is counted; out of descriptors, one waiting client is still answered 53300
+// through a spare descriptor (proxy/accept_backoff.h).
+//
+// A session lives on its worker's thread for its whole life, so sessions need no locks. The main thread runs the acceptor,
 // signals and the admin server.
 //
 // Reload (server_reload.cpp): the config file is re-read and checked against the live schema on
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "proxy/accept_backoff.h"
 #include "proxy/admin_server.h"
 #include "proxy/generation.h"
 #include "proxy/session_context.h"
@@ -53,6 +59,11 @@ class Server {
 
   bool open_listener(boost::asio::ip::tcp::acceptor& acceptor, const config::HostPort& listen, std::string& error);
   void accept();
+  // After a failed accept of the listener of `epoch`: answer one client through the spare
+  // descriptor if out of them, then accept again after the backoff's pause.
+  void on_accept_error(const boost::system::error_code& ec, uint64_t epoch);
+  // False (the client answered FATAL 53300) when limits.max_client_connections are open.
+  bool admit(boost::asio::ip::tcp::socket& socket);
   void on_signal(int signo);
   void wait_for_drain(std::chrono::steady_clock::time_point deadline);
   void close_all_sessions();
@@ -77,6 +88,14 @@ class Server {
   std::vector<std::unique_ptr<Worker>> workers_;
   size_t next_worker_ = 0;
   uint64_t accept_epoch_ = 0;  // +1 per rebind: an accept of an older listener does not re-arm
+  boost::asio::steady_timer accept_timer_;  // the pause after a failed accept
+  AcceptBackoff accept_backoff_;
+  // Shared with a refusal in flight, which takes the spare back when it ends.
+  std::shared_ptr<SpareDescriptor> spare_fd_ = std::make_shared<SpareDescriptor>();
+  LogLimiter refusal_log_{std::chrono::seconds(1)};
+  // Accepted, their session not yet created on its worker (which then counts it in
+  // shared_.active_sessions): admit() counts them too. +1 on the main thread, -1 on a worker.
+  std::atomic<int64_t> starting_sessions_{0};
   const std::string config_path_;
   std::string admin_token_;  // read at start-up from the variable named by admin.token_env
   std::thread reload_thread_;

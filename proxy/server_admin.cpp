@@ -57,6 +57,10 @@ AdminView Server::admin_view() const {
   v.ddl_lint_warned = m.ddl_lint_warned.load(r);
   v.ddl_lint_blocked = m.ddl_lint_blocked.load(r);
   v.reprepares = m.reprepares.load(r);
+  v.assembly_refused = m.assembly_refused.load(r);
+  v.message_timeouts = m.message_timeouts.load(r);
+  v.assembly_bytes = shared_.assembly_bytes.load(r);
+  v.listeners = read_counters(m.listeners);
   v.token = admin_token_;
   return v;
 }

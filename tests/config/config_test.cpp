@@ -25,7 +25,7 @@ upstream: "[::1]:5433"
 threads: 3
 log: {level: debug, format: json}
 admin: {listen: 127.0.0.1:9100}
-limits: {max_message_bytes: 2048, connect_timeout_ms: 10, drain_timeout_ms: 20}
+limits: {max_message_bytes: 2048, connect_timeout_ms: 10, drain_timeout_ms: 20, max_client_connections: 7}
 )", "t.yaml");
   ASSERT_TRUE(r) << r.error.to_string();
   const Config& c = *r.config;
@@ -39,6 +39,8 @@ limits: {max_message_bytes: 2048, connect_timeout_ms: 10, drain_timeout_ms: 20}
   EXPECT_EQ(c.limits.max_message_bytes, 2048u);
   EXPECT_EQ(c.limits.connect_timeout_ms, 10u);
   EXPECT_EQ(c.limits.drain_timeout_ms, 20u);
+  EXPECT_EQ(c.limits.max_client_connections, 7u);
+  EXPECT_EQ(parse_config("listen: 127.0.0.1:1\n", "t.yaml").config->limits.max_client_connections, 10000u);
 }
 
 struct ErrorCase {
@@ -65,6 +67,10 @@ TEST(Config, ErrorsNameTheKeyAndLine) {
       {"admin:\n  listen: 0.0.0.0:9000\n", 2, "admin.listen", "loopback"},
       {"admin:\n  token_env: \"\"\n", 2, "admin.token_env", "empty"},
       {"ddl_lint: yes\n", 1, "ddl_lint", "not one of"},
+      {"limits:\n  max_client_connections: 0\n", 2, "limits.max_client_connections", "at least 1"},
+      {"limits:\n  max_client_connections: 1000001\n", 2, "limits.max_client_connections", "at most 1000000"},
+      {"listen: localhost:6432\n", 1, "listen", "'localhost' is not an IP address"},
+      {"admin:\n  listen: 127.evil.example:9000\n", 2, "admin.listen", "not a loopback address"},
       {"shadow:\n  workers: 0\n", 2, "shadow.workers", "at least 1"},
       {"shadow:\n  sample: 5\n", 2, "shadow.sample", "unknown key"},
   };
@@ -76,6 +82,26 @@ TEST(Config, ErrorsNameTheKeyAndLine) {
     EXPECT_NE(r.error.message.find(c.message_part), std::string::npos) << r.error.to_string();
     EXPECT_EQ(r.error.to_string().rfind("f.yaml", 0), 0u) << "the message starts with the file name";
   }
+}
+
+// Issue 11, part 7: the refusal names the address and offers loopback addresses in host:port form.
+TEST(Config, ANonLoopbackAdminAddressWithoutATokenIsRefusedWithUsableSuggestions) {
+  const auto r = parse_config("admin:\n  listen: 10.1.2.3:9100\n", "f.yaml");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error.message,
+            "'10.1.2.3' is not a loopback address, so the admin API needs admin.token_env (a bearer token); or "
+            "listen on a loopback address: 127.0.0.1:9100, [::1]:9100 or localhost:9100");
+}
+
+TEST(Config, LocalhostAndLoopbackAddressesNeedNoAdminToken) {
+  for (const char* listen : {"localhost:9100", "127.0.0.1:9100", "127.8.9.10:9100", "\"[::1]:9100\""}) {
+    const auto r = parse_config(std::string("admin:\n  listen: ") + listen + "\n", "f.yaml");
+    EXPECT_TRUE(r) << listen << ": " << r.error.to_string();
+  }
+  EXPECT_TRUE(is_loopback("::1"));
+  EXPECT_FALSE(is_loopback("127.example.com")) << "a name is not an address";
+  EXPECT_FALSE(is_loopback("::ffff:10.0.0.1"));
+  EXPECT_FALSE(is_loopback("0.0.0.0"));
 }
 
 TEST(Config, AdminTokenAllowsANonLoopbackListener) {

@@ -230,6 +230,9 @@ TEST(AdminHandler, MetricsListEveryFamilyWithHelpTypeAndLabels) {
   v.rewrite_cache_hits = 11;
   v.rewrite_cache_misses = 4;
   v.ddl_lint_warned = 6;
+  v.listeners.accept_errors_client = 12;
+  v.listeners.clients_refused_max_connections = 3;
+  v.listeners.admin_evicted = 9;
   // A migration a reload removed keeps its series.
   MigrationCounters gone;
   gone.writes_rewritten = 8;
@@ -255,6 +258,12 @@ TEST(AdminHandler, MetricsListEveryFamilyWithHelpTypeAndLabels) {
       "switchyard_rewrite_cache_misses_total 4",
       R"(switchyard_ddl_lint_total{action="warned"} 6)",
       R"(switchyard_ddl_lint_total{action="blocked"} 0)",
+      R"(switchyard_accept_errors_total{listener="client"} 12)",
+      R"(switchyard_accept_errors_total{listener="admin"} 0)",
+      R"(switchyard_clients_refused_total{reason="max_client_connections"} 3)",
+      R"(switchyard_clients_refused_total{reason="out_of_descriptors"} 0)",
+      R"(switchyard_admin_connections_closed_total{reason="evicted"} 9)",
+      R"(switchyard_admin_connections_closed_total{reason="header_too_large"} 0)",
   };
   for (const auto& line : expected) {
     const auto found = lines_starting(body, line);

@@ -5,12 +5,15 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <future>
 #include <gtest/gtest.h>
+#include <memory>
 #include <thread>
+#include <vector>
 
 namespace switchyard::proxy {
 namespace {
@@ -44,9 +47,16 @@ class Client {
     return finish();
   }
 
-  beast::error_code receive(Response& res) {
-    res = {};
+  // Writes `bytes` as they are.
+  beast::error_code send_raw(const std::string& bytes) {
     stream_.expires_after(kDeadline);
+    asio::async_write(stream_, asio::buffer(bytes), [this](beast::error_code ec, size_t) { ec_ = ec; });
+    return finish();
+  }
+
+  beast::error_code receive(Response& res, std::chrono::steady_clock::duration deadline = kDeadline) {
+    res = {};
+    stream_.expires_after(deadline);
     http::async_read(stream_, buffer_, res, [this](beast::error_code ec, size_t) { ec_ = ec; });
     return finish();
   }
@@ -101,10 +111,15 @@ class AdminServerTest : public ::testing::Test {
   asio::io_context io_{1};
   AdminView view_;  // written before the thread starts, read only on it
   std::atomic<int> snapshots_{0};
-  AdminServer server_{io_, [this] {
+  ListenerCounters counters_;
+  AdminServer server_{io_,
+                      [this] {
                         ++snapshots_;
                         return view_;
-                      }};
+                      },
+                      {},
+                      {},
+                      &counters_};
   std::promise<void> stopped_;
   std::future<void> stopped_future_ = stopped_.get_future();
   std::thread thread_;
@@ -152,7 +167,7 @@ TEST_F(AdminServerTest, ConnectionCloseIsHonoured) {
   EXPECT_EQ(client.receive(res), http::error::end_of_stream);
 }
 
-TEST_F(AdminServerTest, BodyOf64KiBIsReadButOneByteMoreClosesTheConnection) {
+TEST_F(AdminServerTest, BodyOf64KiBIsReadButOneByteMoreIsAnswered413) {
   {
     Client client(server_.port());
     ASSERT_FALSE(client.connect_error);
@@ -165,9 +180,59 @@ TEST_F(AdminServerTest, BodyOf64KiBIsReadButOneByteMoreClosesTheConnection) {
   ASSERT_FALSE(client.connect_error);
   client.send(http::verb::post, "/status", std::string(64 * 1024 + 1, 'x'));  // may fail: server hangs up
   Response res;
-  const beast::error_code ec = client.receive(res);
-  EXPECT_TRUE(ec) << "got a response: " << res.result_int();
-  EXPECT_NE(ec, beast::error::timeout) << "the server should close at once, not time out";
+  ASSERT_FALSE(client.receive(res)) << "the server should answer, not just close";
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(res.body(), "request body too large (limit 65536 bytes)\n");
+  EXPECT_EQ(counters_.admin_body_too_large.load(), 1u);
+}
+
+TEST_F(AdminServerTest, HeadersOver8KiBAreAnswered431) {
+  Client client(server_.port());
+  ASSERT_FALSE(client.connect_error);
+  const std::string request =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n";
+  client.send_raw(request);  // may fail once the server has answered and closed
+  Response res;
+  ASSERT_FALSE(client.receive(res)) << "the server should answer, not just close";
+  EXPECT_EQ(res.result_int(), 431);
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(counters_.admin_header_too_large.load(), 1u);
+}
+
+// The lock-out of issue 11: idle connections at the cap must not keep /healthz out.
+TEST_F(AdminServerTest, HealthzAnswersWithin1sWhile300IdleConnectionsAreOpen) {
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 300; ++i) {
+    idle.push_back(std::make_unique<Client>(server_.port()));
+    ASSERT_FALSE(idle.back()->connect_error) << i;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Client probe(server_.port());
+  ASSERT_FALSE(probe.connect_error);
+  const Response health = probe.get("/healthz");
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(health.result_int(), 200);
+  EXPECT_LT(elapsed, std::chrono::seconds(1));
+  // Every connection past the cap closed the oldest idle one.
+  EXPECT_GE(counters_.admin_evicted.load(), 300u + 1 - AdminServer::kMaxConnections);
+  EXPECT_EQ(counters_.admin_refused.load(), 0u);
+}
+
+TEST_F(AdminServerTest, ASilentConnectionIsClosedAfterTheHeaderDeadline) {
+  Client silent(server_.port());
+  ASSERT_FALSE(silent.connect_error);
+  const auto start = std::chrono::steady_clock::now();
+  Response res;
+  const beast::error_code ec = silent.receive(res, AdminServer::kHeaderTimeout + std::chrono::seconds(3));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(ec == http::error::end_of_stream || ec == asio::error::connection_reset) << ec.message();
+  EXPECT_GE(elapsed, AdminServer::kHeaderTimeout - std::chrono::milliseconds(100));
+  EXPECT_LT(elapsed, AdminServer::kHeaderTimeout + std::chrono::seconds(2));
+  // The stream closes the socket before its handler counts the timeout.
+  for (int i = 0; i < 100 && counters_.admin_timeout.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(counters_.admin_timeout.load(), 1u);
 }
 
 TEST_F(AdminServerTest, StopClosesAnIdleKeepAliveConnection) {
@@ -185,8 +250,8 @@ TEST(AdminServerStart, ReportsABadAddressAndABusyPort) {
   asio::io_context io;
   AdminServer first(io, [] { return AdminView{}; });
   std::string error;
-  EXPECT_FALSE(first.start({"not-an-ip", 0}, error));
-  EXPECT_EQ(error, "admin.listen: 'not-an-ip' is not an IP address");
+  EXPECT_FALSE(first.start({"not-a-host.invalid", 0}, error));
+  EXPECT_EQ(error.rfind("admin.listen: cannot resolve 'not-a-host.invalid': ", 0), 0u) << error;
 
   ASSERT_TRUE(first.start({"127.0.0.1", 0}, error)) << error;
   AdminServer second(io, [] { return AdminView{}; });
@@ -194,6 +259,30 @@ TEST(AdminServerStart, ReportsABadAddressAndABusyPort) {
   EXPECT_FALSE(second.start(busy, error));
   EXPECT_EQ(error.rfind("cannot listen on " + busy.to_string() + " for admin: ", 0), 0u) << error;
   EXPECT_EQ(second.port(), 0);
+}
+
+}  // namespace
+}  // namespace switchyard::proxy
+
+namespace switchyard::proxy {
+namespace {
+
+// Issue 11, part 7: a host name (here localhost) is resolved and served, as --check-config
+// accepts it.
+TEST(AdminServerStart, ResolvesLocalhostAndServesOnIt) {
+  asio::io_context io{1};
+  AdminServer server(io, [] { return AdminView{}; });
+  std::string error;
+  ASSERT_TRUE(server.start({"localhost", 0}, error, /*loopback_only=*/true)) << error;
+  ASSERT_NE(server.port(), 0);
+  std::thread thread([&io] { io.run(); });
+  {
+    Client client(server.port());  // 127.0.0.1: what localhost is here
+    ASSERT_FALSE(client.connect_error) << client.connect_error.message();
+    EXPECT_EQ(client.get("/healthz").result_int(), 200);
+  }
+  server.stop();
+  thread.join();
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ class ProxyProcess {
   // $SWITCHYARD_TEST_BINARY if set, else the build's switchyard (SWITCHYARD_BINARY).
   static std::string binary_path();
 
-  // Writes the config (listen, upstream, threads: 2, log, limits, then `extra_yaml` verbatim),
+  // Writes the config (listen, upstream, threads: 2, log, limits unless `extra_yaml` has its own
+  // top-level `limits:`, then `extra_yaml` verbatim),
   // starts `switchyard --config FILE` and waits (bounded) until its port accepts connections.
   // Returns null and says why, with the proxy's log, in `error`.
   static std::unique_ptr<ProxyProcess> start(const Endpoint& upstream, const std::string& extra_yaml,
