@@ -94,6 +94,7 @@ std::string PgSession::frontend_error(pg::FrameError err) const {
     return "switchyard: only the authentication exchange is accepted before authentication completes";
   if (err == pg::FrameError::kTooLong && !in_flight_.authenticated())
     return "switchyard: an authentication message longer than " + std::to_string(kAuthMessageBytes) + " bytes";
+  if (err == pg::FrameError::kOverBudget) return "switchyard: " + std::string(pg::to_string(err));
   return std::string("switchyard: invalid frontend message: ") + std::string(pg::to_string(err));
 }
 

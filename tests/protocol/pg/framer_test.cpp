@@ -192,3 +192,59 @@ TEST(Framer, BackendTypesAreAcceptedOnTheBackendSide) {
 
 }  // namespace
 }  // namespace switchyard::pg
+
+namespace switchyard::pg {
+namespace {
+
+// Holds at most `budget` bytes of messages being assembled; records what is held.
+struct BudgetRecorder : FramerCallbacks {
+  size_t budget = 0, held = 0, most = 0;
+  std::vector<std::string> captured;
+  void on_passthrough(std::string_view) override {}
+  bool inspect(char, std::string_view body) override {
+    captured.emplace_back(body);
+    return false;
+  }
+  void on_message(char, std::string_view) override {}
+  bool hold(size_t bytes) override {
+    if (held + bytes > budget) return false;
+    held += bytes;
+    most = std::max(most, held);
+    return true;
+  }
+  void release(size_t bytes) override { held -= bytes; }
+};
+
+TEST(Framer, AssemblyDrawsOnTheBudgetAsBytesArriveAndGivesItBack) {
+  const std::string big = testing::MessageBuilder().query(std::string(10000, 'x')).bytes();
+  for (size_t chunk : {1, 7, 4096}) {
+    Framer f(frontend_types(), TypeSet{'Q'}, 1 << 20);
+    BudgetRecorder r;
+    r.budget = 20000;
+    for (size_t i = 0; i < big.size(); i += chunk)
+      ASSERT_EQ(f.feed(std::string_view(big).substr(i, chunk), r), FrameError::kNone) << "chunk " << chunk;
+    EXPECT_EQ(r.captured.size(), 1u);
+    EXPECT_EQ(r.held, 0u) << "chunk " << chunk;
+    EXPECT_GE(r.most, 10000u - chunk);
+  }
+  // Whole in one feed: inspected in place, nothing held.
+  Framer whole(frontend_types(), TypeSet{'Q'}, 1 << 20);
+  BudgetRecorder none;
+  ASSERT_EQ(whole.feed(big, none), FrameError::kNone);
+  EXPECT_EQ(none.most, 0u);
+}
+
+TEST(Framer, AMessageBeyondTheBudgetIsAnError) {
+  const std::string big = testing::MessageBuilder().query(std::string(10000, 'x')).bytes();
+  Framer f(frontend_types(), TypeSet{'Q'}, 1 << 20);
+  BudgetRecorder r;
+  r.budget = 5000;
+  FrameError e = FrameError::kNone;
+  for (size_t i = 0; i < big.size() && e == FrameError::kNone; i += 1000) e = f.feed(std::string_view(big).substr(i, 1000), r);
+  EXPECT_EQ(e, FrameError::kOverBudget);
+  EXPECT_TRUE(r.captured.empty());
+  EXPECT_TRUE(f.assembling());
+}
+
+}  // namespace
+}  // namespace switchyard::pg
