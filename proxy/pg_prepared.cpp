@@ -235,11 +235,13 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
   if (!commands) return;
   // In a string of several statements a failure does not say which ran.
   const bool single = commands->statements == 1;
+  std::vector<std::string> prepared_here;  // by this very string: the server will hold them as written
   for (const auto& c : commands->commands) {
     switch (c.kind) {
       case Kind::kExecute:
         if (PreparedStatement* s = prepared_.find(c.name)) {
-          refresh(c.name, *s, true);
+          if (std::find(prepared_here.begin(), prepared_here.end(), c.name) == prepared_here.end())
+            refresh(c.name, *s, true);
           count_use(*s);
           // Sampled as the plain read it runs, with its arguments in place.
           if (s->shadow && ctx_.shared.shadow && single) {
@@ -259,6 +261,7 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
           return too_many_statements();
         if (!single) {
           prepared_.put(c.name, std::move(s));  // prepared again at its first EXECUTE
+          prepared_here.push_back(c.name);
           break;
         }
         if (s.refused)
