@@ -187,7 +187,10 @@ class Fault : public ::testing::Test {
       ASSERT_TRUE(client->connected()) << client->error();
       ASSERT_TRUE(client->send(startup()));
       ASSERT_TRUE(client->read_until('Z')) << printable(client->received());
-      ASSERT_TRUE(client->send(partial_query(kStalledQueryBytes, kStalledQuerySent))) << client->error();
+      // A proxy that bounds assembly may refuse the message and close mid-send: that is an answer.
+      if (!client->send(partial_query(kStalledQueryBytes, kStalledQuerySent))) {
+        std::printf("[ fault    ] stalled Query %d refused mid-send: %s\n", i, client->error().c_str());
+      }
     }
     const std::string half = startup().substr(0, startup().size() / 2);
     for (int i = 0; i < kHalfStartups; ++i) {
