@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include "tests/support/net.h"
 #include "tests/support/pg_connection.h"
@@ -61,32 +62,48 @@ bool PgCluster::init(std::string& error) {
 bool PgCluster::launch(std::string& error) {
   for (int attempt = 1; attempt <= 3; ++attempt) {
     endpoint_.port = pick_free_port();
-    ChildSpec spec;
-    spec.argv = {pg_program("postgres"), "-D", dir_->file("data"), "-p", std::to_string(endpoint_.port),
-                 "-k", dir_->path()};
-    for (const char* setting : kSettings) {
-      spec.argv.push_back("-c");
-      spec.argv.push_back(setting);
-    }
-    spec.run_as = run_as_;
-    spec.working_dir = dir_->path();
-    spec.output_path = log_path();
-    server_ = ChildProcess::spawn(spec, error);
-    if (!server_) return false;
-    const std::string ping = conninfo("postgres", kSuperuser);
-    const bool ready = eventually(
-        [&] { return !server_->running() || PQping(ping.c_str()) == PQPING_OK; }, 30s, 100ms);
-    if (ready && server_->running()) return true;
-    const std::string log = read_file(log_path());
-    if (!ready) {
-      error = "PostgreSQL did not become ready within 30 s\n" + log;
-      return false;
-    }
-    if (log.find("could not bind") == std::string::npos || attempt == 3) {
-      error = "PostgreSQL " + describe_wait_status(server_->stop(SIGKILL, 0ms)) + "\n" + log;
-      return false;
-    }
+    bool bind_failed = false;
+    if (spawn_and_wait(error, bind_failed)) return true;
+    if (!bind_failed || attempt == 3) return false;
   }
+  return false;
+}
+
+bool PgCluster::restart(std::string& error) {
+  const int status = server_->stop(SIGINT, 20s);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    error = "PostgreSQL did not shut down cleanly on SIGINT: " + describe_wait_status(status);
+    return false;
+  }
+  bool bind_failed = false;
+  return spawn_and_wait(error, bind_failed);
+}
+
+bool PgCluster::spawn_and_wait(std::string& error, bool& bind_failed) {
+  const std::size_t log_offset = read_file(log_path()).size();
+  ChildSpec spec;
+  spec.argv = {pg_program("postgres"), "-D", dir_->file("data"), "-p", std::to_string(endpoint_.port),
+               "-k", dir_->path()};
+  for (const char* setting : kSettings) {
+    spec.argv.push_back("-c");
+    spec.argv.push_back(setting);
+  }
+  spec.run_as = run_as_;
+  spec.working_dir = dir_->path();
+  spec.output_path = log_path();
+  server_ = ChildProcess::spawn(spec, error);
+  if (!server_) return false;
+  const std::string ping = conninfo("postgres", kSuperuser);
+  const bool ready =
+      eventually([&] { return !server_->running() || PQping(ping.c_str()) == PQPING_OK; }, 30s, 100ms);
+  if (ready && server_->running()) return true;
+  const std::string log = read_file(log_path(), log_offset);
+  if (!ready) {
+    error = "PostgreSQL did not become ready within 30 s\n" + log;
+    return false;
+  }
+  bind_failed = log.find("could not bind") != std::string::npos;
+  error = "PostgreSQL " + describe_wait_status(server_->stop(SIGKILL, 0ms)) + "\n" + log;
   return false;
 }
 

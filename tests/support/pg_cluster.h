@@ -32,6 +32,11 @@ class PgCluster {
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
 
+  // Fast shutdown (SIGINT: sessions end with "terminating connection due to administrator
+  // command"), then a start on the same port and data directory, waiting (bounded) until it
+  // answers. The caller's connections are gone afterwards. False and why, with the log, in `error`.
+  bool restart(std::string& error);
+
   const std::string& host() const { return endpoint_.host; }
   int port() const { return endpoint_.port; }
   const Endpoint& endpoint() const { return endpoint_; }
@@ -45,6 +50,9 @@ class PgCluster {
   PgCluster() = default;
   bool init(std::string& error);
   bool launch(std::string& error);
+  // Starts the server on endpoint_.port and waits until it answers or exits. `bind_failed`
+  // says whether it exited because the port was taken.
+  bool spawn_and_wait(std::string& error, bool& bind_failed);
   bool create_roles_and_database(std::string& error);
 
   std::unique_ptr<TempDir> dir_;

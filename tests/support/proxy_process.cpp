@@ -54,29 +54,45 @@ bool ProxyProcess::launch(const Endpoint& upstream, const std::string& extra_yam
   for (int attempt = 1; attempt <= 3; ++attempt) {
     endpoint_.port = pick_free_port();
     if (!write_file(config_path(), config_text(endpoint_.port, upstream, extra_yaml), error)) return false;
-    ChildSpec spec;
-    spec.argv = {binary_path(), "--config", config_path()};
-    spec.working_dir = dir_->path();
-    spec.output_path = log_path();
-    child_ = ChildProcess::spawn(spec, error);
-    if (!child_) return false;
-    const bool ready = eventually([&] { return !child_->running() || accepts_tcp(endpoint_.host, endpoint_.port); },
-                                  15s, 50ms);
-    if (ready && child_->running()) return true;
-    if (!ready) {
-      error = "switchyard did not accept connections on port " + std::to_string(endpoint_.port) +
-              " within 15 s\n--- switchyard log ---\n" + log();
-      return false;
-    }
-    const std::string text = log();
-    const bool port_taken = text.find("in use") != std::string::npos;
-    if (!port_taken || attempt == 3) {
-      error = "switchyard " + describe_wait_status(*child_->wait_status()) + "\n--- config ---\n" +
-              read_file(config_path()) + "--- switchyard log ---\n" + text;
-      return false;
-    }
+    bool port_taken = false;
+    if (spawn_and_wait(error, port_taken)) return true;
+    if (!port_taken || attempt == 3) return false;
   }
   return false;
+}
+
+bool ProxyProcess::spawn_and_wait(std::string& error, bool& port_taken) {
+  const std::size_t log_offset = log().size();
+  ChildSpec spec;
+  spec.argv = {binary_path(), "--config", config_path()};
+  spec.working_dir = dir_->path();
+  spec.output_path = log_path();
+  child_ = ChildProcess::spawn(spec, error);
+  if (!child_) return false;
+  const bool ready = eventually([&] { return !child_->running() || accepts_tcp(endpoint_.host, endpoint_.port); },
+                                15s, 50ms);
+  if (ready && child_->running()) return true;
+  if (!ready) {
+    error = "switchyard did not accept connections on port " + std::to_string(endpoint_.port) +
+            " within 15 s\n--- switchyard log ---\n" + log(log_offset);
+    return false;
+  }
+  const std::string text = log(log_offset);
+  port_taken = text.find("in use") != std::string::npos;
+  error = "switchyard " + describe_wait_status(*child_->wait_status()) + "\n--- config ---\n" +
+          read_file(config_path()) + "--- switchyard log ---\n" + text;
+  return false;
+}
+
+int ProxyProcess::kill_hard() { return child_ ? child_->stop(SIGKILL, 0ms) : -1; }
+
+bool ProxyProcess::restart(std::string& error) {
+  if (child_ && child_->running()) {
+    error = "restart: switchyard (pid " + std::to_string(child_->pid()) + ") is still running";
+    return false;
+  }
+  bool port_taken = false;
+  return spawn_and_wait(error, port_taken);
 }
 
 ProxyProcess::~ProxyProcess() { stop(); }

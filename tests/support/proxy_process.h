@@ -35,6 +35,13 @@ class ProxyProcess {
   std::optional<int> wait_status() const { return child_->wait_status(); }
   // SIGTERM, a bounded wait for the drain, then SIGKILL. Returns the wait status; idempotent.
   int stop();
+  // SIGKILL at once, no drain: a crash, as an OOM killer or an operator's kill -9 would cause.
+  // Returns the wait status.
+  int kill_hard();
+  // Starts switchyard again after it has exited, with the config file as it is now and on the
+  // same port, and waits (bounded) until it accepts connections. False and why, with the log
+  // of this start, in `error`.
+  bool restart(std::string& error);
   // Whether stop() ended it by SIGKILL, i.e. it ignored SIGTERM for too long.
   bool needed_sigkill() const { return needed_sigkill_; }
   // Everything the proxy wrote to stdout and stderr, from byte `offset` on.
@@ -45,6 +52,9 @@ class ProxyProcess {
  private:
   ProxyProcess() = default;
   bool launch(const Endpoint& upstream, const std::string& extra_yaml, std::string& error);
+  // Starts the binary on the config file as written and waits until endpoint_ accepts or the
+  // process exits. `port_taken` says whether it exited because the port was in use.
+  bool spawn_and_wait(std::string& error, bool& port_taken);
 
   std::unique_ptr<TempDir> dir_;
   Endpoint endpoint_{"127.0.0.1", 0};
