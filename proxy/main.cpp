@@ -2,6 +2,7 @@
 //   switchyard --config FILE        run
 //   switchyard --check-config FILE  exit 0 if FILE is valid, else 1 with FILE:LINE: KEY: message;
 //                                   migrations are checked against the live schema over `control`
+#include <malloc.h>
 #include <cstdio>
 #include <cstring>
 #include <spdlog/spdlog.h>
@@ -30,6 +31,11 @@ void usage(FILE* to) {
 
 int main(int argc, char** argv) {
   using namespace switchyard;
+  // Memory given back when a large message is done with: glibc raises its mmap threshold after
+  // the first large free, so later large buffers (an assembled 16 MiB Query) come from arenas
+  // that are never returned to the system. A fixed threshold keeps every buffer of 128 KiB or
+  // more in its own mapping, unmapped when freed (docs/config.md, "The memory model").
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   // backfill | verify | expand | contract: jobs/cli.h.
   if (argc > 1 && jobs::is_job_command(argv[1])) return jobs::run_job_command(argc, argv);
   std::string config_path;
