@@ -23,6 +23,7 @@
 #   OLD_CMD (required)      the baseline, run as `$OLD_CMD --config FILE`
 #   NEW_CMD                 the candidate (default build/switchyard)
 #   WORKLOADS               ";"-separated pgbench flags (default "-S -M prepared;-S -M extended;-M prepared")
+#   TARGETS                 a subset of "old new old_dw new_dw" (default all four), in that order
 #   CLIENTS=8 JOBS=2 DURATION=15 ROUNDS=3 SCALE=10 FSYNC=off
 #   SWITCHYARD_THREADS=0 SWITCHYARD_LOG_LEVEL=warn
 #   OUT=path  KEEP_BENCH_DIR=1  PG_BIN
@@ -48,7 +49,7 @@ DB=bench
 PG_USER=postgres
 SHARED_BUFFERS=256MB
 MAX_CONNECTIONS=$((3 * CLIENTS + 20))
-TARGETS=(old new old_dw new_dw)
+read -r -a TARGETS <<<"${TARGETS:-old new old_dw new_dw}"
 
 BENCH_DIR=""
 PGBENCH_PID=""
@@ -180,6 +181,7 @@ report() {
   for w in "${!WORKLOADS[@]}"; do
     for setup in "" _dw; do
       o="old$setup" n="new$setup"
+      [[ " ${TARGETS[*]} " == *" $o "* && " ${TARGETS[*]} " == *" $n "* ]] || continue
       printf '| `%s` | %s | %.0f | %.0f | %s | %.1f | %.1f | %s |\n' "${WORKLOADS[$w]}" \
         "$([ -z "$setup" ] && echo "no migration" || echo dual_write)" \
         "$(med "$w" "$o" 4)" "$(med "$w" "$n" 4)" "$(ratio "$(med "$w" "$n" 4)" "$(med "$w" "$o" 4)")" \
