@@ -44,7 +44,7 @@ PreparedStatement PgSession::statement_of(std::string_view text, const Plan& p) 
   s.text = std::string(text);
   s.stamp = prepared_.current();
   switch (r.kind) {
-    case Kind::kUnchanged: s.upstream_text = s.text; break;
+    case Kind::kUnchanged: break;  // upstream() is the text itself
     case Kind::kRewritten: s.upstream_text = r.sql; break;
     case Kind::kRefused:
       s.upstream_text = rewrite::pg::refusal_statement(r);
@@ -92,7 +92,7 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
   next.described_params = s.described_params;
   next.described_rows = s.described_rows;
   next.reprepared = s.reprepared;
-  const bool same = s.stamp.generation != 0 && next.upstream_text == s.upstream_text;
+  const bool same = s.stamp.generation != 0 && next.upstream() == s.upstream();
   if (same) {
     prepared_.replace(s, std::move(next));
     to_upstream_->framer.set_capture(frontend_capture());
@@ -109,13 +109,13 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
     // The SQL form again, with the client's own type names.
     pg::encode_message(injection_, 'S', {});
     requests_.sent(Request::kSync, true);
-    pg::encode_query(injection_, next.refused ? next.upstream_text
-                                              : rewrite::pg::prepare_statement(name, next.sql_types, next.upstream_text));
+    pg::encode_query(injection_, next.refused ? next.upstream()
+                                              : rewrite::pg::prepare_statement(name, next.sql_types, next.upstream()));
     requests_.sent(Request::kQuery, true, tag);
   } else {
     pg::ParseMessage m;
     m.statement = name;
-    m.query = next.upstream_text;
+    m.query = next.upstream();
     if (!next.refused) m.param_types = next.param_types;
     // Types the server inferred for the first plan, as the client was told: pinned, so that the
     // new plan takes the same parameters.
@@ -266,7 +266,7 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
         }
         if (s.refused)
           spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, c.query);
-        query = s.refused ? s.upstream_text : rewrite::pg::prepare_statement(c.name, c.types, s.upstream_text);
+        query = s.refused ? s.upstream() : rewrite::pg::prepare_statement(c.name, c.types, s.upstream());
         prepared_.put_pending(tag, c.name, std::move(s));
         break;
       }

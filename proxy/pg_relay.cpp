@@ -181,13 +181,23 @@ bool PgSession::inspect_parse(std::string_view body) {
     return true;
   }
   const Plan p = plan(parse->query);
+  const bool changed = p.result.kind != Kind::kUnchanged;
+  if (!changed) {
+    // The same text again under the same plan (an unnamed statement parsed before each
+    // execution): the record already says what the server will hold, whatever this Parse does.
+    if (const PreparedStatement* same = prepared_.find(parse->statement);
+        same != nullptr && !prepared_.stale(*same) && same->upstream_text.empty() && same->text == parse->query &&
+        same->param_types == parse->param_types && same->reads_mask == p.reads_mask) {
+      requests_.sent(pg::InjectedReplies::Request::kParse, false);
+      return false;
+    }
+  }
   PreparedStatement s = statement_of(parse->query, p);
   s.param_types = parse->param_types;
-  const bool changed = p.result.kind != Kind::kUnchanged;
   if (p.result.kind == Kind::kRefused)
     spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, parse->query);
   if (changed) {
-    parse->query = s.upstream_text;  // parameter types stay as the client declared them
+    parse->query = s.upstream();  // parameter types stay as the client declared them
     if (s.refused) parse->param_types.clear();
     else remember_patches(p.result);
     pg::encode_parse(replacement_, *parse);

@@ -8,10 +8,7 @@ bool interesting(const PreparedStatement& s) {
   return s.refused || s.shadow || s.reads_mask != 0 || s.write_metrics != nullptr;
 }
 
-void forget_copy(PreparedStatement& s) {
-  s.stamp = {};
-  s.upstream_text.clear();
-}
+void forget_copy(PreparedStatement& s) { s.stamp = {}; }  // stamp 0: prepared again at next use
 
 }  // namespace
 

@@ -46,7 +46,9 @@ struct PreparedStatement {
 
   // The server's copy.
   PlanStamp stamp;
-  std::string upstream_text;           // what the server prepared (the refusal when refused)
+  std::string upstream_text;           // what the server prepared when not `text` (the rewrite, or
+                                       // the refusal when refused); empty: `text` itself
+  const std::string& upstream() const { return upstream_text.empty() ? text : upstream_text; }
   bool refused = false;                // a parameterless statement raising the refusal
   std::optional<pg::ReplyPatch> patch;  // two-table rewrites: the replies to restore
 
