@@ -61,6 +61,23 @@ bool split_prepare(std::string_view text, std::string& types, std::string& query
 }  // namespace
 
 bool mentions_prepared_commands(std::string_view sql) {
+  // The four commands start a statement, so a statement that starts otherwise (nearly every one:
+  // SELECT, INSERT, UPDATE, BEGIN, ...) is passed over by a look at its first letter. A comment
+  // or a parenthesis there, or CREATE TABLE ... AS EXECUTE, gets the full word search.
+  const auto may_start_one = [&](size_t i) {
+    while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\n' || sql[i] == '\r')) ++i;
+    if (i >= sql.size()) return false;
+    switch (sql[i]) {
+      case 'p': case 'P': case 'e': case 'E': case 'd': case 'D': case 'c': case 'C': case '/': case '-': case '(':
+        return true;
+      default:
+        return false;
+    }
+  };
+  bool maybe = may_start_one(0);
+  for (size_t at = sql.find(';'); !maybe && at != std::string_view::npos; at = sql.find(';', at + 1))
+    maybe = may_start_one(at + 1);
+  if (!maybe) return false;
   for (const char* w : {"prepare", "execute", "deallocate", "discard"})
     if (Prefilter::contains_word(sql, w)) return true;
   return false;

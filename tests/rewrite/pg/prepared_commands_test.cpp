@@ -46,8 +46,14 @@ TEST(PreparedCommands, TextThatDoesNotParseHasNone) { EXPECT_FALSE(prepared_comm
 
 TEST(PreparedCommands, TheQuickCheckErrsWide) {
   EXPECT_TRUE(mentions_prepared_commands("execute foo"));
-  EXPECT_TRUE(mentions_prepared_commands("SELECT 'prepare'"));
+  EXPECT_TRUE(mentions_prepared_commands("  PREPARE q AS SELECT 1"));
+  EXPECT_TRUE(mentions_prepared_commands("SELECT 1; DEALLOCATE ALL"));
+  EXPECT_TRUE(mentions_prepared_commands("/* pool reset */ DISCARD ALL"));
+  EXPECT_TRUE(mentions_prepared_commands("CREATE TABLE t AS EXECUTE q"));
+  EXPECT_TRUE(mentions_prepared_commands("DELETE FROM t WHERE note = 'execute'"));  // wide: a parse
   EXPECT_FALSE(mentions_prepared_commands("SELECT prepared FROM t"));
+  EXPECT_FALSE(mentions_prepared_commands("SELECT 'execute me'"));  // no statement starts so
+  EXPECT_FALSE(mentions_prepared_commands("UPDATE t SET a = 1"));
 }
 
 TEST(PreparedCommands, BuiltStatementsQuoteTheName) {
