@@ -43,8 +43,12 @@ std::string load_pair(SSL_CTX* ctx, const std::string& prefix, const std::string
   ERR_clear_error();
   if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1)
     return prefix + ".cert_file: '" + cert + "' is not a PEM certificate: " + openssl_error();
-  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
-    return prefix + ".key_file: '" + key + "' is not a PEM private key (or is encrypted): " + openssl_error();
+  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    const std::string reason = openssl_error();
+    if (reason.find("key values mismatch") != std::string::npos)
+      return prefix + ".key_file: '" + key + "' does not match the certificate in '" + cert + "'";
+    return prefix + ".key_file: '" + key + "' is not a PEM private key (or is encrypted): " + reason;
+  }
   if (SSL_CTX_check_private_key(ctx) != 1)
     return prefix + ".key_file: '" + key + "' does not match the certificate in '" + cert + "'";
   return {};
