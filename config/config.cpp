@@ -77,6 +77,8 @@ Config read_config(const YAML::Node& root, Reader& r) {
        if (!is_ip_address(c.listen.host)) r.fail(n, k, "'" + c.listen.host + "' is not an IP address");
      }},
     {"upstream", [&](auto& n, auto& k) { c.upstream = r.host_port(n, k); }},
+    {"tls", [&](auto& n, auto& k) { detail::read_client_tls(r, n, k, c.tls); }},
+    {"upstream_tls", [&](auto& n, auto& k) { detail::read_upstream_tls(r, n, k, c.upstream_tls); }},
     {"threads", [&](auto& n, auto& k) { c.threads = static_cast<unsigned>(r.unsigned_int(n, k, 1024)); }},
     {"log", [&](auto& n, auto& k) {
        r.mapping(n, k, {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/migration.h"
+#include "config/tls.h"
 
 namespace switchyard::config {
 
@@ -66,6 +67,8 @@ struct Config {
   HostPort listen{"127.0.0.1", 6432};
   HostPort upstream{"127.0.0.1", 5432};
   unsigned threads = 0;  // 0: one per core
+  ClientTls tls;             // towards clients (config/tls.h)
+  UpstreamTls upstream_tls;  // towards `upstream`; the control connection uses its own sslmode
   LogConfig log;
   AdminConfig admin;
   Limits limits;

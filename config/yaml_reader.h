@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/migration.h"
+#include "config/tls.h"
 
 namespace switchyard::config::detail {
 
@@ -101,5 +102,8 @@ class Reader {
 
 // Reads the `migrations:` list (config/migrations_yaml.cpp).
 void read_migrations(Reader& r, const YAML::Node& node, const std::string& key, std::vector<Migration>& out);
+// Reads `tls:` and `upstream_tls:` (config/tls_yaml.cpp).
+void read_client_tls(Reader& r, const YAML::Node& node, const std::string& key, ClientTls& out);
+void read_upstream_tls(Reader& r, const YAML::Node& node, const std::string& key, UpstreamTls& out);
 
 }  // namespace switchyard::config::detail

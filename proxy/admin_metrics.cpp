@@ -120,6 +120,9 @@ std::string metrics_text(const AdminView& v) {
   family(out, "switchyard_sessions_ended_total", "counter", "Sessions ended by a memory or time bound on messages.");
   sample(out, "switchyard_sessions_ended_total", "reason=\"assembly_budget\"", v.assembly_refused);
   sample(out, "switchyard_sessions_ended_total", "reason=\"message_timeout\"", v.message_timeouts);
+  family(out, "switchyard_tls_handshake_failures_total", "counter", "Sessions ended by a failed TLS handshake, by leg.");
+  sample(out, "switchyard_tls_handshake_failures_total", "leg=\"client\"", v.tls_client_handshake_failures);
+  sample(out, "switchyard_tls_handshake_failures_total", "leg=\"upstream\"", v.tls_upstream_handshake_failures);
   family(out, "switchyard_assembly_bytes", "gauge", "Bytes of client and server messages being assembled now.");
   sample(out, "switchyard_assembly_bytes", "", v.assembly_bytes);
   // One family per run of rows with the same name; its first row carries the help.

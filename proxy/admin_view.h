@@ -103,6 +103,8 @@ struct AdminView {
   int64_t prepared_statements_max = 0;    // held by the session that holds most
   uint64_t assembly_refused = 0;          // sessions ended: limits.max_assembly_bytes
   uint64_t message_timeouts = 0;          // sessions ended: limits.message_timeout_ms
+  uint64_t tls_client_handshake_failures = 0;
+  uint64_t tls_upstream_handshake_failures = 0;
   uint64_t assembly_bytes = 0;            // bytes of messages being assembled now
   ListenerCounts listeners;
   // Jobs run inside the proxy (POST /migrations/NAME/backfill), as a JSON object by migration.

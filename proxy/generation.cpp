@@ -4,6 +4,7 @@
 #include <map>
 
 #include "proxy/schema_loader.h"
+#include "proxy/tls_context.h"
 #include "rewrite/pg/config_check.h"
 
 namespace switchyard::proxy {
@@ -25,6 +26,12 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
     out.error = loaded.error.to_string();
     return out;
   }
+  // Certificates and keys are read here, so a reload re-reads them, and a bad file refuses it.
+  auto tls = build_tls_contexts(*loaded.config);
+  if (!tls.contexts) {
+    out.error = path + ": " + tls.error;
+    return out;
+  }
   auto schema = load_schema(*loaded.config);
   if (!schema.ok) {
     out.error = path + ": " + schema.error;
@@ -35,6 +42,7 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
   g->config = std::move(*loaded.config);
   g->prefilter = rewrite::Prefilter(schema.catalog.relation_names());
   g->catalog = std::move(schema.catalog);
+  g->tls = std::move(tls.contexts);
   out.generation = std::move(g);
   return out;
 }
@@ -83,6 +91,11 @@ std::string describe_changes(const Generation& current, const Generation& next) 
   if (a.listen.to_string() != b.listen.to_string()) add("listen " + a.listen.to_string() + " -> " + b.listen.to_string());
   if (a.upstream.to_string() != b.upstream.to_string())
     add("upstream " + a.upstream.to_string() + " -> " + b.upstream.to_string());
+  if (!b.tls.cert_file.empty())
+    add("tls certificate " + b.tls.cert_file + " read for new sessions (" + std::string(config::to_string(b.tls.mode)) + ")");
+  if (a.upstream_tls.mode != b.upstream_tls.mode)
+    add(std::string("upstream_tls.mode ") + config::to_string(a.upstream_tls.mode) + " -> " +
+        config::to_string(b.upstream_tls.mode));
   return out.empty() ? "no changes" : out;
 }
 

@@ -16,6 +16,7 @@
 #include "proxy/generation.h"
 #include "proxy/server.h"
 #include "proxy/shadow.h"
+#include "proxy/upstream_tls_probe.h"
 
 namespace {
 
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
     spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
                  m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
   const config::Config startup_config = generation->config;
+  if (const auto warning = proxy::plaintext_refused_warning(startup_config); !warning.empty()) spdlog::warn("{}", warning);
   proxy::Server server(std::move(generation), config_path);
   if (!server.bind()) return 1;
   // Shadow reads (proxy/shadow.h) run on their own connections over `control`, opened lazily,

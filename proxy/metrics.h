@@ -113,6 +113,8 @@ class Metrics {
   std::atomic<uint64_t> reprepares{0};  // client statements prepared again after a phase flip
   std::atomic<uint64_t> assembly_refused{0};  // sessions ended: limits.max_assembly_bytes reached
   std::atomic<uint64_t> message_timeouts{0};  // sessions ended: limits.message_timeout_ms passed
+  std::atomic<uint64_t> tls_client_handshake_failures{0};    // sessions ended: TLS handshake with the client
+  std::atomic<uint64_t> tls_upstream_handshake_failures{0};  // sessions ended: TLS handshake with the upstream
   Histogram rewrite_seconds;   // time spent rewriting a statement (cache misses only)
   Histogram upstream_seconds;  // from a Query or Sync sent upstream to its ReadyForQuery
   ListenerCounters listeners;

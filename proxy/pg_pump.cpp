@@ -3,7 +3,9 @@
 //
 // A pump reads again at once only when its last read filled the buffer (more is probably
 // waiting); otherwise it gives the buffer back to the worker's pool and waits for readability,
-// so that an idle direction holds no buffer.
+// so that an idle direction holds no buffer. Through TLS it reads again after every read that
+// returned data, until would_block: OpenSSL may hold decrypted bytes (SSL_pending) or a whole
+// record's ciphertext that the socket no longer signals, and waiting would strand them.
 //
 // Memory bounds: before authentication completes only the authentication exchange is accepted
 // from the client, each message at most kAuthMessageBytes (PostgreSQL's own cap on an
@@ -62,10 +64,10 @@ void PgSession::start_pumps() {
   upstream_.non_blocking(true, ec);
   const uint32_t max = cfg().limits.max_message_bytes;
   // Until the upstream's first ReadyForQuery: only the authentication exchange (authenticated()).
-  to_upstream_ = std::make_unique<Pump>(*this, Dir::kToUpstream, client_, upstream_,
+  to_upstream_ = std::make_unique<Pump>(*this, Dir::kToUpstream, client_leg_, upstream_leg_,
                                         pg::Framer(pg::TypeSet{'p', 'X'}, frontend_capture(), std::min(max, kAuthMessageBytes)),
                                         ctx_.buffers);
-  to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_, client_,
+  to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_leg_, client_leg_,
                                       pg::Framer(pg::backend_types(), backend_capture(), max), ctx_.buffers);
   update_reply_tracking();
   update_routing();
@@ -87,6 +89,10 @@ void PgSession::start_pumps() {
 void PgSession::authenticated() {
   to_upstream_->framer.set_allowed(pg::frontend_types());
   to_upstream_->framer.set_max_message_bytes(cfg().limits.max_message_bytes);
+  if (capture_authentication_) {  // no more Authentication messages come
+    capture_authentication_ = false;
+    to_client_->framer.set_capture(backend_capture());
+  }
 }
 
 std::string PgSession::frontend_error(pg::FrameError err) const {
@@ -101,7 +107,7 @@ std::string PgSession::frontend_error(pg::FrameError err) const {
 void PgSession::pump_read(Pump& p) {
   if (p.full) return pump_read_now(p);  // the buffer came back full: more is probably there
   p.release_buffer();
-  p.from.async_wait(tcp::socket::wait_read, [self = shared_from_this(), &p](boost::system::error_code ec) {
+  p.from.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this(), &p](boost::system::error_code ec) {
     if (self->done()) return;
     if (ec) {
       const char* side = p.dir == Dir::kToUpstream ? "client" : "upstream";
@@ -120,11 +126,12 @@ void PgSession::pump_read_now(Pump& p) {
     return pump_read(p);
   }
   if (ec) {
-    const bool eof = ec == asio::error::eof || ec == asio::error::connection_reset;
+    // A TLS peer that closes its socket without close_notify reads as stream_truncated.
+    const bool eof = ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
     const char* side = p.dir == Dir::kToUpstream ? "client" : "upstream";
     return close(eof ? std::string(side) + " closed the connection" : std::string(side) + " read: " + ec.message());
   }
-  p.full = n == Pump::kReadChunk;
+  p.full = n == Pump::kReadChunk || p.from.drain_before_wait();
   p.bytes_read += n;
   pump_feed(p, std::string_view(p.in.get(), n));
 }
@@ -164,7 +171,7 @@ void PgSession::pump_write(Pump& p) {
   const std::string_view bytes = p.pending();
   if (bytes.empty()) return pump_read(p);
   p.busy = true;
-  asio::async_write(p.to, asio::buffer(bytes.data(), bytes.size()),
+  p.to.async_write(asio::buffer(bytes.data(), bytes.size()),
                     [self = shared_from_this(), &p](boost::system::error_code ec, size_t) {
                       p.busy = false;
                       p.clear();

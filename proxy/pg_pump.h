@@ -3,10 +3,11 @@
 // result to the other. Bytes of messages nobody captures are written straight from the read
 // buffer when a chunk holds nothing else, so pass-through costs no copy. While the direction is
 // idle it holds no buffer (proxy/buffer_pool.h): an idle session costs a few KiB, not 64.
+// Reads and writes go through each side's StreamLeg (proxy/stream_leg.h): the socket itself on
+// a plaintext leg, OpenSSL on an encrypted one.
 // Private to pg_session.cpp, pg_relay.cpp and pg_pump.cpp.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "protocol/pg/framer.h"
 #include "proxy/buffer_pool.h"
 #include "proxy/pg_session.h"
+#include "proxy/stream_leg.h"
 
 namespace switchyard::proxy {
 
@@ -21,8 +23,7 @@ struct PgSession::Pump final : pg::FramerCallbacks {
   static constexpr size_t kReadChunk = BufferPool::kBufferSize;
   static constexpr size_t kKeepOut = 16 * 1024;  // `out` capacity kept between writes
 
-  Pump(PgSession& s, Dir d, boost::asio::ip::tcp::socket& src, boost::asio::ip::tcp::socket& dst, pg::Framer f,
-       BufferPool& p)
+  Pump(PgSession& s, Dir d, StreamLeg& src, StreamLeg& dst, pg::Framer f, BufferPool& p)
       : session(s), dir(d), from(src), to(dst), framer(std::move(f)), pool(p) {}
   ~Pump() {
     pool.release(std::move(in));
@@ -61,13 +62,13 @@ struct PgSession::Pump final : pg::FramerCallbacks {
 
   PgSession& session;
   const Dir dir;
-  boost::asio::ip::tcp::socket& from;
-  boost::asio::ip::tcp::socket& to;
+  StreamLeg& from;
+  StreamLeg& to;
   pg::Framer framer;
   BufferPool& pool;
   BufferPool::Buffer in;  // read buffer, held from a read until its bytes are written on;
                           // `direct` may point into it until the write completes
-  bool full = false;      // the last read filled `in`: more may be waiting
+  bool full = false;      // the last read filled `in` (or, through TLS, returned data): more may be waiting
   size_t held = 0;        // bytes of a message being assembled, drawn from the budget
   std::string out;        // bytes to write when not written straight from `in`
   std::string_view direct;

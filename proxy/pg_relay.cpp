@@ -38,6 +38,7 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
     if (replies_ && !done()) track_frontend(type, body);
     return replaced;
   }
+  if (type == 'R') return inspect_authentication(body);  // captured only before authentication ends
   // The answer to a Describe of a statement the proxy may prepare again.
   std::string described;
   if (type == 't' || type == 'T' || type == 'n') {

@@ -10,6 +10,7 @@
 
 #include "protocol/pg/startup.h"
 #include "proxy/pg_pump.h"
+#include "proxy/tls_context.h"
 
 namespace switchyard::proxy {
 
@@ -29,6 +30,7 @@ PgSession::PgSession(tcp::socket client, SessionContext& ctx, uint64_t id)
       ctx_(ctx),
       id_(id),
       gen_(ctx.shared.generation()),
+      tls_(gen_->tls),
       started_(std::chrono::steady_clock::now()) {
   ctx_.shared.active_sessions.fetch_add(1, std::memory_order_relaxed);
   ctx_.shared.total_sessions.fetch_add(1, std::memory_order_relaxed);
@@ -52,7 +54,7 @@ void PgSession::start() {
 void PgSession::read_startup() {
   const size_t old = startup_buf_.size();
   startup_buf_.resize(old + 1024);
-  client_.async_read_some(asio::buffer(startup_buf_.data() + old, 1024),
+  client_leg_.async_read_some(asio::buffer(startup_buf_.data() + old, 1024),
                           [self = shared_from_this(), old](boost::system::error_code ec, size_t n) {
                             self->startup_buf_.resize(old + n);
                             if (ec) return self->close(ec == asio::error::eof ? "client closed during startup"
@@ -75,7 +77,8 @@ void PgSession::on_startup_bytes() {
       // channel (CVE-2021-23214): refuse them.
       if (startup_buf_.size() != d.consumed) return close("bytes pipelined behind an encryption request");
       startup_buf_.clear();
-      return answer_encryption_request();
+      if (client_leg_.encrypted()) return fail_to_client("08P01", "switchyard: encryption requested again inside TLS");
+      return answer_encryption_request(p.kind);
     case pg::StartupKind::kCancelRequest:
       return forward_cancel({p.cancel_pid, p.cancel_secret});
     case pg::StartupKind::kStartup:
@@ -83,6 +86,7 @@ void PgSession::on_startup_bytes() {
       database_ = p.param("database");
       application_name_ = p.param("application_name");
       if (user_.empty()) return fail_to_client("28000", "no PostgreSQL user name specified in startup packet");
+      if (!client_tls_admits()) return;
       startup_packet_ = startup_buf_.substr(0, d.consumed);
       startup_leftover_ = startup_buf_.substr(d.consumed);
       startup_buf_.clear();
@@ -91,12 +95,15 @@ void PgSession::on_startup_bytes() {
   }
 }
 
-void PgSession::answer_encryption_request() {
-  // TLS towards clients is not configured, so the answer is always 'N': the client then either
-  // continues in plaintext or gives up, as its sslmode says.
-  static const char kNo = 'N';
-  asio::async_write(client_, asio::buffer(&kNo, 1), [self = shared_from_this()](boost::system::error_code ec, size_t) {
+void PgSession::answer_encryption_request(pg::StartupKind kind) {
+  // 'S' and a handshake when tls: is configured (pg_tls.cpp); otherwise, and always for GSSAPI
+  // encryption, 'N': the client then continues in plaintext or gives up, as its sslmode says.
+  const bool tls = kind == pg::StartupKind::kSslRequest && tls_ && tls_->client;
+  static const char kYes = 'S', kNo = 'N';
+  asio::async_write(client_, asio::buffer(tls ? &kYes : &kNo, 1), [self = shared_from_this(), tls](boost::system::error_code ec, size_t) {
     if (ec) return self->close("client write: " + ec.message());
+    if (self->done()) return;
+    if (tls) return self->accept_client_tls();
     self->read_startup();
   });
 }
@@ -157,7 +164,12 @@ void PgSession::on_upstream_connected() {
   upstream_.set_option(tcp::no_delay(true), ec);
   spdlog::debug("session={} user={} database={} application_name={} connected upstream", id_, user_, database_,
                 application_name_);
-  asio::async_write(upstream_, asio::buffer(startup_packet_), [self = shared_from_this()](boost::system::error_code wec, size_t) {
+  if (tls_ && tls_->upstream) return request_upstream_tls();  // then send_startup_upstream
+  send_startup_upstream();
+}
+
+void PgSession::send_startup_upstream() {
+  upstream_leg_.async_write(asio::buffer(startup_packet_), [self = shared_from_this()](boost::system::error_code wec, size_t) {
     if (self->done()) return;
     if (wec) return self->fail_to_client("08006", "switchyard: upstream write failed: " + wec.message());
     self->startup_packet_.clear();
@@ -182,7 +194,7 @@ void PgSession::fail_to_client(std::string_view sqlstate, std::string message) {
 }
 
 void PgSession::send_final_error() {
-  asio::async_write(client_, asio::buffer(final_error_), [self = shared_from_this()](boost::system::error_code, size_t) {
+  client_leg_.async_write(asio::buffer(final_error_), [self = shared_from_this()](boost::system::error_code, size_t) {
     self->close(self->close_reason_);
   });
 }

@@ -1,8 +1,9 @@
 // One PostgreSQL client session relayed to its own upstream connection.
 //
-// Lifecycle (one switch over State): kStartup reads the untyped first packets (answering
-// SSLRequest / GSSENCRequest with 'N', routing a CancelRequest), kConnecting opens the upstream
-// and forwards the StartupMessage unchanged, kRelaying runs two pumps (client->upstream and
+// Lifecycle (one switch over State): kStartup reads the untyped first packets (answering an
+// SSLRequest 'S' and handshaking when tls: is configured, else 'N'; GSSENCRequest 'N'; routing
+// a CancelRequest), kConnecting opens the upstream (with TLS first when upstream_tls: says so,
+// pg_tls.cpp) and forwards the StartupMessage unchanged, kRelaying runs two pumps (client->upstream and
 // upstream->client), kClosed. Authentication of every kind passes through untouched, since the
 // upstream does it.
 //
@@ -25,9 +26,11 @@
 #include "protocol/pg/framer.h"
 #include "protocol/pg/injected_replies.h"
 #include "protocol/pg/reply_tracker.h"
+#include "protocol/pg/startup.h"
 #include "proxy/in_flight.h"
 #include "proxy/prepared_statements.h"
 #include "proxy/session_context.h"
+#include "proxy/stream_leg.h"
 #include "rewrite/read_phase.h"
 #include "rewrite/rewrite_result.h"
 
@@ -57,10 +60,20 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // Startup phase.
   void read_startup();
   void on_startup_bytes();
-  void answer_encryption_request();
+  void answer_encryption_request(pg::StartupKind kind);
   void forward_cancel(pg::BackendKeyData client_key);
   void connect_upstream();
   void on_upstream_connected();
+  void send_startup_upstream();
+  // pg_tls.cpp: TLS on both legs. The client's handshake after 'S'; what tls.mode and
+  // tls.verify demand of a StartupMessage (false: the session is failing); the SSLRequest to the
+  // upstream and its handshake (then send_startup_upstream); and the AuthenticationSASL list
+  // without SCRAM-SHA-256-PLUS (true: replaced by backend_replacement_).
+  void accept_client_tls();
+  bool client_tls_admits();
+  void request_upstream_tls();
+  void on_upstream_tls_answer(char answer);
+  bool inspect_authentication(std::string_view body);
 
   // Relay phase.
   void start_pumps();
@@ -153,11 +166,20 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
 
   boost::asio::ip::tcp::socket client_;
   boost::asio::ip::tcp::socket upstream_;
+  StreamLeg client_leg_{client_};      // reads and writes of the client, through TLS once agreed
+  StreamLeg upstream_leg_{upstream_};
   boost::asio::steady_timer timer_;
   SessionContext& ctx_;
   const uint64_t id_;
   State state_ = State::kStartup;
   std::shared_ptr<const Generation> gen_;  // the configuration this session runs under
+  // The TLS contexts the session started with: its streams use them for its whole life, even
+  // after it adopts a later generation.
+  std::shared_ptr<TlsContexts> tls_;
+  char upstream_tls_answer_ = 0;
+  // Capture Authentication ('R') until authentication ends, to take SCRAM-SHA-256-PLUS out of
+  // the server's list: only when the upstream leg is encrypted (else the server offers none).
+  bool capture_authentication_ = false;
   const config::Config& cfg() const { return gen_->config; }
 
   std::string startup_buf_;            // bytes of the startup phase read so far

@@ -59,6 +59,8 @@ AdminView Server::admin_view() const {
   v.reprepares = m.reprepares.load(r);
   v.assembly_refused = m.assembly_refused.load(r);
   v.message_timeouts = m.message_timeouts.load(r);
+  v.tls_client_handshake_failures = m.tls_client_handshake_failures.load(r);
+  v.tls_upstream_handshake_failures = m.tls_upstream_handshake_failures.load(r);
   v.assembly_bytes = shared_.assembly_bytes.load(r);
   v.listeners = read_counters(m.listeners);
   v.token = admin_token_;

@@ -22,6 +22,7 @@ namespace switchyard::proxy {
 
 class PgSession;
 class ShadowExecutor;
+struct TlsContexts;  // proxy/tls_context.h
 
 // One loaded configuration with what was derived from it: the live-schema catalog and the
 // pre-filter. Immutable once published; a reload publishes a new one, and each session keeps
@@ -31,6 +32,9 @@ struct Generation {
   config::Config config;
   rewrite::Catalog catalog;
   rewrite::Prefilter prefilter;
+  // The OpenSSL contexts of both legs, from config.tls and config.upstream_tls, built from the
+  // files as they were when this generation was built. Never null.
+  std::shared_ptr<TlsContexts> tls;
 };
 
 // Shared by all workers and the main thread.

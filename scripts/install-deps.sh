@@ -6,7 +6,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libpq-dev libpg-query-dev libprotobuf-c-dev libmariadb-dev libyaml-cpp-dev
-  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  # The TLS tests make a throwaway CA and certificates with the openssl command.
+  openssl
   clang libclang-rt-14-dev
   postgresql-15 postgresql-client-15 pgbouncer python3-psycopg2
   # The real drivers of the prepared-statement tests (tests/integration/prepared_*_test.cpp).

@@ -3,7 +3,11 @@
 
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include "tests/support/net.h"
 #include "tests/support/pg_connection.h"
@@ -30,8 +34,9 @@ const char* const kSettings[] = {
 
 }  // namespace
 
-std::unique_ptr<PgCluster> PgCluster::start(std::string& error) {
+std::unique_ptr<PgCluster> PgCluster::start(std::string& error, const PgClusterOptions& options) {
   std::unique_ptr<PgCluster> cluster(new PgCluster);
+  cluster->options_ = options;
   if (!cluster->init(error) || !cluster->launch(error) || !cluster->create_roles_and_database(error)) return nullptr;
   return cluster;
 }
@@ -56,7 +61,16 @@ bool PgCluster::init(std::string& error) {
     error = "initdb failed\n" + result.describe();
     return false;
   }
-  return write_file(dir_->file("data/pg_hba.conf"), kHba, error);
+  for (const auto& [name, source] : options_.files) {
+    const std::string target = dir_->file("data/" + name);
+    if (!write_file(target, read_file(source), error)) return false;
+    if (chmod(target.c_str(), 0600) != 0 ||
+        (run_as_ && chown(target.c_str(), run_as_->uid, run_as_->gid) != 0)) {
+      error = target + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  return write_file(dir_->file("data/pg_hba.conf"), options_.hba.empty() ? std::string(kHba) : options_.hba, error);
 }
 
 bool PgCluster::launch(std::string& error) {
@@ -85,6 +99,10 @@ bool PgCluster::spawn_and_wait(std::string& error, bool& bind_failed) {
   spec.argv = {pg_program("postgres"), "-D", dir_->file("data"), "-p", std::to_string(endpoint_.port),
                "-k", dir_->path()};
   for (const char* setting : kSettings) {
+    spec.argv.push_back("-c");
+    spec.argv.push_back(setting);
+  }
+  for (const std::string& setting : options_.settings) {
     spec.argv.push_back("-c");
     spec.argv.push_back(setting);
   }

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/support/child_process.h"
 #include "tests/support/endpoint.h"
@@ -20,12 +22,22 @@ inline constexpr char kScramUser[] = "scramuser";  // scram-sha-256 auth and sto
 inline constexpr char kScramPassword[] = "scram-secret";
 inline constexpr char kAppDatabase[] = "app";
 
+// How a cluster differs from the default one (tls_test.cpp starts one with ssl=on and
+// hostssl lines only).
+struct PgClusterOptions {
+  std::string hba;                    // pg_hba.conf in place of the default; its `local` line too
+  std::vector<std::string> settings;  // more "name=value" server settings (-c)
+  // Files copied into the data directory before the start, as (name there, source path), owned
+  // by the server's OS user with mode 0600 (as PostgreSQL demands of ssl_key_file).
+  std::vector<std::pair<std::string, std::string>> files;
+};
+
 class PgCluster {
  public:
   // initdb, pg_hba.conf, start, wait until it answers (bounded), create users and `app`.
   // Runs the server as the `postgres` OS user when we are root. Returns null and says why
-  // (with the server log) in `error`.
-  static std::unique_ptr<PgCluster> start(std::string& error);
+  // (with the server log) in `error`. Libpq's default sslmode (prefer) reaches a TLS cluster.
+  static std::unique_ptr<PgCluster> start(std::string& error, const PgClusterOptions& options = {});
 
   // Fast shutdown (SIGINT), bounded wait, then SIGKILL; removes the directory.
   ~PgCluster();
@@ -48,6 +60,7 @@ class PgCluster {
 
  private:
   PgCluster() = default;
+  PgClusterOptions options_;
   bool init(std::string& error);
   bool launch(std::string& error);
   // Starts the server on endpoint_.port and waits until it answers or exits. `bind_failed`
