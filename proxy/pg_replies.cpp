@@ -36,7 +36,7 @@ void PgSession::update_reply_tracking() {
 }
 
 pg::TypeSet PgSession::backend_capture() const {
-  pg::TypeSet t{'K', 'Z'};
+  pg::TypeSet t{'K', 'Z', 'S'};  // 'S': ParameterStatus, followed for the lexical settings
   t.add(requests_.backend_capture());
   if (replies_) t.add(replies_->backend_capture());
   return t;
