@@ -40,7 +40,7 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
   auto g = std::make_shared<Generation>();
   g->number = number;
   g->config = std::move(*loaded.config);
-  g->prefilter = rewrite::Prefilter(schema.catalog.relation_names());
+  g->prefilter = rewrite::Prefilter(schema.catalog.relation_names(), schema.catalog.truncate_names());
   g->catalog = std::move(schema.catalog);
   g->tls = std::move(tls.contexts);
   out.generation = std::move(g);

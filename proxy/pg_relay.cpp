@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/pg/frontend.h"
+#include "protocol/pg/parameter_status.h"
 #include "proxy/ddl_lint_check.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
@@ -34,11 +35,21 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
   if (p.dir == Dir::kToUpstream) {
     pending_patches_.clear();
     injection_.clear();
+    lexical_.settled = in_flight_.idle();  // else a request ahead may still change the settings
     const bool replaced = note_frontend(type) && inspect_frontend(type, body);
     if (replies_ && !done()) track_frontend(type, body);
     return replaced;
   }
   if (type == 'R') return inspect_authentication(body);  // captured only before authentication ends
+  if (type == 'S') {  // the lexical settings statements are planned under (rewrite/pg/lexical.h)
+    const auto ps = pg::decode_parameter_status(body);
+    if (!ps) {
+      fail_to_client("08P01", "switchyard: malformed ParameterStatus from upstream");
+      return true;  // dropped
+    }
+    lexical_.follow(ps->name, ps->value);
+    return false;  // kept, and relayed without a copy
+  }
   // The answer to a Describe of a statement the proxy may prepare again.
   std::string described;
   if (type == 't' || type == 'T' || type == 'n') {
@@ -101,7 +112,7 @@ PgSession::Plan PgSession::plan(std::string_view sql) {
   // A read that names nothing its route would change, and that no shadow read may sample, is
   // relayed without a parse either (pg_routing.cpp).
   if (!p.writes && !read_needs_rewrite(sql, p.reads_mask)) return p;
-  p.result = ctx_.rewrites.get(sql, *gen_, route_);
+  p.result = ctx_.rewrites.get(sql, *gen_, route_, lexical_);
   if (!p.writes) p.reads_mask = p.result.reads_mask;
   return p;
 }
@@ -111,7 +122,8 @@ void PgSession::count_query(std::string_view sql, const Plan& p) {
   const auto& r = p.result;
   if (!p.writes && p.reads_mask != 0) {
     count_reads(p.reads_mask);
-    if (ctx_.shared.shadow && r.kind != Kind::kRefused) shadow_query(sql, r);
+    // Shadow connections read text with standard_conforming_strings on.
+    if (ctx_.shared.shadow && r.kind != Kind::kRefused && lexical_.standard_strings) shadow_query(sql, r);
   }
   if (r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) {  // a write mirrored
     ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);

@@ -31,6 +31,7 @@
 #include "proxy/prepared_statements.h"
 #include "proxy/session_context.h"
 #include "proxy/stream_leg.h"
+#include "rewrite/pg/lexical.h"
 #include "rewrite/read_phase.h"
 #include "rewrite/rewrite_result.h"
 
@@ -198,6 +199,7 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   std::vector<std::optional<pg::ReplyPatch>> pending_patches_;  // of the Query/Parse being inspected
   std::string backend_replacement_;  // what replace() emits for a backend message track_backend chose
   rewrite::ReadRoute route_;         // set at start and at each adopted generation
+  rewrite::pg::Lexical lexical_;     // as the server last reported it (ParameterStatus)
   std::vector<MigrationMetrics*> migration_metrics_;  // by catalog index, for gen_
   struct ReadTrigger {
     std::vector<std::string> relations;  // lower-cased names of the old and new relation

@@ -1,10 +1,12 @@
 // Rewrite cache; see rewrite_cache.h.
 #include "proxy/rewrite_cache.h"
 
+#include <cctype>
 #include <chrono>
 
 #include "proxy/session_context.h"
 #include "rewrite/pg/literals.h"
+#include "rewrite/prefilter.h"
 #include "rewrite/pg/rewriter.h"
 
 namespace switchyard::proxy {
@@ -22,6 +24,25 @@ void make_room(Map& m) {
 std::string route_prefix(rewrite::ReadRoute route) {
   if (route.new_mask == 0) return {};
   return std::to_string(route.new_mask) + '\x01';
+}
+
+// A refusal of `sql` for a lexical reason. `migration`: the one concerned, else the first whose
+// relation the text names.
+rewrite::RewriteResult lexical_refusal(const Generation& gen, std::string_view sql, std::string migration,
+                                       std::string reason) {
+  for (const auto& m : gen.catalog.migrations) {
+    if (!migration.empty()) break;
+    for (const auto* t : {&m.spec.old_table, &m.spec.new_table}) {
+      std::string name = t->name;
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (migration.empty() && !name.empty() && rewrite::Prefilter::contains_word(sql, name)) migration = m.spec.name;
+    }
+  }
+  rewrite::RewriteResult r;
+  r.kind = rewrite::RewriteResult::Kind::kRefused;
+  r.migration = std::move(migration);
+  r.reason = std::move(reason);
+  return r;
 }
 
 }  // namespace
@@ -53,12 +74,42 @@ const rewrite::RewriteResult& RewriteCache::by_text(std::string_view sql, const 
   return by_text_.emplace(std::move(key), miss(sql, gen, route)).first->second;
 }
 
-rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation& gen, rewrite::ReadRoute route) {
+rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation& gen, rewrite::ReadRoute route,
+                                         const rewrite::pg::Lexical& lexical) {
   if (gen.number != generation_) {
     by_shape_.clear();
     by_text_.clear();
     generation_ = gen.number;
   }
+  if (lexical.unsafe_encoding())
+    return lexical_refusal(gen, sql, {}, "client_encoding " + lexical.client_encoding +
+                                             " lets a character hold a backslash or quote byte, which switchyard "
+                                             "cannot read; use UTF8");
+  if (sql.find('\\') == std::string_view::npos) return get_standard(sql, gen, route);
+  // The text as the server reads it under `standard_strings`; a text whose strings do not end
+  // there fails in the server's lexer too, which says why.
+  const auto reading = [&](bool standard_strings, rewrite::pg::StringReading& out) {
+    out = rewrite::pg::read_strings(sql, standard_strings);
+    rewrite::RewriteResult unread;
+    unread.parsed = false;
+    return out.ok ? get_standard(out.text, gen, route) : unread;
+  };
+  rewrite::pg::StringReading read, other;
+  rewrite::RewriteResult r = reading(lexical.standard_strings, read);
+  if (!lexical.settled) {
+    // The statements ahead of this one may still change standard_conforming_strings: when the
+    // two settings read the text differently, relay it only if neither reading needs a rewrite.
+    const rewrite::RewriteResult alt = reading(!lexical.standard_strings, other);
+    const bool differ = !read.ok || !other.ok || read.plain_backslash || other.plain_backslash;
+    if (differ && (r.kind != rewrite::RewriteResult::Kind::kUnchanged || alt.kind != rewrite::RewriteResult::Kind::kUnchanged))
+      return lexical_refusal(gen, sql, r.migration.empty() ? alt.migration : r.migration,
+                             "a backslash in a string literal sent before the results of the statements ahead of "
+                             "it, which may change standard_conforming_strings; send it after them, or write E'...'");
+  }
+  return r;
+}
+
+rewrite::RewriteResult RewriteCache::get_standard(std::string_view sql, const Generation& gen, rewrite::ReadRoute route) {
   auto shape = rewrite::pg::shape_of(sql);
   if (!shape || shape->literals.empty()) return by_text(sql, gen, route);
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "rewrite/pg/lexical.h"
 #include "rewrite/rewrite_result.h"
 
 namespace switchyard::proxy {
@@ -30,11 +31,19 @@ class RewriteCache {
 
   // The rewrite of `sql` under `gen`, computed on a miss.
   // `route`: the session's read route, part of the key.
-  rewrite::RewriteResult get(std::string_view sql, const Generation& gen, rewrite::ReadRoute route = {});
+  // `lexical`: the session's lexical settings (rewrite/pg/lexical.h). Text is cached as
+  // standard_conforming_strings = on reads it (a plain literal with a backslash read under off
+  // becomes an E'' literal), so that text is the key and means the same for every session. A
+  // text the server may read otherwise than planned (an unsafe client_encoding; a backslash in a
+  // plain literal while an earlier request may still change the setting; \' in a text that
+  // would be rewritten) is refused.
+  rewrite::RewriteResult get(std::string_view sql, const Generation& gen, rewrite::ReadRoute route = {},
+                             const rewrite::pg::Lexical& lexical = {});
 
 
  private:
   uint64_t generation_ = 0;
+  rewrite::RewriteResult get_standard(std::string_view sql, const Generation& gen, rewrite::ReadRoute route);
   const rewrite::RewriteResult& by_text(std::string_view sql, const Generation& gen, rewrite::ReadRoute route);
   void hit();
   // rewrite_sql(sql), timed into Metrics::rewrite_seconds.

@@ -79,6 +79,28 @@ bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationIn
   return true;
 }
 
+// The tables whose TRUNCATE may also empty `rel` (RelationInfo::truncated_with): what it
+// references by foreign key and its inheritance parents, transitively.
+bool read_truncated_with(PGconn* c, rewrite::RelationInfo& rel, std::string& error) {
+  Result r = exec(c, R"(
+      WITH RECURSIVE edge(child, parent) AS (
+             SELECT conrelid, confrelid FROM pg_constraint WHERE contype = 'f'
+              UNION ALL SELECT inhrelid, inhparent FROM pg_inherits),
+           up(oid) AS (SELECT (quote_ident($1) || '.' || quote_ident($2))::regclass::oid
+                        UNION SELECT e.parent FROM up JOIN edge e ON e.child = up.oid)
+      SELECT n.nspname, t.relname FROM up JOIN pg_class t ON t.oid = up.oid
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE up.oid <> (quote_ident($1) || '.' || quote_ident($2))::regclass::oid
+       ORDER BY 1, 2)",
+                  {rel.name.schema, rel.name.name});
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    error = first_line(PQresultErrorMessage(r.get()));
+    return false;
+  }
+  for (int i = 0; i < PQntuples(r.get()); ++i) rel.truncated_with.push_back({PQgetvalue(r.get(), i, 0), PQgetvalue(r.get(), i, 1)});
+  return true;
+}
+
 // True if `rel` has a unique index that ON CONFLICT (key) can use: valid, not deferrable, not
 // partial, on exactly the key's columns (in any order, INCLUDE columns aside).
 bool has_unique_index(PGconn* c, const config::TableName& rel, const std::vector<std::string>& key, std::string& error) {
@@ -201,6 +223,12 @@ class Checker {
                                          : err);
         }
       }
+    }
+    // A TRUNCATE that empties one table must empty the other (rewrite/pg/table_truncate.cpp),
+    // including one that reaches it through a foreign key or an inheritance parent.
+    if (two_tables && m_.phase != Phase::kOff) {
+      for (auto* rel : {&out.old_rel, &out.new_rel})
+        if (rel->exists && !read_truncated_with(c_, *rel, err)) return fail("table", err);
     }
     if (m_.all_columns && need_old && need_new) {
       for (const auto& col : out.old_rel.columns)

@@ -31,6 +31,10 @@ struct RelationInfo {
   bool exists = false;
   std::vector<ColumnInfo> columns;       // in attnum order, dropped columns left out
   std::vector<std::string> primary_key;  // in key order; empty if none
+  // The tables whose TRUNCATE may also empty this one: those it references by a foreign key
+  // (TRUNCATE ... CASCADE) and its inheritance or partition parents (TRUNCATE without ONLY),
+  // transitively, this table left out. Loaded for the two-table kinds only.
+  std::vector<config::TableName> truncated_with;
 
   const ColumnInfo* column(const std::string& n) const {
     for (const auto& c : columns)
@@ -54,6 +58,16 @@ struct Catalog {
       out.push_back(m.spec.old_table.name);
       out.push_back(m.spec.new_table.name);
     }
+    return out;
+  }
+  // Unqualified names of the tables whose TRUNCATE may empty a relation of a two-table migration
+  // (RelationInfo::truncated_with), for the pre-filter: `TRUNCATE customers CASCADE` names no
+  // migrated table but may empty one.
+  std::vector<std::string> truncate_names() const {
+    std::vector<std::string> out;
+    for (const auto& m : migrations)
+      for (const auto* rel : {&m.old_rel, &m.new_rel})
+        for (const auto& t : rel->truncated_with) out.push_back(t.name);
     return out;
   }
 };

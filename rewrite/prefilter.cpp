@@ -40,22 +40,36 @@ bool Prefilter::contains_word(std::string_view sql, std::string_view word) {
   return contains_spelling(sql, doubled);
 }
 
-Prefilter::Prefilter(const std::vector<std::string>& names) {
+namespace {
+
+void add_lowered(const std::vector<std::string>& names, std::vector<std::string>& out) {
   for (const auto& n : names) {
     std::string l;
     for (char c : n) l.push_back(lower(c));
-    if (!l.empty() && std::find(names_.begin(), names_.end(), l) == names_.end()) names_.push_back(l);
+    if (!l.empty() && std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
   }
 }
 
+}  // namespace
+
+Prefilter::Prefilter(const std::vector<std::string>& names) { add_lowered(names, names_); }
+
+Prefilter::Prefilter(const std::vector<std::string>& names, const std::vector<std::string>& truncate_names)
+    : Prefilter(names) {
+  add_lowered(truncate_names, truncate_names_);
+}
+
 bool Prefilter::may_write(std::string_view sql) {
-  for (std::string_view w : {"insert", "update", "delete", "merge", "copy"})
+  for (std::string_view w : {"insert", "update", "delete", "merge", "copy", "truncate"})
     if (contains_word(sql, w)) return true;
   return false;
 }
 
 bool Prefilter::may_touch(std::string_view sql) const {
   for (const auto& name : names_)
+    if (contains_word(sql, name)) return true;
+  if (truncate_names_.empty() || !contains_word(sql, "truncate")) return false;
+  for (const auto& name : truncate_names_)
     if (contains_word(sql, name)) return true;
   return false;
 }

@@ -22,12 +22,15 @@ class Prefilter {
   Prefilter() = default;
   // `names`: unqualified relation names, e.g. {"users", "invoices"}.
   explicit Prefilter(const std::vector<std::string>& names);
+  // `truncate_names` also match, but only in a text that contains the word TRUNCATE (tables
+  // whose TRUNCATE may empty a migrated one, Catalog::truncate_names()).
+  Prefilter(const std::vector<std::string>& names, const std::vector<std::string>& truncate_names);
 
   // True if `sql` may touch one of the names.
   bool may_touch(std::string_view sql) const;
 
   // True if `sql` contains, as a whole word in any case, a keyword that starts a write: INSERT,
-  // UPDATE, DELETE, MERGE or COPY. Only writes are rewritten, so a statement without one (a
+  // UPDATE, DELETE, MERGE, COPY or TRUNCATE. Only writes are rewritten, so a statement without one (a
   // plain SELECT) is relayed without a parse. Errs wide like may_touch ("FOR UPDATE" passes).
   static bool may_write(std::string_view sql);
   bool empty() const { return names_.empty(); }
@@ -37,6 +40,7 @@ class Prefilter {
 
  private:
   std::vector<std::string> names_;  // lower-cased, longest first
+  std::vector<std::string> truncate_names_;  // lower-cased
 };
 
 }  // namespace switchyard::rewrite

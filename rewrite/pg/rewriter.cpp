@@ -191,15 +191,18 @@ std::string refusal_statement(const RewriteResult& refused) {
 }
 
 std::string raise_statement(const std::string& message) {
+  // An escape string when the message holds a backslash: read alike whatever the session's
+  // standard_conforming_strings (PL/pgSQL reads the block with it).
+  const bool escape = message.find('\\') != std::string::npos;
   std::string quoted;
   for (char c : message) {
     quoted += c;
-    if (c == '\'') quoted += '\'';
+    if (c == '\'' || (escape && c == '\\')) quoted += c;
   }
   // A dollar-quote tag the message cannot contain.
   std::string tag = "$switchyard$";
   while (quoted.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "x");
-  return "DO " + tag + " BEGIN RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', MESSAGE = '" + quoted +
+  return "DO " + tag + " BEGIN RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', MESSAGE = " + (escape ? "E'" : "'") + quoted +
          "'; END " + tag;
 }
 

@@ -22,11 +22,6 @@ namespace {
 using config::ColumnMap;
 using config::Phase;
 
-bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t) {
-  if (rv == nullptr || rv->relname == nullptr || t.name != rv->relname) return false;
-  return rv->schemaname == nullptr || rv->schemaname[0] == '\0' || t.schema == rv->schemaname;
-}
-
 void set_string(char** field, const std::string& value) {
   if (*field != nullptr && *field != protobuf_c_empty_string) free(*field);
   *field = dup_string(value);

@@ -24,11 +24,6 @@ bool dual_phase(Phase p) { return p != Phase::kOff && p != Phase::kNewOnly; }
 std::string q(std::string_view s) { return config::quote_ident(s); }
 std::string q(const config::TableName& t) { return config::quote_table(t); }
 
-bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t) {
-  if (rv == nullptr || rv->relname == nullptr || t.name != rv->relname) return false;
-  return rv->schemaname == nullptr || rv->schemaname[0] == '\0' || t.schema == rv->schemaname;
-}
-
 std::string join(const std::vector<std::string>& items, const std::string& sep = ", ") {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
@@ -268,43 +263,12 @@ TableMirror mirror_one(PgQuery__Node** slot, WriteParts& p, const ResolvedMigrat
   return out;
 }
 
-// TRUNCATE of one table of a two-table migration: the other table too (dual phases), or the new
-// one instead of the old (new_only).
-TableMirror truncate_both(PgQuery__TruncateStmt* t, const Catalog& catalog) {
-  TableMirror out;
-  const size_t listed = t->n_relations;
-  for (size_t i = 0; i < listed; ++i) {
-    PgQuery__RangeVar* rv = t->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? t->relations[i]->range_var : nullptr;
-    for (const auto& m : catalog.migrations) {
-      if (!is_two_table(m) || m.spec.phase == Phase::kOff) continue;
-      const bool is_old = names_table(rv, m.spec.old_table);
-      if (!is_old && !names_table(rv, m.spec.new_table)) continue;
-      if (m.spec.phase == Phase::kNewOnly && !is_old) continue;
-      out.changed = true;
-      out.migration = m.spec.name;
-      const config::TableName& other = is_old ? m.spec.new_table : m.spec.old_table;
-      if (m.spec.phase == Phase::kNewOnly) {
-        free(rv->relname);
-        rv->relname = dup_string(other.name);
-        if (rv->schemaname && rv->schemaname[0]) {
-          free(rv->schemaname);
-          rv->schemaname = dup_string(other.schema);
-        }
-        continue;
-      }
-      NodePtr add = new_node(PG_QUERY__NODE__NODE_RANGE_VAR);
-      add->range_var->schemaname = dup_string(other.schema);
-      add->range_var->relname = dup_string(other.name);
-      add->range_var->inh = rv->inh;
-      add->range_var->relpersistence = dup_string("p");
-      add->range_var->location = -1;
-      append_node(&t->relations, &t->n_relations, std::move(add));
-    }
-  }
-  return out;
-}
-
 }  // namespace
+
+bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t) {
+  if (rv == nullptr || rv->relname == nullptr || t.name != rv->relname) return false;
+  return rv->schemaname == nullptr || rv->schemaname[0] == '\0' || t.schema == rv->schemaname;
+}
 
 bool is_two_table(const ResolvedMigration& m) {
   return m.spec.kind == MigrationKind::kRenameTable || m.spec.kind == MigrationKind::kCopyTable;
@@ -318,7 +282,7 @@ std::vector<std::string> row_key(const ResolvedMigration& m) {
 
 TableMirror mirror_table_writes(PgQuery__RawStmt* raw, const Catalog& catalog) {
   if (raw->stmt == nullptr) return {};
-  if (raw->stmt->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT) return truncate_both(raw->stmt->truncate_stmt, catalog);
+  if (raw->stmt->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT) return mirror_truncate(raw->stmt->truncate_stmt, catalog);
   // Every write to a mirrored table, wherever it is; each must be the statement or a CTE of it.
   std::vector<ProtobufCMessage*> found;
   std::string first_table;

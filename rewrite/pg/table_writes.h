@@ -28,6 +28,10 @@ namespace switchyard::rewrite::pg {
 // rename_table or copy_table.
 bool is_two_table(const ResolvedMigration& m);
 
+// Whether `rv` names `t`: an unqualified name matches whatever schema `t` has (the session's
+// search_path is not known here, and a needless rewrite is safe where a missed one is not).
+bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t);
+
 // The row key that ON CONFLICT and the DELETE mirror match on: the migration's `key`, else the
 // old relation's primary key, else the new one's.
 std::vector<std::string> row_key(const ResolvedMigration& m);
@@ -49,7 +53,16 @@ struct TableMirror {
 // Dual phases: mirrors every write in statement `raw` to a relation of a two-table migration in
 // a dual phase (rename_table, copy_table), restructuring the statement as described above.
 // Writes may be the statement itself or sit in its top-level WITH; anywhere else (EXPLAIN,
-// PREPARE) they are refused. A TRUNCATE of one table also truncates the other.
+// PREPARE) they are refused. A TRUNCATE goes to mirror_truncate.
 TableMirror mirror_table_writes(PgQuery__RawStmt* raw, const Catalog& catalog);
+
+// TRUNCATE (table_truncate.cpp). In a dual phase, a TRUNCATE that lists one table of a
+// two-table migration also lists the other, with the same ONLY; RESTART IDENTITY and CASCADE
+// apply to the whole list, as for the tables the client named, so the sequences owned by the
+// other table's columns restart too. A TRUNCATE that would empty one table of such a migration
+// without listing either (through CASCADE, or through an inheritance parent without ONLY) is
+// refused, since the other table's rows cannot be reached the same way. new_only: the old table
+// is replaced by the new one.
+TableMirror mirror_truncate(PgQuery__TruncateStmt* t, const Catalog& catalog);
 
 }  // namespace switchyard::rewrite::pg

@@ -45,12 +45,22 @@ TEST(Prefilter, IgnoresOtherIdentifiersThatContainTheName) {
 TEST(Prefilter, WriteKeywordsAreFoundAsWholeWordsInAnyCase) {
   for (const char* sql : {"INSERT INTO t VALUES (1)", "update t set a = 1", "WITH d AS (Delete FROM t) SELECT 1",
                           "MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE", "COPY t FROM STDIN",
-                          "SELECT * FROM t FOR UPDATE"}) {
+                          "SELECT * FROM t FOR UPDATE", "TRUNCATE t", "truncate table t CASCADE"}) {
     EXPECT_TRUE(Prefilter::may_write(sql)) << sql;
   }
   for (const char* sql : {"SELECT * FROM t", "SELECT updated_at, inserted FROM t", "SELECT copy_of FROM t", ""}) {
     EXPECT_FALSE(Prefilter::may_write(sql)) << sql;
   }
+}
+
+// A table whose TRUNCATE may empty a migrated one matches only in a TRUNCATE.
+TEST(Prefilter, TruncateNamesMatchOnlyInATruncate) {
+  const Prefilter f({"inovices"}, {"customers"});
+  EXPECT_TRUE(f.may_touch("TRUNCATE customers CASCADE"));
+  EXPECT_TRUE(f.may_touch("truncate TABLE Customers"));
+  EXPECT_TRUE(f.may_touch("SELECT * FROM inovices"));
+  EXPECT_FALSE(f.may_touch("SELECT * FROM customers"));
+  EXPECT_FALSE(f.may_touch("TRUNCATE other"));
 }
 
 TEST(Prefilter, AnEmptyFilterMatchesNothing) {

@@ -119,6 +119,10 @@ TEST(RewriterGolden, Off) { run_golden("off.txt", config::Phase::kOff); }
 TEST(RewriterGolden, TableDualWrite) {
   run_golden("table_dual_write.txt", config::Phase::kDualWrite, testing::tables_catalog);
 }
+// TRUNCATE alone, with CASCADE, with other tables, ONLY ... RESTART IDENTITY, and what it reaches.
+TEST(RewriterGolden, TableTruncate) {
+  run_golden("table_truncate.txt", config::Phase::kDualWrite, testing::truncate_catalog);
+}
 TEST(RewriterGolden, TableNewOnly) { run_golden("table_new_only.txt", config::Phase::kNewOnly, testing::tables_catalog); }
 // camelCase, mixed-case, keyword, space- and quote-containing names across the five kinds.
 TEST(RewriterGolden, QuotedNames) {
@@ -137,6 +141,14 @@ TEST(Rewriter, RefusalIsAStatementThatRaisesFeatureNotSupported) {
   EXPECT_EQ(sql.rfind("DO $switchyardx$ ", 0), 0u) << sql;
   EXPECT_NE(sql.find("ERRCODE = 'feature_not_supported'"), std::string::npos);
   EXPECT_NE(sql.find("migration m: it''s $switchyard$ tricky"), std::string::npos) << sql;
+}
+
+TEST(Rewriter, TruncateThatReachesAMigratedTableIsRelayedUnderPass) {
+  Catalog c = testing::truncate_catalog();
+  const std::string sql = "TRUNCATE customers CASCADE";
+  EXPECT_EQ(rewrite_sql(sql, c).kind, RewriteResult::Kind::kRefused);
+  c.migrations[0].spec.pass_unsupported = true;
+  EXPECT_EQ(rewrite_sql(sql, c).kind, RewriteResult::Kind::kUnchanged);
 }
 
 TEST(Rewriter, TextThatDoesNotParseIsLeftForTheServer) {

@@ -72,4 +72,13 @@ inline Catalog tables_catalog(config::Phase phase = config::Phase::kDualWrite) {
   return c;
 }
 
+// tables_catalog with what a TRUNCATE may reach: inovices references customers by a foreign key,
+// and account is a child of ledger (inheritance).
+inline Catalog truncate_catalog(config::Phase phase = config::Phase::kDualWrite) {
+  Catalog c = tables_catalog(phase);
+  c.migrations[0].old_rel.truncated_with = {{"public", "customers"}};
+  c.migrations[1].new_rel.truncated_with = {{"public", "ledger"}};
+  return c;
+}
+
 }  // namespace switchyard::rewrite::testing
