@@ -19,7 +19,6 @@
 #include <string>
 #include <string_view>
 #include <map>
-#include <set>
 #include <vector>
 
 #include "protocol/pg/backend.h"
