@@ -12,10 +12,14 @@
 #include "protocol/pg/backend.h"
 #include "protocol/pg/coding.h"
 #include "protocol/pg/startup.h"
+#include "tests/support/admin_probe.h"
+#include "tests/support/http_client.h"
 #include "tests/support/integration_environment.h"
+#include "tests/support/net.h"
 #include "tests/support/pg_connection.h"
 #include "tests/support/proxy_process.h"
 #include "tests/support/raw_client.h"
+#include "tests/support/wait.h"
 
 namespace switchyard::test_support {
 namespace {
@@ -93,8 +97,13 @@ TEST(MemoryBounds, AStalledMessageEndsItsSessionAtTheDeadline) {
 
 TEST(MemoryBounds, TheAssemblyBudgetRefusesASessionNotTheProcess) {
   // 1 MiB messages, 2.5 MiB for all of them: two stalled 900 KiB halves fit, a third does not.
-  auto proxy = start_proxy("limits: {max_message_bytes: 1048576, max_assembly_bytes: 2621440}\n");
+  const int admin_port = pick_free_port();
+  auto proxy = start_proxy("limits: {max_message_bytes: 1048576, max_assembly_bytes: 2621440}\n"
+                           "admin: {listen: 127.0.0.1:" + std::to_string(admin_port) + "}\n");
   ASSERT_TRUE(proxy);
+  const auto held = [&] {
+    return metric_sum(http_request(admin_port, "GET", "/metrics").body, "switchyard_assembly_bytes").value_or(-1);
+  };
   std::vector<std::unique_ptr<RawClient>> stalled;
   for (int i = 0; i < 3; ++i) {
     auto raw = std::make_unique<RawClient>(proxy->endpoint());
@@ -105,15 +114,19 @@ TEST(MemoryBounds, TheAssemblyBudgetRefusesASessionNotTheProcess) {
   }
   ASSERT_TRUE(stalled[0]->send(partial_query(1000000, 900000)));
   ASSERT_TRUE(stalled[1]->send(partial_query(1000000, 900000)));
-  std::this_thread::sleep_for(300ms);  // both halves read, and held
+  ASSERT_TRUE(eventually([&] { return held() >= 1800000; }, 5s, 20ms)) << held();  // both halves held
   ASSERT_TRUE(stalled[2]->send(partial_query(1000000, 900000)));
   const std::string error = error_code(*stalled[2]);
   EXPECT_NE(error.find("53200: switchyard: no memory left for messages being assembled"), std::string::npos) << error;
+  EXPECT_TRUE(eventually([&] { return metric_sum(http_request(admin_port, "GET", "/metrics").body,
+                                                 "switchyard_sessions_ended_total{reason=\"assembly_budget\"}")
+                                          .value_or(0) == 1; }, 5s, 20ms));
   // The first two finish their messages (not SQL: the server says so) and are answered.
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(stalled[i]->send(std::string(100000 - 1, ' ') + std::string(1, '\0')));
     EXPECT_TRUE(stalled[i]->read_until('Z')) << printable(stalled[i]->received().substr(0, 200));
   }
+  EXPECT_TRUE(eventually([&] { return held() == 0; }, 5s, 20ms)) << held();  // all given back
 }
 
 TEST(MemoryBounds, IdleSessionsHoldNoBuffers) {
@@ -130,7 +143,6 @@ TEST(MemoryBounds, IdleSessionsHoldNoBuffers) {
     ASSERT_EQ(PQstatus(idle.back().get()), CONNECTION_OK) << PQerrorMessage(idle.back().get());
     ASSERT_EQ(query_value(idle.back().get(), "SELECT repeat('x', 100000)").size(), 100000u);
   }
-  std::this_thread::sleep_for(200ms);
   const long after = rss_kib(proxy->pid());
   const double per_session = static_cast<double>(after - before) / kSessions;
   std::printf("idle sessions: RSS %ld KiB -> %ld KiB, %.1f KiB per session\n", before, after, per_session);
