@@ -10,12 +10,14 @@
 #     `pgbench -i -s $SCALE` once, tables prewarmed;
 #   - PgBouncer in session mode (pool_size = clients), trust auth on loopback;
 #   - switchyard (build/switchyard) with `threads: $SWITCHYARD_THREADS`.
-# For each workload (-S -M simple, -S -M prepared, TPC-B-like -M simple) it runs pgbench ROUNDS times against
+# For each workload (-S -M simple, -S -M prepared, TPC-B-like -M simple and -M prepared) it runs pgbench ROUNDS times against
 # each target, round-robin (the starting target rotates every round), and reports the median TPS per target.
 # Before every run it vacuums the small tables, truncates pgbench_history and checkpoints, directly on
 # PostgreSQL (what pgbench does itself without -n), so every target starts from the same state.
 #
-# Output: machine description and a markdown table (workload | target | TPS | avg latency ms | ratio to direct)
+# Output: machine description and a markdown table (workload | target | TPS | avg latency ms | ratio to
+# direct | the proxy's own CPU µs per transaction, from /proc/PID/stat over each run | syscalls per query,
+# from a short run of SYSCALL_TXNS transactions per client under `strace -c -f` after the timed rounds)
 # on stdout, and also into $OUT when set. Progress goes to stderr. Everything started is stopped on exit.
 #
 # Environment:
@@ -60,8 +62,9 @@ MAX_CONNECTIONS=100
 read -r -a TARGETS <<<"${TARGETS:-direct pgbouncer switchyard switchyard_dw}"
 [[ " ${TARGETS[*]} " == *" direct "* ]] || TARGETS=(direct "${TARGETS[@]}")
 has_target() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
-WORKLOAD_NAMES=("-S -M simple" "-S -M prepared" "tpcb-like -M simple")
-WORKLOAD_FLAGS=("-S -M simple" "-S -M prepared" "-M simple")
+WORKLOAD_NAMES=("-S -M simple" "-S -M prepared" "tpcb-like -M simple" "tpcb-like -M prepared")
+WORKLOAD_FLAGS=("-S -M simple" "-S -M prepared" "-M simple" "-M prepared")
+WORKLOAD_STATEMENTS=(1 1 7 7)  # statements per transaction, for syscalls per query
 
 BENCH_DIR=""
 PGDATA=""
@@ -73,6 +76,8 @@ LOAD_BEFORE=""
 LOAD_AFTER=""
 DIVERGED=""
 declare -A PORT   # target -> port
+declare -A PROC_PID  # target -> the pid of its proxy process (none for direct)
+SYSCALL_TXNS="${SYSCALL_TXNS:-500}"  # transactions per client of the short counted run (strace -c)
 
 export LC_ALL=C             # decimal points in printf/awk/sort
 unset PGSERVICE PGOPTIONS   # keep the caller's libpq environment out of the measurements
@@ -218,6 +223,7 @@ EOF
   for ((i = 0; i < 50; i++)); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
   [ -s "$dir/pgbouncer.pid" ] || die "pgbouncer wrote no pidfile; see $dir/pgbouncer.log"
   wait_ready "$port" "$name" "$(cat "$dir/pgbouncer.pid")"
+  PROC_PID[$name]="$(cat "$dir/pgbouncer.pid")"
 }
 
 # start_switchyard TARGET [EXTRA_YAML]: a switchyard for TARGET's port; EXTRA_YAML is appended.
@@ -226,6 +232,7 @@ start_switchyard() {
   if [ "$SWITCHYARD_CMD" = pgbouncer ]; then
     log "SWITCHYARD_CMD=pgbouncer: a second PgBouncer stands in for switchyard"
     start_pgbouncer "$target-standin" "$port"
+    PROC_PID[$target]="${PROC_PID[$target-standin]}"
     return
   fi
   local -a cmd
@@ -248,6 +255,7 @@ EOF
   log "starting $target on 127.0.0.1:$port (threads: $SWITCHYARD_THREADS)"
   "${cmd[@]}" --config "$BENCH_DIR/$target.yaml" >"$BENCH_DIR/$target.log" 2>&1 &
   SY_PIDS+=($!)
+  PROC_PID[$target]=$!
   wait_ready "$port" "$target" "$!"
 }
 
@@ -297,6 +305,8 @@ run_one() {
   read -r -a flags <<<"${WORKLOAD_FLAGS[$w]}"
   out="$BENCH_DIR/runs/w$w-$target-r$round.log"
   reset_state
+  local pid=${PROC_PID[$target]:-} ticks0=0 cpu=""
+  if [ -n "$pid" ]; then ticks0="$(cpu_ticks "$pid")"; fi
   # In the background, so SIGTERM/Ctrl-C reach the trap at once rather than after the run.
   pgbench -h 127.0.0.1 -p "${PORT[$target]}" -U "$PG_USER" -n -c "$CLIENTS" -j "$JOBS" -T "$DURATION" \
     "${flags[@]}" "$DB" >"$out" 2>&1 &
@@ -307,6 +317,10 @@ run_one() {
     die "pgbench failed against $target (${WORKLOAD_NAMES[$w]})"
   fi
   PGBENCH_PID=""
+  if [ -n "$pid" ]; then
+    # The proxy's own CPU (all its threads, user + system) per transaction of this run.
+    cpu="$(us_per_tx $(($(cpu_ticks "$pid") - ticks0)) "$(awk '/^number of transactions actually processed/ {split($NF, a, "/"); print a[1]; exit}' "$out")")"
+  fi
   tps="$(awk '/^tps = / {print $3; exit}' "$out")"
   lat="$(awk '/^latency average = / {print $4; exit}' "$out")"
   failed="$(awk -F'[: ]+' '/^number of failed transactions/ {print $5; exit}' "$out")"
@@ -319,14 +333,43 @@ run_one() {
     DIVERGED=$((${DIVERGED:-0} + diverged))
     if [ "$diverged" != 0 ]; then log "warning: $diverged rows diverged after $out"; fi
   fi
-  printf '%s\t%s\t%s\t%s\n' "$w" "$target" "$tps" "$lat" >>"$BENCH_DIR/results.tsv"
-  log "  round $round/${ROUNDS} ${WORKLOAD_NAMES[$w]} $target: $tps tps, $lat ms"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$w" "$target" "$tps" "$lat" "${cpu:-}" >>"$BENCH_DIR/results.tsv"
+  log "  round $round/${ROUNDS} ${WORKLOAD_NAMES[$w]} $target: $tps tps, $lat ms${cpu:+, proxy $cpu us/tx}"
+}
+
+# count_syscalls WORKLOAD_INDEX TARGET: a short run of SYSCALL_TXNS transactions per client under
+# strace -c on the proxy; appends "workload<TAB>target<TAB>syscalls per query<TAB>top calls".
+count_syscalls() {
+  local w=$1 target=$2 pid=${PROC_PID[$2]:-} trace="$BENCH_DIR/runs/strace-w$1-$2.txt" tracer
+  [ -n "$pid" ] && command -v strace >/dev/null || return 0
+  local -a flags
+  read -r -a flags <<<"${WORKLOAD_FLAGS[$w]}"
+  reset_state
+  strace -c -f -q -o "$trace" -p "$pid" 2>/dev/null &
+  tracer=$!
+  sleep 0.5  # attached to every thread before the run starts
+  pgbench -h 127.0.0.1 -p "${PORT[$target]}" -U "$PG_USER" -n -c 4 -j 2 -t "$SYSCALL_TXNS" "${flags[@]}" "$DB"     >"$BENCH_DIR/runs/strace-w$w-$target-pgbench.log" 2>&1 || log "warning: the counted run against $target failed"
+  kill -INT "$tracer" 2>/dev/null || true
+  wait "$tracer" 2>/dev/null || true
+  local queries=$((4 * SYSCALL_TXNS * WORKLOAD_STATEMENTS[w]))
+  awk -v q="$queries" -v w="$w" -v t="$target" '
+    $NF != "total" && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
+    $NF != "total" && $5 ~ /^[0-9]+$/ && $4 !~ /^[0-9]+$/ {calls[$NF] = $5}
+    /total$/ {total = ($4 ~ /^[0-9]+$/) ? $4 : $3}
+    END {
+      top = ""
+      for (c in calls) if (calls[c] / q >= 0.1) top = top sprintf("%s %.1f, ", c, calls[c] / q)
+      sub(/, $/, "", top)
+      printf "%s\t%s\t%.2f\t%s\n", w, t, total / q, top
+    }' "$trace" >>"$BENCH_DIR/syscalls.tsv"
+  log "  syscalls ${WORKLOAD_NAMES[$w]} $target: $(tail -n 1 "$BENCH_DIR/syscalls.tsv" | cut -f3) per query"
 }
 
 run_all() {
   local w round i n=${#TARGETS[@]}
   mkdir -p "$BENCH_DIR/runs"
   : >"$BENCH_DIR/results.tsv"
+  : >"$BENCH_DIR/syscalls.tsv"
   for w in "${!WORKLOAD_FLAGS[@]}"; do
     log "workload ${WORKLOAD_NAMES[$w]}"
     for ((round = 1; round <= ROUNDS; round++)); do
@@ -335,6 +378,7 @@ run_all() {
         run_one "$w" "${TARGETS[$(((round - 1 + i) % n))]}" "$round"
       done
     done
+    for ((i = 0; i < n; i++)); do count_syscalls "$w" "${TARGETS[$i]}"; done
   done
 }
 
@@ -389,16 +433,21 @@ report() {
   echo "- everything on one host over loopback TCP: pgbench, the proxies and PostgreSQL share the CPUs"
   echo "- load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER (\"after\" includes the benchmark's own load)"
   echo
-  echo "| workload | target | TPS | avg latency ms | ratio to direct |"
-  echo "|---|---|---:|---:|---:|"
+  echo "| workload | target | TPS | avg latency ms | ratio to direct | proxy CPU µs/tx | syscalls/query |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
   for w in "${!WORKLOAD_FLAGS[@]}"; do
     direct_tps="$(values_of "$w" direct 3 | median)"
     for t in "${TARGETS[@]}"; do
       tps="$(values_of "$w" "$t" 3 | median)"
       lat="$(values_of "$w" "$t" 4 | median)"
       ratio="$(awk -v a="$tps" -v b="$direct_tps" 'BEGIN {printf "%.2f", a / b}')"
+      local cpu sys
+      cpu="$(values_of "$w" "$t" 5 | awk 'NF')"
+      if [ -n "$cpu" ]; then cpu="$(median <<<"$cpu")"; fi
+      sys="$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t {print $3 " (" $4 ")"}' "$BENCH_DIR/syscalls.tsv")"
       t="$(target_label "$t")"
-      printf '| `%s` | %s | %.0f | %.3f | %s |\n' "${WORKLOAD_NAMES[$w]}" "$t" "$tps" "$lat" "$ratio"
+      printf '| `%s` | %s | %.0f | %.3f | %s | %s | %s |\n' "${WORKLOAD_NAMES[$w]}" "$t" "$tps" "$lat" "$ratio" \
+        "${cpu:-—}" "${sys:-—}"
     done
   done
   echo

@@ -10,7 +10,7 @@ packages=(
   # The TLS tests make a throwaway CA and certificates with the openssl command.
   openssl
   clang libclang-rt-14-dev
-  postgresql-15 postgresql-client-15 pgbouncer python3-psycopg2
+  postgresql-15 postgresql-client-15 pgbouncer python3-psycopg2 strace
   # The real drivers of the prepared-statement tests (tests/integration/prepared_*_test.cpp).
   python3-psycopg libpostgresql-jdbc-java openjdk-17-jdk-headless
 )

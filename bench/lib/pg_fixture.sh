@@ -106,15 +106,6 @@ diverged_rows() {
   sql -c "SELECT count(*) FROM pgbench_accounts WHERE abalance IS DISTINCT FROM balance"
 }
 
-# cpu_ticks PID: user + system CPU time of process PID (all its threads), in clock ticks.
-cpu_ticks() {
-  # Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
-  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
-}
-CLK_TCK="$(getconf CLK_TCK)"
-
-# us_per_tx TICKS TRANSACTIONS: CPU microseconds per transaction.
-us_per_tx() { awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0)}'; }
 
 # metric ADMIN_PORT NAME [LABELS]: the value of one sample on switchyard's GET /metrics (0 when absent).
 metric() {

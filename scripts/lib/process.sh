@@ -33,3 +33,13 @@ stop_pid() {
   fi
   wait "$pid" 2>/dev/null || true
 }
+
+# cpu_ticks PID: user + system CPU time of process PID (all its threads), in clock ticks.
+cpu_ticks() {
+  # Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+CLK_TCK="$(getconf CLK_TCK)"
+
+# us_per_tx TICKS TRANSACTIONS: CPU microseconds per transaction.
+us_per_tx() { awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0)}'; }
