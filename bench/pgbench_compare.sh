@@ -67,8 +67,6 @@ WORKLOAD_FLAGS=("-S -M simple" "-S -M prepared" "-M simple" "-M prepared")
 WORKLOAD_STATEMENTS=(1 1 7 7)  # statements per transaction, for syscalls per query
 
 BENCH_DIR=""
-PGDATA=""
-PG_STARTED=0
 PGB_PIDFILES=()   # one per PgBouncer instance we started
 SY_PIDS=()        # switchyard instances we started
 PGBENCH_PID=""    # the pgbench run in progress
@@ -86,17 +84,9 @@ log() { printf 'pgbench_compare: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 # shellcheck source=scripts/lib/process.sh
 . "$REPO_ROOT/scripts/lib/process.sh"
+# shellcheck source=bench/lib/pg_fixture.sh
+. "$REPO_ROOT/bench/lib/pg_fixture.sh"  # free_port, sql, wait_ready, start_postgres, init_pgbench, median
 
-# free_port: prints a 127.0.0.1 port not yet handed out by this script and currently free.
-free_port() {
-  local p
-  while :; do
-    p="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-    case " ${PORT[*]:-} " in *" $p "*) continue ;; esac
-    echo "$p"
-    return
-  done
-}
 
 # shellcheck disable=SC2317  # only reached through the EXIT trap
 cleanup() {
@@ -112,10 +102,7 @@ cleanup() {
     if [ -s "$f" ]; then stop_pid "$(cat "$f")" pgbouncer 10; fi
   done
   if [ "${#PGB_PIDFILES[@]}" -gt 0 ]; then log "pgbouncer stopped"; fi
-  if [ "$PG_STARTED" -eq 1 ]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" stop -m fast -t 60 >/dev/null || log "pg_ctl stop failed"
-    log "PostgreSQL stopped"
-  fi
+  stop_postgres
   if [ -n "$BENCH_DIR" ]; then
     if [ "$rc" -ne 0 ] || [ "$KEEP_BENCH_DIR" = 1 ]; then
       log "logs and raw pgbench output kept in $BENCH_DIR"
@@ -126,73 +113,9 @@ cleanup() {
   exit "$rc"
 }
 
-# wait_ready PORT NAME [PID]: until a query succeeds through 127.0.0.1:PORT (10 s), PID must stay alive.
-wait_ready() {
-  local port=$1 name=$2 pid=${3:-} i
-  for ((i = 0; i < 100; i++)); do
-    if [ -n "$pid" ] && ! pid_alive "$pid"; then die "$name exited during startup; see $BENCH_DIR"; fi
-    if psql "host=127.0.0.1 port=$port dbname=$DB user=$PG_USER connect_timeout=2" -qXAt -c 'SELECT 1' \
-         >/dev/null 2>&1; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  die "$name did not answer a query on 127.0.0.1:$port within 10s; see $BENCH_DIR"
-}
 
-# sql SQL...: run statements directly on PostgreSQL.
-sql() {
-  psql "host=127.0.0.1 port=${PORT[direct]} dbname=$DB user=$PG_USER" -qXAt -v ON_ERROR_STOP=1 "$@"
-}
 
-start_postgres() {
-  local max_conn=$MAX_CONNECTIONS
-  # Direct clients, plus the idle server connections each session-mode pool may keep, plus headroom.
-  if [ $((3 * CLIENTS + 10)) -gt "$max_conn" ]; then max_conn=$((3 * CLIENTS + 10)); fi
-  MAX_CONNECTIONS=$max_conn
 
-  PGDATA="$BENCH_DIR/pgdata"
-  mkdir -m 700 "$PGDATA"
-  give_to_pg "$PGDATA"
-  log "initdb"
-  as_pg "$PG_BIN/initdb" -D "$PGDATA" -U "$PG_USER" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
-    >"$BENCH_DIR/initdb.log" 2>&1 || { cat "$BENCH_DIR/initdb.log" >&2; die "initdb failed"; }
-  cat >>"$PGDATA/postgresql.conf" <<EOF
-
-# --- pgbench_compare.sh ---
-listen_addresses = '127.0.0.1'
-port = ${PORT[direct]}
-unix_socket_directories = ''
-max_connections = $MAX_CONNECTIONS
-shared_buffers = $SHARED_BUFFERS
-fsync = $FSYNC
-max_wal_size = 4GB
-checkpoint_timeout = 30min
-EOF
-  touch "$BENCH_DIR/postgres.log"
-  give_to_pg "$BENCH_DIR/postgres.log"
-  log "starting PostgreSQL on 127.0.0.1:${PORT[direct]}"
-  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$BENCH_DIR/postgres.log" -w -t 60 start >/dev/null \
-    || { tail -n 20 "$BENCH_DIR/postgres.log" >&2; die "PostgreSQL did not start"; }
-  PG_STARTED=1
-  psql "host=127.0.0.1 port=${PORT[direct]} dbname=postgres user=$PG_USER" -qX -v ON_ERROR_STOP=1 \
-    -c "CREATE DATABASE $DB" >/dev/null
-}
-
-init_pgbench() {
-  log "pgbench -i -s $SCALE"
-  pgbench -h 127.0.0.1 -p "${PORT[direct]}" -U "$PG_USER" -i -s "$SCALE" -q "$DB" >"$BENCH_DIR/pgbench-init.log" 2>&1 \
-    || { cat "$BENCH_DIR/pgbench-init.log" >&2; die "pgbench -i failed"; }
-  # Load the tables into shared_buffers so the first measured run is not a cold-cache run.
-  sql -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
-      -c "SELECT pg_prewarm(c) FROM unnest(ARRAY['pgbench_accounts','pgbench_accounts_pkey','pgbench_branches',
-                                                 'pgbench_tellers']::regclass[]) AS c" >/dev/null \
-    || log "pg_prewarm unavailable; the first runs may be cold"
-  # The dual-write target renames pgbench_accounts.abalance -> balance: the new column exists
-  # (expand) and is filled (backfill), for every target alike.
-  sql -c "ALTER TABLE pgbench_accounts ADD COLUMN balance int" -c "UPDATE pgbench_accounts SET balance = abalance" \
-      -c "VACUUM ANALYZE pgbench_accounts" >/dev/null || die "could not add pgbench_accounts.balance"
-}
 
 # start_pgbouncer NAME PORT: session-mode PgBouncer in $BENCH_DIR/NAME, listening on 127.0.0.1:PORT.
 start_pgbouncer() {
@@ -382,10 +305,6 @@ run_all() {
   done
 }
 
-# median: the median of the numbers on stdin (mean of the middle two for an even count).
-median() {
-  sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 
 # values_of W TARGET FIELD: the FIELD (3 = tps, 4 = latency) values of one workload/target, one per line.
 values_of() { awk -F'\t' -v w="$1" -v t="$2" -v f="$3" '$1 == w && $2 == t {print $f}' "$BENCH_DIR/results.tsv"; }
@@ -503,6 +422,9 @@ main() {
   BENCH_DIR="$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench.XXXXXX")"
   chmod 755 "$BENCH_DIR"   # the postgres user needs to reach its files in here
   PORT[direct]="$(free_port)"
+  PG_PORT="${PORT[direct]}"
+  # Direct clients, plus the idle server connections each session-mode pool may keep, plus headroom.
+  if [ $((3 * CLIENTS + 10)) -gt "$MAX_CONNECTIONS" ]; then MAX_CONNECTIONS=$((3 * CLIENTS + 10)); fi
   PORT[pgbouncer]="$(free_port)"
   local t
   for t in "${TARGETS[@]}"; do [ "$t" = direct ] || PORT[$t]="$(free_port)"; done
