@@ -21,4 +21,4 @@ done
 
 echo "== unit and integration tests"
 cd build
-ctest --output-on-failure --timeout 900
+ctest --output-on-failure --timeout 900 -j "$(nproc)"
