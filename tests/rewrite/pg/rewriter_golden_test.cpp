@@ -113,6 +113,11 @@ void run_golden(const std::string& name, config::Phase phase, Catalog (*make_cat
 }
 
 TEST(RewriterGolden, DualWrite) { run_golden("dual_write.txt", config::Phase::kDualWrite); }
+// Sub-selects in SET and VALUES, SET (list) = (SELECT ...) and ROW(...), DEFAULT VALUES.
+TEST(RewriterGolden, SubSelects) { run_golden("sub_selects.txt", config::Phase::kDualWrite); }
+TEST(RewriterGolden, TableSubSelects) {
+  run_golden("table_sub_selects.txt", config::Phase::kDualWrite, testing::tables_catalog);
+}
 TEST(RewriterGolden, ReadNewStillWritesBoth) { run_golden("read_new.txt", config::Phase::kReadNew); }
 TEST(RewriterGolden, NewOnly) { run_golden("new_only.txt", config::Phase::kNewOnly); }
 TEST(RewriterGolden, Off) { run_golden("off.txt", config::Phase::kOff); }
