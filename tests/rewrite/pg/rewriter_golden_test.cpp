@@ -156,6 +156,26 @@ TEST(Rewriter, TruncateThatReachesAMigratedTableIsRelayedUnderPass) {
   EXPECT_EQ(rewrite_sql(sql, c).kind, RewriteResult::Kind::kUnchanged);
 }
 
+// With a mirror computed from two columns (display_name := full_name || email), some SET lists
+// have no form that evaluates each value once, as PostgreSQL alone would: those are refused.
+TEST(Rewriter, MirrorsThatNoSingleEvaluationGivesAreRefused) {
+  Catalog c = testing::seeds_catalog();
+  c.migrations[0].spec.up = {{"display_name", "full_name || email"}};
+  const auto render_of = [&](const std::string& sql) { return render(rewrite_sql(sql, c)); };
+  EXPECT_EQ(render_of("UPDATE users SET full_name = random()::text"),
+            "UPDATE users SET (full_name, display_name) = (SELECT switchyard_s.full_name, switchyard_s.full_name::text || "
+            "users.email FROM (SELECT random()::text) switchyard_s(full_name) WHERE users.ctid IS NOT NULL)");
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT name FROM people WHERE people.id = users.id)"),
+            "UPDATE users SET (full_name, display_name) = (SELECT switchyard_s.full_name, switchyard_s.full_name::text || "
+            "users.email FROM (SELECT) switchyard_one LEFT JOIN (SELECT name FROM people WHERE people.id = users.id) "
+            "switchyard_s(full_name) ON true)");
+  // Uncorrelated and volatile: once per statement, which a wrapper that reads email is not.
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT random()::text)").rfind("REFUSED: mirroring display_name", 0), 0u);
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT 'a'), (email) = (SELECT 'b')").rfind("REFUSED: display_name", 0), 0u);
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT 'a'), email = random()::text").rfind("REFUSED: display_name", 0), 0u);
+  EXPECT_EQ(render_of("UPDATE users SET full_name[1] = 'a'").rfind("REFUSED: SET of full_name into a subscript", 0), 0u);
+}
+
 TEST(Rewriter, TextThatDoesNotParseIsLeftForTheServer) {
   EXPECT_EQ(rewrite_sql("INSERT INTO users VALUES (", testing::seeds_catalog()).kind, RewriteResult::Kind::kUnchanged);
 }
