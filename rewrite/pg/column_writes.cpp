@@ -2,10 +2,12 @@
 #include "rewrite/pg/column_writes.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <vector>
 
 #include "rewrite/pg/expr.h"
+#include "rewrite/pg/multi_assign.h"
 #include "rewrite/pg/new_only_reads.h"
 #include "rewrite/pg/node_builder.h"
 #include "rewrite/pg/tree_edit.h"
@@ -213,41 +215,22 @@ bool add(StatementEdit& total, const StatementEdit& e) {
   return e.refusal.empty();
 }
 
-}  // namespace
+// An INSERT's source as `VALUES ()`: one row of no column, for DEFAULT VALUES (never deparsed
+// so: the mirrors add its columns).
+NodePtr values_of_no_column() {
+  NodePtr select = new_node(PG_QUERY__NODE__NODE_SELECT_STMT);
+  select->select_stmt->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+  select->select_stmt->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+  append_node(&select->select_stmt->values_lists, &select->select_stmt->n_values_lists, new_node(PG_QUERY__NODE__NODE_LIST));
+  return select;
+}
 
-StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m);
-
-StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m) {
+// The mirrors of an INSERT whose columns are `cols` (spelt out; empty for DEFAULT VALUES).
+StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::string>& cols, const ResolvedMigration& m) {
   const RelationInfo& rel = m.old_rel;
   StatementEdit edit;
-  if (!add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false))) return edit;
-  if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
-    auto* oc = stmt->on_conflict_clause;
-    if (!add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false)) ||
-        !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false)) ||
-        !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m)))
-      return edit;
-  }
-  if (stmt->select_stmt == nullptr) return {edit.changed, "INSERT ... DEFAULT VALUES is not mirrored yet"};
-  if (stmt->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return {edit.changed, "unexpected INSERT source"};
   PgQuery__SelectStmt* source = stmt->select_stmt->select_stmt;
   const bool is_values = source->n_values_lists > 0;
-
-  // The written columns, spelt out when the statement relies on table order.
-  std::vector<std::string> cols;
-  for (size_t i = 0; i < stmt->n_cols; ++i) {
-    if (stmt->cols[i]->res_target->n_indirection > 0) return {edit.changed, "INSERT into a subscript or field of a column is not mirrored"};
-    cols.push_back(name_of_target(stmt->cols[i]));
-  }
-  if (cols.empty() && !is_values)
-    return {edit.changed, "INSERT ... SELECT into a migrated table needs a column list, so its columns are known"};
-  if (cols.empty() && std::any_of(rel.columns.begin(), rel.columns.end(), [](const ColumnInfo& c) { return c.dropped; }))
-    return {edit.changed, "INSERT without a column list cannot be translated once old columns are dropped; list the columns"};
-  if (cols.empty()) {
-    const size_t k = is_values ? source->values_lists[0]->list->n_items : source->n_target_list;
-    if (k > rel.columns.size()) return edit;  // the server reports the error itself
-    for (size_t i = 0; i < k; ++i) cols.push_back(rel.columns[i].name);
-  }
   const Plan plan = plan_for(m, cols, false);
   if (plan.add.empty() && plan.drop.empty()) return edit;
   if (stmt->n_cols == 0)
@@ -286,58 +269,252 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
   return {true, ""};
 }
 
+StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m,
+                                    const PgQuery__RangeVar* target);
+
+}  // namespace
+
+StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m) {
+  const RelationInfo& rel = m.old_rel;
+  StatementEdit edit;
+  if (!add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false))) return edit;
+  if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
+    auto* oc = stmt->on_conflict_clause;
+    if (!add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false)) ||
+        !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false)) ||
+        !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m, stmt->relation)))
+      return edit;
+  }
+  if (stmt->select_stmt == nullptr) {
+    // DEFAULT VALUES: every column takes its default, so the mirrors are computed from the
+    // defaults, as for the columns any INSERT leaves out: `INSERT INTO t (added) VALUES (up)`, or
+    // the single-evaluation form when up reads a volatile default.
+    if (plan_for(m, {}, false).add.empty()) return edit;
+    stmt->select_stmt = values_of_no_column().release();
+    StatementEdit e = mirror_values(stmt, {}, m);
+    if (!e.refusal.empty()) take_node(&stmt->select_stmt);  // as written again
+    add(edit, e);
+    return edit;
+  }
+  if (stmt->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return {edit.changed, "unexpected INSERT source"};
+  PgQuery__SelectStmt* source = stmt->select_stmt->select_stmt;
+  const bool is_values = source->n_values_lists > 0;
+
+  // The written columns, spelt out when the statement relies on table order.
+  std::vector<std::string> cols;
+  for (size_t i = 0; i < stmt->n_cols; ++i) {
+    if (stmt->cols[i]->res_target->n_indirection > 0) return {edit.changed, "INSERT into a subscript or field of a column is not mirrored"};
+    cols.push_back(name_of_target(stmt->cols[i]));
+  }
+  if (cols.empty() && !is_values)
+    return {edit.changed, "INSERT ... SELECT into a migrated table needs a column list, so its columns are known"};
+  if (cols.empty() && std::any_of(rel.columns.begin(), rel.columns.end(), [](const ColumnInfo& c) { return c.dropped; }))
+    return {edit.changed, "INSERT without a column list cannot be translated once old columns are dropped; list the columns"};
+  if (cols.empty()) {
+    const size_t k = is_values ? source->values_lists[0]->list->n_items : source->n_target_list;
+    if (k > rel.columns.size()) return edit;  // the server reports the error itself
+    for (size_t i = 0; i < k; ++i) cols.push_back(rel.columns[i].name);
+  }
+  add(edit, mirror_values(stmt, cols, m));
+  return edit;
+}
+
+namespace {
+
 // --- UPDATE (and ON CONFLICT DO UPDATE) ----------------------------------------------------
 
-StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m) {
-  RowValues values;              // column -> its new value; null for DEFAULT
-  std::set<std::string> opaque;  // set from a sub-select or into a subscript: no single value
-  std::set<std::string> multi;   // set through (a, b) = (...)
-  std::vector<std::string> written;
-  for (size_t i = 0; i < *n; ++i) {
-    const PgQuery__ResTarget* t = (*list)[i]->res_target;
-    const std::string name = t->name ? t->name : "";
-    written.push_back(name);
+// What a SET list assigns to one column.
+struct SetSource {
+  const PgQuery__Node* value = nullptr;  // a plain assignment's value; null for DEFAULT
+  bool opaque = false;                   // into a subscript or field, or from a ROW of another length
+  int group = -1;                        // else the sub-select assignment (AssignGroup) it is in
+  bool is_volatile = false;              // a plain value, or default, that a second evaluation may change
+};
+
+struct SetSources {
+  std::map<std::string, SetSource> columns;
+  std::vector<AssignGroup> groups;
+  std::vector<bool> group_volatile;
+  std::vector<int> group_of;  // per entry of the list: its group, or -1
+};
+
+SetSources set_sources(PgQuery__Node** items, size_t n, const RelationInfo& rel) {
+  SetSources s;
+  s.groups = assignment_groups(items, n);
+  s.group_of.assign(n, -1);
+  for (size_t g = 0; g < s.groups.size(); ++g) {
+    s.group_volatile.push_back(may_be_volatile(items[s.groups[g].first]->res_target->val->multi_assign_ref->source));
+    for (size_t i = s.groups[g].first; i < s.groups[g].first + s.groups[g].count; ++i) s.group_of[i] = static_cast<int>(g);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const PgQuery__ResTarget* t = items[i]->res_target;
+    SetSource& src = s.columns[t->name ? t->name : ""];
     if (t->n_indirection > 0 || t->val == nullptr) {
-      opaque.insert(name);
+      src.opaque = true;
+    } else if (s.group_of[i] >= 0) {
+      src.group = s.group_of[i];
     } else if (t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
-      const auto* ma = t->val->multi_assign_ref;
-      multi.insert(name);
-      if (ma->source && ma->source->node_case == PG_QUERY__NODE__NODE_ROW_EXPR && ma->colno >= 1 &&
-          static_cast<size_t>(ma->colno) <= ma->source->row_expr->n_args) {
-        values[name] = ma->source->row_expr->args[ma->colno - 1];
-      } else {
-        opaque.insert(name);
-      }
+      src.opaque = true;  // a ROW that split_row_assignments left: the server refuses it
+    } else if (is_default(t->val)) {
+      const ColumnInfo* info = rel.column(t->name);
+      src.is_volatile = info && default_may_be_volatile(info->default_expr);
     } else {
-      values[name] = is_default(t->val) ? nullptr : t->val;
+      src.value = t->val;
+      src.is_volatile = may_be_volatile(t->val);
     }
   }
+  return s;
+}
+
+StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m,
+                                    const PgQuery__RangeVar* target) {
+  std::vector<std::string> written;
+  for (size_t i = 0; i < *n; ++i) written.push_back(name_of_target((*list)[i]));
   const Plan plan = plan_for(m, written, true);
   if (plan.add.empty() && plan.drop.empty()) return {};
+  split_row_assignments(*list, *n);
+  const SetSources sources = set_sources(*list, *n, m.old_rel);
+  const std::string qualifier = target->alias && target->alias->aliasname && target->alias->aliasname[0]
+                                    ? target->alias->aliasname
+                                    : target->relname;
 
+  // Where each added column is computed: beside the SET (kPlain); inside the sub-select that
+  // assigns a column it reads; or inside one new per-row sub-select of the volatile values it reads.
+  constexpr int kPlain = -1, kPerRow = -2;
+  std::vector<int> placement;
+  std::vector<std::string> moved;  // SET columns whose volatile value moves into the per-row sub-select
   for (const auto& a : plan.add) {
+    std::set<int> groups;
+    std::vector<std::string> volatile_read;
+    bool reads_row = false;  // a current value, or a value the SET computes outside a sub-select
     for (const auto& c : columns_read(a.expr)) {
-      if (opaque.count(c))
-        return {false, "SET of " + c + " from a sub-select or into a subscript cannot be mirrored into " + a.column + " yet"};
-      const auto it = values.find(c);
-      if (it != values.end() && it->second != nullptr && may_be_volatile(it->second))
-        return {false, "the value SET into " + c + " may be volatile, so mirroring it into " + a.column +
-                           " could store a different value; write a constant or parameter instead"};
+      const auto it = sources.columns.find(c);
+      if (it == sources.columns.end()) {
+        reads_row = true;
+      } else if (it->second.opaque) {
+        return {false, "SET of " + c + " into a subscript or field cannot be mirrored into " + a.column};
+      } else if (it->second.group >= 0) {
+        groups.insert(it->second.group);
+      } else if (it->second.is_volatile) {
+        volatile_read.push_back(c);
+      } else {
+        reads_row = true;
+      }
+    }
+    if (groups.size() + (volatile_read.empty() ? 0 : 1) > 1)
+      return {false, a.column + " would be computed from two sub-selects (or a sub-select and a volatile value), "
+                                "which one evaluation cannot give; assign those columns from one sub-select"};
+    if (!groups.empty()) {
+      const int g = *groups.begin();
+      // The wrapper would read the row, so a sub-select evaluated once per statement would be
+      // evaluated once per row: a different value, if it is volatile.
+      if (reads_row && sources.group_volatile[g])
+        return {false, "mirroring " + a.column + " from the volatile sub-select that sets " +
+                           written[sources.groups[g].first] + " needs other columns of the row; set them in that sub-select too"};
+      placement.push_back(g);
+    } else if (!volatile_read.empty()) {
+      placement.push_back(kPerRow);
+      for (const auto& c : volatile_read)
+        if (!contains(moved, c)) moved.push_back(c);
+    } else {
+      placement.push_back(kPlain);
     }
   }
-  // Columns the statement does not set keep their current value; DEFAULTed ones take their default.
-  for (const auto& a : plan.add) {
-    auto e = instantiate(a.expr, m.old_rel, values, Unwritten::kCurrentValue);
-    if (!e) return {false, "expression for " + a.column + ": " + e.error().message};
-    append_node(list, n, res_target(a.column, std::move(e.value())));
+
+  // Everything is built before the list changes, so a refusal leaves the statement as it was.
+  RowValues plain;
+  for (const auto& [c, src] : sources.columns)
+    if (src.group < 0 && !src.opaque && !contains(moved, c)) plain[c] = src.value;
+  // The mirrors placed at `where`: SET targets (kPlain), or outputs of a sub-select and their
+  // targets, appended to `outputs` and `targets`.
+  const auto mirrors = [&](int where, const RowValues& values, std::vector<NodePtr>& outputs,
+                           std::vector<NodePtr>& targets) -> std::string {
+    for (size_t i = 0; i < plan.add.size(); ++i) {
+      if (placement[i] != where) continue;
+      auto e = instantiate(plan.add[i].expr, m.old_rel, values, Unwritten::kCurrentValue, where == kPlain ? "" : qualifier);
+      if (!e) return "expression for " + plan.add[i].column + ": " + e.error().message;
+      if (where == kPlain) {
+        targets.push_back(res_target(plan.add[i].column, std::move(e.value())));
+      } else {
+        outputs.push_back(std::move(e.value()));
+        targets.push_back(res_target(plan.add[i].column, nullptr));
+      }
+    }
+    return "";
+  };
+  std::vector<std::vector<NodePtr>> rebuilt(sources.groups.size());  // empty: kept as written
+  for (size_t g = 0; g < sources.groups.size(); ++g) {
+    const AssignGroup& group = sources.groups[g];
+    bool touched = std::find(placement.begin(), placement.end(), static_cast<int>(g)) != placement.end();
+    for (size_t i = group.first; i < group.first + group.count; ++i) touched |= contains(plan.drop, written[i]);
+    if (!touched) continue;
+    const std::vector<std::string> names = output_names(*list, group);
+    RowValues values = plain;
+    std::vector<NodePtr> refs, outputs;
+    for (size_t k = 0; k < group.count; ++k) {
+      const size_t i = group.first + k;
+      if ((*list)[i]->res_target->n_indirection == 0) {
+        refs.push_back(source_column(names[k]));
+        values[written[i]] = refs.back().get();
+      }
+      if (contains(plan.drop, written[i])) continue;  // new_only: the old column is no longer set
+      outputs.push_back(source_column(names[k]));
+      rebuilt[g].push_back(copy_node((*list)[i]));
+    }
+    if (const auto why = mirrors(static_cast<int>(g), values, outputs, rebuilt[g]); !why.empty()) return {false, why};
+    if (rebuilt[g].empty()) return {false, "a multi-column SET of old columns only is not translated in new_only"};
+    const NodePtr source = wrapped_source(group, names, std::move(outputs));
+    assign_from(rebuilt[g], source.get());
   }
-  for (size_t i = *n; i-- > 0;) {
-    if (!contains(plan.drop, name_of_target((*list)[i]))) continue;
-    if (multi.count(name_of_target((*list)[i]))) return {false, "a multi-column SET of an old column is not translated in new_only yet"};
-    remove_node(list, n, i);
+  std::vector<NodePtr> added, per_row;
+  std::vector<NodePtr> none;
+  if (const auto why = mirrors(kPlain, plain, none, added); !why.empty()) return {false, why};
+  if (!moved.empty()) {
+    RowValues values = plain;
+    std::vector<std::pair<std::string, NodePtr>> moved_values;
+    std::vector<NodePtr> refs, outputs;
+    for (const auto& c : moved) {
+      const PgQuery__Node* v = sources.columns.at(c).value;
+      if (v != nullptr) {
+        moved_values.emplace_back(c, copy_node(v));
+      } else {  // DEFAULT, spelt out: a sub-select has no DEFAULT
+        auto d = parse_expression(m.old_rel.column(c)->default_expr);
+        if (!d) return {false, "cannot parse the default of " + c};
+        moved_values.emplace_back(c, std::move(d.value()));
+      }
+      refs.push_back(source_column(c));
+      values[c] = refs.back().get();
+      if (contains(plan.drop, c)) continue;
+      outputs.push_back(source_column(c));
+      per_row.push_back(res_target(c, nullptr));
+    }
+    if (const auto why = mirrors(kPerRow, values, outputs, per_row); !why.empty()) return {false, why};
+    const NodePtr source = per_row_source(std::move(moved_values), std::move(outputs), qualifier);
+    assign_from(per_row, source.get());
   }
+
+  // The new list: the sub-select assignments first (libpg_query's deparser prints only the first
+  // column of one that follows a plain target), as written or rebuilt, then the per-row one, then
+  // the plain targets and mirrors. The order of a SET list does not change what it does.
+  std::vector<NodePtr> items;
+  while (*n > 0) items.insert(items.begin(), remove_node(list, n, *n - 1));
+  for (size_t g = 0; g < sources.groups.size(); ++g) {
+    const AssignGroup& group = sources.groups[g];
+    for (size_t k = 0; k < group.count; ++k) {
+      if (rebuilt[g].empty()) append_node(list, n, std::move(items[group.first + k]));
+      else if (k < rebuilt[g].size()) append_node(list, n, std::move(rebuilt[g][k]));
+    }
+    for (size_t k = group.count; k < rebuilt[g].size(); ++k) append_node(list, n, std::move(rebuilt[g][k]));
+  }
+  for (auto& t : per_row) append_node(list, n, std::move(t));
+  for (size_t i = 0; i < items.size(); ++i)
+    if (sources.group_of[i] < 0 && !contains(moved, written[i]) && !contains(plan.drop, written[i]))
+      append_node(list, n, std::move(items[i]));
+  for (auto& t : added) append_node(list, n, std::move(t));
   return {true, ""};
 }
+
+}  // namespace
 
 StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m) {
   StatementEdit total;
@@ -346,7 +523,7 @@ StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& 
       !add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)) ||
       !add(total, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, ambiguous)))
     return total;
-  add(total, mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m));
+  add(total, mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m, stmt->relation));
   return total;
 }
 

@@ -8,7 +8,10 @@
 //     ones may be gone;
 //   - a write that sets both shapes is left as the application wrote it.
 // Written values are substituted into up/down as CAST(value AS base type); a value that may be
-// volatile (random(), nextval(), ...) is evaluated once, by moving the VALUES into a sub-select.
+// volatile (random(), nextval(), a sub-select holding one, ...) is evaluated once: an INSERT's
+// VALUES move into a sub-select, and an UPDATE's value and its mirror become one multi-column
+// assignment from a sub-select (multi_assign.h), as does a mirror of a column set by
+// `SET (list) = (SELECT ...)`. INSERT ... DEFAULT VALUES mirrors from the defaults.
 #pragma once
 
 #include <string>

@@ -27,6 +27,21 @@ std::string_view last_name(PgQuery__Node** names, size_t n) {
   return names[n - 1]->string->sval;
 }
 
+// What makes a sub-select give another result when it is evaluated again, besides the calls in
+// it: a TABLESAMPLE without REPEATABLE samples anew, and FOR UPDATE / SHARE may wait for and
+// then read a row version that a concurrent transaction committed in between.
+bool sub_select_may_be_volatile(PgQuery__SubLink* link) {
+  bool found = false;
+  walk_messages(&link->base, [&](ProtobufCMessage* m) {
+    if (m->descriptor == &pg_query__range_table_sample__descriptor)
+      found = reinterpret_cast<PgQuery__RangeTableSample*>(m)->repeatable == nullptr;
+    if (m->descriptor == &pg_query__select_stmt__descriptor)
+      found = found || reinterpret_cast<PgQuery__SelectStmt*>(m)->n_locking_clause > 0;
+    return found ? WalkAction::kStop : WalkAction::kDescend;
+  });
+  return found;
+}
+
 }  // namespace
 
 bool may_be_volatile(const PgQuery__Node* node) {
@@ -34,7 +49,9 @@ bool may_be_volatile(const PgQuery__Node* node) {
   bool volatile_found = false;
   auto check = [&](PgQuery__Node** slot) {
     const PgQuery__Node* n = *slot;
-    if (n->node_case == PG_QUERY__NODE__NODE_SUB_LINK) volatile_found = true;
+    // A sub-select is volatile iff something in it is: its calls are visited below like any
+    // other; what only a query can hold is checked here.
+    if (n->node_case == PG_QUERY__NODE__NODE_SUB_LINK && sub_select_may_be_volatile(n->sub_link)) volatile_found = true;
     if (n->node_case == PG_QUERY__NODE__NODE_FUNC_CALL) {
       const auto* f = n->func_call;
       const auto name = last_name(f->funcname, f->n_funcname);

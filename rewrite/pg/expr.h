@@ -33,7 +33,10 @@ Outcome<NodePtr> instantiate(const std::string& expr_text, const RelationInfo& r
 
 // True if evaluating `node` twice could give two different values: a call of a function not
 // known to be immutable or stable (random(), nextval(), clock_timestamp(), gen_random_uuid(),
-// and any user function), or a sub-query. Conservative: unknown means volatile.
+// and any user function), anywhere in it, sub-selects included; in a sub-select also a
+// TABLESAMPLE without REPEATABLE, or FOR UPDATE / SHARE. A sub-select without any of these sees
+// the statement's one snapshot, so it gives the same value each time it is evaluated in the
+// statement. Conservative: unknown means volatile.
 bool may_be_volatile(const PgQuery__Node* node);
 
 // True if a default expression text (pg_get_expr) may be volatile, e.g. nextval('seq'::regclass).

@@ -165,6 +165,122 @@ inline const std::vector<EquivalenceCase>& equivalence_cases() {
       {"ValueTooLong", {"INSERT INTO accounts (aid, include, name) VALUES (50, $1, 'too long')", {"XY"}, {C}},
        "INSERT INTO accounts (aid, include, name, include_bool, id) VALUES (50, $1, 'too long', "
        "CASE WHEN $1::bpchar = 'X' THEN true ELSE false END, 50)"},
+      // Sub-selects in SET and VALUES (issue 10), as ORMs write them. A non-volatile sub-select is
+      // evaluated again for the mirror (one snapshot: the same value); a volatile one once, and as
+      // often as PostgreSQL alone evaluates it (once per row, or once per statement when it is
+      // uncorrelated: the harness compares the number of distinct names).
+      {"UpdateDjangoCorrelatedSubquery",
+       {R"(UPDATE "users" SET "full_name" = (SELECT U0."name" FROM "people" U0 WHERE U0."id" = ("users"."id") LIMIT 1) )"
+        R"(WHERE "users"."id" IN ($1, $2))",
+        {"1", "2"}, {I, I}},
+       "UPDATE users SET (full_name, display_name) = (SELECT name, name FROM people WHERE people.id = users.id) "
+       "WHERE id IN ($1, $2)"},
+      {"UpdateSqlalchemyScalarSubquery",
+       {"UPDATE users SET full_name=(SELECT max(people.name) AS max_1 FROM people) WHERE users.id = $1", {"3"}, {I}},
+       "UPDATE users SET (full_name, display_name) = (SELECT max(name), max(name) FROM people) WHERE id = $1"},
+      {"UpdateActiveRecordSubselectReturning",
+       {R"(UPDATE "users" SET full_name = (SELECT name FROM people WHERE people.id = users.id) RETURNING id, full_name, display_name)",
+        {}, {}},
+       "UPDATE users SET full_name = (SELECT name FROM people WHERE people.id = users.id), "
+       "display_name = (SELECT name FROM people WHERE people.id = users.id) RETURNING id, full_name, display_name"},
+      {"UpdateVolatileCorrelatedSubselect",
+       {"UPDATE users SET full_name = (SELECT name || random()::text FROM people WHERE people.id = users.id + $1)",
+        {"0"}, {I}},
+       "UPDATE users SET (full_name, display_name) = (SELECT v, v FROM (SELECT (SELECT name || random()::text FROM people "
+       "WHERE people.id = users.id + $1)) s(v))",
+       true},
+      {"UpdateVolatileUncorrelatedSubselect", {"UPDATE users SET full_name = (SELECT random()::text)", {}, {}},
+       "UPDATE users SET (full_name, display_name) = (SELECT v, v FROM (SELECT random()::text) s(v))", true},
+      {"UpdateVolatileValue", {"UPDATE users SET full_name = gen_random_uuid()::text WHERE id <= $1", {"3"}, {I}},
+       "UPDATE users SET (full_name, display_name) = (SELECT v, v FROM (SELECT gen_random_uuid()::text) s(v) "
+       "WHERE users.id IS NOT NULL) WHERE id <= $1",
+       true},
+      {"UpdateMultiColumnSubselect",
+       {"UPDATE users SET (full_name, email) = (SELECT name, mail FROM people WHERE people.id = users.id) WHERE id >= $1",
+        {"2"}, {I}},
+       "UPDATE users SET (full_name, email, display_name) = (SELECT name, mail, name FROM people WHERE people.id = users.id) "
+       "WHERE id >= $1"},
+      {"UpdateMultiColumnVolatileSubselect",
+       {"UPDATE users SET (email, full_name) = (SELECT mail, name || random() FROM people ORDER BY id LIMIT 1)", {}, {}},
+       "UPDATE users SET (email, full_name, display_name) = (SELECT m, v, v FROM "
+       "(SELECT mail, name || random() FROM people ORDER BY id LIMIT 1) s(m, v))",
+       true},
+      {"UpdateMultiColumnRow",
+       {"UPDATE users SET (full_name, email) = ROW($1, $2) WHERE id = 1", {"Ada King", "king@example.com"}, {T, T}},
+       "UPDATE users SET full_name = $1, email = $2, display_name = $1 WHERE id = 1"},
+      {"UpdateMultiColumnRowVolatile",
+       {"UPDATE users SET (full_name, email) = (md5(random()::text), $1) WHERE id <= 2", {"e@example.com"}, {T}},
+       "UPDATE users SET (full_name, email, display_name) = (SELECT v, $1, v FROM (SELECT md5(random()::text)) s(v) "
+       "WHERE users.id IS NOT NULL) WHERE id <= 2",
+       true},
+      {"UpdateChangeColumnFromSubselect",
+       {"UPDATE accounts SET include = (SELECT CASE WHEN count(*) > 1 THEN 'X' ELSE '' END FROM people "
+        "WHERE people.id <= accounts.aid + $1) RETURNING aid, include, include_bool",
+        {"1"}, {I}},
+       "UPDATE accounts SET (include, include_bool) = (SELECT v, v = 'X' FROM (SELECT CASE WHEN count(*) > 1 THEN 'X' "
+       "ELSE '' END FROM people WHERE people.id <= accounts.aid + $1) s(v)) RETURNING aid, include, include_bool"},
+      {"UpdateChangeColumnVolatile",
+       {"UPDATE accounts SET include = CASE WHEN random() < 0.5 THEN 'X' ELSE '' END", {}, {}},
+       "UPDATE accounts SET (include, include_bool) = (SELECT v, v = 'X' FROM "
+       "(SELECT CASE WHEN random() < 0.5 THEN 'X' ELSE '' END) s(v) WHERE accounts.aid IS NOT NULL)",
+       true},
+      {"UpdateSerialKeyToDefault", {"UPDATE accounts SET aid = DEFAULT WHERE aid = $1 RETURNING aid, id", {"2"}, {I}},
+       "UPDATE accounts SET (aid, id) = (SELECT n, n FROM nextval('accounts_aid_seq') n) WHERE aid = $1 RETURNING aid, id"},
+      {"InsertOnConflictUpdateFromSubselect",
+       {"INSERT INTO users AS u (id, full_name) VALUES ($1, 'x') ON CONFLICT (id) DO UPDATE "
+        "SET full_name = (SELECT name FROM people WHERE people.id = u.id) RETURNING *",
+        {"2"}, {I}},
+       "INSERT INTO users AS u (id, full_name, display_name) VALUES ($1, 'x', 'x') ON CONFLICT (id) DO UPDATE "
+       "SET (full_name, display_name) = (SELECT name, name FROM people WHERE people.id = u.id) RETURNING *"},
+      {"InsertOnConflictUpdateVolatile",
+       {"INSERT INTO users (id, full_name) VALUES (1, 'a'), ($1, 'b') ON CONFLICT (id) DO UPDATE "
+        "SET full_name = excluded.full_name || random()",
+        {"10"}, {I}},
+       "INSERT INTO users (id, full_name, display_name) VALUES (1, 'a', 'a'), ($1, 'b', 'b') ON CONFLICT (id) DO UPDATE "
+       "SET (full_name, display_name) = (SELECT v, v FROM (SELECT excluded.full_name || random()) s(v))",
+       true},
+      {"InsertValuesSubselect",
+       {"INSERT INTO users (id, full_name) VALUES ($1, (SELECT name FROM people WHERE id = 2))", {"10"}, {I}},
+       "INSERT INTO users (id, full_name, display_name) SELECT $1, name, name FROM people WHERE id = 2"},
+      {"InsertValuesVolatileSubselect",
+       {"INSERT INTO users (id, full_name) VALUES (10, (SELECT name || random() FROM people ORDER BY id LIMIT 1)), "
+        "($1, (SELECT name || random() FROM people ORDER BY id LIMIT 1))",
+        {"11"}, {I}},
+       "INSERT INTO users (id, full_name, display_name) SELECT id, v, v FROM (VALUES "
+       "(10, (SELECT name || random() FROM people ORDER BY id LIMIT 1)), "
+       "($1::int, (SELECT name || random() FROM people ORDER BY id LIMIT 1))) t(id, v)",
+       true},
+      // DEFAULT VALUES (SQLAlchemy's insert() without values; ActiveRecord's create without
+      // attributes): the mirrors take what a trigger would give them after the defaults.
+      {"InsertDefaultValuesSerial",
+       {R"(INSERT INTO "accounts" DEFAULT VALUES RETURNING "aid", include, name, include_bool, id)", {}, {}},
+       "INSERT INTO accounts (aid, include_bool, id) SELECT n, false, n FROM nextval('accounts_aid_seq') n "
+       "RETURNING aid, include, name, include_bool, id"},
+      {"InsertDefaultValuesNotNullViolation", {"INSERT INTO users DEFAULT VALUES RETURNING *", {}, {}},
+       "INSERT INTO users DEFAULT VALUES RETURNING *"},
+      // The two-table kinds: the original write moves into a CTE unchanged, so each value is
+      // computed once by it. The oracle is B's triggers: the hand-written statement is the same.
+      {"TableUpdateFromCorrelatedSubselect",
+       {"UPDATE inovices SET note = (SELECT max(note) FROM inovices i2 WHERE i2.id <> inovices.id) WHERE id <= $1 "
+        "RETURNING id, note",
+        {"2"}, {I}},
+       "UPDATE inovices SET note = (SELECT max(note) FROM inovices i2 WHERE i2.id <> inovices.id) WHERE id <= $1 "
+       "RETURNING id, note"},
+      {"TableUpdateMultiColumnVolatileSubselect",
+       {"UPDATE inovices SET (customer, note) = (SELECT 'c' || i.id, left(md5(random()::text), 8) FROM inovices i "
+        "WHERE i.id = inovices.id)",
+        {}, {}},
+       "UPDATE inovices SET (customer, note) = (SELECT 'c' || i.id, left(md5(random()::text), 8) FROM inovices i "
+       "WHERE i.id = inovices.id)",
+       true},
+      {"TableInsertDefaultValues", {"INSERT INTO legacy_accounts DEFAULT VALUES RETURNING *", {}, {}},
+       "INSERT INTO legacy_accounts DEFAULT VALUES RETURNING *"},
+      {"TableCopyUpdateFromSubselect",
+       {"UPDATE legacy_accounts SET (name, accttype) = (SELECT customer, 'CHECKING' FROM inovices WHERE inovices.id = "
+        "legacy_accounts.id + $1)",
+        {"1"}, {I}},
+       "UPDATE legacy_accounts SET (name, accttype) = (SELECT customer, 'CHECKING' FROM inovices WHERE inovices.id = "
+       "legacy_accounts.id + $1)"},
   };
   return cases;
 }

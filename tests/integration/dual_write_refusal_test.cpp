@@ -1,6 +1,5 @@
-// Writes that switchyard cannot mirror exactly (MERGE, COPY FROM, a volatile value copied by an
-// UPDATE, a write that changes the key of a table under rename_table) fail with SQLSTATE 0A000 naming the
-// migration, in either protocol; the server raises the error itself, so a transaction is aborted
+// Writes that switchyard cannot mirror exactly (MERGE, COPY FROM, a write that changes the key of
+// a table under rename_table) fail with SQLSTATE 0A000 naming the migration, in either protocol; the server raises the error itself, so a transaction is aborted
 // and nothing is written. `on_unsupported: pass` relays such a statement unchanged.
 #include <gtest/gtest.h>
 
@@ -109,11 +108,13 @@ TEST_F(DualWriteRefusal, AWriteThatChangesTheKeyUnderRenameTableIsRefused) {
   EXPECT_EQ(stored("SELECT (SELECT count(*) FROM inovices) + (SELECT count(*) FROM invoices)"), "0");
 }
 
-TEST_F(DualWriteRefusal, AnUpdateCopyingAVolatileValueIsRefused) {
+// Refused until issue 10: now the value and its mirror come from one evaluation.
+TEST_F(DualWriteRefusal, AnUpdateCopyingAVolatileValueIsNoLongerRefused) {
   PgResult updated = exec(client_.get(), "UPDATE users SET full_name = random()::text WHERE id = 1");
 
-  EXPECT_TRUE(RefusedBy(updated.get(), kUsers));
-  EXPECT_EQ(user_one(), "Ada Lovelace / Ada Lovelace");
+  ASSERT_EQ(PQresultStatus(updated.get()), PGRES_COMMAND_OK) << describe(updated.get());
+  EXPECT_EQ(stored("SELECT count(*) FROM users WHERE full_name IS DISTINCT FROM display_name OR full_name = 'Ada Lovelace'"),
+            "0");
 }
 
 TEST_F(DualWriteRefusal, ARefusalAbortsTheTransactionAndNothingIsWritten) {

@@ -113,6 +113,11 @@ void run_golden(const std::string& name, config::Phase phase, Catalog (*make_cat
 }
 
 TEST(RewriterGolden, DualWrite) { run_golden("dual_write.txt", config::Phase::kDualWrite); }
+// Sub-selects in SET and VALUES, SET (list) = (SELECT ...) and ROW(...), DEFAULT VALUES.
+TEST(RewriterGolden, SubSelects) { run_golden("sub_selects.txt", config::Phase::kDualWrite); }
+TEST(RewriterGolden, TableSubSelects) {
+  run_golden("table_sub_selects.txt", config::Phase::kDualWrite, testing::tables_catalog);
+}
 TEST(RewriterGolden, ReadNewStillWritesBoth) { run_golden("read_new.txt", config::Phase::kReadNew); }
 TEST(RewriterGolden, NewOnly) { run_golden("new_only.txt", config::Phase::kNewOnly); }
 TEST(RewriterGolden, Off) { run_golden("off.txt", config::Phase::kOff); }
@@ -149,6 +154,26 @@ TEST(Rewriter, TruncateThatReachesAMigratedTableIsRelayedUnderPass) {
   EXPECT_EQ(rewrite_sql(sql, c).kind, RewriteResult::Kind::kRefused);
   c.migrations[0].spec.pass_unsupported = true;
   EXPECT_EQ(rewrite_sql(sql, c).kind, RewriteResult::Kind::kUnchanged);
+}
+
+// With a mirror computed from two columns (display_name := full_name || email), some SET lists
+// have no form that evaluates each value once, as PostgreSQL alone would: those are refused.
+TEST(Rewriter, MirrorsThatNoSingleEvaluationGivesAreRefused) {
+  Catalog c = testing::seeds_catalog();
+  c.migrations[0].spec.up = {{"display_name", "full_name || email"}};
+  const auto render_of = [&](const std::string& sql) { return render(rewrite_sql(sql, c)); };
+  EXPECT_EQ(render_of("UPDATE users SET full_name = random()::text"),
+            "UPDATE users SET (full_name, display_name) = (SELECT switchyard_s.full_name, switchyard_s.full_name::text || "
+            "users.email FROM (SELECT random()::text) switchyard_s(full_name) WHERE users.ctid IS NOT NULL)");
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT name FROM people WHERE people.id = users.id)"),
+            "UPDATE users SET (full_name, display_name) = (SELECT switchyard_s.full_name, switchyard_s.full_name::text || "
+            "users.email FROM (SELECT) switchyard_one LEFT JOIN (SELECT name FROM people WHERE people.id = users.id) "
+            "switchyard_s(full_name) ON true)");
+  // Uncorrelated and volatile: once per statement, which a wrapper that reads email is not.
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT random()::text)").rfind("REFUSED: mirroring display_name", 0), 0u);
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT 'a'), (email) = (SELECT 'b')").rfind("REFUSED: display_name", 0), 0u);
+  EXPECT_EQ(render_of("UPDATE users SET (full_name) = (SELECT 'a'), email = random()::text").rfind("REFUSED: display_name", 0), 0u);
+  EXPECT_EQ(render_of("UPDATE users SET full_name[1] = 'a'").rfind("REFUSED: SET of full_name into a subscript", 0), 0u);
 }
 
 TEST(Rewriter, TextThatDoesNotParseIsLeftForTheServer) {
