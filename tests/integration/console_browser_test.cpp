@@ -171,7 +171,7 @@ TEST_F(ConsoleBrowser, StepsAMigrationThroughItsPhasesUnderLoad) {
   wait_for(std::string(kCard) + " [data-shadow]", "mismatch (confirmed): 0");
   shot("03-shadow");
 
-  step_to("canary", "\n    canary_percent: 50");
+  step_to("canary", "\n    canary: {percent: 50}");
   wait_for(std::string(kCard) + " [data-tile=\"Canary\"]", "50%");
   EXPECT_TRUE(eventually([&] { return tile("Reads served new").find(" 0 in all") == std::string::npos; }, 20s))
       << tile("Reads served new");

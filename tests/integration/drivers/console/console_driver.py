@@ -16,7 +16,7 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
@@ -32,7 +32,14 @@ def start(profile_dir):
 
 
 def text_of(driver, css):
-    return driver.find_element(By.CSS_SELECTOR, css).text.replace("\n", " | ")
+    # The page redraws every 2 s: an element found just before a redraw is gone; look again.
+    for attempt in range(5):
+        try:
+            return driver.find_element(By.CSS_SELECTOR, css).text.replace("\n", " | ")
+        except StaleElementReferenceException:
+            if attempt == 4:
+                raise
+            time.sleep(0.05)
 
 
 def answer(line):
@@ -83,7 +90,7 @@ def main():
                     answer("ok " + text_of(driver, " ".join(args)))
                 elif command == "shot":
                     height = driver.execute_script("return document.documentElement.scrollHeight")
-                    driver.set_window_size(1360, max(800, min(int(height) + 40, 6000)))
+                    driver.set_window_size(1360, max(800, min(int(height) + 160, 6000)))
                     time.sleep(0.3)
                     driver.save_screenshot(args[0])
                     driver.set_window_size(1360, 1000)
