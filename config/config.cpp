@@ -93,6 +93,10 @@ Config read_config(const YAML::Node& root, Reader& r) {
                         {"token_env", [&](auto& m, auto& mk) {
                            c.admin.token_env = r.scalar(m, mk);
                            if (c.admin.token_env.empty()) r.fail(m, mk, "is empty");
+                         }},
+                        {"history_interval_seconds", [&](auto& m, auto& mk) {
+                           c.admin.history_interval_seconds = static_cast<uint32_t>(r.unsigned_int(m, mk, 60));
+                           if (c.admin.history_interval_seconds == 0) r.fail(m, mk, "must be 1 to 60");
                          }}});
        // Without a token the admin API (which can reload config) never leaves this host.
        if (c.admin.listen && c.admin.token_env.empty() && !is_loopback(c.admin.listen->host)) {

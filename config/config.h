@@ -31,6 +31,8 @@ struct AdminConfig {
   // Name of an environment variable holding a bearer token that every admin request must carry
   // (Authorization: Bearer TOKEN). Empty: no token, and then `listen` must be a loopback address.
   std::string token_env;
+  // How often the console's history (GET /status/history) takes a sample; it keeps 15 minutes.
+  uint32_t history_interval_seconds = 5;
 };
 
 // What the proxy does with risky DDL that clients send through it (docs/config.md).

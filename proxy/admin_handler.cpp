@@ -11,6 +11,19 @@ namespace {
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
+constexpr std::string_view kHtml = "text/html; charset=utf-8";
+
+// POST /migrations/NAME/KIND: (NAME, KIND) for a job kind the proxy runs; else empty.
+std::pair<std::string, std::string> job_of(std::string_view path) {
+  constexpr std::string_view kPrefix = "/migrations/";
+  if (path.rfind(kPrefix, 0) != 0) return {};
+  path.remove_prefix(kPrefix.size());
+  const size_t slash = path.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return {};
+  const std::string_view kind = path.substr(slash + 1);
+  if (kind != "backfill" && kind != "verify") return {};
+  return {std::string(path.substr(0, slash)), std::string(kind)};
+}
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (Unicode Table 3-7), or 0.
 size_t utf8_sequence_length(std::string_view s, size_t i) {
@@ -100,23 +113,20 @@ AdminResponse handle_admin_request(const AdminRequest& request, const AdminView&
   std::string_view path = request.target;
   path = path.substr(0, path.find('?'));
 
-  const bool open = path == "/healthz";
+  const bool open = path == "/healthz" || path == "/";
   if (!open && !view.token.empty() && !bearer_matches(request.authorization, view.token)) {
     auto response = text(401, "missing or wrong bearer token\n");
     response.www_authenticate = "Bearer realm=\"switchyard\"";
     return response;
   }
-  // POST /migrations/NAME/backfill starts a backfill inside the proxy (GET /status shows it).
-  std::string backfill;
-  if (path.rfind("/migrations/", 0) == 0 && path.size() > 21 && path.substr(path.size() - 9) == "/backfill") {
-    backfill = std::string(path.substr(12, path.size() - 21));
-    if (backfill.find('/') != std::string::npos) backfill.clear();
-  }
-  const bool known =
-      path == "/healthz" || path == "/status" || path == "/metrics" || path == "/reload" || !backfill.empty();
+  // POST /migrations/NAME/backfill (or /verify) starts a job inside the proxy (GET /status shows it).
+  const auto [job, job_kind] = job_of(path);
+  const bool history = path == "/status/history" && view.history_json;
+  const bool known = path == "/" || path == "/healthz" || path == "/status" || history || path == "/metrics" ||
+                     path == "/reload" || !job.empty();
   if (!known) return text(404, "not found\n");
   // Methods are case-sensitive (RFC 9110 9.1): "get" is not GET.
-  const std::string_view allowed = path == "/reload" || !backfill.empty() ? "POST" : "GET";
+  const std::string_view allowed = path == "/reload" || !job.empty() ? "POST" : "GET";
   if (request.method != allowed) {
     auto response = text(405, "method " + request.method + " not allowed on " + std::string(path) + "; Allow: " +
                                   std::string(allowed) + "\n");
@@ -124,11 +134,14 @@ AdminResponse handle_admin_request(const AdminRequest& request, const AdminView&
     return response;
   }
   if (path == "/healthz") return view.draining ? text(503, "draining\n") : text(200, "ok\n");
+  if (path == "/") return AdminResponse{200, std::string(kHtml), std::string(console_page()), {}, {}, false};
   if (path == "/status") return AdminResponse{200, std::string(kJson), status_json(view), {}, {}, false};
+  if (history) return AdminResponse{200, std::string(kJson), view.history_json(), {}, {}, false};
   if (path == "/metrics") return AdminResponse{200, std::string(kPrometheusText), metrics_text(view), {}, {}, false};
-  if (!backfill.empty()) {
+  if (!job.empty()) {
     auto response = text(503, "jobs are not available\n");
-    response.backfill = backfill;
+    response.job = job;
+    response.job_kind = job_kind;
     return response;
   }
   auto response = text(503, "reload is not available\n");

@@ -3,16 +3,23 @@
 // so every route is testable with plain structs.
 //
 // Routes:
+//   GET  /         200 the operator's console, one HTML page with its script and style inline
+//                  (proxy/console/index.html, compiled in). Open without a token: the page holds
+//                  no data; its script asks for the token and sends it with every call it makes.
 //   GET  /healthz  200 "ok\n", or 503 "draining\n" once the proxy has stopped accepting. Open
 //                  without a token, so load balancers can probe it; it tells nothing else.
 //   GET  /status   200 JSON: version, uptime, generation, config, sessions, per migration its
 //                  phase, canary and shadow settings and counters (admin_status.cpp)
+//   GET  /status/history  200 JSON: samples of the counters over the last 15 minutes
+//                  (status_history.h); 404 when the server keeps none
 //   GET  /metrics  200 Prometheus text format 0.0.4 (admin_metrics.cpp)
 //   POST /reload   re-reads the config file: the handler only marks the response `reload`; the
 //                  server runs the reload and answers with reload_response()
+//   POST /migrations/NAME/backfill, POST /migrations/NAME/verify  start that job inside the
+//                  proxy: the handler only marks the response `job`; the server starts it
 // Any other path is 404; any other method on a known path is 405 with `allow` set. With a token
-// configured, every request but /healthz needs `Authorization: Bearer TOKEN`, else 401 with
-// `WWW-Authenticate: Bearer` (checked before the path, so routes are not revealed).
+// configured, every request but /healthz and / needs `Authorization: Bearer TOKEN`, else 401
+// with `WWW-Authenticate: Bearer` (checked before the path, so routes are not revealed).
 #pragma once
 
 #include <optional>
@@ -38,9 +45,11 @@ struct AdminResponse {
   // An authorized POST /reload: the server must run a reload and answer reload_response(...)
   // instead. This response (503, "reload is not available") stands if it cannot.
   bool reload = false;
-  // An authorized POST /migrations/NAME/backfill: the server must start that backfill and
-  // answer with what its job runner says. This response (503) stands if it cannot.
-  std::string backfill = {};
+  // An authorized POST /migrations/NAME/{backfill,verify}: the server must start that job of
+  // migration `job` and answer with what its job runner says. This response (503) stands if it
+  // cannot.
+  std::string job = {};
+  std::string job_kind = {};  // "backfill" or "verify"
 };
 
 AdminResponse handle_admin_request(const AdminRequest& request, const AdminView& view);
@@ -52,6 +61,9 @@ AdminResponse reload_response(const ReloadOutcome& outcome);
 // Whether `authorization` is "Bearer TOKEN" (scheme in any case) with exactly `token`; the
 // comparison takes the same time wherever the first difference is.
 bool bearer_matches(const std::optional<std::string>& authorization, std::string_view token);
+
+// The console's page (console_page.cpp, from proxy/console/index.html).
+std::string_view console_page();
 
 // Renderers of the two bodies (admin_status.cpp, admin_metrics.cpp).
 std::string status_json(const AdminView& view);

@@ -172,11 +172,11 @@ bool resolve(asio::io_context& io, const config::HostPort& where, std::vector<tc
 
 }  // namespace
 
-AdminServer::AdminServer(asio::io_context& io, Snapshot snapshot, Reload reload, StartJob start_backfill,
+AdminServer::AdminServer(asio::io_context& io, Snapshot snapshot, Reload reload, StartJob start_job,
                          ListenerCounters* counters)
     : io_(io),
       handlers_(std::make_shared<const AdminHandlers>(
-          AdminHandlers{std::move(snapshot), std::move(reload), std::move(start_backfill), counters})) {}
+          AdminHandlers{std::move(snapshot), std::move(reload), std::move(start_job), counters})) {}
 
 AdminServer::~AdminServer() { stop(); }
 

@@ -1,4 +1,4 @@
-// The admin HTTP/1.1 server: /healthz, /status, /metrics and /reload (see admin_handler.h) over
+// The admin HTTP/1.1 server: the console, /healthz, /status, /metrics, /reload and jobs (see admin_handler.h) over
 // Beast.
 //
 // Shape as in Beast's example/http/server/async: a listener accepts each connection onto its own
@@ -51,9 +51,9 @@ class AdminServer {
   using Snapshot = std::function<AdminView()>;
   using ReloadDone = std::function<void(ReloadOutcome)>;
   using Reload = std::function<void(ReloadDone done)>;
-  // Starts a job (a backfill of the named migration) and returns the HTTP status and JSON body.
-  // Must not block: it starts the job on a thread of its own.
-  using StartJob = std::function<std::pair<int, std::string>(const std::string& migration)>;
+  // Starts a job of `kind` ("backfill" or "verify") of the named migration and returns the HTTP
+  // status and JSON body. Must not block: it starts the job on a thread of its own.
+  using StartJob = std::function<std::pair<int, std::string>(const std::string& kind, const std::string& migration)>;
 
   static constexpr std::chrono::seconds kHeaderTimeout{5};
   static constexpr std::chrono::seconds kIdleTimeout{15};
@@ -64,9 +64,9 @@ class AdminServer {
   static constexpr uint64_t kBodyLimit = 64 * 1024;
   static constexpr size_t kMaxConnections = 128;
 
-  // Without `reload`, POST /reload answers 503; without `start_backfill`, so does a backfill.
+  // Without `reload`, POST /reload answers 503; without `start_job`, so does a job.
   // `counters` (may be null) must outlive the io_context's handlers.
-  AdminServer(boost::asio::io_context& io, Snapshot snapshot, Reload reload = {}, StartJob start_backfill = {},
+  AdminServer(boost::asio::io_context& io, Snapshot snapshot, Reload reload = {}, StartJob start_job = {},
               ListenerCounters* counters = nullptr);
   ~AdminServer();  // stop()
   AdminServer(const AdminServer&) = delete;

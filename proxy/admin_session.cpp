@@ -110,8 +110,8 @@ void AdminSession::handle() {
       });
     });
   }
-  if (!response.backfill.empty() && handlers_->start_backfill) {
-    auto [status, body] = handlers_->start_backfill(response.backfill);
+  if (!response.job.empty() && handlers_->start_job) {
+    auto [status, body] = handlers_->start_job(response.job_kind, response.job);
     response = AdminResponse{status, "application/json", std::move(body), {}, {}, false, {}};
   }
   send(to_http(std::move(response), req.version(), req.keep_alive()));

@@ -28,7 +28,7 @@ namespace switchyard::proxy {
 struct AdminHandlers {
   AdminServer::Snapshot snapshot;
   AdminServer::Reload reload;
-  AdminServer::StartJob start_backfill;
+  AdminServer::StartJob start_job;
   ListenerCounters* counters = nullptr;  // may be null
   void count(std::atomic<uint64_t> ListenerCounters::*member) const {
     if (counters != nullptr) (counters->*member).fetch_add(1, std::memory_order_relaxed);

@@ -20,6 +20,25 @@ void field(std::string& out, std::string_view name, const std::string& json_valu
   out += json_value;
 }
 
+// The upper bound of the bucket holding quantile `q` (0 when empty; the last bound for +Inf).
+double quantile_bound(const Histogram::Snapshot& h, double q) {
+  if (h.count == 0) return 0;
+  const auto rank = static_cast<uint64_t>(q * static_cast<double>(h.count) + 0.999999);
+  uint64_t seen = 0;
+  for (size_t i = 0; i < Histogram::kBounds.size(); ++i) {
+    seen += h.buckets[i];
+    if (seen >= rank) return Histogram::kBounds[i];
+  }
+  return Histogram::kBounds.back();
+}
+
+// {"count":N,"sum_seconds":S,"p50_seconds":B,"p99_seconds":B}: quantiles as bucket bounds.
+std::string latency_json(const Histogram::Snapshot& h) {
+  return "{\"count\":" + std::to_string(h.count) + ",\"sum_seconds\":" + number(h.sum_seconds) +
+         ",\"p50_seconds\":" + number(quantile_bound(h, 0.5)) + ",\"p99_seconds\":" + number(quantile_bound(h, 0.99)) +
+         "}";
+}
+
 std::string counters_json(const MigrationCounters& c) {
   std::string out = "{";
   field(out, "writes_rewritten", std::to_string(c.writes_rewritten));
@@ -31,7 +50,18 @@ std::string counters_json(const MigrationCounters& c) {
   field(out, "shadow_transient", std::to_string(c.shadow_transient));
   field(out, "shadow_error", std::to_string(c.shadow_error));
   field(out, "shadow_skipped", std::to_string(c.shadow_skipped));
+  field(out, "shadow_old_latency", latency_json(c.shadow_old_seconds));
+  field(out, "shadow_new_latency", latency_json(c.shadow_new_seconds));
   return out + "}";
+}
+
+std::string array_of(const std::vector<std::string>& json_objects) {
+  std::string out = "[";
+  for (const auto& o : json_objects) {
+    if (out.size() > 1) out += ',';
+    out += o;
+  }
+  return out + "]";
 }
 
 std::string migration_json(const MigrationView& m) {
@@ -47,6 +77,8 @@ std::string migration_json(const MigrationView& m) {
   field(out, "counters", counters_json(m.counters));
   field(out, "sessions_behind", std::to_string(m.sessions_behind));
   field(out, "statements_old_shape", std::to_string(m.statements_old_shape));
+  field(out, "recent_refused", array_of(m.counters.recent_refused));
+  field(out, "recent_mismatches", array_of(m.counters.recent_mismatches));
   return out + "}";
 }
 
@@ -66,11 +98,15 @@ std::string status_json(const AdminView& v) {
             ",\"prepared_statements_max\":" + std::to_string(v.prepared_statements_max) +
             ",\"reprepares\":" + std::to_string(v.reprepares) + "}");
   field(out, "draining", v.draining ? "true" : "false");
+  field(out, "upstream_latency", latency_json(v.upstream_seconds));
   field(out, "jobs", v.jobs_json);
   field(out, "statements",
         "{\"rewritten\":" + std::to_string(v.statements_rewritten) + ",\"refused\":" + std::to_string(v.statements_refused) +
             "}");
-  field(out, "reloads", "{\"ok\":" + std::to_string(v.reloads_ok) + ",\"failed\":" + std::to_string(v.reloads_failed) + "}");
+  std::string reloads = "{\"ok\":" + std::to_string(v.reloads_ok) + ",\"failed\":" + std::to_string(v.reloads_failed);
+  if (!v.last_reload_error.empty())
+    reloads += ",\"last_error\":" + json_quote(v.last_reload_error) + ",\"last_error_at\":" + json_quote(v.last_reload_error_at);
+  field(out, "reloads", reloads + "}");
   std::string migrations = "[";
   for (const auto& m : v.migrations) {
     if (migrations.size() > 1) migrations += ',';

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,8 @@ struct MigrationCounters {
   uint64_t shadow_skipped = 0;
   Histogram::Snapshot shadow_old_seconds;
   Histogram::Snapshot shadow_new_seconds;
+  std::vector<std::string> recent_refused;     // JSON objects, oldest first
+  std::vector<std::string> recent_mismatches;  // JSON objects, oldest first
 };
 
 inline MigrationCounters read_counters(const MigrationMetrics& m) {
@@ -40,6 +43,8 @@ inline MigrationCounters read_counters(const MigrationMetrics& m) {
   c.shadow_skipped = m.shadow_skipped.load(r);
   c.shadow_old_seconds = m.shadow_old_seconds.snapshot();
   c.shadow_new_seconds = m.shadow_new_seconds.snapshot();
+  c.recent_refused = m.recent_refused.snapshot();
+  c.recent_mismatches = m.recent_mismatches.snapshot();
   return c;
 }
 
@@ -109,8 +114,12 @@ struct AdminView {
   ListenerCounts listeners;
   // Jobs run inside the proxy (POST /migrations/NAME/backfill), as a JSON object by migration.
   std::string jobs_json = "{}";
-  // The bearer token every request but GET /healthz must carry; empty: none required.
+  // The bearer token every request but GET /healthz and GET / must carry; empty: none required.
   std::string token;
+  std::string last_reload_error;     // the last refused reload's message; empty: none since start
+  std::string last_reload_error_at;  // when, ISO 8601 UTC
+  // The body of GET /status/history, rendered only when asked for; empty: no history kept.
+  std::function<std::string()> history_json;
 };
 
 // What a reload did, for the answer to POST /reload.

@@ -61,6 +61,8 @@ std::string restart_only_changes(const config::Config& current, const config::Co
            "; this needs a restart";
   if (current.admin.token_env != next.admin.token_env)
     return "admin.token_env: changed; this needs a restart";
+  if (current.admin.history_interval_seconds != next.admin.history_interval_seconds)
+    return "admin.history_interval_seconds: changed; this needs a restart";
   return {};
 }
 

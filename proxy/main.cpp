@@ -1,4 +1,5 @@
-// switchyard's command line: run the proxy, or check a config file.
+// switchyard's command line: run the proxy, check a config file, run a job, or show a running
+// proxy's status (proxy/status_command.h).
 //   switchyard --config FILE        run
 //   switchyard --check-config FILE  exit 0 if FILE is valid, else 1 with FILE:LINE: KEY: message;
 //                                   migrations are checked against the live schema over `control`
@@ -16,6 +17,7 @@
 #include "proxy/generation.h"
 #include "proxy/server.h"
 #include "proxy/shadow.h"
+#include "proxy/status_command.h"
 #include "proxy/upstream_tls_probe.h"
 
 namespace {
@@ -25,7 +27,8 @@ void usage(FILE* to) {
                "usage: switchyard --config FILE        run the proxy\n"
                "       switchyard --check-config FILE  validate FILE and exit\n"
                "       switchyard --version\n"
-               "       switchyard backfill|verify|expand|contract --config FILE MIGRATION ...  (docs/backfill.md)\n");
+               "       switchyard backfill|verify|expand|contract --config FILE MIGRATION ...  (docs/backfill.md)\n"
+               "       switchyard status --config FILE [--once] [--interval SECONDS]  the admin server's picture\n");
 }
 
 }  // namespace
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   // backfill | verify | expand | contract: jobs/cli.h.
   if (argc > 1 && jobs::is_job_command(argv[1])) return jobs::run_job_command(argc, argv);
+  if (argc > 1 && proxy::is_status_command(argv[1])) return proxy::run_status_command(argc, argv);
   std::string config_path;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
@@ -96,9 +100,10 @@ int main(int argc, char** argv) {
     }
     server.shared().shadow = std::move(shadow);
   }
-  // Backfills inside the proxy (POST /migrations/NAME/backfill), with the config in force.
+  // Backfills and verifies inside the proxy (POST /migrations/NAME/backfill, .../verify), with
+  // the config in force.
   auto jobs = std::make_shared<jobs::AdminJobs>([&server] { return server.shared().generation()->config; });
-  server.shared().start_backfill = [jobs](const std::string& m) { return jobs->start_backfill(m); };
+  server.shared().start_job = [jobs](const std::string& kind, const std::string& m) { return jobs->start(kind, m); };
   server.shared().jobs_json = [jobs] { return jobs->status_json(); };
   return server.run();
 }

@@ -15,6 +15,8 @@
 #include <mutex>
 #include <string>
 
+#include "proxy/recent_events.h"
+
 namespace switchyard::proxy {
 
 // A Prometheus-style histogram over seconds with fixed buckets (100 us .. 10 s).
@@ -62,6 +64,9 @@ struct MigrationMetrics {
   std::atomic<uint64_t> shadow_skipped{0};    // sampled, but the shadow queue was full
   Histogram shadow_old_seconds;
   Histogram shadow_new_seconds;
+  // The last few of each, by example (proxy/recent_events.h).
+  RecentEvents recent_refused;     // refusal_event(): fingerprint and reason
+  RecentEvents recent_mismatches;  // shadow_log.h mismatch_json(), redacted as the log is
 };
 
 // Counters of the listeners and the admin server's connections, declared once here: each row is

@@ -76,6 +76,7 @@ void PgSession::count_use(const PreparedStatement& s) {
   if (s.refused) {
     ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
     s.write_metrics->writes_refused.fetch_add(1, std::memory_order_relaxed);
+    s.write_metrics->recent_refused.add(refusal_event(s.text, "refused when prepared"));
   } else {
     ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
     s.write_metrics->writes_rewritten.fetch_add(1, std::memory_order_relaxed);

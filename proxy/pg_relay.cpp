@@ -131,6 +131,7 @@ void PgSession::count_query(std::string_view sql, const Plan& p) {
   } else if (r.kind == Kind::kRefused) {
     ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
     metrics_of(r.migration).writes_refused.fetch_add(1, std::memory_order_relaxed);
+    metrics_of(r.migration).recent_refused.add(refusal_event(sql, r.reason));
   }
   if (r.kind == Kind::kRewritten) spdlog::debug("session={} rewrote: {}", id_, r.sql);
   if (r.kind == Kind::kRefused) spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);

@@ -89,9 +89,9 @@ bool Server::start_admin() {
       main_io_, [this] { return admin_view(); },
       [this](AdminServer::ReloadDone done) { request_reload("POST /reload", std::move(done)); },
       // Installed by main.cpp after bind(), so looked up at each request.
-      [this](const std::string& migration) -> std::pair<int, std::string> {
-        if (!shared_.start_backfill) return {503, "{\"error\":\"jobs are not available\"}\n"};
-        return shared_.start_backfill(migration);
+      [this](const std::string& kind, const std::string& migration) -> std::pair<int, std::string> {
+        if (!shared_.start_job) return {503, "{\"error\":\"jobs are not available\"}\n"};
+        return shared_.start_job(kind, migration);
       },
       &shared_.metrics.listeners);
   std::string error;
@@ -100,8 +100,12 @@ bool Server::start_admin() {
     spdlog::error("{}", error);
     return false;
   }
-  spdlog::info("admin server listening on {}{}", config::HostPort{cfg->admin.listen->host, admin_->port()}.to_string(),
-               admin_token_.empty() ? "" : " (bearer token required)");
+  spdlog::info("admin server listening on {}{}; the console is at http://{}/",
+               config::HostPort{cfg->admin.listen->host, admin_->port()}.to_string(),
+               admin_token_.empty() ? "" : " (bearer token required)",
+               config::HostPort{cfg->admin.listen->host, admin_->port()}.to_string());
+  history_ = StatusHistory(static_cast<int>(cfg->admin.history_interval_seconds));
+  sample_history();
   return true;
 }
 

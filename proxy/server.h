@@ -33,6 +33,7 @@
 #include "proxy/admin_server.h"
 #include "proxy/generation.h"
 #include "proxy/session_context.h"
+#include "proxy/status_history.h"
 
 namespace switchyard::proxy {
 
@@ -70,6 +71,8 @@ class Server {
   void stop_workers();
   bool start_admin();
   AdminView admin_view() const;  // server_admin.cpp
+  // Takes a sample into history_ now and every admin.history_interval_seconds (server_admin.cpp).
+  void sample_history();
 
   // server_reload.cpp; all on main_io_'s thread. `done` may be empty (SIGHUP).
   void wait_for_hangup();
@@ -105,6 +108,11 @@ class Server {
   bool reload_again_ = false;
   bool draining_ = false;
   bool forced_ = false;
+  // The console's last 15 minutes (proxy/status_history.h); on main_io_'s thread.
+  StatusHistory history_{5};
+  boost::asio::steady_timer history_timer_{main_io_};
+  std::string last_reload_error_;     // the last refused reload's message; empty: none yet
+  std::string last_reload_error_at_;  // when, ISO 8601 UTC
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   // On main_io_; declared after it so that it is destroyed first. Null without admin.listen.
   std::unique_ptr<AdminServer> admin_;

@@ -1,5 +1,6 @@
-// The snapshot of the process that the admin server reports (Server::admin_view); see
-// admin_view.h. Runs on the main io_context's thread.
+// The snapshot of the process that the admin server reports (Server::admin_view; see
+// admin_view.h) and its samples for the console's history (status_history.h). Runs on the main
+// io_context's thread.
 #include "proxy/server.h"
 
 namespace switchyard::proxy {
@@ -64,7 +65,20 @@ AdminView Server::admin_view() const {
   v.assembly_bytes = shared_.assembly_bytes.load(r);
   v.listeners = read_counters(m.listeners);
   v.token = admin_token_;
+  v.last_reload_error = last_reload_error_;
+  v.last_reload_error_at = last_reload_error_at_;
+  v.history_json = [this] { return proxy::history_json(history_); };
   return v;
+}
+
+void Server::sample_history() {
+  const auto now = std::chrono::system_clock::now();
+  history_.add(sample_of(admin_view(),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()));
+  history_timer_.expires_after(std::chrono::seconds(history_.interval_seconds()));
+  history_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) sample_history();
+  });
 }
 
 }  // namespace switchyard::proxy

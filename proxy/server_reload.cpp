@@ -10,6 +10,7 @@
 
 #include "proxy/logging.h"
 #include "proxy/server.h"
+#include "proxy/shadow_log.h"
 
 namespace switchyard::proxy {
 
@@ -71,6 +72,8 @@ void Server::finish_reload(GenerationBuild build) {
   } else {
     shared_.metrics.reloads_failed.fetch_add(1, std::memory_order_relaxed);
     spdlog::error("reload refused: {}; generation {} stays in force", outcome.error, running);
+    last_reload_error_ = outcome.error;
+    last_reload_error_at_ = iso8601_utc(std::chrono::system_clock::now());
   }
   auto waiting = std::move(reload_waiting_);
   reload_waiting_ = std::move(reload_next_);

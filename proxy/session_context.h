@@ -53,7 +53,8 @@ struct SharedState {
   // Null when no migration samples shadow reads; set before the workers start, then only read.
   std::shared_ptr<ShadowExecutor> shadow;
   // Jobs run inside the proxy (main.cpp installs them; empty: not available). Both thread-safe.
-  std::function<std::pair<int, std::string>(const std::string& migration)> start_backfill;
+  // start_job(kind, migration), kind "backfill" or "verify" (jobs/admin_jobs.h).
+  std::function<std::pair<int, std::string>(const std::string& kind, const std::string& migration)> start_job;
   std::function<std::string()> jobs_json;
 
   std::shared_ptr<const Generation> generation() const {

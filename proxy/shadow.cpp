@@ -173,7 +173,9 @@ void ShadowExecutor::process(ShadowConnection& conn, const ShadowRead& read) {
     return;
   }
   m.shadow_mismatch.fetch_add(1, std::memory_order_relaxed);
-  log_.mismatch(MismatchRecord{read, second.served.size(), second.other.size(), difference});
+  const MismatchRecord record{read, second.served.size(), second.other.size(), difference};
+  log_.mismatch(record);
+  m.recent_mismatches.add(mismatch_json(record, iso8601_utc(std::chrono::system_clock::now())));
 }
 
 }  // namespace switchyard::proxy

@@ -13,6 +13,10 @@ packages=(
   postgresql-15 postgresql-client-15 pgbouncer python3-psycopg2 strace
   # The real drivers of the prepared-statement tests (tests/integration/prepared_*_test.cpp).
   python3-psycopg libpostgresql-jdbc-java openjdk-17-jdk-headless
+  # The operator's console tests (tests/integration/console_*_test.cpp): the dashboard in a real
+  # headless Chromium driven by Selenium, and a real Prometheus scraping /metrics (promtool
+  # checks deploy/prometheus/alerts.yml).
+  chromium chromium-driver python3-selenium prometheus
 )
 # Node.js and npm for the node-postgres driver: Debian's packages, unless a node is already
 # installed some other way (a NodeSource nodejs ships its own npm and conflicts with Debian's).

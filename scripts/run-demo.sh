@@ -9,13 +9,15 @@
 #      start it on 127.0.0.1:$PG_PORT with trust auth, loopback only.
 #   2. create database `app` with an example table users(id serial primary key, full_name text), and
 #      the new column display_name added and filled (the "expand" and "backfill" of a rename).
-#   3. write .demo/switchyard.yaml and run build/switchyard on 127.0.0.1:$PROXY_PORT, logging to this terminal.
-#   4. print the psql command to connect through switchyard.
+#   3. write .demo/switchyard.yaml and run build/switchyard on 127.0.0.1:$PROXY_PORT, logging to this terminal,
+#      with its admin server (the console, /status, /metrics) on 127.0.0.1:$ADMIN_PORT.
+#   4. print the psql command to connect through switchyard and the console's address.
 #   Ctrl-C (or SIGTERM) stops switchyard first, then PostgreSQL, and says so.
 #
 # Environment:
 #   PROXY_PORT      switchyard listen port (default 6432; if the default is busy a free port is used)
 #   PG_PORT         PostgreSQL port        (default 5433; if the default is busy a free port is used)
+#   ADMIN_PORT      admin server port      (default 9187; if the default is busy a free port is used)
 #   SWITCHYARD_BIN  proxy binary           (default build/switchyard)
 #   PG_BIN          PostgreSQL bin dir     (default /usr/lib/postgresql/15/bin)
 #   DEMO_DIR        working directory      (default .demo in the repository root)
@@ -177,6 +179,10 @@ limits:
   connect_timeout_ms: 5000
   drain_timeout_ms: 5000        # short, so Ctrl-C does not wait long for idle demo sessions
 
+# The admin server: the console at http://127.0.0.1:$ADMIN_PORT/, /status, /metrics, POST /reload.
+admin:
+  listen: 127.0.0.1:$ADMIN_PORT
+
 # switchyard's own connection, to check migrations against the live schema.
 control: "host=127.0.0.1 port=$PG_PORT dbname=$DEMO_DB user=$PG_USER"
 
@@ -231,6 +237,7 @@ main() {
   stop_leftovers
   PG_PORT="$(pick_port PG_PORT 5433)"
   PROXY_PORT="$(pick_port PROXY_PORT 6432)"
+  ADMIN_PORT="$(pick_port ADMIN_PORT 9187)"
 
   start_postgres
   create_example_schema
@@ -244,6 +251,12 @@ main() {
   Connect through switchyard with:
 
     psql "host=127.0.0.1 port=$PROXY_PORT dbname=$DEMO_DB user=$PG_USER"
+
+  Watch it in the console (phase, writes rewritten, reads by shape, backfill):
+
+    http://127.0.0.1:$ADMIN_PORT/
+
+  or in this terminal: $SWITCHYARD_BIN status --config $DEMO_DIR/switchyard.yaml
 
   then try the example migration (users.full_name -> display_name, phase dual_write):
 

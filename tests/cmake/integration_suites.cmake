@@ -3,17 +3,23 @@
 # that suite, so it starts its own PostgreSQL and switchyard (a gtest Environment, about 3 s):
 # `ctest -R integration_pg.Reload` runs one suite, `ctest -j N` runs suites side by side.
 #
-# Entry names are integration_<group>.<suite>, the group from the suite's name:
-#   Prepared*  -> prepared   (prepared statements across phase flips, real drivers)
-#   Fault*     -> fault      (kill -9 and server restarts under pgbench)
-#   MariaDb*   -> mysql      (MariaDB 10.11; label mysql instead of pg)
+# Entry names are integration_<group>.<suite>, the group from the suite's name (GROUPS below):
+#   Prepared*     -> prepared      (prepared statements across phase flips, real drivers)
+#   Fault*        -> fault         (kill -9 and server restarts under pgbench)
+#   Console*      -> console       (the dashboard in headless Chromium, a real Prometheus)
+#   Differential* -> differential  (ORM and grammar corpus against a trigger-based reference)
+#   MariaDb*      -> mysql         (MariaDB 10.11; label mysql instead of pg)
 #   anything else -> pg
-# so `ctest -R integration_prepared` or `-L mysql` keep selecting what they did.
+# and labelled integration, the database (pg or mysql) and the group, so `ctest -R
+# integration_prepared` or `ctest -L mysql` select them.
 # Suites listed in SERIAL_SUITES measure the proxy under load, or restart servers, and run alone.
 cmake_minimum_required(VERSION 3.20)
 
 set(SERIAL_SUITES Fault QueryModes/DualWritePgbench QueryModes/Pgbench MemoryBounds Limits KilledClient
     Seeds/Lifecycle PreparedSeeds/PreparedLifecycle PreparedThousand)
+
+# prefix:group:database
+set(GROUPS Prepared:prepared:pg Fault:fault:pg Console:console:pg Differential:differential:pg MariaDb:mysql:mysql)
 
 execute_process(COMMAND "${BINARY}" --gtest_list_tests OUTPUT_VARIABLE listing RESULT_VARIABLE status
                 TIMEOUT 60)
@@ -29,19 +35,19 @@ foreach(line IN LISTS lines)
     continue()
   endif()
   set(suite "${CMAKE_MATCH_1}")
-  if(suite MATCHES "^([A-Za-z0-9_]+/)?Prepared")
-    set(group prepared)
-    set(labels "integration;pg;prepared")
-  elseif(suite MATCHES "^([A-Za-z0-9_]+/)?Fault")
-    set(group fault)
-    set(labels "integration;pg;fault")
-  elseif(suite MATCHES "^([A-Za-z0-9_]+/)?MariaDb")
-    set(group mysql)
-    set(labels "integration;mysql")
-  else()
-    set(group pg)
-    set(labels "integration;pg")
-  endif()
+  set(group pg)
+  set(labels "integration;pg")
+  foreach(entry IN LISTS GROUPS)
+    string(REPLACE ":" ";" entry "${entry}")
+    list(GET entry 0 prefix)
+    list(GET entry 1 candidate)
+    list(GET entry 2 database)
+    if(suite MATCHES "^([A-Za-z0-9_]+/)?${prefix}")
+      set(group ${candidate})
+      set(labels "integration;${database};${candidate}")
+      break()
+    endif()
+  endforeach()
   set(name "integration_${group}.${suite}")
   string(APPEND content "add_test([=[${name}]=] [=[${BINARY}]=] --gtest_color=no [=[--gtest_filter=${suite}.*]=])\n")
   set(properties "LABELS [=[${labels}]=] TIMEOUT 600")

@@ -56,11 +56,15 @@ AdminRequest post(std::string target) { return AdminRequest{"POST", std::move(ta
 const std::string kStatusBody =
     R"({"version":"0.1.0","uptime_seconds":42,"generation":3,"config":"/etc/switchyard.yaml",)"
     R"("listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432","sessions":{"active":3,"total":17,"prepared_statements":12,"prepared_statements_max":7,"reprepares":4},)"
-    R"("draining":false,"jobs":{},"statements":{"rewritten":5,"refused":2},"reloads":{"ok":2,"failed":1},)"
+    R"("draining":false,"upstream_latency":{"count":0,"sum_seconds":0,"p50_seconds":0,"p99_seconds":0},)"
+    R"("jobs":{},"statements":{"rewritten":5,"refused":2},"reloads":{"ok":2,"failed":1},)"
     R"("migrations":[{"name":"users_email","kind":"rename_column","old":"public.users","new":"public.users",)"
     R"("phase":"canary","canary_percent":10,"canary_key":"user","shadow_sample_percent":2.5,)"
     R"("counters":{"writes_rewritten":5,"writes_refused":2,"reads_old":90,"reads_new":10,"shadow_match":7,)"
-    R"("shadow_mismatch":0,"shadow_transient":0,"shadow_error":0,"shadow_skipped":0},"sessions_behind":1,"statements_old_shape":3}]})"
+    R"("shadow_mismatch":0,"shadow_transient":0,"shadow_error":0,"shadow_skipped":0,)"
+    R"("shadow_old_latency":{"count":0,"sum_seconds":0,"p50_seconds":0,"p99_seconds":0},)"
+    R"("shadow_new_latency":{"count":0,"sum_seconds":0,"p50_seconds":0,"p99_seconds":0}},)"
+    R"("sessions_behind":1,"statements_old_shape":3,"recent_refused":[],"recent_mismatches":[]}]})"
     "\n";
 
 TEST(AdminHandler, RoutesAnswerWithStatusTypeAndBody) {
@@ -82,7 +86,7 @@ TEST(AdminHandler, RoutesAnswerWithStatusTypeAndBody) {
       {"healthz ignores the query", get("/healthz?verbose=1"), sample_view(), 200, kText, "ok\n", ""},
       {"status", get("/status"), sample_view(), 200, "application/json", kStatusBody, ""},
       {"unknown path", get("/nope"), sample_view(), 404, kText, "not found\n", ""},
-      {"root", get("/"), sample_view(), 404, kText, "not found\n", ""},
+      {"unknown", get("/nope"), sample_view(), 404, kText, "not found\n", ""},
       {"prefix of a route", get("/health"), sample_view(), 404, kText, "not found\n", ""},
       {"route with a trailing slash", get("/status/"), sample_view(), 404, kText, "not found\n", ""},
       {"unknown path with a wrong method", post("/nope"), sample_view(), 404, kText, "not found\n", ""},
@@ -341,7 +345,12 @@ TEST(AdminHandler, StatusEscapesAWeirdUpstream) {
 TEST(AdminHandler, BackfillRouteAsksTheServerToStartAJob) {
   AdminView v;
   const AdminResponse r = handle_admin_request({"POST", "/migrations/users-display-name/backfill", std::nullopt}, v);
-  EXPECT_EQ(r.backfill, "users-display-name");
+  EXPECT_EQ(r.job, "users-display-name");
+  EXPECT_EQ(r.job_kind, "backfill");
+  const AdminResponse verify = handle_admin_request({"POST", "/migrations/users-display-name/verify", std::nullopt}, v);
+  EXPECT_EQ(verify.job, "users-display-name");
+  EXPECT_EQ(verify.job_kind, "verify");
+  EXPECT_EQ(handle_admin_request({"POST", "/migrations/users-display-name/expand", std::nullopt}, v).status, 404);
   EXPECT_EQ(r.status, 503) << "stands when the server has no job runner";
   const AdminResponse get = handle_admin_request({"GET", "/migrations/users-display-name/backfill", std::nullopt}, v);
   EXPECT_EQ(get.status, 405);
@@ -350,6 +359,51 @@ TEST(AdminHandler, BackfillRouteAsksTheServerToStartAJob) {
   EXPECT_EQ(handle_admin_request({"POST", "/migrations/a/b/backfill", std::nullopt}, v).status, 404);
   v.token = "t";
   EXPECT_EQ(handle_admin_request({"POST", "/migrations/x/backfill", std::nullopt}, v).status, 401);
+}
+
+}  // namespace
+}  // namespace switchyard::proxy
+
+namespace switchyard::proxy {
+namespace {
+
+TEST(AdminConsole, PageIsOpenWithoutATokenAndHoldsNoData) {
+  AdminView v = sample_view();
+  v.token = "secret";
+  const AdminResponse page = handle_admin_request(get("/"), v);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<title>switchyard console</title>"), std::string::npos);
+  EXPECT_EQ(page.body.find("users_email"), std::string::npos) << "the page is static; data comes from /status";
+  EXPECT_EQ(page.body.find("src=\"http"), std::string::npos) << "no asset from elsewhere";
+  EXPECT_EQ(handle_admin_request(get("/status"), v).status, 401);
+  EXPECT_EQ(handle_admin_request(get("/status/history"), v).status, 401);
+  EXPECT_EQ(handle_admin_request(post("/"), v).status, 405);
+}
+
+TEST(AdminConsole, HistoryIsServedWhenTheServerKeepsOne) {
+  AdminView v = sample_view();
+  EXPECT_EQ(handle_admin_request(get("/status/history"), v).status, 404) << "no history kept";
+  v.history_json = [] { return std::string("{\"samples\":[]}\n"); };
+  const AdminResponse r = handle_admin_request(get("/status/history"), v);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, "{\"samples\":[]}\n");
+}
+
+TEST(AdminConsole, StatusListsRecentEventsAndTheLastRefusedReload) {
+  AdminView v = sample_view();
+  v.migrations[0].counters.recent_refused = {R"({"ts":"t","fingerprint":"UPDATE users SET a = $1","reason":"r"})"};
+  v.last_reload_error = "switchyard.yaml:3: phase: unknown";
+  v.last_reload_error_at = "2024-05-01T12:00:00.000Z";
+  const std::string body = handle_admin_request(get("/status"), v).body;
+  EXPECT_NE(body.find(R"("recent_refused":[{"ts":"t","fingerprint":"UPDATE users SET a = $1","reason":"r"}])"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find(R"("reloads":{"ok":2,"failed":1,"last_error":"switchyard.yaml:3: phase: unknown",)"
+                      R"("last_error_at":"2024-05-01T12:00:00.000Z"})"),
+            std::string::npos)
+      << body;
 }
 
 }  // namespace
