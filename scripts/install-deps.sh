@@ -13,6 +13,8 @@ packages=(
   postgresql-15 postgresql-client-15 pgbouncer python3-psycopg2 strace
   # The real drivers of the prepared-statement tests (tests/integration/prepared_*_test.cpp).
   python3-psycopg libpostgresql-jdbc-java openjdk-17-jdk-headless
+  # The ORMs of the differential test (tests/integration/differential/).
+  python3-django python3-sqlalchemy ruby-activerecord ruby-pg
 )
 # Node.js and npm for the node-postgres driver: Debian's packages, unless a node is already
 # installed some other way (a NodeSource nodejs ships its own npm and conflicts with Debian's).
