@@ -10,6 +10,7 @@
 // (docs/migrations.md, "What is refused"), or a known gap another branch is fixing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -43,10 +44,21 @@ const differential::Expectations kExpected = {
             {"merge_delete", "MERGE into a migrated table"},
             {"copy_from_stdin", "COPY ... FROM into a migrated table"},
             {"truncate_only_cascade", "TRUNCATE ... CASCADE that may empty a table of a pair without naming it"},
+            {"psycopg:copy", "COPY ... FROM into a migrated table"},
         },
     // Classes other branches fix (issue 10, items 1-3). Delete a mark once its fix is merged.
     .known_gaps =
         {
+            {"django:update_subquery", "sub-selects in SET"},
+            {"sqlalchemy:core_update_scalar_subquery", "sub-selects in SET"},
+            {"activerecord:update_all_subquery", "sub-selects in SET"},
+        },
+    .reference_limits =
+        {
+            // switchyard lists the other table in the TRUNCATE, so RESTART IDENTITY restarts the old
+            // table's sequences too (docs/migrations.md); a TRUNCATE trigger cannot see RESTART IDENTITY.
+            {"truncate_restart_identity/invoices", "RESTART IDENTITY of the other table"},
+            {"truncate_restart_identity/items", "RESTART IDENTITY of the other table"},
         },
 };
 
@@ -122,8 +134,22 @@ std::string state_query(bool old_shape_kept) {
   return q;
 }
 
+// `view` (of client_view()) with its rows in sorted order: without ORDER BY, PostgreSQL returns
+// rows in the order of the table's storage, which differs between the two databases.
+std::string rows_sorted(const std::string& view) {
+  std::vector<std::string> lines, rows;
+  std::istringstream in(view);
+  for (std::string line; std::getline(in, line);) (line.starts_with("row ") ? rows : lines).push_back(line + "\n");
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  for (const auto& l : lines) out += l;
+  for (const auto& r : rows) out += r;
+  return out;
+}
+
 // Sends `s` (the simple protocol also for a string of several statements) and renders every
-// result the client gets, feeding `copy_data` to a COPY FROM STDIN.
+// result the client gets, feeding `copy_data` to a COPY FROM STDIN; rows are sorted unless the
+// text orders them.
 std::string run_view(PGconn* conn, const Statement& s, Protocol protocol, const std::string& copy_data) {
   std::vector<const char*> values;
   for (const auto& p : s.params) values.push_back(p ? p->c_str() : nullptr);
@@ -143,7 +169,8 @@ std::string run_view(PGconn* conn, const Statement& s, Protocol protocol, const 
       view += "copy in\n";
       continue;
     }
-    view += client_view(r.get());
+    const bool ordered = s.sql.find("ORDER BY") != std::string::npos;
+    view += ordered ? client_view(r.get()) : rows_sorted(client_view(r.get()));
   }
   ADD_FAILURE() << "no answer within 30 s to " << s.sql;
   return view + "(timed out)\n";
@@ -209,8 +236,8 @@ class Differential : public ::testing::TestWithParam<Phase> {
   // Runs one ORM program against A through switchyard and against B directly, then compares
   // what each statement of each step gave, as far as the first difference in the step (after
   // which the two runs no longer send the same statements), and the tables. A step that failed
-  // through switchyard only is left out of a second reference run, so that the tables compare
-  // the rest.
+  // through switchyard only leaves A without its writes, so the reference runs again without it
+  // (and the steps after it are compared with that run), and then the tables compare.
   void run_program(Tally& tally, const std::string& workload, const std::string& interpreter) {
     using Steps = std::vector<std::pair<std::string, std::vector<boost::json::object>>>;
     const auto text = [](const boost::json::object& line, const char* key) {
@@ -235,20 +262,32 @@ class Differential : public ::testing::TestWithParam<Phase> {
 
     const Steps through = run_against(proxy_->proxied_conninfo(), "");
     const std::string through_state = query_value(direct_a_.get(), state_);
-    const Steps direct = run_against(reference_conninfo_, "");
-    ASSERT_EQ(through.size(), direct.size()) << workload << " ran other steps through switchyard";
-    std::string skip;
-    for (size_t s = 0; s < direct.size(); ++s) {
-      const auto& [step, want] = direct[s];
-      const std::vector<boost::json::object>& got = through[s].second;
-      ASSERT_EQ(through[s].first, step) << workload;
-      for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
-        const std::string failure = tally.statement(label + ":" + step, text(want[i], "sql"), text(got[i], "view"),
-                                                    text(want[i], "view"));
-        EXPECT_EQ(failure, "") << workload << ", step " << step;
-        if (text(got[i], "view") == text(want[i], "view")) continue;
-        if (text(got[i], "view").starts_with("error ")) skip += (skip.empty() ? "," : "") + step + ",";
-        break;
+    std::string skip;  // ",step,step,"
+    size_t from = 0;   // the first step of `through` not compared yet
+    while (from < through.size()) {
+      const Steps direct = run_against(reference_conninfo_, skip);
+      size_t d = 0;
+      while (d < direct.size() && direct[d].first != through[from].first) ++d;
+      bool rerun = false;
+      for (; from < through.size() && !rerun; ++from, ++d) {
+        const auto& [step, got] = through[from];
+        if (d >= direct.size() || direct[d].first != step) {
+          ADD_FAILURE() << workload << ": step " << step << " ran through switchyard only";
+          return;
+        }
+        const std::vector<boost::json::object>& want = direct[d].second;
+        for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+          EXPECT_EQ(tally.statement(label + ":" + step, text(want[i], "sql"), text(got[i], "view"),
+                                    text(want[i], "view")),
+                    "")
+              << workload << ", step " << step;
+          if (text(got[i], "view") == text(want[i], "view")) continue;
+          if (text(got[i], "view").starts_with("error ")) {
+            skip += (skip.empty() ? "," : "") + step + ",";
+            rerun = true;
+          }
+          break;
+        }
       }
     }
     if (!skip.empty()) run_against(reference_conninfo_, skip);

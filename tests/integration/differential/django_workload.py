@@ -79,7 +79,8 @@ def main(argv):
 
     atomic = transaction.atomic
     with connection.execute_wrapper(wrapper):
-        with rec.step("create", atomic):
+        @rec.step("create", atomic)
+        def _():
             User.objects.create(id=10, full_name="Ken Thompson", email="ken@example.com")
             NewUser.objects.create(id=11, display_name="Dennis Ritchie")
             Account.objects.create(include="X", name="django")
@@ -88,49 +89,59 @@ def main(argv):
             Invoice.objects.create(id=1000, customer="django new", amount=13)
             LegacyItem.objects.create(title="django", price_cents=1234)
             Item.objects.create(id=1000, title="django new", price="56.78")
-        with rec.step("bulk_create", atomic):
+        @rec.step("bulk_create", atomic)
+        def _():
             User.objects.bulk_create([User(id=20 + i, full_name=f"Bulk {i}") for i in range(3)])
             NewUser.objects.bulk_create([NewUser(id=30 + i, display_name=f"New bulk {i}") for i in range(2)])
             Account.objects.bulk_create([Account(include="", name="bulk a"), Account(include="X", name="bulk b")])
             OldInvoice.objects.bulk_create([OldInvoice(customer=f"bulk {i}", amount=i) for i in range(3)])
             LegacyItem.objects.bulk_create([LegacyItem(title="bulk", price_cents=5), LegacyItem(title="bulk 2")])
-        with rec.step("bulk_create_ignore_conflicts", atomic):
+        @rec.step("bulk_create_ignore_conflicts", atomic)
+        def _():
             User.objects.bulk_create([User(id=1, full_name="conflict"), User(id=40, full_name="new")],
                                      ignore_conflicts=True)
             Item.objects.bulk_create([Item(id=1, title="conflict"), Item(id=1001, title="x", price=1)],
                                      ignore_conflicts=True)
-        with rec.step("update_values", atomic):
+        @rec.step("update_values", atomic)
+        def _():
             User.objects.filter(id__in=[1, 2]).update(full_name="Updated")
             NewUser.objects.filter(email__isnull=True).update(display_name="No mail")
             Account.objects.filter(aid=2).update(include="X")
             NewAccount.objects.filter(name__startswith="acct").exclude(aid=1).update(include_bool=True)
             OldInvoice.objects.filter(id=3).update(note="django note")
             Item.objects.filter(price__gt=2).update(price="7.00")
-        with rec.step("update_f_expressions", atomic):
+        @rec.step("update_f_expressions", atomic)
+        def _():
             User.objects.filter(id=1).update(full_name=Concat(F("full_name"), Value(" Jr.")))
             User.objects.update(full_name=Upper("full_name"))
             NewUser.objects.filter(id=4).update(display_name=Lower(Coalesce("display_name", "email")))
             OldInvoice.objects.update(amount=F("amount") + 1)
             LegacyItem.objects.filter(id__lte=3).update(price_cents=F("price_cents") * 2)
             Item.objects.update(price=F("price") / 2)
-        with rec.step("update_case_when", atomic):
+        @rec.step("update_case_when", atomic)
+        def _():
             Account.objects.update(include=Case(When(aid__lt=3, then=Value("X")), default=Value("")))
             NewAccount.objects.update(include_bool=Case(When(name__endswith="1", then=Value(True)), default=Value(False)))
-        with rec.step("update_subquery", atomic):
+        @rec.step("update_subquery", atomic)
+        def _():
             names = Person.objects.filter(id=OuterRef("id")).values("name")[:1]
             User.objects.filter(id__in=Person.objects.values("id")).update(full_name=Subquery(names))
-        with rec.step("update_filter_subquery", atomic):
+        @rec.step("update_filter_subquery", atomic)
+        def _():
             User.objects.filter(id__in=Person.objects.filter(mail__isnull=True).values("id")).update(email="none")
             OldInvoice.objects.filter(id__in=Invoice.objects.filter(amount__gt=20).values("id")).update(note="big")
-        with rec.step("get_or_create", atomic):
+        @rec.step("get_or_create", atomic)
+        def _():
             User.objects.get_or_create(id=1, defaults={"full_name": "not used"})
             User.objects.get_or_create(id=50, defaults={"full_name": "Created"})
             OldInvoice.objects.get_or_create(customer="got or created", defaults={"amount": 5})
-        with rec.step("update_or_create", atomic):
+        @rec.step("update_or_create", atomic)
+        def _():
             User.objects.update_or_create(id=2, defaults={"full_name": "Updated or created"})
             NewUser.objects.update_or_create(id=51, defaults={"display_name": "Created new"})
             Item.objects.update_or_create(id=3, defaults={"price": "3.33"})
-        with rec.step("select_for_update_save", atomic):
+        @rec.step("select_for_update_save", atomic)
+        def _():
             u = User.objects.select_for_update().get(id=4)
             u.full_name = "Locked and saved"
             u.save()
@@ -140,12 +151,14 @@ def main(argv):
             inv = OldInvoice.objects.select_for_update().get(id=2)
             inv.amount = 99
             inv.save()
-        with rec.step("save_new_objects", atomic):
+        @rec.step("save_new_objects", atomic)
+        def _():
             User(id=60, full_name="Saved", email="s@example.com").save()
             NewUser(id=61, display_name="Saved new").save()
             LegacyItem(id=60, title="saved", price_cents=60).save()
             Item(id=61, title="saved new", price="0.61").save()
-        with rec.step("bulk_update", atomic):
+        @rec.step("bulk_update", atomic)
+        def _():
             users = list(User.objects.filter(id__in=[1, 2, 3]).order_by("id"))
             for i, user in enumerate(users):
                 user.full_name = f"Bulk updated {i}"
@@ -154,20 +167,23 @@ def main(argv):
             for item in items:
                 item.price_cents += 1
             LegacyItem.objects.bulk_update(items, ["price_cents"])
-        with rec.step("integrity_error", atomic):
+        @rec.step("integrity_error", atomic)
+        def _():
             try:
                 with transaction.atomic():
                     User.objects.create(id=1, full_name="duplicate")
             except django.db.IntegrityError:
                 pass
             NewUser.objects.filter(id=5).update(display_name="after the savepoint")
-        with rec.step("delete", atomic):
+        @rec.step("delete", atomic)
+        def _():
             User.objects.filter(id=5).delete()
             NewAccount.objects.filter(include_bool=False).delete()
             OldInvoice.objects.filter(amount__lt=20).delete()
             Item.objects.filter(id=4).delete()
             LegacyItem.objects.filter(title="item 5").delete()
-        with rec.step("delete_all", atomic):
+        @rec.step("delete_all", atomic)
+        def _():
             Invoice.objects.all().delete()
     return 0
 

@@ -52,21 +52,26 @@ def main(argv):
         run = Recording(rec, conn.cursor())
         client = Recording(rec, psycopg.ClientCursor(conn))
         tx = conn.transaction
-        with rec.step("insert_params", tx):
+        @rec.step("insert_params", tx)
+        def _():
             run("INSERT INTO users (id, full_name, email) VALUES (%s, %s, %s)", (10, "Ken Thompson", "ken@example.com"))
             run("INSERT INTO users (id, display_name) VALUES (%(id)s, %(name)s) RETURNING id, full_name",
                 {"id": 11, "name": "Dennis Ritchie"})
-        with rec.step("executemany", tx):
+        @rec.step("executemany", tx)
+        def _():
             run("INSERT INTO users (id, full_name) VALUES (%s, %s)", [(20 + i, f"User {i}") for i in range(5)], many=True)
             run("UPDATE accounts SET include = %s WHERE aid = %s", [("X", 2), ("", 3)], many=True)
-        with rec.step("prepared", tx):
+        @rec.step("prepared", tx)
+        def _():
             for i in range(3):
                 run("UPDATE users SET full_name = %s WHERE id = %s", (f"Prepared {i}", 1), prepare=True)
             run("INSERT INTO inovices (customer, amount) VALUES (%s, %s) RETURNING id", ("prepared", 3), prepare=True)
-        with rec.step("client_side_binding", tx):
+        @rec.step("client_side_binding", tx)
+        def _():
             client("UPDATE users SET full_name = %s WHERE id = %s", ("O'Brien", 2))
             client("INSERT INTO legacy_items (title, price_cents) VALUES (%s, %s) RETURNING *", ("client", 4200))
-        with rec.step("savepoints", tx):
+        @rec.step("savepoints", tx)
+        def _():
             run("UPDATE invoices SET note = %s WHERE id = %s", ("kept", 1))
             try:
                 with conn.transaction():
@@ -75,14 +80,18 @@ def main(argv):
             except psycopg.errors.UniqueViolation:
                 pass
             run("UPDATE items SET price = price + %s WHERE id = ANY(%s)", (1, [1, 2]))
-        with rec.step("copy", tx):
+        @rec.step("copy", tx)
+        def _():
             copy_rows(rec, conn, "COPY users (id, full_name, email) FROM STDIN", [(60, "Copied", None)])
-        with rec.step("copy_unmigrated", tx):
+        @rec.step("copy_unmigrated", tx)
+        def _():
             copy_rows(rec, conn, "COPY people (id, name) FROM STDIN", [(61, "Copied person")])
-        with rec.step("delete_returning", tx):
+        @rec.step("delete_returning", tx)
+        def _():
             run("DELETE FROM accounts WHERE aid = %s RETURNING aid, include, include_bool", (5,))
             run("DELETE FROM legacy_items WHERE id = %s", (5,))
-        with rec.step("upsert", tx):
+        @rec.step("upsert", tx)
+        def _():
             run("INSERT INTO items (id, title, price) VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE "
                 "SET title = EXCLUDED.title, price = EXCLUDED.price RETURNING id, price", (2, "upserted", "9.99"))
     return 0

@@ -7,7 +7,6 @@ A program groups its ORM operations into named steps, each in a transaction of i
 named in the skip list (argv[2], ",a,b,") is not run, so that the reference run can leave out a
 step switchyard refused and the tables still compare.
 """
-import contextlib
 import decimal
 import json
 import sys
@@ -54,17 +53,21 @@ class Recorder:
         diag = getattr(e, "diag", None)
         self.error(sql, getattr(e, "pgcode", None), diag.message_primary if diag else str(e).splitlines()[0])
 
-    @contextlib.contextmanager
     def step(self, name, atomic):
-        """Runs the block as step `name` inside the context manager `atomic()` (a transaction);
-        an error is recorded by the driver hooks and ends only this step."""
-        if f",{name}," in self.skip:
-            yield False
-            return
-        self.current = name
-        try:
-            with atomic():
-                yield True
-        except Exception as e:  # noqa: BLE001 -- the statement's error is already recorded
-            print(f"step {name}: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
-        self.current = "between steps"
+        """A decorator that runs the function at once as step `name`, inside the context manager
+        `atomic()` (a transaction), unless the skip list names it; an error is recorded by the
+        driver hooks and ends only this step."""
+
+        def run(body):
+            if f",{name}," in self.skip:
+                return body
+            self.current = name
+            try:
+                with atomic():
+                    body()
+            except Exception as e:  # noqa: BLE001 -- the statement's error is already recorded
+                print(f"step {name}: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
+            self.current = "between steps"
+            return body
+
+        return run

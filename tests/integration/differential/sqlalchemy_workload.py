@@ -29,16 +29,11 @@ class Person(Base):
     mail = Column(Text)
 
 
-class User(Base):  # the application before the migration
+class User(Base):  # the application before the migration: the old columns
     __tablename__ = "users"
     id = Column(Integer, primary_key=True, autoincrement=False)
     full_name = Column(Text)
     email = Column(Text)
-
-
-class NewUser(Base):  # the application after it
-    __table__ = User.__table__.to_metadata(Base.metadata, name="users_new")
-    __table__.name = "users"
 
 
 class Account(Base):
@@ -48,14 +43,21 @@ class Account(Base):
     name = Column(Text)
 
 
-class NewAccount(Base):
-    __tablename__ = "accounts_new_shape"
+NewBase = declarative_base()  # the application after the migration: the new columns
+
+
+class NewUser(NewBase):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True, autoincrement=False)
+    display_name = Column(Text)
+    email = Column(Text)
+
+
+class NewAccount(NewBase):
+    __tablename__ = "accounts"
     aid = Column(Integer, primary_key=True)
     include_bool = Column(Boolean)
     name = Column(Text)
-
-
-NewAccount.__table__.name = "accounts"
 
 
 class OldInvoice(Base):
@@ -113,46 +115,55 @@ def main(argv):
     inovices, invoices, legacy, items = OldInvoice.__table__, Invoice.__table__, LegacyItem.__table__, Item.__table__
     with Session(engine, future=True) as s:
         tx = s.begin
-        with rec.step("orm_add", tx):
+        @rec.step("orm_add", tx)
+        def _():
             s.add(User(id=10, full_name="Ken Thompson", email="ken@example.com"))
-            s.add_all([NewUser(id=11, full_name=None), Account(include="X", name="sqlalchemy"),
+            s.add_all([NewUser(id=11, display_name="Dennis Ritchie"), Account(include="X", name="sqlalchemy"),
                        NewAccount(include_bool=True, name="sqlalchemy new"), OldInvoice(customer="sa", amount=3),
                        LegacyItem(title="sa", price_cents=300), Item(id=1000, title="sa new", price=4)])
-        with rec.step("orm_add_many", tx):
+        @rec.step("orm_add_many", tx)
+        def _():
             s.add_all([User(id=20 + i, full_name=f"SA {i}") for i in range(3)])
             s.add_all([OldInvoice(customer=f"sa {i}", amount=i) for i in range(3)])
-        with rec.step("orm_modify_and_flush", tx):
+        @rec.step("orm_modify_and_flush", tx)
+        def _():
             u = s.get(User, 1)
             u.full_name = "Ada, Countess of Lovelace"
             a = s.get(Account, 2)
             a.include = "X"
             inv = s.get(Invoice, 3)
             inv.note = "sa note"
-        with rec.step("orm_merge", tx):
+        @rec.step("orm_merge", tx)
+        def _():
             s.merge(User(id=2, full_name="Merged", email="m@example.com"))
             s.merge(User(id=30, full_name="Merged new"))
             s.merge(Item(id=2, title="merged item", price=2))
-        with rec.step("orm_for_update", tx):
+        @rec.step("orm_for_update", tx)
+        def _():
             u = s.execute(select(User).where(User.id == 4).with_for_update()).scalar_one()
             u.full_name = u.full_name + " (locked)"
             li = s.execute(select(LegacyItem).where(LegacyItem.id == 3).with_for_update()).scalar_one()
             li.price_cents += 1
-        with rec.step("orm_query_update", tx):
+        @rec.step("orm_query_update", tx)
+        def _():
             s.query(User).filter(User.id < 3).update({User.full_name: User.full_name + " Sr."}, synchronize_session=False)
             s.query(OldInvoice).filter(OldInvoice.amount > 20).update({OldInvoice.amount: OldInvoice.amount * 2},
                                                                      synchronize_session="fetch")
             s.query(Item).filter(Item.id == 1).update({Item.price: Item.price + 1}, synchronize_session="evaluate")
-        with rec.step("orm_bulk", tx):
+        @rec.step("orm_bulk", tx)
+        def _():
             s.bulk_insert_mappings(User, [{"id": 40 + i, "full_name": f"Bulk {i}"} for i in range(3)])
             s.bulk_update_mappings(User, [{"id": 1, "full_name": "Bulk updated 1"}, {"id": 2, "full_name": "Bulk 2"}])
             s.bulk_update_mappings(LegacyItem, [{"id": 1, "price_cents": 1}, {"id": 2, "price_cents": 2}])
-        with rec.step("core_insert_returning", tx):
+        @rec.step("core_insert_returning", tx)
+        def _():
             s.execute(insert(users).values(id=50, full_name="Core").returning(users.c.id, users.c.full_name))
-            s.execute(insert(new_users).values([{"id": 51, "full_name": None, "email": "n@example.com"}]))
+            s.execute(insert(new_users).values([{"id": 51, "display_name": "Core new", "email": "n@example.com"}]))
             s.execute(insert(accounts).values(include="", name="core").returning(accounts.c.aid))
             s.execute(insert(inovices).values(customer="core", amount=5).returning(inovices))
             s.execute(insert(legacy).values(title="core").returning(legacy.c.id, legacy.c.price_cents))
-        with rec.step("core_on_conflict_do_update", tx):
+        @rec.step("core_on_conflict_do_update", tx)
+        def _():
             stmt = pg_insert(users).values([{"id": 1, "full_name": "Upserted", "email": None},
                                             {"id": 52, "full_name": "Inserted", "email": None}])
             s.execute(stmt.on_conflict_do_update(index_elements=[users.c.id],
@@ -164,38 +175,47 @@ def main(argv):
             it = pg_insert(items).values(id=3, title="upserted", price=9)
             s.execute(it.on_conflict_do_update(index_elements=["id"], set_={"price": it.excluded.price},
                                                where=items.c.price < it.excluded.price))
-        with rec.step("core_on_conflict_do_nothing", tx):
+        @rec.step("core_on_conflict_do_nothing", tx)
+        def _():
             s.execute(pg_insert(users).values(id=3, full_name="ignored").on_conflict_do_nothing())
             s.execute(pg_insert(legacy).values(id=1, title="ignored").on_conflict_do_nothing(index_elements=["id"]))
-        with rec.step("core_update_expressions", tx):
+        @rec.step("core_update_expressions", tx)
+        def _():
             s.execute(update(users).where(users.c.email.is_(None)).values(full_name=func.coalesce(users.c.full_name, "?")))
             s.execute(update(accounts).where(accounts.c.aid.in_([1, 3])).values(include=literal("")))
             s.execute(update(new_accounts).where(new_accounts.c.aid == 4).values(include_bool=True)
                       .returning(new_accounts.c.aid, new_accounts.c.include_bool))
             s.execute(update(invoices).values(amount=invoices.c.amount + 1).where(invoices.c.id <= 2))
-        with rec.step("core_update_scalar_subquery", tx):
+        @rec.step("core_update_scalar_subquery", tx)
+        def _():
             name = select(people.c.name).where(people.c.id == users.c.id).scalar_subquery()
             s.execute(update(users).where(users.c.id.in_(select(people.c.id))).values(full_name=name))
-        with rec.step("core_update_from", tx):
+        @rec.step("core_update_from", tx)
+        def _():
             s.execute(update(users).where(users.c.id == people.c.id).values(full_name=people.c.name))
             s.execute(update(inovices).where(inovices.c.id == people.c.id).values(note=people.c.name))
-        with rec.step("core_insert_from_select", tx):
+        @rec.step("core_insert_from_select", tx)
+        def _():
             s.execute(insert(users).from_select(["id", "full_name", "email"],
                                                 select(people.c.id + 100, people.c.name, people.c.mail)))
             s.execute(insert(legacy).from_select(["id", "title", "price_cents"],
                                                  select(people.c.id + 100, people.c.name, people.c.id * 7)))
-        with rec.step("core_delete", tx):
+        @rec.step("core_delete", tx)
+        def _():
             s.execute(delete(users).where(users.c.id == 5))
             s.execute(delete(accounts).where(accounts.c.aid == 5).returning(accounts.c.aid, accounts.c.include))
             s.execute(delete(inovices).where(inovices.c.id == people.c.id))
             s.execute(delete(items).where(items.c.id.in_([4, 5])))
-        with rec.step("core_delete_cte_into_people", tx):
+        @rec.step("core_delete_cte_into_people", tx)
+        def _():
             gone = delete(users).where(users.c.id > 20).returning(users.c.id, users.c.full_name).cte("gone")
             s.execute(insert(people).from_select(["id", "name"], select(gone.c.id + 500, gone.c.full_name)))
-        with rec.step("orm_delete", tx):
+        @rec.step("orm_delete", tx)
+        def _():
             s.delete(s.get(User, 3))
             s.delete(s.get(LegacyItem, 2))
-        with rec.step("text", tx):
+        @rec.step("text", tx)
+        def _():
             s.execute(text("UPDATE users SET full_name = :n WHERE id = :i"), {"n": "Text", "i": 10})
             s.execute(text("UPDATE invoices SET note = :n WHERE id = ANY(:ids)"), {"n": "text", "ids": [1, 2]})
     return 0
