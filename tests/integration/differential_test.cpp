@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -37,30 +38,77 @@ const std::string kDir = SWITCHYARD_SOURCE_DIR "/tests/integration/differential/
 
 // Refusals docs/migrations.md lists, by template (every target) or case; the test fails on any
 // other refusal.
-const differential::Expectations kExpected = {
-    .refusals =
-        {
-            {"merge_update", "MERGE into a migrated table"},
-            {"merge_delete", "MERGE into a migrated table"},
-            {"copy_from_stdin", "COPY ... FROM into a migrated table"},
-            {"truncate_only_cascade", "TRUNCATE ... CASCADE that may empty a table of a pair without naming it"},
-            {"psycopg:copy", "COPY ... FROM into a migrated table"},
-        },
-    // Classes other branches fix (issue 10, items 1-3). Delete a mark once its fix is merged.
-    .known_gaps =
-        {
-            {"django:update_subquery", "sub-selects in SET"},
-            {"sqlalchemy:core_update_scalar_subquery", "sub-selects in SET"},
-            {"activerecord:update_all_subquery", "sub-selects in SET"},
-        },
-    .reference_limits =
-        {
-            // switchyard lists the other table in the TRUNCATE, so RESTART IDENTITY restarts the old
-            // table's sequences too (docs/migrations.md); a TRUNCATE trigger cannot see RESTART IDENTITY.
-            {"truncate_restart_identity/invoices", "RESTART IDENTITY of the other table"},
-            {"truncate_restart_identity/items", "RESTART IDENTITY of the other table"},
-        },
+const std::map<std::string, std::string> kRefusals = {
+    {"merge_update", "MERGE into a migrated table"},
+    {"merge_delete", "MERGE into a migrated table"},
+    {"copy_from_stdin", "COPY ... FROM into a migrated table"},
+    {"psycopg:copy", "COPY ... FROM into a migrated table"},
+    {"truncate_only_cascade", "TRUNCATE ... CASCADE that may empty a table of a pair without naming it"},
 };
+// Classes other branches fix (issue 10, items 1-3). Delete a mark once its fix is merged.
+const std::map<std::string, std::string> kKnownGaps = {
+    {"django:update_subquery", "sub-selects in SET"},
+    {"sqlalchemy:core_update_scalar_subquery", "sub-selects in SET"},
+    {"activerecord:update_all_subquery", "sub-selects in SET"},
+};
+// switchyard lists the other table in the TRUNCATE, so RESTART IDENTITY restarts the old table's
+// sequences too (docs/migrations.md); a TRUNCATE trigger cannot see RESTART IDENTITY.
+const std::map<std::string, std::string> kReferenceLimits = {
+    {"truncate_restart_identity/invoices", "RESTART IDENTITY of the other table"},
+    {"truncate_restart_identity/items", "RESTART IDENTITY of the other table"},
+};
+
+// new_only: old-shaped writes are translated to the new shape alone.
+const std::map<std::string, std::string> kNewOnlyRefusals = {
+    {"insert_select_series", "INSERT ... SELECT of old columns in new_only"},
+    {"insert_select_self", "INSERT ... SELECT of old columns in new_only"},
+    {"insert_select_cte", "INSERT ... SELECT of old columns in new_only"},
+    {"insert_select_join_people", "INSERT ... SELECT of old columns in new_only"},
+    {"sqlalchemy:core_insert_from_select", "INSERT ... SELECT of old columns in new_only"},
+};
+// The reference still writes the old shape, whose constraints then answer; switchyard no longer does.
+const std::map<std::string, std::string> kNewOnlyReferenceLimits = {
+    {"insert_default/items", "the old table's NOT NULL no longer applies"},
+    {"insert_items_null_price/items", "the old table's NOT NULL no longer applies"},
+    {"update_set_default/items", "the old table's NOT NULL no longer applies"},
+};
+// Found by this test in new_only and not fixed yet (see the report of issue 10's differential
+// test); each is a real difference a client would see. Delete a mark once its fix is merged.
+const std::map<std::string, std::string> kNewOnlyOpenFindings = {
+    // RETURNING * of a column kind returns the stored old column (no longer written: NULL or
+    // stale), not down() over the new one as RETURNING full_name does.
+    {"insert_returning_star", "RETURNING * returns the stale old column"},
+    {"update_in_returning_star", "RETURNING * returns the stale old column"},
+    {"insert_accounts_new_serial/accounts_new", "RETURNING * returns the stale old column"},
+    // ON CONFLICT ... DO UPDATE SET old = EXCLUDED.old: the INSERT's old column became the new one,
+    // so EXCLUDED.old is NULL and the new column is set to NULL (silently, for the column kinds).
+    {"insert_on_conflict_update_excluded", "EXCLUDED.<old column> reads NULL or does not exist"},
+    {"insert_on_conflict_update_where_returning", "EXCLUDED.<old column> reads NULL or does not exist"},
+    // The write moves to the new table, which has no constraint of the old table's name (42704).
+    {"insert_on_conflict_constraint", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
+    {"sqlalchemy:core_on_conflict_do_update", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
+    // copy_table: the old table's key default (its sequence) is not carried to the new table, whose
+    // key has none: 23502 on items.id.
+    {"insert_legacy_items_serial", "copy_table key default lost"},
+    {"django:copy_table_serial", "copy_table key default lost"},
+    {"sqlalchemy:copy_table_serial", "copy_table key default lost"},
+    {"activerecord:copy_table_serial", "copy_table key default lost"},
+    {"psycopg:copy_table_serial", "copy_table key default lost"},
+};
+
+std::map<std::string, std::string> merged(std::map<std::string, std::string> a,
+                                          const std::map<std::string, std::string>& b) {
+  a.insert(b.begin(), b.end());
+  return a;
+}
+
+const differential::Expectations& expected_in(const std::string& phase) {
+  static const differential::Expectations before_new_only{kRefusals, kKnownGaps, kReferenceLimits, {}};
+  static const differential::Expectations new_only{merged(kRefusals, kNewOnlyRefusals), kKnownGaps,
+                                                   merged(kReferenceLimits, kNewOnlyReferenceLimits),
+                                                   kNewOnlyOpenFindings};
+  return phase == "new_only" ? new_only : before_new_only;
+}
 
 struct Phase {
   std::string name;       // the phase of every migration
@@ -214,6 +262,18 @@ class Differential : public ::testing::TestWithParam<Phase> {
     for (PGconn* conn : {client_.get(), direct_b_.get()})
       if (PQtransactionStatus(conn) != PQTRANS_IDLE) exec(conn, "ROLLBACK");
   }
+  // What the reference's answer should read as through switchyard: in new_only a write to an old
+  // table goes to the new one, so its errors name the new table and its constraints.
+  std::string as_answered(std::string view) const {
+    if (GetParam().old_shape_kept) return view;
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"inovices", "invoices"}, {"legacy_items", "items"}})
+      for (size_t at = view.find("error "); at != std::string::npos; at = view.find("error ", at + 1)) {
+        const size_t end = view.find('\n', at);
+        for (size_t n = view.find(from, at); n != std::string::npos && n < end; n = view.find(from, n + to.size()))
+          view.replace(n, from.size(), to);
+      }
+    return view;
+  }
   std::string tables_differ(Tally& tally, const std::string& name) {
     return tally.tables(name, query_value(direct_a_.get(), state_), query_value(direct_b_.get(), state_));
   }
@@ -225,7 +285,7 @@ class Differential : public ::testing::TestWithParam<Phase> {
       reset();
       for (const Statement& s : c.statements) {
         const std::string through = run_view(client_.get(), s, protocol, c.copy_data);
-        const std::string direct = run_view(direct_b_.get(), s, protocol, c.copy_data);
+        const std::string direct = as_answered(run_view(direct_b_.get(), s, protocol, c.copy_data));
         EXPECT_EQ(tally.statement(name, s.sql, through, direct), "");
       }
       settle();
@@ -277,11 +337,14 @@ class Differential : public ::testing::TestWithParam<Phase> {
         }
         const std::vector<boost::json::object>& want = direct[d].second;
         for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+          // The programs may stop sending the same statements (a schema cache warmed in a step the
+          // other run left out): compare no further in this step.
+          if (differential::shape_of(text(got[i], "sql")) != differential::shape_of(text(want[i], "sql"))) break;
           EXPECT_EQ(tally.statement(label + ":" + step, text(want[i], "sql"), text(got[i], "view"),
-                                    text(want[i], "view")),
+                                    as_answered(text(want[i], "view"))),
                     "")
               << workload << ", step " << step;
-          if (text(got[i], "view") == text(want[i], "view")) continue;
+          if (text(got[i], "view") == as_answered(text(want[i], "view"))) continue;
           if (text(got[i], "view").starts_with("error ")) {
             skip += (skip.empty() ? "," : "") + step + ",";
             rerun = true;
@@ -298,7 +361,7 @@ class Differential : public ::testing::TestWithParam<Phase> {
   int admin_port_ = 0;
   std::string reference_conninfo_, state_, reset_sql_;
   PgConn client_, direct_a_, direct_b_;
-  static inline Tally total_{kExpected};
+  static inline Tally total_{expected_in("")};
 
  public:
   static void TearDownTestSuite() { std::printf("[differential, all phases] %s\n", total_.summary().c_str()); }
@@ -319,7 +382,7 @@ double write_counter(const std::string& metrics, const std::string& route) {
 constexpr char kPython[] = "/usr/bin/python3";  // Debian's, where python3-django & co install
 
 TEST_P(Differential, EveryWriteIsRewrittenExactlyOrRefusedAsDocumented) {
-  Tally tally(kExpected);
+  Tally tally(expected_in(GetParam().name));
   run_hand_written(tally, Protocol::kSimple);
   run_hand_written(tally, Protocol::kExtended);
   run_program(tally, "psycopg_workload.py", kPython);

@@ -87,7 +87,6 @@ def main(argv):
             NewAccount.objects.create(include_bool=False, name="django new")
             OldInvoice.objects.create(customer="django", amount=12)
             Invoice.objects.create(id=1000, customer="django new", amount=13)
-            LegacyItem.objects.create(title="django", price_cents=1234)
             Item.objects.create(id=1000, title="django new", price="56.78")
         @rec.step("bulk_create", atomic)
         def _():
@@ -95,7 +94,11 @@ def main(argv):
             NewUser.objects.bulk_create([NewUser(id=30 + i, display_name=f"New bulk {i}") for i in range(2)])
             Account.objects.bulk_create([Account(include="", name="bulk a"), Account(include="X", name="bulk b")])
             OldInvoice.objects.bulk_create([OldInvoice(customer=f"bulk {i}", amount=i) for i in range(3)])
+        @rec.step("copy_table_serial", atomic)  # the old table's key from its sequence
+        def _():
+            LegacyItem.objects.create(title="django", price_cents=1234)
             LegacyItem.objects.bulk_create([LegacyItem(title="bulk", price_cents=5), LegacyItem(title="bulk 2")])
+
         @rec.step("bulk_create_ignore_conflicts", atomic)
         def _():
             User.objects.bulk_create([User(id=1, full_name="conflict"), User(id=40, full_name="new")],

@@ -69,6 +69,9 @@ def main(argv):
         @rec.step("client_side_binding", tx)
         def _():
             client("UPDATE users SET full_name = %s WHERE id = %s", ("O'Brien", 2))
+
+        @rec.step("copy_table_serial", tx)  # the old table's key from its sequence
+        def _():
             client("INSERT INTO legacy_items (title, price_cents) VALUES (%s, %s) RETURNING *", ("client", 4200))
         @rec.step("savepoints", tx)
         def _():

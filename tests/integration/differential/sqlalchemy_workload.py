@@ -120,7 +120,14 @@ def main(argv):
             s.add(User(id=10, full_name="Ken Thompson", email="ken@example.com"))
             s.add_all([NewUser(id=11, display_name="Dennis Ritchie"), Account(include="X", name="sqlalchemy"),
                        NewAccount(include_bool=True, name="sqlalchemy new"), OldInvoice(customer="sa", amount=3),
-                       LegacyItem(title="sa", price_cents=300), Item(id=1000, title="sa new", price=4)])
+                       Item(id=1000, title="sa new", price=4)])
+
+        @rec.step("copy_table_serial", tx)  # the old table's key from its sequence
+        def _():
+            s.add(LegacyItem(title="sa", price_cents=300))
+            s.flush()
+            s.execute(insert(legacy).values(title="core").returning(legacy.c.id, legacy.c.price_cents))
+
         @rec.step("orm_add_many", tx)
         def _():
             s.add_all([User(id=20 + i, full_name=f"SA {i}") for i in range(3)])
@@ -161,7 +168,6 @@ def main(argv):
             s.execute(insert(new_users).values([{"id": 51, "display_name": "Core new", "email": "n@example.com"}]))
             s.execute(insert(accounts).values(include="", name="core").returning(accounts.c.aid))
             s.execute(insert(inovices).values(customer="core", amount=5).returning(inovices))
-            s.execute(insert(legacy).values(title="core").returning(legacy.c.id, legacy.c.price_cents))
         @rec.step("core_on_conflict_do_update", tx)
         def _():
             stmt = pg_insert(users).values([{"id": 1, "full_name": "Upserted", "email": None},
