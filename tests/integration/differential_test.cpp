@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/dual_write_seeds.h"
 #include "tests/support/differential_corpus.h"
 #include "tests/support/differential_tally.h"
 #include "tests/support/http_client.h"
@@ -115,27 +116,13 @@ struct Phase {
   bool old_shape_kept;    // whether switchyard still writes the old shape (not in new_only)
 };
 
+// The seeds' column migrations (dual_write_seeds.h) and the two table kinds, all in `phase`.
 std::string migrations_yaml(const std::string& phase) {
-  std::string yaml = R"(migrations:
-  - name: users-display-name
-    table: users
-    rename_column: {from: full_name, to: display_name}
-    phase: PHASE
-  - name: accounts-include-bool
-    table: accounts
-    change_column:
-      from: include
-      to: include_bool
-      up: "CASE WHEN include = 'X' THEN true ELSE false END"
-      down: "CASE WHEN include_bool THEN 'X' ELSE '' END"
-    phase: PHASE
-  - name: accounts-id
-    table: accounts
-    add_column: {name: id, up: "aid"}
-    phase: PHASE
+  std::string yaml = std::string("migrations:") + seeds::kUsersDisplayName + seeds::kAccountsIncludeBool +
+                     seeds::kAccountsId + R"(
   - name: invoices-rename
     rename_table: {from: inovices, to: invoices}
-    phase: PHASE
+    phase: dual_write
   - name: items-copy
     copy_table:
       from: legacy_items
@@ -143,9 +130,11 @@ std::string migrations_yaml(const std::string& phase) {
       key: [id]
       columns: {id: id, title: title, price: "price_cents / 100.0"}
       down: {price_cents: "(price * 100)::int"}
-    phase: PHASE
+    phase: dual_write
 )";
-  for (size_t at = yaml.find("PHASE"); at != std::string::npos; at = yaml.find("PHASE", at)) yaml.replace(at, 5, phase);
+  const std::string seeded = "phase: dual_write";
+  for (size_t at = yaml.find(seeded); at != std::string::npos; at = yaml.find(seeded, at + 1))
+    yaml.replace(at, seeded.size(), "phase: " + phase);
   return yaml;
 }
 

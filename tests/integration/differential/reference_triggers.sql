@@ -41,35 +41,25 @@ CREATE TRIGGER accounts_dual_write BEFORE INSERT OR UPDATE ON accounts FOR EACH 
 
 -- Two tables: each row written to one is upserted into (or deleted from) the other by key. The
 -- depth guard stops the other table's trigger from writing back.
-CREATE FUNCTION inovices_to_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
+-- rename_table: the same columns, so the row itself goes across (TG_ARGV[0] is the other table).
+CREATE FUNCTION same_row_to_other_table() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF pg_trigger_depth() > 1 THEN RETURN NULL; END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') AND (TG_OP = 'DELETE' OR OLD.id <> NEW.id) THEN
-    DELETE FROM invoices WHERE id = OLD.id;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    EXECUTE format('DELETE FROM %I WHERE id = $1', TG_ARGV[0]) USING OLD.id;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO invoices (id, customer, amount, note) VALUES (NEW.id, NEW.customer, NEW.amount, NEW.note)
-      ON CONFLICT (id) DO UPDATE SET customer = EXCLUDED.customer, amount = EXCLUDED.amount, note = EXCLUDED.note;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE FUNCTION invoices_to_inovices() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF pg_trigger_depth() > 1 THEN RETURN NULL; END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') AND (TG_OP = 'DELETE' OR OLD.id <> NEW.id) THEN
-    DELETE FROM inovices WHERE id = OLD.id;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO inovices (id, customer, amount, note) VALUES (NEW.id, NEW.customer, NEW.amount, NEW.note)
-      ON CONFLICT (id) DO UPDATE SET customer = EXCLUDED.customer, amount = EXCLUDED.amount, note = EXCLUDED.note;
+    EXECUTE format('DELETE FROM %I WHERE id = $1', TG_ARGV[0]) USING NEW.id;
+    EXECUTE format('INSERT INTO %I SELECT ($1).*', TG_ARGV[0]) USING NEW;
   END IF;
   RETURN NULL;
 END $$;
 CREATE TRIGGER inovices_to_invoices AFTER INSERT OR UPDATE OR DELETE ON inovices
-  FOR EACH ROW EXECUTE FUNCTION inovices_to_invoices();
+  FOR EACH ROW EXECUTE FUNCTION same_row_to_other_table('invoices');
 CREATE TRIGGER invoices_to_inovices AFTER INSERT OR UPDATE OR DELETE ON invoices
-  FOR EACH ROW EXECUTE FUNCTION invoices_to_inovices();
+  FOR EACH ROW EXECUTE FUNCTION same_row_to_other_table('inovices');
 
+-- copy_table: the mapped columns (the migration's columns: and down:).
 CREATE FUNCTION legacy_items_to_items() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF pg_trigger_depth() > 1 THEN RETURN NULL; END IF;

@@ -60,20 +60,19 @@ class NewAccount(NewBase):
     name = Column(Text)
 
 
-class OldInvoice(Base):
+class InvoiceColumns:  # rename_table: both tables have these
+    id = Column(Integer, primary_key=True)
+    customer = Column(Text, nullable=False)
+    amount = Column(Numeric(12, 2))
+    note = Column(Text)
+
+
+class OldInvoice(InvoiceColumns, Base):
     __tablename__ = "inovices"
-    id = Column(Integer, primary_key=True)
-    customer = Column(Text, nullable=False)
-    amount = Column(Numeric(12, 2))
-    note = Column(Text)
 
 
-class Invoice(Base):
+class Invoice(InvoiceColumns, Base):
     __tablename__ = "invoices"
-    id = Column(Integer, primary_key=True)
-    customer = Column(Text, nullable=False)
-    amount = Column(Numeric(12, 2))
-    note = Column(Text)
 
 
 class LegacyItem(Base):
