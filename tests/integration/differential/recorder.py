@@ -22,6 +22,14 @@ def _plain(value):
     return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
 
 
+def in_given_order(sql):
+    """Whether rows come in an order the statement fixes: ORDER BY, or INSERT ... RETURNING,
+    whose rows follow VALUES (Django's bulk_create relies on it). Other rows come in the order of
+    the table's storage, which differs between the two databases."""
+    text = sql.lstrip().upper()
+    return "ORDER BY" in text or text.startswith("INSERT")
+
+
 class Recorder:
     def __init__(self, argv):
         self.conninfo = argv[1]
@@ -33,6 +41,8 @@ class Recorder:
 
     def ok(self, sql, tag, rowcount, rows=None):
         view = f"ok {tag} rowcount {rowcount}\n"
+        if rows is not None and not in_given_order(sql):
+            rows = sorted(_plain(rows), key=json.dumps)
         if rows is not None:
             view += "rows " + json.dumps(_plain(rows)) + "\n"
         self.emit(sql, view)
