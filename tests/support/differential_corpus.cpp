@@ -245,6 +245,27 @@ std::vector<Case> single_cases() {
       {"prepare_execute/users_old",
        {{"PREPARE ins(int, text) AS INSERT INTO users (id, full_name) VALUES ($1, $2)", {}, {}},
         {"EXECUTE ins(95, 'Prepared')", {}, {}}, {"DEALLOCATE ins", {}, {}}}},
+      {"update_join_two_migrated/users_old",
+       {{"UPDATE users u SET full_name = a.name || ':' || a.include FROM accounts a WHERE a.aid = u.id AND a.include_bool",
+         {}, {}}}},
+      {"update_self_subselect_where/users_new",
+       {{"UPDATE users SET display_name = 'A-name' WHERE id IN (SELECT id FROM users WHERE full_name LIKE 'A%')", {}, {}}}},
+      {"insert_on_conflict_mixed_shapes/users_old",
+       {{"INSERT INTO users (id, full_name) VALUES (1, 'Mixed'), (102, 'Mixed new') ON CONFLICT (id) DO UPDATE "
+         "SET display_name = EXCLUDED.display_name RETURNING id, full_name, display_name", {}, {}}}},
+      {"cte_writes_two_table_kinds/inovices",
+       {{"WITH a AS (INSERT INTO inovices (id, customer, amount) VALUES (60, 'cte', 6) RETURNING id) "
+         "UPDATE legacy_items SET price_cents = price_cents + 1 WHERE id IN (SELECT id - 58 FROM a) RETURNING id, price_cents",
+         {}, {}}}},
+      {"insert_select_both_shapes_positional/users_both",
+       {{"INSERT INTO users SELECT id + 100, full_name, email, display_name FROM users WHERE id < 3", {}, {}}}},
+      {"update_returning_old_and_new/accounts_old",
+       {{"UPDATE accounts SET include = 'X' WHERE aid = 2 RETURNING aid, include, include_bool, id", {}, {}}}},
+      {"delete_returning_expression_join/items",
+       {{"DELETE FROM items i USING people p WHERE p.id = i.id RETURNING i.id, i.price * 100 AS cents, p.name", {}, {}}}},
+      {"upsert_table_kind_excluded_expression/invoices",
+       {{"INSERT INTO invoices AS t (id, customer, amount) VALUES (3, 'again', 1) ON CONFLICT (id) DO UPDATE "
+         "SET amount = t.amount + EXCLUDED.amount, note = 'was ' || t.customer RETURNING *", {}, {}}}},
       // The classes of issue 10 that other branches fix, so that their fixes show here.
       {"deparse_parentheses_cast/users_old",
        {{"UPDATE users SET full_name = (NOT true = false)::text || (id IS NOT NULL)::text WHERE id = 1", {}, {}}}},
