@@ -17,6 +17,8 @@ packages=(
   # headless Chromium driven by Selenium, and a real Prometheus scraping /metrics (promtool
   # checks deploy/prometheus/alerts.yml).
   chromium chromium-driver python3-selenium prometheus
+  # The ORMs of the differential test (tests/integration/differential/).
+  python3-django python3-sqlalchemy ruby-activerecord ruby-pg
 )
 # Node.js and npm for the node-postgres driver: Debian's packages, unless a node is already
 # installed some other way (a NodeSource nodejs ships its own npm and conflicts with Debian's).
