@@ -1,14 +1,11 @@
-// same_tree: copy both trees, zero their locations, and compare their protobuf encodings (which
-// protobuf-c writes in field order, so equal structs give equal bytes).
+// same_tree: both trees walked together through their protobuf-c descriptors, field by field.
 #include "rewrite/pg/tree_compare.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <string>
 
 #include "rewrite/pg/message_ptr.h"
-#include "rewrite/pg/tree_edit.h"
-#include "rewrite/pg/walk.h"
 
 namespace switchyard::rewrite::pg {
 namespace {
@@ -19,19 +16,78 @@ bool is_location(const ProtobufCFieldDescriptor& f) {
          std::strcmp(f.name, "stmt_len") == 0;
 }
 
-// The encoding of `m` with every location set to 0 (which protobuf's encoding then leaves out).
-std::string encoding_without_locations(const ProtobufCMessage* m) {
-  MessagePtr<ProtobufCMessage> copy(copy_message(m));
-  walk_messages(copy.get(), [](ProtobufCMessage* node) {
-    const ProtobufCMessageDescriptor* d = node->descriptor;
-    for (unsigned i = 0; i < d->n_fields; ++i)
-      if (is_location(d->fields[i]))
-        *reinterpret_cast<std::int32_t*>(reinterpret_cast<char*>(node) + d->fields[i].offset) = 0;
-    return WalkAction::kDescend;
-  });
-  std::string bytes(protobuf_c_message_get_packed_size(copy.get()), '\0');
-  protobuf_c_message_pack(copy.get(), reinterpret_cast<std::uint8_t*>(bytes.data()));
-  return bytes;
+template <class T>
+T read_at(const void* base, unsigned offset) {
+  T value;
+  std::memcpy(&value, static_cast<const char*>(base) + offset, sizeof value);
+  return value;
+}
+
+bool same_message(const ProtobufCMessage* a, const ProtobufCMessage* b);
+
+// One value of field `f`, stored at `x` and `y` (a singular field, or one entry of a list).
+bool same_value(const ProtobufCFieldDescriptor& f, const char* x, const char* y) {
+  switch (f.type) {
+    case PROTOBUF_C_TYPE_STRING: {
+      // null and "" are both the empty string (protobuf does not tell them apart).
+      const char* s = read_at<const char*>(x, 0);
+      const char* t = read_at<const char*>(y, 0);
+      return std::strcmp(s != nullptr ? s : "", t != nullptr ? t : "") == 0;
+    }
+    case PROTOBUF_C_TYPE_BYTES: {
+      const auto p = read_at<ProtobufCBinaryData>(x, 0), q = read_at<ProtobufCBinaryData>(y, 0);
+      return p.len == q.len && (p.len == 0 || std::memcmp(p.data, q.data, p.len) == 0);
+    }
+    case PROTOBUF_C_TYPE_MESSAGE: {
+      const auto* m = read_at<const ProtobufCMessage*>(x, 0);
+      const auto* n = read_at<const ProtobufCMessage*>(y, 0);
+      return m == nullptr || n == nullptr ? m == n : same_message(m, n);
+    }
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE:
+      return std::memcmp(x, y, 8) == 0;
+    case PROTOBUF_C_TYPE_BOOL: return (read_at<protobuf_c_boolean>(x, 0) != 0) == (read_at<protobuf_c_boolean>(y, 0) != 0);
+    default: return std::memcmp(x, y, 4) == 0;  // the 32-bit kinds and enums
+  }
+}
+
+std::size_t value_size(const ProtobufCFieldDescriptor& f) {
+  switch (f.type) {
+    case PROTOBUF_C_TYPE_STRING: return sizeof(char*);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void*);
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE: return 8;
+    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+    default: return 4;
+  }
+}
+
+// Field by field, through the descriptors, skipping locations: no copy, no allocation.
+bool same_message(const ProtobufCMessage* a, const ProtobufCMessage* b) {
+  const ProtobufCMessageDescriptor* d = a->descriptor;
+  if (d != b->descriptor) return false;
+  for (unsigned i = 0; i < d->n_fields; ++i) {
+    const ProtobufCFieldDescriptor& f = d->fields[i];
+    if (is_location(f)) continue;
+    if (f.label == PROTOBUF_C_LABEL_REPEATED) {
+      const auto n = read_at<std::size_t>(a, f.quantifier_offset);
+      if (n != read_at<std::size_t>(b, f.quantifier_offset)) return false;
+      const char* x = read_at<const char*>(a, f.offset);
+      const char* y = read_at<const char*>(b, f.offset);
+      for (std::size_t j = 0; j < n; ++j)
+        if (!same_value(f, x + j * value_size(f), y + j * value_size(f))) return false;
+      continue;
+    }
+    if ((f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0) {
+      const auto set = read_at<std::uint32_t>(a, f.quantifier_offset);
+      if (set != read_at<std::uint32_t>(b, f.quantifier_offset)) return false;
+      if (set != f.id) continue;  // another member of the oneof is the one set
+    }
+    if (!same_value(f, reinterpret_cast<const char*>(a) + f.offset, reinterpret_cast<const char*>(b) + f.offset))
+      return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -57,8 +113,7 @@ DeparseOutcome deparse_faithfully(const PgQuery__RawStmt* stmt) {
 
 bool same_tree(const ProtobufCMessage* a, const ProtobufCMessage* b) {
   if (a == nullptr || b == nullptr) return a == b;
-  if (a->descriptor != b->descriptor) return false;
-  return encoding_without_locations(a) == encoding_without_locations(b);
+  return same_message(a, b);
 }
 
 }  // namespace switchyard::rewrite::pg

@@ -12,8 +12,7 @@ namespace switchyard::rewrite::pg {
 
 // True when `a` and `b` (any two messages of the parse tree, e.g. two statements' `stmt` nodes)
 // are equal in every field except location, stmt_location and stmt_len. Null equals only null.
-// REQUIRES both well formed (no null entries in repeated fields). Reads them only (it compares
-// copies), so it is safe on a tree that is in use.
+// Reads both only, without copying or allocating.
 bool same_tree(const ProtobufCMessage* a, const ProtobufCMessage* b);
 
 // SQL for one statement that parses back to exactly `stmt` (locations aside), or an error when
