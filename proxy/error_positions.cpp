@@ -21,6 +21,10 @@ void ErrorPositions::parse_rewritten(std::string sent, std::string original) {
   if (units_.size() < kMaxUnits) open_.push_back({std::move(sent), std::move(original)});
 }
 
+void ErrorPositions::parse_relayed() {
+  if (units_.size() < kMaxUnits) open_.push_back({"", "", true});
+}
+
 void ErrorPositions::query_rewritten(std::string sent, std::string original) {
   if (units_.empty() || units_.back().untracked) return;
   units_.back().texts.push_back({std::move(sent), std::move(original)});
@@ -35,7 +39,8 @@ std::optional<ErrorPositions::Texts> ErrorPositions::current() const {
   // or belongs to the open batch (an extended-protocol error before its Sync is sent).
   const std::vector<Texts>* texts = !units_.empty() ? &units_.front().texts : &open_;
   if (!units_.empty() && units_.front().untracked) return Texts{};
-  if (texts->empty()) return std::nullopt;
+  const bool rewritten = std::any_of(texts->begin(), texts->end(), [](const Texts& t) { return !t.relayed; });
+  if (!rewritten) return std::nullopt;
   if (texts->size() > 1) return Texts{};
   return texts->front();
 }

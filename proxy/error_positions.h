@@ -5,8 +5,9 @@
 // so a FIFO of units, one per such request, pairs each ErrorResponse with the unit it ends: the
 // front one. A unit holds the rewritten texts sent in it (a Query's, or the Parses of an extended
 // batch) beside the client's originals. An error in a unit with no rewritten text is relayed as
-// it is. In a unit with exactly one, its position is mapped; with several, the proxy cannot tell
-// which statement the error is about, so the position is dropped. Errors at Bind or Execute of a
+// it is. In a unit with exactly one statement, rewritten, its position is mapped; with several
+// statements of which one is rewritten, the proxy cannot tell which statement the error is
+// about, so the position is dropped. Errors at Bind or Execute of a
 // statement prepared in an earlier unit are not paired with that statement's text (the server
 // reports positions at Parse, when it analyses the text, and rarely later).
 //
@@ -31,12 +32,16 @@ class ErrorPositions {
   struct Texts {
     std::string sent;      // what went upstream
     std::string original;  // what the client sent
+    bool relayed = false;  // a Parse relayed as written (both texts empty)
   };
 
   // A Query, Sync or FunctionCall went upstream: it ends the open batch, as one unit.
   void unit_sent();
   // A rewritten Parse joins the open batch; a rewritten Query joins the unit it just opened.
+  // A Parse relayed as written joins it too, without its text, so that an error in a batch of
+  // several Parses is never taken for the rewritten one's.
   void parse_rewritten(std::string sent, std::string original);
+  void parse_relayed();
   void query_rewritten(std::string sent, std::string original);
   // A ReadyForQuery came back for a request (not the one that ends authentication).
   void answered();

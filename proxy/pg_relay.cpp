@@ -205,6 +205,8 @@ bool PgSession::inspect_parse(std::string_view body) {
   }
   const Plan p = plan(parse->query);
   const bool changed = p.result.kind != Kind::kUnchanged;
+  if (p.result.kind == Kind::kRewritten) error_positions_.parse_rewritten(p.result.sql, std::string(parse->query));
+  else error_positions_.parse_relayed();
   if (!changed) {
     // The same text again under the same plan (an unnamed statement parsed before each
     // execution): the record already says what the server will hold, whatever this Parse does.
@@ -223,7 +225,6 @@ bool PgSession::inspect_parse(std::string_view body) {
     parse->query = s.upstream();  // parameter types stay as the client declared them
     if (s.refused) parse->param_types.clear();
     else remember_patches(p.result);
-    if (p.result.kind == Kind::kRewritten) error_positions_.parse_rewritten(p.result.sql, std::string(s.text));
     pg::encode_parse(replacement_, *parse);
   }
   if (prepared_.size() >= cfg().limits.max_prepared_statements && !prepared_.find(parse->statement)) {

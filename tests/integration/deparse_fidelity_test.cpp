@@ -198,5 +198,30 @@ TEST_F(DeparseFidelity, PsqlShowsTheSameCaretThroughTheProxy) {
   EXPECT_EQ(twice.err, twice_direct.err.substr(0, twice_direct.err.find("\nLINE")) + "\n") << twice.err;
 }
 
+// The same in the extended protocol (the error comes as the answer to Parse), where the
+// position reaches the client as PG_DIAG_STATEMENT_POSITION.
+TEST_F(DeparseFidelity, ExtendedProtocolErrorsCarryTheClientsPosition) {
+  const std::vector<std::string> kStatements = {
+      "UPDATE users SET full_name = lower(nme) WHERE id = $1",
+      "UPDATE inovices SET note = 'n' || 1 + true WHERE id = $1",
+      "INSERT INTO legacy_accounts (id, name, user_id) VALUES ($1, 'é', 'seven') RETURNING id",
+      "UPDATE users SET full_name = nme WHERE nme = $1",  // twice in the text: no position
+  };
+  PgConn through = proxy_->connect_proxied();
+  PgConn ref = reference_->connect_direct();
+  for (const std::string& sql : kStatements) {
+    const Statement s{sql, {"1"}, {}};
+    const PgResult got = run(through.get(), s, Protocol::kExtended);
+    const PgResult want = run(ref.get(), s, Protocol::kExtended);
+    ASSERT_TRUE(got && want);
+    const char* wanted = PQresultErrorField(want.get(), PG_DIAG_STATEMENT_POSITION);
+    const char* position = PQresultErrorField(got.get(), PG_DIAG_STATEMENT_POSITION);
+    ASSERT_NE(wanted, nullptr) << sql;
+    EXPECT_EQ(client_view(got.get()), client_view(want.get())) << sql;
+    if (sql.find("nme = $1") != std::string::npos) EXPECT_EQ(position, nullptr) << sql;
+    else EXPECT_STREQ(position, wanted) << sql;
+  }
+}
+
 }  // namespace
 }  // namespace switchyard::test_support

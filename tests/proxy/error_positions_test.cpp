@@ -22,6 +22,11 @@ TEST(ErrorPositions, PairsEachErrorWithTheUnitItEnds) {
   e.parse_rewritten("sent 4a", "original 4a");
   e.parse_rewritten("sent 4b", "original 4b");
   e.unit_sent();
+  e.parse_relayed();
+  e.parse_rewritten("sent 5", "original 5");
+  e.unit_sent();
+  e.parse_relayed();
+  e.unit_sent();
 
   EXPECT_FALSE(e.current()) << "the first Query was not rewritten";
   e.answered();
@@ -34,11 +39,16 @@ TEST(ErrorPositions, PairsEachErrorWithTheUnitItEnds) {
   ASSERT_TRUE(e.current());
   EXPECT_EQ(e.current()->sent, "") << "two rewritten statements: which one erred is unknown";
   e.answered();
+  ASSERT_TRUE(e.current());
+  EXPECT_EQ(e.current()->sent, "") << "the error may be the other Parse's";
+  e.answered();
+  EXPECT_FALSE(e.current()) << "a batch relayed as written";
+  e.answered();
   EXPECT_FALSE(e.current());
   EXPECT_TRUE(e.empty());
 
-  e.parse_rewritten("sent 5", "original 5");  // an error before the batch's Sync was sent
-  EXPECT_EQ(e.current()->sent, "sent 5");
+  e.parse_rewritten("sent 6", "original 6");  // an error before the batch's Sync was sent
+  EXPECT_EQ(e.current()->sent, "sent 6");
 }
 
 TEST(ErrorPositions, ForgetsTextsPastItsBound) {
