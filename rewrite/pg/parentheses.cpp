@@ -136,6 +136,18 @@ bool indirection_ready(const PgQuery__AIndirection* ind) {
          (is(a, PG_QUERY__NODE__NODE_SUB_LINK) && a->sub_link->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK);
 }
 
+// A cast of a constant that the deparser prints in another form, which parses to another tree:
+// 't'::boolean (pg_catalog.bool) as true, a boolean constant. With the constant wrapped it
+// prints ('t')::boolean, as written.
+bool shortened_constant(const PgQuery__TypeCast* c) {
+  const PgQuery__TypeName* t = c->type_name;
+  if (t == nullptr || t->n_names != 2 || t->names[0]->node_case != PG_QUERY__NODE__NODE_STRING ||
+      std::string_view(t->names[0]->string->sval) != "pg_catalog")
+    return false;
+  return last_name(t->names, t->n_names) == std::string_view("bool") &&
+         c->arg->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL;
+}
+
 class Wrapper {
  public:
   std::size_t count() const { return count_; }
@@ -240,7 +252,8 @@ void fix(ProtobufCMessage* m, Wrapper& w) {
   } else if (d == &pg_query__type_cast__descriptor) {
     auto* c = reinterpret_cast<PgQuery__TypeCast*>(m);
     // The deparser prints CAST(a_expr AS t) itself, and parenthesises negative constants.
-    if (!is(c->arg, PG_QUERY__NODE__NODE_A_EXPR) && !is(c->arg, PG_QUERY__NODE__NODE_A_CONST)) w.need(&c->arg, kCast);
+    if (is(c->arg, PG_QUERY__NODE__NODE_A_CONST) && shortened_constant(c)) w.wrap(&c->arg);
+    else if (!is(c->arg, PG_QUERY__NODE__NODE_A_EXPR) && !is(c->arg, PG_QUERY__NODE__NODE_A_CONST)) w.need(&c->arg, kCast);
   } else if (d == &pg_query__collate_clause__descriptor) {
     auto* c = reinterpret_cast<PgQuery__CollateClause*>(m);
     if (!is(c->arg, PG_QUERY__NODE__NODE_A_EXPR)) w.need(&c->arg, kCollate);
