@@ -50,6 +50,8 @@ inline const std::vector<std::string>& paren_expressions() {
       "('1' || '2')::int + 1", "'a' || (1 = 1)::text", "(NOT false)::int", "(1 = ANY (ARRAY[1])) = true",
       "EXISTS (SELECT 1) = true", "'abc' IS NORMALIZED", "('abc' IS NORMALIZED) = true", "COALESCE(NULL, 1) + 1",
       "NULLIF(1, 2) * 2", "(id)::text || 'x'", "id::text::int", "(id + 1)::text",
+      // casts the deparser prints in another form
+      "'t'::boolean", "'f'::boolean AND true", "point '(1,2)'", "'a'::char",
   };
   return kExpressions;
 }
