@@ -11,19 +11,28 @@ namespace switchyard::proxy {
 
 void ErrorPositions::unit_sent() {
   Unit u;
-  if (units_.size() >= kMaxUnits) u.untracked = true;
+  if (units_.size() >= kMaxUnits || open_untracked_) u.untracked = true;
   else u.texts = std::move(open_);
   open_.clear();
+  open_untracked_ = false;
   units_.push_back(std::move(u));
 }
 
-void ErrorPositions::parse_rewritten(std::string sent, std::string original) {
-  if (units_.size() < kMaxUnits) open_.push_back({std::move(sent), std::move(original)});
+void ErrorPositions::add_to_batch(Texts t) {
+  if (open_untracked_) return;
+  if (units_.size() >= kMaxUnits || open_.size() >= kMaxUnits) {
+    open_.clear();
+    open_untracked_ = true;
+    return;
+  }
+  open_.push_back(std::move(t));
 }
 
-void ErrorPositions::parse_relayed() {
-  if (units_.size() < kMaxUnits) open_.push_back({"", "", true});
+void ErrorPositions::parse_rewritten(std::string sent, std::string original) {
+  add_to_batch({std::move(sent), std::move(original)});
 }
+
+void ErrorPositions::parse_relayed() { add_to_batch({"", "", true}); }
 
 void ErrorPositions::query_rewritten(std::string sent, std::string original) {
   if (units_.empty() || units_.back().untracked) return;
@@ -38,7 +47,7 @@ std::optional<ErrorPositions::Texts> ErrorPositions::current() const {
   // No unit yet: the error ends nothing the client sent through a rewrite (e.g. at start-up),
   // or belongs to the open batch (an extended-protocol error before its Sync is sent).
   const std::vector<Texts>* texts = !units_.empty() ? &units_.front().texts : &open_;
-  if (!units_.empty() && units_.front().untracked) return Texts{};
+  if (!units_.empty() ? units_.front().untracked : open_untracked_) return Texts{};
   const bool rewritten = std::any_of(texts->begin(), texts->end(), [](const Texts& t) { return !t.relayed; });
   if (!rewritten) return std::nullopt;
   if (texts->size() > 1) return Texts{};

@@ -11,8 +11,9 @@
 // statement prepared in an earlier unit are not paired with that statement's text (the server
 // reports positions at Parse, when it analyses the text, and rarely later).
 //
-// Bounded: past kMaxUnits units in flight (a client pipelining without reading) a unit keeps no
-// texts but is marked untracked, and an error in it loses its position. Texts are copied only
+// Bounded: past kMaxUnits units in flight (a client pipelining without reading), or kMaxUnits
+// Parses in one batch, a unit keeps no texts but is marked untracked, and an error in it loses
+// its position. Texts are copied only
 // for rewritten statements. Touched only on the session's thread.
 #pragma once
 
@@ -49,15 +50,18 @@ class ErrorPositions {
   // What an ErrorResponse arriving now refers to: nullopt to relay it as it is; a Texts with an
   // empty `sent` when its position must be dropped.
   std::optional<Texts> current() const;
-  bool empty() const { return units_.empty() && open_.empty(); }
+  bool empty() const { return units_.empty() && open_.empty() && !open_untracked_; }
 
  private:
   struct Unit {
     std::vector<Texts> texts;
     bool untracked = false;
   };
+  void add_to_batch(Texts t);
+
   std::deque<Unit> units_;
-  std::vector<Texts> open_;  // the extended batch not yet ended by a Sync
+  std::vector<Texts> open_;      // the extended batch not yet ended by a Sync
+  bool open_untracked_ = false;  // it outgrew kMaxUnits statements: its texts were let go
 };
 
 // `body` (an ErrorResponse's) with its position fields pointing into `texts.original`: P mapped,

@@ -60,6 +60,15 @@ TEST(ErrorPositions, ForgetsTextsPastItsBound) {
   for (size_t i = 0; i < ErrorPositions::kMaxUnits; ++i) e.answered();
   ASSERT_TRUE(e.current());
   EXPECT_EQ(e.current()->sent, "") << "an untracked unit's errors lose their positions";
+
+  ErrorPositions batch;
+  for (size_t i = 0; i <= ErrorPositions::kMaxUnits; ++i) batch.parse_relayed();
+  ASSERT_TRUE(batch.current());
+  EXPECT_EQ(batch.current()->sent, "") << "a batch of too many Parses keeps no texts";
+  batch.unit_sent();
+  EXPECT_EQ(batch.current()->sent, "");
+  batch.answered();
+  EXPECT_TRUE(batch.empty());
 }
 
 std::string error_body(const std::string& position) {
