@@ -64,6 +64,7 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
     return true;
   }
   if (replies_ && type != 'K' && track_backend(type, body)) return true;  // dropped or replaced
+  if (type == 'E' && !error_positions_.empty() && remap_error(body)) return true;
   if (!described.empty() && on_describe_answer(described, type, body)) return true;
   if (type == 'Z') {
     const auto status = pg::decode_ready_for_query(body);
@@ -98,6 +99,14 @@ void PgSession::replace(Pump& p, char type, std::string_view body) {
   client_key_ = ctx_.shared.cancels.add(CancelTarget{upstream, *key});
   client_key_registered_ = true;
   pg::encode_backend_key_data(p.out, client_key_);
+}
+
+bool PgSession::remap_error(std::string_view body) {
+  const auto texts = error_positions_.current();
+  if (!texts) return false;
+  backend_replacement_.clear();
+  // The server reports client_encoding by its canonical name.
+  return remap_error_positions(body, *texts, lexical_.client_encoding == "UTF8", backend_replacement_);
 }
 
 PgSession::Plan PgSession::plan(std::string_view sql) {
@@ -181,6 +190,7 @@ bool PgSession::inspect_query(std::string_view body) {
     return true;
   }
   remember_patches(p.result);
+  if (p.result.kind == Kind::kRewritten) error_positions_.query_rewritten(p.result.sql, std::string(*sql));
   // A refusal is raised by the server itself, so it aborts the transaction and the
   // implicit transaction of a multi-statement string exactly as any error would.
   pg::encode_query(replacement_, p.result.kind == Kind::kRefused ? rewrite::pg::refusal_statement(p.result) : p.result.sql);
@@ -196,6 +206,8 @@ bool PgSession::inspect_parse(std::string_view body) {
   }
   const Plan p = plan(parse->query);
   const bool changed = p.result.kind != Kind::kUnchanged;
+  if (p.result.kind == Kind::kRewritten) error_positions_.parse_rewritten(p.result.sql, std::string(parse->query));
+  else error_positions_.parse_relayed();
   if (!changed) {
     // The same text again under the same plan (an unnamed statement parsed before each
     // execution): the record already says what the server will hold, whatever this Parse does.

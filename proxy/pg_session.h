@@ -26,6 +26,7 @@
 #include "protocol/pg/injected_replies.h"
 #include "protocol/pg/reply_tracker.h"
 #include "protocol/pg/startup.h"
+#include "proxy/error_positions.h"
 #include "proxy/in_flight.h"
 #include "proxy/prepared_statements.h"
 #include "proxy/session_context.h"
@@ -139,6 +140,9 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void remember_patches(const rewrite::RewriteResult& r);
   void track_frontend(char type, std::string_view body);
   bool track_backend(char type, std::string_view body);  // true: drop or replace it
+  // An ErrorResponse whose position points into a rewritten text: pointed at the client's text,
+  // or dropped (true: replaced by backend_replacement_).
+  bool remap_error(std::string_view body);
   // pg_routing.cpp: the shape each migration's reads are served from in this session.
   void update_routing();
   void count_reads(uint64_t reads_mask);
@@ -194,6 +198,7 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   pg::BackendKeyData client_key_{};
   char transaction_status_ = 'I';
   InFlight in_flight_;  // requests awaiting their ReadyForQuery
+  ErrorPositions error_positions_;  // the rewritten texts ErrorResponse positions refer to
   std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
   std::vector<std::optional<pg::ReplyPatch>> pending_patches_;  // of the Query/Parse being inspected
   std::string backend_replacement_;  // what replace() emits for a backend message track_backend chose

@@ -23,13 +23,16 @@ bool PgSession::note_frontend(char type) {
   switch (type) {
     case 'Q':
       in_flight_.request_sent(InFlight::Clock::now());
+      error_positions_.unit_sent();
       return true;
     case 'S':
       in_flight_.sync_sent(InFlight::Clock::now());
+      error_positions_.unit_sent();
       requests_.sent(pg::InjectedReplies::Request::kSync, false);
       return false;
     case 'F':
       in_flight_.request_sent(InFlight::Clock::now());
+      error_positions_.unit_sent();
       requests_.sent(pg::InjectedReplies::Request::kQuery, false);
       return false;
     case 'P':
@@ -46,6 +49,7 @@ bool PgSession::note_frontend(char type) {
 
 void PgSession::at_ready_for_query() {
   if (!in_flight_.authenticated()) authenticated();  // this ReadyForQuery ends authentication
+  else error_positions_.answered();
   if (const auto seconds = in_flight_.answered(InFlight::Clock::now()))
     ctx_.shared.metrics.upstream_seconds.observe(*seconds);
   if (transaction_status_ == 'I' && in_flight_.idle()) adopt_generation();

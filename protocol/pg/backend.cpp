@@ -64,4 +64,27 @@ std::string_view error_field(std::string_view body, char field) {
   }
 }
 
+bool encode_with_error_fields(std::string& out, char type, std::string_view body, const ErrorFieldEdits& edits) {
+  std::string kept;
+  ByteReader r(body);
+  for (;;) {
+    uint8_t code = 0;
+    if (!r.u8(code)) return false;
+    if (code == 0) break;
+    std::string_view value;
+    if (!r.cstring(value)) return false;
+    const auto edit = edits.find(static_cast<char>(code));
+    if (edit == edits.end()) {
+      kept.push_back(static_cast<char>(code));
+      put_cstring(kept, value);
+    } else if (edit->second) {
+      kept.push_back(static_cast<char>(code));
+      put_cstring(kept, *edit->second);
+    }
+  }
+  kept.push_back('\0');
+  encode_message(out, type, kept);
+  return true;
+}
+
 }  // namespace switchyard::pg

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,5 +35,12 @@ void encode_message(std::string& out, char type, std::string_view body);
 // The value of one field (e.g. 'C' for SQLSTATE, 'M' for message) of an ErrorResponse or
 // NoticeResponse body; empty if absent or malformed.
 std::string_view error_field(std::string_view body, char field);
+
+// Field code -> its new value, or nullopt to remove the field.
+using ErrorFieldEdits = std::map<char, std::optional<std::string>>;
+// Appends the whole message (of `type`: 'E' or 'N') whose body is `body` with `edits` applied to
+// the fields it has (fields it lacks are not added; the others keep their order). False, and
+// `out` untouched, if `body` is malformed.
+bool encode_with_error_fields(std::string& out, char type, std::string_view body, const ErrorFieldEdits& edits);
 
 }  // namespace switchyard::pg

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "rewrite/pg/parentheses.h"
+
 namespace switchyard::rewrite::pg {
 namespace {
 
@@ -20,6 +22,16 @@ DeparseOutcome deparse_result(const PgQuery__ParseResult& result) {
   }
   std::string buffer(pg_query__parse_result__get_packed_size(&result), '\0');
   pg_query__parse_result__pack(&result, reinterpret_cast<std::uint8_t*>(buffer.data()));
+  // Printed from a copy that carries the parentheses the deparser would leave out
+  // (parentheses.h); the tree itself stays a parse tree.
+  PgQuery__ParseResult* copy =
+      pg_query__parse_result__unpack(nullptr, buffer.size(), reinterpret_cast<const std::uint8_t*>(buffer.data()));
+  if (copy == nullptr) return PgError{"out of memory copying a parse tree", 0};
+  if (add_needed_parentheses(&copy->base) > 0) {
+    buffer.assign(pg_query__parse_result__get_packed_size(copy), '\0');
+    pg_query__parse_result__pack(copy, reinterpret_cast<std::uint8_t*>(buffer.data()));
+  }
+  pg_query__parse_result__free_unpacked(copy, nullptr);
   PgQueryDeparseResult deparsed = pg_query_deparse_protobuf(PgQueryProtobuf{buffer.size(), buffer.data()});
   DeparseOutcome out = deparsed.error != nullptr ? DeparseOutcome(error_from(*deparsed.error))
                        : deparsed.query != nullptr ? DeparseOutcome(std::string(deparsed.query))

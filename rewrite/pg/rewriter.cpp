@@ -7,6 +7,7 @@
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/read_routing.h"
 #include "rewrite/pg/table_writes.h"
+#include "rewrite/pg/tree_compare.h"
 #include "rewrite/pg/walk.h"
 
 namespace switchyard::rewrite::pg {
@@ -159,18 +160,15 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
       out += tree.statement_text(sql, i);
       continue;
     }
-    auto text = tree.deparse_statement(i);
+    // The guarantee that what is sent is what was meant, paid once per statement shape (results
+    // are cached): the text must parse back to the edited tree, locations aside. libpg_query's
+    // deparser cannot print some trees, and prints others as text the parser would not accept or
+    // reads otherwise (a lost modifier); never send such a text: refuse instead.
+    auto text = deparse_faithfully(tree.statement(i));
     if (!text) {
       result.kind = RewriteResult::Kind::kRefused;
-      result.reason = "the rewritten statement could not be printed: " + text.error().message;
-      return result;
-    }
-    // A safety net, paid once per statement shape (results are cached): the deparser prints
-    // some trees the parser would not accept (e.g. a type modifier that is not a constant, which
-    // PostgreSQL rejects anyway). Never send such a text: refuse instead.
-    if (!ParseTree::parse(text.value())) {
-      result.kind = RewriteResult::Kind::kRefused;
-      result.reason = "the rewritten statement does not parse again; write it another way";
+      result.reason = "switchyard could not print the rewritten statement faithfully (" + text.error().message +
+                      "); write it another way";
       return result;
     }
     if (i > 0) out += " ";

@@ -1,6 +1,7 @@
 // Moving a write's RETURNING list to the outer statement; see table_returning.h.
 #include "rewrite/pg/table_returning.h"
 
+#include <cstring>
 #include <utility>
 
 #include "rewrite/pg/node_builder.h"
@@ -91,6 +92,23 @@ int figure(const PgQuery__Node* n, std::string& name) {
   }
 }
 
+// The first system column (xmin, ctid, ...) that `expr` names, or "". PostgreSQL forbids user
+// columns of these names, so the last name of a column reference is enough.
+std::string system_column(PgQuery__Node* expr) {
+  static constexpr const char* kSystem[] = {"tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"};
+  std::string found;
+  if (expr == nullptr) return found;
+  walk_nodes(&expr, [&](PgQuery__Node** slot) {
+    if ((*slot)->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return WalkAction::kDescend;
+    const auto* ref = (*slot)->column_ref;
+    if (const char* last = ref->n_fields > 0 ? str(ref->fields[ref->n_fields - 1]) : nullptr)
+      for (const char* s : kSystem)
+        if (std::strcmp(last, s) == 0) found = s;
+    return found.empty() ? WalkAction::kSkipChildren : WalkAction::kStop;
+  });
+  return found;
+}
+
 bool is_star(const PgQuery__ColumnRef* ref) {
   return ref->n_fields > 0 && ref->fields[ref->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
 }
@@ -170,31 +188,54 @@ void return_all_columns(PgQuery__Node*** items, size_t* n, const PgQuery__RangeV
 MovedReturning move_returning(PgQuery__Node*** items, size_t* n, const PgQuery__RangeVar* rel,
                               const RelationInfo& table, bool reads_other_tables) {
   MovedReturning out;
-  if (!reads_other_tables || reads_only_table(*items, *n, rel, table)) {
-    out.refusal = retarget(*items, *n, rel, table);
-    if (!out.refusal.empty()) return out;
-    while (*n > 0) out.outer.push_back(remove_node(items, n, 0));
-    append_node(items, n, star_target(rel));
-    return out;
-  }
-  // The list reads other tables: compute it in the write, select it by name outside.
-  for (size_t i = 0; i < *n; ++i) {
-    PgQuery__ResTarget* t = (*items)[i]->res_target;
+  // Outside: the list reads the written table only, so the outer SELECT can compute it from the
+  // CTE's columns. A target naming a system column is computed in the write even then: the CTE
+  // has the table's columns, not its system columns.
+  const bool outside = !reads_other_tables || reads_only_table(*items, *n, rel, table);
+  std::vector<NodePtr> targets;
+  while (*n > 0) targets.push_back(remove_node(items, n, 0));
+  append_node(items, n, star_target(rel));
+  for (size_t i = 0; i < targets.size(); ++i) {
+    PgQuery__ResTarget* t = targets[i]->res_target;
+    const std::string system = system_column(t->val);
+    if (outside && system.empty()) {
+      PgQuery__Node* item = targets[i].get();
+      out.refusal = retarget(&item, 1, rel, table);
+      if (!out.refusal.empty()) return out;
+      out.outer.push_back(std::move(targets[i]));
+      continue;
+    }
+    // Computed in the write, selected by name outside.
     if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && is_star(t->val->column_ref)) {
       out.refusal = "RETURNING * of a write that reads other tables is not mirrored; list the columns";
       return out;
     }
     std::string name = t->name && t->name[0] ? t->name : figure_column_name(t->val);
     if (name.empty()) {
-      out.refusal = "RETURNING expression " + std::to_string(i + 1) + " needs a name (AS ...) to be mirrored";
+      out.refusal = "RETURNING expression " + std::to_string(i + 1) +
+                    (system.empty() ? "" : " (of system column " + system + ")") + " needs a name (AS ...) to be mirrored";
       return out;
     }
     const std::string inner = "switchyard_r" + std::to_string(i + 1);
     free(t->name == protobuf_c_empty_string ? nullptr : t->name);
     t->name = dup_string(inner);
     out.outer.push_back(res_target(name, column_ref(inner)));
+    append_node(items, n, std::move(targets[i]));
   }
-  insert_node(items, n, 0, star_target(rel));
+  // The CTE now also carries the computed targets, which a * outside would return too: there a
+  // * stands for the table's columns, listed.
+  if (*n > 1) {
+    std::vector<NodePtr> listed;
+    for (NodePtr& t : out.outer) {
+      const PgQuery__Node* v = t->res_target->val;
+      if (v == nullptr || v->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !is_star(v->column_ref)) {
+        listed.push_back(std::move(t));
+        continue;
+      }
+      for (const ColumnInfo& c : table.columns) listed.push_back(res_target("", column_ref(alias_of(rel), c.name)));
+    }
+    out.outer = std::move(listed);
+  }
   return out;
 }
 

@@ -6,7 +6,10 @@
 // FROM/USING), it moves to the outer `SELECT <list> FROM switchyard_w AS <alias>`, where the
 // CTE's columns are the table's, in the table's order, under the table's name or alias. When it
 // reads other tables too, each target stays in the write as `expr AS switchyard_rN` and the outer
-// list selects `switchyard_rN AS <the name PostgreSQL would have given the target>`.
+// list selects `switchyard_rN AS <the name PostgreSQL would have given the target>`. A target that
+// names a system column (xmin, xmax, cmin, cmax, ctid, tableoid) is always computed in the write
+// that way, since the CTE carries only the table's own columns: the client gets the system
+// columns of the row its statement wrote.
 #pragma once
 
 #include <cstddef>

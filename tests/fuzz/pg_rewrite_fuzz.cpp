@@ -1,13 +1,17 @@
 // Fuzzes the PostgreSQL rewriter (writes mirrored, reads routed) against the seeds' migrations,
 // column and table kinds, in several phases and both read routes: no crash, no leak or double
 // free (the tree edits follow protobuf-c's ownership rules by hand), and every rewrite it
-// produces parses again. The first byte picks the catalog (low 3 bits) and the route (bit 3).
+// produces parses again. The printing the rewriter relies on is checked on the input's own
+// statements too: deparse_faithfully either refuses or gives a text that parses back to the same
+// tree (checked here again, independently), never anything else. The first byte picks the catalog
+// (low 3 bits) and the route (bit 3).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/rewriter.h"
+#include "rewrite/pg/tree_compare.h"
 #include "tests/rewrite/pg/catalog_fixture.h"
 #include "tests/rewrite/pg/read_route_catalog.h"
 #include "tests/rewrite/pg/tables_catalog.h"
@@ -29,5 +33,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (r.kind == rewrite::RewriteResult::Kind::kRefused &&
       !rewrite::pg::ParseTree::parse(rewrite::pg::refusal_statement(r)))
     std::abort();
+  if (auto tree = rewrite::pg::ParseTree::parse(sql)) {
+    for (const PgQuery__RawStmt* stmt : tree->statements()) {
+      const auto text = rewrite::pg::deparse_faithfully(stmt);
+      if (!text) continue;  // a refusal
+      auto again = rewrite::pg::ParseTree::parse(text.value());
+      if (!again || again->size() != 1 || !rewrite::pg::same_tree(&again->statement(0)->stmt->base, &stmt->stmt->base))
+        std::abort();
+    }
+  }
   return 0;
 }

@@ -52,5 +52,36 @@ TEST(Backend, ErrorResponseCarriesItsFields) {
   EXPECT_EQ(error_field(body.substr(0, 4), 'M'), "") << "a truncated body yields nothing";
 }
 
+TEST(Backend, ErrorFieldsAreReplacedOrRemovedInPlace) {
+  std::string body;
+  for (const auto& [code, value] : {std::pair{'S', "ERROR"}, {'C', "42703"}, {'M', "no such column"}, {'P', "31"}}) {
+    body.push_back(code);
+    body += value;
+    body.push_back('\0');
+  }
+  body.push_back('\0');
+
+  std::string moved;
+  ASSERT_TRUE(encode_with_error_fields(moved, 'E', body, {{'P', "8"}, {'q', "absent fields are not added"}}));
+  const auto [type, edited] = split(moved);
+  EXPECT_EQ(type, 'E');
+  EXPECT_EQ(error_field(edited, 'P'), "8");
+  EXPECT_EQ(error_field(edited, 'M'), "no such column");
+  EXPECT_EQ(error_field(edited, 'q'), "");
+  EXPECT_EQ(edited.find('P'), body.find('P')) << "fields keep their order";
+
+  std::string dropped;
+  ASSERT_TRUE(encode_with_error_fields(dropped, 'N', body, {{'P', std::nullopt}}));
+  EXPECT_EQ(dropped[0], 'N');
+  EXPECT_EQ(split(dropped).second, body.substr(0, body.find('P')) + '\0');
+
+  // Cut anywhere before its final terminator, the body is malformed and nothing is written.
+  for (size_t cut = 0; cut < body.size(); ++cut) {
+    std::string out = "kept";
+    EXPECT_FALSE(encode_with_error_fields(out, 'E', body.substr(0, cut), {{'P', "1"}})) << cut;
+    EXPECT_EQ(out, "kept");
+  }
+}
+
 }  // namespace
 }  // namespace switchyard::pg
