@@ -74,7 +74,7 @@ RowValues row_values(const std::vector<std::string>& cols, PgQuery__List* row) {
 
 // True if evaluating the plan per row would evaluate a volatile value or default twice.
 bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& cols, PgQuery__SelectStmt* values,
-                             const RelationInfo& rel) {
+                             const RelationInfo& rel, const VolatilityCatalog& volatility) {
   std::set<std::string> read;
   for (const auto& a : plan.add)
     for (const auto& c : columns_read(a.expr)) read.insert(c);
@@ -82,7 +82,7 @@ bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& c
     const ColumnInfo* info = rel.column(c);
     const auto at = std::find(cols.begin(), cols.end(), c);
     if (at == cols.end()) {
-      if (info && default_may_be_volatile(info->default_expr)) return true;
+      if (info && default_may_be_volatile(info->default_expr, volatility)) return true;
       continue;
     }
     const size_t i = static_cast<size_t>(at - cols.begin());
@@ -90,7 +90,8 @@ bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& c
       const PgQuery__List* row = values->values_lists[r]->list;
       if (i >= row->n_items) continue;
       const PgQuery__Node* item = row->items[i];
-      if (is_default(item) ? (info && default_may_be_volatile(info->default_expr)) : may_be_volatile(item)) return true;
+      if (is_default(item) ? (info && default_may_be_volatile(info->default_expr, volatility)) : may_be_volatile(item, volatility))
+        return true;
     }
   }
   return false;
@@ -164,14 +165,14 @@ std::string type_untyped_outputs(PgQuery__SelectStmt* source, const std::vector<
 // value is evaluated once. DEFAULT becomes the column's default expression (or NULL); unwritten
 // columns with a volatile default that the plan reads are written explicitly.
 StatementEdit single_evaluation_insert(PgQuery__InsertStmt* stmt, std::vector<std::string> cols, const Plan& plan,
-                                       const RelationInfo& rel) {
+                                       const RelationInfo& rel, const VolatilityCatalog& volatility) {
   PgQuery__SelectStmt* values = stmt->select_stmt->select_stmt;
   std::set<std::string> read;
   for (const auto& a : plan.add)
     for (const auto& c : columns_read(a.expr)) read.insert(c);
   for (const auto& c : read) {
     const ColumnInfo* info = rel.column(c);
-    if (info && !contains(cols, c) && default_may_be_volatile(info->default_expr)) {
+    if (info && !contains(cols, c) && default_may_be_volatile(info->default_expr, volatility)) {
       cols.push_back(c);
       append_node(&stmt->cols, &stmt->n_cols, res_target(c, nullptr));
       for (size_t r = 0; r < values->n_values_lists; ++r) {
@@ -209,15 +210,19 @@ StatementEdit single_evaluation_insert(PgQuery__InsertStmt* stmt, std::vector<st
 // Accumulates edits; false once one refuses.
 bool add(StatementEdit& total, const StatementEdit& e) {
   total.changed |= e.changed;
-  if (!e.refusal.empty()) total.refusal = e.refusal;
+  if (!e.refusal.empty()) {
+    total.refusal = e.refusal;
+    total.code = e.code;
+  }
   return e.refusal.empty();
 }
 
 }  // namespace
 
-StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m);
+StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m,
+                                    const VolatilityCatalog& volatility);
 
-StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m) {
+StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
   const RelationInfo& rel = m.old_rel;
   StatementEdit edit;
   if (!add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false))) return edit;
@@ -225,7 +230,7 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
     auto* oc = stmt->on_conflict_clause;
     if (!add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false)) ||
         !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false)) ||
-        !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m)))
+        !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m, volatility)))
       return edit;
   }
   if (stmt->select_stmt == nullptr) return {edit.changed, "INSERT ... DEFAULT VALUES is not mirrored yet"};
@@ -260,8 +265,8 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
     return select_from_source(stmt, cols, plan, rel, true);
   }
 
-  if (plan.drop.empty() && needs_single_evaluation(plan, cols, source, rel))
-    return single_evaluation_insert(stmt, cols, plan, rel);
+  if (plan.drop.empty() && needs_single_evaluation(plan, cols, source, rel, volatility))
+    return single_evaluation_insert(stmt, cols, plan, rel, volatility);
 
   // Plain VALUES: each added column's expression is appended to every row.
   for (size_t r = 0; r < source->n_values_lists; ++r) {
@@ -288,7 +293,8 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
 
 // --- UPDATE (and ON CONFLICT DO UPDATE) ----------------------------------------------------
 
-StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m) {
+StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m,
+                                    const VolatilityCatalog& volatility) {
   RowValues values;              // column -> its new value; null for DEFAULT
   std::set<std::string> opaque;  // set from a sub-select or into a subscript: no single value
   std::set<std::string> multi;   // set through (a, b) = (...)
@@ -320,9 +326,10 @@ StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const Reso
       if (opaque.count(c))
         return {false, "SET of " + c + " from a sub-select or into a subscript cannot be mirrored into " + a.column + " yet"};
       const auto it = values.find(c);
-      if (it != values.end() && it->second != nullptr && may_be_volatile(it->second))
+      if (it != values.end() && it->second != nullptr && may_be_volatile(it->second, volatility))
         return {false, "the value SET into " + c + " may be volatile, so mirroring it into " + a.column +
-                           " could store a different value; write a constant or parameter instead"};
+                           " could store a different value; write a constant or parameter instead",
+                RefusalReason::kVolatile};
     }
   }
   // Columns the statement does not set keep their current value; DEFAULTed ones take their default.
@@ -339,14 +346,14 @@ StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const Reso
   return {true, ""};
 }
 
-StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m) {
+StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
   StatementEdit total;
   const bool ambiguous = stmt->n_from_clause > 0;
   if (!add(total, translate_list(stmt->target_list, stmt->n_target_list, m, stmt->relation, ambiguous)) ||
       !add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)) ||
       !add(total, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, ambiguous)))
     return total;
-  add(total, mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m));
+  add(total, mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m, volatility));
   return total;
 }
 
