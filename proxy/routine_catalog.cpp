@@ -165,15 +165,17 @@ bool read_volatility(PGconn* c, rewrite::VolatilityCatalog& out, std::string& er
   // output function of every type (any type converts to text through its output function). A
   // domain also takes its base type's. 'i' < 's' < 'v', so max() is the worst.
   Result casts = exec(c, R"(
-      WITH own AS (
-        SELECT t.oid, t.typbasetype, greatest(
-                 (SELECT provolatile::text FROM pg_proc WHERE oid = t.typinput),
-                 (SELECT max(p.provolatile::text) FROM pg_cast k JOIN pg_proc p ON p.oid = k.castfunc WHERE k.casttarget = t.oid),
-                 (SELECT max(p.provolatile::text) FROM pg_cast k JOIN pg_type s ON s.oid = k.castsource
-                    JOIN pg_proc p ON p.oid = s.typoutput WHERE k.casttarget = t.oid AND k.castmethod = 'i'),
-                 CASE WHEN t.typcategory = 'S' THEN
-                   (SELECT max(p.provolatile::text) FROM pg_type s JOIN pg_proc p ON p.oid = s.typoutput) END) AS v
-          FROM pg_type t)
+      WITH outputs AS (SELECT max(p.provolatile::text) AS v FROM pg_type s JOIN pg_proc p ON p.oid = s.typoutput),
+           into_type AS (
+             SELECT k.casttarget AS oid,
+                    max(greatest(f.provolatile::text, CASE WHEN k.castmethod = 'i' THEN o.provolatile::text END)) AS v
+               FROM pg_cast k LEFT JOIN pg_proc f ON f.oid = k.castfunc
+               JOIN pg_type s ON s.oid = k.castsource JOIN pg_proc o ON o.oid = s.typoutput
+              GROUP BY 1),
+           own AS (
+             SELECT t.oid, t.typbasetype,
+                    greatest(i.provolatile::text, c.v, CASE WHEN t.typcategory = 'S' THEN (SELECT v FROM outputs) END) AS v
+               FROM pg_type t JOIN pg_proc i ON i.oid = t.typinput LEFT JOIN into_type c ON c.oid = t.oid)
       SELECT n.nspname, t.typname, greatest(o.v, b.v)
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN own o ON o.oid = t.oid
         LEFT JOIN own b ON b.oid = o.typbasetype)",

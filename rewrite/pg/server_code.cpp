@@ -78,9 +78,10 @@ std::string refusal_for(ProtobufCMessage* stmt, const ResolvedMigration& m) {
         return WalkAction::kStop;
       }
     } else if (msg->descriptor == &pg_query__do_stmt__descriptor) {
+      // A migrated relation counts with a write keyword; a writer routine counts alone.
       const std::string_view body = do_body(reinterpret_cast<const PgQuery__DoStmt*>(msg));
-      if (!Prefilter::may_write(body)) return WalkAction::kDescend;
-      std::vector<std::string> named = {m.spec.old_table.name, m.spec.new_table.name};
+      std::vector<std::string> named;
+      if (Prefilter::may_write(body)) named = {m.spec.old_table.name, m.spec.new_table.name};
       for (const auto& w : m.server_writers)
         if (is_routine(w)) named.push_back(w.object.name);
       for (const auto& n : named) {

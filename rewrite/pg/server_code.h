@@ -35,7 +35,7 @@ struct ServerWriteCheck {
 // Whether statement `raw` runs code that writes a relation of a migration in a phase other than
 // off: it calls one of the migration's writer functions or procedures (a FuncCall anywhere,
 // CALL too; an unqualified name matches any schema), it is a DO block whose body names one of
-// the migration's relations or writer functions and holds a write keyword, or it writes
+// the migration's writer functions, or one of its relations beside a write keyword, or it writes
 // (INSERT, UPDATE, DELETE, MERGE, COPY FROM, TRUNCATE) a table or view whose trigger, rule or
 // view definition writes one. The first migration in config order that refuses wins; one that
 // says `on_unsupported: pass` is reported waived unless another refuses.

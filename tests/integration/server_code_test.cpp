@@ -18,6 +18,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/migration_proxy.h"
 #include "tests/support/net.h"
+#include "tests/support/statement_runner.h"
 
 namespace switchyard::test_support {
 namespace {
@@ -102,6 +103,7 @@ const char* const kWriters[][2] = {
     {"INSERT INTO orders VALUES (1, 1)", "trigger orders_touch on public.orders"},
     {"INSERT INTO events VALUES (1)", "rule events_log on public.events"},
     {"DO $$ BEGIN UPDATE users SET full_name = 'done' WHERE id = 1; END $$", "DO block that names users"},
+    {"DO $$ BEGIN PERFORM touch_user(1); END $$", "DO block that names touch_user"},
 };
 
 TEST_F(ServerCode, EachServerSideWriterIsRefusedNamingItAndNothingIsWritten) {
@@ -109,6 +111,9 @@ TEST_F(ServerCode, EachServerSideWriterIsRefusedNamingItAndNothingIsWritten) {
     PgResult r = exec(client_.get(), sql);
     EXPECT_TRUE(RefusedBy(r.get(), kUsers, naming)) << sql;
   }
+  // The extended protocol too: the refusal is what the server prepares.
+  PgResult prepared = run(client_.get(), {"SELECT touch_user($1)", {"1"}, {}}, Protocol::kExtended);
+  EXPECT_TRUE(RefusedBy(prepared.get(), kUsers, "function public.touch_user(i integer)"));
   EXPECT_EQ(user_one(), "Ada Lovelace / Ada Lovelace");
   EXPECT_EQ(query_value(direct_.get(), "SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM events)"), "0");
 }

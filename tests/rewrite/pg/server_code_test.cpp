@@ -67,7 +67,7 @@ TEST(ServerWriters, StatementsThatRunOneAreRefusedNamingIt) {
       {"DELETE FROM events", "rule events_log on public.events"},
       {"TRUNCATE events", "rule events_log on public.events"},
       {"DO $$ BEGIN UPDATE users SET full_name = 'x'; END $$", "DO block that names users"},
-      {"DO $$ BEGIN PERFORM touch_user(1); UPDATE t SET a = 1; END $$", "DO block that names touch_user"},
+      {"DO $$ BEGIN PERFORM touch_user(1); END $$", "DO block that names touch_user"},
   };
   for (const Case& k : cases) {
     const RewriteResult r = rewrite(k.sql, c);
