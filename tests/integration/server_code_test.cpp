@@ -38,6 +38,7 @@ constexpr char kSchema[] = R"(
   CREATE TRIGGER orders_touch AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION orders_touch();
   CREATE TABLE events (id int);
   CREATE RULE events_log AS ON INSERT TO events DO ALSO UPDATE users SET full_name = 'evented' WHERE id = NEW.id;
+  CREATE VIEW named_users AS SELECT id, full_name FROM users;
   CREATE FUNCTION add_one(i int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT i + 1 $$;
   CREATE FUNCTION count_users() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM users $$;
   CREATE FUNCTION pick_name() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT 'picked' $$;
@@ -62,12 +63,12 @@ class ServerCode : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     admin_ = pick_free_port();
-    proxy_ = MigrationProxy::start(kDatabase, std::string(seeds::kUsersTable) + kSchema, config(false), start_error_);
+    proxy_ = MigrationProxy::start(kDatabase, std::string(seeds::kUsersTable) + kSchema, config(false, admin_), start_error_);
   }
   static void TearDownTestSuite() { proxy_.reset(); }
-  static std::string config(bool pass) {
+  static std::string config(bool pass, int admin) {
     return std::string("migrations:") + seeds::kUsersDisplayName + (pass ? "    on_unsupported: pass\n" : "") +
-           (pass ? "" : "admin: {listen: 127.0.0.1:" + std::to_string(admin_) + "}\n");
+           "admin: {listen: 127.0.0.1:" + std::to_string(admin) + "}\n";
   }
 
   void SetUp() override {
@@ -104,6 +105,7 @@ const char* const kWriters[][2] = {
     {"INSERT INTO events VALUES (1)", "rule events_log on public.events"},
     {"DO $$ BEGIN UPDATE users SET full_name = 'done' WHERE id = 1; END $$", "DO block that names users"},
     {"DO $$ BEGIN PERFORM touch_user(1); END $$", "DO block that names touch_user"},
+    {"UPDATE named_users SET full_name = 'viewed' WHERE id = 1", "view public.named_users"},
 };
 
 TEST_F(ServerCode, EachServerSideWriterIsRefusedNamingItAndNothingIsWritten) {
@@ -216,7 +218,8 @@ TEST_F(ServerCode, StatementCountersMoveByRouteAndReason) {
 // The same database behind a second switchyard whose migration says on_unsupported: pass.
 TEST_F(ServerCode, OnUnsupportedPassRelaysServerSideWrites) {
   std::string error;
-  auto pass = MigrationProxy::attach(kDatabase, config(true), error);
+  const int admin = pick_free_port();
+  auto pass = MigrationProxy::attach(kDatabase, config(true, admin), error);
   ASSERT_TRUE(pass) << error;
   PgConn c = pass->connect_proxied();
   for (const auto& [sql, naming] : kWriters) {
@@ -224,6 +227,9 @@ TEST_F(ServerCode, OnUnsupportedPassRelaysServerSideWrites) {
     const ExecStatusType s = PQresultStatus(r.get());
     EXPECT_TRUE(s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) << sql << ": " << describe(r.get());
   }
+  const std::string series = "switchyard_statements_total{migration=\"users-display-name\",kind=\"write\","
+                             "route=\"passed\",reason=\"server_side_code\"}";
+  EXPECT_EQ(metric_sum(http_request(admin, "GET", "/metrics").body, series).value_or(-1), double(std::size(kWriters)));
   EXPECT_NE(user_one(), "Ada Lovelace / Ada Lovelace") << "relayed: the server-side writes changed one shape";
   EXPECT_NE(pass->log_tail().find("relayed unmirrored under on_unsupported: pass (server_side_code)"), std::string::npos)
       << pass->log_tail();
