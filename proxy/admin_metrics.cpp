@@ -71,12 +71,17 @@ std::string metrics_text(const AdminView& v) {
   sample(out, "switchyard_reloads_total", "result=\"failed\"", v.reloads_failed);
 
   family(out, "switchyard_statements_total", "counter",
-         "Statements on migrated tables by migration, kind and route: writes rewritten into both shapes or "
-         "refused (SQLSTATE 0A000), reads served from the old or the new shape.");
+         "Statements on migrated tables by migration, kind and route: writes rewritten into both shapes, "
+         "refused (SQLSTATE 0A000) by reason, or passed unmirrored under on_unsupported: pass by the reason "
+         "they would have been refused; reads served from the old or the new shape.");
   for (const auto& [name, c] : v.migration_metrics) {
     const std::string m = "migration=\"" + label(name) + "\",";
     sample(out, "switchyard_statements_total", m + "kind=\"write\",route=\"rewritten\"", c.writes_rewritten);
-    sample(out, "switchyard_statements_total", m + "kind=\"write\",route=\"refused\"", c.writes_refused);
+    for (size_t i = 0; i < rewrite::kRefusalReasons; ++i) {
+      const std::string reason = std::string(",reason=\"") + std::string(rewrite::to_string(static_cast<rewrite::RefusalReason>(i))) + "\"";
+      sample(out, "switchyard_statements_total", m + "kind=\"write\",route=\"refused\"" + reason, c.writes_refused_by[i]);
+      sample(out, "switchyard_statements_total", m + "kind=\"write\",route=\"passed\"" + reason, c.writes_passed_by[i]);
+    }
     sample(out, "switchyard_statements_total", m + "kind=\"read\",route=\"old\"", c.reads_old);
     sample(out, "switchyard_statements_total", m + "kind=\"read\",route=\"new\"", c.reads_new);
   }

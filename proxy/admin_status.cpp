@@ -39,10 +39,20 @@ std::string latency_json(const Histogram::Snapshot& h) {
          "}";
 }
 
+// {"unsupported_form":n,"volatile":n,...}, every reason present.
+std::string by_reason_json(const std::array<uint64_t, rewrite::kRefusalReasons>& counts) {
+  std::string out = "{";
+  for (size_t i = 0; i < counts.size(); ++i)
+    field(out, rewrite::to_string(static_cast<rewrite::RefusalReason>(i)), std::to_string(counts[i]));
+  return out + "}";
+}
+
 std::string counters_json(const MigrationCounters& c) {
   std::string out = "{";
   field(out, "writes_rewritten", std::to_string(c.writes_rewritten));
   field(out, "writes_refused", std::to_string(c.writes_refused));
+  field(out, "writes_refused_by_reason", by_reason_json(c.writes_refused_by));
+  field(out, "writes_passed_by_reason", by_reason_json(c.writes_passed_by));
   field(out, "reads_old", std::to_string(c.reads_old));
   field(out, "reads_new", std::to_string(c.reads_new));
   field(out, "shadow_match", std::to_string(c.shadow_match));
@@ -75,6 +85,12 @@ std::string migration_json(const MigrationView& m) {
   field(out, "canary_key", json_quote(m.canary_key));
   field(out, "shadow_sample_percent", number(m.shadow_sample_percent));
   field(out, "counters", counters_json(m.counters));
+  std::string writers = "[";
+  for (const auto& w : m.server_writers) {
+    if (writers.size() > 1) writers += ',';
+    writers += "{\"kind\":" + json_quote(w.kind) + ",\"name\":" + json_quote(w.name) + ",\"writes\":" + json_quote(w.writes) + "}";
+  }
+  field(out, "server_writers", writers + "]");
   field(out, "sessions_behind", std::to_string(m.sessions_behind));
   field(out, "statements_old_shape", std::to_string(m.statements_old_shape));
   field(out, "recent_refused", array_of(m.counters.recent_refused));
@@ -102,7 +118,8 @@ std::string status_json(const AdminView& v) {
   field(out, "jobs", v.jobs_json);
   field(out, "statements",
         "{\"rewritten\":" + std::to_string(v.statements_rewritten) + ",\"refused\":" + std::to_string(v.statements_refused) +
-            "}");
+            ",\"refused_by_reason\":" + by_reason_json(v.statements_refused_by) +
+            ",\"passed\":" + std::to_string(v.statements_passed) + "}");
   std::string reloads = "{\"ok\":" + std::to_string(v.reloads_ok) + ",\"failed\":" + std::to_string(v.reloads_failed);
   if (!v.last_reload_error.empty())
     reloads += ",\"last_error\":" + json_quote(v.last_reload_error) + ",\"last_error_at\":" + json_quote(v.last_reload_error_at);

@@ -2,6 +2,7 @@
 // request (proxy/server_admin.cpp takes it), so the handler needs no locks, atomics or clock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -16,6 +17,8 @@ namespace switchyard::proxy {
 struct MigrationCounters {
   uint64_t writes_rewritten = 0;
   uint64_t writes_refused = 0;
+  std::array<uint64_t, rewrite::kRefusalReasons> writes_refused_by{};  // by rewrite::RefusalReason
+  std::array<uint64_t, rewrite::kRefusalReasons> writes_passed_by{};   // waived: on_unsupported: pass
   uint64_t reads_old = 0;
   uint64_t reads_new = 0;
   uint64_t shadow_match = 0;
@@ -29,11 +32,19 @@ struct MigrationCounters {
   std::vector<std::string> recent_mismatches;  // JSON objects, oldest first
 };
 
+inline std::array<uint64_t, rewrite::kRefusalReasons> read_counters(const ReasonCounters& c) {
+  std::array<uint64_t, rewrite::kRefusalReasons> out{};
+  for (size_t i = 0; i < out.size(); ++i) out[i] = c[i].load(std::memory_order_relaxed);
+  return out;
+}
+
 inline MigrationCounters read_counters(const MigrationMetrics& m) {
   constexpr auto r = std::memory_order_relaxed;
   MigrationCounters c;
   c.writes_rewritten = m.writes_rewritten.load(r);
   c.writes_refused = m.writes_refused.load(r);
+  c.writes_refused_by = read_counters(m.writes_refused_by);
+  c.writes_passed_by = read_counters(m.writes_passed_by);
   c.reads_old = m.reads_old.load(r);
   c.reads_new = m.reads_new.load(r);
   c.shadow_match = m.shadow_match.load(r);
@@ -74,6 +85,14 @@ struct MigrationView {
   std::string canary_key;  // "session", "user", ...
   double shadow_sample_percent = 0;
   MigrationCounters counters;
+  // Functions, triggers, rules and views that write its relations inside the server
+  // (rewrite::ServerWriter): (kind, description, what it writes).
+  struct ServerWriter {
+    std::string kind;
+    std::string name;
+    std::string writes;
+  };
+  std::vector<ServerWriter> server_writers;
   // Contract safety (proxy/session_census.h): sessions still under a generation with another
   // phase for this migration, and statements the sessions hold upstream planned under one.
   int64_t sessions_behind = 0;
@@ -92,6 +111,8 @@ struct AdminView {
   bool draining = false;
   uint64_t statements_rewritten = 0;  // writes rewritten to reach both shapes, all migrations
   uint64_t statements_refused = 0;    // writes refused with SQLSTATE 0A000, all migrations
+  std::array<uint64_t, rewrite::kRefusalReasons> statements_refused_by{};  // the same, by reason
+  uint64_t statements_passed = 0;     // parsed writes relayed as written
   std::vector<MigrationView> migrations;  // the running configuration's, in config order
   // Every migration that has metrics, including ones a reload removed (counters never go back).
   std::vector<std::pair<std::string, MigrationCounters>> migration_metrics;

@@ -3,6 +3,8 @@
 
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "proxy/schema_loader.h"
 #include "proxy/tls_context.h"
 #include "rewrite/pg/config_check.h"
@@ -40,7 +42,8 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
   auto g = std::make_shared<Generation>();
   g->number = number;
   g->config = std::move(*loaded.config);
-  g->prefilter = rewrite::Prefilter(schema.catalog.relation_names(), schema.catalog.truncate_names());
+  g->prefilter = rewrite::Prefilter(schema.catalog.relation_names(), schema.catalog.truncate_names(),
+                                   schema.catalog.server_writer_names());
   g->catalog = std::move(schema.catalog);
   g->tls = std::move(tls.contexts);
   out.generation = std::move(g);
@@ -99,6 +102,16 @@ std::string describe_changes(const Generation& current, const Generation& next) 
     add(std::string("upstream_tls.mode ") + config::to_string(a.upstream_tls.mode) + " -> " +
         config::to_string(b.upstream_tls.mode));
   return out.empty() ? "no changes" : out;
+}
+
+void log_migrations(const Generation& g) {
+  for (const auto& m : g.catalog.migrations) {
+    spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
+                 m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
+    for (const auto& w : m.server_writers)
+      spdlog::warn("migration {}: {} writes {} inside the server, where it is not mirrored; statements that run it are {}",
+                   m.spec.name, w.description, w.via, m.spec.pass_unsupported ? "relayed (on_unsupported: pass)" : "refused");
+  }
 }
 
 }  // namespace switchyard::proxy

@@ -38,4 +38,9 @@ std::string restart_only_changes(const config::Config& current, const config::Co
 // removed, "off -> dual_write"), and listen / upstream when they differ. "no changes" if none.
 std::string describe_changes(const Generation& current, const Generation& next);
 
+// Logs each migration of `g` (info), and each function, trigger, rule or view that writes one of
+// its relations inside the server (warning: statements that run them are refused, or relayed
+// unmirrored under on_unsupported: pass). At start-up and at every reload.
+void log_migrations(const Generation& g);
+
 }  // namespace switchyard::proxy

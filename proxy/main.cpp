@@ -80,9 +80,7 @@ int main(int argc, char** argv) {
 
   proxy::setup_logging(generation->config.log);
   proxy::raise_fd_limit(generation->config.limits.max_client_connections);
-  for (const auto& m : generation->catalog.migrations)
-    spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
-                 m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
+  proxy::log_migrations(*generation);
   const config::Config startup_config = generation->config;
   if (const auto warning = proxy::plaintext_refused_warning(startup_config); !warning.empty()) spdlog::warn("{}", warning);
   proxy::Server server(std::move(generation), config_path);

@@ -16,8 +16,15 @@
 #include <string>
 
 #include "proxy/recent_events.h"
+#include "rewrite/rewrite_result.h"
 
 namespace switchyard::proxy {
+
+// One counter per refusal reason (rewrite::RefusalReason), indexed by it.
+using ReasonCounters = std::array<std::atomic<uint64_t>, rewrite::kRefusalReasons>;
+inline void count(ReasonCounters& c, rewrite::RefusalReason r) {
+  c[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed);
+}
 
 // A Prometheus-style histogram over seconds with fixed buckets (100 us .. 10 s).
 class Histogram {
@@ -53,7 +60,10 @@ class Histogram {
 struct MigrationMetrics {
   // Statements by kind and route.
   std::atomic<uint64_t> writes_rewritten{0};  // writes mirrored into both shapes (or translated)
-  std::atomic<uint64_t> writes_refused{0};    // writes refused with SQLSTATE 0A000
+  std::atomic<uint64_t> writes_refused{0};    // writes refused with SQLSTATE 0A000 (all reasons)
+  ReasonCounters writes_refused_by{};         // the same, by reason
+  // Writes it would have refused, relayed as written because it says on_unsupported: pass.
+  ReasonCounters writes_passed_by{};
   std::atomic<uint64_t> reads_old{0};         // reads served from the old shape
   std::atomic<uint64_t> reads_new{0};         // reads served from the new shape
   // Shadow reads: both shapes compared (proxy/shadow.h).
@@ -92,6 +102,21 @@ struct ListenerCounters {
 #define SWITCHYARD_DECLARE_COUNTER(member, family, labels, help) std::atomic<uint64_t> member{0};
   SWITCHYARD_LISTENER_COUNTERS(SWITCHYARD_DECLARE_COUNTER)
 #undef SWITCHYARD_DECLARE_COUNTER
+};
+
+// How each execution of one planned statement is counted in switchyard_statements_total:
+// decided once per plan (a Query's, a prepared statement's), applied at each execution.
+struct WriteCount {
+  enum class Route : uint8_t {
+    kNone,       // not a parsed write: reads are counted apart
+    kRewritten,  // mirrored into both shapes (or translated)
+    kRefused,    // refused with 0A000, for `reason`
+    kPassed,     // parsed, relayed as written: nothing to mirror, or a refusal for `reason`
+                 // waived by on_unsupported: pass (then `migration` is set)
+  };
+  Route route = Route::kNone;
+  MigrationMetrics* migration = nullptr;
+  rewrite::RefusalReason reason = rewrite::RefusalReason::kUnsupportedForm;
 };
 
 class Metrics {

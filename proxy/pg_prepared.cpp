@@ -54,8 +54,7 @@ PreparedStatement PgSession::statement_of(std::string_view text, const Plan& p) 
   if (r.kind == Kind::kRewritten && !r.completions.empty() && r.completions.front().patched)
     s.patch = pg::ReplyPatch{r.completions.front().tag_verb, r.completions.front().suppress_rows};
   if (!p.writes) s.reads_mask = p.reads_mask;
-  if ((r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) || r.kind == Kind::kRefused)
-    s.write_metrics = &metrics_of(r.migration);
+  s.write_count = write_count(p);
   s.shadow = !p.writes && r.kind != Kind::kRefused && shadow_pick(r).has_value();
   s.touches = s.reads_mask;
   const auto& ms = gen_->catalog.migrations;
@@ -72,15 +71,7 @@ void PgSession::too_many_statements() {
 
 void PgSession::count_use(const PreparedStatement& s) {
   count_reads(s.reads_mask);
-  if (s.write_metrics == nullptr) return;
-  if (s.refused) {
-    ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
-    s.write_metrics->writes_refused.fetch_add(1, std::memory_order_relaxed);
-    s.write_metrics->recent_refused.add(refusal_event(s.text, "refused when prepared"));
-  } else {
-    ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
-    s.write_metrics->writes_rewritten.fetch_add(1, std::memory_order_relaxed);
-  }
+  count_write(s.write_count, s.text, "refused when prepared");
 }
 
 bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool before_query) {

@@ -117,7 +117,8 @@ PgSession::Plan PgSession::plan(std::string_view sql) {
   }
   // A word scan keeps every statement that names no migrated relation away from the parser.
   if (!gen_->prefilter.may_touch(sql)) return p;
-  p.writes = rewrite::Prefilter::may_write(sql);
+  // A call of a function that writes a migrated relation needs no write keyword to write.
+  p.writes = rewrite::Prefilter::may_write(sql) || gen_->prefilter.may_run_server_code(sql);
   // A read that names nothing its route would change, and that no shadow read may sample, is
   // relayed without a parse either (pg_routing.cpp).
   if (!p.writes && !read_needs_rewrite(sql, p.reads_mask)) return p;
@@ -134,16 +135,50 @@ void PgSession::count_query(std::string_view sql, const Plan& p) {
     // Shadow connections read text with standard_conforming_strings on.
     if (ctx_.shared.shadow && r.kind != Kind::kRefused && lexical_.standard_strings) shadow_query(sql, r);
   }
-  if (r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) {  // a write mirrored
-    ctx_.shared.statements_rewritten.fetch_add(1, std::memory_order_relaxed);
-    metrics_of(r.migration).writes_rewritten.fetch_add(1, std::memory_order_relaxed);
-  } else if (r.kind == Kind::kRefused) {
-    ctx_.shared.statements_refused.fetch_add(1, std::memory_order_relaxed);
-    metrics_of(r.migration).writes_refused.fetch_add(1, std::memory_order_relaxed);
-    metrics_of(r.migration).recent_refused.add(refusal_event(sql, r.reason));
-  }
+  count_write(write_count(p), sql, r.reason);
   if (r.kind == Kind::kRewritten) spdlog::debug("session={} rewrote: {}", id_, r.sql);
-  if (r.kind == Kind::kRefused) spdlog::warn("session={} migration {}: refused ({}): {}", id_, r.migration, r.reason, sql);
+  if (r.kind == Kind::kRefused)
+    spdlog::warn("session={} migration {}: refused ({}, {}): {}", id_, r.migration, rewrite::to_string(r.code), r.reason, sql);
+  if (!r.passed_migration.empty())
+    spdlog::warn("session={} migration {}: relayed unmirrored under on_unsupported: pass ({}): {}", id_, r.passed_migration,
+                 rewrite::to_string(r.passed_code), sql);
+}
+
+WriteCount PgSession::write_count(const Plan& p) {
+  using Kind = rewrite::RewriteResult::Kind;
+  const auto& r = p.result;
+  WriteCount w;
+  if (r.kind == Kind::kRefused) {
+    w = {WriteCount::Route::kRefused, &metrics_of(r.migration), r.code};
+  } else if (r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) {  // a write mirrored
+    w = {WriteCount::Route::kRewritten, &metrics_of(r.migration), {}};
+  } else if (r.kind == Kind::kUnchanged && p.writes && r.parsed) {
+    w.route = WriteCount::Route::kPassed;
+    if (!r.passed_migration.empty()) w = {WriteCount::Route::kPassed, &metrics_of(r.passed_migration), r.passed_code};
+  }
+  return w;
+}
+
+void PgSession::count_write(const WriteCount& w, std::string_view sql, std::string_view reason) {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  switch (w.route) {
+    case WriteCount::Route::kNone: return;
+    case WriteCount::Route::kRewritten:
+      ctx_.shared.statements_rewritten.fetch_add(1, relaxed);
+      w.migration->writes_rewritten.fetch_add(1, relaxed);
+      return;
+    case WriteCount::Route::kRefused:
+      ctx_.shared.statements_refused.fetch_add(1, relaxed);
+      count(ctx_.shared.statements_refused_by, w.reason);
+      w.migration->writes_refused.fetch_add(1, relaxed);
+      count(w.migration->writes_refused_by, w.reason);
+      w.migration->recent_refused.add(refusal_event(sql, reason));
+      return;
+    case WriteCount::Route::kPassed:
+      ctx_.shared.statements_passed.fetch_add(1, relaxed);
+      if (w.migration != nullptr) count(w.migration->writes_passed_by, w.reason);
+      return;
+  }
 }
 
 bool PgSession::inspect_frontend(char type, std::string_view body) {

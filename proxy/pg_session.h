@@ -110,6 +110,11 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // prepared again under the current plan at its first use after a flip.
   PreparedStatement statement_of(std::string_view text, const Plan& p);
   void count_use(const PreparedStatement& s);
+  // How each execution of a statement planned as `p` counts as a write, and the counting.
+  WriteCount write_count(const Plan& p);
+  // Counts one use of a planned write; a refusal also goes to its migration's recent refusals as
+  // `sql`'s fingerprint with `reason`.
+  void count_write(const WriteCount& w, std::string_view sql, std::string_view reason);
   void too_many_statements();  // FATAL 54000: limits.max_prepared_statements
   // Before a Bind or Describe (`before_query` false) or an EXECUTE in a Query (true) of `name`:
   // plans it again if stale, and if the server's copy differs, appends to `injection_` what

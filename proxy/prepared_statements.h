@@ -25,11 +25,10 @@
 #include <vector>
 
 #include "protocol/pg/reply_tracker.h"
+#include "proxy/metrics.h"
 #include "rewrite/rewrite_result.h"
 
 namespace switchyard::proxy {
-
-struct MigrationMetrics;
 
 // The generation and read route a statement's upstream text was planned under.
 struct PlanStamp {
@@ -54,7 +53,7 @@ struct PreparedStatement {
 
   // What each use of it does under its plan, for metrics and shadow reads.
   uint64_t reads_mask = 0;             // bit i: reads catalog migration i
-  MigrationMetrics* write_metrics = nullptr;  // a write rewritten (or refused) for this migration
+  WriteCount write_count;              // how each use of it counts as a write
   bool shadow = false;                 // a plain read a shadow read may sample
   uint64_t touches = 0;                // bit i: its plan reads or writes catalog migration i
 

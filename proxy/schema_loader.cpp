@@ -3,38 +3,17 @@
 
 #include <libpq-fe.h>
 
-#include <memory>
 #include <vector>
 
 #include "config/identifier.h"
+#include "proxy/libpq_result.h"
+#include "proxy/routine_catalog.h"
 #include "rewrite/pg/expression_text.h"
 
 namespace switchyard::proxy {
 namespace {
 
 using config::Phase;
-
-struct ConnCloser {
-  void operator()(PGconn* c) const { PQfinish(c); }
-};
-struct ResultClearer {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using Conn = std::unique_ptr<PGconn, ConnCloser>;
-using Result = std::unique_ptr<PGresult, ResultClearer>;
-
-Result exec(PGconn* c, const char* sql, std::vector<std::string> params) {
-  std::vector<const char*> values;
-  for (const auto& p : params) values.push_back(p.c_str());
-  return Result(PQexecParams(c, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-}
-
-std::string first_line(const char* s) {
-  std::string m = s ? s : "";
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  const auto nl = m.find('\n');
-  return nl == std::string::npos ? m : m.substr(0, nl);
-}
 
 // Columns and primary key of one table; exists=false if there is no such table.
 bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationInfo& out, std::string& error) {
@@ -249,7 +228,13 @@ class Checker {
 SchemaLoad load_schema(const config::Config& config) {
   SchemaLoad out;
   if (config.migrations.empty()) {
+    // Nothing to check; the DDL lint still asks for volatility, when there is a control
+    // connection to read it over (without one, every function counts as volatile).
     out.ok = true;
+    if (config.control.empty()) return out;
+    Conn conn(PQconnectdb(config.control.c_str()));
+    std::string ignored;
+    if (PQstatus(conn.get()) == CONNECTION_OK) read_volatility(conn.get(), out.catalog.volatility, ignored);
     return out;
   }
   Conn conn(PQconnectdb(config.control.c_str()));
@@ -265,6 +250,15 @@ SchemaLoad load_schema(const config::Config& config) {
       return out;
     }
     out.catalog.migrations.push_back(std::move(resolved));
+  }
+  std::string err;
+  if (!read_volatility(conn.get(), out.catalog.volatility, err)) {
+    out.error = "control: cannot read function volatility: " + err;
+    return out;
+  }
+  if (!read_server_writers(conn.get(), out.catalog, err)) {
+    out.error = "control: cannot read functions, triggers and rules: " + err;
+    return out;
   }
   out.ok = true;
   return out;

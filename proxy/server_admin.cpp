@@ -24,6 +24,8 @@ AdminView Server::admin_view() const {
   v.draining = draining_;
   v.statements_rewritten = shared_.statements_rewritten.load(r);
   v.statements_refused = shared_.statements_refused.load(r);
+  v.statements_refused_by = read_counters(shared_.statements_refused_by);
+  v.statements_passed = shared_.statements_passed.load(r);
   m.for_each_migration([&v](const std::string& name, const MigrationMetrics& mm) {
     v.migration_metrics.emplace_back(name, read_counters(mm));
   });
@@ -47,6 +49,10 @@ AdminView Server::admin_view() const {
     mv.shadow_sample_percent = spec.shadow.sample_percent;
     for (const auto& [name, counters] : v.migration_metrics)
       if (name == spec.name) mv.counters = counters;
+    for (const auto& rm : g->catalog.migrations)
+      if (rm.spec.name == spec.name)
+        for (const auto& w : rm.server_writers)
+          mv.server_writers.push_back({std::string(rewrite::to_string(w.kind)), w.description, w.via});
     v.migrations.push_back(std::move(mv));
   }
   v.rewrite_cache_hits = m.rewrite_cache_hits.load(r);

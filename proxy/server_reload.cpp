@@ -100,9 +100,7 @@ ReloadOutcome Server::apply(std::shared_ptr<Generation> next) {
   out.generation = next->number;
   out.changes = describe_changes(*current, *next);
   for (const auto& m : next->config.migrations) out.phases.emplace_back(m.name, config::to_string(m.phase));
-  for (const auto& m : next->catalog.migrations)
-    spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
-                 m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
+  log_migrations(*next);
   shared_.publish(std::move(next));
   return out;
 }

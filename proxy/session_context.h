@@ -45,6 +45,8 @@ struct SharedState {
   std::atomic<uint64_t> total_sessions{0};
   std::atomic<uint64_t> statements_rewritten{0};
   std::atomic<uint64_t> statements_refused{0};
+  ReasonCounters statements_refused_by{};  // the same, by reason
+  std::atomic<uint64_t> statements_passed{0};  // parsed writes relayed as written (WriteCount)
   // Bytes of captured messages being assembled across reads, by all sessions
   // (limits.max_assembly_bytes bounds it).
   std::atomic<uint64_t> assembly_bytes{0};

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/migration.h"
+#include "rewrite/volatility.h"
 
 namespace switchyard::rewrite {
 
@@ -43,14 +45,35 @@ struct RelationInfo {
   }
 };
 
+// Server-side code that writes a relation of a migration (proxy/routine_catalog.cpp finds it): a
+// statement that runs it writes one shape only, behind the proxy's back.
+struct ServerWriter {
+  enum class Kind { kFunction, kProcedure, kTrigger, kRule, kView };
+  Kind kind = Kind::kFunction;
+  // kFunction, kProcedure: the routine's schema and name (overloads are one entry each).
+  // kTrigger, kRule, kView: the table (or view) it belongs to; writing that runs it.
+  config::TableName object;
+  // For messages and /status: "function public.touch_user(integer)", "trigger audit on
+  // public.orders", "rule orders_log on public.orders", "view public.active_users".
+  std::string description;
+  // What it writes, or the routine through which it does: "public.users", "function public.f(integer)".
+  std::string via;
+};
+std::string_view to_string(ServerWriter::Kind k);
+
 struct ResolvedMigration {
   config::Migration spec;
   RelationInfo old_rel;
   RelationInfo new_rel;  // the same as old_rel for the column kinds
+  // Functions, procedures, triggers, rules and views that write old_rel or new_rel (loaded for
+  // every phase but off; empty when the schema loader did not look).
+  std::vector<ServerWriter> server_writers;
 };
 
 struct Catalog {
   std::vector<ResolvedMigration> migrations;
+  // The server's functions, operators and casts, for may_be_volatile (rewrite/pg/expr.h).
+  VolatilityCatalog volatility;
   // Unqualified names of every relation a migration touches, for the pre-filter.
   std::vector<std::string> relation_names() const {
     std::vector<std::string> out;
@@ -68,6 +91,15 @@ struct Catalog {
     for (const auto& m : migrations)
       for (const auto* rel : {&m.old_rel, &m.new_rel})
         for (const auto& t : rel->truncated_with) out.push_back(t.name);
+    return out;
+  }
+  // Unqualified names of the server writers' objects (the functions to call, the tables whose
+  // triggers or rules write a migrated relation), for the pre-filter: `SELECT touch_user(1)`
+  // names no migrated table but writes one.
+  std::vector<std::string> server_writer_names() const {
+    std::vector<std::string> out;
+    for (const auto& m : migrations)
+      for (const auto& w : m.server_writers) out.push_back(w.object.name);
     return out;
   }
 };

@@ -40,12 +40,17 @@ bool Prefilter::contains_word(std::string_view sql, std::string_view word) {
   return contains_spelling(sql, doubled);
 }
 
+std::string Prefilter::lower_case(std::string_view name) {
+  std::string l;
+  for (char c : name) l.push_back(lower(c));
+  return l;
+}
+
 namespace {
 
 void add_lowered(const std::vector<std::string>& names, std::vector<std::string>& out) {
   for (const auto& n : names) {
-    std::string l;
-    for (char c : n) l.push_back(lower(c));
+    const std::string l = Prefilter::lower_case(n);
     if (!l.empty() && std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
   }
 }
@@ -59,6 +64,18 @@ Prefilter::Prefilter(const std::vector<std::string>& names, const std::vector<st
   add_lowered(truncate_names, truncate_names_);
 }
 
+Prefilter::Prefilter(const std::vector<std::string>& names, const std::vector<std::string>& truncate_names,
+                     const std::vector<std::string>& server_code_names)
+    : Prefilter(names, truncate_names) {
+  add_lowered(server_code_names, server_code_names_);
+}
+
+bool Prefilter::may_run_server_code(std::string_view sql) const {
+  for (const auto& name : server_code_names_)
+    if (contains_word(sql, name)) return true;
+  return false;
+}
+
 bool Prefilter::may_write(std::string_view sql) {
   for (std::string_view w : {"insert", "update", "delete", "merge", "copy", "truncate"})
     if (contains_word(sql, w)) return true;
@@ -68,6 +85,7 @@ bool Prefilter::may_write(std::string_view sql) {
 bool Prefilter::may_touch(std::string_view sql) const {
   for (const auto& name : names_)
     if (contains_word(sql, name)) return true;
+  if (may_run_server_code(sql)) return true;
   if (truncate_names_.empty() || !contains_word(sql, "truncate")) return false;
   for (const auto& name : truncate_names_)
     if (contains_word(sql, name)) return true;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace switchyard::rewrite {
@@ -28,6 +29,33 @@ struct Completion {
   bool operator==(const Completion&) const = default;
 };
 
+// Why a statement was refused, for the counters (a small fixed set; the message says the rest).
+// Each row: (enumerator, the label of switchyard_statements_total{reason=...}).
+#define SWITCHYARD_REFUSAL_REASONS(X)                                                      \
+  X(kUnsupportedForm, "unsupported_form") /* a write form the rewriter cannot mirror yet */ \
+  X(kVolatile, "volatile")                /* a value copied into both shapes may differ */   \
+  X(kServerSideCode, "server_side_code")  /* a function, trigger or rule writes one shape */ \
+  X(kRewriteFailed, "rewrite_failed")     /* the rewritten text could not be printed */
+
+enum class RefusalReason : uint8_t {
+#define SWITCHYARD_REFUSAL_ENUM(e, label) e,
+  SWITCHYARD_REFUSAL_REASONS(SWITCHYARD_REFUSAL_ENUM)
+#undef SWITCHYARD_REFUSAL_ENUM
+};
+#define SWITCHYARD_REFUSAL_COUNT(e, label) +1
+inline constexpr size_t kRefusalReasons = 0 SWITCHYARD_REFUSAL_REASONS(SWITCHYARD_REFUSAL_COUNT);
+#undef SWITCHYARD_REFUSAL_COUNT
+
+inline std::string_view to_string(RefusalReason r) {
+  switch (r) {
+#define SWITCHYARD_REFUSAL_LABEL(e, label) \
+  case RefusalReason::e: return label;
+    SWITCHYARD_REFUSAL_REASONS(SWITCHYARD_REFUSAL_LABEL)
+#undef SWITCHYARD_REFUSAL_LABEL
+  }
+  return "unsupported_form";
+}
+
 struct RewriteResult {
   enum class Kind {
     kUnchanged,  // relay the original text
@@ -38,6 +66,11 @@ struct RewriteResult {
   std::string sql;        // kRewritten: the new text
   std::string migration;  // kRefused (and kRewritten): the migration concerned
   std::string reason;     // kRefused: why, for the client's error message
+  RefusalReason code = RefusalReason::kUnsupportedForm;  // kRefused: the reason's class, for counters
+  // kUnchanged under `on_unsupported: pass`: the migration whose refusal was waived (empty if
+  // none), and why it would have refused. The statement is relayed as written.
+  std::string passed_migration;
+  RefusalReason passed_code = RefusalReason::kUnsupportedForm;
   bool parsed = true;     // false: the text did not parse (kUnchanged; the server will say why)
   // kRewritten: one entry per top-level statement when any statement's replies must be patched;
   // empty when the server's replies can be relayed as they are.

@@ -76,7 +76,7 @@ RowValues row_values(const std::vector<std::string>& cols, PgQuery__List* row) {
 
 // True if evaluating the plan per row would evaluate a volatile value or default twice.
 bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& cols, PgQuery__SelectStmt* values,
-                             const RelationInfo& rel) {
+                             const RelationInfo& rel, const VolatilityCatalog& volatility) {
   std::set<std::string> read;
   for (const auto& a : plan.add)
     for (const auto& c : columns_read(a.expr)) read.insert(c);
@@ -84,7 +84,7 @@ bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& c
     const ColumnInfo* info = rel.column(c);
     const auto at = std::find(cols.begin(), cols.end(), c);
     if (at == cols.end()) {
-      if (info && default_may_be_volatile(info->default_expr)) return true;
+      if (info && default_may_be_volatile(info->default_expr, volatility)) return true;
       continue;
     }
     const size_t i = static_cast<size_t>(at - cols.begin());
@@ -92,7 +92,7 @@ bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& c
       const PgQuery__List* row = values->values_lists[r]->list;
       if (i >= row->n_items) continue;
       const PgQuery__Node* item = row->items[i];
-      if (is_default(item) ? (info && default_may_be_volatile(info->default_expr)) : may_be_volatile(item)) return true;
+      if (is_default(item) ? (info && default_may_be_volatile(info->default_expr, volatility)) : may_be_volatile(item, volatility)) return true;
     }
   }
   return false;
@@ -166,14 +166,14 @@ std::string type_untyped_outputs(PgQuery__SelectStmt* source, const std::vector<
 // value is evaluated once. DEFAULT becomes the column's default expression (or NULL); unwritten
 // columns with a volatile default that the plan reads are written explicitly.
 StatementEdit single_evaluation_insert(PgQuery__InsertStmt* stmt, std::vector<std::string> cols, const Plan& plan,
-                                       const RelationInfo& rel) {
+                                       const RelationInfo& rel, const VolatilityCatalog& volatility) {
   PgQuery__SelectStmt* values = stmt->select_stmt->select_stmt;
   std::set<std::string> read;
   for (const auto& a : plan.add)
     for (const auto& c : columns_read(a.expr)) read.insert(c);
   for (const auto& c : read) {
     const ColumnInfo* info = rel.column(c);
-    if (info && !contains(cols, c) && default_may_be_volatile(info->default_expr)) {
+    if (info && !contains(cols, c) && default_may_be_volatile(info->default_expr, volatility)) {
       cols.push_back(c);
       append_node(&stmt->cols, &stmt->n_cols, res_target(c, nullptr));
       for (size_t r = 0; r < values->n_values_lists; ++r) {
@@ -211,7 +211,10 @@ StatementEdit single_evaluation_insert(PgQuery__InsertStmt* stmt, std::vector<st
 // Accumulates edits; false once one refuses.
 bool add(StatementEdit& total, const StatementEdit& e) {
   total.changed |= e.changed;
-  if (!e.refusal.empty()) total.refusal = e.refusal;
+  if (!e.refusal.empty()) {
+    total.refusal = e.refusal;
+    total.code = e.code;
+  }
   return e.refusal.empty();
 }
 
@@ -226,7 +229,8 @@ NodePtr values_of_no_column() {
 }
 
 // The mirrors of an INSERT whose columns are `cols` (spelt out; empty for DEFAULT VALUES).
-StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::string>& cols, const ResolvedMigration& m) {
+StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::string>& cols, const ResolvedMigration& m,
+                            const VolatilityCatalog& volatility) {
   const RelationInfo& rel = m.old_rel;
   StatementEdit edit;
   PgQuery__SelectStmt* source = stmt->select_stmt->select_stmt;
@@ -243,8 +247,8 @@ StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::st
     return select_from_source(stmt, cols, plan, rel, true);
   }
 
-  if (plan.drop.empty() && needs_single_evaluation(plan, cols, source, rel))
-    return single_evaluation_insert(stmt, cols, plan, rel);
+  if (plan.drop.empty() && needs_single_evaluation(plan, cols, source, rel, volatility))
+    return single_evaluation_insert(stmt, cols, plan, rel, volatility);
 
   // Plain VALUES: each added column's expression is appended to every row.
   for (size_t r = 0; r < source->n_values_lists; ++r) {
@@ -270,11 +274,11 @@ StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::st
 }
 
 StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m,
-                                    const PgQuery__RangeVar* target);
+                                    const PgQuery__RangeVar* target, const VolatilityCatalog& volatility);
 
 }  // namespace
 
-StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m) {
+StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
   const RelationInfo& rel = m.old_rel;
   StatementEdit edit;
   if (!add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false))) return edit;
@@ -282,7 +286,7 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
     auto* oc = stmt->on_conflict_clause;
     if (!add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false)) ||
         !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false)) ||
-        !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m, stmt->relation)))
+        !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m, stmt->relation, volatility)))
       return edit;
   }
   if (stmt->select_stmt == nullptr) {
@@ -291,7 +295,7 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
     // the single-evaluation form when up reads a volatile default.
     if (plan_for(m, {}, false).add.empty()) return edit;
     stmt->select_stmt = values_of_no_column().release();
-    StatementEdit e = mirror_values(stmt, {}, m);
+    StatementEdit e = mirror_values(stmt, {}, m, volatility);
     if (!e.refusal.empty()) take_node(&stmt->select_stmt);  // as written again
     add(edit, e);
     return edit;
@@ -315,7 +319,7 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
     if (k > rel.columns.size()) return edit;  // the server reports the error itself
     for (size_t i = 0; i < k; ++i) cols.push_back(rel.columns[i].name);
   }
-  add(edit, mirror_values(stmt, cols, m));
+  add(edit, mirror_values(stmt, cols, m, volatility));
   return edit;
 }
 
@@ -338,12 +342,12 @@ struct SetSources {
   std::vector<int> group_of;  // per entry of the list: its group, or -1
 };
 
-SetSources set_sources(PgQuery__Node** items, size_t n, const RelationInfo& rel) {
+SetSources set_sources(PgQuery__Node** items, size_t n, const RelationInfo& rel, const VolatilityCatalog& volatility) {
   SetSources s;
   s.groups = assignment_groups(items, n);
   s.group_of.assign(n, -1);
   for (size_t g = 0; g < s.groups.size(); ++g) {
-    s.group_volatile.push_back(may_be_volatile(items[s.groups[g].first]->res_target->val->multi_assign_ref->source));
+    s.group_volatile.push_back(may_be_volatile(items[s.groups[g].first]->res_target->val->multi_assign_ref->source, volatility));
     for (size_t i = s.groups[g].first; i < s.groups[g].first + s.groups[g].count; ++i) s.group_of[i] = static_cast<int>(g);
   }
   for (size_t i = 0; i < n; ++i) {
@@ -357,23 +361,23 @@ SetSources set_sources(PgQuery__Node** items, size_t n, const RelationInfo& rel)
       src.opaque = true;  // a ROW that split_row_assignments left: the server refuses it
     } else if (is_default(t->val)) {
       const ColumnInfo* info = rel.column(t->name);
-      src.is_volatile = info && default_may_be_volatile(info->default_expr);
+      src.is_volatile = info && default_may_be_volatile(info->default_expr, volatility);
     } else {
       src.value = t->val;
-      src.is_volatile = may_be_volatile(t->val);
+      src.is_volatile = may_be_volatile(t->val, volatility);
     }
   }
   return s;
 }
 
 StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m,
-                                    const PgQuery__RangeVar* target) {
+                                    const PgQuery__RangeVar* target, const VolatilityCatalog& volatility) {
   std::vector<std::string> written;
   for (size_t i = 0; i < *n; ++i) written.push_back(name_of_target((*list)[i]));
   const Plan plan = plan_for(m, written, true);
   if (plan.add.empty() && plan.drop.empty()) return {};
   split_row_assignments(*list, *n);
-  const SetSources sources = set_sources(*list, *n, m.old_rel);
+  const SetSources sources = set_sources(*list, *n, m.old_rel, volatility);
   const std::string qualifier = target->alias && target->alias->aliasname && target->alias->aliasname[0]
                                     ? target->alias->aliasname
                                     : target->relname;
@@ -403,14 +407,16 @@ StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const Reso
     }
     if (groups.size() + (volatile_read.empty() ? 0 : 1) > 1)
       return {false, a.column + " would be computed from two sub-selects (or a sub-select and a volatile value), "
-                                "which one evaluation cannot give; assign those columns from one sub-select"};
+                                "which one evaluation cannot give; assign those columns from one sub-select",
+                RefusalReason::kVolatile};
     if (!groups.empty()) {
       const int g = *groups.begin();
       // The wrapper would read the row, so a sub-select evaluated once per statement would be
       // evaluated once per row: a different value, if it is volatile.
       if (reads_row && sources.group_volatile[g])
         return {false, "mirroring " + a.column + " from the volatile sub-select that sets " +
-                           written[sources.groups[g].first] + " needs other columns of the row; set them in that sub-select too"};
+                           written[sources.groups[g].first] + " needs other columns of the row; set them in that sub-select too",
+                RefusalReason::kVolatile};
       placement.push_back(g);
     } else if (!volatile_read.empty()) {
       placement.push_back(kPerRow);
@@ -516,14 +522,14 @@ StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const Reso
 
 }  // namespace
 
-StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m) {
+StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
   StatementEdit total;
   const bool ambiguous = stmt->n_from_clause > 0;
   if (!add(total, translate_list(stmt->target_list, stmt->n_target_list, m, stmt->relation, ambiguous)) ||
       !add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)) ||
       !add(total, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, ambiguous)))
     return total;
-  add(total, mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m, stmt->relation));
+  add(total, mirror_update_targets(&stmt->target_list, &stmt->n_target_list, m, stmt->relation, volatility));
   return total;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "rewrite/catalog.h"
+#include "rewrite/rewrite_result.h"
 #include "rewrite/pg/pg_query_c.h"
 
 namespace switchyard::rewrite::pg {
@@ -24,10 +25,12 @@ namespace switchyard::rewrite::pg {
 struct StatementEdit {
   bool changed = false;
   std::string refusal;  // non-empty: the statement cannot be mirrored exactly, and why
+  RefusalReason code = RefusalReason::kUnsupportedForm;  // with `refusal`: its class
 };
 
-StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m);
-StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m);
+// `volatility` tells which written values may not be evaluated twice (expr.h, may_be_volatile).
+StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility);
+StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility);
 // Only new_only changes a DELETE of a same-table migration: its reads of old columns.
 StatementEdit mirror_delete(PgQuery__DeleteStmt* stmt, const ResolvedMigration& m);
 

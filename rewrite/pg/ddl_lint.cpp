@@ -220,7 +220,7 @@ class Linter {
                                                           "serial8", "bigserial", "smallserial"};
       if (kSerials.count(t->names[0]->string->sval)) generated = true;
     }
-    const bool volatile_default = default_expr != nullptr && may_be_volatile(default_expr);
+    const bool volatile_default = default_expr != nullptr && may_be_volatile(default_expr, catalog_.volatility);
     if (not_null && !generated && (default_expr == nullptr || volatile_default)) {
       add("add_column_not_null",
           "adds NOT NULL column " + where + " without a constant default: it fails on a table with rows, or "

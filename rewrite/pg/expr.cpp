@@ -1,31 +1,13 @@
 // Instantiating migration expressions for a written row; see expr.h.
 #include "rewrite/pg/expr.h"
 
-#include <set>
-#include <string_view>
-
 #include "rewrite/pg/node_builder.h"
+#include "rewrite/pg/node_volatility.h"
 #include "rewrite/pg/tree_edit.h"
 #include "rewrite/pg/walk.h"
 
 namespace switchyard::rewrite::pg {
 namespace {
-
-// Functions whose result depends only on their arguments within one statement: calling them
-// twice with the same arguments gives the same value. Everything else counts as volatile.
-const std::set<std::string_view> kStable = {
-    "abs", "array_length", "btrim", "ceil", "ceiling", "char_length", "character_length", "concat", "concat_ws",
-    "date_part", "date_trunc", "floor", "format", "initcap", "int2", "int4", "int8", "json_build_object",
-    "jsonb_build_object", "left", "length", "lower", "lpad", "ltrim", "make_date", "md5", "now", "nullif",
-    "numeric", "octet_length", "position", "regexp_replace", "repeat", "replace", "reverse", "right", "round",
-    "rpad", "rtrim", "split_part", "statement_timestamp", "strpos", "substr", "substring", "text",
-    "to_char", "to_date", "to_number", "to_timestamp", "transaction_timestamp", "translate", "trim", "trunc",
-    "upper"};
-
-std::string_view last_name(PgQuery__Node** names, size_t n) {
-  if (n == 0 || names[n - 1]->node_case != PG_QUERY__NODE__NODE_STRING) return {};
-  return names[n - 1]->string->sval;
-}
 
 // What makes a sub-select give another result when it is evaluated again, besides the calls in
 // it: a TABLESAMPLE without REPEATABLE samples anew, and FOR UPDATE / SHARE may wait for and
@@ -44,7 +26,7 @@ bool sub_select_may_be_volatile(PgQuery__SubLink* link) {
 
 }  // namespace
 
-bool may_be_volatile(const PgQuery__Node* node) {
+bool may_be_volatile(const PgQuery__Node* node, const VolatilityCatalog& volatility) {
   if (node == nullptr) return false;
   bool volatile_found = false;
   auto check = [&](PgQuery__Node** slot) {
@@ -52,13 +34,7 @@ bool may_be_volatile(const PgQuery__Node* node) {
     // A sub-select is volatile iff something in it is: its calls are visited below like any
     // other; what only a query can hold is checked here.
     if (n->node_case == PG_QUERY__NODE__NODE_SUB_LINK && sub_select_may_be_volatile(n->sub_link)) volatile_found = true;
-    if (n->node_case == PG_QUERY__NODE__NODE_FUNC_CALL) {
-      const auto* f = n->func_call;
-      const auto name = last_name(f->funcname, f->n_funcname);
-      const bool catalog_or_plain = f->n_funcname == 1 ||
-                                    (f->n_funcname == 2 && std::string_view(f->funcname[0]->string->sval) == "pg_catalog");
-      if (!catalog_or_plain || !kStable.count(name)) volatile_found = true;
-    }
+    if (own_volatility(n, volatility) == Volatility::kVolatile) volatile_found = true;
     return volatile_found ? WalkAction::kStop : WalkAction::kDescend;
   };
   PgQuery__Node* root = const_cast<PgQuery__Node*>(node);  // the walk only reads
@@ -66,10 +42,10 @@ bool may_be_volatile(const PgQuery__Node* node) {
   return volatile_found;
 }
 
-bool default_may_be_volatile(const std::string& default_expr) {
+bool default_may_be_volatile(const std::string& default_expr, const VolatilityCatalog& volatility) {
   if (default_expr.empty()) return false;
   auto parsed = parse_expression(default_expr);
-  return !parsed || may_be_volatile(parsed.value().get());
+  return !parsed || may_be_volatile(parsed.value().get(), volatility);
 }
 
 Outcome<NodePtr> instantiate(const std::string& expr_text, const RelationInfo& rel, const RowValues& row,

@@ -31,15 +31,19 @@ enum class Unwritten {
 Outcome<NodePtr> instantiate(const std::string& expr_text, const RelationInfo& rel, const RowValues& row,
                              Unwritten unwritten, const std::string& qualifier = "");
 
-// True if evaluating `node` twice could give two different values: a call of a function not
-// known to be immutable or stable (random(), nextval(), clock_timestamp(), gen_random_uuid(),
-// and any user function), anywhere in it, sub-selects included; in a sub-select also a
+// True if evaluating `node` twice could give two different values: it calls a volatile function
+// (random(), nextval(), clock_timestamp(), gen_random_uuid(), a user function declared VOLATILE,
+// which is the default), applies a volatile operator or cast, or names a function, operator or
+// type `volatility` does not know, anywhere in it, sub-selects included; in a sub-select also a
 // TABLESAMPLE without REPEATABLE, or FOR UPDATE / SHARE. A sub-select without any of these sees
 // the statement's one snapshot, so it gives the same value each time it is evaluated in the
-// statement. Conservative: unknown means volatile.
-bool may_be_volatile(const PgQuery__Node* node);
+// statement. Stable functions (now(), to_char(), ...) count as safe: every caller evaluates both
+// copies within one statement, where PostgreSQL guarantees a stable function the same result for
+// the same arguments (docs/migrations.md, "Volatile values"). A caller that would evaluate the
+// copies in two statements must not use this test.
+bool may_be_volatile(const PgQuery__Node* node, const VolatilityCatalog& volatility);
 
 // True if a default expression text (pg_get_expr) may be volatile, e.g. nextval('seq'::regclass).
-bool default_may_be_volatile(const std::string& default_expr);
+bool default_may_be_volatile(const std::string& default_expr, const VolatilityCatalog& volatility);
 
 }  // namespace switchyard::rewrite::pg

@@ -6,6 +6,7 @@
 #include "rewrite/pg/column_writes.h"
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/read_routing.h"
+#include "rewrite/pg/server_code.h"
 #include "rewrite/pg/table_writes.h"
 #include "rewrite/pg/tree_compare.h"
 #include "rewrite/pg/walk.h"
@@ -52,8 +53,10 @@ std::vector<Write> find_writes(ProtobufCMessage* root) {
   return out;
 }
 
-// Applies every migration on the written relation, in config order (several compose).
-StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migration) {
+// Applies every migration on the written relation, in config order (several compose). A refusal
+// waived by `on_unsupported: pass` is noted in `passed` (its migration) and `passed_code`.
+StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migration, std::string& passed,
+                     RefusalReason& passed_code) {
   StatementEdit total;
   const std::string verb = w.verb;
   for (const auto& m : catalog.migrations) {
@@ -64,13 +67,13 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
     if (!column_kind(m.spec.kind) && (verb == "INSERT" || verb == "UPDATE" || verb == "DELETE")) {
       // Two tables: new_only retargets the write here; the dual phases rebuild the whole
       // statement around it afterwards (mirror_table_writes).
-      e = translate_table_write(w.stmt, m);
+      e = translate_table_write(w.stmt, m, catalog.volatility);
     } else if (!column_kind(m.spec.kind)) {
       e.refusal = verb + " into a migrated table cannot be mirrored; write with INSERT, UPDATE or DELETE";
     } else if (verb == "INSERT") {
-      e = mirror_insert(reinterpret_cast<PgQuery__InsertStmt*>(w.stmt), m);
+      e = mirror_insert(reinterpret_cast<PgQuery__InsertStmt*>(w.stmt), m, catalog.volatility);
     } else if (verb == "UPDATE") {
-      e = mirror_update(reinterpret_cast<PgQuery__UpdateStmt*>(w.stmt), m);
+      e = mirror_update(reinterpret_cast<PgQuery__UpdateStmt*>(w.stmt), m, catalog.volatility);
     } else if (verb == "DELETE") {
       // A deleted row leaves both shapes at once when they live in one table.
       e = mirror_delete(reinterpret_cast<PgQuery__DeleteStmt*>(w.stmt), m);
@@ -80,7 +83,12 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
     total.changed |= e.changed;
     if (!e.refusal.empty() && !m.spec.pass_unsupported) {
       total.refusal = e.refusal;
+      total.code = e.code;
       return total;
+    }
+    if (!e.refusal.empty() && passed.empty()) {
+      passed = m.spec.name;
+      passed_code = e.code;
     }
   }
   return total;
@@ -96,6 +104,13 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
     return result;
   }
   ParseTree& tree = parsed.value();
+  const auto refused = [&result](std::string migration, std::string reason, RefusalReason code) {
+    result.kind = RewriteResult::Kind::kRefused;
+    result.migration = std::move(migration);
+    result.reason = std::move(reason);
+    result.code = code;
+    return result;
+  };
   // $0 parses, but PostgreSQL rejects it ("there is no parameter $0") and libpg_query deparses it
   // as `?`: leave such text for the server to refuse with its own error.
   bool param_zero = false;
@@ -113,15 +128,18 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
     const ReadEdit reads = route_reads(tree.statement(i), catalog, route);
     result.reads_mask |= reads.reads_mask;
     changed[i] = reads.changed;
+    // Functions, DO blocks, triggers and rules that write a migrated relation inside the server.
+    if (ServerWriteCheck code = check_server_writers(tree.statement(i), catalog); !code.migration.empty()) {
+      if (!code.waived) return refused(std::move(code.migration), std::move(code.refusal), RefusalReason::kServerSideCode);
+      if (result.passed_migration.empty()) {
+        result.passed_migration = std::move(code.migration);
+        result.passed_code = RefusalReason::kServerSideCode;
+      }
+    }
     for (const Write& w : find_writes(&tree.statement(i)->base)) {
       std::string migration;
-      const StatementEdit e = mirror(w, catalog, migration);
-      if (!e.refusal.empty()) {
-        result.kind = RewriteResult::Kind::kRefused;
-        result.migration = migration;
-        result.reason = e.refusal;
-        return result;
-      }
+      const StatementEdit e = mirror(w, catalog, migration, result.passed_migration, result.passed_code);
+      if (!e.refusal.empty()) return refused(std::move(migration), e.refusal, e.code);
       if (e.changed) {
         changed[i] = true;
         result.migration = migration;
@@ -129,14 +147,10 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
     }
     // Writes to the two tables of rename_table / copy_table (dual phases) rebuild the statement.
     const TableMirror tables = mirror_table_writes(tree.statement(i), catalog);
-    if (!tables.refusal.empty()) {
-      result.kind = RewriteResult::Kind::kRefused;
-      result.migration = tables.migration;
-      result.reason = tables.refusal;
-      return result;
-    }
+    if (!tables.refusal.empty()) return refused(tables.migration, tables.refusal, RefusalReason::kUnsupportedForm);
     if (tables.relay_unchanged) {
       changed[i] = false;  // on_unsupported: pass relays the statement as written
+      if (result.passed_migration.empty()) result.passed_migration = tables.migration;
       continue;
     }
     if (tables.changed) {
@@ -165,12 +179,11 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
     // deparser cannot print some trees, and prints others as text the parser would not accept or
     // reads otherwise (a lost modifier); never send such a text: refuse instead.
     auto text = deparse_faithfully(tree.statement(i));
-    if (!text) {
-      result.kind = RewriteResult::Kind::kRefused;
-      result.reason = "switchyard could not print the rewritten statement faithfully (" + text.error().message +
-                      "); write it another way";
-      return result;
-    }
+    if (!text)
+      return refused(result.migration,
+                     "switchyard could not print the rewritten statement faithfully (" + text.error().message +
+                         "); write it another way",
+                     RefusalReason::kRewriteFailed);
     if (i > 0) out += " ";
     out += text.value();
     any = true;

@@ -109,7 +109,8 @@ bool same_order(const ResolvedMigration& m) {
 
 }  // namespace
 
-StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m) {
+StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m,
+                                    const VolatilityCatalog& volatility) {
   if (m.spec.phase != Phase::kNewOnly) return {};
   PgQuery__InsertStmt* insert = nullptr;
   PgQuery__UpdateStmt* update = nullptr;
@@ -140,8 +141,10 @@ StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigra
   if (m.spec.all_columns) return {true, ""};
 
   const ResolvedMigration view = same_table_view(m);
-  StatementEdit e = insert ? mirror_insert(insert, view) : update ? mirror_update(update, view) : mirror_delete(del, view);
-  return {true, e.refusal};
+  StatementEdit e = insert   ? mirror_insert(insert, view, volatility)
+                    : update ? mirror_update(update, view, volatility)
+                             : mirror_delete(del, view);
+  return {true, e.refusal, e.code};
 }
 
 }  // namespace switchyard::rewrite::pg

@@ -39,7 +39,8 @@ std::vector<std::string> row_key(const ResolvedMigration& m);
 // new_only only (other phases: no change): edits one INSERT, UPDATE or DELETE (`write`, an
 // InsertStmt/UpdateStmt/DeleteStmt message) to the old table of `m` in place so that it writes
 // the new table instead. A write to the new table is left alone.
-StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m);
+StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m,
+                                    const VolatilityCatalog& volatility);
 
 struct TableMirror {
   bool changed = false;

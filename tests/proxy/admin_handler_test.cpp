@@ -24,6 +24,8 @@ AdminView sample_view() {
   v.upstream = "127.0.0.1:5432";
   v.statements_rewritten = 5;
   v.statements_refused = 2;
+  v.statements_refused_by = {0, 1, 1, 0};
+  v.statements_passed = 4;
   v.reloads_ok = 2;
   v.prepared_statements = 12;
   v.prepared_statements_max = 7;
@@ -42,6 +44,10 @@ AdminView sample_view() {
   m.statements_old_shape = 3;
   m.counters.writes_rewritten = 5;
   m.counters.writes_refused = 2;
+  m.counters.writes_refused_by[static_cast<size_t>(rewrite::RefusalReason::kVolatile)] = 1;
+  m.counters.writes_refused_by[static_cast<size_t>(rewrite::RefusalReason::kServerSideCode)] = 1;
+  m.counters.writes_passed_by[static_cast<size_t>(rewrite::RefusalReason::kUnsupportedForm)] = 3;
+  m.server_writers.push_back({"function", "function public.touch(integer)", "public.users"});
   m.counters.reads_old = 90;
   m.counters.reads_new = 10;
   m.counters.shadow_match = 7;
@@ -57,13 +63,19 @@ const std::string kStatusBody =
     R"({"version":"0.1.0","uptime_seconds":42,"generation":3,"config":"/etc/switchyard.yaml",)"
     R"("listen":"127.0.0.1:6432","upstream":"127.0.0.1:5432","sessions":{"active":3,"total":17,"prepared_statements":12,"prepared_statements_max":7,"reprepares":4},)"
     R"("draining":false,"upstream_latency":{"count":0,"sum_seconds":0,"p50_seconds":0,"p99_seconds":0},)"
-    R"("jobs":{},"statements":{"rewritten":5,"refused":2},"reloads":{"ok":2,"failed":1},)"
+    R"("jobs":{},"statements":{"rewritten":5,"refused":2,)"
+    R"("refused_by_reason":{"unsupported_form":0,"volatile":1,"server_side_code":1,"rewrite_failed":0},"passed":4},)"
+    R"("reloads":{"ok":2,"failed":1},)"
     R"("migrations":[{"name":"users_email","kind":"rename_column","old":"public.users","new":"public.users",)"
     R"("phase":"canary","canary_percent":10,"canary_key":"user","shadow_sample_percent":2.5,)"
-    R"("counters":{"writes_rewritten":5,"writes_refused":2,"reads_old":90,"reads_new":10,"shadow_match":7,)"
+    R"("counters":{"writes_rewritten":5,"writes_refused":2,)"
+    R"("writes_refused_by_reason":{"unsupported_form":0,"volatile":1,"server_side_code":1,"rewrite_failed":0},)"
+    R"("writes_passed_by_reason":{"unsupported_form":3,"volatile":0,"server_side_code":0,"rewrite_failed":0},)"
+    R"("reads_old":90,"reads_new":10,"shadow_match":7,)"
     R"("shadow_mismatch":0,"shadow_transient":0,"shadow_error":0,"shadow_skipped":0,)"
     R"("shadow_old_latency":{"count":0,"sum_seconds":0,"p50_seconds":0,"p99_seconds":0},)"
     R"("shadow_new_latency":{"count":0,"sum_seconds":0,"p50_seconds":0,"p99_seconds":0}},)"
+    R"j("server_writers":[{"kind":"function","name":"function public.touch(integer)","writes":"public.users"}],)j"
     R"("sessions_behind":1,"statements_old_shape":3,"recent_refused":[],"recent_mismatches":[]}]})"
     "\n";
 
@@ -249,7 +261,10 @@ TEST(AdminHandler, MetricsListEveryFamilyWithHelpTypeAndLabels) {
       R"(switchyard_reloads_total{result="ok"} 2)",
       R"(switchyard_reloads_total{result="failed"} 1)",
       R"(switchyard_statements_total{migration="users_email",kind="write",route="rewritten"} 5)",
-      R"(switchyard_statements_total{migration="users_email",kind="write",route="refused"} 2)",
+      R"(switchyard_statements_total{migration="users_email",kind="write",route="refused",reason="volatile"} 1)",
+      R"(switchyard_statements_total{migration="users_email",kind="write",route="refused",reason="server_side_code"} 1)",
+      R"(switchyard_statements_total{migration="users_email",kind="write",route="refused",reason="unsupported_form"} 0)",
+      R"(switchyard_statements_total{migration="users_email",kind="write",route="passed",reason="unsupported_form"} 3)",
       R"(switchyard_statements_total{migration="users_email",kind="read",route="old"} 90)",
       R"(switchyard_statements_total{migration="users_email",kind="read",route="new"} 10)",
       R"(switchyard_statements_total{migration="old_one",kind="write",route="rewritten"} 8)",

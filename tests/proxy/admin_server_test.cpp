@@ -142,7 +142,8 @@ TEST_F(AdminServerTest, ServesHealthzThenStatusOnOneKeepAliveConnection) {
             R"({"version":"9.9.9","uptime_seconds":5,"generation":0,"config":"","listen":"127.0.0.1:6432",)"
             R"("upstream":"db:5432","sessions":{"active":2,"total":7,"prepared_statements":0,"prepared_statements_max":0,"reprepares":0},"draining":false,)"
             R"("upstream_latency":{"count":0,"sum_seconds":0,"p50_seconds":0,"p99_seconds":0},"jobs":{},)"
-            R"("statements":{"rewritten":0,"refused":0},"reloads":{"ok":0,"failed":0},"migrations":[]})"
+            R"("statements":{"rewritten":0,"refused":0,"refused_by_reason":{"unsupported_form":0,"volatile":0,)"
+            R"("server_side_code":0,"rewrite_failed":0},"passed":0},"reloads":{"ok":0,"failed":0},"migrations":[]})"
             "\n");
   EXPECT_EQ(snapshots_.load(), 2) << "one snapshot per request";
 }

@@ -63,6 +63,20 @@ TEST(Prefilter, TruncateNamesMatchOnlyInATruncate) {
   EXPECT_FALSE(f.may_touch("TRUNCATE other"));
 }
 
+// A function that writes a migrated table, or a table whose trigger does: named without a write
+// keyword, the text still goes to the parser.
+TEST(Prefilter, ServerCodeNamesMatchAnywhere) {
+  const Prefilter f({"users"}, {}, {"touch_user", "Orders"});
+  for (const char* sql : {"SELECT touch_user(1)", "CALL public.TOUCH_USER(2)", "INSERT INTO orders VALUES (1)"}) {
+    EXPECT_TRUE(f.may_touch(sql)) << sql;
+    EXPECT_TRUE(f.may_run_server_code(sql)) << sql;
+  }
+  EXPECT_FALSE(f.may_run_server_code("SELECT touch_users(1)"));
+  EXPECT_FALSE(f.may_run_server_code("SELECT * FROM users"));
+  EXPECT_FALSE(f.empty());
+  EXPECT_FALSE(Prefilter({}, {}, {"f"}).empty());
+}
+
 TEST(Prefilter, AnEmptyFilterMatchesNothing) {
   EXPECT_FALSE(Prefilter().may_touch("SELECT * FROM users"));
   EXPECT_TRUE(Prefilter().empty());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "rewrite/catalog.h"
+#include "tests/rewrite/pg/volatility_fixture.h"
 
 namespace switchyard::rewrite::testing {
 
@@ -35,6 +36,7 @@ inline Catalog seeds_catalog(config::Phase phase = config::Phase::kDualWrite) {
       {"include_bool", "boolean", "bool", "", false},
       {"id", "integer", "int4", "", false}};
   Catalog c;
+  c.volatility = builtin_volatility();
   c.migrations.push_back(column_migration("users-display-name", "users", {{"display_name", "full_name"}},
                                           {{"full_name", "display_name"}}, users, phase));
   c.migrations.push_back(column_migration("accounts-include-bool", "accounts",

@@ -72,6 +72,7 @@ inline constexpr char kQuotedSchema[] = R"(
 
 inline Catalog quoted_catalog(config::Phase phase) {
   Catalog c;
+  c.volatility = builtin_volatility();
   const std::vector<ColumnInfo> items = {{"id", "integer", "int4", "", true},
                                          {"createdAt", "timestamp with time zone", "timestamptz", "", false},
                                          {"created_at", "timestamp with time zone", "timestamptz", "", false},

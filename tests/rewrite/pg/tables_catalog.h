@@ -5,6 +5,7 @@
 #pragma once
 
 #include "rewrite/catalog.h"
+#include "tests/rewrite/pg/volatility_fixture.h"
 
 namespace switchyard::rewrite::testing {
 
@@ -35,6 +36,7 @@ inline RelationInfo tables_relation(std::string name, std::vector<ColumnInfo> co
 
 inline Catalog tables_catalog(config::Phase phase = config::Phase::kDualWrite) {
   Catalog c;
+  c.volatility = builtin_volatility();
   ResolvedMigration invoices;
   invoices.spec.name = "invoices-rename";
   invoices.spec.kind = config::MigrationKind::kRenameTable;
