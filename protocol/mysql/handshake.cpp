@@ -68,7 +68,7 @@ Greeting decode_handshake_v10(std::string_view payload) {
   hs.capabilities |= uint32_t{caps_high} << 16;
   hs.reserved = s;
   if (hs.capabilities & cap::kSecureConnection) {
-    if (!r.bytes(std::min(part2_length(hs), r.remaining()), s)) return Greeting::fail("greeting: truncated scramble");
+    if (!r.bytes(part2_length(hs), s)) return Greeting::fail("greeting: truncated scramble");
     hs.auth_plugin_data_2 = s;
   }
   if (hs.capabilities & cap::kPluginAuth) {
@@ -92,7 +92,7 @@ void encode_handshake_v10(std::string& out, const HandshakeV10& hs) {
   put_u8(out, hs.character_set);
   put_u16(out, hs.status_flags);
   put_u16(out, static_cast<uint16_t>(hs.capabilities >> 16));
-  put_u8(out, (hs.capabilities & cap::kPluginAuth) ? hs.auth_plugin_data_len : 0);
+  put_u8(out, hs.auth_plugin_data_len);  // as decoded: it sets part 2's length either way
   std::string reserved = hs.reserved;
   reserved.resize(10, '\0');
   out.append(reserved);

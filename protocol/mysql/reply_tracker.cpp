@@ -62,15 +62,15 @@ ReplyTracker::Progress ReplyTracker::complete() {
 }
 
 ReplyTracker::Progress ReplyTracker::end_result(std::string_view terminator) {
+  // An OK (0x00, or 0xFE under CLIENT_DEPRECATE_EOF), else an EOF.
   uint16_t flags = 0;
-  if (first_byte(terminator) == kOkHeader || deprecate_eof()) {
-    const auto ok = decode_ok(terminator, capabilities_);
-    if (!ok) return Progress::kUnexpected;
+  const bool may_be_ok = first_byte(terminator) == kOkHeader || deprecate_eof();
+  if (const auto ok = may_be_ok ? decode_ok(terminator, capabilities_) : std::nullopt) {
     flags = ok->status_flags;
-  } else {
-    const auto eof = decode_eof(terminator, capabilities_);
-    if (!eof) return Progress::kUnexpected;
+  } else if (const auto eof = decode_eof(terminator, capabilities_)) {
     flags = eof->status_flags;
+  } else {
+    return Progress::kUnexpected;
   }
   status_flags_ = flags;
   ++results_;

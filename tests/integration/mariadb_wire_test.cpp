@@ -66,8 +66,10 @@ void maybe_capture(const std::string& what, const std::string& bytes) {
 
 MariaDbLogin native_login() {
   MariaDbServer& s = MariaDbEnvironment::server();
-  return MariaDbLogin{.host = s.host(), .port = s.port(), .user = kMariaDbNativeUser,
-                      .password = kMariaDbNativePassword, .database = kMariaDbAppDatabase, .multi_statements = true};
+  MariaDbLogin login = tcp_login(s, kMariaDbNativeUser, kMariaDbNativePassword);
+  login.database = kMariaDbAppDatabase;
+  login.multi_statements = true;
+  return login;
 }
 
 // Runs set-up SQL through Connector/C.
@@ -93,9 +95,7 @@ TEST(MariaDbServer, ServesTheCliAndConnectorCWithEachPlugin) {
   EXPECT_EQ(root.out, "root@localhost\n");
 
   std::string error;
-  MariaDbConn ed = connect_mariadb(MariaDbLogin{.host = s.host(), .port = s.port(), .user = kMariaDbEd25519User,
-                                                .password = kMariaDbEd25519Password},
-                                   error);
+  MariaDbConn ed = connect_mariadb(tcp_login(s, kMariaDbEd25519User, kMariaDbEd25519Password), error);
   ASSERT_TRUE(ed) << error;
   const auto plugins = mariadb_query(ed.get(), "SELECT user, plugin FROM mysql.user WHERE user IN ('native_user', 'ed_user') ORDER BY user", error);
   ASSERT_TRUE(plugins) << error;
@@ -347,7 +347,7 @@ TEST_P(MariaDbReplies, LocalInfileExchangeWalksToCompletion) {
 TEST_P(MariaDbReplies, PreparedStatementRoundTrip) {
   CodecSession s = logged_in(GetParam());
   std::string prepare;
-  mysql::encode_stmt_prepare(prepare, "SELECT ? + 1 AS n, CONCAT(?, 'x') AS s");
+  mysql::encode_stmt_prepare(prepare, "SELECT CAST(? AS SIGNED) + 1 AS n, CONCAT(?, 'x') AS s");
   std::vector<MysqlPacket> packets;
   auto steps = walk(s, prepare, packets);
   maybe_capture(std::string("COM_STMT_PREPARE reply, deprecate_eof=") + (GetParam() ? "1" : "0"), s.client->take_received());
@@ -412,7 +412,7 @@ TEST_P(MariaDbReplies, PreparedStatementRoundTrip) {
 }
 
 INSTANTIATE_TEST_SUITE_P(MariaDb, MariaDbReplies, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "DeprecateEof" : "WithEof"; });
+                         [](const auto& p) { return p.param ? "DeprecateEof" : "WithEof"; });
 
 }  // namespace
 }  // namespace switchyard::test_support

@@ -26,6 +26,23 @@ struct MariaDbLogin {
   bool multi_statements = false;
 };
 
+// Over TCP to `server`-like host and port, or over a unix socket.
+template <typename Server>
+MariaDbLogin tcp_login(const Server& server, const std::string& user, const std::string& password) {
+  MariaDbLogin login;
+  login.host = server.host();
+  login.port = server.port();
+  login.user = user;
+  login.password = password;
+  return login;
+}
+inline MariaDbLogin socket_login(const std::string& socket, const std::string& user) {
+  MariaDbLogin login;
+  login.socket = socket;
+  login.user = user;
+  return login;
+}
+
 // Connects (10 s connect, read and write timeouts). Null, with the reason in `error`, on failure.
 MariaDbConn connect_mariadb(const MariaDbLogin& login, std::string& error);
 

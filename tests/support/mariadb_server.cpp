@@ -81,7 +81,7 @@ bool MariaDbServer::spawn_and_wait(std::string& error, bool& bind_failed) {
   spec.output_path = dir_->file("mariadbd.out");
   server_ = ChildProcess::spawn(spec, error);
   if (!server_) return false;
-  const MariaDbLogin root{.socket = socket_path(), .user = kMariaDbRoot};
+  const MariaDbLogin root = socket_login(socket_path(), kMariaDbRoot);
   std::string connect_error;
   const bool ready = eventually(
       [&] { return !server_->running() || connect_mariadb(root, connect_error) != nullptr; }, 60s, 100ms);
@@ -99,7 +99,7 @@ bool MariaDbServer::spawn_and_wait(std::string& error, bool& bind_failed) {
 
 bool MariaDbServer::create_users_and_database(std::string& error) {
   std::string why;
-  MariaDbConn conn = connect_mariadb(MariaDbLogin{.socket = socket_path(), .user = kMariaDbRoot}, why);
+  MariaDbConn conn = connect_mariadb(socket_login(socket_path(), kMariaDbRoot), why);
   if (!conn) {
     error = "cannot connect to the new server as root: " + why;
     return false;

@@ -45,9 +45,10 @@ TEST(MysqlCoding, LenencIntegersAtEveryWidthBoundary) {
 
 TEST(MysqlCoding, NullAndErrMarkersAreNotIntegers) {
   uint64_t v = 0;
-  ByteReader null_marker(from_hex("fb"));
+  const std::string null_byte = from_hex("fb"), err_bytes = from_hex("ff 00 00");
+  ByteReader null_marker(null_byte);
   EXPECT_FALSE(null_marker.lenenc_int(v));
-  ByteReader err_marker(from_hex("ff 00 00"));
+  ByteReader err_marker(err_bytes);
   EXPECT_FALSE(err_marker.lenenc_int(v));
 }
 
@@ -63,7 +64,8 @@ TEST(MysqlCoding, LenencStringsAndTheirTruncations) {
   EXPECT_EQ(a, "def");
   EXPECT_EQ(b.size(), 300u);
   // A length longer than what is left fails rather than reading past the end.
-  ByteReader short_one(from_hex("05 61 62"));
+  const std::string short_bytes = from_hex("05 61 62");
+  ByteReader short_one(short_bytes);
   EXPECT_FALSE(short_one.lenenc_str(a));
 }
 
