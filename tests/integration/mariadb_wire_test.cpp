@@ -167,7 +167,9 @@ CodecSession logged_in(bool deprecate_eof) {
   std::optional<MysqlPacket> last;
   CodecSession session = open_session(deprecate_eof, kMariaDbNativePassword, last);
   EXPECT_TRUE(last) << session.client->error();
-  if (last) EXPECT_EQ(mysql::classify_auth_reply(last->payload), mysql::AuthReply::kOk);
+  if (last) {
+    EXPECT_EQ(mysql::classify_auth_reply(last->payload), mysql::AuthReply::kOk);
+  }
   return session;
 }
 
