@@ -12,6 +12,8 @@
 #include <string_view>
 #include <utility>
 
+#include "protocol/byte_cursor.h"
+
 namespace switchyard::mysql {
 
 // The first byte of a length-encoded integer: below 0xFB the value itself; 0xFC, 0xFD, 0xFE
@@ -60,16 +62,15 @@ inline uint64_t get_int(const unsigned char* p, int width) {
   return v;
 }
 
-// Sequential reader over one packet payload. Every getter returns false when the payload is too
-// short; after a false the reader's position is unspecified.
-class ByteReader {
+// Sequential reader over one packet payload: little-endian and length-encoded integers on top
+// of the shared cursor (C strings, byte runs, string<EOF> as rest()).
+class ByteReader : public protocol::ByteCursor {
  public:
-  explicit ByteReader(std::string_view data) : data_(data) {}
+  using ByteCursor::ByteCursor;
 
   bool fixed(int width, uint64_t& v) {
-    if (data_.size() - pos_ < static_cast<size_t>(width)) return false;
-    v = get_int(reinterpret_cast<const unsigned char*>(data_.data() + pos_), width);
-    pos_ += width;
+    if (remaining() < static_cast<size_t>(width)) return false;
+    v = get_int(take(static_cast<size_t>(width)), width);
     return true;
   }
   template <typename T>
@@ -101,42 +102,6 @@ class ByteReader {
     uint64_t n = 0;
     return lenenc_int(n) && n <= remaining() && bytes(static_cast<size_t>(n), v);
   }
-  // Reads up to the next NUL; false if there is none.
-  bool cstring(std::string_view& v) {
-    const auto end = data_.find('\0', pos_);
-    if (end == std::string_view::npos) return false;
-    v = data_.substr(pos_, end - pos_);
-    pos_ = end + 1;
-    return true;
-  }
-  bool bytes(size_t n, std::string_view& v) {
-    if (data_.size() - pos_ < n) return false;
-    v = data_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool skip(size_t n) {
-    std::string_view ignored;
-    return bytes(n, ignored);
-  }
-  // string<EOF>: everything left.
-  std::string_view rest() {
-    const std::string_view v = data_.substr(pos_);
-    pos_ = data_.size();
-    return v;
-  }
-  // The next byte without consuming it; false at the end.
-  bool peek(uint8_t& v) const {
-    if (pos_ >= data_.size()) return false;
-    v = static_cast<uint8_t>(data_[pos_]);
-    return true;
-  }
-  size_t remaining() const { return data_.size() - pos_; }
-  bool at_end() const { return pos_ == data_.size(); }
-
- private:
-  std::string_view data_;
-  size_t pos_ = 0;
 };
 
 // A decoded value, or why the payload could not be decoded (a fixed text naming the field).

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/assembly_budget.h"
+
 namespace switchyard::mysql {
 
 // The largest payload of one physical packet; a payload this long has a continuation.
@@ -38,18 +40,12 @@ struct Packet {
 };
 
 // What the Framer reports. Callbacks run synchronously inside Framer::feed.
-class FramerCallbacks {
+class FramerCallbacks : public protocol::AssemblyBudget {
  public:
-  virtual ~FramerCallbacks() = default;
   virtual void on_packet(const Packet& packet) = 0;
-  // Memory for a payload assembled across feeds or continuation packets: `bytes` more are about
-  // to be held (false: refuse them, and feed fails with kOverBudget), and all of the payload's
-  // held bytes are released just before on_packet. A payload whole in one feed costs nothing.
-  virtual bool hold(size_t bytes) {
-    (void)bytes;
-    return true;
-  }
-  virtual void release(size_t bytes) { (void)bytes; }
+  // hold() / release() (protocol::AssemblyBudget): memory for a payload assembled across feeds
+  // or continuation packets, all released just before on_packet; refusing it makes feed fail
+  // with kOverBudget.
 };
 
 class Framer {

@@ -21,6 +21,7 @@
 #include "protocol/mysql/response.h"
 #include "protocol/mysql/resultset.h"
 #include "protocol/mysql/statement.h"
+#include "tests/protocol/mysql/reply_walk.h"
 #include "tests/support/mariadb_connection.h"
 #include "tests/support/mariadb_server.h"
 #include "tests/support/mysql_raw_client.h"
@@ -237,27 +238,11 @@ std::vector<Progress> walk(CodecSession& s, std::string_view command, std::vecto
 }
 
 // Feeds `bytes` (a whole reply) to a fresh framer and tracker cut at every pair of points, and
-// checks the walk is the same as when it was read off the socket.
+// checks the walk is the one seen when it was read off the socket.
 void expect_same_walk_at_every_split(uint32_t capabilities, std::string_view command, const std::string& bytes,
                                      const std::vector<Progress>& expected) {
-  struct Collect : mysql::FramerCallbacks {
-    ReplyTracker* tracker;
-    std::vector<Progress> steps;
-    void on_packet(const mysql::Packet& p) override { steps.push_back(tracker->on_server_packet(p.payload)); }
-  };
-  const size_t step = bytes.size() > 400 ? 7 : 1;  // every byte for small replies, a stride for big ones
-  for (size_t a = 0; a <= bytes.size(); a += step) {
-    ReplyTracker tracker(capabilities);
-    tracker.on_command(command);
-    mysql::Framer framer(1 << 20);
-    Collect c;
-    c.tracker = &tracker;
-    ASSERT_EQ(framer.feed(std::string_view(bytes).substr(0, a), c), mysql::FrameError::kNone);
-    ASSERT_EQ(framer.feed(std::string_view(bytes).substr(a), c), mysql::FrameError::kNone);
-    ASSERT_EQ(c.steps, expected) << "split at " << a;
-    ASSERT_TRUE(framer.at_boundary());
-    ASSERT_EQ(tracker.pending(), 0u);
-  }
+  const auto walk = mysql::testing::walk_reply_at_every_cut(capabilities, command, bytes, 7);
+  EXPECT_EQ(walk.steps, expected);
 }
 
 class MariaDbReplies : public ::testing::TestWithParam<bool> {};  // CLIENT_DEPRECATE_EOF or not

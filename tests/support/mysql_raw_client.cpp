@@ -22,17 +22,7 @@ MysqlRawClient::~MysqlRawClient() {
 bool MysqlRawClient::send(uint8_t sequence_id, std::string_view payload) {
   std::string bytes;
   mysql::encode_packet(bytes, sequence_id, payload);
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error_ = std::string("send: ") + std::strerror(errno);
-      return false;
-    }
-    sent += static_cast<size_t>(n);
-  }
-  return true;
+  return send_all(fd_, bytes, error_);
 }
 
 void MysqlRawClient::on_packet(const mysql::Packet& packet) {

@@ -15,6 +15,7 @@
 #include "protocol/mysql/statement.h"
 #include "tests/protocol/mysql/mariadb_vectors.h"
 #include "tests/protocol/mysql/packet_builder.h"
+#include "tests/protocol/mysql/reply_walk.h"
 
 namespace switchyard::mysql {
 namespace {
@@ -45,41 +46,10 @@ TEST(MysqlMariaDbVectors, GreetingDecodesAndReencodes) {
   EXPECT_EQ(again, payload);
 }
 
-struct Walk : FramerCallbacks {
-  ReplyTracker* tracker = nullptr;
-  std::vector<std::string> payloads;
-  std::vector<Progress> steps;
-  void on_packet(const Packet& p) override {
-    payloads.emplace_back(p.payload);
-    steps.push_back(tracker->on_server_packet(p.payload));
-  }
-};
-
-// Walks `hex` after `command`, whole and cut at every pair of points; returns the whole walk.
-Walk walk_everywhere(uint32_t caps, std::string_view command, const char* hex) {
-  const std::string bytes = from_hex(hex);
-  Walk whole;
-  for (size_t a = 0; a <= bytes.size(); ++a) {
-    for (size_t b = a; b <= bytes.size(); b += (a % 5 == 0 ? 1 : 13)) {
-      ReplyTracker tracker(caps);
-      EXPECT_TRUE(tracker.on_command(command));
-      Framer f(1 << 20);
-      Walk w;
-      w.tracker = &tracker;
-      EXPECT_EQ(f.feed(std::string_view(bytes).substr(0, a), w), FrameError::kNone);
-      EXPECT_EQ(f.feed(std::string_view(bytes).substr(a, b - a), w), FrameError::kNone);
-      EXPECT_EQ(f.feed(std::string_view(bytes).substr(b), w), FrameError::kNone);
-      EXPECT_TRUE(f.at_boundary());
-      EXPECT_EQ(tracker.pending(), 0u);
-      if (a == 0 && b == 0) {
-        whole = w;
-      } else if (w.steps != whole.steps || w.payloads != whole.payloads) {
-        ADD_FAILURE() << "cut at " << a << " and " << b;
-        return whole;
-      }
-    }
-  }
-  return whole;
+// Walks `hex` after `command`, cut at every pair of points (every 13th for the second cut
+// unless the first is a multiple of 5, to stay fast); returns the whole walk.
+testing::ReplyWalk walk_everywhere(uint32_t caps, std::string_view command, const char* hex) {
+  return testing::walk_reply_at_every_cut(caps, command, from_hex(hex), 13);
 }
 
 size_t count(const std::vector<Progress>& steps, Progress p) {
@@ -89,7 +59,7 @@ size_t count(const std::vector<Progress>& steps, Progress p) {
 class MysqlMariaDbReplies : public ::testing::TestWithParam<bool> {};
 
 TEST_P(MysqlMariaDbReplies, MultiStatementReply) {
-  const Walk w = walk_everywhere(agreed(GetParam()), "\x03SELECT 1 AS a; SELECT 'x' AS b, NULL AS c; DO 1; SELECT 2 AS d",
+  const testing::ReplyWalk w = walk_everywhere(agreed(GetParam()), "\x03SELECT 1 AS a; SELECT 'x' AS b, NULL AS c; DO 1; SELECT 2 AS d",
                                  GetParam() ? testing::kMultiStatementReplyDeprecateEof : testing::kMultiStatementReplyWithEof);
   ASSERT_FALSE(w.steps.empty());
   EXPECT_EQ(count(w.steps, Progress::kResultDone), 3u);
@@ -104,7 +74,7 @@ TEST_P(MysqlMariaDbReplies, MultiStatementReply) {
 }
 
 TEST_P(MysqlMariaDbReplies, CallReply) {
-  const Walk w = walk_everywhere(agreed(GetParam()), "\x03" "CALL two_results()",
+  const testing::ReplyWalk w = walk_everywhere(agreed(GetParam()), "\x03" "CALL two_results()",
                                  GetParam() ? testing::kCallReplyDeprecateEof : testing::kCallReplyWithEof);
   ASSERT_FALSE(w.steps.empty());
   EXPECT_EQ(count(w.steps, Progress::kResultDone), 2u);
@@ -117,7 +87,7 @@ TEST_P(MysqlMariaDbReplies, CallReply) {
 
 TEST_P(MysqlMariaDbReplies, PrepareAndExecuteReplies) {
   const uint32_t caps = agreed(GetParam());
-  const Walk prepared = walk_everywhere(caps, "\x16SELECT CAST(? AS SIGNED) + 1 AS n, CONCAT(?, 'x') AS s",
+  const testing::ReplyWalk prepared = walk_everywhere(caps, "\x16SELECT CAST(? AS SIGNED) + 1 AS n, CONCAT(?, 'x') AS s",
                                         GetParam() ? testing::kPrepareReplyDeprecateEof : testing::kPrepareReplyWithEof);
   ASSERT_FALSE(prepared.steps.empty());
   EXPECT_EQ(prepared.steps.back(), Progress::kComplete);
@@ -128,7 +98,7 @@ TEST_P(MysqlMariaDbReplies, PrepareAndExecuteReplies) {
 
   std::string execute;
   encode_stmt_execute(execute, StmtExecute{ok->statement_id, 0, 1, true, {}});
-  const Walk executed = walk_everywhere(caps, execute, GetParam() ? testing::kExecuteReplyDeprecateEof
+  const testing::ReplyWalk executed = walk_everywhere(caps, execute, GetParam() ? testing::kExecuteReplyDeprecateEof
                                                                   : testing::kExecuteReplyWithEof);
   ASSERT_FALSE(executed.steps.empty());
   EXPECT_EQ(executed.steps.back(), Progress::kComplete);

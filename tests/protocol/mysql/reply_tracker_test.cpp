@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "protocol/mysql/resultset.h"
 #include "protocol/mysql/statement.h"
 #include "tests/protocol/mysql/packet_builder.h"
+#include "tests/protocol/mysql/reply_walk.h"
 
 namespace switchyard::mysql {
 namespace {
@@ -84,38 +86,24 @@ struct Server {
   }
 };
 
-struct Walk : FramerCallbacks {
-  ReplyTracker* tracker;
-  std::vector<Progress> steps;
-  void on_packet(const Packet& p) override { steps.push_back(tracker->on_server_packet(p.payload)); }
-};
-
 // Every packet but the last is kInReply or kResultDone; the last completes the reply. The
-// packets are fed as one stream cut at every byte, and the walk must not depend on the cut.
+// packets are fed as one stream cut at every pair of points, and the walk must not depend on
+// the cuts.
 void expect_reply(uint32_t caps, std::string_view command, const std::vector<std::string>& reply, size_t results) {
   PacketBuilder b(1);
   for (const auto& p : reply) b.packet(p);
-  const std::string bytes = b.bytes();
-  std::vector<Progress> first;
-  for (size_t cut = 0; cut <= bytes.size(); ++cut) {
-    ReplyTracker tracker(caps);
-    ASSERT_TRUE(tracker.on_command(command));
-    Framer f(1 << 20);
-    Walk w;
-    w.tracker = &tracker;
-    ASSERT_EQ(f.feed(std::string_view(bytes).substr(0, cut), w), FrameError::kNone);
-    ASSERT_EQ(f.feed(std::string_view(bytes).substr(cut), w), FrameError::kNone);
-    ASSERT_EQ(w.steps.size(), reply.size());
-    if (cut == 0) first = w.steps;
-    ASSERT_EQ(w.steps, first) << "cut at " << cut;
-    ASSERT_EQ(tracker.pending(), 0u);
-    EXPECT_EQ(tracker.results(), results);
+  const testing::ReplyWalk walk = testing::walk_reply_at_every_cut(caps, command, b.bytes());
+  ASSERT_EQ(walk.payloads, reply);
+  const auto& steps = walk.steps;
+  for (size_t i = 0; i + 1 < steps.size(); ++i) {
+    EXPECT_TRUE(steps[i] == Progress::kInReply || steps[i] == Progress::kResultDone) << i << ": " << to_string(steps[i]);
   }
-  for (size_t i = 0; i + 1 < first.size(); ++i) {
-    EXPECT_TRUE(first[i] == Progress::kInReply || first[i] == Progress::kResultDone) << i << ": " << to_string(first[i]);
-  }
-  EXPECT_EQ(first.back(), Progress::kComplete);
-  EXPECT_EQ(static_cast<size_t>(std::count(first.begin(), first.end(), Progress::kResultDone)), results - 1);
+  EXPECT_EQ(steps.back(), Progress::kComplete);
+  EXPECT_EQ(static_cast<size_t>(std::count(steps.begin(), steps.end(), Progress::kResultDone)), results - 1);
+  ReplyTracker tracker(caps);  // and the results it counted
+  tracker.on_command(command);
+  for (const auto& p : reply) tracker.on_server_packet(p);
+  EXPECT_EQ(tracker.results(), results);
 }
 
 std::string query(std::string_view sql) {
