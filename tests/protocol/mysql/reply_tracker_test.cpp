@@ -29,22 +29,11 @@ constexpr uint32_t kBase = cap::kProtocol41 | cap::kTransactions | cap::kMultiRe
 struct Server {
   uint32_t caps;
   bool deprecate() const { return (caps & cap::kDeprecateEof) != 0; }
-  std::string ok(uint16_t flags, uint64_t affected = 0) const {
+  std::string ok(uint16_t flags, uint64_t affected = 0, uint8_t header = kOkHeader) const {
     std::string p;
     OkPacket ok;
+    ok.header = header;
     ok.affected_rows = affected;
-    ok.status_flags = flags;
-    encode_ok(p, ok, caps);
-    return p;
-  }
-  std::string terminator(uint16_t flags) const {
-    std::string p;
-    if (!deprecate()) {
-      encode_eof(p, EofPacket{0, flags}, caps);
-      return p;
-    }
-    OkPacket ok;
-    ok.header = kEofHeader;
     ok.status_flags = flags;
     encode_ok(p, ok, caps);
     return p;
@@ -54,6 +43,8 @@ struct Server {
     encode_eof(p, EofPacket{0, flags}, caps);
     return p;
   }
+  // What ends a result set: an EOF, or under CLIENT_DEPRECATE_EOF an OK with header 0xFE.
+  std::string terminator(uint16_t flags) const { return deprecate() ? ok(flags, 0, kEofHeader) : eof(flags); }
   std::string err(uint16_t code = 1064) const {
     std::string p;
     encode_err(p, ErrPacket{code, "42000", "You have an error"}, caps);
