@@ -1,8 +1,7 @@
-// The MySQL wire codecs (protocol/mysql/) on a real MariaDB 10.11's bytes, and the MariaDB
-// fixture itself: the mariadb CLI and MariaDB Connector/C log in with each plugin, then a raw
-// socket parses the real greeting, logs in with a mysql_native_password scramble computed by the
-// codec, and walks multi-statement, CALL, LOCAL INFILE and prepared-statement replies with the
-// ReplyTracker to completion; the same bytes fed again, split at every byte, give the same walk.
+// The MySQL wire codecs (protocol/mysql/) on a real MariaDB 10.11's bytes: a raw socket parses
+// the real greeting, logs in with a mysql_native_password scramble computed by the codec, and
+// walks multi-statement, CALL, error, LOCAL INFILE and prepared-statement replies with the
+// ReplyTracker to completion; the same bytes fed again, cut at every point, give the same walk.
 //
 // SWITCHYARD_MYSQL_CAPTURE=1 prints the bytes received, as the hex committed in
 // tests/protocol/mysql/mariadb_vectors.h.
@@ -23,9 +22,8 @@
 #include "protocol/mysql/statement.h"
 #include "tests/protocol/mysql/reply_walk.h"
 #include "tests/support/mariadb_connection.h"
-#include "tests/support/mariadb_server.h"
+#include "tests/support/mariadb_environment.h"
 #include "tests/support/mysql_raw_client.h"
-#include "tests/support/run_command.h"
 
 namespace switchyard::test_support {
 namespace {
@@ -33,30 +31,6 @@ namespace {
 using mysql::ReplyTracker;
 using Progress = ReplyTracker::Progress;
 namespace cap = mysql::cap;
-
-// One server for every MariaDb* test, started by the first that needs it and stopped by pid when
-// the run ends; runs that filter these tests out never start it.
-class MariaDbEnvironment : public ::testing::Environment {
- public:
-  static MariaDbServer& server() {
-    if (!instance_->server_) {
-      std::string error;
-      instance_->server_ = MariaDbServer::start(error);
-      if (!instance_->server_) {
-        std::fprintf(stderr, "cannot start MariaDB: %s\n", error.c_str());
-        std::abort();  // every MariaDb* test needs it; nothing can go on
-      }
-    }
-    return *instance_->server_;
-  }
-  MariaDbEnvironment() { instance_ = this; }
-  void TearDown() override { server_.reset(); }
-
- private:
-  static inline MariaDbEnvironment* instance_ = nullptr;
-  std::unique_ptr<MariaDbServer> server_;
-};
-[[maybe_unused]] ::testing::Environment* const kEnvironment = ::testing::AddGlobalTestEnvironment(new MariaDbEnvironment);
 
 void maybe_capture(const std::string& what, const std::string& bytes) {
   if (std::getenv("SWITCHYARD_MYSQL_CAPTURE") == nullptr) return;
@@ -66,7 +40,7 @@ void maybe_capture(const std::string& what, const std::string& bytes) {
 }
 
 MariaDbLogin native_login() {
-  MariaDbServer& s = MariaDbEnvironment::server();
+  MariaDbServer& s = shared_mariadb();
   MariaDbLogin login = tcp_login(s, kMariaDbNativeUser, kMariaDbNativePassword);
   login.database = kMariaDbAppDatabase;
   login.multi_statements = true;
@@ -79,32 +53,6 @@ void setup_sql(const std::string& sql) {
   MariaDbConn conn = connect_mariadb(native_login(), error);
   ASSERT_TRUE(conn) << error;
   ASSERT_TRUE(mariadb_query(conn.get(), sql, error)) << sql << ": " << error;
-}
-
-TEST(MariaDbServer, ServesTheCliAndConnectorCWithEachPlugin) {
-  MariaDbServer& s = MariaDbEnvironment::server();
-  const CommandResult cli = run_command(
-      {"/usr/bin/mariadb", "--no-defaults", "-h", s.host(), "-P", std::to_string(s.port()), "-u", kMariaDbNativeUser,
-       std::string("-p") + kMariaDbNativePassword, "-D", kMariaDbAppDatabase, "-N", "-e", "SELECT 40 + 2"},
-      30s);
-  ASSERT_TRUE(cli.succeeded()) << cli.describe();
-  EXPECT_EQ(cli.out, "42\n");
-  const CommandResult root = run_command(
-      {"/usr/bin/mariadb", "--no-defaults", "-S", s.socket_path(), "-u", kMariaDbRoot, "-N", "-e", "SELECT CURRENT_USER()"},
-      30s);
-  ASSERT_TRUE(root.succeeded()) << root.describe();
-  EXPECT_EQ(root.out, "root@localhost\n");
-
-  std::string error;
-  MariaDbConn ed = connect_mariadb(tcp_login(s, kMariaDbEd25519User, kMariaDbEd25519Password), error);
-  ASSERT_TRUE(ed) << error;
-  const auto plugins = mariadb_query(ed.get(), "SELECT user, plugin FROM mysql.user WHERE user IN ('native_user', 'ed_user') ORDER BY user", error);
-  ASSERT_TRUE(plugins) << error;
-  EXPECT_EQ(*plugins, (std::vector<std::vector<std::string>>{{"ed_user", "ed25519"}, {"native_user", "mysql_native_password"}}));
-  MariaDbLogin wrong = native_login();
-  wrong.password = "wrong";
-  EXPECT_FALSE(connect_mariadb(wrong, error));
-  EXPECT_NE(error.find("ERROR 1045 (28000)"), std::string::npos) << error;
 }
 
 // A raw connection logged in by the codecs alone.
@@ -125,7 +73,7 @@ uint32_t client_capabilities(bool deprecate_eof) {
 // Reads the greeting and logs in as `user` with a mysql_native_password scramble; the server's
 // final OK or ERR goes to `last`.
 CodecSession open_session(bool deprecate_eof, const std::string& password, std::optional<MysqlPacket>& last) {
-  MariaDbServer& s = MariaDbEnvironment::server();
+  MariaDbServer& s = shared_mariadb();
   CodecSession session;
   session.client = std::make_unique<MysqlRawClient>(s.host(), s.port());
   EXPECT_TRUE(session.client->connected()) << session.client->error();

@@ -111,7 +111,7 @@ TEST_P(MysqlMariaDbReplies, PrepareAndExecuteReplies) {
   EXPECT_EQ(*(*row)[1], "\x03" "abx");
 }
 
-INSTANTIATE_TEST_SUITE_P(EofOrOk, MysqlMariaDbReplies, ::testing::Bool(),
+INSTANTIATE_TEST_SUITE_P(Mysql, MysqlMariaDbReplies, ::testing::Bool(),
                          [](const auto& p) { return p.param ? "DeprecateEof" : "WithEof"; });
 
 }  // namespace

@@ -252,7 +252,7 @@ TEST_P(MysqlReplyTracker, OutOfStepPacketsAreReported) {
   EXPECT_EQ(columns.on_server_packet("not a column definition"), Progress::kUnexpected);
 }
 
-INSTANTIATE_TEST_SUITE_P(EofOrOk, MysqlReplyTracker, ::testing::Values(kBase, kBase | cap::kDeprecateEof),
+INSTANTIATE_TEST_SUITE_P(Mysql, MysqlReplyTracker, ::testing::Values(kBase, kBase | cap::kDeprecateEof),
                          [](const auto& p) { return (p.param & cap::kDeprecateEof) ? "DeprecateEof" : "WithEof"; });
 
 }  // namespace
