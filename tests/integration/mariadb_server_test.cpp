@@ -29,6 +29,9 @@ TEST(MariaDbServer, ServesTheCliAndConnectorCWithEachPlugin) {
   const auto plugins = mariadb_query(ed.get(), "SELECT user, plugin FROM mysql.user WHERE user IN ('native_user', 'ed_user') ORDER BY user", error);
   ASSERT_TRUE(plugins) << error;
   EXPECT_EQ(*plugins, (std::vector<std::vector<std::string>>{{"ed_user", "ed25519"}, {"native_user", "mysql_native_password"}}));
+  const auto anonymous = mariadb_query(ed.get(), "SELECT COUNT(*) FROM mysql.user WHERE user = ''", error);
+  ASSERT_TRUE(anonymous) << error;
+  EXPECT_EQ(*anonymous, (std::vector<std::vector<std::string>>{{"0"}}));
   MariaDbLogin wrong = tcp_login(s, kMariaDbNativeUser, "wrong");
   EXPECT_FALSE(connect_mariadb(wrong, error));
   EXPECT_NE(error.find("ERROR 1045 (28000)"), std::string::npos) << error;

@@ -50,8 +50,7 @@ bool MariaDbServer::install(std::string& error) {
   if (!dir_) return false;
   if (run_as_ && !dir_->chown_to(run_as_->uid, run_as_->gid, error)) return false;
   ChildSpec spec;
-  // root@localhost gets no password ("normal"), no test database, no anonymous users to match
-  // before ours.
+  // root@localhost gets no password ("normal"); no test database.
   spec.argv = {kInstallDb, "--no-defaults", "--datadir=" + dir_->file("data"), "--auth-root-authentication-method=normal",
                "--skip-test-db", "--skip-name-resolve", "--innodb-flush-log-at-trx-commit=0"};
   spec.run_as = run_as_;
@@ -106,7 +105,11 @@ bool MariaDbServer::create_users_and_database(std::string& error) {
   }
   const std::string native = std::string("'") + kMariaDbNativeUser + "'@'%'";
   const std::string ed = std::string("'") + kMariaDbEd25519User + "'@'%'";
+  // Anonymous accounts (''@'localhost', ''@host), if mariadb-install-db made any, would match
+  // before ours for some logins; they go as mysql_secure_installation removes them.
   const std::string statements[] = {
+      "DELETE FROM mysql.global_priv WHERE User = ''",
+      "FLUSH PRIVILEGES",
       "CREATE USER " + native + " IDENTIFIED VIA mysql_native_password USING PASSWORD('" + kMariaDbNativePassword + "')",
       "GRANT ALL PRIVILEGES ON *.* TO " + native,
       "CREATE USER " + ed + " IDENTIFIED VIA ed25519 USING PASSWORD('" + kMariaDbEd25519Password + "')",
