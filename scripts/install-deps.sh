@@ -19,6 +19,9 @@ packages=(
   chromium chromium-driver python3-selenium prometheus
   # The ORMs of the differential test (tests/integration/differential/).
   python3-django python3-sqlalchemy ruby-activerecord ruby-pg
+  # MariaDB 10.11 for the MySQL wire tests (tests/support/mariadb_server.*), its CLI, a load
+  # generator and a Python driver for the tests of the MySQL path.
+  mariadb-server mariadb-client sysbench python3-pymysql
 )
 # Node.js and npm for the node-postgres driver: Debian's packages, unless a node is already
 # installed some other way (a NodeSource nodejs ships its own npm and conflicts with Debian's).
@@ -39,7 +42,8 @@ else
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  # The Debian postgresql package starts a cluster on 5432; tests never use it, and it is left alone.
+  # The Debian postgresql and mariadb-server packages may start servers on 5432 and 3306; tests
+  # never use them (each starts its own on a free loopback port), and they are left alone.
 fi
 
 # node-postgres, pinned by the lock file; skipped (no network needed) when that version is there.

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/assembly_budget.h"
+
 namespace switchyard::pg {
 
 enum class FrameError {
@@ -48,9 +50,8 @@ TypeSet frontend_types();
 TypeSet backend_types();
 
 // What the Framer reports. Callbacks run synchronously inside Framer::feed.
-class FramerCallbacks {
+class FramerCallbacks : public protocol::AssemblyBudget {
  public:
-  virtual ~FramerCallbacks() = default;
   // Bytes (headers and bodies) of messages that are not captured or are kept, in stream order.
   // The view stays valid until the next call to Framer::feed, so a caller may defer copying it.
   virtual void on_passthrough(std::string_view bytes) = 0;
@@ -61,14 +62,8 @@ class FramerCallbacks {
   // Called right after inspect returned true, at the message's place in the stream: emit the
   // replacement (or nothing, to drop the message).
   virtual void on_message(char type, std::string_view body) = 0;
-  // Memory for a captured message assembled across feeds: `bytes` more are about to be held
-  // (false: refuse them, and feed fails with kOverBudget), and the message's bytes are no longer
-  // held once it is complete (released). A message whole in one feed costs nothing here.
-  virtual bool hold(size_t bytes) {
-    (void)bytes;
-    return true;
-  }
-  virtual void release(size_t bytes) { (void)bytes; }
+  // hold() / release() (protocol::AssemblyBudget): memory for a captured message assembled
+  // across feeds; refusing it makes feed fail with kOverBudget.
 };
 
 class Framer {

@@ -67,6 +67,20 @@ int connect_tcp(const std::string& host, int port, std::chrono::milliseconds tim
   return fd;
 }
 
+bool send_all(int fd, std::string_view bytes, std::string& error) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = std::string("send: ") + std::strerror(errno);
+      return false;
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 bool accepts_tcp(const std::string& host, int port) {
   std::string ignored;
   const int fd = connect_tcp(host, port, std::chrono::milliseconds(1000), ignored);

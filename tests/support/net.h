@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace switchyard::test_support {
 
@@ -13,6 +14,10 @@ int pick_free_port();
 // Connects to host:port (numeric IPv4) within `timeout`. Returns a blocking, close-on-exec socket,
 // or -1 with the reason in `error`.
 int connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout, std::string& error);
+
+// Writes all of `bytes` to the blocking socket `fd` (retrying short writes and EINTR, never
+// raising SIGPIPE). False with the reason in `error`.
+bool send_all(int fd, std::string_view bytes, std::string& error);
 
 // Whether host:port accepts a TCP connection right now (the connection is closed at once).
 bool accepts_tcp(const std::string& host, int port);

@@ -20,19 +20,7 @@ RawClient::~RawClient() {
   if (fd_ >= 0) close(fd_);
 }
 
-bool RawClient::send(const std::string& bytes) {
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error_ = std::string("send: ") + std::strerror(errno);
-      return false;
-    }
-    sent += static_cast<std::size_t>(n);
-  }
-  return true;
-}
+bool RawClient::send(const std::string& bytes) { return send_all(fd_, bytes, error_); }
 
 bool RawClient::fill(std::size_t size, std::chrono::steady_clock::time_point deadline) {
   while (buffer_.size() < size) {
