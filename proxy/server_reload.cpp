@@ -101,6 +101,7 @@ ReloadOutcome Server::apply(std::shared_ptr<Generation> next) {
     spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
                  m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
   shared_.publish(std::move(next));
+  shared_.verifiers->clear();  // roles' verifiers are read again (auth.query may have changed too)
   return out;
 }
 
