@@ -232,8 +232,11 @@ void PgSession::scram_done() {
   auto out = std::make_shared<std::string>();
   pg::encode_authentication_sasl_data(*out, pg::kAuthSaslFinal, scram_->final_for_client);
   ctx_.shared.metrics.auth_scram_sessions.fetch_add(1, std::memory_order_relaxed);
+  const char* upstream_mechanism = !scram_->upstream                           ? "none (trusted)"
+                                   : scram_->upstream->first_message()[0] == 'p' ? auth::kScramSha256Plus
+                                                                                 : auth::kScramSha256;
   spdlog::debug("session={} user={} SCRAM on both legs ({} to the client, {} upstream)", id_, user_, scram_->mechanism,
-                scram_->upstream->first_message()[0] == 'p' ? auth::kScramSha256Plus : auth::kScramSha256);
+                upstream_mechanism);
   scram_write(client_leg_, out, [](PgSession& self) {
     // What the server sent after its AuthenticationSASLFinal goes through the relay.
     self.upstream_leftover_ = std::move(self.scram_->upstream_in);

@@ -11,6 +11,7 @@
 // refuses a client that says "y" (it could bind, it thinks the server cannot) as a downgrade;
 // the proxy sends "p" or "y", never "n", on an encrypted leg, so a login is a bound one.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "auth/scram.h"
 #include "tests/support/pg_connection.h"
@@ -140,6 +141,37 @@ TEST_F(TlsScram, AFailedAuthQueryFallsBackToTheRelay) {
   ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
   EXPECT_TRUE(Contains(p->log(), "auth.query failed")) << p->log();
   EXPECT_TRUE(Contains(p->log(), "pg_authid")) << p->log();
+}
+
+// The cache of verifiers is emptied at a reload: a password changed on the server works at the
+// first attempt after it, however long auth.cache_ms. (Whom the server trusts, as it does this
+// role, the proxy still checks: the server answers AuthenticationOk at once, relayed as it came.)
+TEST_F(TlsScram, AReloadReadsChangedVerifiersAgain) {
+  PgConn direct = connect(world->postgres->conninfo("postgres", kSuperuser));
+  ASSERT_EQ(PQstatus(direct.get()), CONNECTION_OK) << PQerrorMessage(direct.get());
+  PgResult created = exec(direct.get(), "SET password_encryption = 'scram-sha-256'; DROP ROLE IF EXISTS rotating; "
+                                        "CREATE ROLE rotating LOGIN PASSWORD 'first'");
+  ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << describe(created.get());
+  std::string error;
+  auto p = ProxyProcess::start(world->postgres->endpoint(),
+                               TlsWorld::client_tls(world->proxy_a) + world->upstream_verify_full() + control(kSuperuser) +
+                                   "auth: {mode: scram, cache_ms: 3600000}\n",
+                               error);
+  ASSERT_TRUE(p) << error;
+  PgConn first = connect(world->verify_full(*p, "rotating", "first"));
+  ASSERT_EQ(PQstatus(first.get()), CONNECTION_OK) << PQerrorMessage(first.get());
+  PgConn refused = connect(world->verify_full(*p, "rotating", "wrong"));
+  EXPECT_EQ(PQstatus(refused.get()), CONNECTION_BAD) << "the proxy checks a role the server trusts";
+
+  PgResult changed = exec(direct.get(), "ALTER ROLE rotating PASSWORD 'second'");
+  ASSERT_EQ(PQresultStatus(changed.get()), PGRES_COMMAND_OK) << describe(changed.get());
+  const size_t offset = p->log().size();
+  ASSERT_EQ(kill(p->pid(), SIGHUP), 0);
+  ASSERT_TRUE(eventually([&] { return static_cast<bool>(Contains(p->log(offset), "reload: generation 2")); }, 10s, 50ms))
+      << p->log(offset);
+  PgConn second = connect(world->verify_full(*p, "rotating", "second"));
+  EXPECT_EQ(PQstatus(second.get()), CONNECTION_OK) << PQerrorMessage(second.get());
+  EXPECT_EQ(query_value(second.get(), "SELECT current_user"), "rotating");
 }
 
 // ---- the relay after a SCRAM login the proxy ran, over TLS on both legs --------------------
