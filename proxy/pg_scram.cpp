@@ -119,6 +119,7 @@ void PgSession::scram_read(bool from_client) {
 
 void PgSession::on_client_sasl(char type, const std::string& body) {
   Scram& s = *scram_;
+  if (type == 'X') return close("client ended the session during SCRAM");
   if (type != 'p') return fail_to_client("08P01", "switchyard: expected a SASL response from the client");
   if (s.server_first.empty()) {  // SASLInitialResponse
     const auto initial = pg::decode_sasl_initial_response(body);

@@ -14,7 +14,11 @@
 #include <signal.h>
 
 #include "auth/scram.h"
+#include "protocol/pg/authentication.h"
+#include "protocol/pg/backend.h"
+#include "protocol/pg/startup.h"
 #include "tests/support/pg_connection.h"
+#include "tests/support/raw_client.h"
 #include "tests/support/relay_checks.h"
 #include "tests/support/run_command.h"
 #include "tests/support/text_assertions.h"
@@ -37,10 +41,7 @@ class TlsScram : public ::testing::Test {
     world = TlsWorld::create(error).release();
     ASSERT_TRUE(world) << error;
     // auth.mode auto (the default) runs SCRAM itself once a query is configured and both legs are TLS.
-    proxy = ProxyProcess::start(world->postgres->endpoint(),
-                                TlsWorld::client_tls(world->proxy_a) + world->upstream_verify_full() + control(kSuperuser) +
-                                    "auth: {query: \"SELECT rolname, rolpassword FROM pg_authid WHERE rolname = $1\"}\n",
-                                error)
+    proxy = start_proxy("auth: {query: \"SELECT rolname, rolpassword FROM pg_authid WHERE rolname = $1\"}\n", error)
                 .release();
     ASSERT_TRUE(proxy) << error;
   }
@@ -49,6 +50,15 @@ class TlsScram : public ::testing::Test {
     proxy = nullptr;
     delete world;
     world = nullptr;
+  }
+  // A switchyard with TLS on both legs (verify-full upstream), `control` as `control_user`, and `auth_yaml`.
+  static std::unique_ptr<ProxyProcess> start_proxy(const std::string& auth_yaml, std::string& error,
+                                                   const std::string& control_user = kSuperuser,
+                                                   const std::string& control_password = "") {
+    return ProxyProcess::start(world->postgres->endpoint(),
+                               TlsWorld::client_tls(world->proxy_a) + world->upstream_verify_full() +
+                                   control(control_user, control_password) + auth_yaml,
+                               error);
   }
   static std::string control(const std::string& user, const std::string& password = "") {
     return "control: \"" + world->postgres->conninfo("postgres", user, password) + " sslmode=require\"\n";
@@ -115,10 +125,7 @@ TEST_F(TlsScram, AnMd5RoleAndATrustedRoleKeepTheRelay) {
 // the upstream leg is still bound.
 TEST_F(TlsScram, ModeScramServesAPlaintextClientToo) {
   std::string error;
-  auto p = ProxyProcess::start(world->postgres->endpoint(),
-                               TlsWorld::client_tls(world->proxy_a) + world->upstream_verify_full() + control(kSuperuser) +
-                                   "auth: {mode: scram}\n",
-                               error);
+  auto p = start_proxy("auth: {mode: scram}\n", error);
   ASSERT_TRUE(p) << error;
   PgConn plain = connect(p->endpoint().conninfo(kAppDatabase, kScramUser, kScramPassword) + " sslmode=disable");
   ASSERT_EQ(PQstatus(plain.get()), CONNECTION_OK) << PQerrorMessage(plain.get());
@@ -129,13 +136,37 @@ TEST_F(TlsScram, ModeScramServesAPlaintextClientToo) {
   EXPECT_EQ(PQstatus(refused.get()), CONNECTION_BAD) << "no binding without TLS";
 }
 
+// What the proxy reads of the client's exchange is checked as PostgreSQL checks it: a malformed
+// SASLInitialResponse ends that session with 08P01, and others go on.
+TEST_F(TlsScram, AMalformedSaslMessageEndsThatSessionOnly) {
+  std::string error;
+  auto p = start_proxy("auth: {mode: scram}\n", error);
+  ASSERT_TRUE(p) << error;
+  PgConn bystander = connect(p->endpoint().conninfo(kAppDatabase, kScramUser, kScramPassword) + " sslmode=disable");
+  ASSERT_EQ(PQstatus(bystander.get()), CONNECTION_OK) << PQerrorMessage(bystander.get());
+  RawClient raw(p->endpoint());
+  ASSERT_TRUE(raw.connected()) << raw.error();
+  ASSERT_TRUE(raw.send(pg::encode_startup(pg::kProtocol3, {{"user", kScramUser}, {"database", kAppDatabase}})));
+  const auto offer = raw.read_message();
+  ASSERT_TRUE(offer) << printable(raw.received());
+  ASSERT_EQ(offer->type, 'R');
+  EXPECT_EQ(pg::decode_sasl_mechanisms(offer->body), (std::vector<std::string_view>{"SCRAM-SHA-256"}))
+      << "no -PLUS on a plaintext leg";
+  std::string garbage;
+  pg::encode_sasl_initial_response(garbage, "SCRAM-SHA-256", "q,,n=,r=abc");
+  ASSERT_TRUE(raw.send(garbage));
+  const auto reply = raw.read_message();
+  ASSERT_TRUE(reply) << printable(raw.received());
+  ASSERT_EQ(reply->type, 'E');
+  EXPECT_EQ(pg::error_field(reply->body, 'C'), "08P01");
+  EXPECT_TRUE(raw.wait_closed(5s));
+  EXPECT_EQ(query_value(bystander.get(), "SELECT 'still here'"), "still here");
+}
+
 // A control role that may not read pg_authid: every session is relayed as before, and the log says why.
 TEST_F(TlsScram, AFailedAuthQueryFallsBackToTheRelay) {
   std::string error;
-  auto p = ProxyProcess::start(world->postgres->endpoint(),
-                               TlsWorld::client_tls(world->proxy_a) + world->upstream_verify_full() +
-                                   control(kScramUser, kScramPassword) + "auth: {mode: scram}\n",
-                               error);
+  auto p = start_proxy("auth: {mode: scram}\n", error, kScramUser, kScramPassword);
   ASSERT_TRUE(p) << error;
   PgConn conn = connect(world->verify_full(*p, kScramUser, kScramPassword) + " channel_binding=disable");
   ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
@@ -153,10 +184,7 @@ TEST_F(TlsScram, AReloadReadsChangedVerifiersAgain) {
                                         "CREATE ROLE rotating LOGIN PASSWORD 'first'");
   ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << describe(created.get());
   std::string error;
-  auto p = ProxyProcess::start(world->postgres->endpoint(),
-                               TlsWorld::client_tls(world->proxy_a) + world->upstream_verify_full() + control(kSuperuser) +
-                                   "auth: {mode: scram, cache_ms: 3600000}\n",
-                               error);
+  auto p = start_proxy("auth: {mode: scram, cache_ms: 3600000}\n", error);
   ASSERT_TRUE(p) << error;
   PgConn first = connect(world->verify_full(*p, "rotating", "first"));
   ASSERT_EQ(PQstatus(first.get()), CONNECTION_OK) << PQerrorMessage(first.get());
