@@ -12,10 +12,15 @@
 # client_tls_sslmode=require and server_tls_sslmode=require; switchyard (build/switchyard) with
 # `tls:` (mode require) and `upstream_tls: {mode: require}`. Every pgbench runs with
 # PGSSLMODE=require, so every target, direct included, is TLS end to end and the server sees TLS
-# sessions from the proxies too. Authentication is trust (pgbench logs in once per client, so
-# SCRAM would not show in the numbers). Workloads: -S -M simple and TPC-B-like -M prepared, each
-# ROUNDS times per target, round-robin; the median TPS is reported with its ratio to direct-with-TLS
-# and the proxy's own CPU µs per transaction (from /proc/PID/stat over each run).
+# sessions from the proxies too. Workloads: -S -M simple and TPC-B-like -M prepared as `postgres`
+# (trust: pgbench logs in once per client), and `-S -C` as a SCRAM role (scram-sha-256 in
+# pg_hba.conf), a new login per transaction: direct, PgBouncer with that role's verifier in its
+# auth_file (auth_type hba), switchyard with `auth: {mode: scram}` (SCRAM on both legs, the
+# verifier read from pg_authid over `control`). PgBouncer reuses its server connection across
+# client logins (session pooling), while switchyard opens one, with TLS and SCRAM, per login, as
+# direct does. Each workload runs ROUNDS times per target, round-robin; the median TPS is
+# reported with its ratio to direct-with-TLS and the proxy's own CPU µs per transaction (from
+# /proc/PID/stat over each run).
 #
 # Environment: CLIENTS=8 JOBS=2 DURATION=10 ROUNDS=3 SCALE=10 FSYNC=off SWITCHYARD_THREADS=0
 #   SWITCHYARD_LOG_LEVEL=warn OUT=path KEEP_BENCH_DIR=1 PG_BIN (default /usr/lib/postgresql/15/bin)
@@ -40,8 +45,11 @@ PG_USER=postgres
 SHARED_BUFFERS=256MB
 MAX_CONNECTIONS=$((3 * CLIENTS + 10 > 100 ? 3 * CLIENTS + 10 : 100))
 TARGETS=(direct pgbouncer switchyard)
-WORKLOAD_NAMES=("-S -M simple" "tpcb-like -M prepared")
-WORKLOAD_FLAGS=("-S -M simple" "-M prepared")
+WORKLOAD_NAMES=("-S -M simple" "tpcb-like -M prepared" "-S -C (SCRAM login per transaction)")
+WORKLOAD_FLAGS=("-S -M simple" "-M prepared" "-S -C")
+SCRAM_USER=benchscram
+SCRAM_PASSWORD=bench-secret
+WORKLOAD_USERS=("$PG_USER" "$PG_USER" "$SCRAM_USER")
 
 BENCH_DIR=""
 PGB_PID=""
@@ -98,10 +106,22 @@ enable_ssl() {
         -c 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')" = t ] || die "PostgreSQL did not turn TLS on"
 }
 
+# add_scram_role: a role that logs in with scram-sha-256 over TLS (first pg_hba.conf line).
+add_scram_role() {
+  sql -c "SET password_encryption = 'scram-sha-256'" -c "CREATE ROLE $SCRAM_USER LOGIN PASSWORD '$SCRAM_PASSWORD'" \
+      -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO $SCRAM_USER" >/dev/null
+  local hba="$BENCH_DIR/pgdata/pg_hba.conf"
+  { printf 'hostssl all %s 127.0.0.1/32 scram-sha-256\n' "$SCRAM_USER"; cat "$hba"; } >"$BENCH_DIR/hba.new"
+  cat "$BENCH_DIR/hba.new" >"$hba"  # in place: the file stays the postgres user's
+  sql -c "SELECT pg_reload_conf()" >/dev/null
+}
+
 start_pgbouncer_tls() {
   local dir="$BENCH_DIR/pgbouncer"
   mkdir -p "$dir"
-  printf '"%s" ""\n' "$PG_USER" >"$dir/userlist.txt"
+  printf '"%s" ""\n"%s" "%s"\n' "$PG_USER" "$SCRAM_USER" \
+    "$(sql -c "SELECT rolpassword FROM pg_authid WHERE rolname = '$SCRAM_USER'")" >"$dir/userlist.txt"
+  printf 'hostssl all %s 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n' "$SCRAM_USER" >"$dir/hba.conf"
   cat >"$dir/pgbouncer.ini" <<EOF
 [databases]
 $DB = host=127.0.0.1 port=$PG_PORT dbname=$DB
@@ -110,7 +130,8 @@ $DB = host=127.0.0.1 port=$PG_PORT dbname=$DB
 listen_addr = 127.0.0.1
 listen_port = ${PORT[pgbouncer]}
 unix_socket_dir =
-auth_type = trust
+auth_type = hba
+auth_hba_file = $dir/hba.conf
 auth_file = $dir/userlist.txt
 pool_mode = session
 default_pool_size = $CLIENTS
@@ -142,6 +163,8 @@ threads: $SWITCHYARD_THREADS
 log: {level: $SWITCHYARD_LOG_LEVEL, format: text}
 tls: {cert_file: $BENCH_DIR/pki/server.crt, key_file: $BENCH_DIR/pki/server.key, mode: require}
 upstream_tls: {mode: require}
+control: "host=127.0.0.1 port=$PG_PORT dbname=$DB user=$PG_USER sslmode=require"
+auth: {mode: scram}
 EOF
   log "starting switchyard (tls + upstream_tls) on 127.0.0.1:${PORT[switchyard]}"
   "$SWITCHYARD" --config "$BENCH_DIR/switchyard.yaml" >"$BENCH_DIR/switchyard.log" 2>&1 &
@@ -159,7 +182,8 @@ run_one() {
   reset_state
   pid=${PROC_PID[$target]:-}
   if [ -n "$pid" ]; then ticks0="$(cpu_ticks "$pid")"; fi
-  PGSSLMODE=require pgbench -h 127.0.0.1 -p "${PORT[$target]}" -U "$PG_USER" -n -c "$CLIENTS" -j "$JOBS" \
+  PGSSLMODE=require PGPASSWORD=$SCRAM_PASSWORD pgbench -h 127.0.0.1 -p "${PORT[$target]}" -U "${WORKLOAD_USERS[$w]}" \
+    -n -c "$CLIENTS" -j "$JOBS" \
     -T "$DURATION" "${flags[@]}" "$DB" >"$out" 2>&1 &
   PGBENCH_PID=$!
   wait "$PGBENCH_PID" || { PGBENCH_PID=""; tail -n 20 "$out" >&2; die "pgbench failed against $target"; }
@@ -228,6 +252,7 @@ main() {
   start_postgres
   enable_ssl
   init_pgbench
+  add_scram_role
   start_pgbouncer_tls
   start_switchyard_tls
   mkdir -p "$BENCH_DIR/runs"
