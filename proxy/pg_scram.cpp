@@ -171,6 +171,10 @@ void PgSession::on_upstream_sasl(char type, const std::string& body) {
   const std::string upstream = cfg().upstream.to_string();
   if (type == 'E') {  // the server's own refusal (28P01, no such role, no pg_hba line...): as it is
     timer_.cancel();
+    // The server may hold a newer verifier than the cache (a password set again since): the
+    // next login reads it again.
+    ctx_.shared.verifiers->forget(user_);
+    ctx_.shared.metrics.auth_scram_failures.fetch_add(1, std::memory_order_relaxed);
     std::string error;
     error.push_back('E');
     pg::put_u32(error, static_cast<uint32_t>(body.size() + 4));

@@ -202,6 +202,34 @@ TEST_F(TlsScram, AReloadReadsChangedVerifiersAgain) {
   EXPECT_EQ(query_value(second.get(), "SELECT current_user"), "rotating");
 }
 
+// A password set again on the server (a new salt, so a new verifier) while the proxy's cache
+// holds the old one: the proxy accepts the client, the server refuses the key derived from the
+// old verifier with its own 28P01, which the client gets as it came; the role's entry is then
+// dropped, so the next login reads the new verifier and gets in.
+TEST_F(TlsScram, AStaleVerifierGetsTheServersRefusalOnceOnly) {
+  PgConn direct = connect(world->postgres->conninfo("postgres", kSuperuser));
+  ASSERT_EQ(PQstatus(direct.get()), CONNECTION_OK) << PQerrorMessage(direct.get());
+  PgResult created = exec(direct.get(), "SET password_encryption = 'scram-sha-256'; DROP ROLE IF EXISTS rotated; "
+                                        "CREATE ROLE rotated LOGIN PASSWORD 'same'");
+  ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << describe(created.get());
+  std::string error;
+  auto p = start_proxy("auth: {mode: scram, cache_ms: 3600000}\n", error);
+  ASSERT_TRUE(p) << error;
+  PgConn before = connect(world->verify_full(*p, "rotated", "same"));
+  ASSERT_EQ(PQstatus(before.get()), CONNECTION_OK) << PQerrorMessage(before.get());
+
+  PgResult reset = exec(direct.get(), "SET password_encryption = 'scram-sha-256'; ALTER ROLE rotated PASSWORD 'same'");
+  ASSERT_EQ(PQresultStatus(reset.get()), PGRES_COMMAND_OK) << describe(reset.get());
+  PgConn stale = connect(world->verify_full(*p, "rotated", "same"));
+  EXPECT_EQ(PQstatus(stale.get()), CONNECTION_BAD);
+  const std::string message = PQerrorMessage(stale.get());
+  EXPECT_TRUE(Contains(message, "28P01")) << message;
+  EXPECT_TRUE(Contains(message, "password authentication failed for user \"rotated\"")) << message;
+  PgConn after = connect(world->verify_full(*p, "rotated", "same"));
+  ASSERT_EQ(PQstatus(after.get()), CONNECTION_OK) << PQerrorMessage(after.get());
+  EXPECT_EQ(query_value(after.get(), "SELECT current_user"), "rotated");
+}
+
 // ---- the relay after a SCRAM login the proxy ran, over TLS on both legs --------------------
 
 TEST_F(TlsScram, CopyInAndOutComeBackByteForByte) {

@@ -11,6 +11,7 @@ constexpr char kHostsslOnly[] =
     "local   all all                    trust\n"
     "hostssl all scramuser 127.0.0.1/32 scram-sha-256\n"
     "hostssl all md5user   127.0.0.1/32 md5\n"
+    "hostssl all rotated   127.0.0.1/32 scram-sha-256\n"
     "hostssl all all       127.0.0.1/32 trust\n";
 }  // namespace
 

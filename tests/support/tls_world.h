@@ -1,6 +1,7 @@
 // What the TLS suites share (tests/integration/tls_test.cpp, tls_scram_test.cpp): a CA and
 // certificates made at run time (tests/support/test_pki.h), and a PostgreSQL with ssl=on and
-// hostssl lines only (scramuser by scram-sha-256, md5user by md5, everyone else trusted).
+// hostssl lines only (scramuser and rotated by scram-sha-256, md5user by md5, everyone else
+// trusted).
 #pragma once
 
 #include <memory>
