@@ -163,6 +163,27 @@ TEST_F(TlsScram, AMalformedSaslMessageEndsThatSessionOnly) {
   EXPECT_EQ(query_value(bystander.get(), "SELECT 'still here'"), "still here");
 }
 
+// docs/config.md's recipe for a control role that is no superuser: a SECURITY DEFINER function.
+TEST_F(TlsScram, ASecurityDefinerFunctionServesAControlRoleThatIsNoSuperuser) {
+  PgConn direct = connect(world->postgres->conninfo("postgres", kSuperuser));
+  ASSERT_EQ(PQstatus(direct.get()), CONNECTION_OK) << PQerrorMessage(direct.get());
+  PgResult created = exec(direct.get(),
+                          "CREATE OR REPLACE FUNCTION switchyard_auth(u text) RETURNS TABLE(rolname name, rolpassword text) "
+                          "LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS "
+                          "'SELECT rolname, rolpassword FROM pg_authid WHERE rolname = u AND rolcanlogin'; "
+                          "REVOKE ALL ON FUNCTION switchyard_auth(text) FROM PUBLIC; "
+                          "GRANT EXECUTE ON FUNCTION switchyard_auth(text) TO scramuser");
+  ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << describe(created.get());
+  std::string error;
+  auto p = start_proxy("auth: {mode: scram, query: \"SELECT * FROM switchyard_auth($1)\"}\n", error, kScramUser,
+                       kScramPassword);
+  ASSERT_TRUE(p) << error;
+  PgConn conn = connect(world->verify_full(*p, kScramUser, kScramPassword) + " channel_binding=require");
+  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get()) << p->log();
+  EXPECT_EQ(query_value(conn.get(), "SELECT current_user"), kScramUser);
+  EXPECT_FALSE(Contains(p->log(), "auth.query failed")) << p->log();
+}
+
 // A control role that may not read pg_authid: every session is relayed as before, and the log says why.
 TEST_F(TlsScram, AFailedAuthQueryFallsBackToTheRelay) {
   std::string error;
