@@ -60,6 +60,14 @@ class TlsScram : public ::testing::Test {
                                    control(control_user, control_password) + auth_yaml,
                                error);
   }
+  // Runs `sql` straight on the server, as the superuser, on a connection of its own; false (with
+  // a test failure) if it fails.
+  static bool on_server(const std::string& sql) {
+    PgConn direct = connect(world->postgres->conninfo("postgres", kSuperuser));
+    PgResult r = exec(direct.get(), sql);
+    EXPECT_EQ(PQresultStatus(r.get()), PGRES_COMMAND_OK) << sql << ": " << describe(r.get()) << PQerrorMessage(direct.get());
+    return PQresultStatus(r.get()) == PGRES_COMMAND_OK;
+  }
   static std::string control(const std::string& user, const std::string& password = "") {
     return "control: \"" + world->postgres->conninfo("postgres", user, password) + " sslmode=require\"\n";
   }
@@ -165,15 +173,11 @@ TEST_F(TlsScram, AMalformedSaslMessageEndsThatSessionOnly) {
 
 // docs/config.md's recipe for a control role that is no superuser: a SECURITY DEFINER function.
 TEST_F(TlsScram, ASecurityDefinerFunctionServesAControlRoleThatIsNoSuperuser) {
-  PgConn direct = connect(world->postgres->conninfo("postgres", kSuperuser));
-  ASSERT_EQ(PQstatus(direct.get()), CONNECTION_OK) << PQerrorMessage(direct.get());
-  PgResult created = exec(direct.get(),
-                          "CREATE OR REPLACE FUNCTION switchyard_auth(u text) RETURNS TABLE(rolname name, rolpassword text) "
-                          "LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS "
-                          "'SELECT rolname, rolpassword FROM pg_authid WHERE rolname = u AND rolcanlogin'; "
-                          "REVOKE ALL ON FUNCTION switchyard_auth(text) FROM PUBLIC; "
-                          "GRANT EXECUTE ON FUNCTION switchyard_auth(text) TO scramuser");
-  ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << describe(created.get());
+  ASSERT_TRUE(on_server("CREATE OR REPLACE FUNCTION switchyard_auth(u text) RETURNS TABLE(rolname name, rolpassword text) "
+                        "LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS "
+                        "'SELECT rolname, rolpassword FROM pg_authid WHERE rolname = u AND rolcanlogin'; "
+                        "REVOKE ALL ON FUNCTION switchyard_auth(text) FROM PUBLIC; "
+                        "GRANT EXECUTE ON FUNCTION switchyard_auth(text) TO scramuser"));
   std::string error;
   auto p = start_proxy("auth: {mode: scram, query: \"SELECT * FROM switchyard_auth($1)\"}\n", error, kScramUser,
                        kScramPassword);
@@ -199,11 +203,8 @@ TEST_F(TlsScram, AFailedAuthQueryFallsBackToTheRelay) {
 // first attempt after it, however long auth.cache_ms. (Whom the server trusts, as it does this
 // role, the proxy still checks: the server answers AuthenticationOk at once, relayed as it came.)
 TEST_F(TlsScram, AReloadReadsChangedVerifiersAgain) {
-  PgConn direct = connect(world->postgres->conninfo("postgres", kSuperuser));
-  ASSERT_EQ(PQstatus(direct.get()), CONNECTION_OK) << PQerrorMessage(direct.get());
-  PgResult created = exec(direct.get(), "SET password_encryption = 'scram-sha-256'; DROP ROLE IF EXISTS rotating; "
-                                        "CREATE ROLE rotating LOGIN PASSWORD 'first'");
-  ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << describe(created.get());
+  ASSERT_TRUE(on_server("SET password_encryption = 'scram-sha-256'; DROP ROLE IF EXISTS rotating; "
+                        "CREATE ROLE rotating LOGIN PASSWORD 'first'"));
   std::string error;
   auto p = start_proxy("auth: {mode: scram, cache_ms: 3600000}\n", error);
   ASSERT_TRUE(p) << error;
@@ -212,8 +213,7 @@ TEST_F(TlsScram, AReloadReadsChangedVerifiersAgain) {
   PgConn refused = connect(world->verify_full(*p, "rotating", "wrong"));
   EXPECT_EQ(PQstatus(refused.get()), CONNECTION_BAD) << "the proxy checks a role the server trusts";
 
-  PgResult changed = exec(direct.get(), "ALTER ROLE rotating PASSWORD 'second'");
-  ASSERT_EQ(PQresultStatus(changed.get()), PGRES_COMMAND_OK) << describe(changed.get());
+  ASSERT_TRUE(on_server("SET password_encryption = 'scram-sha-256'; ALTER ROLE rotating PASSWORD 'second'"));
   const size_t offset = p->log().size();
   ASSERT_EQ(kill(p->pid(), SIGHUP), 0);
   ASSERT_TRUE(eventually([&] { return static_cast<bool>(Contains(p->log(offset), "reload: generation 2")); }, 10s, 50ms))
@@ -228,19 +228,15 @@ TEST_F(TlsScram, AReloadReadsChangedVerifiersAgain) {
 // old verifier with its own 28P01, which the client gets as it came; the role's entry is then
 // dropped, so the next login reads the new verifier and gets in.
 TEST_F(TlsScram, AStaleVerifierGetsTheServersRefusalOnceOnly) {
-  PgConn direct = connect(world->postgres->conninfo("postgres", kSuperuser));
-  ASSERT_EQ(PQstatus(direct.get()), CONNECTION_OK) << PQerrorMessage(direct.get());
-  PgResult created = exec(direct.get(), "SET password_encryption = 'scram-sha-256'; DROP ROLE IF EXISTS rotated; "
-                                        "CREATE ROLE rotated LOGIN PASSWORD 'same'");
-  ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << describe(created.get());
+  ASSERT_TRUE(on_server("SET password_encryption = 'scram-sha-256'; DROP ROLE IF EXISTS rotated; "
+                        "CREATE ROLE rotated LOGIN PASSWORD 'same'"));
   std::string error;
   auto p = start_proxy("auth: {mode: scram, cache_ms: 3600000}\n", error);
   ASSERT_TRUE(p) << error;
   PgConn before = connect(world->verify_full(*p, "rotated", "same"));
   ASSERT_EQ(PQstatus(before.get()), CONNECTION_OK) << PQerrorMessage(before.get());
 
-  PgResult reset = exec(direct.get(), "SET password_encryption = 'scram-sha-256'; ALTER ROLE rotated PASSWORD 'same'");
-  ASSERT_EQ(PQresultStatus(reset.get()), PGRES_COMMAND_OK) << describe(reset.get());
+  ASSERT_TRUE(on_server("SET password_encryption = 'scram-sha-256'; ALTER ROLE rotated PASSWORD 'same'"));
   PgConn stale = connect(world->verify_full(*p, "rotated", "same"));
   EXPECT_EQ(PQstatus(stale.get()), CONNECTION_BAD);
   const std::string message = PQerrorMessage(stale.get());
