@@ -16,10 +16,10 @@ std::optional<VerifierAnswer> VerifierSource::lookup(const std::string& conninfo
     answer.cached = true;
     return answer;
   }
-  if (stopping_) {
+  if (stopping_ || (queue_.size() >= kMaxQueued && !waiting_.count(user))) {
     VerifierAnswer answer;
     answer.kind = VerifierAnswer::Kind::kError;
-    answer.error = "switchyard is stopping";
+    answer.error = stopping_ ? "switchyard is stopping" : "too many auth.query look-ups waiting";
     return answer;
   }
   auto& callbacks = waiting_[user];

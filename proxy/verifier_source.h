@@ -43,6 +43,9 @@ class VerifierSource {
  public:
   using Callback = std::function<void(VerifierAnswer)>;
   static constexpr uint32_t kStatementTimeoutMs = 5000;
+  // Roles whose query waits at once; beyond, a look-up is answered kError at once (the session
+  // relays), so a flood of logins under new names cannot grow the queue without bound.
+  static constexpr size_t kMaxQueued = 1024;
 
   VerifierSource() = default;
   ~VerifierSource() { stop(); }
