@@ -79,6 +79,20 @@ Config read_config(const YAML::Node& root, Reader& r) {
     {"upstream", [&](auto& n, auto& k) { c.upstream = r.host_port(n, k); }},
     {"tls", [&](auto& n, auto& k) { detail::read_client_tls(r, n, k, c.tls); }},
     {"upstream_tls", [&](auto& n, auto& k) { detail::read_upstream_tls(r, n, k, c.upstream_tls); }},
+    {"auth", [&](auto& n, auto& k) {
+       r.mapping(n, k, {
+         {"mode", [&](auto& m, auto& mk) {
+            const std::string v = r.one_of(m, mk, {"auto", "passthrough", "scram"});
+            c.auth.mode = v == "auto" ? AuthMode::kAuto : v == "scram" ? AuthMode::kScram : AuthMode::kPassthrough;
+          }},
+         {"query", [&](auto& m, auto& mk) {
+            c.auth.query = r.scalar(m, mk);
+            if (c.auth.query.find("$1") == std::string::npos)
+              r.fail(m, mk, "must take the role name as $1 and return (name, verifier), as " + std::string(kDefaultAuthQuery));
+          }},
+         {"cache_ms", [&](auto& m, auto& mk) { c.auth.cache_ms = static_cast<uint32_t>(r.unsigned_int(m, mk, 3'600'000)); }},
+       });
+     }},
     {"threads", [&](auto& n, auto& k) { c.threads = static_cast<unsigned>(r.unsigned_int(n, k, 1024)); }},
     {"log", [&](auto& n, auto& k) {
        r.mapping(n, k, {
@@ -169,12 +183,24 @@ Config read_config(const YAML::Node& root, Reader& r) {
     {"migrations", [&](auto& n, auto& k) { detail::read_migrations(r, n, k, c.migrations); }},
   });
   if (c.migrations.size() > 64) r.fail(root["migrations"], "migrations", "at most 64 migrations are supported");
+  if (!c.auth.effective_query().empty() && c.control.empty())
+    r.fail(root["auth"], "auth", "SCRAM on both legs reads each role's verifier over a control: connection string, "
+                                 "which is not set");
   if (!c.migrations.empty() && c.control.empty())
     r.fail(root, "control", "migrations need a control: connection string (the proxy checks them against the live schema)");
   return c;
 }
 
 }  // namespace
+
+const char* to_string(AuthMode m) {
+  switch (m) {
+    case AuthMode::kAuto: return "auto";
+    case AuthMode::kPassthrough: return "passthrough";
+    case AuthMode::kScram: return "scram";
+  }
+  return "?";
+}
 
 LoadResult parse_config(const std::string& yaml_text, const std::string& name) {
   LoadResult result;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/migration.h"
+#include "config/auth.h"
 #include "config/tls.h"
 
 namespace switchyard::config {
@@ -71,6 +72,7 @@ struct Config {
   unsigned threads = 0;  // 0: one per core
   ClientTls tls;             // towards clients (config/tls.h)
   UpstreamTls upstream_tls;  // towards `upstream`; the control connection uses its own sslmode
+  AuthConfig auth;           // relay the server's authentication, or run SCRAM on both legs (config/auth.h)
   LogConfig log;
   AdminConfig admin;
   Limits limits;

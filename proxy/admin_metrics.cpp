@@ -128,6 +128,11 @@ std::string metrics_text(const AdminView& v) {
   family(out, "switchyard_tls_handshake_failures_total", "counter", "Sessions ended by a failed TLS handshake, by leg.");
   sample(out, "switchyard_tls_handshake_failures_total", "leg=\"client\"", v.tls_client_handshake_failures);
   sample(out, "switchyard_tls_handshake_failures_total", "leg=\"upstream\"", v.tls_upstream_handshake_failures);
+  family(out, "switchyard_auth_scram_total", "counter",
+         "Sessions whose SCRAM exchange the proxy ran on both legs, by outcome (fallback: auth.query failed, relayed).");
+  sample(out, "switchyard_auth_scram_total", "outcome=\"ok\"", v.auth_scram_sessions);
+  sample(out, "switchyard_auth_scram_total", "outcome=\"failed\"", v.auth_scram_failures);
+  sample(out, "switchyard_auth_scram_total", "outcome=\"fallback\"", v.auth_scram_fallbacks);
   family(out, "switchyard_assembly_bytes", "gauge", "Bytes of client and server messages being assembled now.");
   sample(out, "switchyard_assembly_bytes", "", v.assembly_bytes);
   // One family per run of rows with the same name; its first row carries the help.

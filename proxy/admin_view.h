@@ -131,6 +131,9 @@ struct AdminView {
   uint64_t message_timeouts = 0;          // sessions ended: limits.message_timeout_ms
   uint64_t tls_client_handshake_failures = 0;
   uint64_t tls_upstream_handshake_failures = 0;
+  uint64_t auth_scram_sessions = 0;   // SCRAM run by the proxy on both legs: logged in
+  uint64_t auth_scram_failures = 0;   // refused (wrong password, broken exchange)
+  uint64_t auth_scram_fallbacks = 0;  // relayed instead: auth.query failed
   uint64_t assembly_bytes = 0;            // bytes of messages being assembled now
   ListenerCounts listeners;
   // Jobs run inside the proxy (POST /migrations/NAME/backfill), as a JSON object by migration.

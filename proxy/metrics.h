@@ -145,6 +145,11 @@ class Metrics {
   std::atomic<uint64_t> message_timeouts{0};  // sessions ended: limits.message_timeout_ms passed
   std::atomic<uint64_t> tls_client_handshake_failures{0};    // sessions ended: TLS handshake with the client
   std::atomic<uint64_t> tls_upstream_handshake_failures{0};  // sessions ended: TLS handshake with the upstream
+  // SCRAM run by the proxy on both legs (proxy/pg_scram.cpp): sessions authenticated so, proofs
+  // or exchanges refused, and sessions relayed instead because auth.query failed.
+  std::atomic<uint64_t> auth_scram_sessions{0};
+  std::atomic<uint64_t> auth_scram_failures{0};
+  std::atomic<uint64_t> auth_scram_fallbacks{0};
   Histogram rewrite_seconds;   // time spent rewriting a statement (cache misses only)
   Histogram upstream_seconds;  // from a Query or Sync sent upstream to its ReadyForQuery
   ListenerCounters listeners;

@@ -69,11 +69,27 @@ void PgSession::start_pumps() {
                                         ctx_.buffers);
   to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_leg_, client_leg_,
                                       pg::Framer(pg::backend_types(), backend_capture(), max), ctx_.buffers);
+  if (scram_) {
+    // After a SCRAM exchange the proxy ran (pg_scram.cpp), a TLS leg may hold decrypted bytes
+    // the socket no longer signals: read before waiting.
+    to_upstream_->full = client_leg_.drain_before_wait();
+    to_client_->full = upstream_leg_.drain_before_wait();
+  }
   update_reply_tracking();
   update_routing();
   prepared_.set_current(PlanStamp{gen_->number, route_});
   publish_census();
-  pump_read(*to_client_);
+  if (!upstream_leftover_.empty()) {
+    // What the server sent behind the SCRAM exchange the proxy ran (pg_scram.cpp).
+    const std::string leftover = std::move(upstream_leftover_);
+    to_client_->bytes_read += leftover.size();
+    if (const auto err = to_client_->framer.feed(leftover, *to_client_); err != pg::FrameError::kNone)
+      return fail_to_client("08P01", "switchyard: invalid message from upstream: " + std::string(pg::to_string(err)));
+    to_client_->materialize();
+    pump_write(*to_client_);
+  } else {
+    pump_read(*to_client_);
+  }
   if (!startup_leftover_.empty()) {
     // The client pipelined messages behind its StartupMessage; they go through the framer too.
     const std::string leftover = std::move(startup_leftover_);

@@ -10,6 +10,7 @@
 
 #include "protocol/pg/startup.h"
 #include "proxy/pg_pump.h"
+#include "proxy/pg_scram.h"
 #include "proxy/tls_context.h"
 
 namespace switchyard::proxy {
@@ -91,7 +92,7 @@ void PgSession::on_startup_bytes() {
       startup_leftover_ = startup_buf_.substr(d.consumed);
       startup_buf_.clear();
       startup_buf_.shrink_to_fit();
-      return connect_upstream();
+      return begin_authentication();  // connect_upstream, after SCRAM with the client if it runs here
   }
 }
 
@@ -173,6 +174,7 @@ void PgSession::send_startup_upstream() {
     if (self->done()) return;
     if (wec) return self->fail_to_client("08006", "switchyard: upstream write failed: " + wec.message());
     self->startup_packet_.clear();
+    if (self->scram_) return self->upstream_scram();  // pg_scram.cpp, then start_pumps
     self->state_ = State::kRelaying;
     self->start_pumps();
   });

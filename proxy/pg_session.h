@@ -5,7 +5,8 @@
 // a CancelRequest), kConnecting opens the upstream (with TLS first when upstream_tls: says so,
 // pg_tls.cpp) and forwards the StartupMessage unchanged, kRelaying runs two pumps (client->upstream and
 // upstream->client), kClosed. Authentication of every kind passes through untouched, since the
-// upstream does it.
+// upstream does it, except when the proxy runs SCRAM itself on both legs (pg_scram.cpp: the
+// client's exchange in kStartup before the upstream is opened, the server's in kConnecting).
 //
 // Threading: a session lives on the io_context of one worker thread and is touched only there.
 // It keeps itself alive through shared_from_this() in its pending handlers.
@@ -31,6 +32,7 @@
 #include "proxy/prepared_statements.h"
 #include "proxy/session_context.h"
 #include "proxy/stream_leg.h"
+#include "proxy/verifier_source.h"
 #include "rewrite/pg/lexical.h"
 #include "rewrite/read_phase.h"
 #include "rewrite/rewrite_result.h"
@@ -75,6 +77,20 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void request_upstream_tls();
   void on_upstream_tls_answer(char answer);
   bool inspect_authentication(std::string_view body);
+  // pg_scram.cpp: SCRAM on both legs (auth: in config/auth.h), instead of relaying the server's
+  // exchange. begin_authentication follows the StartupMessage: it looks the role's verifier up
+  // and runs the client's exchange, or goes straight to connect_upstream; upstream_scram follows
+  // the upstream StartupMessage when the client's exchange passed; scram_done starts the relay.
+  struct Scram;
+  bool scram_wanted() const;
+  void begin_authentication();
+  void on_verifier(VerifierAnswer answer);
+  void scram_write(StreamLeg& leg, std::shared_ptr<std::string> bytes, void (*next)(PgSession&));
+  void scram_read(bool from_client);  // one whole message, to on_client_sasl / on_upstream_sasl
+  void on_client_sasl(char type, const std::string& body);
+  void upstream_scram();
+  void on_upstream_sasl(char type, const std::string& body);
+  void scram_done();
 
   // Relay phase.
   void start_pumps();
@@ -194,6 +210,8 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   std::string startup_buf_;            // bytes of the startup phase read so far
   std::string startup_packet_;         // the StartupMessage to forward upstream
   std::string startup_leftover_;       // bytes the client sent after it, fed to the relay
+  std::string upstream_leftover_;      // bytes the server sent after a SCRAM exchange the proxy ran
+  std::unique_ptr<Scram> scram_;       // while the proxy runs SCRAM on both legs (pg_scram.cpp)
   std::string user_, database_, application_name_;
 
   std::unique_ptr<Pump> to_upstream_;

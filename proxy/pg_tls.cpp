@@ -7,9 +7,11 @@
 // - towards the upstream: under upstream_tls.mode other than disable, an SSLRequest goes first,
 //   and on 'S' a handshake (verify-ca / verify-full as libpq means them); the StartupMessage
 //   follows over TLS;
-// - SCRAM channel binding: the server offers SCRAM-SHA-256-PLUS over TLS, bound to its own
-//   certificate, which the client (bound to the proxy's) can never match, so the list is relayed
-//   without it and clients fall back to SCRAM-SHA-256 (libpq's channel_binding=prefer).
+// - SCRAM channel binding, when the server's exchange is relayed: the server offers
+//   SCRAM-SHA-256-PLUS over TLS, bound to its own certificate, which the client (bound to the
+//   proxy's) can never match, so the list is relayed without it and clients fall back to
+//   SCRAM-SHA-256. libpq's channel_binding=prefer then fails (docs/architecture.md); under
+//   auth: the proxy runs SCRAM itself on both legs instead (pg_scram.cpp).
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>

@@ -34,6 +34,7 @@ Server::Server(std::shared_ptr<const Generation> generation, std::string config_
 }
 
 Server::~Server() {
+  shared_.verifiers->stop();  // its callbacks post to the workers' io_contexts
   stop_workers();
   if (reload_thread_.joinable()) reload_thread_.join();  // its result, posted, is never run
 }

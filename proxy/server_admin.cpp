@@ -68,6 +68,9 @@ AdminView Server::admin_view() const {
   v.message_timeouts = m.message_timeouts.load(r);
   v.tls_client_handshake_failures = m.tls_client_handshake_failures.load(r);
   v.tls_upstream_handshake_failures = m.tls_upstream_handshake_failures.load(r);
+  v.auth_scram_sessions = m.auth_scram_sessions.load(r);
+  v.auth_scram_failures = m.auth_scram_failures.load(r);
+  v.auth_scram_fallbacks = m.auth_scram_fallbacks.load(r);
   v.assembly_bytes = shared_.assembly_bytes.load(r);
   v.listeners = read_counters(m.listeners);
   v.token = admin_token_;

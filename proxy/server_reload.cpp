@@ -102,6 +102,7 @@ ReloadOutcome Server::apply(std::shared_ptr<Generation> next) {
   for (const auto& m : next->config.migrations) out.phases.emplace_back(m.name, config::to_string(m.phase));
   log_migrations(*next);
   shared_.publish(std::move(next));
+  shared_.verifiers->clear();  // roles' verifiers are read again (auth.query may have changed too)
   return out;
 }
 

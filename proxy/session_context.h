@@ -15,6 +15,7 @@
 #include "proxy/metrics.h"
 #include "proxy/rewrite_cache.h"
 #include "proxy/session_census.h"
+#include "proxy/verifier_source.h"
 #include "rewrite/catalog.h"
 #include "rewrite/prefilter.h"
 
@@ -52,6 +53,9 @@ struct SharedState {
   std::atomic<uint64_t> assembly_bytes{0};
   Metrics metrics;
   SessionCensus census;  // generations and prepared statements per session, for /status
+  // Roles' SCRAM verifiers for sessions that run SCRAM on both legs (auth:); its thread starts at
+  // the first look-up. Never null; the Server stops it before its workers' io_contexts go.
+  std::shared_ptr<VerifierSource> verifiers = std::make_shared<VerifierSource>();
   // Null when no migration samples shadow reads; set before the workers start, then only read.
   std::shared_ptr<ShadowExecutor> shadow;
   // Jobs run inside the proxy (main.cpp installs them; empty: not available). Both thread-safe.

@@ -2,6 +2,8 @@
 #include "proxy/tls_context.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -130,6 +132,18 @@ TlsBuild build_tls_contexts(const config::Config& c) {
   if (b.error.empty() && c.upstream_tls.enabled()) b.error = build_upstream(c, *out);
   if (b.error.empty()) b.contexts = std::move(out);
   return b;
+}
+
+std::string certificate_end_point_hash(X509* cert) {
+  if (!cert) return {};
+  int digest_nid = NID_undef, key_nid = NID_undef;
+  if (!OBJ_find_sigid_algs(X509_get_signature_nid(cert), &digest_nid, &key_nid)) return {};
+  const EVP_MD* md = digest_nid == NID_md5 || digest_nid == NID_sha1 ? EVP_sha256() : EVP_get_digestbynid(digest_nid);
+  if (!md) return {};
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (X509_digest(cert, md, hash, &n) != 1) return {};
+  return std::string(reinterpret_cast<const char*>(hash), n);
 }
 
 }  // namespace switchyard::proxy

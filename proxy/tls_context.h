@@ -45,4 +45,9 @@ TlsBuild build_tls_contexts(const config::Config& c);
 // OpenSSL's reason for the last failure on this thread, and clears the queue ("" if none).
 std::string openssl_error();
 
+// RFC 5929 tls-server-end-point channel-binding data of `cert`: its DER encoding hashed with the
+// hash of its signature algorithm, SHA-256 for MD5 and SHA-1 (PostgreSQL computes the same).
+// Empty if `cert` is null or its signature has no such hash (Ed25519, for instance).
+std::string certificate_end_point_hash(X509* cert);
+
 }  // namespace switchyard::proxy

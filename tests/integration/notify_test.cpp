@@ -4,22 +4,10 @@
 
 #include "tests/support/integration_environment.h"
 #include "tests/support/pg_connection.h"
+#include "tests/support/relay_checks.h"
 
 namespace switchyard::test_support {
 namespace {
-
-using Notification = std::unique_ptr<PGnotify, void (*)(void*)>;
-
-// The next notification on `conn`, waiting for its socket (bounded); null if none came.
-Notification next_notification(PGconn* conn, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    PQconsumeInput(conn);
-    if (PGnotify* notify = PQnotifies(conn)) return Notification(notify, PQfreemem);
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left <= 0ms || !wait_input(conn, left)) return Notification(PQnotifies(conn), PQfreemem);
-  }
-}
 
 TEST(Notify, ReachesAListenerOnAnotherConnection) {
   const Endpoint& proxy = integration_env().proxied();

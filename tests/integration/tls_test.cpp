@@ -3,7 +3,7 @@
 // tls: and upstream_tls:. libpq with sslmode=require and verify-full gets in and is encrypted
 // on both legs; tls.mode require refuses a plaintext client with 28000; upstream_tls disable
 // against the hostssl-only server fails with a clear FATAL (and the start-up warns); SCRAM
-// works without channel binding while channel_binding=require gets libpq's error; a reload
+// relayed works without channel binding while channel_binding=require gets libpq's error; a reload
 // serves new sessions a new certificate, and a reload naming a missing file is refused.
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
@@ -17,49 +17,21 @@
 #include "tests/support/proxy_process.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/test_pki.h"
+#include "tests/support/tls_world.h"
 #include "tests/support/text_assertions.h"
 #include "tests/support/wait.h"
 
 namespace switchyard::test_support {
 namespace {
 
-constexpr char kHostsslOnly[] =
-    "# Written by tls_test: encrypted TCP sessions only.\n"
-    "local   all all                    trust\n"
-    "hostssl all scramuser 127.0.0.1/32 scram-sha-256\n"
-    "hostssl all all       127.0.0.1/32 trust\n";
-
-// The CA, the certificates, and the TLS-only cluster, made once for the suite.
-struct TlsWorld {
-  std::unique_ptr<TestPki> pki;
-  std::unique_ptr<TestPki> other_ca;  // signs nothing the proxy serves
-  CertPair server;   // PostgreSQL's
-  CertPair proxy_a;  // switchyard's, then...
-  CertPair proxy_b;  // ...after the rotation
-  std::unique_ptr<PgCluster> postgres;
-};
 TlsWorld* world = nullptr;
 
 class Tls : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    world = new TlsWorld;
     std::string error;
-    world->pki = TestPki::create("switchyard test CA", error);
-    ASSERT_TRUE(world->pki) << error;
-    world->other_ca = TestPki::create("some other CA", error);
-    ASSERT_TRUE(world->other_ca) << error;
-    const std::vector<std::string> names{"DNS:localhost", "IP:127.0.0.1"};
-    world->server = world->pki->issue("postgres", "localhost", names, error);
-    world->proxy_a = world->pki->issue("proxy-a", "switchyard-a", names, error);
-    world->proxy_b = world->pki->issue("proxy-b", "switchyard-b", names, error);
-    ASSERT_FALSE(world->proxy_b.cert.empty()) << error;
-    PgClusterOptions options;
-    options.hba = kHostsslOnly;
-    options.settings = {"ssl=on", "ssl_cert_file=server.crt", "ssl_key_file=server.key"};
-    options.files = {{"server.crt", world->server.cert}, {"server.key", world->server.key}};
-    world->postgres = PgCluster::start(error, options);
-    ASSERT_TRUE(world->postgres) << error;
+    world = TlsWorld::create(error).release();
+    ASSERT_TRUE(world) << error;
   }
   static void TearDownTestSuite() {
     delete world;  // stops the cluster (by its pid) and removes every directory
@@ -74,16 +46,12 @@ class Tls : public ::testing::Test {
     return p;
   }
   static std::string client_tls(const CertPair& pair, const std::string& mode = "allow") {
-    return "tls: {cert_file: " + pair.cert + ", key_file: " + pair.key + ", mode: " + mode + "}\n";
+    return TlsWorld::client_tls(pair, mode);
   }
-  static std::string upstream_verify_full() {
-    return "upstream_tls: {mode: verify-full, ca_file: " + world->pki->ca_cert() + ", server_name: localhost}\n";
-  }
-  // libpq through `proxy`, checking the proxy's certificate against our CA and the name localhost.
+  static std::string upstream_verify_full() { return world->upstream_verify_full(); }
   static std::string verify_full(const ProxyProcess& proxy, const std::string& user = kSuperuser,
                                  const std::string& password = "") {
-    return proxy.endpoint().conninfo(kAppDatabase, user, password) + " host=localhost hostaddr=127.0.0.1" +
-           " sslmode=verify-full sslrootcert=" + world->pki->ca_cert();
+    return world->verify_full(proxy, user, password);
   }
   // The CN of the certificate the server of `conn` presented.
   static std::string served_common_name(PGconn* conn) {
@@ -197,11 +165,12 @@ TEST_F(Tls, UpstreamVerifyFullRefusesAServerCertificateFromAnotherCa) {
   EXPECT_TRUE(Contains(PQerrorMessage(conn.get()), "certificate verify failed")) << PQerrorMessage(conn.get());
 }
 
-// SCRAM passes through with TLS on both legs only without channel binding. SCRAM-SHA-256-PLUS is
+// Relayed (auth.mode passthrough, or auto without auth.query, as here), SCRAM passes through
+// with TLS on both legs only without channel binding; tls_scram_test.cpp has the proxy run it. SCRAM-SHA-256-PLUS is
 // withheld, so channel_binding=require fails in libpq with its own error; channel_binding=disable
 // works. libpq's default, prefer, then tells the server "y" (I support binding, you do not), and
-// a server on TLS refuses that as a downgrade: a known limit of pass-through authentication
-// (docs/architecture.md, "TLS"), asserted here so that a change of it is noticed.
+// a server on TLS refuses that as a downgrade: the limit of relayed authentication
+// (docs/architecture.md, "SCRAM channel binding"), asserted so that a change of it is noticed.
 TEST_F(Tls, ScramOverTlsOnBothLegsWorksWithoutChannelBinding) {
   // Directly, the server offers SCRAM-SHA-256-PLUS, so channel_binding=require works there.
   PgConn direct = connect(world->postgres->conninfo(kAppDatabase, kScramUser, kScramPassword) +
