@@ -280,8 +280,9 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
   if (!add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false))) return edit;
   if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
     auto* oc = stmt->on_conflict_clause;
-    if (!add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false)) ||
-        !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false)) ||
+    if (!add(edit, assign_new_from_excluded(oc, m)) ||
+        !add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false, true)) ||
+        !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false, true)) ||
         !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m, stmt->relation)))
       return edit;
   }

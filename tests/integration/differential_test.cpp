@@ -100,10 +100,6 @@ const std::map<std::string, std::string> kNewOnlyOpenFindings = {
     {"insert_returning_star", "RETURNING * returns the stale old column"},
     {"update_in_returning_star", "RETURNING * returns the stale old column"},
     {"insert_accounts_new_serial/accounts_new", "RETURNING * returns the stale old column"},
-    // ON CONFLICT ... DO UPDATE SET old = EXCLUDED.old: the INSERT's old column became the new one,
-    // so EXCLUDED.old is NULL and the new column is set to NULL (silently, for the column kinds).
-    {"insert_on_conflict_update_excluded", "EXCLUDED.<old column> reads NULL or does not exist"},
-    {"insert_on_conflict_update_where_returning", "EXCLUDED.<old column> reads NULL or does not exist"},
     // The write moves to the new table, which has no constraint of the old table's name (42704).
     {"insert_on_conflict_constraint", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
     {"sqlalchemy:core_on_conflict_do_update", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
