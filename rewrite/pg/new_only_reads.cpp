@@ -89,6 +89,30 @@ Outcome<NodePtr> served_value(const std::string& expr_text, const RelationInfo& 
   return type_cast(std::move(e.value()), type);
 }
 
+StatementEdit expand_returning_star(PgQuery__Node*** items, size_t* n, const std::vector<std::string>& columns,
+                                    const PgQuery__RangeVar* rel, bool reads_others) {
+  const std::string own = rel->alias && rel->alias->aliasname && rel->alias->aliasname[0] ? rel->alias->aliasname : rel->relname;
+  StatementEdit edit;
+  for (size_t i = 0; i < *n; ++i) {
+    const PgQuery__ResTarget* t = (*items)[i]->res_target;
+    const auto* ref = t->val && t->val->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ? t->val->column_ref : nullptr;
+    if (ref == nullptr || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_A_STAR) continue;
+    std::string qualifier;
+    if (ref->n_fields == 2 && ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING) qualifier = ref->fields[0]->string->sval;
+    if (ref->n_fields > 2 || (ref->n_fields == 2 && qualifier != own)) continue;  // another table's, or schema-qualified
+    if (qualifier.empty() && reads_others)
+      return {false, "in new_only, RETURNING * of a statement that reads other tables too is not translated; use " + own +
+                         ".* or list the columns"};
+    if (columns.empty()) return {false, "RETURNING * cannot be translated once the old table is dropped; list the columns"};
+    remove_node(items, n, i);
+    for (size_t c = 0; c < columns.size(); ++c)
+      insert_node(items, n, i + c, res_target("", qualifier.empty() ? column_ref(columns[c]) : column_ref(qualifier, columns[c])));
+    i += columns.size() - 1;
+    edit.changed = true;
+  }
+  return edit;
+}
+
 StatementEdit assign_new_from_excluded(PgQuery__OnConflictClause* oc, const ResolvedMigration& m) {
   if (m.spec.phase != Phase::kNewOnly || m.spec.down.empty() || oc == nullptr) return {};
   const auto is_old = [&](const std::string& c) {

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "rewrite/catalog.h"
 #include "rewrite/pg/column_writes.h"
@@ -32,6 +33,14 @@ Outcome<NodePtr> served_value(const std::string& expr_text, const RelationInfo& 
 // translated too, to `down` over EXCLUDED's new columns: the old-shaped INSERT wrote the new ones.
 StatementEdit translate_one(PgQuery__Node** slot, const ResolvedMigration& m, const PgQuery__RangeVar* rel,
                             bool ambiguous, bool on_conflict = false);
+
+// RETURNING * (or <target>.*) of a write in new_only would list the old columns as stored, which
+// no longer follow the new ones: spelt out instead as `columns` (the old shape's, in order),
+// qualified as the star was, for translate_list to serve the old ones from the new. An
+// unqualified * of a statement that `reads_others` (FROM, USING) would list their columns too:
+// refused, as is any * when `columns` is empty (the old table is gone).
+StatementEdit expand_returning_star(PgQuery__Node*** items, size_t* n, const std::vector<std::string>& columns,
+                                    const PgQuery__RangeVar* rel, bool reads_others);
 
 // In ON CONFLICT DO UPDATE of an old-shaped INSERT, `SET old = EXCLUDED.old` (how ORMs upsert)
 // becomes `SET new = EXCLUDED.new` for each new column whose `up` reads only old columns so set:

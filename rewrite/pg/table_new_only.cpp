@@ -9,9 +9,11 @@
 // mapped to themselves, are written as they are.
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "rewrite/pg/column_writes.h"
 #include "rewrite/pg/expr.h"
+#include "rewrite/pg/new_only_reads.h"
 #include "rewrite/pg/node_builder.h"
 #include "rewrite/pg/table_writes.h"
 #include "rewrite/pg/tree_edit.h"
@@ -71,21 +73,6 @@ ResolvedMigration same_table_view(const ResolvedMigration& m) {
   return v;
 }
 
-// RETURNING * (or old.*) would list the new table's columns: spell out the old ones instead.
-StatementEdit expand_star(PgQuery__Node*** items, size_t* n, const ResolvedMigration& m) {
-  for (size_t i = 0; i < *n; ++i) {
-    const PgQuery__ResTarget* t = (*items)[i]->res_target;
-    const auto* ref = t->val && t->val->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ? t->val->column_ref : nullptr;
-    if (ref == nullptr || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_A_STAR) continue;
-    if (!m.old_rel.exists) return {false, "RETURNING * cannot be translated once the old table is dropped; list the columns"};
-    remove_node(items, n, i);
-    for (size_t c = 0; c < m.old_rel.columns.size(); ++c)
-      insert_node(items, n, i + c, res_target("", column_ref(m.old_rel.columns[c].name)));
-    i += m.old_rel.columns.size() - 1;
-  }
-  return {};
-}
-
 // A positional INSERT lists the old table's columns, whose order the new table need not share.
 StatementEdit name_columns(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
   if (s->n_cols > 0 || s->select_stmt == nullptr || s->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
@@ -134,7 +121,13 @@ StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigra
   StatementEdit edit{true, ""};
   const bool reorder = !m.spec.all_columns || !same_order(m);
   if (insert && reorder) edit = name_columns(insert, m);
-  if (edit.refusal.empty() && reorder) edit = expand_star(returning, n_returning, m);
+  if (edit.refusal.empty() && reorder) {
+    // RETURNING * would list the new table's columns: spell out the old ones instead.
+    std::vector<std::string> columns;
+    for (const auto& c : m.old_rel.columns) columns.push_back(c.name);
+    const bool reads_others = (update && update->n_from_clause > 0) || (del && del->n_using_clause > 0);
+    edit.refusal = expand_returning_star(returning, n_returning, columns, rel, reads_others).refusal;
+  }
   if (!edit.refusal.empty()) return edit;
   retarget(rel, m);
   if (m.spec.all_columns) return {true, ""};
