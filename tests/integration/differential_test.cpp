@@ -98,13 +98,6 @@ const std::map<std::string, std::string> kNewOnlyOpenFindings = {
     // The write moves to the new table, which has no constraint of the old table's name (42704).
     {"insert_on_conflict_constraint", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
     {"sqlalchemy:core_on_conflict_do_update", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
-    // copy_table: the old table's key default (its sequence) is not carried to the new table, whose
-    // key has none: 23502 on items.id.
-    {"insert_legacy_items_serial", "copy_table key default lost"},
-    {"django:copy_table_serial", "copy_table key default lost"},
-    {"sqlalchemy:copy_table_serial", "copy_table key default lost"},
-    {"activerecord:copy_table_serial", "copy_table key default lost"},
-    {"psycopg:copy_table_serial", "copy_table key default lost"},
 };
 
 std::map<std::string, std::string> merged(std::map<std::string, std::string> a,
