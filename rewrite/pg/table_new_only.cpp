@@ -147,6 +147,36 @@ StatementEdit supply_old_defaults(PgQuery__InsertStmt* s, const ResolvedMigratio
   return {true, ""};
 }
 
+// ON CONFLICT ON CONSTRAINT <old table's constraint>: the write now goes to the new table, so
+// the name becomes that of the new table's constraint of the same kind over the same columns
+// (mapped through `up` where a column is copied under another name), or the INSERT is refused.
+StatementEdit map_conflict_constraint(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
+  PgQuery__InferClause* infer = s->on_conflict_clause ? s->on_conflict_clause->infer : nullptr;
+  if (infer == nullptr || infer->conname == nullptr || infer->conname[0] == '\0') return {};
+  const auto named = [&](const RelationInfo& rel) {
+    return std::find_if(rel.constraints.begin(), rel.constraints.end(), [&](const ConstraintInfo& c) { return c.name == infer->conname; });
+  };
+  const auto old_con = named(m.old_rel);
+  if (old_con == m.old_rel.constraints.end()) return {};  // not the old table's: the server answers as it would
+  std::vector<std::string> columns;
+  for (const auto& c : old_con->columns) {
+    std::string mapped = m.spec.all_columns ? c : "";
+    for (const auto& u : m.spec.up)
+      if (bare_column(u.expr) == c) mapped = u.column;
+    if (mapped.empty()) break;
+    columns.push_back(mapped);
+  }
+  std::sort(columns.begin(), columns.end());
+  const ConstraintInfo* match = nullptr;
+  for (const auto& c : m.new_rel.constraints)
+    if (c.columns == columns && (match == nullptr || c.type == old_con->type)) match = &c;
+  if (match == nullptr)
+    return {false, "ON CONFLICT ON CONSTRAINT " + old_con->name + ": " + m.new_rel.name.to_string() +
+                       " has no constraint over the same columns; name the conflict columns instead"};
+  set_string(&infer->conname, match->name);
+  return {true, ""};
+}
+
 bool same_order(const ResolvedMigration& m) {
   if (!m.old_rel.exists) return true;
   for (size_t i = 0; i < m.old_rel.columns.size(); ++i)
@@ -181,6 +211,10 @@ StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigra
   StatementEdit edit{true, ""};
   const bool reorder = !m.spec.all_columns || !same_order(m);
   if (insert && reorder) edit = name_columns(insert, m);
+  if (insert && edit.refusal.empty()) {
+    const StatementEdit constraint = map_conflict_constraint(insert, m);
+    if (!constraint.refusal.empty()) return constraint;
+  }
   if (insert && edit.refusal.empty() && !m.spec.all_columns && m.old_rel.exists) {
     const StatementEdit defaults = supply_old_defaults(insert, m);
     if (!defaults.refusal.empty()) return defaults;

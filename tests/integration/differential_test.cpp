@@ -95,9 +95,6 @@ const std::map<std::string, std::string> kNewOnlyReferenceLimits = {
 // Found by this test in new_only and not fixed yet (see the report of issue 10's differential
 // test); each is a real difference a client would see. Delete a mark once its fix is merged.
 const std::map<std::string, std::string> kNewOnlyOpenFindings = {
-    // The write moves to the new table, which has no constraint of the old table's name (42704).
-    {"insert_on_conflict_constraint", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
-    {"sqlalchemy:core_on_conflict_do_update", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
 };
 
 std::map<std::string, std::string> merged(std::map<std::string, std::string> a,
