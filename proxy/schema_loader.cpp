@@ -55,6 +55,23 @@ bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationIn
     return false;
   }
   for (int i = 0; i < PQntuples(pk.get()); ++i) out.primary_key.push_back(PQgetvalue(pk.get(), i, 0));
+  Result cons = exec(c, R"(
+      SELECT c.conname, c.contype, a.attname
+        FROM pg_constraint c
+        JOIN LATERAL unnest(c.conkey) AS k(attnum) ON true
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+       WHERE c.conrelid = (quote_ident($1) || '.' || quote_ident($2))::regclass AND c.contype IN ('p', 'u', 'x')
+       ORDER BY c.conname, a.attname)",
+                     {name.schema, name.name});
+  if (PQresultStatus(cons.get()) != PGRES_TUPLES_OK) {
+    error = first_line(PQresultErrorMessage(cons.get()));
+    return false;
+  }
+  for (int i = 0; i < PQntuples(cons.get()); ++i) {
+    if (out.constraints.empty() || out.constraints.back().name != PQgetvalue(cons.get(), i, 0))
+      out.constraints.push_back({PQgetvalue(cons.get(), i, 0), PQgetvalue(cons.get(), i, 1)[0], {}});
+    out.constraints.back().columns.push_back(PQgetvalue(cons.get(), i, 2));
+  }
   return true;
 }
 

@@ -28,6 +28,13 @@ struct ColumnInfo {
   bool dropped = false;
 };
 
+// A constraint ON CONFLICT ON CONSTRAINT may name: primary key, unique or exclusion.
+struct ConstraintInfo {
+  std::string name;
+  char type = 'u';                   // pg_constraint.contype: 'p', 'u' or 'x'
+  std::vector<std::string> columns;  // by name, sorted
+};
+
 struct RelationInfo {
   config::TableName name;
   bool exists = false;
@@ -37,6 +44,7 @@ struct RelationInfo {
   // (TRUNCATE ... CASCADE) and its inheritance or partition parents (TRUNCATE without ONLY),
   // transitively, this table left out. Loaded for the two-table kinds only.
   std::vector<config::TableName> truncated_with;
+  std::vector<ConstraintInfo> constraints;  // by name
 
   const ColumnInfo* column(const std::string& n) const {
     for (const auto& c : columns)

@@ -276,16 +276,35 @@ StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::st
 StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const ResolvedMigration& m,
                                     const PgQuery__RangeVar* target, const VolatilityCatalog& volatility);
 
+// new_only: RETURNING * spelt out while an old column is still in the table, so it is served
+// from the new one (new_only_reads.h) as a trigger-kept old column would read.
+StatementEdit expand_star(PgQuery__Node*** items, size_t* n, const ResolvedMigration& m, const PgQuery__RangeVar* target,
+                          bool reads_others) {
+  if (m.spec.phase != Phase::kNewOnly || m.spec.down.empty()) return {};
+  const bool old_kept = std::any_of(m.spec.down.begin(), m.spec.down.end(), [&](const ColumnMap& d) {
+    const ColumnInfo* c = m.old_rel.column(d.column);
+    return c && !c->dropped;
+  });
+  if (!old_kept) return {};  // * lists what the table has, which is new-shaped
+  std::vector<std::string> columns;
+  for (const auto& c : m.old_rel.columns)
+    if (!c.dropped) columns.push_back(c.name);
+  return expand_returning_star(items, n, columns, target, reads_others);
+}
+
 }  // namespace
 
 StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
   const RelationInfo& rel = m.old_rel;
   StatementEdit edit;
-  if (!add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false))) return edit;
+  if (!add(edit, expand_star(&stmt->returning_list, &stmt->n_returning_list, m, stmt->relation, false)) ||
+      !add(edit, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, false)))
+    return edit;
   if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
     auto* oc = stmt->on_conflict_clause;
-    if (!add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false)) ||
-        !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false)) ||
+    if (!add(edit, assign_new_from_excluded(oc, m)) ||
+        !add(edit, translate_list(oc->target_list, oc->n_target_list, m, stmt->relation, false, true)) ||
+        !add(edit, translate_one(&oc->where_clause, m, stmt->relation, false, true)) ||
         !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m, stmt->relation, volatility)))
       return edit;
   }
@@ -525,7 +544,8 @@ StatementEdit mirror_update_targets(PgQuery__Node*** list, size_t* n, const Reso
 StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
   StatementEdit total;
   const bool ambiguous = stmt->n_from_clause > 0;
-  if (!add(total, translate_list(stmt->target_list, stmt->n_target_list, m, stmt->relation, ambiguous)) ||
+  if (!add(total, expand_star(&stmt->returning_list, &stmt->n_returning_list, m, stmt->relation, ambiguous)) ||
+      !add(total, translate_list(stmt->target_list, stmt->n_target_list, m, stmt->relation, ambiguous)) ||
       !add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)) ||
       !add(total, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, ambiguous)))
     return total;
@@ -536,7 +556,8 @@ StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& 
 StatementEdit mirror_delete(PgQuery__DeleteStmt* stmt, const ResolvedMigration& m) {
   StatementEdit total;
   const bool ambiguous = stmt->n_using_clause > 0;
-  if (add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)))
+  if (add(total, expand_star(&stmt->returning_list, &stmt->n_returning_list, m, stmt->relation, ambiguous)) &&
+      add(total, translate_one(&stmt->where_clause, m, stmt->relation, ambiguous)))
     add(total, translate_list(stmt->returning_list, stmt->n_returning_list, m, stmt->relation, ambiguous));
   return total;
 }

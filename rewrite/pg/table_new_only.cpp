@@ -9,9 +9,12 @@
 // mapped to themselves, are written as they are.
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "rewrite/pg/column_writes.h"
 #include "rewrite/pg/expr.h"
+#include "rewrite/pg/expression_text.h"
+#include "rewrite/pg/new_only_reads.h"
 #include "rewrite/pg/node_builder.h"
 #include "rewrite/pg/table_writes.h"
 #include "rewrite/pg/tree_edit.h"
@@ -71,21 +74,6 @@ ResolvedMigration same_table_view(const ResolvedMigration& m) {
   return v;
 }
 
-// RETURNING * (or old.*) would list the new table's columns: spell out the old ones instead.
-StatementEdit expand_star(PgQuery__Node*** items, size_t* n, const ResolvedMigration& m) {
-  for (size_t i = 0; i < *n; ++i) {
-    const PgQuery__ResTarget* t = (*items)[i]->res_target;
-    const auto* ref = t->val && t->val->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ? t->val->column_ref : nullptr;
-    if (ref == nullptr || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_A_STAR) continue;
-    if (!m.old_rel.exists) return {false, "RETURNING * cannot be translated once the old table is dropped; list the columns"};
-    remove_node(items, n, i);
-    for (size_t c = 0; c < m.old_rel.columns.size(); ++c)
-      insert_node(items, n, i + c, res_target("", column_ref(m.old_rel.columns[c].name)));
-    i += m.old_rel.columns.size() - 1;
-  }
-  return {};
-}
-
 // A positional INSERT lists the old table's columns, whose order the new table need not share.
 StatementEdit name_columns(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
   if (s->n_cols > 0 || s->select_stmt == nullptr || s->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
@@ -97,6 +85,95 @@ StatementEdit name_columns(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
     return {false, "INSERT ... SELECT without a column list is not translated; list the columns"};
   for (size_t i = 0; i < k && i < m.old_rel.columns.size(); ++i)
     append_node(&s->cols, &s->n_cols, res_target(m.old_rel.columns[i].name, nullptr));
+  return {true, ""};
+}
+
+// copy_table: a column the INSERT leaves out, or sets to DEFAULT, takes the old table's default
+// in the old shape, and a trigger-kept new table would see the new columns computed from it.
+// The new table need not have such a default (its key has no sequence of its own), so where a
+// new column reached from an old default has none of its own, the old default is written
+// explicitly into each row of VALUES (evaluated once per row, as the old table would), and the
+// translation below maps it as any written value.
+StatementEdit supply_old_defaults(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
+  std::vector<std::string> cols;
+  for (size_t i = 0; i < s->n_cols; ++i) cols.push_back(s->cols[i]->res_target->name ? s->cols[i]->res_target->name : "");
+  const auto written = [&](const std::string& c) { return std::find(cols.begin(), cols.end(), c) != cols.end(); };
+  // The old columns whose default a new column without one of its own would be computed from.
+  std::vector<std::pair<std::string, NodePtr>> needed;
+  for (const auto& old_col : m.old_rel.columns) {
+    if (old_col.default_expr.empty()) continue;
+    const bool reaches_undefaulted = std::any_of(m.spec.up.begin(), m.spec.up.end(), [&](const ColumnMap& u) {
+      const ColumnInfo* new_col = m.new_rel.column(u.column);
+      // A column written under its own name still takes the default where a row says DEFAULT.
+      return new_col && new_col->default_expr.empty() && (!written(u.column) || u.column == old_col.name) &&
+             columns_read(u.expr).count(old_col.name);
+    });
+    if (!reaches_undefaulted) continue;
+    auto d = parse_expression(old_col.default_expr);
+    if (!d) return {false, "cannot parse the default of " + old_col.name + " in " + m.old_rel.name.to_string()};
+    needed.emplace_back(old_col.name, std::move(d.value()));
+  }
+  if (needed.empty()) return {};
+  if (s->select_stmt == nullptr) {  // DEFAULT VALUES: one row of the defaults supplied
+    s->select_stmt = new_node(PG_QUERY__NODE__NODE_SELECT_STMT).release();
+    s->select_stmt->select_stmt->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+    s->select_stmt->select_stmt->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+    append_node(&s->select_stmt->select_stmt->values_lists, &s->select_stmt->select_stmt->n_values_lists,
+                new_node(PG_QUERY__NODE__NODE_LIST));
+  }
+  if (s->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return {false, "unexpected INSERT source"};
+  PgQuery__SelectStmt* values = s->select_stmt->select_stmt;
+  const bool is_values = values->n_values_lists > 0;
+  // A plain SELECT computes the default per row as well; DISTINCT or a set operation would not.
+  if (!is_values && (values->op != PG_QUERY__SET_OPERATION__SETOP_NONE || values->n_distinct_clause > 0))
+    return {false, "in new_only, an INSERT ... SELECT DISTINCT or of a set operation that leaves out " + needed.front().first +
+                       " of " + m.old_rel.name.to_string() + " is not translated (" + m.new_rel.name.to_string() +
+                       " has no default for what it maps to); list the column"};
+  for (const auto& [name, expr] : needed) {
+    const auto at = std::find(cols.begin(), cols.end(), name);
+    if (at == cols.end()) {
+      append_node(&s->cols, &s->n_cols, res_target(name, nullptr));
+      cols.push_back(name);
+      if (!is_values) append_node(&values->target_list, &values->n_target_list, res_target("", copy_node(expr.get())));
+    }
+    const size_t i = static_cast<size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+    for (size_t r = 0; r < values->n_values_lists; ++r) {
+      PgQuery__List* row = values->values_lists[r]->list;
+      if (i == row->n_items) append_node(&row->items, &row->n_items, copy_node(expr.get()));
+      else if (i < row->n_items && row->items[i]->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT)
+        replace_node(&row->items[i], copy_node(expr.get()));
+    }
+  }
+  return {true, ""};
+}
+
+// ON CONFLICT ON CONSTRAINT <old table's constraint>: the write now goes to the new table, so
+// the name becomes that of the new table's constraint of the same kind over the same columns
+// (mapped through `up` where a column is copied under another name), or the INSERT is refused.
+StatementEdit map_conflict_constraint(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
+  PgQuery__InferClause* infer = s->on_conflict_clause ? s->on_conflict_clause->infer : nullptr;
+  if (infer == nullptr || infer->conname == nullptr || infer->conname[0] == '\0') return {};
+  const auto named = [&](const RelationInfo& rel) {
+    return std::find_if(rel.constraints.begin(), rel.constraints.end(), [&](const ConstraintInfo& c) { return c.name == infer->conname; });
+  };
+  const auto old_con = named(m.old_rel);
+  if (old_con == m.old_rel.constraints.end()) return {};  // not the old table's: the server answers as it would
+  std::vector<std::string> columns;
+  for (const auto& c : old_con->columns) {
+    std::string mapped = m.spec.all_columns ? c : "";
+    for (const auto& u : m.spec.up)
+      if (bare_column(u.expr) == c) mapped = u.column;
+    if (mapped.empty()) break;
+    columns.push_back(mapped);
+  }
+  std::sort(columns.begin(), columns.end());
+  const ConstraintInfo* match = nullptr;
+  for (const auto& c : m.new_rel.constraints)
+    if (c.columns == columns && (match == nullptr || c.type == old_con->type)) match = &c;
+  if (match == nullptr)
+    return {false, "ON CONFLICT ON CONSTRAINT " + old_con->name + ": " + m.new_rel.name.to_string() +
+                       " has no constraint over the same columns; name the conflict columns instead"};
+  set_string(&infer->conname, match->name);
   return {true, ""};
 }
 
@@ -135,7 +212,21 @@ StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigra
   StatementEdit edit{true, ""};
   const bool reorder = !m.spec.all_columns || !same_order(m);
   if (insert && reorder) edit = name_columns(insert, m);
-  if (edit.refusal.empty() && reorder) edit = expand_star(returning, n_returning, m);
+  if (insert && edit.refusal.empty()) {
+    const StatementEdit constraint = map_conflict_constraint(insert, m);
+    if (!constraint.refusal.empty()) return constraint;
+  }
+  if (insert && edit.refusal.empty() && !m.spec.all_columns && m.old_rel.exists) {
+    const StatementEdit defaults = supply_old_defaults(insert, m);
+    if (!defaults.refusal.empty()) return defaults;
+  }
+  if (edit.refusal.empty() && reorder) {
+    // RETURNING * would list the new table's columns: spell out the old ones instead.
+    std::vector<std::string> columns;
+    for (const auto& c : m.old_rel.columns) columns.push_back(c.name);
+    const bool reads_others = (update && update->n_from_clause > 0) || (del && del->n_using_clause > 0);
+    edit.refusal = expand_returning_star(returning, n_returning, columns, rel, reads_others).refusal;
+  }
   if (!edit.refusal.empty()) return edit;
   retarget(rel, m);
   if (m.spec.all_columns) return {true, ""};

@@ -95,25 +95,6 @@ const std::map<std::string, std::string> kNewOnlyReferenceLimits = {
 // Found by this test in new_only and not fixed yet (see the report of issue 10's differential
 // test); each is a real difference a client would see. Delete a mark once its fix is merged.
 const std::map<std::string, std::string> kNewOnlyOpenFindings = {
-    // RETURNING * of a column kind returns the stored old column (no longer written: NULL or
-    // stale), not down() over the new one as RETURNING full_name does.
-    {"insert_returning_star", "RETURNING * returns the stale old column"},
-    {"update_in_returning_star", "RETURNING * returns the stale old column"},
-    {"insert_accounts_new_serial/accounts_new", "RETURNING * returns the stale old column"},
-    // ON CONFLICT ... DO UPDATE SET old = EXCLUDED.old: the INSERT's old column became the new one,
-    // so EXCLUDED.old is NULL and the new column is set to NULL (silently, for the column kinds).
-    {"insert_on_conflict_update_excluded", "EXCLUDED.<old column> reads NULL or does not exist"},
-    {"insert_on_conflict_update_where_returning", "EXCLUDED.<old column> reads NULL or does not exist"},
-    // The write moves to the new table, which has no constraint of the old table's name (42704).
-    {"insert_on_conflict_constraint", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
-    {"sqlalchemy:core_on_conflict_do_update", "ON CONFLICT ON CONSTRAINT names the old table's constraint"},
-    // copy_table: the old table's key default (its sequence) is not carried to the new table, whose
-    // key has none: 23502 on items.id.
-    {"insert_legacy_items_serial", "copy_table key default lost"},
-    {"django:copy_table_serial", "copy_table key default lost"},
-    {"sqlalchemy:copy_table_serial", "copy_table key default lost"},
-    {"activerecord:copy_table_serial", "copy_table key default lost"},
-    {"psycopg:copy_table_serial", "copy_table key default lost"},
 };
 
 std::map<std::string, std::string> merged(std::map<std::string, std::string> a,

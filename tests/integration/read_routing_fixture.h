@@ -84,7 +84,7 @@ inline std::string show(const ResultSet& r) {
 
 // The relation as the schema loader reads it: format_type with modifier, base type by name.
 inline rewrite::RelationInfo load_relation(PGconn* conn, const config::TableName& t) {
-  rewrite::RelationInfo rel{t, false, {}, {}, {}};
+  rewrite::RelationInfo rel{t, false, {}, {}, {}, {}};
   PgResult r = exec(conn,
                     "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
                     "CASE WHEN n.nspname = 'pg_catalog' THEN ty.typname ELSE n.nspname || '.' || ty.typname END, "

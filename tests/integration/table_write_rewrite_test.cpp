@@ -228,7 +228,7 @@ TEST_F(TableWriteRewrite, NewOnlyWritesTheNewTableAloneOnceTheOldIsDropped) {
   ASSERT_NO_FATAL_FAILURE(open("table_write_no_rw", "DROP TABLE inovices; DROP TABLE legacy_accounts;", rewritten_));
   ASSERT_NO_FATAL_FAILURE(open("table_write_no_ref", "", reference_));
   Catalog catalog = rewrite::testing::tables_catalog(config::Phase::kNewOnly);
-  for (auto& m : catalog.migrations) m.old_rel = {m.spec.old_table, false, {}, {}, {}};
+  for (auto& m : catalog.migrations) m.old_rel = {m.spec.old_table, false, {}, {}, {}, {}};
   const std::vector<Step> steps = {
       {"INSERT INTO inovices (id, customer, amount) VALUES (10, 'n1', 4), (11, $1, DEFAULT) RETURNING id, amount, note",
        {"n2"}, kSyncInvoices},

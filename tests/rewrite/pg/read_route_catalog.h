@@ -19,8 +19,8 @@ inline ResolvedMigration table_migration(std::string name, config::MigrationKind
   m.spec.new_table = {"public", std::move(to)};
   m.spec.phase = phase;
   m.spec.key = {"id"};
-  m.old_rel = {m.spec.old_table, true, std::move(old_columns), {"id"}, {}};
-  m.new_rel = {m.spec.new_table, true, std::move(new_columns), {"id"}, {}};
+  m.old_rel = {m.spec.old_table, true, std::move(old_columns), {"id"}, {}, {}};
+  m.new_rel = {m.spec.new_table, true, std::move(new_columns), {"id"}, {}, {}};
   return m;
 }
 

@@ -50,7 +50,9 @@ inline Catalog tables_catalog(config::Phase phase = config::Phase::kDualWrite) {
                                                    {"note", "character varying(20)", "varchar", "", false}};
   invoices.old_rel = tables_relation("inovices", invoice_columns);
   invoices.old_rel.columns[0].default_expr = "nextval('inovices_id_seq'::regclass)";
+  invoices.old_rel.constraints = {{"inovices_pkey", 'p', {"id"}}, {"inovices_customer_note_key", 'u', {"customer", "note"}}};
   invoices.new_rel = tables_relation("invoices", invoice_columns);
+  invoices.new_rel.constraints = {{"invoices_pkey", 'p', {"id"}}};
   c.migrations.push_back(invoices);
 
   ResolvedMigration accounts;
@@ -70,6 +72,8 @@ inline Catalog tables_catalog(config::Phase phase = config::Phase::kDualWrite) {
                                           {"name", "character varying(191)", "varchar", "", true},
                                           {"user_id", "integer", "int4", "", true},
                                           {"type", "account_type", "public.account_type", "", false}});
+  accounts.old_rel.constraints = {{"legacy_accounts_pkey", 'p', {"id"}}};
+  accounts.new_rel.constraints = {{"account_pkey", 'p', {"id"}}};
   c.migrations.push_back(accounts);
   return c;
 }
