@@ -62,6 +62,21 @@ std::string_view do_body(const PgQuery__DoStmt* d) {
   return {};
 }
 
+// The body of CREATE FUNCTION / PROCEDURE given as a string (its AS argument's first string;
+// the second, for C functions, is a link symbol); empty for a BEGIN ATOMIC / RETURN body.
+std::string_view function_body(const PgQuery__CreateFunctionStmt* f) {
+  for (size_t i = 0; i < f->n_options; ++i) {
+    if (f->options[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) continue;
+    const auto* e = f->options[i]->def_elem;
+    if (!e->defname || std::string_view(e->defname) != "as" || !e->arg) continue;
+    if (e->arg->node_case == PG_QUERY__NODE__NODE_STRING) return e->arg->string->sval;
+    if (e->arg->node_case == PG_QUERY__NODE__NODE_LIST && e->arg->list->n_items > 0 &&
+        e->arg->list->items[0]->node_case == PG_QUERY__NODE__NODE_STRING)
+      return e->arg->list->items[0]->string->sval;
+  }
+  return {};
+}
+
 const char kCannotMirror[] = ", inside the server, where switchyard cannot mirror it into the other shape; "
                              "run it without the proxy, or set on_unsupported: pass";
 
@@ -75,6 +90,29 @@ std::string refusal_for(ProtobufCMessage* stmt, const ResolvedMigration& m) {
       for (const auto& w : m.server_writers) {
         if (!is_routine(w) || w.object.name != name || (!schema.empty() && schema != w.object.schema)) continue;
         out = "the statement calls " + w.description + ", which writes " + w.via + kCannotMirror;
+        return WalkAction::kStop;
+      }
+    } else if (msg->descriptor == &pg_query__create_function_stmt__descriptor) {
+      // A routine created through the proxy is not in the catalog loaded at the last reload, so
+      // its calls could not be refused: refuse creating one that would write a migrated relation
+      // (judged as at load: a parsed SQL body's write targets, else the whole-word search).
+      const auto* f = reinterpret_cast<const PgQuery__CreateFunctionStmt*>(msg);
+      std::string written;
+      if (f->sql_body != nullptr) {
+        for (const PgQuery__RangeVar* rv : write_targets(&f->sql_body->base))
+          for (const auto* t : {&m.spec.old_table, &m.spec.new_table})
+            if (written.empty() && names_table(rv, *t)) written = t->name;
+      } else if (const std::string_view body = function_body(f); Prefilter::may_write(body)) {
+        for (const auto* t : {&m.spec.old_table, &m.spec.new_table})
+          if (written.empty() && Prefilter::contains_word(body, Prefilter::lower_case(t->name))) written = t->name;
+      }
+      if (!written.empty()) {
+        std::string_view schema, name;
+        dotted_name(f->funcname, f->n_funcname, schema, name);
+        out = std::string(f->is_procedure ? "CREATE PROCEDURE " : "CREATE FUNCTION ") + std::string(name) +
+              " makes a routine that writes " + written +
+              ", inside the server, where switchyard cannot mirror it into the other shape; create it without "
+              "the proxy (the next reload lists it and refuses its calls), or set on_unsupported: pass";
         return WalkAction::kStop;
       }
     } else if (msg->descriptor == &pg_query__do_stmt__descriptor) {

@@ -45,32 +45,12 @@ const std::map<std::string, std::string> kRefusals = {
     {"copy_from_stdin", "COPY ... FROM into a migrated table"},
     {"psycopg:copy", "COPY ... FROM into a migrated table"},
     {"insert_select_both_shapes_positional", "INSERT ... SELECT without a column list"},
+    {"server_side_function", "CREATE FUNCTION of a routine that writes a migrated table"},
+    {"do_block", "a DO block that writes a migrated table"},
 };
-// Classes other branches fix (issue 10, items 1-3). Delete a mark once its fix is merged.
-const std::map<std::string, std::string> kKnownGaps = {
-    {"django:update_subquery", "sub-selects in SET"},
-    {"sqlalchemy:core_update_scalar_subquery", "sub-selects in SET"},
-    {"activerecord:update_all_subquery", "sub-selects in SET"},
-    {"set_subselect", "sub-selects in SET"},
-    {"set_row_from_select", "SET (a, b) = (SELECT ...)"},
-    {"insert_default_values", "DEFAULT VALUES"},
-    {"deparse_parentheses_cast", "deparse losing parentheses before casts"},
-    {"deparse_parentheses_in_list", "deparse losing parentheses before casts"},
-    {"deparse_parentheses_returning", "deparse losing parentheses before casts"},
-    {"deparse_parentheses_at_time_zone", "volatility of built-ins (AT TIME ZONE), then deparse parentheses"},
-    {"builtin_chr_to_hex", "volatility of built-ins"},
-    {"builtin_overlay_quote", "volatility of built-ins"},
-    {"builtin_extract_like_escape", "volatility of built-ins"},
-    {"builtin_encode_ascii_array", "volatility of built-ins"},
-    {"builtin_similar_to", "volatility of built-ins"},
-    {"returning_system_columns", "RETURNING xmin/ctid on table kinds"},
-    {"error_position", "error positions"},
-    {"insert_bad_key", "error positions"},
-    {"update_params/legacy_items", "error positions"},
-    {"update_params/items", "error positions"},
-    {"server_side_function", "server-side functions that write migrated tables"},
-    {"do_block", "server-side functions that write migrated tables"},
-};
+// Classes of difference known and not fixed yet, by case: any difference is tolerated (and
+// counted in the summary). Empty: every class the differential test found is fixed or refused.
+const std::map<std::string, std::string> kKnownGaps = {};
 // switchyard lists the other table in the TRUNCATE, so RESTART IDENTITY restarts the old table's
 // sequences too (docs/migrations.md); a TRUNCATE trigger cannot see RESTART IDENTITY.
 const std::map<std::string, std::string> kReferenceLimits = {
@@ -91,10 +71,15 @@ const std::map<std::string, std::string> kNewOnlyReferenceLimits = {
     {"insert_default/items", "the old table's NOT NULL no longer applies"},
     {"insert_items_null_price/items", "the old table's NOT NULL no longer applies"},
     {"update_set_default/items", "the old table's NOT NULL no longer applies"},
+    {"returning_system_columns/inovices", "the row is written to the new table, so its tableoid names invoices"},
 };
 // Found by this test in new_only and not fixed yet (see the report of issue 10's differential
 // test); each is a real difference a client would see. Delete a mark once its fix is merged.
 const std::map<std::string, std::string> kNewOnlyOpenFindings = {
+    // The trigger computes include_bool from include's default ('' -> false); switchyard writes the
+    // new column only, which has no default of its own, so it gets NULL (copy_table supplies old
+    // defaults; the column kinds do not yet).
+    {"insert_default_values/accounts_old", "new_only: an omitted old column's default is not carried into its new column"},
 };
 
 std::map<std::string, std::string> merged(std::map<std::string, std::string> a,
@@ -278,6 +263,14 @@ class Differential : public ::testing::TestWithParam<Phase> {
         const std::string through = run_view(client_.get(), s, protocol, c.copy_data);
         const std::string direct = as_answered(run_view(direct_b_.get(), s, protocol, c.copy_data));
         EXPECT_EQ(tally.statement(name, s.sql, through, direct), "");
+        // After a refusal the application's flow stops, as it does on any error: the steps after
+        // it (calling the function whose creation was refused) would only repeat it. The reference
+        // still runs them, so that it is left as the case leaves it (a DROP of what it created).
+        if (tally.refused(name)) {
+          for (size_t rest = static_cast<size_t>(&s - c.statements.data()) + 1; rest < c.statements.size(); ++rest)
+            run_view(direct_b_.get(), c.statements[rest], protocol, c.copy_data);
+          break;
+        }
       }
       settle();
       EXPECT_EQ(tables_differ(tally, name), "");
@@ -364,7 +357,7 @@ double write_counter(const std::string& metrics, const std::string& route) {
   double sum = 0;
   for (std::string line; std::getline(lines, line);) {
     if (!line.starts_with("switchyard_statements_total{")) continue;
-    if (line.find("kind=\"write\",route=\"" + route + "\"}") == std::string::npos) continue;
+    if (line.find("kind=\"write\",route=\"" + route + "\"") == std::string::npos) continue;  // every reason
     sum += std::stod(line.substr(line.rfind(' ') + 1));
   }
   return sum;

@@ -68,6 +68,13 @@ TEST(ServerWriters, StatementsThatRunOneAreRefusedNamingIt) {
       {"TRUNCATE events", "rule events_log on public.events"},
       {"DO $$ BEGIN UPDATE users SET full_name = 'x'; END $$", "DO block that names users"},
       {"DO $$ BEGIN PERFORM touch_user(1); END $$", "DO block that names touch_user"},
+      // Created through the proxy, a writer would not be in the catalog until the next reload.
+      {"CREATE FUNCTION pg_temp.r(int, text) RETURNS void LANGUAGE sql AS 'UPDATE users SET full_name = $2 WHERE id = $1'",
+       "CREATE FUNCTION r makes a routine that writes users"},
+      {"CREATE OR REPLACE PROCEDURE p() LANGUAGE plpgsql AS $$ BEGIN DELETE FROM users; END $$",
+       "CREATE PROCEDURE p makes a routine that writes users"},
+      {"CREATE FUNCTION f() RETURNS void LANGUAGE sql BEGIN ATOMIC INSERT INTO users (id) VALUES (1); END",
+       "CREATE FUNCTION f makes a routine that writes users"},
   };
   for (const Case& k : cases) {
     const RewriteResult r = rewrite(k.sql, c);
@@ -83,7 +90,9 @@ TEST(ServerWriters, OtherStatementsAreUnaffected) {
   const Catalog c = with_writers(false);
   for (const char* sql : {"SELECT touch_users(1)", "SELECT other.touch_user(1)", "CALL other.rename_all()",
                           "SELECT * FROM orders", "INSERT INTO orders_archive VALUES (1)", "SELECT count(*) FROM events",
-                          "DO $$ BEGIN UPDATE people SET name = 'x'; END $$", "DO $$ BEGIN PERFORM count(*) FROM users; END $$"}) {
+                          "DO $$ BEGIN UPDATE people SET name = 'x'; END $$", "DO $$ BEGIN PERFORM count(*) FROM users; END $$",
+                          "CREATE FUNCTION n() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM users'",
+                          "CREATE FUNCTION g() RETURNS void LANGUAGE sql BEGIN ATOMIC UPDATE people SET name = 'x'; END"}) {
     const RewriteResult r = rewrite(sql, c);
     EXPECT_NE(r.kind, RewriteResult::Kind::kRefused) << sql << ": " << r.reason;
     EXPECT_TRUE(r.passed_migration.empty()) << sql;
