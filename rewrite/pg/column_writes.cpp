@@ -4,12 +4,16 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "rewrite/pg/expr.h"
+#include "rewrite/pg/expression_text.h"
 #include "rewrite/pg/multi_assign.h"
 #include "rewrite/pg/new_only_reads.h"
 #include "rewrite/pg/node_builder.h"
+#include "rewrite/pg/table_writes.h"
 #include "rewrite/pg/tree_edit.h"
 #include "rewrite/pg/walk.h"
 
@@ -81,6 +85,13 @@ bool needs_single_evaluation(const Plan& plan, const std::vector<std::string>& c
   for (const auto& a : plan.add)
     for (const auto& c : columns_read(a.expr)) read.insert(c);
   for (const auto& c : read) {
+    // new_only: a dropped old column's value is evaluated only where the added ones read it,
+    // once if one of them is that column as it is.
+    if (contains(plan.drop, c) && std::count_if(plan.add.begin(), plan.add.end(), [&](const ColumnMap& a) {
+                                    return columns_read(a.expr).count(c) > 0;
+                                  }) == 1 &&
+        std::any_of(plan.add.begin(), plan.add.end(), [&](const ColumnMap& a) { return bare_column(a.expr) == c; }))
+      continue;
     const ColumnInfo* info = rel.column(c);
     const auto at = std::find(cols.begin(), cols.end(), c);
     if (at == cols.end()) {
@@ -114,7 +125,7 @@ StatementEdit select_from_source(PgQuery__InsertStmt* stmt, const std::vector<st
     const ColumnInfo* info = rel.column(c);
     if (info == nullptr) return {false, "column " + c + " is not in " + rel.name.to_string()};
     NodePtr target = column_ref(kValuesAlias, c);
-    if (cast_columns) {
+    if (cast_columns && !info->base_type.empty()) {  // untyped: an old column contract dropped
       auto cast = type_cast(std::move(target), info->base_type);
       if (!cast) return {false, cast.error().message};
       target = std::move(cast.value());
@@ -136,6 +147,12 @@ StatementEdit select_from_source(PgQuery__InsertStmt* stmt, const std::vector<st
   for (const auto& c : cols) append_node(&alias->colnames, &alias->n_colnames, string_node(c));
   sub->range_subselect->alias = alias.release();
   append_node(&s->from_clause, &s->n_from_clause, std::move(sub));
+  // new_only: the old columns are read by the added ones but no longer written.
+  for (size_t i = cols.size(); i-- > 0;) {
+    if (!contains(plan.drop, cols[i])) continue;
+    remove_node(&s->target_list, &s->n_target_list, i);
+    remove_node(&stmt->cols, &stmt->n_cols, i);
+  }
   stmt->select_stmt = select.release();
   return {true, ""};
 }
@@ -200,6 +217,10 @@ StatementEdit single_evaluation_insert(PgQuery__InsertStmt* stmt, std::vector<st
       } else {
         value = copy_node(row->items[i]);
       }
+      if (info->base_type.empty()) {  // an old column contract dropped: untyped
+        replace_node(&row->items[i], std::move(value));
+        continue;
+      }
       auto cast = type_cast(std::move(value), info->base_type);
       if (!cast) return {false, cast.error().message};
       replace_node(&row->items[i], std::move(cast.value()));
@@ -242,12 +263,11 @@ StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::st
 
   if (!is_values) {
     // INSERT ... SELECT: the select becomes a sub-select, so its values are computed once.
-    if (!plan.drop.empty()) return {edit.changed, "INSERT ... SELECT of old columns in new_only is not translated yet"};
     if (const auto why = type_untyped_outputs(source, cols, rel); !why.empty()) return {edit.changed, why};
     return select_from_source(stmt, cols, plan, rel, true);
   }
 
-  if (plan.drop.empty() && needs_single_evaluation(plan, cols, source, rel, volatility))
+  if (needs_single_evaluation(plan, cols, source, rel, volatility))
     return single_evaluation_insert(stmt, cols, plan, rel, volatility);
 
   // Plain VALUES: each added column's expression is appended to every row.
@@ -294,6 +314,85 @@ StatementEdit expand_star(PgQuery__Node*** items, size_t* n, const ResolvedMigra
 
 }  // namespace
 
+StatementEdit supply_old_defaults(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
+  if (m.spec.phase != Phase::kNewOnly) return {};
+  const bool two_tables = is_two_table(m);
+  if (!two_tables && m.spec.down.empty()) return {};  // add_column: up is mirrored in every phase
+  if (s->select_stmt != nullptr && s->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return {};
+  PgQuery__SelectStmt* source = s->select_stmt ? s->select_stmt->select_stmt : nullptr;
+  std::vector<std::string> cols;
+  for (size_t i = 0; i < s->n_cols; ++i) cols.push_back(s->cols[i]->res_target->name ? s->cols[i]->res_target->name : "");
+  const bool positional = s->n_cols == 0 && source != nullptr;
+  if (positional) {  // the old table's first columns (copy_table has named them already)
+    const size_t k = source->n_values_lists > 0 ? source->values_lists[0]->list->n_items : source->n_target_list;
+    if (k > m.old_rel.columns.size() ||
+        (source->n_values_lists == 0 && source->op != PG_QUERY__SET_OPERATION__SETOP_NONE) ||
+        std::any_of(m.old_rel.columns.begin(), m.old_rel.columns.end(), [](const ColumnInfo& c) { return c.dropped; }))
+      return {};  // mirror_insert answers these
+    for (size_t i = 0; i < k; ++i) cols.push_back(m.old_rel.columns[i].name);
+  }
+  const auto written = [&](const std::string& c) { return contains(cols, c); };
+  const auto is_old = [&](const std::string& c) {
+    return two_tables ||
+           std::any_of(m.spec.down.begin(), m.spec.down.end(), [&](const ColumnMap& d) { return d.column == c; });
+  };
+  // A same-table INSERT that writes a new column writes the new shape itself.
+  if (!two_tables && std::any_of(m.spec.up.begin(), m.spec.up.end(), [&](const ColumnMap& u) { return written(u.column); }))
+    return {};
+  // The old columns whose value a new column without a default of its own would be computed from.
+  std::vector<std::pair<std::string, NodePtr>> needed;
+  for (const auto& old_col : m.old_rel.columns) {
+    if (!is_old(old_col.name)) continue;
+    const bool has_default = !old_col.default_expr.empty();
+    const bool reaches_undefaulted = std::any_of(m.spec.up.begin(), m.spec.up.end(), [&](const ColumnMap& u) {
+      const ColumnInfo* new_col = m.new_rel.column(u.column);
+      // A column written under its own name still takes the default where a row says DEFAULT.
+      // Without a default the old column is NULL, which a column copied as it is keeps.
+      return new_col && new_col->default_expr.empty() && (!written(u.column) || u.column == old_col.name) &&
+             columns_read(u.expr).count(old_col.name) && (has_default || bare_column(u.expr) != old_col.name);
+    });
+    if (!reaches_undefaulted) continue;
+    if (!has_default) {  // typed where it is substituted into up, as any written value
+      needed.emplace_back(old_col.name, null_const());
+      continue;
+    }
+    auto d = parse_expression(old_col.default_expr);
+    if (!d) return {false, "cannot parse the default of " + old_col.name + " in " + m.old_rel.name.to_string()};
+    needed.emplace_back(old_col.name, std::move(d.value()));
+  }
+  if (needed.empty()) return {};
+  if (source == nullptr) {  // DEFAULT VALUES: one row of the values supplied
+    s->select_stmt = values_of_no_column().release();
+    source = s->select_stmt->select_stmt;
+  }
+  const bool is_values = source->n_values_lists > 0;
+  // A plain SELECT computes the default per row as well; DISTINCT would not (a NULL added to its
+  // rows changes nothing), and a set operation has no select list of its own.
+  const bool only_nulls = std::all_of(needed.begin(), needed.end(), [](const auto& n) {
+    return n.second->node_case == PG_QUERY__NODE__NODE_A_CONST && n.second->a_const->isnull;
+  });
+  if (!is_values && (source->op != PG_QUERY__SET_OPERATION__SETOP_NONE || (source->n_distinct_clause > 0 && !only_nulls)))
+    return {false, "in new_only, an INSERT ... SELECT DISTINCT or of a set operation that leaves out " + needed.front().first +
+                       " of " + m.old_rel.name.to_string() + " is not translated (" + m.new_rel.name.to_string() +
+                       " has no default for what it maps to); list the column"};
+  if (positional)
+    for (const auto& c : cols) append_node(&s->cols, &s->n_cols, res_target(c, nullptr));
+  for (const auto& [name, expr] : needed) {
+    if (!written(name)) {
+      append_node(&s->cols, &s->n_cols, res_target(name, nullptr));
+      cols.push_back(name);
+      if (!is_values) append_node(&source->target_list, &source->n_target_list, res_target("", copy_node(expr.get())));
+    }
+    const size_t i = static_cast<size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+    for (size_t r = 0; r < source->n_values_lists; ++r) {
+      PgQuery__List* row = source->values_lists[r]->list;
+      if (i == row->n_items) append_node(&row->items, &row->n_items, copy_node(expr.get()));
+      else if (i < row->n_items && is_default(row->items[i])) replace_node(&row->items[i], copy_node(expr.get()));
+    }
+  }
+  return {true, ""};
+}
+
 StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
   const RelationInfo& rel = m.old_rel;
   StatementEdit edit;
@@ -308,6 +407,9 @@ StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& 
         !add(edit, mirror_update_targets(&oc->target_list, &oc->n_target_list, m, stmt->relation, volatility)))
       return edit;
   }
+  // new_only: the old columns' defaults, where a new column has none (copy_table's were supplied
+  // before its columns were translated over the new table).
+  if (!is_two_table(m) && !add(edit, supply_old_defaults(stmt, m))) return edit;
   if (stmt->select_stmt == nullptr) {
     // DEFAULT VALUES: every column takes its default, so the mirrors are computed from the
     // defaults, as for the columns any INSERT leaves out: `INSERT INTO t (added) VALUES (up)`, or

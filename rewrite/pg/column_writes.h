@@ -31,6 +31,14 @@ struct StatementEdit {
 // `volatility` tells which written values may not be evaluated twice (expr.h, may_be_volatile).
 StatementEdit mirror_insert(PgQuery__InsertStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility);
 StatementEdit mirror_update(PgQuery__UpdateStmt* stmt, const ResolvedMigration& m, const VolatilityCatalog& volatility);
+// new_only: a column an old-shaped INSERT leaves out, or sets to DEFAULT, would take the old
+// column's default (NULL without one), and a trigger-kept new column would be computed from it
+// by `up`. Where such a new column has no default of its own (and the INSERT does not write
+// it), the old value is written explicitly into each row of VALUES, or SELECT output (evaluated
+// once per row, as the old table would), so the translation maps it as any written value; a
+// DEFAULT VALUES INSERT becomes one such row. Old columns: all of the old table's for
+// copy_table, the `down` ones for the column kinds. Other phases and kinds: no change.
+StatementEdit supply_old_defaults(PgQuery__InsertStmt* stmt, const ResolvedMigration& m);
 // Only new_only changes a DELETE of a same-table migration: its reads of old columns.
 StatementEdit mirror_delete(PgQuery__DeleteStmt* stmt, const ResolvedMigration& m);
 

@@ -88,65 +88,6 @@ StatementEdit name_columns(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
   return {true, ""};
 }
 
-// copy_table: a column the INSERT leaves out, or sets to DEFAULT, takes the old table's default
-// in the old shape, and a trigger-kept new table would see the new columns computed from it.
-// The new table need not have such a default (its key has no sequence of its own), so where a
-// new column reached from an old default has none of its own, the old default is written
-// explicitly into each row of VALUES (evaluated once per row, as the old table would), and the
-// translation below maps it as any written value.
-StatementEdit supply_old_defaults(PgQuery__InsertStmt* s, const ResolvedMigration& m) {
-  std::vector<std::string> cols;
-  for (size_t i = 0; i < s->n_cols; ++i) cols.push_back(s->cols[i]->res_target->name ? s->cols[i]->res_target->name : "");
-  const auto written = [&](const std::string& c) { return std::find(cols.begin(), cols.end(), c) != cols.end(); };
-  // The old columns whose default a new column without one of its own would be computed from.
-  std::vector<std::pair<std::string, NodePtr>> needed;
-  for (const auto& old_col : m.old_rel.columns) {
-    if (old_col.default_expr.empty()) continue;
-    const bool reaches_undefaulted = std::any_of(m.spec.up.begin(), m.spec.up.end(), [&](const ColumnMap& u) {
-      const ColumnInfo* new_col = m.new_rel.column(u.column);
-      // A column written under its own name still takes the default where a row says DEFAULT.
-      return new_col && new_col->default_expr.empty() && (!written(u.column) || u.column == old_col.name) &&
-             columns_read(u.expr).count(old_col.name);
-    });
-    if (!reaches_undefaulted) continue;
-    auto d = parse_expression(old_col.default_expr);
-    if (!d) return {false, "cannot parse the default of " + old_col.name + " in " + m.old_rel.name.to_string()};
-    needed.emplace_back(old_col.name, std::move(d.value()));
-  }
-  if (needed.empty()) return {};
-  if (s->select_stmt == nullptr) {  // DEFAULT VALUES: one row of the defaults supplied
-    s->select_stmt = new_node(PG_QUERY__NODE__NODE_SELECT_STMT).release();
-    s->select_stmt->select_stmt->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
-    s->select_stmt->select_stmt->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
-    append_node(&s->select_stmt->select_stmt->values_lists, &s->select_stmt->select_stmt->n_values_lists,
-                new_node(PG_QUERY__NODE__NODE_LIST));
-  }
-  if (s->select_stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return {false, "unexpected INSERT source"};
-  PgQuery__SelectStmt* values = s->select_stmt->select_stmt;
-  const bool is_values = values->n_values_lists > 0;
-  // A plain SELECT computes the default per row as well; DISTINCT or a set operation would not.
-  if (!is_values && (values->op != PG_QUERY__SET_OPERATION__SETOP_NONE || values->n_distinct_clause > 0))
-    return {false, "in new_only, an INSERT ... SELECT DISTINCT or of a set operation that leaves out " + needed.front().first +
-                       " of " + m.old_rel.name.to_string() + " is not translated (" + m.new_rel.name.to_string() +
-                       " has no default for what it maps to); list the column"};
-  for (const auto& [name, expr] : needed) {
-    const auto at = std::find(cols.begin(), cols.end(), name);
-    if (at == cols.end()) {
-      append_node(&s->cols, &s->n_cols, res_target(name, nullptr));
-      cols.push_back(name);
-      if (!is_values) append_node(&values->target_list, &values->n_target_list, res_target("", copy_node(expr.get())));
-    }
-    const size_t i = static_cast<size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
-    for (size_t r = 0; r < values->n_values_lists; ++r) {
-      PgQuery__List* row = values->values_lists[r]->list;
-      if (i == row->n_items) append_node(&row->items, &row->n_items, copy_node(expr.get()));
-      else if (i < row->n_items && row->items[i]->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT)
-        replace_node(&row->items[i], copy_node(expr.get()));
-    }
-  }
-  return {true, ""};
-}
-
 // ON CONFLICT ON CONSTRAINT <old table's constraint>: the write now goes to the new table, so
 // the name becomes that of the new table's constraint of the same kind over the same columns
 // (mapped through `up` where a column is copied under another name), or the INSERT is refused.

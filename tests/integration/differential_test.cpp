@@ -75,12 +75,7 @@ const std::map<std::string, std::string> kNewOnlyReferenceLimits = {
 };
 // Found by this test in new_only and not fixed yet (see the report of issue 10's differential
 // test); each is a real difference a client would see. Delete a mark once its fix is merged.
-const std::map<std::string, std::string> kNewOnlyOpenFindings = {
-    // The trigger computes include_bool from include's default ('' -> false); switchyard writes the
-    // new column only, which has no default of its own, so it gets NULL (copy_table supplies old
-    // defaults; the column kinds do not yet).
-    {"insert_default_values/accounts_old", "new_only: an omitted old column's default is not carried into its new column"},
-};
+const std::map<std::string, std::string> kNewOnlyOpenFindings = {};
 
 std::map<std::string, std::string> merged(std::map<std::string, std::string> a,
                                           const std::map<std::string, std::string>& b) {

@@ -15,11 +15,12 @@
 namespace switchyard::test_support {
 namespace {
 
-std::string new_only_migrations() {
-  std::string users = seeds::kUsersDisplayName;
-  users.replace(users.find("phase: dual_write"), std::string("phase: dual_write").size(), "phase: new_only");
-  return "migrations:" + users;
+std::string in_new_only(std::string migration) {
+  migration.replace(migration.find("phase: dual_write"), std::string("phase: dual_write").size(), "phase: new_only");
+  return migration;
 }
+
+std::string new_only_migrations() { return "migrations:" + in_new_only(seeds::kUsersDisplayName); }
 
 // Runs `statement` through a proxy; it must succeed.
 PgResult write(PGconn* conn, const Statement& statement, Protocol protocol = Protocol::kSimple) {
@@ -113,6 +114,42 @@ TEST_F(DualWriteNewOnly, AProxyStartedAfterTheOldColumnIsDroppedServesOldShapedW
   EXPECT_EQ(PQftype(returned.get(), 0), kTextOid);
   EXPECT_STREQ(PQgetvalue(returned.get(), 0, 0), "Alan M. Turing");
   EXPECT_EQ(stored(kNames), "1=Ada King 2=Alan M. Turing");
+}
+
+// An old-shaped INSERT that leaves out include (dropped by contract, so NULL as it was without
+// a default) writes include_bool as up(NULL), as the trigger of the old shape would have: the
+// oracle is up evaluated by the server over a NULL include, not the rewriter's output.
+TEST_F(DualWriteNewOnly, AnOmittedOldColumnGivesItsNewColumnUpOfItsDefault) {
+  std::string error;
+  const std::string migrations = "migrations:" + in_new_only(seeds::kAccountsIncludeBool);
+  proxy_ = MigrationProxy::start("dual_write_new_only_default", seeds::kAccountsTable, migrations, error);
+  ASSERT_TRUE(proxy_) << error;
+  direct_ = proxy_->connect_direct();
+  PgResult dropped = exec(direct_.get(), "ALTER TABLE accounts DROP COLUMN include");
+  ASSERT_EQ(PQresultStatus(dropped.get()), PGRES_COMMAND_OK) << describe(dropped.get());
+  proxy_.reset();
+  restarted_ = MigrationProxy::attach("dual_write_new_only_default", migrations, error);
+  ASSERT_TRUE(restarted_) << error;
+  PgConn client = restarted_->connect_proxied();
+  ASSERT_EQ(PQstatus(client.get()), CONNECTION_OK) << PQerrorMessage(client.get());
+
+  PgResult returned = write(client.get(), {"INSERT INTO accounts DEFAULT VALUES RETURNING include_bool", {}, {}});
+  write(client.get(), {"INSERT INTO accounts (name) VALUES ($1), (DEFAULT)", {"a"}, {}}, Protocol::kExtended);
+  write(client.get(), {"INSERT INTO accounts (name, include) VALUES ('b', DEFAULT), ('c', 'X')", {}, {}});
+  // A set operation has no select list to take the value: refused, nothing written.
+  PgResult refused =
+      run(client.get(), {"INSERT INTO accounts (name) SELECT 'd' UNION ALL SELECT 'e'", {}, {}}, Protocol::kSimple);
+  ASSERT_EQ(PQresultStatus(refused.get()), PGRES_FATAL_ERROR);
+  EXPECT_STREQ(PQresultErrorField(refused.get(), PG_DIAG_SQLSTATE), "0A000");
+  write(client.get(), {"INSERT INTO accounts (name) SELECT DISTINCT n FROM (VALUES ('f'), ('f')) v(n)", {}, {}});
+
+  const std::string up_of_null =
+      stored("SELECT CASE WHEN include = 'X' THEN true ELSE false END FROM (SELECT NULL::char(1) AS include) s");
+  ASSERT_EQ(up_of_null, "f");
+  ASSERT_EQ(PQntuples(returned.get()), 1);
+  EXPECT_STREQ(PQgetvalue(returned.get(), 0, 0), up_of_null.c_str());
+  EXPECT_EQ(stored("SELECT string_agg(name || '=' || coalesce(include_bool::text, 'NULL'), ' ' ORDER BY aid) FROM accounts"),
+            "unnamed=false a=false unnamed=false b=false c=true f=false");
 }
 
 }  // namespace
