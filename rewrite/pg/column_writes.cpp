@@ -258,6 +258,12 @@ StatementEdit mirror_values(PgQuery__InsertStmt* stmt, const std::vector<std::st
   const bool is_values = source->n_values_lists > 0;
   const Plan plan = plan_for(m, cols, false);
   if (plan.add.empty() && plan.drop.empty()) return edit;
+  // A VALUES row of another length than the column list is the server's error to report ("INSERT
+  // has more expressions than target columns"): leave the statement as written. Found by the
+  // rewriter's fuzzer: the mirrors below index each row by column position.
+  for (size_t r = 0; r < source->n_values_lists; ++r)
+    if (source->values_lists[r]->node_case != PG_QUERY__NODE__NODE_LIST || source->values_lists[r]->list->n_items != cols.size())
+      return edit;
   if (stmt->n_cols == 0)
     for (const auto& c : cols) append_node(&stmt->cols, &stmt->n_cols, res_target(c, nullptr));
 
