@@ -76,15 +76,7 @@ cleanup() {
   for t in "${TARGETS[@]}"; do
     if [ -n "${SY_PID[$t]:-}" ]; then stop_pid "${SY_PID[$t]}" "switchyard $t" 15; log "switchyard $t stopped"; fi
   done
-  stop_postgres
-  if [ -n "$BENCH_DIR" ]; then
-    if [ "$rc" -ne 0 ] || [ "$KEEP_BENCH_DIR" = 1 ]; then
-      log "logs and raw pgbench output kept in $BENCH_DIR"
-    else
-      rm -rf "$BENCH_DIR"
-    fi
-  fi
-  exit "$rc"
+  finish_bench "$rc"
 }
 
 # start_switchyard TARGET: old* runs OLD_CMD, new* NEW_CMD; *_dw adds the dual_write migration.

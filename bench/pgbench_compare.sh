@@ -102,20 +102,8 @@ cleanup() {
     if [ -s "$f" ]; then stop_pid "$(cat "$f")" pgbouncer 10; fi
   done
   if [ "${#PGB_PIDFILES[@]}" -gt 0 ]; then log "pgbouncer stopped"; fi
-  stop_postgres
-  if [ -n "$BENCH_DIR" ]; then
-    if [ "$rc" -ne 0 ] || [ "$KEEP_BENCH_DIR" = 1 ]; then
-      log "logs and raw pgbench output kept in $BENCH_DIR"
-    else
-      rm -rf "$BENCH_DIR"
-    fi
-  fi
-  exit "$rc"
+  finish_bench "$rc"
 }
-
-
-
-
 
 # start_pgbouncer NAME PORT: session-mode PgBouncer in $BENCH_DIR/NAME, listening on 127.0.0.1:PORT.
 start_pgbouncer() {

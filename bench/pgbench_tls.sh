@@ -75,11 +75,7 @@ cleanup() {
   if [ -n "$PGBENCH_PID" ]; then stop_pid "$PGBENCH_PID" pgbench 5; fi
   if [ -n "$SY_PID" ]; then stop_pid "$SY_PID" switchyard 15; fi
   if [ -n "$PGB_PID" ]; then stop_pid "$PGB_PID" pgbouncer 10; fi
-  stop_postgres
-  if [ -n "$BENCH_DIR" ]; then
-    if [ "$rc" -ne 0 ] || [ "$KEEP_BENCH_DIR" = 1 ]; then log "kept $BENCH_DIR"; else rm -rf "$BENCH_DIR"; fi
-  fi
-  exit "$rc"
+  finish_bench "$rc"
 }
 
 # make_certificates: a CA and a certificate for localhost / 127.0.0.1 signed by it, in $BENCH_DIR/pki.

@@ -80,15 +80,7 @@ cleanup() {
   if [ -n "$FLIPPER_PID" ]; then stop_pid "$FLIPPER_PID" flipper 5; fi
   if [ -n "$PGBENCH_PID" ]; then stop_pid "$PGBENCH_PID" pgbench 5; fi
   if [ -n "$SY_PID" ]; then stop_pid "$SY_PID" switchyard 15; log "switchyard $SY_PID stopped"; fi
-  stop_postgres
-  if [ -n "$BENCH_DIR" ]; then
-    if [ "$rc" -ne 0 ] || [ "$KEEP_BENCH_DIR" = 1 ]; then
-      log "logs and raw pgbench output kept in $BENCH_DIR"
-    else
-      rm -rf "$BENCH_DIR"
-    fi
-  fi
-  exit "$rc"
+  finish_bench "$rc"
 }
 
 # write_config PHASE FILE: the switchyard config with the migration in PHASE.

@@ -141,3 +141,19 @@ machine_line() {
   [ -n "$m" ] || m="$(awk -F': *' '/^(Hardware|cpu model|Model)/ {print $2; exit}' /proc/cpuinfo)"
   echo "$(nproc) CPUs (${m:-unknown}), $(awk '/^MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)"
 }
+
+# finish_bench RC: the end of every script's EXIT trap once its own processes are stopped: stops
+# PostgreSQL, keeps $BENCH_DIR on failure or with KEEP_BENCH_DIR=1 (and says where), else removes
+# it, and exits with RC.
+finish_bench() {
+  local rc=$1
+  stop_postgres
+  if [ -n "$BENCH_DIR" ]; then
+    if [ "$rc" -ne 0 ] || [ "${KEEP_BENCH_DIR:-0}" = 1 ]; then
+      log "logs and raw pgbench output kept in $BENCH_DIR"
+    else
+      rm -rf "$BENCH_DIR"
+    fi
+  fi
+  exit "$rc"
+}
