@@ -33,10 +33,10 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
   JsonWriter& key(std::string_view name);  // the next value is this member's
   JsonWriter& string(std::string_view text);
   JsonWriter& number(uint64_t v);
@@ -54,6 +54,8 @@ class JsonWriter {
 
  private:
   void before_value();  // the comma between values of an array or members of an object
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
 
   std::string& out_;
   std::vector<bool> has_items_;  // one per open object or array: something written in it yet
