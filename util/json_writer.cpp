@@ -113,17 +113,9 @@ JsonWriter& JsonWriter::string(std::string_view text) {
   return *this;
 }
 
-JsonWriter& JsonWriter::number(uint64_t v) {
-  before_value();
-  out_ += std::to_string(v);
-  return *this;
-}
+JsonWriter& JsonWriter::number(uint64_t v) { return raw(std::to_string(v)); }
 
-JsonWriter& JsonWriter::number(int64_t v) {
-  before_value();
-  out_ += std::to_string(v);
-  return *this;
-}
+JsonWriter& JsonWriter::number(int64_t v) { return raw(std::to_string(v)); }
 
 JsonWriter& JsonWriter::number(double v) {
   if (!std::isfinite(v)) return null();
