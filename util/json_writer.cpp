@@ -97,10 +97,8 @@ JsonWriter& JsonWriter::close(char bracket) {
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  before_value();
-  out_ += '"';
-  append_json_escaped(out_, name);
-  out_ += "\":";
+  string(name);  // a member's name is a string, then its colon
+  out_ += ':';
   after_key_ = true;
   return *this;
 }
