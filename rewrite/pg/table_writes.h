@@ -36,9 +36,10 @@ bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t);
 // old relation's primary key, else the new one's.
 std::vector<std::string> row_key(const ResolvedMigration& m);
 
-// new_only only (other phases: no change): edits one INSERT, UPDATE or DELETE (`write`, an
-// InsertStmt/UpdateStmt/DeleteStmt message) to the old table of `m` in place so that it writes
-// the new table instead. A write to the new table is left alone.
+// new_only only (other phases: no change): edits one INSERT, UPDATE, DELETE or MERGE (`write`, an
+// InsertStmt/UpdateStmt/DeleteStmt/MergeStmt message) to the old table of `m` in place so that it
+// writes the new table instead (a MERGE's actions as merge_writes.h says). A write to the new
+// table is left alone.
 StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m,
                                     const VolatilityCatalog& volatility);
 
