@@ -33,9 +33,10 @@ inline bool is_two_table(const ResolvedMigration& m) { return rewrite::is_two_ta
 // search_path is not known here, and a needless rewrite is safe where a missed one is not).
 bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t);
 
-// new_only only (other phases: no change): edits one INSERT, UPDATE or DELETE (`write`, an
-// InsertStmt/UpdateStmt/DeleteStmt message) to the old table of `m` in place so that it writes
-// the new table instead. A write to the new table is left alone.
+// new_only only (other phases: no change): edits one INSERT, UPDATE, DELETE or MERGE (`write`, an
+// InsertStmt/UpdateStmt/DeleteStmt/MergeStmt message) to the old table of `m` in place so that it
+// writes the new table instead (a MERGE's actions as merge_writes.h says). A write to the new
+// table is left alone.
 StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m,
                                     const VolatilityCatalog& volatility);
 
