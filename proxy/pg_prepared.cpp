@@ -123,37 +123,43 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
   return true;
 }
 
-bool PgSession::inspect_bind(std::string_view body, const std::optional<pg::BindMessage>& bind) {
-  PreparedStatement* s = prepared_.find(bind->statement);
+Replacement PgSession::inspect_bind(std::string_view body, const pg::BindNames& names) {
+  PreparedStatement* s = prepared_.find(names.statement);
   if (s == nullptr) {
-    if (auto p = portals_.find(bind->portal); p != portals_.end()) portals_.erase(p);
-    return false;  // the server will say it does not exist
+    if (auto p = portals_.find(names.portal); p != portals_.end()) portals_.erase(p);
+    return kKept;  // the server will say it does not exist
   }
-  refresh(std::string(bind->statement), *s, false);
-  if (s->reads_mask != 0 || s->reprepared) portals_.insert_or_assign(std::string(bind->portal), std::string(bind->statement));
-  else if (auto p = portals_.find(bind->portal); p != portals_.end()) portals_.erase(p);
+  refresh(std::string(names.statement), *s, false);
+  if (s->reads_mask != 0 || s->reprepared) portals_.insert_or_assign(std::string(names.portal), std::string(names.statement));
+  else if (auto p = portals_.find(names.portal); p != portals_.end()) portals_.erase(p);
   count_use(*s);
-  if (s->shadow && ctx_.shared.shadow) shadow_bind(*bind, *s);
+  if (s->shadow && ctx_.shared.shadow) {
+    if (const auto bind = pg::decode_bind(body)) shadow_bind(*bind, *s);
+  }
   if (s->refused) {
     // The refusal statement takes no parameters.
-    pg::BindMessage bare = *bind;
-    bare.param_formats.clear();
-    bare.params.clear();
-    replacement_ = std::move(injection_);
-    pg::encode_bind(replacement_, bare);
-    return true;
+    auto bind = pg::decode_bind(body);
+    if (!bind) {
+      fail_to_client("08P01", "switchyard: malformed Bind message");
+      return kDropped;
+    }
+    bind->param_formats.clear();
+    bind->params.clear();
+    std::string out = std::move(injection_);
+    pg::encode_bind(out, *bind);
+    return out;
   }
-  if (injection_.empty()) return false;
-  replacement_ = std::move(injection_);
-  pg::encode_message(replacement_, 'B', body);
-  return true;
+  if (injection_.empty()) return kKept;
+  std::string out = std::move(injection_);
+  pg::encode_message(out, 'B', body);
+  return out;
 }
 
-bool PgSession::inspect_describe(std::string_view body) {
+Replacement PgSession::inspect_describe(std::string_view body) {
   const auto target = pg::decode_describe_or_close(body);
   if (!target) {
     fail_to_client("08P01", "switchyard: malformed Describe message");
-    return true;
+    return kDropped;
   }
   std::string name(target->name);
   if (target->kind != 'S') {
@@ -168,25 +174,24 @@ bool PgSession::inspect_describe(std::string_view body) {
     describe_tags_[tag] = name;
   }
   requests_.sent(Request::kDescribe, false, tag);
-  if (!injected) return false;
-  replacement_ = std::move(injection_);
-  pg::encode_message(replacement_, 'D', body);
-  return true;
+  if (!injected) return kKept;
+  std::string out = std::move(injection_);
+  pg::encode_message(out, 'D', body);
+  return out;
 }
 
-bool PgSession::on_describe_answer(const std::string& name, char type, std::string_view body) {
+Replacement PgSession::on_describe_answer(const std::string& name, char type, std::string_view body) {
   PreparedStatement* s = prepared_.find(name);
-  if (s == nullptr || type == 'n') return false;
+  if (s == nullptr || type == 'n') return kKept;
   std::string& told = type == 't' ? s->described_params : s->described_rows;
   if (!s->reprepared) {
     if (told.empty()) told = std::string(body);
-    return false;
+    return kKept;
   }
-  if (type == 't' || told.empty()) return false;  // parameters: pinned in the re-prepare
+  if (type == 't' || told.empty()) return kKept;  // parameters: pinned in the re-prepare
   auto restored = pg::restore_row_origins(told, body);
-  if (!restored || std::string_view(*restored).substr(5) == body) return false;
-  backend_replacement_ = std::move(*restored);
-  return true;
+  if (!restored || std::string_view(*restored).substr(5) == body) return kKept;
+  return std::move(*restored);
 }
 
 void PgSession::note_close(std::string_view body) {

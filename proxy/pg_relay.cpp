@@ -31,33 +31,34 @@ pg::TypeSet PgSession::frontend_capture() const {
   return capture;
 }
 
-bool PgSession::inspect(Pump& p, char type, std::string_view body) {
+Replacement PgSession::inspect(Pump& p, char type, std::string_view body) {
   if (p.dir == Dir::kToUpstream) {
     injection_.clear();
     lexical_.settled = in_flight_.idle();  // else a request ahead may still change the settings
-    // A Bind is decoded once, here, for whoever looks at it.
-    std::optional<pg::BindMessage> bind;
+    // A Bind's names are decoded once, here, for whoever looks at them.
+    std::optional<pg::BindNames> bind;
     if (type == 'B') {
-      bind = pg::decode_bind(body);
+      bind = pg::decode_bind_names(body);
       if (!bind) {
         fail_to_client("08P01", "switchyard: malformed Bind message");
-        return true;  // dropped
+        return kDropped;
       }
     }
     std::vector<rewrite::Completion> completions;  // of a Query or Parse, for the reply tracker
-    const bool replaced = note_frontend(type) && inspect_frontend(type, body, bind, completions);
+    Replacement out;
+    if (note_frontend(type)) out = inspect_frontend(type, body, bind, completions);
     if (replies_ && !done()) track_frontend(type, body, bind, std::move(completions));
-    return replaced;
+    return out;
   }
   if (type == 'R') return inspect_authentication(body);  // captured only before authentication ends
-  if (type == 'S') {  // the lexical settings statements are planned under (rewrite/pg/lexical.h)
+  if (type == 'S') {  // the lexical settings statements are planned under (rewrite/lexical.h)
     const auto ps = pg::decode_parameter_status(body);
     if (!ps) {
       fail_to_client("08P01", "switchyard: malformed ParameterStatus from upstream");
-      return true;  // dropped
+      return kDropped;
     }
     lexical_.follow(ps->name, ps->value);
-    return false;  // kept, and relayed without a copy
+    return kKept;  // relayed without a copy
   }
   // The answer to a Describe of a statement the proxy may prepare again.
   std::string described;
@@ -68,54 +69,58 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
   const auto verdict = requests_.on_backend(type, outcomes_);
   if (!outcomes_.empty()) on_request_outcomes();
   if (verdict == pg::InjectedReplies::Verdict::kDrop) {
-    backend_replacement_.clear();
     if (!requests_.injecting()) to_client_->framer.set_capture(backend_capture());
-    return true;
+    return kDropped;
   }
-  if (replies_ && type != 'K' && track_backend(type, body)) return true;  // dropped or replaced
-  if (type == 'E' && !error_positions_.empty() && remap_error(body)) return true;
-  if (!described.empty() && on_describe_answer(described, type, body)) return true;
+  if (type == 'K') return replace_backend_key(body);
+  if (replies_) {
+    if (auto patched = track_backend(type, body)) return patched;  // dropped or replaced
+  }
+  if (type == 'E' && !error_positions_.empty()) {
+    if (auto remapped = remap_error(body)) return remapped;
+  }
+  if (!described.empty()) {
+    if (auto restored = on_describe_answer(described, type, body)) return restored;
+  }
   if (type == 'Z') {
     const auto status = pg::decode_ready_for_query(body);
     if (!status) {
       fail_to_client("08P01", "switchyard: malformed ReadyForQuery from upstream");
-      return true;  // dropped
+      return kDropped;
     }
     transaction_status_ = *status;
     at_ready_for_query();  // upstream latency; a reloaded generation is adopted here
-    return false;  // kept, and relayed without a copy
   }
-  return type == 'K';  // the backend's key is replaced by the proxy's
+  return kKept;  // relayed without a copy
 }
 
-void PgSession::replace(Pump& p, char type, std::string_view body) {
-  if (p.dir == Dir::kToUpstream) {
-    p.out.append(replacement_);
-    replacement_.clear();
-    return;
-  }
-  if (type != 'K') {
-    p.out.append(backend_replacement_);  // a reply patched by track_backend (empty: dropped)
-    backend_replacement_.clear();
-    return;
-  }
+Replacement PgSession::replace_backend_key(std::string_view body) {
   const auto key = pg::decode_backend_key_data(body);
-  if (!key) return fail_to_client("08P01", "switchyard: malformed BackendKeyData from upstream");
+  if (!key) {
+    fail_to_client("08P01", "switchyard: malformed BackendKeyData from upstream");
+    return kDropped;
+  }
   if (client_key_registered_) ctx_.shared.cancels.remove(client_key_);
   boost::system::error_code ec;
   const auto upstream = upstream_.remote_endpoint(ec);
-  if (ec) return close("upstream endpoint: " + ec.message());
+  if (ec) {
+    close("upstream endpoint: " + ec.message());
+    return kDropped;
+  }
   client_key_ = ctx_.shared.cancels.add(CancelTarget{upstream, *key});
   client_key_registered_ = true;
-  pg::encode_backend_key_data(p.out, client_key_);
+  std::string out;
+  pg::encode_backend_key_data(out, client_key_);
+  return out;
 }
 
-bool PgSession::remap_error(std::string_view body) {
+Replacement PgSession::remap_error(std::string_view body) {
   const auto texts = error_positions_.current();
-  if (!texts) return false;
-  backend_replacement_.clear();
+  if (!texts) return kKept;
+  std::string out;
   // The server reports client_encoding by its canonical name.
-  return remap_error_positions(body, *texts, lexical_.client_encoding == "UTF8", backend_replacement_);
+  if (!remap_error_positions(body, *texts, lexical_.client_encoding == "UTF8", out)) return kKept;
+  return out;
 }
 
 planner::Decision PgSession::plan(planner::Statement statement) {
@@ -174,27 +179,26 @@ void PgSession::count_write(const WriteCount& w, std::string_view sql, std::stri
   }
 }
 
-bool PgSession::inspect_frontend(char type, std::string_view body, const std::optional<pg::BindMessage>& bind,
-                                 std::vector<rewrite::Completion>& completions) {
-  replacement_.clear();
+Replacement PgSession::inspect_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
+                                        std::vector<rewrite::Completion>& completions) {
   switch (type) {
     case 'Q': return inspect_query(body, completions);
     case 'P': return inspect_parse(body, completions);
-    case 'B': return inspect_bind(body, bind);
+    case 'B': return inspect_bind(body, *bind);
     case 'D': return inspect_describe(body);
     case 'C':
       note_close(body);
-      return false;
+      return kKept;
   }
-  return false;
+  return kKept;
 }
 
-bool PgSession::inspect_query(std::string_view body, std::vector<rewrite::Completion>& completions) {
+Replacement PgSession::inspect_query(std::string_view body, std::vector<rewrite::Completion>& completions) {
   using Action = planner::Decision::Action;
   const auto sql = pg::decode_query(body);
   if (!sql) {
     fail_to_client("08P01", "switchyard: malformed Query message");
-    return true;  // dropped
+    return kDropped;
   }
   prepared_.forget_unnamed();  // a simple Query destroys the unnamed statement
   uint32_t tag = 0;
@@ -202,21 +206,21 @@ bool PgSession::inspect_query(std::string_view body, std::vector<rewrite::Comple
   if (rewrite::pg::mentions_prepared_commands(*sql)) {
     tag = next_tag();
     note_prepared_commands(*sql, tag, prepare);
-    if (done()) return true;  // limits.max_prepared_statements
+    if (done()) return kDropped;  // limits.max_prepared_statements
   }
   requests_.sent(pg::InjectedReplies::Request::kQuery, false, tag);
   if (prepare) {
-    replacement_ = std::move(injection_);
-    pg::encode_query(replacement_, *prepare);
-    return true;
+    std::string out = std::move(injection_);
+    pg::encode_query(out, *prepare);
+    return out;
   }
   planner::Decision d = plan({planner::Statement::Kind::kQuery, *sql, {}});
   count_query(*sql, d);
-  if (d.action == Action::kRelay && injection_.empty()) return false;
-  replacement_ = std::move(injection_);
+  if (d.action == Action::kRelay && injection_.empty()) return kKept;
+  std::string out = std::move(injection_);
   if (d.action == Action::kRelay) {
-    pg::encode_query(replacement_, *sql);
-    return true;
+    pg::encode_query(out, *sql);
+    return out;
   }
   if (d.action == Action::kReplace) {
     completions = std::move(d.completions);
@@ -224,16 +228,16 @@ bool PgSession::inspect_query(std::string_view body, std::vector<rewrite::Comple
   }
   // A refusal is raised by the server itself (Decision::text), so it aborts the transaction and
   // the implicit transaction of a multi-statement string exactly as any error would.
-  pg::encode_query(replacement_, d.text);
-  return true;
+  pg::encode_query(out, d.text);
+  return out;
 }
 
-bool PgSession::inspect_parse(std::string_view body, std::vector<rewrite::Completion>& completions) {
+Replacement PgSession::inspect_parse(std::string_view body, std::vector<rewrite::Completion>& completions) {
   using Action = planner::Decision::Action;
   auto parse = pg::decode_parse(body);
   if (!parse) {
     fail_to_client("08P01", "switchyard: malformed Parse message");
-    return true;
+    return kDropped;
   }
   planner::Decision d = plan({planner::Statement::Kind::kPrepare, parse->query, parse->statement});
   const bool changed = d.action != Action::kRelay;
@@ -246,28 +250,30 @@ bool PgSession::inspect_parse(std::string_view body, std::vector<rewrite::Comple
         same != nullptr && !prepared_.stale(*same) && same->upstream_text.empty() && same->text == parse->query &&
         same->param_types == parse->param_types && same->reads_mask == d.reads_mask) {
       requests_.sent(pg::InjectedReplies::Request::kParse, false);
-      return false;
+      return kKept;
     }
   }
   PreparedStatement s = statement_of(parse->query, d);
   s.param_types = parse->param_types;
   if (d.action == Action::kRefuse && d.refusal.source == planner::Refusal::Source::kMigration)
     spdlog::warn("session={} migration {}: refused ({}): {}", id_, d.refusal.migration, d.refusal.reason, parse->query);
+  Replacement out;
   if (changed) {
     parse->query = s.upstream();  // parameter types stay as the client declared them
     if (s.refused) parse->param_types.clear();
     else completions = std::move(d.completions);
-    pg::encode_parse(replacement_, *parse);
+    out.emplace();
+    pg::encode_parse(*out, *parse);
   }
   if (prepared_.size() >= cfg().limits.max_prepared_statements && !prepared_.find(parse->statement)) {
     too_many_statements();
-    return true;
+    return kDropped;
   }
   const uint32_t tag = next_tag();
   prepared_.put_pending(tag, std::string(parse->statement), std::move(s));
   requests_.sent(pg::InjectedReplies::Request::kParse, false, tag);
   to_upstream_->framer.set_capture(frontend_capture());
-  return changed;
+  return out;
 }
 
 }  // namespace switchyard::proxy

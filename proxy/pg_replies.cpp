@@ -52,7 +52,7 @@ std::optional<pg::ReplyPatch> patch_of(const rewrite::Completion& c) {
 
 }  // namespace
 
-void PgSession::track_frontend(char type, std::string_view body, const std::optional<pg::BindMessage>& bind,
+void PgSession::track_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
                                std::vector<rewrite::Completion> completions) {
   const bool had_rows = replies_->backend_capture().contains('D');
   switch (type) {
@@ -94,12 +94,13 @@ void PgSession::track_frontend(char type, std::string_view body, const std::opti
   if (replies_->backend_capture().contains('D') != had_rows) to_client_->framer.set_capture(backend_capture());
 }
 
-bool PgSession::track_backend(char type, std::string_view body) {
+Replacement PgSession::track_backend(char type, std::string_view body) {
   const bool had_rows = replies_->backend_capture().contains('D');
-  backend_replacement_.clear();
-  const auto verdict = replies_->on_backend(type, body, backend_replacement_);
+  std::string out;
+  const auto verdict = replies_->on_backend(type, body, out);
   if (replies_->backend_capture().contains('D') != had_rows) to_client_->framer.set_capture(backend_capture());
-  return verdict != pg::ReplyTracker::Verdict::kKeep;
+  if (verdict == pg::ReplyTracker::Verdict::kKeep) return kKept;
+  return out;  // empty: dropped
 }
 
 }  // namespace switchyard::proxy

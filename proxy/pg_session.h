@@ -44,6 +44,13 @@ namespace switchyard::proxy {
 // The worker thread's random draw for sampling shadow reads (pg_shadow.cpp).
 planner::Sampler& shadow_sampler();
 
+// What the session makes of a captured message, returned by each inspect_* function: nullopt
+// keeps it (its bytes stream on, without a copy), a string replaces it with those bytes (whole
+// messages), an empty string drops it.
+using Replacement = std::optional<std::string>;
+inline const Replacement kKept = std::nullopt;
+inline const Replacement kDropped = std::string();
+
 class PgSession : public std::enable_shared_from_this<PgSession> {
  public:
   PgSession(boost::asio::ip::tcp::socket client, SessionContext& ctx, uint64_t id);
@@ -73,12 +80,12 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // pg_tls.cpp: TLS on both legs. The client's handshake after 'S'; what tls.mode and
   // tls.verify demand of a StartupMessage (false: the session is failing); the SSLRequest to the
   // upstream and its handshake (then send_startup_upstream); and the AuthenticationSASL list
-  // without SCRAM-SHA-256-PLUS (true: replaced by backend_replacement_).
+  // without SCRAM-SHA-256-PLUS.
   void accept_client_tls();
   bool client_tls_admits();
   void request_upstream_tls();
   void on_upstream_tls_answer(char answer);
-  bool inspect_authentication(std::string_view body);
+  Replacement inspect_authentication(std::string_view body);
   // pg_scram.cpp: SCRAM on both legs (auth: in config/auth.h), instead of relaying the server's
   // exchange. begin_authentication follows the StartupMessage: it looks the role's verifier up
   // and runs the client's exchange, or goes straight to connect_upstream; upstream_scram follows
@@ -106,15 +113,15 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void release_assembly(size_t bytes);
   void pump_feed(Pump& p, std::string_view data);
   void pump_write(Pump& p);
-  // A captured message, seen in place: true if it must be replaced (then replace() emits the
-  // replacement into the pump's output, at the message's place in the stream).
-  bool inspect(Pump& p, char type, std::string_view body);
-  void replace(Pump& p, char type, std::string_view body);
-  // A client message going upstream, the Bind decoded once for whoever looks at it.
-  bool inspect_frontend(char type, std::string_view body, const std::optional<pg::BindMessage>& bind,
-                        std::vector<rewrite::Completion>& completions);
-  bool inspect_query(std::string_view body, std::vector<rewrite::Completion>& completions);
-  bool inspect_parse(std::string_view body, std::vector<rewrite::Completion>& completions);
+  // A captured message, seen in place: what it becomes (the pump writes a replacement at the
+  // message's place in the stream).
+  Replacement inspect(Pump& p, char type, std::string_view body);
+  Replacement replace_backend_key(std::string_view body);  // the proxy's key for the backend's
+  // A client message going upstream; a Bind's names decoded once for whoever looks at them.
+  Replacement inspect_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
+                               std::vector<rewrite::Completion>& completions);
+  Replacement inspect_query(std::string_view body, std::vector<rewrite::Completion>& completions);
+  Replacement inspect_parse(std::string_view body, std::vector<rewrite::Completion>& completions);
   // What the planner (planner/planner.h) decides for one statement under the session's
   // generation, route and lexical settings; the DDL lint's findings are logged and counted here.
   planner::Decision plan(planner::Statement statement);
@@ -135,12 +142,12 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // plans it again if stale, and if the server's copy differs, appends to `injection_` what
   // prepares it again. True if something was injected.
   bool refresh(const std::string& name, PreparedStatement& s, bool before_query);
-  bool inspect_bind(std::string_view body, const std::optional<pg::BindMessage>& bind);
-  bool inspect_describe(std::string_view body);
+  // Its parameters are decoded only for a shadow read or a refusal, which never meet.
+  Replacement inspect_bind(std::string_view body, const pg::BindNames& names);
+  Replacement inspect_describe(std::string_view body);
   // A ParameterDescription or RowDescription answering a Describe of statement `name`: kept in
-  // the statement's record, or restored to what the client was told before a re-prepare
-  // (true: replaced by backend_replacement_).
-  bool on_describe_answer(const std::string& name, char type, std::string_view body);
+  // the statement's record, or restored to what the client was told before a re-prepare.
+  Replacement on_describe_answer(const std::string& name, char type, std::string_view body);
   void note_close(std::string_view body);
   // SQL PREPARE / EXECUTE / DEALLOCATE / DISCARD ALL in a Query; a replacement for the Query
   // itself (a single PREPARE whose statement is rewritten) goes to `query`.
@@ -158,12 +165,12 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void update_reply_tracking();
   pg::TypeSet backend_capture() const;
   // `completions`: of the Query or Parse being relayed (empty: its replies are relayed as they are).
-  void track_frontend(char type, std::string_view body, const std::optional<pg::BindMessage>& bind,
+  void track_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
                       std::vector<rewrite::Completion> completions);
-  bool track_backend(char type, std::string_view body);  // true: drop or replace it
+  Replacement track_backend(char type, std::string_view body);
   // An ErrorResponse whose position points into a rewritten text: pointed at the client's text,
-  // or dropped (true: replaced by backend_replacement_).
-  bool remap_error(std::string_view body);
+  // or the position dropped.
+  Replacement remap_error(std::string_view body);
   // pg_routing.cpp: the shape each migration's reads are served from in this session, and the
   // planner for it.
   void update_routing();
@@ -216,7 +223,6 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   InFlight in_flight_;  // requests awaiting their ReadyForQuery
   ErrorPositions error_positions_;  // the rewritten texts ErrorResponse positions refer to
   std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
-  std::string backend_replacement_;  // what replace() emits for a backend message track_backend chose
   rewrite::ReadRoute route_;         // set at start and at each adopted generation
   // What to do with each statement, for gen_ and route_ (rebuilt with them; points into gen_).
   std::optional<planner::Planner> planner_;
@@ -234,7 +240,6 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   PreparedStatements::Census published_statements_;  // as the census last heard it
   uint64_t published_generation_ = 0;
   std::string injection_;    // messages the proxy sends upstream before the client's message
-  std::string replacement_;  // what replace() emits for the frontend message inspect() chose
   std::chrono::steady_clock::time_point started_;
   std::string close_reason_;
   bool message_deadline_armed_ = false;
