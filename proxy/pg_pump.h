@@ -8,7 +8,6 @@
 // Private to pg_session.cpp, pg_relay.cpp and pg_pump.cpp.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,13 +41,16 @@ struct PgSession::Pump final : pg::FramerCallbacks {
   // The Framer asks inspect(), then, if it said so, calls on_message() at the message's place
   // in the stream: the session's answer waits in `replacement` for exactly that long.
   bool inspect(char type, std::string_view body) override {
-    replacement = session.inspect(*this, type, body);
-    return replacement.has_value();
+    Replacement r = session.inspect(*this, type, body);
+    if (!r) return false;  // kept: nothing to hold
+    replacement = std::move(*r);
+    return true;
   }
   void on_message(char, std::string_view) override {
     materialize();
-    out.append(*replacement);
-    replacement.reset();
+    out.append(replacement);
+    if (replacement.capacity() > kKeepOut) std::string().swap(replacement);
+    else replacement.clear();
   }
   bool hold(size_t bytes) override;      // from the process-wide budget (pg_pump.cpp)
   void release(size_t bytes) override;
@@ -79,7 +81,7 @@ struct PgSession::Pump final : pg::FramerCallbacks {
   size_t held = 0;        // bytes of a message being assembled, drawn from the budget
   std::string out;        // bytes to write when not written straight from `in`
   std::string_view direct;
-  std::optional<std::string> replacement;  // between inspect() and on_message(), see above
+  std::string replacement;  // between inspect() and on_message(), see above
   bool busy = false;      // a write to `to` is in flight
   uint64_t bytes_read = 0;  // bytes read from `from`
 };

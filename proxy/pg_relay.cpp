@@ -126,12 +126,16 @@ Replacement PgSession::remap_error(std::string_view body) {
 planner::Decision PgSession::plan(planner::Statement statement) {
   CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
   planner::Decision d = planner_->plan(statement, lexical_, rewrites, shadow_sampler());
-  report_ddl(d, ctx_.shared.metrics, id_);
+  if (!d.ddl_warnings.empty() || d.ddl_blocked != 0) report_ddl(d, ctx_.shared.metrics, id_);
   return d;
 }
 
 void PgSession::count_query(std::string_view sql, planner::Decision& d) {
   using Action = planner::Decision::Action;
+  // Pass-through: nothing to count, log or sample.
+  if (d.action == Action::kRelay && d.reads_mask == 0 && d.counting.route == planner::WriteCounting::Route::kNone &&
+      !d.shadow && d.passed_migration.empty())
+    return;
   if (!d.writes && d.reads_mask != 0) count_reads(d.reads_mask);
   submit_shadow(std::move(d.shadow));
   count_write(write_count(d.counting), sql, d.refusal.reason);
