@@ -8,6 +8,10 @@
 // upstream does it, except when the proxy runs SCRAM itself on both legs (pg_scram.cpp: the
 // client's exchange in kStartup before the upstream is opened, the server's in kConnecting).
 //
+// What to do with each Query and Parse text is the planner's decision (planner/planner.h, rebuilt
+// with the route in pg_routing.cpp); the session applies it: writes the text, counts, logs,
+// records prepared statements and submits shadow reads.
+//
 // Threading: a session lives on the io_context of one worker thread and is touched only there.
 // It keeps itself alive through shared_from_this() in its pending handlers.
 #pragma once
