@@ -6,6 +6,7 @@
 
 #include "rewrite/pg/dialect.h"
 #include "tests/rewrite/pg/read_route_catalog.h"
+#include "tests/rewrite/pg/tables_catalog.h"
 
 namespace switchyard::planner {
 namespace {
@@ -243,6 +244,24 @@ TEST(Planner, APreparedWriteCountsAtEachUseAsItsPlanSays) {
   const Decision again = Planner(f.facts, {}).plan({Kind::kPrepare, "UPDATE users SET full_name = $1 WHERE id = $2", "other"},
                                                    {}, rewrites, sampler);
   EXPECT_EQ(again.text, d.text);
+}
+
+TEST(Planner, ACopyTableWriteIsMirrored) {
+  // The two-table catalog (tables_catalog.h): 0 invoices-rename, 1 account-split (copy_table).
+  rewrite::Catalog catalog = rewrite::testing::tables_catalog(Phase::kDualWrite);
+  const rewrite::Prefilter prefilter(catalog.relation_names(), catalog.truncate_names(), catalog.server_writer_names());
+  const GenerationFacts facts{&rewrite::pg::dialect(), &catalog, &prefilter, config::DdlLint::kOff, false};
+  DirectRewrites rewrites(rewrite::pg::dialect(), catalog);
+  FixedSampler sampler(true);
+  const Decision d = Planner(facts, {}).plan(
+      {Kind::kQuery, "INSERT INTO legacy_accounts (name, user_id, accttype) VALUES ('checking', 1, 'CHECKING')", {}}, {},
+      rewrites, sampler);
+  ASSERT_EQ(d.action, Action::kReplace) << d.refusal.message;
+  EXPECT_NE(d.text.find("INSERT INTO public.account"), std::string::npos) << d.text;
+  EXPECT_EQ(d.counting, (WriteCounting{Route::kRewritten, "account-split", {}}));
+  EXPECT_EQ(d.touches, uint64_t{1} << 1);
+  // The outer command is still an INSERT of as many rows: the server's tag is the client's.
+  EXPECT_TRUE(d.completions.empty());
 }
 
 TEST(Planner, ATextTheRewriterCannotParseIsLeftToTheServer) {
