@@ -1,22 +1,19 @@
-// The session's side of the DDL lint (rewrite/pg/ddl_lint.h): under `ddl_lint: warn` it logs and
-// counts each risky DDL statement a client sends and lets it through; under `block` it counts
-// it and replaces the text with a statement that makes PostgreSQL raise the refusal itself
-// (SQLSTATE 0A000), so a transaction in progress aborts as for any error.
+// The session's side of the DDL lint (rewrite/pg/ddl_lint.h, decided by the planner): under
+// `ddl_lint: warn` each risky DDL statement a client sends is logged and counted and goes
+// through; under `block` it is counted and logged, and the planner has replaced the text with a
+// statement that makes the server raise the refusal itself (SQLSTATE 0A000), so a transaction in
+// progress aborts as for any error.
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string_view>
 
-#include "proxy/session_context.h"
-#include "rewrite/rewrite_result.h"
+#include "planner/decision.h"
+#include "proxy/metrics.h"
 
 namespace switchyard::proxy {
 
-// nullopt: relay `sql` (no finding, lint off, or warn). Otherwise what to send instead: a
-// kRewritten result whose `sql` raises the refusal (it takes no parameters). Non-DDL text costs
-// a scan of its first keywords, never a parse. Call on the session's thread.
-std::optional<rewrite::RewriteResult> check_ddl(std::string_view sql, const Generation& gen, Metrics& metrics,
-                                                uint64_t session_id);
+// Logs and counts what `d` says of the DDL lint (nothing for most statements). Call on the
+// session's thread.
+void report_ddl(const planner::Decision& d, Metrics& metrics, uint64_t session_id);
 
 }  // namespace switchyard::proxy

@@ -20,7 +20,6 @@
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
 #include "rewrite/pg/prepared_commands.h"
-#include "rewrite/pg/rewriter.h"
 
 namespace switchyard::proxy {
 
@@ -37,29 +36,19 @@ void encode_close_statement(std::string& out, std::string_view name) {
 
 }  // namespace
 
-PreparedStatement PgSession::statement_of(std::string_view text, const Plan& p) {
-  using Kind = rewrite::RewriteResult::Kind;
-  const auto& r = p.result;
+PreparedStatement PgSession::statement_of(std::string_view text, const planner::Decision& d) {
+  using Action = planner::Decision::Action;
   PreparedStatement s;
   s.text = std::string(text);
   s.stamp = prepared_.current();
-  switch (r.kind) {
-    case Kind::kUnchanged: break;  // upstream() is the text itself
-    case Kind::kRewritten: s.upstream_text = r.sql; break;
-    case Kind::kRefused:
-      s.upstream_text = rewrite::pg::refusal_statement(r);
-      s.refused = true;
-      break;
-  }
-  if (r.kind == Kind::kRewritten && !r.completions.empty() && r.completions.front().patched)
-    s.patch = pg::ReplyPatch{r.completions.front().tag_verb, r.completions.front().suppress_rows};
-  if (!p.writes) s.reads_mask = p.reads_mask;
-  s.write_count = write_count(p);
-  s.shadow = !p.writes && r.kind != Kind::kRefused && shadow_pick(r).has_value();
-  s.touches = s.reads_mask;
-  const auto& ms = gen_->catalog.migrations;
-  for (size_t i = 0; i < ms.size() && i < 64 && !r.migration.empty(); ++i)
-    if (ms[i].spec.name == r.migration) s.touches |= uint64_t{1} << i;
+  if (d.action != Action::kRelay) s.upstream_text = d.text;  // kRelay: upstream() is the text itself
+  s.refused = d.action == Action::kRefuse;
+  if (d.action == Action::kReplace && !d.completions.empty() && d.completions.front().patched)
+    s.patch = pg::ReplyPatch{d.completions.front().tag_verb, d.completions.front().suppress_rows};
+  if (!d.writes) s.reads_mask = d.reads_mask;
+  s.write_count = write_count(d.counting);
+  s.shadow = d.shadow_candidate.has_value();
+  s.touches = d.touches;
   return s;
 }
 
@@ -76,8 +65,8 @@ void PgSession::count_use(const PreparedStatement& s) {
 
 bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool before_query) {
   if (!prepared_.stale(s)) return false;
-  const Plan p = plan(s.text);
-  PreparedStatement next = statement_of(s.text, p);
+  const planner::Decision d = plan({planner::Statement::Kind::kPrepare, s.text, name});
+  PreparedStatement next = statement_of(s.text, d);
   next.sql_level = s.sql_level;
   next.param_types = s.param_types;
   next.sql_types = s.sql_types;
@@ -90,8 +79,8 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
     to_upstream_->framer.set_capture(frontend_capture());
     return false;
   }
-  if (next.refused)
-    spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, s.text);
+  if (next.refused && d.refusal.source == planner::Refusal::Source::kMigration)
+    spdlog::warn("session={} migration {}: refused ({}): {}", id_, d.refusal.migration, d.refusal.reason, s.text);
   const uint32_t tag = next_tag();
   reprepare_tags_[tag] = name;
   // Close of a name the server does not hold is no error, so this works whatever it holds.
@@ -134,46 +123,43 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
   return true;
 }
 
-bool PgSession::inspect_bind(std::string_view body) {
-  const auto names = pg::decode_bind_names(body);
-  if (!names) {
-    fail_to_client("08P01", "switchyard: malformed Bind message");
-    return true;
-  }
-  PreparedStatement* s = prepared_.find(names->statement);
+Replacement PgSession::inspect_bind(std::string_view body, const pg::BindNames& names) {
+  PreparedStatement* s = prepared_.find(names.statement);
   if (s == nullptr) {
-    if (auto p = portals_.find(names->portal); p != portals_.end()) portals_.erase(p);
-    return false;  // the server will say it does not exist
+    if (auto p = portals_.find(names.portal); p != portals_.end()) portals_.erase(p);
+    return kKept;  // the server will say it does not exist
   }
-  refresh(std::string(names->statement), *s, false);
-  if (s->reads_mask != 0 || s->reprepared) portals_.insert_or_assign(std::string(names->portal), std::string(names->statement));
-  else if (auto p = portals_.find(names->portal); p != portals_.end()) portals_.erase(p);
+  refresh(std::string(names.statement), *s, false);
+  if (s->reads_mask != 0 || s->reprepared) portals_.insert_or_assign(std::string(names.portal), std::string(names.statement));
+  else if (auto p = portals_.find(names.portal); p != portals_.end()) portals_.erase(p);
   count_use(*s);
-  if (s->shadow && ctx_.shared.shadow) shadow_bind(body, *s);
+  if (s->shadow && ctx_.shared.shadow) {
+    if (const auto bind = pg::decode_bind(body)) shadow_bind(*bind, *s);
+  }
   if (s->refused) {
     // The refusal statement takes no parameters.
     auto bind = pg::decode_bind(body);
     if (!bind) {
       fail_to_client("08P01", "switchyard: malformed Bind message");
-      return true;
+      return kDropped;
     }
     bind->param_formats.clear();
     bind->params.clear();
-    replacement_ = std::move(injection_);
-    pg::encode_bind(replacement_, *bind);
-    return true;
+    std::string out = std::move(injection_);
+    pg::encode_bind(out, *bind);
+    return out;
   }
-  if (injection_.empty()) return false;
-  replacement_ = std::move(injection_);
-  pg::encode_message(replacement_, 'B', body);
-  return true;
+  if (injection_.empty()) return kKept;
+  std::string out = std::move(injection_);
+  pg::encode_message(out, 'B', body);
+  return out;
 }
 
-bool PgSession::inspect_describe(std::string_view body) {
+Replacement PgSession::inspect_describe(std::string_view body) {
   const auto target = pg::decode_describe_or_close(body);
   if (!target) {
     fail_to_client("08P01", "switchyard: malformed Describe message");
-    return true;
+    return kDropped;
   }
   std::string name(target->name);
   if (target->kind != 'S') {
@@ -188,25 +174,24 @@ bool PgSession::inspect_describe(std::string_view body) {
     describe_tags_[tag] = name;
   }
   requests_.sent(Request::kDescribe, false, tag);
-  if (!injected) return false;
-  replacement_ = std::move(injection_);
-  pg::encode_message(replacement_, 'D', body);
-  return true;
+  if (!injected) return kKept;
+  std::string out = std::move(injection_);
+  pg::encode_message(out, 'D', body);
+  return out;
 }
 
-bool PgSession::on_describe_answer(const std::string& name, char type, std::string_view body) {
+Replacement PgSession::on_describe_answer(const std::string& name, char type, std::string_view body) {
   PreparedStatement* s = prepared_.find(name);
-  if (s == nullptr || type == 'n') return false;
+  if (s == nullptr || type == 'n') return kKept;
   std::string& told = type == 't' ? s->described_params : s->described_rows;
   if (!s->reprepared) {
     if (told.empty()) told = std::string(body);
-    return false;
+    return kKept;
   }
-  if (type == 't' || told.empty()) return false;  // parameters: pinned in the re-prepare
+  if (type == 't' || told.empty()) return kKept;  // parameters: pinned in the re-prepare
   auto restored = pg::restore_row_origins(told, body);
-  if (!restored || std::string_view(*restored).substr(5) == body) return false;
-  backend_replacement_ = std::move(*restored);
-  return true;
+  if (!restored || std::string_view(*restored).substr(5) == body) return kKept;
+  return std::move(*restored);
 }
 
 void PgSession::note_close(std::string_view body) {
@@ -237,16 +222,13 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
           count_use(*s);
           // Sampled as the plain read it runs, with its arguments in place.
           if (s->shadow && ctx_.shared.shadow && single) {
-            if (const auto read = rewrite::pg::with_arguments(s->text, c.args)) {
-              const Plan p = plan(*read);
-              if (p.result.kind != rewrite::RewriteResult::Kind::kRefused) shadow_query(*read, p.result);
-            }
+            if (const auto read = rewrite::pg::with_arguments(s->text, c.args)) shadow_execute(*read);
           }
         }
         break;
       case Kind::kPrepare: {
-        const Plan p = plan(c.query);
-        PreparedStatement s = statement_of(c.query, p);
+        const planner::Decision d = plan({planner::Statement::Kind::kPrepare, c.query, c.name});
+        PreparedStatement s = statement_of(c.query, d);
         s.sql_level = true;
         s.sql_types = c.types;
         if (prepared_.size() >= cfg().limits.max_prepared_statements && !prepared_.find(c.name))
@@ -256,8 +238,8 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
           prepared_here.push_back(c.name);
           break;
         }
-        if (s.refused)
-          spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, c.query);
+        if (s.refused && d.refusal.source == planner::Refusal::Source::kMigration)
+          spdlog::warn("session={} migration {}: refused ({}): {}", id_, d.refusal.migration, d.refusal.reason, c.query);
         query = s.refused ? s.upstream() : rewrite::pg::prepare_statement(c.name, c.types, s.upstream());
         prepared_.put_pending(tag, c.name, std::move(s));
         break;

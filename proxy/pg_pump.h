@@ -38,10 +38,19 @@ struct PgSession::Pump final : pg::FramerCallbacks {
     materialize();
     out.append(bytes);
   }
-  bool inspect(char type, std::string_view body) override { return session.inspect(*this, type, body); }
-  void on_message(char type, std::string_view body) override {
+  // The Framer asks inspect(), then, if it said so, calls on_message() at the message's place
+  // in the stream: the session's answer waits in `replacement` for exactly that long.
+  bool inspect(char type, std::string_view body) override {
+    Replacement r = session.inspect(*this, type, body);
+    if (!r) return false;  // kept: nothing to hold
+    replacement = std::move(*r);
+    return true;
+  }
+  void on_message(char, std::string_view) override {
     materialize();
-    session.replace(*this, type, body);
+    out.append(replacement);
+    if (replacement.capacity() > kKeepOut) std::string().swap(replacement);
+    else replacement.clear();
   }
   bool hold(size_t bytes) override;      // from the process-wide budget (pg_pump.cpp)
   void release(size_t bytes) override;
@@ -72,6 +81,7 @@ struct PgSession::Pump final : pg::FramerCallbacks {
   size_t held = 0;        // bytes of a message being assembled, drawn from the budget
   std::string out;        // bytes to write when not written straight from `in`
   std::string_view direct;
+  std::string replacement;  // between inspect() and on_message(), see above
   bool busy = false;      // a write to `to` is in flight
   uint64_t bytes_read = 0;  // bytes read from `from`
 };

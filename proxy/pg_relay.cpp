@@ -11,8 +11,8 @@
 #include "proxy/ddl_lint_check.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
+#include "rewrite/pg/dialect.h"
 #include "rewrite/pg/prepared_commands.h"
-#include "rewrite/pg/rewriter.h"
 
 namespace switchyard::proxy {
 
@@ -31,24 +31,34 @@ pg::TypeSet PgSession::frontend_capture() const {
   return capture;
 }
 
-bool PgSession::inspect(Pump& p, char type, std::string_view body) {
+Replacement PgSession::inspect(Pump& p, char type, std::string_view body) {
   if (p.dir == Dir::kToUpstream) {
-    pending_patches_.clear();
     injection_.clear();
     lexical_.settled = in_flight_.idle();  // else a request ahead may still change the settings
-    const bool replaced = note_frontend(type) && inspect_frontend(type, body);
-    if (replies_ && !done()) track_frontend(type, body);
-    return replaced;
+    // A Bind's names are decoded once, here, for whoever looks at them.
+    std::optional<pg::BindNames> bind;
+    if (type == 'B') {
+      bind = pg::decode_bind_names(body);
+      if (!bind) {
+        fail_to_client("08P01", "switchyard: malformed Bind message");
+        return kDropped;
+      }
+    }
+    std::vector<rewrite::Completion> completions;  // of a Query or Parse, for the reply tracker
+    Replacement out;
+    if (note_frontend(type)) out = inspect_frontend(type, body, bind, completions);
+    if (replies_ && !done()) track_frontend(type, body, bind, std::move(completions));
+    return out;
   }
   if (type == 'R') return inspect_authentication(body);  // captured only before authentication ends
-  if (type == 'S') {  // the lexical settings statements are planned under (rewrite/pg/lexical.h)
+  if (type == 'S') {  // the lexical settings statements are planned under (rewrite/lexical.h)
     const auto ps = pg::decode_parameter_status(body);
     if (!ps) {
       fail_to_client("08P01", "switchyard: malformed ParameterStatus from upstream");
-      return true;  // dropped
+      return kDropped;
     }
     lexical_.follow(ps->name, ps->value);
-    return false;  // kept, and relayed without a copy
+    return kKept;  // relayed without a copy
   }
   // The answer to a Describe of a statement the proxy may prepare again.
   std::string described;
@@ -59,104 +69,96 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
   const auto verdict = requests_.on_backend(type, outcomes_);
   if (!outcomes_.empty()) on_request_outcomes();
   if (verdict == pg::InjectedReplies::Verdict::kDrop) {
-    backend_replacement_.clear();
     if (!requests_.injecting()) to_client_->framer.set_capture(backend_capture());
-    return true;
+    return kDropped;
   }
-  if (replies_ && type != 'K' && track_backend(type, body)) return true;  // dropped or replaced
-  if (type == 'E' && !error_positions_.empty() && remap_error(body)) return true;
-  if (!described.empty() && on_describe_answer(described, type, body)) return true;
+  if (type == 'K') return replace_backend_key(body);
+  if (replies_) {
+    if (auto patched = track_backend(type, body)) return patched;  // dropped or replaced
+  }
+  if (type == 'E' && !error_positions_.empty()) {
+    if (auto remapped = remap_error(body)) return remapped;
+  }
+  if (!described.empty()) {
+    if (auto restored = on_describe_answer(described, type, body)) return restored;
+  }
   if (type == 'Z') {
     const auto status = pg::decode_ready_for_query(body);
     if (!status) {
       fail_to_client("08P01", "switchyard: malformed ReadyForQuery from upstream");
-      return true;  // dropped
+      return kDropped;
     }
     transaction_status_ = *status;
     at_ready_for_query();  // upstream latency; a reloaded generation is adopted here
-    return false;  // kept, and relayed without a copy
   }
-  return type == 'K';  // the backend's key is replaced by the proxy's
+  return kKept;  // relayed without a copy
 }
 
-void PgSession::replace(Pump& p, char type, std::string_view body) {
-  if (p.dir == Dir::kToUpstream) {
-    p.out.append(replacement_);
-    replacement_.clear();
-    return;
-  }
-  if (type != 'K') {
-    p.out.append(backend_replacement_);  // a reply patched by track_backend (empty: dropped)
-    backend_replacement_.clear();
-    return;
-  }
+Replacement PgSession::replace_backend_key(std::string_view body) {
   const auto key = pg::decode_backend_key_data(body);
-  if (!key) return fail_to_client("08P01", "switchyard: malformed BackendKeyData from upstream");
+  if (!key) {
+    fail_to_client("08P01", "switchyard: malformed BackendKeyData from upstream");
+    return kDropped;
+  }
   if (client_key_registered_) ctx_.shared.cancels.remove(client_key_);
   boost::system::error_code ec;
   const auto upstream = upstream_.remote_endpoint(ec);
-  if (ec) return close("upstream endpoint: " + ec.message());
+  if (ec) {
+    close("upstream endpoint: " + ec.message());
+    return kDropped;
+  }
   client_key_ = ctx_.shared.cancels.add(CancelTarget{upstream, *key});
   client_key_registered_ = true;
-  pg::encode_backend_key_data(p.out, client_key_);
+  std::string out;
+  pg::encode_backend_key_data(out, client_key_);
+  return out;
 }
 
-bool PgSession::remap_error(std::string_view body) {
+Replacement PgSession::remap_error(std::string_view body) {
   const auto texts = error_positions_.current();
-  if (!texts) return false;
-  backend_replacement_.clear();
+  if (!texts) return kKept;
+  std::string out;
   // The server reports client_encoding by its canonical name.
-  return remap_error_positions(body, *texts, lexical_.client_encoding == "UTF8", backend_replacement_);
+  if (!remap_error_positions(body, *texts, lexical_.client_encoding == "UTF8", out)) return kKept;
+  return out;
 }
 
-PgSession::Plan PgSession::plan(std::string_view sql) {
-  Plan p;
-  if (auto blocked = check_ddl(sql, *gen_, ctx_.shared.metrics, id_)) {  // ddl_lint: block
-    p.result = std::move(*blocked);
-    return p;
-  }
-  // A word scan keeps every statement that names no migrated relation away from the parser.
-  if (!gen_->prefilter.may_touch(sql)) return p;
-  // A call of a function that writes a migrated relation needs no write keyword to write.
-  p.writes = rewrite::Prefilter::may_write(sql) || gen_->prefilter.may_run_server_code(sql);
-  // A read that names nothing its route would change, and that no shadow read may sample, is
-  // relayed without a parse either (pg_routing.cpp).
-  if (!p.writes && !read_needs_rewrite(sql, p.reads_mask)) return p;
-  p.result = ctx_.rewrites.get(sql, *gen_, route_, lexical_);
-  if (!p.writes) p.reads_mask = p.result.reads_mask;
-  return p;
+planner::Decision PgSession::plan(planner::Statement statement) {
+  CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
+  planner::Decision d = planner_->plan(statement, lexical_, rewrites, shadow_sampler());
+  if (!d.ddl_warnings.empty() || d.ddl_blocked != 0) report_ddl(d, ctx_.shared.metrics, id_);
+  return d;
 }
 
-void PgSession::count_query(std::string_view sql, const Plan& p) {
-  using Kind = rewrite::RewriteResult::Kind;
-  const auto& r = p.result;
-  if (!p.writes && p.reads_mask != 0) {
-    count_reads(p.reads_mask);
-    // Shadow connections read text with standard_conforming_strings on.
-    if (ctx_.shared.shadow && r.kind != Kind::kRefused && lexical_.standard_strings) shadow_query(sql, r);
-  }
-  count_write(write_count(p), sql, r.reason);
-  if (r.kind == Kind::kRewritten) spdlog::debug("session={} rewrote: {}", id_, r.sql);
-  if (r.kind == Kind::kRefused)
-    spdlog::warn("session={} migration {}: refused ({}, {}): {}", id_, r.migration, rewrite::to_string(r.code), r.reason, sql);
-  if (!r.passed_migration.empty())
-    spdlog::warn("session={} migration {}: relayed unmirrored under on_unsupported: pass ({}): {}", id_, r.passed_migration,
-                 rewrite::to_string(r.passed_code), sql);
+void PgSession::count_query(std::string_view sql, planner::Decision& d) {
+  using Action = planner::Decision::Action;
+  // Pass-through: nothing to count, log or sample.
+  if (d.action == Action::kRelay && d.reads_mask == 0 && d.counting.route == planner::WriteCounting::Route::kNone &&
+      !d.shadow && d.passed_migration.empty())
+    return;
+  if (!d.writes && d.reads_mask != 0) count_reads(d.reads_mask);
+  submit_shadow(std::move(d.shadow));
+  count_write(write_count(d.counting), sql, d.refusal.reason);
+  if (d.action == Action::kReplace) spdlog::debug("session={} rewrote: {}", id_, d.text);
+  if (d.action == Action::kRefuse && d.refusal.source == planner::Refusal::Source::kMigration)
+    spdlog::warn("session={} migration {}: refused ({}, {}): {}", id_, d.refusal.migration,
+                 rewrite::to_string(d.refusal.code), d.refusal.reason, sql);
+  if (!d.passed_migration.empty())
+    spdlog::warn("session={} migration {}: relayed unmirrored under on_unsupported: pass ({}): {}", id_, d.passed_migration,
+                 rewrite::to_string(d.passed_code), sql);
 }
 
-WriteCount PgSession::write_count(const Plan& p) {
-  using Kind = rewrite::RewriteResult::Kind;
-  const auto& r = p.result;
-  WriteCount w;
-  if (r.kind == Kind::kRefused) {
-    w = {WriteCount::Route::kRefused, &metrics_of(r.migration), r.code};
-  } else if (r.kind == Kind::kRewritten && p.writes && !r.migration.empty()) {  // a write mirrored
-    w = {WriteCount::Route::kRewritten, &metrics_of(r.migration), {}};
-  } else if (r.kind == Kind::kUnchanged && p.writes && r.parsed) {
-    w.route = WriteCount::Route::kPassed;
-    if (!r.passed_migration.empty()) w = {WriteCount::Route::kPassed, &metrics_of(r.passed_migration), r.passed_code};
+WriteCount PgSession::write_count(const planner::WriteCounting& c) {
+  using Route = planner::WriteCounting::Route;
+  switch (c.route) {
+    case Route::kNone: return {};
+    case Route::kRewritten: return {WriteCount::Route::kRewritten, &metrics_of(c.migration), {}};
+    case Route::kRefused: return {WriteCount::Route::kRefused, &metrics_of(c.migration), c.reason};
+    case Route::kPassed:
+      if (c.migration.empty()) return {WriteCount::Route::kPassed, nullptr, {}};
+      return {WriteCount::Route::kPassed, &metrics_of(c.migration), c.reason};
   }
-  return w;
+  return {};
 }
 
 void PgSession::count_write(const WriteCount& w, std::string_view sql, std::string_view reason) {
@@ -181,26 +183,26 @@ void PgSession::count_write(const WriteCount& w, std::string_view sql, std::stri
   }
 }
 
-bool PgSession::inspect_frontend(char type, std::string_view body) {
-  replacement_.clear();
+Replacement PgSession::inspect_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
+                                        std::vector<rewrite::Completion>& completions) {
   switch (type) {
-    case 'Q': return inspect_query(body);
-    case 'P': return inspect_parse(body);
-    case 'B': return inspect_bind(body);
+    case 'Q': return inspect_query(body, completions);
+    case 'P': return inspect_parse(body, completions);
+    case 'B': return inspect_bind(body, *bind);
     case 'D': return inspect_describe(body);
     case 'C':
       note_close(body);
-      return false;
+      return kKept;
   }
-  return false;
+  return kKept;
 }
 
-bool PgSession::inspect_query(std::string_view body) {
-  using Kind = rewrite::RewriteResult::Kind;
+Replacement PgSession::inspect_query(std::string_view body, std::vector<rewrite::Completion>& completions) {
+  using Action = planner::Decision::Action;
   const auto sql = pg::decode_query(body);
   if (!sql) {
     fail_to_client("08P01", "switchyard: malformed Query message");
-    return true;  // dropped
+    return kDropped;
   }
   prepared_.forget_unnamed();  // a simple Query destroys the unnamed statement
   uint32_t tag = 0;
@@ -208,70 +210,74 @@ bool PgSession::inspect_query(std::string_view body) {
   if (rewrite::pg::mentions_prepared_commands(*sql)) {
     tag = next_tag();
     note_prepared_commands(*sql, tag, prepare);
-    if (done()) return true;  // limits.max_prepared_statements
+    if (done()) return kDropped;  // limits.max_prepared_statements
   }
   requests_.sent(pg::InjectedReplies::Request::kQuery, false, tag);
   if (prepare) {
-    replacement_ = std::move(injection_);
-    pg::encode_query(replacement_, *prepare);
-    return true;
+    std::string out = std::move(injection_);
+    pg::encode_query(out, *prepare);
+    return out;
   }
-  const Plan p = plan(*sql);
-  count_query(*sql, p);
-  if (p.result.kind == Kind::kUnchanged && injection_.empty()) return false;
-  replacement_ = std::move(injection_);
-  if (p.result.kind == Kind::kUnchanged) {
-    pg::encode_query(replacement_, *sql);
-    return true;
+  planner::Decision d = plan({planner::Statement::Kind::kQuery, *sql, {}});
+  count_query(*sql, d);
+  if (d.action == Action::kRelay && injection_.empty()) return kKept;
+  std::string out = std::move(injection_);
+  if (d.action == Action::kRelay) {
+    pg::encode_query(out, *sql);
+    return out;
   }
-  remember_patches(p.result);
-  if (p.result.kind == Kind::kRewritten) error_positions_.query_rewritten(p.result.sql, std::string(*sql));
-  // A refusal is raised by the server itself, so it aborts the transaction and the
-  // implicit transaction of a multi-statement string exactly as any error would.
-  pg::encode_query(replacement_, p.result.kind == Kind::kRefused ? rewrite::pg::refusal_statement(p.result) : p.result.sql);
-  return true;
+  if (d.action == Action::kReplace) {
+    completions = std::move(d.completions);
+    error_positions_.query_rewritten(d.text, std::string(*sql));
+  }
+  // A refusal is raised by the server itself (Decision::text), so it aborts the transaction and
+  // the implicit transaction of a multi-statement string exactly as any error would.
+  pg::encode_query(out, d.text);
+  return out;
 }
 
-bool PgSession::inspect_parse(std::string_view body) {
-  using Kind = rewrite::RewriteResult::Kind;
+Replacement PgSession::inspect_parse(std::string_view body, std::vector<rewrite::Completion>& completions) {
+  using Action = planner::Decision::Action;
   auto parse = pg::decode_parse(body);
   if (!parse) {
     fail_to_client("08P01", "switchyard: malformed Parse message");
-    return true;
+    return kDropped;
   }
-  const Plan p = plan(parse->query);
-  const bool changed = p.result.kind != Kind::kUnchanged;
-  if (p.result.kind == Kind::kRewritten) error_positions_.parse_rewritten(p.result.sql, std::string(parse->query));
+  planner::Decision d = plan({planner::Statement::Kind::kPrepare, parse->query, parse->statement});
+  const bool changed = d.action != Action::kRelay;
+  if (d.action == Action::kReplace) error_positions_.parse_rewritten(d.text, std::string(parse->query));
   else error_positions_.parse_relayed();
   if (!changed) {
     // The same text again under the same plan (an unnamed statement parsed before each
     // execution): the record already says what the server will hold, whatever this Parse does.
     if (const PreparedStatement* same = prepared_.find(parse->statement);
         same != nullptr && !prepared_.stale(*same) && same->upstream_text.empty() && same->text == parse->query &&
-        same->param_types == parse->param_types && same->reads_mask == p.reads_mask) {
+        same->param_types == parse->param_types && same->reads_mask == d.reads_mask) {
       requests_.sent(pg::InjectedReplies::Request::kParse, false);
-      return false;
+      return kKept;
     }
   }
-  PreparedStatement s = statement_of(parse->query, p);
+  PreparedStatement s = statement_of(parse->query, d);
   s.param_types = parse->param_types;
-  if (p.result.kind == Kind::kRefused)
-    spdlog::warn("session={} migration {}: refused ({}): {}", id_, p.result.migration, p.result.reason, parse->query);
+  if (d.action == Action::kRefuse && d.refusal.source == planner::Refusal::Source::kMigration)
+    spdlog::warn("session={} migration {}: refused ({}): {}", id_, d.refusal.migration, d.refusal.reason, parse->query);
+  Replacement out;
   if (changed) {
     parse->query = s.upstream();  // parameter types stay as the client declared them
     if (s.refused) parse->param_types.clear();
-    else remember_patches(p.result);
-    pg::encode_parse(replacement_, *parse);
+    else completions = std::move(d.completions);
+    out.emplace();
+    pg::encode_parse(*out, *parse);
   }
   if (prepared_.size() >= cfg().limits.max_prepared_statements && !prepared_.find(parse->statement)) {
     too_many_statements();
-    return true;
+    return kDropped;
   }
   const uint32_t tag = next_tag();
   prepared_.put_pending(tag, std::string(parse->statement), std::move(s));
   requests_.sent(pg::InjectedReplies::Request::kParse, false, tag);
   to_upstream_->framer.set_capture(frontend_capture());
-  return changed;
+  return out;
 }
 
 }  // namespace switchyard::proxy

@@ -43,30 +43,35 @@ pg::TypeSet PgSession::backend_capture() const {
   return t;
 }
 
-void PgSession::remember_patches(const rewrite::RewriteResult& r) {
-  pending_patches_.clear();
-  if (r.kind != rewrite::RewriteResult::Kind::kRewritten) return;
-  for (const auto& c : r.completions) {
-    if (c.patched) pending_patches_.push_back(pg::ReplyPatch{c.tag_verb, c.suppress_rows});
-    else pending_patches_.emplace_back(std::nullopt);
-  }
+namespace {
+
+std::optional<pg::ReplyPatch> patch_of(const rewrite::Completion& c) {
+  if (!c.patched) return std::nullopt;
+  return pg::ReplyPatch{c.tag_verb, c.suppress_rows};
 }
 
-void PgSession::track_frontend(char type, std::string_view body) {
+}  // namespace
+
+void PgSession::track_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
+                               std::vector<rewrite::Completion> completions) {
   const bool had_rows = replies_->backend_capture().contains('D');
   switch (type) {
-    case 'Q':
-      replies_->on_query(std::move(pending_patches_));
+    case 'Q': {
+      std::vector<std::optional<pg::ReplyPatch>> patches;
+      patches.reserve(completions.size());
+      for (const auto& c : completions) patches.push_back(patch_of(c));
+      replies_->on_query(std::move(patches));
       break;
+    }
     case 'P': {
       const auto parse = pg::decode_parse(body);
       std::optional<pg::ReplyPatch> patch;
-      if (!pending_patches_.empty()) patch = pending_patches_.front();
+      if (!completions.empty()) patch = patch_of(completions.front());
       if (parse) replies_->on_parse(parse->statement, std::move(patch));
       break;
     }
     case 'B':
-      if (const auto b = pg::decode_bind_names(body)) replies_->on_bind(b->portal, b->statement);
+      if (bind) replies_->on_bind(bind->portal, bind->statement);
       break;
     case 'D':
       if (const auto d = pg::decode_describe_or_close(body)) replies_->on_describe(d->kind, d->name);
@@ -86,16 +91,16 @@ void PgSession::track_frontend(char type, std::string_view body) {
     default:
       break;
   }
-  pending_patches_.clear();
   if (replies_->backend_capture().contains('D') != had_rows) to_client_->framer.set_capture(backend_capture());
 }
 
-bool PgSession::track_backend(char type, std::string_view body) {
+Replacement PgSession::track_backend(char type, std::string_view body) {
   const bool had_rows = replies_->backend_capture().contains('D');
-  backend_replacement_.clear();
-  const auto verdict = replies_->on_backend(type, body, backend_replacement_);
+  std::string out;
+  const auto verdict = replies_->on_backend(type, body, out);
   if (replies_->backend_capture().contains('D') != had_rows) to_client_->framer.set_capture(backend_capture());
-  return verdict != pg::ReplyTracker::Verdict::kKeep;
+  if (verdict == pg::ReplyTracker::Verdict::kKeep) return kKept;
+  return out;  // empty: dropped
 }
 
 }  // namespace switchyard::proxy

@@ -1,11 +1,13 @@
 // PgSession's read routing: which shape serves each migration's reads in this session (the
 // phase, and for canary the session's draw), recomputed only when the session adopts a new
-// generation, i.e. at a transaction boundary, so routing never changes inside a transaction.
+// generation, i.e. at a transaction boundary, so routing never changes inside a transaction;
+// the session's planner is rebuilt with it. Counting reads per route.
 #include <random>
 #include <spdlog/spdlog.h>
 
 #include "proxy/canary.h"
 #include "proxy/pg_session.h"
+#include "rewrite/pg/dialect.h"
 
 namespace switchyard::proxy {
 
@@ -47,57 +49,13 @@ void PgSession::update_routing() {
     if (m.phase == config::Phase::kCanary)
       spdlog::debug("session={} migration {}: canary reads the {} shape", id_, m.name, reads_new ? "new" : "old");
   }
-  update_read_triggers();
-}
-
-namespace {
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-}  // namespace
-
-void PgSession::update_read_triggers() {
-  read_triggers_.clear();
-  const auto& migrations = gen_->catalog.migrations;
-  for (size_t i = 0; i < migrations.size() && i < 64; ++i) {
-    const auto& m = migrations[i].spec;
-    ReadTrigger t;
-    t.relations = {lowered(m.old_table.name), lowered(m.new_table.name)};
-    t.active = m.phase != config::Phase::kOff;
-    t.shadow = shadow_eligible(m);
-    const bool reads_new = rewrite::reads_new_shape(m, i, route_);
-    if (!m.same_table()) {
-      // The other table's name is what routing replaces.
-      t.words.push_back(lowered(reads_new ? m.old_table.name : m.new_table.name));
-    } else if (reads_new) {
-      for (const auto& d : m.down) t.words.push_back(lowered(d.column));  // old columns, served through down
-      t.star = true;                                                       // SELECT * lists them too
-    } else {
-      for (const auto& u : m.up) t.words.push_back(lowered(u.column));  // new columns, served through up
-    }
-    read_triggers_.push_back(std::move(t));
-  }
-}
-
-bool PgSession::read_needs_rewrite(std::string_view sql, uint64_t& reads_mask) const {
-  reads_mask = 0;
-  bool needed = false;
-  for (size_t i = 0; i < read_triggers_.size(); ++i) {
-    const ReadTrigger& t = read_triggers_[i];
-    if (!t.active) continue;
-    bool named = false;
-    for (const auto& r : t.relations) named = named || rewrite::Prefilter::contains_word(sql, r);
-    if (!named) continue;
-    reads_mask |= uint64_t{1} << i;
-    if (t.shadow || (t.star && sql.find('*') != std::string_view::npos)) needed = true;
-    for (const auto& w : t.words) needed = needed || rewrite::Prefilter::contains_word(sql, w);
-  }
-  return needed;
+  planner::GenerationFacts facts;
+  facts.dialect = &rewrite::pg::dialect();
+  facts.catalog = &gen_->catalog;
+  facts.prefilter = &gen_->prefilter;
+  facts.ddl_lint = cfg().ddl_lint;
+  facts.shadow = ctx_.shared.shadow != nullptr;
+  planner_.emplace(facts, route_);
 }
 
 MigrationMetrics& PgSession::metrics_of(const std::string& migration) {

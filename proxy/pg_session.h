@@ -8,6 +8,10 @@
 // upstream does it, except when the proxy runs SCRAM itself on both legs (pg_scram.cpp: the
 // client's exchange in kStartup before the upstream is opened, the server's in kConnecting).
 //
+// What to do with each Query and Parse text is the planner's decision (planner/planner.h, rebuilt
+// with the route in pg_routing.cpp); the session applies it: writes the text, counts, logs,
+// records prepared statements and submits shadow reads.
+//
 // Threading: a session lives on the io_context of one worker thread and is touched only there.
 // It keeps itself alive through shared_from_this() in its pending handlers.
 #pragma once
@@ -22,8 +26,10 @@
 #include <map>
 #include <vector>
 
+#include "planner/planner.h"
 #include "protocol/pg/backend.h"
 #include "protocol/pg/framer.h"
+#include "protocol/pg/frontend.h"
 #include "protocol/pg/injected_replies.h"
 #include "protocol/pg/reply_tracker.h"
 #include "protocol/pg/startup.h"
@@ -33,14 +39,21 @@
 #include "proxy/session_context.h"
 #include "proxy/stream_leg.h"
 #include "proxy/verifier_source.h"
-#include "rewrite/pg/lexical.h"
+#include "rewrite/lexical.h"
 #include "rewrite/read_phase.h"
 #include "rewrite/rewrite_result.h"
 
 namespace switchyard::proxy {
 
-// True if the migration's phase and shadow settings sample its reads (pg_shadow.cpp).
-bool shadow_eligible(const config::Migration& m);
+// The worker thread's random draw for sampling shadow reads (pg_shadow.cpp).
+planner::Sampler& shadow_sampler();
+
+// What the session makes of a captured message, returned by each inspect_* function: nullopt
+// keeps it (its bytes stream on, without a copy), a string replaces it with those bytes (whole
+// messages), an empty string drops it.
+using Replacement = std::optional<std::string>;
+inline const Replacement kKept = std::nullopt;
+inline const Replacement kDropped = std::string();
 
 class PgSession : public std::enable_shared_from_this<PgSession> {
  public:
@@ -71,12 +84,12 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // pg_tls.cpp: TLS on both legs. The client's handshake after 'S'; what tls.mode and
   // tls.verify demand of a StartupMessage (false: the session is failing); the SSLRequest to the
   // upstream and its handshake (then send_startup_upstream); and the AuthenticationSASL list
-  // without SCRAM-SHA-256-PLUS (true: replaced by backend_replacement_).
+  // without SCRAM-SHA-256-PLUS.
   void accept_client_tls();
   bool client_tls_admits();
   void request_upstream_tls();
   void on_upstream_tls_answer(char answer);
-  bool inspect_authentication(std::string_view body);
+  Replacement inspect_authentication(std::string_view body);
   // pg_scram.cpp: SCRAM on both legs (auth: in config/auth.h), instead of relaying the server's
   // exchange. begin_authentication follows the StartupMessage: it looks the role's verifier up
   // and runs the client's exchange, or goes straight to connect_upstream; upstream_scram follows
@@ -104,30 +117,27 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void release_assembly(size_t bytes);
   void pump_feed(Pump& p, std::string_view data);
   void pump_write(Pump& p);
-  // A captured message, seen in place: true if it must be replaced (then replace() emits the
-  // replacement into the pump's output, at the message's place in the stream).
-  bool inspect(Pump& p, char type, std::string_view body);
-  void replace(Pump& p, char type, std::string_view body);
-  bool inspect_frontend(char type, std::string_view body);
-  bool inspect_query(std::string_view body);
-  bool inspect_parse(std::string_view body);
-  // What the session's generation and route make of one statement text: the rewrite (kUnchanged
-  // when the text is relayed as it is) and the migrations it reads. Counts nothing.
-  struct Plan {
-    rewrite::RewriteResult result;
-    bool writes = false;      // the text may write (Prefilter::may_write)
-    uint64_t reads_mask = 0;  // a read: bit i, it reads catalog migration i
-  };
-  Plan plan(std::string_view sql);
-  // A Query's plan: counted, logged, and sampled for a shadow read.
-  void count_query(std::string_view sql, const Plan& p);
+  // A captured message, seen in place: what it becomes (the pump writes a replacement at the
+  // message's place in the stream).
+  Replacement inspect(Pump& p, char type, std::string_view body);
+  Replacement replace_backend_key(std::string_view body);  // the proxy's key for the backend's
+  // A client message going upstream; a Bind's names decoded once for whoever looks at them.
+  Replacement inspect_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
+                               std::vector<rewrite::Completion>& completions);
+  Replacement inspect_query(std::string_view body, std::vector<rewrite::Completion>& completions);
+  Replacement inspect_parse(std::string_view body, std::vector<rewrite::Completion>& completions);
+  // What the planner (planner/planner.h) decides for one statement under the session's
+  // generation, route and lexical settings; the DDL lint's findings are logged and counted here.
+  planner::Decision plan(planner::Statement statement);
+  // A Query's decision: its reads and writes counted, logged, its shadow read submitted.
+  void count_query(std::string_view sql, planner::Decision& d);
   pg::TypeSet frontend_capture() const;
   // pg_prepared.cpp: the statements the client prepared (proxy/prepared_statements.h), each
   // prepared again under the current plan at its first use after a flip.
-  PreparedStatement statement_of(std::string_view text, const Plan& p);
+  PreparedStatement statement_of(std::string_view text, const planner::Decision& d);
   void count_use(const PreparedStatement& s);
-  // How each execution of a statement planned as `p` counts as a write, and the counting.
-  WriteCount write_count(const Plan& p);
+  // How each execution of a statement counts as a write, with the session's metrics, and the counting.
+  WriteCount write_count(const planner::WriteCounting& c);
   // Counts one use of a planned write; a refusal also goes to its migration's recent refusals as
   // `sql`'s fingerprint with `reason`.
   void count_write(const WriteCount& w, std::string_view sql, std::string_view reason);
@@ -136,12 +146,12 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // plans it again if stale, and if the server's copy differs, appends to `injection_` what
   // prepares it again. True if something was injected.
   bool refresh(const std::string& name, PreparedStatement& s, bool before_query);
-  bool inspect_bind(std::string_view body);
-  bool inspect_describe(std::string_view body);
+  // Its parameters are decoded only for a shadow read or a refusal, which never meet.
+  Replacement inspect_bind(std::string_view body, const pg::BindNames& names);
+  Replacement inspect_describe(std::string_view body);
   // A ParameterDescription or RowDescription answering a Describe of statement `name`: kept in
-  // the statement's record, or restored to what the client was told before a re-prepare
-  // (true: replaced by backend_replacement_).
-  bool on_describe_answer(const std::string& name, char type, std::string_view body);
+  // the statement's record, or restored to what the client was told before a re-prepare.
+  Replacement on_describe_answer(const std::string& name, char type, std::string_view body);
   void note_close(std::string_view body);
   // SQL PREPARE / EXECUTE / DEALLOCATE / DISCARD ALL in a Query; a replacement for the Query
   // itself (a single PREPARE whose statement is rewritten) goes to `query`.
@@ -158,30 +168,24 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   // pg_replies.cpp: restoring the replies of statements a two-table migration rewrote.
   void update_reply_tracking();
   pg::TypeSet backend_capture() const;
-  void remember_patches(const rewrite::RewriteResult& r);
-  void track_frontend(char type, std::string_view body);
-  bool track_backend(char type, std::string_view body);  // true: drop or replace it
+  // `completions`: of the Query or Parse being relayed (empty: its replies are relayed as they are).
+  void track_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
+                      std::vector<rewrite::Completion> completions);
+  Replacement track_backend(char type, std::string_view body);
   // An ErrorResponse whose position points into a rewritten text: pointed at the client's text,
-  // or dropped (true: replaced by backend_replacement_).
-  bool remap_error(std::string_view body);
-  // pg_routing.cpp: the shape each migration's reads are served from in this session.
+  // or the position dropped.
+  Replacement remap_error(std::string_view body);
+  // pg_routing.cpp: the shape each migration's reads are served from in this session, and the
+  // planner for it.
   void update_routing();
   void count_reads(uint64_t reads_mask);
   MigrationMetrics& metrics_of(const std::string& migration);
-  // Without a parse: whether a read may need rewriting under this session's route (or may be
-  // sampled for a shadow read), and which migrations' relations it names.
-  void update_read_triggers();
-  bool read_needs_rewrite(std::string_view sql, uint64_t& reads_mask) const;
-  // pg_shadow.cpp: sampling reads for the shadow executor.
-  std::optional<size_t> shadow_pick(const rewrite::RewriteResult& r) const;
-  struct ShadowParams {
-    std::vector<std::optional<std::string>> values;
-    std::vector<int> formats;       // empty: all text
-    std::vector<uint32_t> types;    // empty: all inferred
-  };
-  void submit_shadow(size_t index, std::string_view sql, const rewrite::RewriteResult& served, ShadowParams params);
-  void shadow_query(std::string_view sql, const rewrite::RewriteResult& r);
-  void shadow_bind(std::string_view body, const PreparedStatement& s);
+  // pg_shadow.cpp: handing shadow reads the planner chose to the executor.
+  void submit_shadow(std::optional<ShadowRead> read);
+  // Each Bind of a statement that may be sampled (PreparedStatement::shadow), with its parameters;
+  // an EXECUTE of one, as the plain read it runs.
+  void shadow_bind(const pg::BindMessage& bind, const PreparedStatement& s);
+  void shadow_execute(std::string_view read);
 
   // Sends a FATAL ErrorResponse to the client, then closes. Safe in any state: while relaying,
   // the upstream->client pump (the only writer to the client) sends it when idle.
@@ -223,19 +227,11 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   InFlight in_flight_;  // requests awaiting their ReadyForQuery
   ErrorPositions error_positions_;  // the rewritten texts ErrorResponse positions refer to
   std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
-  std::vector<std::optional<pg::ReplyPatch>> pending_patches_;  // of the Query/Parse being inspected
-  std::string backend_replacement_;  // what replace() emits for a backend message track_backend chose
   rewrite::ReadRoute route_;         // set at start and at each adopted generation
-  rewrite::pg::Lexical lexical_;     // as the server last reported it (ParameterStatus)
+  // What to do with each statement, for gen_ and route_ (rebuilt with them; points into gen_).
+  std::optional<planner::Planner> planner_;
+  rewrite::Lexical lexical_;         // as the server last reported it (ParameterStatus)
   std::vector<MigrationMetrics*> migration_metrics_;  // by catalog index, for gen_
-  struct ReadTrigger {
-    std::vector<std::string> relations;  // lower-cased names of the old and new relation
-    std::vector<std::string> words;      // names whose mention means the read must be rewritten
-    bool star = false;                   // `*` too (SELECT * lists old columns served from new)
-    bool active = false;                 // the phase routes reads
-    bool shadow = false;                 // reads may be sampled for a shadow read: always parse
-  };
-  std::vector<ReadTrigger> read_triggers_;  // by catalog index, for gen_ and route_
   // Every statement the client prepared, and what the server holds under its name.
   PreparedStatements prepared_;
   // The requests that get a reply of their own, the proxy's re-prepares among them (dropped).
@@ -248,7 +244,6 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   PreparedStatements::Census published_statements_;  // as the census last heard it
   uint64_t published_generation_ = 0;
   std::string injection_;    // messages the proxy sends upstream before the client's message
-  std::string replacement_;  // what replace() emits for the frontend message inspect() chose
   std::chrono::steady_clock::time_point started_;
   std::string close_reason_;
   bool message_deadline_armed_ = false;

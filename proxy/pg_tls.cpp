@@ -139,29 +139,29 @@ void PgSession::on_upstream_tls_answer(char answer) {
   });
 }
 
-bool PgSession::inspect_authentication(std::string_view body) {
+Replacement PgSession::inspect_authentication(std::string_view body) {
   const auto code = pg::decode_authentication_code(body);
   if (!code) {
     fail_to_client("08P01", "switchyard: malformed Authentication message from upstream");
-    return true;
+    return kDropped;
   }
-  if (*code != pg::kAuthSasl) return false;  // kept, without a copy
+  if (*code != pg::kAuthSasl) return kKept;  // without a copy
   const auto offered = pg::decode_sasl_mechanisms(body);
   if (!offered) {
     fail_to_client("08P01", "switchyard: malformed AuthenticationSASL message from upstream");
-    return true;
+    return kDropped;
   }
   const auto kept = pg::without_mechanism(*offered, pg::kScramPlus);
-  if (kept.size() == offered->size()) return false;
+  if (kept.size() == offered->size()) return kKept;
   if (kept.empty()) {
     fail_to_client("28000", "switchyard: upstream " + cfg().upstream.to_string() +
                                 " offers only SCRAM-SHA-256-PLUS, whose channel binding cannot pass a TLS proxy");
-    return true;
+    return kDropped;
   }
-  backend_replacement_.clear();
-  pg::encode_authentication_sasl(backend_replacement_, kept);
+  std::string out;
+  pg::encode_authentication_sasl(out, kept);
   spdlog::debug("session={} SCRAM-SHA-256-PLUS removed from the server's SASL mechanisms", id_);
-  return true;
+  return out;
 }
 
 }  // namespace switchyard::proxy

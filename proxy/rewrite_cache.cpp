@@ -5,9 +5,7 @@
 #include <chrono>
 
 #include "proxy/session_context.h"
-#include "rewrite/pg/literals.h"
 #include "rewrite/prefilter.h"
-#include "rewrite/pg/rewriter.h"
 
 namespace switchyard::proxy {
 
@@ -47,35 +45,41 @@ rewrite::RewriteResult lexical_refusal(const Generation& gen, std::string_view s
 
 }  // namespace
 
+struct RewriteCache::Request {
+  const Generation& gen;
+  const rewrite::Dialect& dialect;
+  rewrite::ReadRoute route;
+};
+
 void RewriteCache::hit() {
   if (metrics_) metrics_->rewrite_cache_hits.fetch_add(1, std::memory_order_relaxed);
 }
 
-rewrite::RewriteResult RewriteCache::miss(std::string_view sql, const Generation& gen, rewrite::ReadRoute route) {
-  if (!metrics_) return rewrite::pg::rewrite_sql(sql, gen.catalog, route);
+rewrite::RewriteResult RewriteCache::miss(std::string_view sql, const Request& q) {
+  if (!metrics_) return q.dialect.rewrite(sql, q.gen.catalog, q.route);
   metrics_->rewrite_cache_misses.fetch_add(1, std::memory_order_relaxed);
   const auto start = std::chrono::steady_clock::now();
-  auto r = rewrite::pg::rewrite_sql(sql, gen.catalog, route);
+  auto r = q.dialect.rewrite(sql, q.gen.catalog, q.route);
   metrics_->rewrite_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return r;
 }
 
-const rewrite::RewriteResult& RewriteCache::by_text(std::string_view sql, const Generation& gen,
-                                                    rewrite::ReadRoute route) {
+const rewrite::RewriteResult& RewriteCache::by_text(std::string_view sql, const Request& q) {
   // C++20 has no heterogeneous lookup for unordered_map without a custom hash; one string per
   // lookup is cheap next to the parse it saves, and only pre-filtered statements get here.
-  std::string key = route_prefix(route);
+  std::string key = route_prefix(q.route);
   key.append(sql);
   if (auto it = by_text_.find(key); it != by_text_.end()) {
     hit();
     return it->second;
   }
   make_room(by_text_);
-  return by_text_.emplace(std::move(key), miss(sql, gen, route)).first->second;
+  return by_text_.emplace(std::move(key), miss(sql, q)).first->second;
 }
 
-rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation& gen, rewrite::ReadRoute route,
-                                         const rewrite::pg::Lexical& lexical) {
+rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation& gen, const rewrite::Dialect& dialect,
+                                         rewrite::ReadRoute route, const rewrite::Lexical& lexical) {
+  const Request q{gen, dialect, route};
   if (gen.number != generation_) {
     by_shape_.clear();
     by_text_.clear();
@@ -85,16 +89,16 @@ rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation&
     return lexical_refusal(gen, sql, {}, "client_encoding " + lexical.client_encoding +
                                              " lets a character hold a backslash or quote byte, which switchyard "
                                              "cannot read; use UTF8");
-  if (sql.find('\\') == std::string_view::npos) return get_standard(sql, gen, route);
+  if (sql.find('\\') == std::string_view::npos) return get_standard(sql, q);
   // The text as the server reads it under `standard_strings`; a text whose strings do not end
   // there fails in the server's lexer too, which says why.
-  const auto reading = [&](bool standard_strings, rewrite::pg::StringReading& out) {
-    out = rewrite::pg::read_strings(sql, standard_strings);
+  const auto reading = [&](bool standard_strings, rewrite::StringReading& out) {
+    out = dialect.read_strings(sql, standard_strings);
     rewrite::RewriteResult unread;
     unread.parsed = false;
-    return out.ok ? get_standard(out.text, gen, route) : unread;
+    return out.ok ? get_standard(out.text, q) : unread;
   };
-  rewrite::pg::StringReading read, other;
+  rewrite::StringReading read, other;
   rewrite::RewriteResult r = reading(lexical.standard_strings, read);
   if (!lexical.settled) {
     // The statements ahead of this one may still change standard_conforming_strings: when the
@@ -109,25 +113,25 @@ rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation&
   return r;
 }
 
-rewrite::RewriteResult RewriteCache::get_standard(std::string_view sql, const Generation& gen, rewrite::ReadRoute route) {
-  auto shape = rewrite::pg::shape_of(sql);
-  if (!shape || shape->literals.empty()) return by_text(sql, gen, route);
+rewrite::RewriteResult RewriteCache::get_standard(std::string_view sql, const Request& q) {
+  auto shape = q.dialect.shape(sql);
+  if (!shape || shape->literals.empty()) return by_text(sql, q);
 
-  std::string key = route_prefix(route);
+  std::string key = route_prefix(q.route);
   key.append(shape->text);
   auto it = by_shape_.find(key);
   if (it != by_shape_.end()) {
     hit();
   } else {
     make_room(by_shape_);
-    it = by_shape_.emplace(std::move(key), miss(shape->text, gen, route)).first;
+    it = by_shape_.emplace(std::move(key), miss(shape->text, q)).first;
   }
   const rewrite::RewriteResult& r = it->second;
   // A shape that does not parse (e.g. DATE $3) says nothing about the statement itself.
-  if (!r.parsed) return by_text(sql, gen, route);
+  if (!r.parsed) return by_text(sql, q);
   if (r.kind != rewrite::RewriteResult::Kind::kRewritten) return r;
-  auto filled = rewrite::pg::with_literals(r.sql, *shape);
-  if (!filled) return by_text(sql, gen, route);
+  auto filled = q.dialect.with_literals(r.sql, *shape);
+  if (!filled) return by_text(sql, q);
   rewrite::RewriteResult out = r;
   out.sql = std::move(*filled);
   return out;

@@ -37,7 +37,7 @@
 #include "config/config.h"
 #include "proxy/metrics.h"
 #include "proxy/shadow_log.h"
-#include "proxy/shadow_read.h"
+#include "planner/shadow_read.h"
 
 namespace switchyard::proxy {
 

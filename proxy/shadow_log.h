@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "proxy/shadow_compare.h"
-#include "proxy/shadow_read.h"
+#include "planner/shadow_read.h"
 
 namespace switchyard::proxy {
 

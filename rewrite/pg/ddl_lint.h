@@ -24,15 +24,11 @@
 #include <vector>
 
 #include "rewrite/catalog.h"
+#include "rewrite/ddl_finding.h"
 
 namespace switchyard::rewrite::pg {
 
-struct DdlFinding {
-  std::string rule;         // e.g. "rename_column"
-  std::string message;      // what the statement does and why it is risky, naming the objects
-  std::string alternative;  // the safe way to make the change
-  bool operator==(const DdlFinding&) const = default;
-};
+using rewrite::DdlFinding;  // rewrite/ddl_finding.h
 
 // The cheap test that keeps non-DDL away from the parser: true if the first keyword of the text,
 // or of any part of it after a ';', is ALTER, CREATE or DROP (after whitespace and comments).

@@ -57,17 +57,6 @@ size_t segment_end(std::string_view s, size_t i, bool escapes, bool& backslash) 
 
 }  // namespace
 
-bool Lexical::unsafe_encoding() const {
-  static constexpr std::string_view kUnsafe[] = {"SJIS", "SHIFT_JIS_2004", "BIG5", "GBK", "GB18030", "UHC", "JOHAB"};
-  const std::string e = upper(client_encoding);
-  return std::find(std::begin(kUnsafe), std::end(kUnsafe), e) != std::end(kUnsafe);
-}
-
-void Lexical::follow(std::string_view name, std::string_view value) {
-  if (name == "standard_conforming_strings") standard_strings = value != "off";
-  else if (name == "client_encoding") client_encoding = std::string(value);
-}
-
 StringReading read_strings(std::string_view s, bool standard_strings) {
   StringReading out;
   size_t copied = 0;
@@ -137,3 +126,19 @@ StringReading read_strings(std::string_view s, bool standard_strings) {
 }
 
 }  // namespace switchyard::rewrite::pg
+
+namespace switchyard::rewrite {
+
+// The neutral settings (rewrite/lexical.h) under PostgreSQL's names and encodings.
+bool Lexical::unsafe_encoding() const {
+  static constexpr std::string_view kUnsafe[] = {"SJIS", "SHIFT_JIS_2004", "BIG5", "GBK", "GB18030", "UHC", "JOHAB"};
+  const std::string e = pg::upper(client_encoding);
+  return std::find(std::begin(kUnsafe), std::end(kUnsafe), e) != std::end(kUnsafe);
+}
+
+void Lexical::follow(std::string_view name, std::string_view value) {
+  if (name == "standard_conforming_strings") standard_strings = value != "off";
+  else if (name == "client_encoding") client_encoding = std::string(value);
+}
+
+}  // namespace switchyard::rewrite

@@ -18,26 +18,13 @@
 #include <string>
 #include <string_view>
 
+#include "rewrite/lexical.h"
+
 namespace switchyard::rewrite::pg {
 
-struct Lexical {
-  bool standard_strings = true;  // standard_conforming_strings
-  std::string client_encoding = "UTF8";
-  // Nothing relayed before the statement being planned still awaits its ReadyForQuery, so the
-  // server reads it under exactly these values (one still in flight may change them).
-  bool settled = true;
-
-  // A client encoding whose characters may hold ASCII bytes (see above).
-  bool unsafe_encoding() const;
-  // Follows one ParameterStatus; names other than the two above are ignored.
-  void follow(std::string_view name, std::string_view value);
-};
-
-struct StringReading {
-  bool ok = true;                 // false: a string, identifier or comment does not end (the server says why)
-  std::string text;               // `sql` as read with standard_conforming_strings = on (the same bytes if it was)
-  bool plain_backslash = false;   // a plain '...' literal holds a backslash: the two settings read it differently
-};
+// The settings and a reading of them, in the dialect-neutral form (rewrite/lexical.h).
+using rewrite::Lexical;
+using rewrite::StringReading;
 
 // Reads the string literals of `sql` under `standard_strings` (comments, quoted identifiers,
 // dollar quotes, E/B/X/U& strings and continuation lines as the server's lexer knows them).

@@ -14,13 +14,11 @@
 #include <string_view>
 #include <vector>
 
+#include "rewrite/shape.h"
+
 namespace switchyard::rewrite::pg {
 
-struct Shape {
-  std::string text;                   // the statement with $N placeholders for its literals
-  std::vector<std::string> literals;  // the original literal texts, for $first .. $first+n-1
-  int first = 1;                      // the number of the first literal placeholder
-};
+using rewrite::Shape;  // rewrite/shape.h
 
 // nullopt if the text does not scan (the server will report why).
 std::optional<Shape> shape_of(std::string_view sql);

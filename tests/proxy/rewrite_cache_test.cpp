@@ -7,6 +7,7 @@
 
 #include "proxy/metrics.h"
 #include "proxy/session_context.h"
+#include "rewrite/pg/dialect.h"
 #include "tests/rewrite/pg/tables_catalog.h"
 
 namespace switchyard::proxy {
@@ -20,7 +21,7 @@ TEST(RewriteCache, ComputesEachShapeOnce) {
   for (int i = 1; i <= 5; ++i) {
     const std::string sql = "UPDATE inovices SET note = (NOT " + std::to_string(i) + " = 1)::text WHERE id = " +
                             std::to_string(i) + " RETURNING xmin, note";
-    const rewrite::RewriteResult r = cache.get(sql, gen);
+    const rewrite::RewriteResult r = cache.get(sql, gen, rewrite::pg::dialect());
     ASSERT_EQ(r.kind, rewrite::RewriteResult::Kind::kRewritten) << r.reason;
     EXPECT_NE(r.sql.find("(NOT " + std::to_string(i) + " = 1)::text"), std::string::npos) << r.sql;
     EXPECT_NE(r.sql.find("WHERE id = " + std::to_string(i) + " RETURNING"), std::string::npos) << r.sql;

@@ -1,16 +1,17 @@
-// What a session hands to the shadow executor (proxy/shadow.h) for one sampled read: the read as
-// the client was served it and the same read against the other shape.
+// What the planner decides to shadow for one sampled read, and the session hands to the shadow
+// executor (proxy/shadow.h): the read as the client was served it and the same read against the
+// other shape. Plain data.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace switchyard::proxy {
+namespace switchyard::planner {
 
 struct ShadowRead {
   std::string migration;
-  // The statement's shape with its literals lifted out (rewrite/pg/literals.h shape_of); logged
+  // The statement's shape with its literals lifted out (Dialect::shape); logged
   // as given, so that mismatches of one query group together.
   std::string fingerprint;
   bool served_is_new = false;  // the client read the new shape; `other_sql` reads the old one
@@ -28,4 +29,8 @@ struct ShadowRead {
   bool redact_parameters = true;  // log "$1".. instead of the values
 };
 
+}  // namespace switchyard::planner
+
+namespace switchyard::proxy {
+using planner::ShadowRead;  // the executor's currency
 }  // namespace switchyard::proxy

@@ -1,0 +1,103 @@
+// The statement planner; see planner.h. The order of the tests is the order of their costs: the
+// DDL lint's keyword scan, the pre-filter's word scan, the read triggers, and only then the
+// rewriter (through the session's cache).
+#include "planner/planner.h"
+
+#include <utility>
+
+namespace switchyard::planner {
+
+namespace {
+
+using Kind = rewrite::RewriteResult::Kind;
+
+// The DDL lint under `block`: the whole text is replaced by a statement raising the first
+// finding, so a multi-statement string is not half-applied.
+void block_ddl(const rewrite::Dialect& dialect, const std::vector<rewrite::DdlFinding>& findings, Decision& d) {
+  std::string message = dialect.describe(findings.front());
+  if (findings.size() > 1) message += " (and " + std::to_string(findings.size() - 1) + " more in this text)";
+  d.action = Decision::Action::kRefuse;
+  d.text = dialect.raise_statement(message);
+  d.refusal.source = Refusal::Source::kDdlLint;
+  d.refusal.message = std::move(message);
+  d.ddl_blocked = findings.size();
+}
+
+}  // namespace
+
+Planner::Planner(GenerationFacts facts, rewrite::ReadRoute route)
+    : facts_(facts), route_(route), triggers_(*facts.catalog, route) {}
+
+uint64_t Planner::migration_bit(const std::string& name) const {
+  const auto& ms = facts_.catalog->migrations;
+  for (size_t i = 0; i < ms.size() && i < 64 && !name.empty(); ++i)
+    if (ms[i].spec.name == name) return uint64_t{1} << i;
+  return 0;
+}
+
+Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexical, Rewrites& rewrites,
+                       Sampler& sampler) const {
+  const rewrite::Dialect& dialect = *facts_.dialect;
+  const std::string_view sql = statement.sql;
+  Decision d;
+  if (facts_.ddl_lint != config::DdlLint::kOff && dialect.may_be_ddl(sql)) {
+    auto findings = dialect.lint_ddl(sql, *facts_.catalog);
+    if (!findings.empty() && facts_.ddl_lint == config::DdlLint::kBlock) {
+      block_ddl(dialect, findings, d);
+      return d;
+    }
+    d.ddl_warnings = std::move(findings);  // warn: logged and counted, and planned as any text
+  }
+  // A word scan keeps every statement that names no migrated relation away from the parser.
+  if (!facts_.prefilter->may_touch(sql)) return d;
+  // A call of a function that writes a migrated relation needs no write keyword to write.
+  d.writes = dialect.may_write(sql) || facts_.prefilter->may_run_server_code(sql);
+  // A read that names nothing its route would change, and that no shadow read may sample, is
+  // relayed without a parse either.
+  if (!d.writes && !triggers_.needs_rewrite(sql, d.reads_mask)) {
+    d.touches = d.reads_mask;
+    return d;
+  }
+  const rewrite::RewriteResult r = rewrites.get(sql, route_, lexical);
+  apply(r, d);
+  // Shadow connections read text with standard_conforming_strings on.
+  if (statement.kind == Statement::Kind::kQuery && d.shadow_candidate && lexical.standard_strings)
+    d.shadow = shadow_read(*d.shadow_candidate, sql, r, {}, rewrites, sampler);
+  return d;
+}
+
+void Planner::apply(const rewrite::RewriteResult& r, Decision& d) const {
+  using Route = WriteCounting::Route;
+  if (!d.writes) d.reads_mask = r.reads_mask;
+  d.parsed = r.parsed;
+  d.passed_migration = r.passed_migration;
+  d.passed_code = r.passed_code;
+  switch (r.kind) {
+    case Kind::kUnchanged:
+      if (d.writes && r.parsed) d.counting = {Route::kPassed, r.passed_migration, r.passed_code};
+      break;
+    case Kind::kRewritten:
+      d.action = Decision::Action::kReplace;
+      d.text = r.sql;
+      d.migration = r.migration;
+      d.completions = r.completions;
+      if (d.writes && !r.migration.empty()) d.counting = {Route::kRewritten, r.migration, {}};
+      break;
+    case Kind::kRefused:
+      d.action = Decision::Action::kRefuse;
+      d.refusal.source = Refusal::Source::kMigration;
+      d.refusal.message = "switchyard: migration " + r.migration + ": " + r.reason;
+      d.refusal.migration = r.migration;
+      d.refusal.reason = r.reason;
+      d.refusal.code = r.code;
+      // The server raises it, so it aborts the transaction, and the implicit transaction of a
+      // multi-statement string, exactly as any error would.
+      d.text = facts_.dialect->raise_statement(d.refusal.message);
+      d.counting = {Route::kRefused, r.migration, r.code};
+      break;
+  }
+  d.touches = d.reads_mask | migration_bit(r.migration);
+  if (!d.writes && r.kind != Kind::kRefused) d.shadow_candidate = shadow_pick(r);
+}
+
+}  // namespace switchyard::planner
