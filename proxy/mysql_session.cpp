@@ -3,7 +3,6 @@
 // mysql_tls.cpp.
 #include "proxy/mysql_session.h"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -14,6 +13,7 @@
 #include "proxy/mysql_errors.h"
 #include "proxy/mysql_pump.h"
 #include "proxy/tls_context.h"
+#include "proxy/upstream_connect.h"
 
 namespace switchyard::proxy {
 
@@ -76,28 +76,15 @@ void MySqlSession::arm_deadline(std::chrono::milliseconds after, const char* wha
 }
 
 void MySqlSession::connect_upstream() {
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(cfg().upstream.host, ec);
-  auto on_connect = [self = shared_from_this()](boost::system::error_code cec) {
+  arm_deadline(std::chrono::milliseconds(cfg().limits.connect_timeout_ms), "connect timeout");
+  connect_upstream_socket(upstream_, cfg().upstream, [self = shared_from_this()](boost::system::error_code ec) {
     if (self->done()) return;
-    if (cec) {
+    if (ec) {
       return self->fail_to_client(kCantConnect, "HY000", "switchyard: cannot connect to upstream " +
-                                                            self->cfg().upstream.to_string() + ": " + cec.message(), 0);
+                                                            self->cfg().upstream.to_string() + ": " + ec.message(), 0);
     }
     self->on_upstream_connected();
-  };
-  arm_deadline(std::chrono::milliseconds(cfg().limits.connect_timeout_ms), "connect timeout");
-  if (!ec) return upstream_.async_connect(tcp::endpoint(address, cfg().upstream.port), on_connect);
-  auto resolver = std::make_shared<tcp::resolver>(client_.get_executor());
-  resolver->async_resolve(cfg().upstream.host, std::to_string(cfg().upstream.port),
-                          [self = shared_from_this(), resolver, on_connect](boost::system::error_code rec,
-                                                                            tcp::resolver::results_type results) {
-                            if (rec) return on_connect(rec);
-                            asio::async_connect(self->upstream_, results,
-                                                [on_connect](boost::system::error_code cec, const tcp::endpoint&) {
-                                                  on_connect(cec);
-                                                });
-                          });
+  });
 }
 
 void MySqlSession::on_upstream_connected() {
@@ -165,6 +152,7 @@ void MySqlSession::on_greeting(uint8_t seq, std::string payload) {
                                                         config::to_string(tls_->upstream_settings.mode), 0);
   mysql::mask_capabilities(greeting, kMaskedCapabilities | (tls_possible ? 0 : mysql::cap::kSsl), kMaskedMariaDbCapabilities);
   server_capabilities_ = greeting.capabilities;
+  server_mariadb_capabilities_ = greeting.mariadb_capabilities();
   greeting_charset_ = greeting.character_set;
   std::string masked;
   mysql::encode_handshake_v10(masked, greeting);
@@ -198,7 +186,12 @@ void MySqlSession::on_client_hello(uint8_t seq, std::string payload) {
   database_ = response->database;
   if (!client_tls_admits(reply_seq)) return;
   capabilities_ = response->capabilities & server_capabilities_;
-  replies_.emplace(capabilities_);
+  // A MariaDB client (bit 0 clear) sends its extended capabilities in the filler; the server
+  // offered its own in the greeting (none from MySQL).
+  const uint32_t mariadb_caps = (response->capabilities & mysql::cap::kLongPassword) == 0
+                                    ? response->mariadb_capabilities & server_mariadb_capabilities_
+                                    : 0;
+  replies_.emplace(capabilities_, mariadb_caps);
   auto out = std::make_shared<std::string>();
   mysql::encode_packet(*out, seq, payload);  // unchanged: the server checks it, scramble and all
   spdlog::debug("session={} user={} database={} tls={} logging in", id_, user_, database_, client_leg_.encrypted());
