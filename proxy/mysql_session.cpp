@@ -109,9 +109,18 @@ void MySqlSession::read_hello_packet(StreamLeg& leg, HelloStep next, const char*
       return (this->*next)(seq, std::move(payload));
     }
   }
+  // From the client, never a byte past the packet: a client sends its TLS ClientHello right
+  // behind its SSLRequest (nothing answers an SSLRequest), and those bytes are OpenSSL's to read.
+  size_t want = 4096;
+  if (&leg == &client_leg_) {
+    want = hello_buf_.size() < 4
+               ? 4 - hello_buf_.size()
+               : 4 + static_cast<size_t>(mysql::get_int(reinterpret_cast<const unsigned char*>(hello_buf_.data()), 3)) -
+                     hello_buf_.size();
+  }
   const size_t old = hello_buf_.size();
-  hello_buf_.resize(old + 4096);
-  leg.async_read_some(asio::buffer(hello_buf_.data() + old, 4096),
+  hello_buf_.resize(old + want);
+  leg.async_read_some(asio::buffer(hello_buf_.data() + old, want),
                       [self = shared_from_this(), &leg, next, side, old](boost::system::error_code ec, size_t n) {
                         self->hello_buf_.resize(old + n);
                         if (self->done()) return;
@@ -170,9 +179,8 @@ void MySqlSession::on_greeting(uint8_t seq, std::string payload) {
 void MySqlSession::on_client_hello(uint8_t seq, std::string payload) {
   const uint8_t reply_seq = static_cast<uint8_t>(seq + 1);
   if (mysql::is_ssl_request(payload)) {
-    // Bytes pipelined behind the request would be read as if they came over TLS (the
-    // CVE-2021-23214 class of bug, PostgreSQL's name for it): refuse them.
-    if (!hello_buf_.empty()) return close("bytes pipelined behind an SSLRequest");
+    // The client's packets are read exactly (read_hello_packet), so whatever follows the
+    // SSLRequest is read by OpenSSL as handshake, never as plaintext (the CVE-2021-23214 class).
     if (client_leg_.encrypted())
       return fail_to_client(kHandshakeError, "08S01", "switchyard: SSLRequest again inside TLS", reply_seq);
     if (!(server_capabilities_ & mysql::cap::kSsl))
