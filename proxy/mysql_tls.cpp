@@ -66,7 +66,13 @@ void MySqlSession::upstream_tls(std::shared_ptr<std::string> ssl_request) {
 }
 
 bool MySqlSession::client_tls_admits(uint8_t seq) {
-  if (client_leg_.encrypted()) return true;
+  if (client_leg_.encrypted()) {
+    if (tls_->client_settings.verify != config::ClientCertVerify::kFull || peer_common_name(client_leg_.ssl()) == user_)
+      return true;
+    fail_to_client(kAccessDenied, "28000", "switchyard: certificate validation (tls.verify: full) failed for user '" + user_ +
+                                               "': CN mismatch", seq);
+    return false;
+  }
   if (tls_ && tls_->client && tls_->client_settings.mode == config::ClientTlsMode::kRequire) {
     fail_to_client(kAccessDenied, "28000", "switchyard: TLS is required (tls.mode: require), and this connection is not "
                                            "encrypted; connect with --ssl",

@@ -25,18 +25,6 @@ namespace switchyard::proxy {
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
 
-namespace {
-
-std::string peer_common_name(SSL* s) {
-  X509* cert = SSL_get0_peer_certificate(s);
-  if (!cert) return {};
-  char cn[256] = {};
-  const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
-  return n > 0 ? std::string(cn, static_cast<size_t>(n)) : std::string();
-}
-
-}  // namespace
-
 void PgSession::accept_client_tls() {
   TlsStream& tls = client_leg_.start_tls(*tls_->client);
   // The startup timer (pg_session.cpp) bounds the handshake too: it closes a client that stalls.

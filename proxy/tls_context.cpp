@@ -152,4 +152,12 @@ std::string handshake_failure(SSL* s, const boost::system::error_code& ec) {
   return ec.message();
 }
 
+std::string peer_common_name(SSL* s) {
+  X509* cert = SSL_get0_peer_certificate(s);
+  if (!cert) return {};
+  char cn[256] = {};
+  const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+  return n > 0 ? std::string(cn, static_cast<size_t>(n)) : std::string();
+}
+
 }  // namespace switchyard::proxy

@@ -36,10 +36,10 @@ class MariaDbRelayTls : public ::testing::Test {
     world_ = nullptr;
   }
 
-  static std::unique_ptr<ProxyProcess> start(const std::string& mode, std::string& error) {
+  static std::unique_ptr<ProxyProcess> start(const std::string& mode, std::string& error, const std::string& more_tls = "") {
     const std::string yaml = "protocol: mysql\n"
                              "tls: {cert_file: " + world_->proxy_pair.cert + ", key_file: " + world_->proxy_pair.key +
-                             ", mode: " + mode + "}\n"
+                             ", mode: " + mode + more_tls + "}\n"
                              "upstream_tls: {mode: verify-full, ca_file: " + world_->pki->ca_cert() + ", server_name: localhost}\n";
     return ProxyProcess::start(Endpoint{world_->server->host(), world_->server->port()}, yaml, error);
   }
@@ -90,6 +90,23 @@ TEST_F(MariaDbRelayTls, APlaintextClientIsRefusedUnderModeRequire) {
                                             {"-N", "--ssl", "--ssl-verify-server-cert", "--ssl-ca=" + world_->pki->ca_cert()});
   ASSERT_TRUE(tls.succeeded()) << tls.describe();
   EXPECT_EQ(tls.out, "7\n");
+}
+
+TEST_F(MariaDbRelayTls, VerifyFullComparesTheClientCertificatesCnWithTheUser) {
+  std::string error;
+  const CertPair client = world_->pki->issue("client-native", kMariaDbNativeUser, {}, error);
+  ASSERT_FALSE(client.cert.empty()) << error;
+  auto full = start("require", error, ", ca_file: " + world_->pki->ca_cert() + ", verify: full");
+  ASSERT_TRUE(full) << error;
+  const std::vector<std::string> with_cert = {"-N", "--ssl", "--ssl-ca=" + world_->pki->ca_cert(), "--ssl-cert=" + client.cert,
+                                              "--ssl-key=" + client.key};
+  const CommandResult own = run_mariadb_cli(target_of(*full), kMariaDbNativeUser, kMariaDbNativePassword, "SELECT 8;\n", with_cert);
+  ASSERT_TRUE(own.succeeded()) << own.describe() << full->log();
+  EXPECT_EQ(own.out, "8\n");
+  const CommandResult other = run_mariadb_cli(target_of(*full), kMariaDbEd25519User, kMariaDbEd25519Password, "SELECT 8;\n", with_cert);
+  EXPECT_FALSE(other.succeeded());
+  EXPECT_NE(other.err.find("ERROR 1045 (28000): switchyard: certificate validation (tls.verify: full) failed for user 'ed_user'"),
+            std::string::npos) << other.describe();
 }
 
 }  // namespace
