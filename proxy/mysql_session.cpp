@@ -238,6 +238,15 @@ void MySqlSession::close(std::string_view reason) {
   state_ = State::kClosed;
   boost::system::error_code ignored;
   timer_.cancel();
+  // After a final ERR, bytes the client sent that were never read (the rest of a garbage
+  // packet) would make the close a reset, which can destroy the ERR before the client reads
+  // it: drop a bounded amount of them and send FIN first, as client_refusal.cpp does.
+  if (!final_error_.empty() && client_.is_open()) {
+    client_.non_blocking(true, ignored);
+    char sink[4096];
+    for (int i = 0; i < 16 && !ignored; ++i) client_.read_some(asio::buffer(sink), ignored);
+    client_.shutdown(tcp::socket::shutdown_send, ignored);
+  }
   client_.close(ignored);
   upstream_.close(ignored);
   ctx_.sessions.erase(id_);
