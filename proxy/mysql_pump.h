@@ -18,7 +18,6 @@
 namespace switchyard::proxy {
 
 struct MySqlSession::Pump final : mysql::StreamCallbacks {
-  static constexpr size_t kReadChunk = BufferPool::kBufferSize;
   // Packets up to this size are seen whole (commands, OK, ERR, column definitions, most rows);
   // longer ones stream, only their first byte seen.
   static constexpr size_t kCaptureBytes = 64 * 1024;
