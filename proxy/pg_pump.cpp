@@ -18,6 +18,7 @@
 #include "protocol/pg/frontend.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
+#include "proxy/relay_read.h"
 
 namespace switchyard::proxy {
 
@@ -134,22 +135,11 @@ void PgSession::pump_read(Pump& p) {
 }
 
 void PgSession::pump_read_now(Pump& p) {
-  if (!p.in) p.in = p.pool.acquire();
-  boost::system::error_code ec;
-  const size_t n = p.from.read_some(asio::buffer(p.in.get(), Pump::kReadChunk), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
-    p.full = false;
-    return pump_read(p);
-  }
-  if (ec) {
-    // A TLS peer that closes its socket without close_notify reads as stream_truncated.
-    const bool eof = ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
-    const char* side = p.dir == Dir::kToUpstream ? "client" : "upstream";
-    return close(eof ? std::string(side) + " closed the connection" : std::string(side) + " read: " + ec.message());
-  }
-  p.full = n == Pump::kReadChunk || p.from.drain_before_wait();
-  p.bytes_read += n;
-  pump_feed(p, std::string_view(p.in.get(), n));
+  const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, p.dir == Dir::kToUpstream ? "client" : "upstream");
+  if (r.wait) return pump_read(p);
+  if (!r.error.empty()) return close(r.error);
+  p.bytes_read += r.bytes;
+  pump_feed(p, std::string_view(p.in.get(), r.bytes));
 }
 
 void PgSession::pump_feed(Pump& p, std::string_view data) {

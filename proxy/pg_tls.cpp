@@ -25,25 +25,6 @@ namespace switchyard::proxy {
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
 
-namespace {
-
-// Why a handshake failed, in words: the certificate check's verdict when that was it.
-std::string handshake_failure(SSL* s, const boost::system::error_code& ec) {
-  const long verify = SSL_get_verify_result(s);
-  if (verify != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
-  return ec.message();
-}
-
-std::string peer_common_name(SSL* s) {
-  X509* cert = SSL_get0_peer_certificate(s);
-  if (!cert) return {};
-  char cn[256] = {};
-  const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
-  return n > 0 ? std::string(cn, static_cast<size_t>(n)) : std::string();
-}
-
-}  // namespace
-
 void PgSession::accept_client_tls() {
   TlsStream& tls = client_leg_.start_tls(*tls_->client);
   // The startup timer (pg_session.cpp) bounds the handshake too: it closes a client that stalls.

@@ -146,4 +146,18 @@ std::string certificate_end_point_hash(X509* cert) {
   return std::string(reinterpret_cast<const char*>(hash), n);
 }
 
+std::string handshake_failure(SSL* s, const boost::system::error_code& ec) {
+  const long verify = SSL_get_verify_result(s);
+  if (verify != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+  return ec.message();
+}
+
+std::string peer_common_name(SSL* s) {
+  X509* cert = SSL_get0_peer_certificate(s);
+  if (!cert) return {};
+  char cn[256] = {};
+  const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+  return n > 0 ? std::string(cn, static_cast<size_t>(n)) : std::string();
+}
+
 }  // namespace switchyard::proxy

@@ -38,13 +38,20 @@ class ReplyTracker {
     kUnexpected,   // a packet the protocol does not allow here; the stream is out of step
   };
 
-  explicit ReplyTracker(uint32_t capabilities) : capabilities_(capabilities) {}
+  // `mariadb_capabilities`: MariaDB's extended ones both sides agreed on (mariadb_cap::);
+  // kExtendedMetadata adds a field to every column definition.
+  explicit ReplyTracker(uint32_t capabilities, uint32_t mariadb_capabilities = 0)
+      : capabilities_(capabilities), extended_metadata_((mariadb_capabilities & mariadb_cap::kExtendedMetadata) != 0) {}
 
   // A command packet sent upstream (its first packet; COM_STMT_SEND_LONG_DATA chunks too).
   // Returns whether it expects a reply: COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA and COM_QUIT do
   // not, and are not queued.
   bool on_command(std::string_view payload);
   Progress on_server_packet(std::string_view payload);
+  // A server packet too long for the caller to look at (a relay streams it: StreamFramer's
+  // on_long_packet). Only a row can be that long: kInReply among a result set's rows, else
+  // kUnexpected.
+  Progress on_long_server_packet();
   // A packet of the file the client sends after a LOCAL INFILE request; the empty packet ends it.
   // kUnexpected when no file was asked for.
   Progress on_client_packet(std::string_view payload);
@@ -53,6 +60,9 @@ class ReplyTracker {
   size_t pending() const { return queue_.size(); }
   // The server waits for the client's LOCAL INFILE data.
   bool awaiting_client_data() const { return !queue_.empty() && queue_.front().state == State::kInfileData; }
+  // The front command is COM_CHANGE_USER, whose authentication exchange (AuthSwitchRequest,
+  // AuthMoreData) has the client answer within the reply.
+  bool changing_user() const { return !queue_.empty() && queue_.front().reply == Reply::kAuth; }
   // Status flags of the last OK or EOF seen (in transaction, autocommit, ...).
   uint16_t status_flags() const { return status_flags_; }
   // Results of the front command so far (or of the last completed one).
@@ -87,6 +97,7 @@ class ReplyTracker {
   Progress after_columns(Pending& p);
 
   uint32_t capabilities_;
+  bool extended_metadata_;
   std::deque<Pending> queue_;
   uint16_t status_flags_ = 0;
   size_t results_ = 0;

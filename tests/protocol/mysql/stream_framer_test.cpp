@@ -1,0 +1,119 @@
+// StreamFramer: every byte comes back in order however the input is split; small packets are
+// shown whole, long ones (continuations included) stream with only their first byte seen;
+// replacements land at their packet's place; the assembly budget is borrowed and returned.
+#include "protocol/mysql/stream_framer.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "tests/protocol/mysql/packet_builder.h"
+
+namespace switchyard::mysql {
+namespace {
+
+using testing::PacketBuilder;
+
+struct Recorder : StreamCallbacks {
+  std::string relayed;  // what the relay would write
+  std::vector<std::pair<uint8_t, std::string>> seen;  // whole packets
+  std::vector<std::pair<uint8_t, uint8_t>> long_packets;  // sequence id, first byte
+  std::string replace_payload;  // packets with this payload are replaced by "R"
+  size_t held = 0, peak = 0;
+  void on_passthrough(std::string_view bytes) override { relayed.append(bytes); }
+  bool inspect(uint8_t seq, std::string_view payload) override {
+    seen.emplace_back(seq, std::string(payload));
+    return !replace_payload.empty() && payload == replace_payload;
+  }
+  void on_replace(uint8_t seq, std::string_view) override { encode_packet(relayed, seq, "R"); }
+  void on_long_packet(uint8_t seq, uint8_t first) override { long_packets.emplace_back(seq, first); }
+  bool hold(size_t n) override {
+    held += n;
+    peak = std::max(peak, held);
+    return true;
+  }
+  void release(size_t n) override { held -= n; }
+};
+
+TEST(MysqlStreamFramer, EveryTwoCutsRelayTheSameBytesAndShowTheSamePackets) {
+  const std::string big(100, 'x');  // longer than the capture limit below
+  const std::string input =
+      PacketBuilder(0).packet("\x03SELECT 1").packet("").packet(std::string("\xFE") + big).packet("ok").bytes();
+  for (size_t a = 0; a <= input.size(); ++a) {
+    for (size_t b = a; b <= input.size(); ++b) {
+      StreamFramer f(16);
+      Recorder r;
+      ASSERT_EQ(f.feed(std::string_view(input).substr(0, a), r), FrameError::kNone);
+      ASSERT_EQ(f.feed(std::string_view(input).substr(a, b - a), r), FrameError::kNone);
+      ASSERT_EQ(f.feed(std::string_view(input).substr(b), r), FrameError::kNone);
+      EXPECT_EQ(r.relayed, input) << a << "," << b;
+      ASSERT_EQ(r.seen.size(), 3u) << a << "," << b;
+      EXPECT_EQ(r.seen[0], (std::pair<uint8_t, std::string>{0, "\x03SELECT 1"}));
+      EXPECT_EQ(r.seen[1], (std::pair<uint8_t, std::string>{1, ""}));
+      EXPECT_EQ(r.seen[2], (std::pair<uint8_t, std::string>{3, "ok"}));
+      EXPECT_EQ(r.long_packets, (std::vector<std::pair<uint8_t, uint8_t>>{{2, 0xFE}}));
+      EXPECT_TRUE(f.at_boundary());
+      EXPECT_EQ(r.held, 0u);
+      EXPECT_LE(r.peak, 16u + 4u);
+    }
+  }
+}
+
+TEST(MysqlStreamFramer, AReplacedPacketIsWrittenAtItsPlace) {
+  const std::string input = PacketBuilder(0).packet("a").packet("swap me").packet("c").bytes();
+  const std::string expected = [] {
+    std::string e;
+    encode_packet(e, 0, "a");
+    encode_packet(e, 1, "R");
+    encode_packet(e, 2, "c");
+    return e;
+  }();
+  for (size_t a = 0; a <= input.size(); ++a) {
+    StreamFramer f(64);
+    Recorder r;
+    r.replace_payload = "swap me";
+    ASSERT_EQ(f.feed(std::string_view(input).substr(0, a), r), FrameError::kNone);
+    ASSERT_EQ(f.feed(std::string_view(input).substr(a), r), FrameError::kNone);
+    EXPECT_EQ(r.relayed, expected) << a;
+  }
+}
+
+TEST(MysqlStreamFramer, ContinuationsStreamAndTheirSequenceIsChecked) {
+  // A payload of exactly 0xFFFFFF bytes plus 3: two packets, the second three bytes long.
+  std::string payload(kMaxPacketChunk + 3, 'p');
+  payload[0] = '\x00';
+  std::string input;
+  encode_packet(input, 5, payload);
+  encode_packet(input, 7, "next");
+  StreamFramer f(1024);
+  Recorder r;
+  for (size_t pos = 0; pos < input.size(); pos += 32 * 1024)
+    ASSERT_EQ(f.feed(std::string_view(input).substr(pos, 32 * 1024), r), FrameError::kNone);
+  EXPECT_EQ(r.relayed.size(), input.size());
+  EXPECT_TRUE(r.relayed == input);
+  EXPECT_EQ(r.long_packets, (std::vector<std::pair<uint8_t, uint8_t>>{{5, 0x00}}));
+  EXPECT_EQ(r.seen, (std::vector<std::pair<uint8_t, std::string>>{{7, "next"}}));
+  EXPECT_LE(r.peak, 1024u + 4u);
+
+  std::string bad;
+  encode_packet(bad, 5, payload);
+  bad[kMaxPacketChunk + 4 + 3] = 9;  // the continuation's sequence id
+  StreamFramer g(1024);
+  Recorder q;
+  EXPECT_EQ(g.feed(bad, q), FrameError::kBadSequence);
+}
+
+TEST(MysqlStreamFramer, AnExactMultipleEndsWithAnEmptyPacket) {
+  std::string input;
+  encode_packet(input, 0, std::string(kMaxPacketChunk, 'z'));
+  encode_packet(input, 2, "after");
+  StreamFramer f(100);
+  Recorder r;
+  ASSERT_EQ(f.feed(input, r), FrameError::kNone);
+  EXPECT_EQ(r.long_packets.size(), 1u);
+  EXPECT_EQ(r.seen, (std::vector<std::pair<uint8_t, std::string>>{{2, "after"}}));
+  EXPECT_TRUE(f.at_boundary());
+}
+
+}  // namespace
+}  // namespace switchyard::mysql
