@@ -76,7 +76,7 @@ void PgSession::count_use(const PreparedStatement& s) {
 
 bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool before_query) {
   if (!prepared_.stale(s)) return false;
-  const Plan p = plan(s.text);
+  const Plan p = plan(s.text, true);
   PreparedStatement next = statement_of(s.text, p);
   next.sql_level = s.sql_level;
   next.param_types = s.param_types;
@@ -245,7 +245,7 @@ void PgSession::note_prepared_commands(std::string_view sql, uint32_t tag, std::
         }
         break;
       case Kind::kPrepare: {
-        const Plan p = plan(c.query);
+        const Plan p = plan(c.query, true);
         PreparedStatement s = statement_of(c.query, p);
         s.sql_level = true;
         s.sql_types = c.types;

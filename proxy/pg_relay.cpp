@@ -35,7 +35,8 @@ bool PgSession::inspect(Pump& p, char type, std::string_view body) {
   if (p.dir == Dir::kToUpstream) {
     pending_patches_.clear();
     injection_.clear();
-    lexical_.settled = in_flight_.idle();  // else a request ahead may still change the settings
+    idle_before_request_ = in_flight_.idle();
+    lexical_.settled = idle_before_request_;  // else a request ahead may still change the settings
     const bool replaced = note_frontend(type) && inspect_frontend(type, body);
     if (replies_ && !done()) track_frontend(type, body);
     return replaced;
@@ -109,7 +110,7 @@ bool PgSession::remap_error(std::string_view body) {
   return remap_error_positions(body, *texts, lexical_.client_encoding == "UTF8", backend_replacement_);
 }
 
-PgSession::Plan PgSession::plan(std::string_view sql) {
+PgSession::Plan PgSession::plan(std::string_view sql, bool one_statement) {
   Plan p;
   if (auto blocked = check_ddl(sql, *gen_, ctx_.shared.metrics, id_)) {  // ddl_lint: block
     p.result = std::move(*blocked);
@@ -124,6 +125,15 @@ PgSession::Plan PgSession::plan(std::string_view sql) {
   if (!p.writes && !read_needs_rewrite(sql, p.reads_mask)) return p;
   p.result = ctx_.rewrites.get(sql, *gen_, route_, lexical_);
   if (!p.writes) p.reads_mask = p.result.reads_mask;
+  if (one_statement && p.result.simple_query_only) {
+    p.result.kind = rewrite::RewriteResult::Kind::kRefused;
+    p.result.reason = "COPY FROM into a migrated table is mirrored only in a simple Query (a prepared statement holds one "
+                      "statement, and the mirror needs four); send it without parameters, with the simple query protocol";
+    p.result.code = rewrite::RefusalReason::kUnsupportedForm;
+    p.result.sql.clear();
+    p.result.completions.clear();
+    p.result.simple_query_only = false;
+  }
   return p;
 }
 
@@ -216,7 +226,12 @@ bool PgSession::inspect_query(std::string_view body) {
     pg::encode_query(replacement_, *prepare);
     return true;
   }
-  const Plan p = plan(*sql);
+  Plan p = plan(*sql);
+  if (!p.result.completions.empty() && !start_reply_tracking()) {
+    p.result.kind = Kind::kRefused;
+    p.result.reason = "COPY FROM into a migrated table sent before the replies to the requests ahead of it arrived, in a "
+                      "session that had no need to pair replies with requests until then; send it after them";
+  }
   count_query(*sql, p);
   if (p.result.kind == Kind::kUnchanged && injection_.empty()) return false;
   replacement_ = std::move(injection_);
@@ -239,7 +254,7 @@ bool PgSession::inspect_parse(std::string_view body) {
     fail_to_client("08P01", "switchyard: malformed Parse message");
     return true;
   }
-  const Plan p = plan(parse->query);
+  const Plan p = plan(parse->query, true);
   const bool changed = p.result.kind != Kind::kUnchanged;
   if (p.result.kind == Kind::kRewritten) error_positions_.parse_rewritten(p.result.sql, std::string(parse->query));
   else error_positions_.parse_relayed();

@@ -118,7 +118,9 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
     bool writes = false;      // the text may write (Prefilter::may_write)
     uint64_t reads_mask = 0;  // a read: bit i, it reads catalog migration i
   };
-  Plan plan(std::string_view sql);
+  // `one_statement`: for a prepared statement (Parse, PREPARE), which holds one statement, so a
+  // rewrite into several (COPY FROM into a migrated table) is refused instead.
+  Plan plan(std::string_view sql, bool one_statement = false);
   // A Query's plan: counted, logged, and sampled for a shadow read.
   void count_query(std::string_view sql, const Plan& p);
   pg::TypeSet frontend_capture() const;
@@ -157,6 +159,9 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   void adopt_generation();
   // pg_replies.cpp: restoring the replies of statements a two-table migration rewrote.
   void update_reply_tracking();
+  // Starts tracking replies for a Query whose rewrite patches them (a COPY FROM into a migrated
+  // table) in a session that does not track: only when nothing was in flight before it.
+  bool start_reply_tracking();
   pg::TypeSet backend_capture() const;
   void remember_patches(const rewrite::RewriteResult& r);
   void track_frontend(char type, std::string_view body);
@@ -222,7 +227,8 @@ class PgSession : public std::enable_shared_from_this<PgSession> {
   char transaction_status_ = 'I';
   InFlight in_flight_;  // requests awaiting their ReadyForQuery
   ErrorPositions error_positions_;  // the rewritten texts ErrorResponse positions refer to
-  std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
+  std::unique_ptr<pg::ReplyTracker> replies_;  // while a two-table migration is configured, or after a COPY FROM
+  bool idle_before_request_ = false;            // nothing was in flight before the request being inspected
   std::vector<std::optional<pg::ReplyPatch>> pending_patches_;  // of the Query/Parse being inspected
   std::string backend_replacement_;  // what replace() emits for a backend message track_backend chose
   rewrite::ReadRoute route_;         // set at start and at each adopted generation

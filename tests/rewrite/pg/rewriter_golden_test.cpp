@@ -56,12 +56,12 @@ std::vector<Case> read_cases(const std::string& path) {
 }
 
 // "" when no statement's replies are patched (so older golden files read as before), else a
-// line `-- completions: <per statement: relay | VERB n | VERB n, no rows>`.
+// line `-- completions: <per statement: relay | dropped | VERB n | VERB n, no rows>`.
 std::string render_completions(const std::vector<Completion>& completions) {
   if (completions.empty()) return "";
   std::string out = "\n-- completions:";
   for (const Completion& c : completions)
-    out += !c.patched ? " relay;" : " " + c.tag_verb + " n" + (c.suppress_rows ? ", no rows;" : ";");
+    out += !c.patched ? " relay;" : c.drop_tag ? " dropped;" : " " + c.tag_verb + " n" + (c.suppress_rows ? ", no rows;" : ";");
   out.pop_back();
   return out;
 }
@@ -127,6 +127,11 @@ TEST(RewriterGolden, TableDualWrite) {
 // TRUNCATE alone, with CASCADE, with other tables, ONLY ... RESTART IDENTITY, and what it reaches.
 TEST(RewriterGolden, TableTruncate) {
   run_golden("table_truncate.txt", config::Phase::kDualWrite, testing::truncate_catalog);
+}
+// COPY FROM through a temporary table (copy_from.h), each kind and phase, options, refusals.
+TEST(RewriterGolden, CopyFrom) { run_golden("copy_from.txt", config::Phase::kDualWrite); }
+TEST(RewriterGolden, TableCopyFrom) {
+  run_golden("table_copy_from.txt", config::Phase::kDualWrite, testing::tables_catalog);
 }
 TEST(RewriterGolden, TableNewOnly) { run_golden("table_new_only.txt", config::Phase::kNewOnly, testing::tables_catalog); }
 // camelCase, mixed-case, keyword, space- and quote-containing names across the five kinds.
