@@ -103,25 +103,19 @@ CopyExpansion expand_copy_from(PgQuery__RawStmt* raw, size_t index, const Catalo
   // The temporary table's columns take the columns' types without modifier (their base types,
   // schema-qualified outside pg_catalog, so the session's search_path does not matter): COPY
   // reads each value as the table would, and the INSERT's assignment casts apply the modifier
-  // (rounding, padding, or the same error). A column the catalog does not know takes its type
-  // from the table, so that the server reports an unknown column as COPY would.
+  // (rounding, padding, or the same error). A column the catalog does not know is refused, as
+  // an INSERT of it is: relayed, it would be written unmirrored if the catalog were stale.
   std::string defs;
-  bool all_known = true;
   for (const auto& n : cols) {
     const ColumnInfo* c = rel.column(n);
-    if (c == nullptr || c->base_type.empty()) {
-      if (c != nullptr && c->dropped)
-        return refuse("COPY FROM of column " + n + ", which contract dropped, cannot be mirrored; COPY the new columns");
-      all_known = false;
-      break;
-    }
+    if (c == nullptr) return refuse("COPY FROM: column " + n + " is not in " + rel.name.schema + "." + rel.name.name);
+    if (c->dropped || c->base_type.empty())
+      return refuse("COPY FROM of column " + n + ", which contract dropped, cannot be mirrored; COPY the new columns");
     defs += (defs.empty() ? "" : ", ") + quote_ident(n) + " " + c->base_type;
   }
   const std::string table = relation_text(copy->relation);
   const std::string temp = "pg_temp." + quote_ident("_switchyard_copy_" + std::to_string(index));
-  const std::string create = all_known ? "CREATE TEMPORARY TABLE " + temp + " (" + defs + ")"
-                                       : "CREATE TEMPORARY TABLE " + temp + " AS SELECT " + joined(cols) + " FROM " +
-                                             table + " WITH NO DATA";
+  const std::string create = "CREATE TEMPORARY TABLE " + temp + " (" + defs + ")";
 
   // The INSERT, as the rewriter mirrors any INSERT ... SELECT.
   const std::string insert =
