@@ -78,8 +78,8 @@ struct RewriteResult {
   // kRewritten: one entry per top-level statement when any statement's replies must be patched;
   // empty when the server's replies can be relayed as they are.
   std::vector<Completion> completions;
-  // kRewritten: the text holds several statements where the client sent one (COPY FROM into a
-  // migrated table), which only a simple Query may carry; a Parse of it must be refused.
+  // The text holds a COPY FROM into a migrated table, rewritten into several statements (which
+  // only a simple Query may carry) or relayed as written: a Parse of it must be refused.
   bool simple_query_only = false;
   // Bit i: the text reads a relation of catalog migration i (for routing metrics and shadow reads).
   uint64_t reads_mask = 0;

@@ -134,8 +134,6 @@ CopyExpansion expand_copy_from(PgQuery__RawStmt* raw, size_t index, const Catalo
       out.migration = mirrored.passed_migration;
       out.code = mirrored.passed_code;
       out.passed = true;
-    } else {
-      out.migration.clear();
     }
     return out;
   }

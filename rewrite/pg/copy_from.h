@@ -37,7 +37,7 @@ struct CopyExpansion {
   // the COPY as written (nothing to mirror, or a refusal waived by `on_unsupported: pass`).
   std::vector<std::string> statements;
   std::vector<Completion> completions;
-  std::string migration;  // the migration concerned (expanded, refused or passed)
+  std::string migration;  // the migration concerned (expanded, relayed, refused or passed)
   std::string refusal;    // non-empty: refuse the text, and why
   RefusalReason code = RefusalReason::kUnsupportedForm;
   bool passed = false;    // a refusal waived by on_unsupported: pass (code says which)

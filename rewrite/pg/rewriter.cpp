@@ -149,6 +149,12 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
         result.passed_code = c.code;
       }
       if (!c.statements.empty()) result.migration = c.migration;
+      // Even one relayed as written: the proxy does not follow a COPY of the extended protocol,
+      // whose Sync before the data the server ignores (see docs/migrations.md, "COPY FROM").
+      if (!c.passed) {
+        result.simple_query_only = true;
+        if (result.migration.empty()) result.migration = c.migration;  // for the refusal's message
+      }
       continue;
     }
     for (const Write& w : find_writes(&tree.statement(i)->base)) {
