@@ -198,6 +198,26 @@ TEST(Rewriter, AValuesRowOfAnotherLengthThanItsColumnsIsLeftForTheServer) {
   }
 }
 
+// A Parse holds one statement: every COPY FROM into a migrated table says it needs a simple
+// Query, the one relayed as written too (the proxy refuses it in a Parse); COPY TO does not.
+TEST(Rewriter, CopyFromIntoAMigratedTableNeedsASimpleQuery) {
+  const Catalog dual = testing::seeds_catalog();
+  const Catalog new_only = testing::seeds_catalog(config::Phase::kNewOnly);
+  EXPECT_TRUE(rewrite_sql("COPY users (id, full_name) FROM STDIN", dual).simple_query_only);
+  const RewriteResult relayed = rewrite_sql("COPY users (id, display_name) FROM STDIN", new_only);
+  EXPECT_EQ(relayed.kind, RewriteResult::Kind::kUnchanged);
+  EXPECT_TRUE(relayed.simple_query_only);
+  EXPECT_EQ(relayed.migration, "users-display-name");
+  EXPECT_FALSE(rewrite_sql("COPY users TO STDOUT", dual).simple_query_only);
+  EXPECT_FALSE(rewrite_sql("UPDATE users SET full_name = 'a'", dual).simple_query_only);
+  Catalog pass = dual;
+  pass.migrations[0].spec.pass_unsupported = true;
+  const RewriteResult passed = rewrite_sql("COPY users (id, full_name) FROM STDIN WITH (FREEZE)", pass);
+  EXPECT_EQ(passed.kind, RewriteResult::Kind::kUnchanged);
+  EXPECT_EQ(passed.passed_migration, "users-display-name");
+  EXPECT_FALSE(passed.simple_query_only);
+}
+
 TEST(Rewriter, TextThatDoesNotParseIsLeftForTheServer) {
   EXPECT_EQ(rewrite_sql("INSERT INTO users VALUES (", testing::seeds_catalog()).kind, RewriteResult::Kind::kUnchanged);
 }
