@@ -1,36 +1,19 @@
 // Backfills and verifies inside the proxy; see admin_jobs.h.
 #include "jobs/admin_jobs.h"
 
-#include <cstdio>
-
 #include "jobs/backfill.h"
-#include "jobs/verify.h"
+#include "util/json_writer.h"
 
 namespace switchyard::jobs {
 
 namespace {
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+using util::JsonWriter;
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
+std::string error_json(const std::string& message) {
+  std::string out;
+  JsonWriter(out).begin_object().key("error").string(message).end_object();
+  return out + "\n";
 }
 
 }  // namespace
@@ -46,23 +29,24 @@ AdminJobs::~AdminJobs() {
 }
 
 std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std::string& migration) {
-  if (kind != "backfill" && kind != "verify") return {404, "{\"error\":" + quote("no job kind " + kind) + "}\n"};
+  if (kind != "backfill" && kind != "verify") return {404, error_json("no job kind " + kind)};
   const config::Config config = current_config_();
   bool known = false;
   for (const auto& m : config.migrations) known = known || m.name == migration;
-  if (!known) return {404, "{\"error\":" + quote("no migration named " + migration) + "}\n"};
+  if (!known) return {404, error_json("no migration named " + migration)};
 
   std::lock_guard lock(mu_);
   const Key key{migration, kind};
   auto& slot = jobs_[key];
   if (slot && slot->running)
-    return {409, "{\"error\":" + quote("a " + kind + " of " + migration + " is running") + "}\n"};
+    return {409, error_json("a " + kind + " of " + migration + " is running")};
   if (slot && slot->thread.joinable()) slot->thread.join();
   slot = std::make_unique<Job>();
   Job* job = slot.get();
   job->thread = std::thread([this, job, config, migration, kind] {
     bool ok = false, stopped = false;
-    std::string error, report;
+    std::string error;
+    std::optional<VerifyReport> report;
     if (kind == "backfill") {
       const BackfillResult r = run_backfill(config, migration, BackfillOptions{}, job->progress, job->stop);
       ok = r.ok;
@@ -73,9 +57,7 @@ std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std:
       ok = r.error.empty();
       stopped = ok && !r.completed;
       error = r.error;
-      report = ",\"clean\":" + std::string(r.clean() ? "true" : "false") + ",\"matching\":" +
-               std::to_string(r.matching) + ",\"mismatched\":" + std::to_string(r.mismatched) +
-               ",\"missing\":" + std::to_string(r.missing) + ",\"extra\":" + std::to_string(r.extra);
+      report = r;
     }
     std::lock_guard done_lock(mu_);
     job->state = ok ? (stopped ? "stopped" : "done") : "failed";
@@ -88,32 +70,39 @@ std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std:
 
 std::string AdminJobs::job_json(const Key& key, const Job& job) const {
   const ProgressSnapshot p = job.progress.read();
-  std::string out = "{\"job\":" + quote(key.second + " " + key.first) + ",\"state\":" + quote(job.state);
-  out += ",\"stage\":" + quote(p.stage);
-  out += ",\"rows_done\":" + std::to_string(p.rows_done) + ",\"rows_total\":" + std::to_string(p.rows_total);
-  out += ",\"rows_changed\":" + std::to_string(p.rows_changed) + ",\"changed_label\":" + quote(p.changed_label);
-  out += ",\"percent\":" + number(p.percent()) + ",\"rows_per_second\":" + number(p.rows_per_second);
-  out += ",\"eta_seconds\":" + number(p.eta_seconds());
-  out += ",\"throttle\":" + quote(p.throttle) + ",\"error\":" + quote(job.error.empty() ? p.error : job.error);
-  return out + job.report + "}";
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("job").string(key.second + " " + key.first).key("state").string(job.state);
+  w.key("stage").string(p.stage).key("rows_done").number(p.rows_done).key("rows_total").number(p.rows_total);
+  w.key("rows_changed").number(p.rows_changed).key("changed_label").string(p.changed_label);
+  w.key("percent").fixed(p.percent(), 1).key("rows_per_second").fixed(p.rows_per_second, 1);
+  w.key("eta_seconds").fixed(p.eta_seconds(), 1);
+  w.key("throttle").string(p.throttle).key("error").string(job.error.empty() ? p.error : job.error);
+  if (const auto& r = job.report) {
+    w.key("clean").boolean(r->clean()).key("matching").number(r->matching).key("mismatched").number(r->mismatched);
+    w.key("missing").number(r->missing).key("extra").number(r->extra);
+  }
+  w.end_object();
+  return out;
 }
 
 std::string AdminJobs::status_json() const {
   std::lock_guard lock(mu_);
-  std::string out = "{";
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
   std::string open;  // the migration whose object is open
   for (const auto& [key, job] : jobs_) {
     if (key.first != open) {
-      if (!open.empty()) out += "},";
-      out += quote(key.first) + ":{";
+      if (!open.empty()) w.end_object();
+      w.key(key.first).begin_object();
       open = key.first;
-    } else {
-      out += ",";
     }
-    out += quote(key.second) + ":" + job_json(key, *job);
+    w.key(key.second).raw(job_json(key, *job));
   }
-  if (!open.empty()) out += "}";
-  return out + "}";
+  if (!open.empty()) w.end_object();
+  w.end_object();
+  return out;
 }
 
 }  // namespace switchyard::jobs

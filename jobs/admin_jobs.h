@@ -10,12 +10,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include "config/config.h"
 #include "jobs/progress.h"
+#include "jobs/verify.h"
 
 namespace switchyard::jobs {
 
@@ -42,7 +44,7 @@ class AdminJobs {
     std::atomic<bool> running{true};
     std::string state = "running";  // guarded by mu_
     std::string error;              // guarded by mu_
-    std::string report;             // guarded by mu_: a verify's counts, as JSON fields
+    std::optional<VerifyReport> report;  // guarded by mu_: a finished verify's counts
     std::thread thread;
   };
   using Key = std::pair<std::string, std::string>;  // (migration, kind)

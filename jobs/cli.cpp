@@ -11,7 +11,7 @@
 #include "jobs/backfill.h"
 #include "jobs/ddl_runner.h"
 #include "jobs/verify.h"
-#include "proxy/generation.h"
+#include "catalog/config_file.h"
 
 namespace switchyard::jobs {
 namespace {
@@ -129,7 +129,7 @@ bool is_job_command(const char* command) {
 int run_job_command(int argc, char** argv) {
   Args a;
   if (const std::string problem = parse(argc, argv, a); !problem.empty()) return usage(problem);
-  auto loaded = proxy::load_config(a.config_path);
+  auto loaded = catalog::load_config(a.config_path);
   if (!loaded) {
     std::fprintf(stderr, "switchyard: invalid config: %s\n", loaded.error.to_string().c_str());
     return 2;

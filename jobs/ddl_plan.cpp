@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "jobs/sql_text.h"
+#include "rewrite/migration_facts.h"
 #include "rewrite/pg/expression_text.h"
 
 namespace switchyard::jobs {
@@ -125,7 +126,7 @@ void expand_tables(const DdlFacts& f, DdlPlan& plan) {
     plan.notes.push_back("foreign keys of other tables that reference " + m.spec.old_table.to_string() + " are not moved");
     return;
   }
-  const auto key = m.spec.key.empty() ? m.old_rel.primary_key : m.spec.key;
+  const auto key = rewrite::row_key(m).columns;  // the one rule (rewrite/migration_facts.h)
   std::vector<std::string> defs;
   auto define = [&](const std::string& name, const std::string& expr) -> bool {
     const std::string source = bare_column(expr, m.old_rel);
@@ -193,7 +194,7 @@ void contract_columns(const DdlFacts& f, bool backup, DdlPlan& plan) {
     return;
   }
   if (backup) {
-    const auto key = m.old_rel.primary_key;
+    const auto key = rewrite::row_key(m).columns;
     plan.steps.push_back({"CREATE SCHEMA IF NOT EXISTS switchyard", "", ""});
     plan.steps.push_back({"CREATE TABLE IF NOT EXISTS " + backup_table_name(m.spec.name) + " AS SELECT " +
                               column_list(key) + ", " + column_list(drop) + " FROM " + t, "", ""});

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "jobs/backfill_sql.h"
-#include "proxy/schema_loader.h"
+#include "catalog/schema_loader.h"
 
 namespace switchyard::jobs {
 
@@ -28,7 +28,7 @@ bool resolve_migration(const config::Config& config, const std::string& name, bo
     one.migrations.front().phase = config::Phase::kOff;
     one.migrations.front().down.clear();
   }
-  auto loaded = proxy::load_schema(one);
+  auto loaded = catalog::load_schema(one);
   if (!loaded.ok) {
     error = loaded.error;
     return false;

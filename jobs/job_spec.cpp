@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "jobs/sql_text.h"
+#include "rewrite/migration_facts.h"
 #include "rewrite/pg/expression_text.h"
 
 namespace switchyard::jobs {
@@ -39,7 +40,7 @@ JobSpecResult make_job_spec(const rewrite::ResolvedMigration& m, Direction direc
   spec.direction = direction;
   spec.source = src.name;
   spec.target = dst.name;
-  spec.key = m.spec.key.empty() ? src.primary_key : m.spec.key;
+  spec.key = rewrite::row_key(m).columns;  // the one rule (rewrite/migration_facts.h)
   if (spec.key.empty())
     return {std::nullopt, what + "table " + src.name.to_string() +
                               " has no primary key, so rows cannot be paged through by key; add a primary key "

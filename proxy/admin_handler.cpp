@@ -1,9 +1,9 @@
 // Routing and rendering for the admin HTTP server; see admin_handler.h.
 #include "proxy/admin_handler.h"
 
-#include <array>
 #include <cctype>
-#include <cstdio>
+
+#include "util/json_writer.h"
 
 namespace switchyard::proxy {
 namespace {
@@ -25,70 +25,11 @@ std::pair<std::string, std::string> job_of(std::string_view path) {
   return {std::string(path.substr(0, slash)), std::string(kind)};
 }
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (Unicode Table 3-7), or 0.
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    n = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    n = 3;
-    if (lead == 0xE0) lo = 0xA0;  // overlong
-    if (lead == 0xED) hi = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    n = 4;
-    if (lead == 0xF0) lo = 0x90;  // overlong
-    if (lead == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return n;
-}
-
 AdminResponse text(int status, std::string_view body) {
   return AdminResponse{status, std::string(kTextPlain), std::string(body), {}, {}, false};
 }
 
 }  // namespace
-
-std::string json_quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          std::array<char, 8> buf{};
-          std::snprintf(buf.data(), buf.size(), "\\u%04x", static_cast<unsigned>(c));
-          out += buf.data();
-        } else if (const size_t n = utf8_sequence_length(s, i); n == 0) {
-          out += "\\ufffd";
-        } else {
-          out.append(s.substr(i, n));
-          i += n;
-          continue;
-        }
-    }
-    ++i;
-  }
-  out += '"';
-  return out;
-}
 
 bool bearer_matches(const std::optional<std::string>& authorization, std::string_view token) {
   if (!authorization) return false;
@@ -150,17 +91,17 @@ AdminResponse handle_admin_request(const AdminRequest& request, const AdminView&
 }
 
 AdminResponse reload_response(const ReloadOutcome& outcome) {
-  if (!outcome.ok)
-    return AdminResponse{outcome.draining ? 503 : 400, std::string(kJson),
-                         "{\"error\":" + json_quote(outcome.error) + "}\n", {}, {}, false};
-  std::string body = "{\"generation\":" + std::to_string(outcome.generation);
-  body += ",\"changes\":" + json_quote(outcome.changes) + ",\"migrations\":[";
-  for (size_t i = 0; i < outcome.phases.size(); ++i) {
-    if (i > 0) body += ",";
-    body += "{\"name\":" + json_quote(outcome.phases[i].first) + ",\"phase\":" + json_quote(outcome.phases[i].second) + "}";
+  std::string body;
+  util::JsonWriter w(body);
+  if (!outcome.ok) {
+    w.begin_object().key("error").string(outcome.error).end_object();
+    return AdminResponse{outcome.draining ? 503 : 400, std::string(kJson), body + "\n", {}, {}, false};
   }
-  body += "]}\n";
-  return AdminResponse{200, std::string(kJson), std::move(body), {}, {}, false};
+  w.begin_object().key("generation").number(outcome.generation).key("changes").string(outcome.changes);
+  w.key("migrations").begin_array();
+  for (const auto& [name, phase] : outcome.phases) w.begin_object().key("name").string(name).key("phase").string(phase).end_object();
+  w.end_array().end_object();
+  return AdminResponse{200, std::string(kJson), body + "\n", {}, {}, false};
 }
 
 }  // namespace switchyard::proxy

@@ -69,8 +69,4 @@ std::string_view console_page();
 std::string status_json(const AdminView& view);
 std::string metrics_text(const AdminView& view);
 
-// `text` as a JSON string literal, quotes included. Control characters are escaped; bytes that
-// are not valid UTF-8 become U+FFFD, so the output is always valid JSON.
-std::string json_quote(std::string_view text);
-
 }  // namespace switchyard::proxy

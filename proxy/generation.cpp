@@ -5,25 +5,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include "proxy/schema_loader.h"
+#include "catalog/config_file.h"
+#include "catalog/schema_loader.h"
 #include "proxy/tls_context.h"
-#include "rewrite/pg/config_check.h"
 
 namespace switchyard::proxy {
 
-config::LoadResult load_config(const std::string& path) {
-  config::LoadResult loaded = config::load_config_file(path);
-  if (!loaded) return loaded;
-  if (auto error = rewrite::pg::parse_expressions(*loaded.config, path)) {
-    loaded.config.reset();
-    loaded.error = std::move(*error);
-  }
-  return loaded;
-}
-
 GenerationBuild build_generation(const std::string& path, uint64_t number) {
   GenerationBuild out;
-  auto loaded = load_config(path);
+  auto loaded = catalog::load_config(path);
   if (!loaded) {
     out.error = loaded.error.to_string();
     return out;
@@ -34,7 +24,7 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
     out.error = path + ": " + tls.error;
     return out;
   }
-  auto schema = load_schema(*loaded.config);
+  auto schema = catalog::load_schema(*loaded.config);
   if (!schema.ok) {
     out.error = path + ": " + schema.error;
     return out;

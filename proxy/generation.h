@@ -2,7 +2,7 @@
 // path used at start-up and on every reload, and describing what changed between two of them.
 //
 // build_generation does blocking libpq I/O over the config's `control` connection (see
-// schema_loader.h): call it at start-up or on the reload thread, never on a session's thread or
+// catalog/schema_loader.h): call it at start-up or on the reload thread, never on a session's thread or
 // the main io_context's.
 #pragma once
 
@@ -13,11 +13,6 @@
 #include "proxy/session_context.h"
 
 namespace switchyard::proxy {
-
-// The one way a program loads its config: config::load_config_file, then the SQL checks of
-// rewrite::pg::parse_expressions (each up/down is exactly one expression, respelt from its
-// parse tree). Errors are FILE:LINE: KEY: message. No database access.
-config::LoadResult load_config(const std::string& path);
 
 struct GenerationBuild {
   std::shared_ptr<Generation> generation;  // null on failure

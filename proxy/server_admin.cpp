@@ -24,7 +24,7 @@ AdminView Server::admin_view() const {
   v.draining = draining_;
   v.statements_rewritten = shared_.statements_rewritten.load(r);
   v.statements_refused = shared_.statements_refused.load(r);
-  v.statements_refused_by = read_counters(shared_.statements_refused_by);
+  v.statements_refused_by = copy_of(shared_.statements_refused_by);
   v.statements_passed = shared_.statements_passed.load(r);
   m.for_each_migration([&v](const std::string& name, const MigrationMetrics& mm) {
     v.migration_metrics.emplace_back(name, read_counters(mm));
@@ -55,22 +55,9 @@ AdminView Server::admin_view() const {
           mv.server_writers.push_back({std::string(rewrite::to_string(w.kind)), w.description, w.via});
     v.migrations.push_back(std::move(mv));
   }
-  v.rewrite_cache_hits = m.rewrite_cache_hits.load(r);
-  v.rewrite_cache_misses = m.rewrite_cache_misses.load(r);
-  v.rewrite_seconds = m.rewrite_seconds.snapshot();
-  v.upstream_seconds = m.upstream_seconds.snapshot();
-  v.reloads_ok = m.reloads_ok.load(r);
-  v.reloads_failed = m.reloads_failed.load(r);
-  v.ddl_lint_warned = m.ddl_lint_warned.load(r);
-  v.ddl_lint_blocked = m.ddl_lint_blocked.load(r);
-  v.reprepares = m.reprepares.load(r);
-  v.assembly_refused = m.assembly_refused.load(r);
-  v.message_timeouts = m.message_timeouts.load(r);
-  v.tls_client_handshake_failures = m.tls_client_handshake_failures.load(r);
-  v.tls_upstream_handshake_failures = m.tls_upstream_handshake_failures.load(r);
-  v.auth_scram_sessions = m.auth_scram_sessions.load(r);
-  v.auth_scram_failures = m.auth_scram_failures.load(r);
-  v.auth_scram_fallbacks = m.auth_scram_fallbacks.load(r);
+#define SWITCHYARD_COPY_PROCESS_ROW(shape, member, ...) v.member = copy_of(m.member);
+  SWITCHYARD_PROCESS_COUNTERS(SWITCHYARD_COPY_PROCESS_ROW)
+#undef SWITCHYARD_COPY_PROCESS_ROW
   v.assembly_bytes = shared_.assembly_bytes.load(r);
   v.listeners = read_counters(m.listeners);
   v.token = admin_token_;

@@ -5,33 +5,38 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <utility>
 
-#include "proxy/admin_handler.h"
+#include "util/json_writer.h"
 
 namespace switchyard::proxy {
 namespace {
 
-std::string json_row(const std::optional<ShadowRow>& row) {
-  if (!row) return "null";
-  std::string out = "[";
-  for (std::size_t i = 0; i < row->size(); ++i) {
-    if (i) out += ',';
-    out += (*row)[i] ? json_quote(*(*row)[i]) : "null";
+using util::JsonWriter;
+
+void json_row(JsonWriter& w, const std::optional<ShadowRow>& row) {
+  if (!row) {
+    w.null();
+    return;
   }
-  return out + "]";
+  w.begin_array();
+  for (const auto& cell : *row) {
+    if (cell) w.string(*cell);
+    else w.null();
+  }
+  w.end_array();
 }
 
-std::string json_params(const ShadowRead& read) {
-  std::string out = "[";
+void json_params(JsonWriter& w, const ShadowRead& read) {
+  w.begin_array();
   for (std::size_t i = 0; i < read.params.size(); ++i) {
-    if (i) out += ',';
     if (read.redact_parameters) {
-      out += "\"$" + std::to_string(i + 1) + "\"";
+      w.string("$" + std::to_string(i + 1));
     } else if (!read.params[i]) {
-      out += "null";
+      w.null();
     } else if (i < read.param_formats.size() && read.param_formats[i] == 1) {
       // A binary value, as bytea prints it.
       static const char* kHex = "0123456789abcdef";
@@ -40,12 +45,12 @@ std::string json_params(const ShadowRead& read) {
         hex += kHex[c >> 4];
         hex += kHex[c & 15];
       }
-      out += json_quote(hex);
+      w.string(hex);
     } else {
-      out += json_quote(*read.params[i]);
+      w.string(*read.params[i]);
     }
   }
-  return out + "]";
+  w.end_array();
 }
 
 }  // namespace
@@ -81,26 +86,26 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
 std::string mismatch_json(const MismatchRecord& record, std::string_view ts) {
   const ShadowRead& read = record.read;
   const CompareResult& diff = record.difference;
-  std::string out = "{\"ts\":" + json_quote(ts);
-  out += ",\"migration\":" + json_quote(read.migration);
-  out += ",\"fingerprint\":" + json_quote(read.fingerprint);
-  out += ",\"served_shape\":\"" + std::string(read.served_is_new ? "new" : "old") + "\"";
-  out += ",\"served_sql\":" + json_quote(read.served_sql);
-  out += ",\"other_sql\":" + json_quote(read.other_sql);
-  out += ",\"params\":" + json_params(read);
-  out += ",\"rows_served\":" + std::to_string(record.rows_served);
-  out += ",\"rows_other\":" + std::to_string(record.rows_other);
-  out += ",\"ordered\":" + std::string(read.ordered ? "true" : "false");
-  out += ",\"diff_index\":" + std::to_string(diff.index);
-  out += ",\"served_row\":" + json_row(diff.served_row);
-  out += ",\"other_row\":" + json_row(diff.other_row);
-  return out + "}";
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("ts").string(ts).key("migration").string(read.migration);
+  w.key("fingerprint").string(read.fingerprint).key("served_shape").string(read.served_is_new ? "new" : "old");
+  w.key("served_sql").string(read.served_sql).key("other_sql").string(read.other_sql);
+  json_params(w.key("params"), read);
+  w.key("rows_served").number(record.rows_served).key("rows_other").number(record.rows_other);
+  w.key("ordered").boolean(read.ordered).key("diff_index").number(diff.index);
+  json_row(w.key("served_row"), diff.served_row);
+  json_row(w.key("other_row"), diff.other_row);
+  w.end_object();
+  return out;
 }
 
 std::string suppressed_json(uint64_t count, std::string_view ts) {
-  const std::string n = std::to_string(count);
-  return "{\"ts\":" + json_quote(ts) + ",\"suppressed\":" + n + ",\"message\":\"" + n +
-         " mismatch log lines suppressed\"}";
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("ts").string(ts).key("suppressed").number(count);
+  w.key("message").string(std::to_string(count) + " mismatch log lines suppressed").end_object();
+  return out;
 }
 
 ShadowLog::ShadowLog(std::string path, uint32_t max_lines_per_second)
@@ -139,7 +144,7 @@ void ShadowLog::error(const ShadowRead& read, std::string_view side, std::string
   if (!errors_.allow(std::chrono::steady_clock::now())) return;
   const uint64_t dropped = errors_.take_suppressed();
   spdlog::warn("shadow read failed: migration={} side={} fingerprint={} error={}{}", read.migration, side,
-               json_quote(read.fingerprint), json_quote(message),
+               util::json_quote(read.fingerprint), util::json_quote(message),
                dropped ? " (" + std::to_string(dropped) + " shadow error log lines suppressed)" : std::string());
 }
 

@@ -1,42 +1,24 @@
 // Samples of /status over the last 15 minutes; see status_history.h.
 #include "proxy/status_history.h"
 
-#include <cstdio>
-
-#include "proxy/admin_handler.h"
+#include "util/json_writer.h"
 
 namespace switchyard::proxy {
 namespace {
 
-std::string seconds(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6f", v);
-  return buf;
-}
+using util::JsonWriter;
 
-std::string migration_json(const MigrationSample& m) {
-  std::string out = "{\"phase\":" + json_quote(m.phase);
-  const auto put = [&out](const char* name, const std::string& value) {
-    out += ",\"";
-    out += name;
-    out += "\":";
-    out += value;
-  };
-  put("writes_rewritten", std::to_string(m.writes_rewritten));
-  put("writes_refused", std::to_string(m.writes_refused));
-  put("reads_old", std::to_string(m.reads_old));
-  put("reads_new", std::to_string(m.reads_new));
-  put("shadow_match", std::to_string(m.shadow_match));
-  put("shadow_mismatch", std::to_string(m.shadow_mismatch));
-  put("shadow_transient", std::to_string(m.shadow_transient));
-  put("shadow_error", std::to_string(m.shadow_error));
-  put("shadow_skipped", std::to_string(m.shadow_skipped));
-  put("shadow_old_count", std::to_string(m.shadow_old_count));
-  put("shadow_old_seconds", seconds(m.shadow_old_seconds));
-  put("shadow_new_count", std::to_string(m.shadow_new_count));
-  put("shadow_new_seconds", seconds(m.shadow_new_seconds));
-  put("sessions_behind", std::to_string(m.sessions_behind));
-  return out + "}";
+void migration_json(JsonWriter& w, const MigrationSample& m) {
+  w.begin_object().key("phase").string(m.phase);
+  w.key("writes_rewritten").number(m.writes_rewritten).key("writes_refused").number(m.writes_refused);
+  w.key("reads_old").number(m.reads_old).key("reads_new").number(m.reads_new);
+  w.key("shadow_match").number(m.shadow_match).key("shadow_mismatch").number(m.shadow_mismatch);
+  w.key("shadow_transient").number(m.shadow_transient).key("shadow_error").number(m.shadow_error);
+  w.key("shadow_skipped").number(m.shadow_skipped);
+  w.key("shadow_old_count").number(m.shadow_old_count).key("shadow_old_seconds").fixed(m.shadow_old_seconds, 6);
+  w.key("shadow_new_count").number(m.shadow_new_count).key("shadow_new_seconds").fixed(m.shadow_new_seconds, 6);
+  w.key("sessions_behind").number(m.sessions_behind);
+  w.end_object();
 }
 
 }  // namespace
@@ -80,24 +62,20 @@ void StatusHistory::add(StatusSample sample) {
 }
 
 std::string history_json(const StatusHistory& history) {
-  std::string out = "{\"interval_seconds\":" + std::to_string(history.interval_seconds()) +
-                    ",\"capacity\":" + std::to_string(history.capacity()) + ",\"samples\":[";
-  bool first = true;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("interval_seconds").number(history.interval_seconds());
+  w.key("capacity").number(history.capacity()).key("samples").begin_array();
   for (const StatusSample& s : history.samples()) {
-    if (!first) out += ',';
-    first = false;
-    out += "{\"t\":" + std::to_string(s.unix_ms) + ",\"generation\":" + std::to_string(s.generation) +
-           ",\"active_sessions\":" + std::to_string(s.active_sessions) +
-           ",\"upstream_count\":" + std::to_string(s.upstream_count) +
-           ",\"upstream_seconds\":" + seconds(s.upstream_seconds) + ",\"reloads_ok\":" + std::to_string(s.reloads_ok) +
-           ",\"reloads_failed\":" + std::to_string(s.reloads_failed) + ",\"migrations\":{";
-    for (size_t i = 0; i < s.migrations.size(); ++i) {
-      if (i > 0) out += ',';
-      out += json_quote(s.migrations[i].name) + ":" + migration_json(s.migrations[i]);
-    }
-    out += "}}";
+    w.begin_object().key("t").number(s.unix_ms).key("generation").number(s.generation);
+    w.key("active_sessions").number(s.active_sessions).key("upstream_count").number(s.upstream_count);
+    w.key("upstream_seconds").fixed(s.upstream_seconds, 6).key("reloads_ok").number(s.reloads_ok);
+    w.key("reloads_failed").number(s.reloads_failed).key("migrations").begin_object();
+    for (const auto& m : s.migrations) migration_json(w.key(m.name), m);
+    w.end_object().end_object();
   }
-  return out + "]}\n";
+  w.end_array().end_object();
+  return out + "\n";
 }
 
 }  // namespace switchyard::proxy

@@ -5,6 +5,7 @@
 
 #include "rewrite/pg/column_writes.h"
 #include "rewrite/pg/copy_from.h"
+#include "rewrite/pg/merge_writes.h"
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/read_routing.h"
 #include "rewrite/pg/server_code.h"
@@ -69,6 +70,8 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
       // Two tables: new_only retargets the write here; the dual phases rebuild the whole
       // statement around it afterwards (mirror_table_writes).
       e = translate_table_write(w.stmt, m, catalog.volatility);
+    } else if (!column_kind(m.spec.kind) && verb == "MERGE") {
+      e = merge_into_two_tables(reinterpret_cast<PgQuery__MergeStmt*>(w.stmt), m, catalog.volatility);
     } else if (!column_kind(m.spec.kind)) {
       e.refusal = verb + " into a migrated table cannot be mirrored; write with INSERT, UPDATE or DELETE";
     } else if (verb == "INSERT") {
@@ -78,6 +81,8 @@ StatementEdit mirror(const Write& w, const Catalog& catalog, std::string& migrat
     } else if (verb == "DELETE") {
       // A deleted row leaves both shapes at once when they live in one table.
       e = mirror_delete(reinterpret_cast<PgQuery__DeleteStmt*>(w.stmt), m);
+    } else if (verb == "MERGE") {
+      e = mirror_merge(reinterpret_cast<PgQuery__MergeStmt*>(w.stmt), m, catalog.volatility);
     } else {
       e.refusal = verb + " into a migrated table cannot be mirrored; write with INSERT, UPDATE or DELETE";
     }

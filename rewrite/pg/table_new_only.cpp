@@ -14,6 +14,7 @@
 #include "rewrite/pg/column_writes.h"
 #include "rewrite/pg/expr.h"
 #include "rewrite/pg/expression_text.h"
+#include "rewrite/pg/merge_writes.h"
 #include "rewrite/pg/new_only_reads.h"
 #include "rewrite/pg/node_builder.h"
 #include "rewrite/pg/table_writes.h"
@@ -125,6 +126,27 @@ bool same_order(const ResolvedMigration& m) {
   return true;
 }
 
+// MERGE into the old table: each INSERT action prepared as an INSERT is (its columns named, the
+// old columns' defaults supplied), then the target retargeted and, for copy_table, every action
+// translated over the same-table view (merge_writes.h).
+StatementEdit translate_merge(PgQuery__MergeStmt* merge, const ResolvedMigration& m, const VolatilityCatalog& volatility) {
+  if (!names_table(merge->relation, m.spec.old_table)) return {};  // new-shaped: already right
+  const bool reorder = !m.spec.all_columns || !same_order(m);
+  const StatementEdit prepared = edit_merge_actions(merge, [&](ProtobufCMessage* w) -> StatementEdit {
+    if (w->descriptor != &pg_query__insert_stmt__descriptor) return {};
+    auto* insert = reinterpret_cast<PgQuery__InsertStmt*>(w);
+    StatementEdit e;
+    if (reorder) e = name_columns(insert, m);
+    if (e.refusal.empty() && !m.spec.all_columns && m.old_rel.exists) e = supply_old_defaults(insert, m);
+    return e;
+  });
+  if (!prepared.refusal.empty()) return prepared;
+  retarget(merge->relation, m);
+  if (m.spec.all_columns) return {true, ""};
+  const StatementEdit e = mirror_merge(merge, same_table_view(m), volatility);
+  return {true, e.refusal, e.code};
+}
+
 }  // namespace
 
 StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m,
@@ -145,6 +167,8 @@ StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigra
   } else if (write->descriptor == &pg_query__delete_stmt__descriptor) {
     del = reinterpret_cast<PgQuery__DeleteStmt*>(write);
     rel = del->relation, returning = &del->returning_list, n_returning = &del->n_returning_list;
+  } else if (write->descriptor == &pg_query__merge_stmt__descriptor) {
+    return translate_merge(reinterpret_cast<PgQuery__MergeStmt*>(write), m, volatility);
   } else {
     return {};
   }

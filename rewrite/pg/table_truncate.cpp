@@ -18,7 +18,7 @@ namespace {
 
 using config::Phase;
 
-bool dual_phase(Phase p) { return p != Phase::kOff && p != Phase::kNewOnly; }
+bool dual_phase(Phase p) { return phase_shapes(p).dual; }
 
 PgQuery__RangeVar* range_var(PgQuery__Node* n) {
   return n != nullptr && n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? n->range_var : nullptr;

@@ -19,7 +19,7 @@ namespace {
 using config::MigrationKind;
 using config::Phase;
 
-bool dual_phase(Phase p) { return p != Phase::kOff && p != Phase::kNewOnly; }
+bool dual_phase(Phase p) { return phase_shapes(p).dual; }
 
 std::string q(std::string_view s) { return config::quote_ident(s); }
 std::string q(const config::TableName& t) { return config::quote_table(t); }
@@ -102,7 +102,7 @@ Direction direction(const ResolvedMigration& m, bool from_old) {
   const RelationInfo& src = from_old ? m.old_rel : m.new_rel;
   const RelationInfo& dst = from_old ? m.new_rel : m.old_rel;
   d.dst_name = from_old ? m.spec.new_table : m.spec.old_table;
-  d.key = row_key(m);
+  d.key = row_key(m).columns;  // the one rule (rewrite/migration_facts.h)
   std::vector<std::pair<std::string, std::string>> raw;  // dst column, expression text over src
   if (m.spec.all_columns) {
     for (const auto& c : dst.columns)
@@ -268,16 +268,6 @@ TableMirror mirror_one(PgQuery__Node** slot, WriteParts& p, const ResolvedMigrat
 bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t) {
   if (rv == nullptr || rv->relname == nullptr || t.name != rv->relname) return false;
   return rv->schemaname == nullptr || rv->schemaname[0] == '\0' || t.schema == rv->schemaname;
-}
-
-bool is_two_table(const ResolvedMigration& m) {
-  return m.spec.kind == MigrationKind::kRenameTable || m.spec.kind == MigrationKind::kCopyTable;
-}
-
-std::vector<std::string> row_key(const ResolvedMigration& m) {
-  if (!m.spec.key.empty()) return m.spec.key;
-  if (!m.old_rel.primary_key.empty()) return m.old_rel.primary_key;
-  return m.new_rel.primary_key;
 }
 
 TableMirror mirror_table_writes(PgQuery__RawStmt* raw, const Catalog& catalog) {

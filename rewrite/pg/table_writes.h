@@ -19,26 +19,24 @@
 #include <string>
 
 #include "rewrite/catalog.h"
+#include "rewrite/migration_facts.h"
 #include "rewrite/pg/column_writes.h"
 #include "rewrite/pg/pg_query_c.h"
 #include "rewrite/rewrite_result.h"
 
 namespace switchyard::rewrite::pg {
 
-// rename_table or copy_table.
-bool is_two_table(const ResolvedMigration& m);
+// rename_table or copy_table (rewrite/migration_facts.h).
+inline bool is_two_table(const ResolvedMigration& m) { return rewrite::is_two_table(m.spec); }
 
 // Whether `rv` names `t`: an unqualified name matches whatever schema `t` has (the session's
 // search_path is not known here, and a needless rewrite is safe where a missed one is not).
 bool names_table(const PgQuery__RangeVar* rv, const config::TableName& t);
 
-// The row key that ON CONFLICT and the DELETE mirror match on: the migration's `key`, else the
-// old relation's primary key, else the new one's.
-std::vector<std::string> row_key(const ResolvedMigration& m);
-
-// new_only only (other phases: no change): edits one INSERT, UPDATE or DELETE (`write`, an
-// InsertStmt/UpdateStmt/DeleteStmt message) to the old table of `m` in place so that it writes
-// the new table instead. A write to the new table is left alone.
+// new_only only (other phases: no change): edits one INSERT, UPDATE, DELETE or MERGE (`write`, an
+// InsertStmt/UpdateStmt/DeleteStmt/MergeStmt message) to the old table of `m` in place so that it
+// writes the new table instead (a MERGE's actions as merge_writes.h says). A write to the new
+// table is left alone.
 StatementEdit translate_table_write(ProtobufCMessage* write, const ResolvedMigration& m,
                                     const VolatilityCatalog& volatility);
 

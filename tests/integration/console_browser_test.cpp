@@ -151,11 +151,12 @@ TEST_F(ConsoleBrowser, StepsAMigrationThroughItsPhasesUnderLoad) {
   wait_for(std::string(kCard) + " [data-tile=\"Writes rewritten\"]", "/s");
   EXPECT_TRUE(eventually([&] { return tile("Writes rewritten").find("0 in all") == std::string::npos; }, 20s))
       << tile("Writes rewritten");
-  // A write the proxy cannot mirror (a MERGE) is refused and shown by its fingerprint.
+  // A write the proxy cannot mirror (a MERGE inserting a volatile value) is refused and shown by
+  // its fingerprint.
   PgConn client = proxy_->connect_proxied();
   ASSERT_EQ(PQstatus(client.get()), CONNECTION_OK) << PQerrorMessage(client.get());
   PgResult refused = exec(client.get(), "MERGE INTO users u USING (SELECT 7 AS id) s ON u.id = s.id "
-                                        "WHEN MATCHED THEN UPDATE SET full_name = 'merged'");
+                                        "WHEN NOT MATCHED THEN INSERT (id, full_name) VALUES (s.id, random()::text)");
   EXPECT_EQ(PQresultStatus(refused.get()), PGRES_FATAL_ERROR);
   wait_for(kCard, "MERGE INTO users u USING (SELECT $1 AS id) s");
   // The backfill started from the page fills the new column for every row.

@@ -40,8 +40,7 @@ const std::string kDir = SWITCHYARD_SOURCE_DIR "/tests/integration/differential/
 // Refusals docs/migrations.md lists, by template (every target) or case; the test fails on any
 // other refusal.
 const std::map<std::string, std::string> kRefusals = {
-    {"merge_update", "MERGE into a migrated table"},
-    {"merge_delete", "MERGE into a migrated table"},
+    {"merge_insert_serial", "MERGE ... THEN INSERT of a volatile value or default (a serial)"},
     {"copy_from_stdin (extended)", "COPY ... FROM into a migrated table in a Parse (the extended protocol)"},
     {"insert_select_both_shapes_positional", "INSERT ... SELECT without a column list"},
     {"server_side_function", "CREATE FUNCTION of a routine that writes a migrated table"},
@@ -82,8 +81,18 @@ std::map<std::string, std::string> merged(std::map<std::string, std::string> a,
   return a;
 }
 
+// MERGE into a table of rename_table / copy_table before new_only: PostgreSQL 15 cannot return
+// the rows it changed (docs/migrations.md, "MERGE"). Every MERGE template but DO NOTHING alone.
+std::map<std::string, std::string> with_merge_refusals(std::map<std::string, std::string> refusals) {
+  for (const char* form : {"merge_update", "merge_delete", "merge_upsert_values", "merge_when_and_conditions",
+                           "merge_insert_from_subselect", "merge_update_from_own_row", "merge_params"})
+    for (const char* table : {"inovices", "invoices", "legacy_items", "items"})
+      refusals[std::string(form) + "/" + table] = "MERGE into a table of a two-table migration";
+  return refusals;
+}
+
 const differential::Expectations& expected_in(const std::string& phase) {
-  static const differential::Expectations before_new_only{kRefusals, kKnownGaps, kReferenceLimits, {}};
+  static const differential::Expectations before_new_only{with_merge_refusals(kRefusals), kKnownGaps, kReferenceLimits, {}};
   static const differential::Expectations new_only{merged(kRefusals, kNewOnlyRefusals), kKnownGaps,
                                                    merged(kReferenceLimits, kNewOnlyReferenceLimits),
                                                    kNewOnlyOpenFindings};

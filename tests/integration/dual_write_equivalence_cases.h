@@ -281,6 +281,46 @@ inline const std::vector<EquivalenceCase>& equivalence_cases() {
         {"1"}, {I}},
        "UPDATE legacy_accounts SET (name, accttype) = (SELECT customer, 'CHECKING' FROM inovices WHERE inovices.id = "
        "legacy_accounts.id + $1)"},
+      // MERGE: each action mirrored as the UPDATE or INSERT it stands for (rewrite/pg/merge_writes.h).
+      {"MergeUpsertParams",
+       {"MERGE INTO users t USING (SELECT $1::int AS id, $2::text AS name) s ON t.id = s.id "
+        "WHEN MATCHED THEN UPDATE SET full_name = s.name WHEN NOT MATCHED THEN INSERT (id, full_name) VALUES (s.id, s.name)",
+        {"2", "Alan M. Turing"}, {I, T}},
+       "MERGE INTO users t USING (SELECT $1::int AS id, $2::text AS name) s ON t.id = s.id "
+       "WHEN MATCHED THEN UPDATE SET full_name = s.name, display_name = s.name "
+       "WHEN NOT MATCHED THEN INSERT (id, full_name, display_name) VALUES (s.id, s.name, s.name)"},
+      {"MergeValuesSourceEveryAction",
+       {"MERGE INTO users t USING (VALUES (1, 'Ada King'), (2, 'Alan'), (10, $1)) s(id, name) ON t.id = s.id "
+        "WHEN MATCHED AND t.email IS NULL THEN DELETE WHEN MATCHED THEN UPDATE SET full_name = s.name "
+        "WHEN NOT MATCHED THEN INSERT (id, full_name) VALUES (s.id, s.name)",
+        {"Barbara Liskov"}, {T}},
+       "MERGE INTO users t USING (VALUES (1, 'Ada King'), (2, 'Alan'), (10, $1)) s(id, name) ON t.id = s.id "
+       "WHEN MATCHED AND t.email IS NULL THEN DELETE WHEN MATCHED THEN UPDATE SET full_name = s.name, display_name = s.name "
+       "WHEN NOT MATCHED THEN INSERT (id, full_name, display_name) VALUES (s.id, s.name, s.name)"},
+      {"MergeNewShapedColumnAndCondition",
+       {"MERGE INTO accounts a USING people p ON a.aid = p.id WHEN MATCHED AND NOT a.include_bool THEN "
+        "UPDATE SET include_bool = p.mail IS NOT NULL", {}, {}},
+       "MERGE INTO accounts a USING people p ON a.aid = p.id WHEN MATCHED AND NOT a.include_bool THEN "
+       "UPDATE SET include_bool = p.mail IS NOT NULL, include = CASE WHEN p.mail IS NOT NULL THEN 'X' ELSE '' END"},
+      {"MergeInsertGivenKey",
+       {"MERGE INTO accounts a USING (SELECT $1::int AS aid, $2::bpchar AS include) s ON a.aid = s.aid "
+        "WHEN NOT MATCHED THEN INSERT (aid, include) VALUES (s.aid, s.include)",
+        {"20", "X"}, {I, C}},
+       "MERGE INTO accounts a USING (SELECT $1::int AS aid, $2::bpchar AS include) s ON a.aid = s.aid "
+       "WHEN NOT MATCHED THEN INSERT (aid, include, include_bool, id) "
+       "VALUES (s.aid, s.include, CASE WHEN s.include = 'X' THEN true ELSE false END, s.aid)"},
+      {"MergeSetSubselect",
+       {"MERGE INTO users t USING (SELECT 2 AS id) s ON t.id = s.id WHEN MATCHED THEN "
+        "UPDATE SET full_name = (SELECT name FROM people WHERE people.id = t.id)", {}, {}},
+       "MERGE INTO users t USING (SELECT 2 AS id) s ON t.id = s.id WHEN MATCHED THEN "
+       "UPDATE SET full_name = (SELECT name FROM people WHERE people.id = t.id), "
+       "display_name = (SELECT name FROM people WHERE people.id = t.id)"},
+      {"MergeVolatileSet",
+       {"MERGE INTO users t USING people p ON t.id = p.id WHEN MATCHED THEN UPDATE SET full_name = p.name || random()",
+        {}, {}},
+       "MERGE INTO users t USING people p ON t.id = p.id WHEN MATCHED THEN "
+       "UPDATE SET (full_name, display_name) = (SELECT v, v FROM (SELECT p.name || random()) s(v))",
+       true},
   };
   return cases;
 }

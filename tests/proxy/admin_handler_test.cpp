@@ -1,5 +1,6 @@
 // The admin routes answered from plain structs: status codes, bodies, 404, 405 and JSON escaping.
 #include "proxy/admin_handler.h"
+#include "util/json_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -346,7 +347,7 @@ TEST(AdminHandler, JsonQuoteEscapesWhatJsonRequires) {
       {"UTF-16 surrogate", "\xed\xa0\x80", R"("\ufffd\ufffd\ufffd")"},
       {"above U+10FFFF", "\xf4\x90\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},
   };
-  for (const auto& c : cases) EXPECT_EQ(json_quote(c.in), c.out) << c.name;
+  for (const auto& c : cases) EXPECT_EQ(util::json_quote(c.in), c.out) << c.name;
 }
 
 TEST(AdminHandler, StatusEscapesAWeirdUpstream) {

@@ -71,7 +71,7 @@ std::vector<Target> targets() {
   return all;
 }
 
-// A template: statements with {T} (table), {K} (key), {C} (column), {V}, {V2}, {E}, {COLS},
+// A template: statements with {T} (table), {K} (key), {C} (column), {V}, {V2}, {E}, {COLS}, {SCOLS},
 // {ROW101}, {ROW102}, {GEN}, {SELF}, {DEFROW}; a statement using $n takes the target's params.
 struct Template {
   std::string name;
@@ -151,6 +151,26 @@ const std::vector<Template>& templates() {
        {"MERGE INTO {T} t USING people p ON t.{K} = p.id WHEN MATCHED THEN UPDATE SET {C} = {V} "
         "WHEN NOT MATCHED THEN DO NOTHING"}},
       {"merge_delete", {"MERGE INTO {T} t USING people p ON t.{K} = p.id WHEN MATCHED THEN DELETE"}},
+      // The upsert as hand-written SQL spells it: a VALUES source, UPDATE and INSERT.
+      {"merge_upsert_values",
+       {"MERGE INTO {T} t USING (VALUES {ROW1}, {ROW101}) AS s{COLS} ON t.{K} = s.{K} "
+        "WHEN MATCHED THEN UPDATE SET {C} = s.{C} WHEN NOT MATCHED THEN INSERT {COLS} VALUES {SCOLS}"}},
+      {"merge_when_and_conditions",
+       {"MERGE INTO {T} t USING people p ON t.{K} = p.id WHEN MATCHED AND p.mail IS NULL THEN DELETE "
+        "WHEN MATCHED AND t.{K} = 2 THEN UPDATE SET {C} = {V} WHEN MATCHED THEN DO NOTHING "
+        "WHEN NOT MATCHED AND p.id > 100 THEN DO NOTHING"}},
+      {"merge_insert_from_subselect",
+       {"MERGE INTO {T} t USING (SELECT {GEN} FROM generate_series(4, 6) g) AS s{COLS} ON t.{K} = s.{K} "
+        "WHEN NOT MATCHED THEN INSERT {COLS} VALUES {SCOLS}"}},
+      {"merge_update_from_own_row",
+       {"MERGE INTO {T} t USING (SELECT {K} AS k, {C} AS v FROM {T} WHERE {K} = 1) s ON t.{K} = s.k + 1 "
+        "WHEN MATCHED THEN UPDATE SET {C} = s.v"}},
+      {"merge_only_do_nothing",
+       {"MERGE INTO {T} t USING people p ON t.{K} = p.id WHEN MATCHED THEN DO NOTHING WHEN NOT MATCHED THEN DO NOTHING"}},
+      {"merge_params",
+       {"MERGE INTO {T} t USING (SELECT $1::int AS k) s ON t.{K} = s.k WHEN MATCHED THEN UPDATE SET {C} = {V} "
+        "WHEN NOT MATCHED AND s.k > 0 THEN INSERT {COLS} VALUES (s.k, $2, $3)"},
+       false, true},
       {"copy_from_stdin", {"COPY {T} {COLS} FROM STDIN"}, false, false, true},
       // Several statements, and transactions
       {"multi_statement",
@@ -185,6 +205,8 @@ std::string instantiate(std::string text, const Target& t) {
   replace_all(text, "{ROW2}", t.row(2));
   replace_all(text, "{ROW3}", t.row(3));
   replace_all(text, "{DEFROW}", t.defaulted);
+  // {SCOLS}: the INSERT column list as the columns of the MERGE source s.
+  replace_all(text, "{SCOLS}", std::regex_replace(t.columns, std::regex(R"(\w+)"), "s.$&"));
   replace_all(text, "{COLS}", t.columns);
   replace_all(text, "{GEN}", t.generated);
   replace_all(text, "{SELF}", t.copied);
@@ -312,6 +334,23 @@ std::vector<Case> single_cases() {
        {{"SET standard_conforming_strings = off", {}, {}},
         {"UPDATE users SET full_name = 'O\\'Brien' WHERE id = 1", {}, {}},
         {"RESET standard_conforming_strings", {}, {}}}},
+      // MERGE over both shapes of one table, its conditions and ON clause naming old and new columns.
+      {"merge_conditions_both_shapes/users_old",
+       {{"MERGE INTO users t USING people p ON t.id = p.id WHEN MATCHED AND t.display_name IS NOT NULL AND "
+         "t.full_name <> p.name THEN UPDATE SET full_name = p.name || ' (' || coalesce(p.mail, '-') || ')' "
+         "WHEN NOT MATCHED THEN INSERT (id, full_name, email) VALUES (p.id, p.name, p.mail)", {}, {}}}},
+      {"merge_on_old_column/users_new",
+       {{"MERGE INTO users t USING (VALUES ('Alan Turing', 'Renamed')) s(old, new) ON t.full_name = s.old "
+         "WHEN MATCHED THEN UPDATE SET display_name = s.new", {}, {}}}},
+      {"merge_default_values/users_old",
+       {{"MERGE INTO users t USING (SELECT 99 AS id) s ON t.id = s.id WHEN NOT MATCHED THEN INSERT DEFAULT VALUES", {}, {}}}},
+      {"merge_with_cte_both_migrations/accounts_old",
+       {{"WITH src AS (SELECT id, name FROM people) MERGE INTO accounts a USING src s ON a.aid = s.id "
+         "WHEN MATCHED THEN UPDATE SET include = CASE WHEN a.include_bool THEN '' ELSE 'X' END, aid = a.aid + 50 "
+         "WHEN NOT MATCHED THEN INSERT (aid, include, name) VALUES (s.id, DEFAULT, s.name)", {}, {}}}},
+      {"merge_insert_serial/accounts_old",
+       {{"MERGE INTO accounts a USING people p ON a.name = p.name WHEN NOT MATCHED THEN INSERT (include, name) "
+         "VALUES ('X', p.name)", {}, {}}}},
       {"update_where_current_of/users_old",
        {{"BEGIN", {}, {}}, {"DECLARE c CURSOR FOR SELECT id FROM users WHERE id = 2 FOR UPDATE", {}, {}},
         {"FETCH c", {}, {}}, {"UPDATE users SET full_name = 'Cursor' WHERE CURRENT OF c", {}, {}}, {"COMMIT", {}, {}}}},

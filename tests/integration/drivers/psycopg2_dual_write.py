@@ -48,7 +48,9 @@ def main(conninfo):
     # A write switchyard cannot mirror is refused with SQLSTATE 0A000, and the transaction with it.
     cur.execute("INSERT INTO users (id, full_name) VALUES (%s, %s)", (40, "lost with the refusal"))
     try:
-        cur.execute("MERGE INTO users u USING (SELECT %s AS id) s ON s.id = u.id WHEN MATCHED THEN DELETE", (1,))
+        # (a MERGE inserting a volatile value: MERGE's one VALUES row cannot evaluate it once for both columns)
+        cur.execute("MERGE INTO users u USING (SELECT %s AS id) s ON s.id = u.id "
+                    "WHEN NOT MATCHED THEN INSERT (id, full_name) VALUES (s.id, random()::text)", (41,))
         raise AssertionError("MERGE into users was not refused")
     except psycopg2.Error as e:
         expect("SQLSTATE of the refused MERGE", e.pgcode, "0A000")

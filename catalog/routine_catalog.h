@@ -21,11 +21,11 @@
 
 #include "rewrite/catalog.h"
 
-namespace switchyard::proxy {
+namespace switchyard::catalog {
 
 bool read_volatility(PGconn* c, rewrite::VolatilityCatalog& out, std::string& error);
 
 // Fills `server_writers` of every migration of `catalog` whose phase is not off.
 bool read_server_writers(PGconn* c, rewrite::Catalog& catalog, std::string& error);
 
-}  // namespace switchyard::proxy
+}  // namespace switchyard::catalog

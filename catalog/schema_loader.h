@@ -10,7 +10,7 @@
 #include "config/config.h"
 #include "rewrite/catalog.h"
 
-namespace switchyard::proxy {
+namespace switchyard::catalog {
 
 struct SchemaLoad {
   bool ok = false;
@@ -20,4 +20,4 @@ struct SchemaLoad {
 
 SchemaLoad load_schema(const config::Config& config);
 
-}  // namespace switchyard::proxy
+}  // namespace switchyard::catalog

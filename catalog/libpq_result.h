@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace switchyard::proxy {
+namespace switchyard::catalog {
 
 struct ConnCloser {
   void operator()(PGconn* c) const { PQfinish(c); }
@@ -33,4 +33,4 @@ inline std::string first_line(const char* s) {
   return nl == std::string::npos ? m : m.substr(0, nl);
 }
 
-}  // namespace switchyard::proxy
+}  // namespace switchyard::catalog

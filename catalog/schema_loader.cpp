@@ -1,16 +1,17 @@
 // Live-schema checks for migrations over libpq; see schema_loader.h.
-#include "proxy/schema_loader.h"
+#include "catalog/schema_loader.h"
 
 #include <libpq-fe.h>
 
 #include <vector>
 
+#include "catalog/libpq_result.h"
+#include "catalog/routine_catalog.h"
 #include "config/identifier.h"
-#include "proxy/libpq_result.h"
-#include "proxy/routine_catalog.h"
+#include "rewrite/migration_facts.h"
 #include "rewrite/pg/expression_text.h"
 
-namespace switchyard::proxy {
+namespace switchyard::catalog {
 namespace {
 
 using config::Phase;
@@ -161,10 +162,10 @@ class Checker {
     } else if (!read_relation(c_, m_.new_table, out.new_rel, err)) {
       return fail("new table", err);
     }
-    // Which shapes must exist depends on the phase: before dual_write the new shape may not
-    // have been added yet; in new_only the old one may already be gone.
-    const bool need_old = m_.phase != Phase::kNewOnly;
-    const bool need_new = m_.phase != Phase::kOff;
+    // Which shapes must exist depends on the phase (rewrite/migration_facts.h).
+    const rewrite::PhaseShapes shapes = rewrite::phase_shapes(m_.phase);
+    const bool need_old = shapes.needs_old;
+    const bool need_new = shapes.needs_new;
     if (need_old && !out.old_rel.exists) return fail("table", "table " + m_.old_table.to_string() + " does not exist");
     if (need_new && !out.new_rel.exists) return fail("table", "table " + m_.new_table.to_string() + " does not exist (run expand first)");
 
@@ -198,8 +199,10 @@ class Checker {
       if (out.new_rel.exists && !check_expression(c_, down.expr, out.new_rel, err))
         return fail("down." + down.column, "expression \"" + down.expr + "\" is not valid over " + m_.new_table.to_string() + ": " + err);
     }
-    const auto& key = m_.key.empty() ? out.old_rel.primary_key : m_.key;
-    if (m_.kind == config::MigrationKind::kCopyTable || m_.kind == config::MigrationKind::kRenameTable) {
+    // The one rule for the row key (rewrite/migration_facts.h), as the rewriter and the jobs use it.
+    const std::vector<std::string> key = rewrite::row_key(m_, out.old_rel, out.new_rel).columns;
+    const bool two_tables = rewrite::is_two_table(m_);
+    if (two_tables) {
       if (out.old_rel.exists && key.empty())
         return fail("key", m_.old_table.to_string() + " has no primary key; name one with key:");
       for (const auto& k : key) {
@@ -209,7 +212,6 @@ class Checker {
     }
     // Dual phases mirror each write with INSERT ... ON CONFLICT (key) into the other table, which
     // needs a unique index on the key in both (rewrite/pg/table_writes.h).
-    const bool two_tables = m_.kind == config::MigrationKind::kCopyTable || m_.kind == config::MigrationKind::kRenameTable;
     if (two_tables && need_old && need_new && !key.empty()) {
       for (const auto* rel : {&out.old_rel, &out.new_rel}) {
         if (!has_unique_index(c_, rel->name, key, err)) {
@@ -282,4 +284,4 @@ SchemaLoad load_schema(const config::Config& config) {
   return out;
 }
 
-}  // namespace switchyard::proxy
+}  // namespace switchyard::catalog

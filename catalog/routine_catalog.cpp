@@ -1,17 +1,17 @@
 // Volatility and server-side writers from pg_proc, pg_operator, pg_type, pg_trigger and
 // pg_rewrite; see routine_catalog.h.
-#include "proxy/routine_catalog.h"
+#include "catalog/routine_catalog.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <vector>
 
-#include "proxy/libpq_result.h"
+#include "catalog/libpq_result.h"
 #include "rewrite/pg/server_code.h"
 #include "rewrite/prefilter.h"
 
-namespace switchyard::proxy {
+namespace switchyard::catalog {
 namespace {
 
 using rewrite::ServerWriter;
@@ -209,4 +209,4 @@ bool read_server_writers(PGconn* c, rewrite::Catalog& catalog, std::string& erro
   return true;
 }
 
-}  // namespace switchyard::proxy
+}  // namespace switchyard::catalog

@@ -1,0 +1,15 @@
+// Loading a config file the one way every program does (the proxy at start-up and reload, the
+// jobs' command line): config::load_config_file, then the SQL checks of
+// rewrite::pg::parse_expressions (each up/down is exactly one expression, respelt from its
+// parse tree). Errors are FILE:LINE: KEY: message. Reads the file; no database access.
+#pragma once
+
+#include <string>
+
+#include "config/config.h"
+
+namespace switchyard::catalog {
+
+config::LoadResult load_config(const std::string& path);
+
+}  // namespace switchyard::catalog
