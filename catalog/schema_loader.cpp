@@ -23,7 +23,7 @@ bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationIn
   Result cols = exec(c, R"(
       SELECT a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN tn.nspname = 'pg_catalog' THEN quote_ident(ty.typname)
                   ELSE quote_ident(tn.nspname) || '.' || quote_ident(ty.typname) END,
-             coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attnotnull
+             coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attnotnull, a.attgenerated <> ''
         FROM pg_attribute a
         JOIN pg_class t ON t.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -40,6 +40,7 @@ bool read_relation(PGconn* c, const config::TableName& name, rewrite::RelationIn
   for (int i = 0; i < PQntuples(cols.get()); ++i) {
     out.columns.push_back({PQgetvalue(cols.get(), i, 0), PQgetvalue(cols.get(), i, 1), PQgetvalue(cols.get(), i, 2),
                            PQgetvalue(cols.get(), i, 3), PQgetvalue(cols.get(), i, 4)[0] == 't'});
+    out.columns.back().generated = PQgetvalue(cols.get(), i, 5)[0] == 't';
   }
   out.exists = !out.columns.empty();
   if (!out.exists) return true;

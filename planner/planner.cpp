@@ -35,6 +35,21 @@ uint64_t Planner::migration_bit(const std::string& name) const {
   return 0;
 }
 
+namespace {
+
+rewrite::RewriteResult simple_query_only_refusal(const rewrite::RewriteResult& r) {
+  rewrite::RewriteResult refused;
+  refused.kind = rewrite::RewriteResult::Kind::kRefused;
+  refused.migration = r.migration.empty() ? r.passed_migration : r.migration;
+  refused.reason = "COPY FROM into a migrated table is mirrored only in a simple Query (a prepared statement holds one "
+                   "statement, and the mirror needs four); send it without parameters, with the simple query protocol";
+  refused.code = rewrite::RefusalReason::kUnsupportedForm;
+  refused.reads_mask = r.reads_mask;
+  return refused;
+}
+
+}  // namespace
+
 Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexical, Rewrites& rewrites,
                        Sampler& sampler) const {
   const rewrite::Dialect& dialect = *facts_.dialect;
@@ -58,12 +73,27 @@ Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexic
     d.touches = d.reads_mask;
     return d;
   }
-  const rewrite::RewriteResult r = rewrites.get(sql, route_, lexical);
+  rewrite::RewriteResult r = rewrites.get(sql, route_, lexical);
+  // A prepared statement holds one statement; a rewrite into several (COPY FROM into a migrated
+  // table) can only be sent in a simple Query.
+  if (statement.kind == Statement::Kind::kPrepare && r.simple_query_only) r = simple_query_only_refusal(r);
   apply(r, d);
   // Shadow connections read text with standard_conforming_strings on.
   if (statement.kind == Statement::Kind::kQuery && d.shadow_candidate && lexical.standard_strings)
     d.shadow = shadow_read(*d.shadow_candidate, sql, r, {}, rewrites, sampler);
   return d;
+}
+
+void Planner::refuse(Decision& d, std::string reason) const {
+  rewrite::RewriteResult r;
+  r.kind = Kind::kRefused;
+  r.migration = d.migration;
+  r.reason = std::move(reason);
+  Decision refused;
+  refused.writes = d.writes;
+  refused.reads_mask = d.reads_mask;
+  apply(r, refused);
+  d = std::move(refused);
 }
 
 void Planner::apply(const rewrite::RewriteResult& r, Decision& d) const {

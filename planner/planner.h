@@ -92,6 +92,10 @@ class Planner {
   std::optional<ShadowRead> shadow_use(std::string_view sql, ShadowParams params, const rewrite::Lexical& lexical,
                                        Rewrites& rewrites, Sampler& sampler) const;
 
+  // Turns a decision to replace its statement into a refusal of it (0A000) for `reason`: for
+  // what only the session knows, e.g. that the replies of a rewrite could not be restored.
+  void refuse(Decision& d, std::string reason) const;
+
   rewrite::ReadRoute route() const { return route_; }
   const GenerationFacts& facts() const { return facts_; }
 

@@ -34,7 +34,8 @@ pg::TypeSet PgSession::frontend_capture() const {
 Replacement PgSession::inspect(Pump& p, char type, std::string_view body) {
   if (p.dir == Dir::kToUpstream) {
     injection_.clear();
-    lexical_.settled = in_flight_.idle();  // else a request ahead may still change the settings
+    idle_before_request_ = in_flight_.idle();
+    lexical_.settled = idle_before_request_;  // else a request ahead may still change the settings
     // A Bind's names are decoded once, here, for whoever looks at them.
     std::optional<pg::BindNames> bind;
     if (type == 'B') {
@@ -219,6 +220,9 @@ Replacement PgSession::inspect_query(std::string_view body, std::vector<rewrite:
     return out;
   }
   planner::Decision d = plan({planner::Statement::Kind::kQuery, *sql, {}});
+  if (!d.completions.empty() && !start_reply_tracking())
+    planner_->refuse(d, "COPY FROM into a migrated table sent before the replies to the requests ahead of it arrived, in a "
+                        "session that had no need to pair replies with requests until then; send it after them");
   count_query(*sql, d);
   if (d.action == Action::kRelay && injection_.empty()) return kKept;
   std::string out = std::move(injection_);

@@ -4,7 +4,9 @@
 // what the original statement would have produced.
 //
 // Tracking costs a look at every request and at each reply's completion message, so a session
-// tracks only while its generation has a rename_table or copy_table migration. It starts or
+// tracks only while its generation has a rename_table or copy_table migration, or, once it sent
+// a COPY FROM that became four statements (rewrite/pg/copy_from.h), until it adopts another
+// generation. It starts or
 // stops only at a transaction boundary with nothing in flight (adopt_generation), so the
 // tracker never misses a request whose replies are still to come.
 #include <spdlog/spdlog.h>
@@ -35,6 +37,16 @@ void PgSession::update_reply_tracking() {
   if (to_client_) to_client_->framer.set_capture(backend_capture());
 }
 
+bool PgSession::start_reply_tracking() {
+  if (replies_) return true;
+  // Replies to requests sent before the tracker existed would be paired with the wrong ones.
+  if (!idle_before_request_) return false;
+  replies_ = std::make_unique<pg::ReplyTracker>();
+  to_upstream_->framer.set_capture(frontend_capture());
+  to_client_->framer.set_capture(backend_capture());
+  return true;
+}
+
 pg::TypeSet PgSession::backend_capture() const {
   pg::TypeSet t{'K', 'Z', 'S'};  // 'S': ParameterStatus, followed for the lexical settings
   if (capture_authentication_) t.add('R');  // SCRAM-SHA-256-PLUS out of the list (pg_tls.cpp)
@@ -47,7 +59,7 @@ namespace {
 
 std::optional<pg::ReplyPatch> patch_of(const rewrite::Completion& c) {
   if (!c.patched) return std::nullopt;
-  return pg::ReplyPatch{c.tag_verb, c.suppress_rows};
+  return pg::ReplyPatch{c.tag_verb, c.suppress_rows, c.drop_tag};
 }
 
 }  // namespace

@@ -168,6 +168,9 @@ class PgSession final : public Session, public std::enable_shared_from_this<PgSe
   void adopt_generation();
   // pg_replies.cpp: restoring the replies of statements a two-table migration rewrote.
   void update_reply_tracking();
+  // Starts tracking replies for a Query whose rewrite patches them (a COPY FROM into a migrated
+  // table) in a session that does not track: only when nothing was in flight before it.
+  bool start_reply_tracking();
   pg::TypeSet backend_capture() const;
   // `completions`: of the Query or Parse being relayed (empty: its replies are relayed as they are).
   void track_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
@@ -228,6 +231,7 @@ class PgSession final : public Session, public std::enable_shared_from_this<PgSe
   InFlight in_flight_;  // requests awaiting their ReadyForQuery
   ErrorPositions error_positions_;  // the rewritten texts ErrorResponse positions refer to
   std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
+  bool idle_before_request_ = false;  // nothing was in flight before the request being inspected
   rewrite::ReadRoute route_;         // set at start and at each adopted generation
   // What to do with each statement, for gen_ and route_ (rebuilt with them; points into gen_).
   std::optional<planner::Planner> planner_;

@@ -26,6 +26,7 @@ struct ColumnInfo {
   // (typed like its new column for a rename, untyped otherwise) so old-shaped writes can still be
   // translated, but absent from the table.
   bool dropped = false;
+  bool generated = false;  // GENERATED ALWAYS AS (...) STORED: COPY without a column list skips it
 };
 
 // A constraint ON CONFLICT ON CONSTRAINT may name: primary key, unique or exclusion.

@@ -19,13 +19,16 @@ struct ReadRoute {
 
 // What the client must see for one top-level statement of a rewritten text, when the rewrite
 // changed the statement's outer command (two-table migrations run the original write in a CTE
-// and the mirror around it), so that the session can restore the original's replies.
+// and the mirror around it), or added statements the client never sent (COPY FROM through a
+// temporary table, copy_from.h), so that the session can restore the original's replies.
 struct Completion {
   bool patched = false;        // false: relay this statement's replies unchanged
   std::string tag_verb;        // the original's command: CommandComplete becomes "<verb> n"
                                // ("INSERT 0 n" for INSERT)
   bool suppress_rows = false;  // the original returned no rows: drop its RowDescription and DataRows,
                                // and answer Describe with NoData
+  bool drop_tag = false;       // the client did not send this statement: drop its CommandComplete
+                               // (its errors and notices still reach the client)
   bool operator==(const Completion&) const = default;
 };
 
@@ -75,6 +78,9 @@ struct RewriteResult {
   // kRewritten: one entry per top-level statement when any statement's replies must be patched;
   // empty when the server's replies can be relayed as they are.
   std::vector<Completion> completions;
+  // The text holds a COPY FROM into a migrated table, rewritten into several statements (which
+  // only a simple Query may carry) or relayed as written: a Parse of it must be refused.
+  bool simple_query_only = false;
   // Bit i: the text reads a relation of catalog migration i (for routing metrics and shadow reads).
   uint64_t reads_mask = 0;
   // The text is one read whose top-level query has ORDER BY (shadow reads compare in order).

@@ -143,7 +143,9 @@ ReplyTracker::Verdict ReplyTracker::on_backend(char type, std::string_view body,
       return patch && patch->suppress_rows ? Verdict::kDrop : Verdict::kKeep;
     case 'C': {
       Verdict v = Verdict::kKeep;
-      if (patch) {
+      if (patch && patch->drop_tag) {
+        v = Verdict::kDrop;
+      } else if (patch) {
         const auto nul = body.find('\0');
         encode_message(out, 'C', patched_tag(body.substr(0, nul), patch->tag_verb) + std::string(1, '\0'));
         v = Verdict::kReplace;

@@ -3,7 +3,9 @@
 // what the client would have seen for a statement whose outer command it rewrote: a two-table
 // migration runs the original write inside a CTE and the mirror around it, so the server
 // answers `SELECT n` where the client expects `UPDATE n`, and sends rows where the original
-// returned none.
+// returned none; and a COPY FROM into a migrated table runs as four statements (a temporary
+// table, the COPY into it, the mirrored INSERT from it, its DROP) of which the client must see
+// one COPY.
 //
 // Pure and I/O-free. The session reports every request it forwards upstream (on_query,
 // on_parse, ...) and shows every backend message of the types in backend_capture() to
@@ -29,6 +31,7 @@ namespace switchyard::pg {
 struct ReplyPatch {
   std::string tag_verb;        // CommandComplete "SELECT n" becomes "<verb> n" ("INSERT 0 n")
   bool suppress_rows = false;  // drop RowDescription and DataRows; Describe answers NoData
+  bool drop_tag = false;       // drop CommandComplete: a statement the client did not send
 };
 
 class ReplyTracker {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "rewrite/pg/column_writes.h"
+#include "rewrite/pg/copy_from.h"
 #include "rewrite/pg/merge_writes.h"
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/read_routing.h"
@@ -127,6 +128,8 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
 
   std::vector<bool> changed(tree.size(), false);
   std::vector<Completion> completions(tree.size());
+  // COPY FROM into a migrated table: statement i becomes several (copy_from.h).
+  std::vector<CopyExpansion> copies(tree.size());
   for (size_t i = 0; i < tree.size(); ++i) {
     // Reads are routed first, so that what the write path adds (mirrors, which read exactly the
     // shape they name) is never routed (read_routing.h).
@@ -140,6 +143,24 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
         result.passed_migration = std::move(code.migration);
         result.passed_code = RefusalReason::kServerSideCode;
       }
+    }
+    if (const PgQuery__Node* stmt = tree.statement(i)->stmt;
+        stmt != nullptr && stmt->node_case == PG_QUERY__NODE__NODE_COPY_STMT && copies_into_migrated(stmt->copy_stmt, catalog)) {
+      CopyExpansion& c = copies[i];
+      c = expand_copy_from(tree.statement(i), i, catalog, route);
+      if (!c.refusal.empty()) return refused(std::move(c.migration), std::move(c.refusal), c.code);
+      if (c.passed && result.passed_migration.empty()) {
+        result.passed_migration = c.migration;
+        result.passed_code = c.code;
+      }
+      if (!c.statements.empty()) result.migration = c.migration;
+      // Even one relayed as written: the proxy does not follow a COPY of the extended protocol,
+      // whose Sync before the data the server ignores (see docs/migrations.md, "COPY FROM").
+      if (!c.passed) {
+        result.simple_query_only = true;
+        if (result.migration.empty()) result.migration = c.migration;  // for the refusal's message
+      }
+      continue;
     }
     for (const Write& w : find_writes(&tree.statement(i)->base)) {
       std::string migration;
@@ -173,8 +194,17 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
   }
   std::string out;
   bool any = false;
+  std::vector<Completion> sent;  // one per statement of `out`
   for (size_t i = 0; i < tree.size(); ++i) {
     if (i > 0) out += ";";
+    if (!copies[i].statements.empty()) {
+      for (size_t k = 0; k < copies[i].statements.size(); ++k) out += (k > 0 ? "; " : i > 0 ? " " : "") + copies[i].statements[k];
+      sent.insert(sent.end(), copies[i].completions.begin(), copies[i].completions.end());
+      any = true;
+      result.simple_query_only = true;
+      continue;
+    }
+    sent.push_back(completions[i]);
     if (!changed[i]) {
       out += tree.statement_text(sql, i);
       continue;
@@ -196,8 +226,8 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
   if (any) {
     result.kind = RewriteResult::Kind::kRewritten;
     result.sql = std::move(out);
-    for (const Completion& c : completions)
-      if (c.patched) result.completions = completions;  // one per statement, when any is patched
+    for (const Completion& c : sent)
+      if (c.patched) result.completions = sent;  // one per statement, when any is patched
   }
   return result;
 }

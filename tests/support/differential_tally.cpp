@@ -34,7 +34,10 @@ std::string refusal_reason(const std::string& view) {
 
 const std::string* Tally::lookup(const std::map<std::string, std::string>& list, const std::string& name) const {
   const std::string bare = name.substr(0, name.find(" ("));  // without " (simple)", " (extended)"
-  for (const std::string& key : {bare, bare.substr(0, bare.find_first_of("/:"))})
+  const std::string protocol = name.size() > bare.size() ? name.substr(bare.size()) : "";
+  const std::string of_template = bare.substr(0, bare.find_first_of("/:"));
+  // A key may also name a template in one protocol: "copy_from_stdin (extended)".
+  for (const std::string& key : {bare, of_template, of_template + protocol})
     if (auto it = list.find(key); it != list.end()) return &it->second;
   return nullptr;
 }

@@ -53,6 +53,30 @@ TEST(ReplyTracker, SimpleQueryPatchesOnlyItsOwnStatement) {
   EXPECT_FALSE(t.backend_capture().contains('D'));
 }
 
+// COPY FROM into a migrated table runs as CREATE, COPY, INSERT, DROP (rewrite/pg/copy_from.h):
+// the client sees one COPY. CopyInResponse is never captured, so it streams through.
+TEST(ReplyTracker, ACopyThroughATemporaryTableShowsOneCopyTag) {
+  const ReplyPatch dropped{"", false, true};
+  ReplyTracker t;
+  t.on_query({dropped, dropped, ReplyPatch{"COPY", false}, dropped, std::nullopt});
+  std::string out;
+  EXPECT_FALSE(t.backend_capture().contains('D'));
+  EXPECT_EQ(t.on_backend('C', tag("CREATE TABLE"), out), V::kDrop);
+  EXPECT_EQ(t.on_backend('C', tag("COPY 3"), out), V::kDrop);
+  EXPECT_EQ(t.on_backend('C', tag("INSERT 0 2"), out), V::kReplace);  // a trigger skipped a row
+  EXPECT_EQ(out, message('C', tag("COPY 2")));
+  out.clear();
+  EXPECT_EQ(t.on_backend('C', tag("DROP TABLE"), out), V::kDrop);
+  EXPECT_EQ(t.on_backend('C', tag("SELECT 1"), out), V::kKeep);  // the client's next statement
+  EXPECT_EQ(t.on_backend('Z', "I", out), V::kKeep);
+  // An error (bad input, CopyFail) is kept, and ends the string.
+  t.on_query({dropped, dropped, ReplyPatch{"COPY", false}, dropped});
+  EXPECT_EQ(t.on_backend('C', tag("CREATE TABLE"), out), V::kDrop);
+  EXPECT_EQ(t.on_backend('E', "x", out), V::kKeep);
+  EXPECT_EQ(t.on_backend('Z', "I", out), V::kKeep);
+  EXPECT_EQ(t.pending(), 0u);
+}
+
 TEST(ReplyTracker, AnErrorEndsAQueryAndNothingAfterItIsPatched) {
   ReplyTracker t;
   t.on_query({std::nullopt, update_suppressed()});

@@ -56,12 +56,12 @@ std::vector<Case> read_cases(const std::string& path) {
 }
 
 // "" when no statement's replies are patched (so older golden files read as before), else a
-// line `-- completions: <per statement: relay | VERB n | VERB n, no rows>`.
+// line `-- completions: <per statement: relay | dropped | VERB n | VERB n, no rows>`.
 std::string render_completions(const std::vector<Completion>& completions) {
   if (completions.empty()) return "";
   std::string out = "\n-- completions:";
   for (const Completion& c : completions)
-    out += !c.patched ? " relay;" : " " + c.tag_verb + " n" + (c.suppress_rows ? ", no rows;" : ";");
+    out += !c.patched ? " relay;" : c.drop_tag ? " dropped;" : " " + c.tag_verb + " n" + (c.suppress_rows ? ", no rows;" : ";");
   out.pop_back();
   return out;
 }
@@ -128,6 +128,11 @@ TEST(RewriterGolden, TableDualWrite) {
 TEST(RewriterGolden, TableTruncate) {
   run_golden("table_truncate.txt", config::Phase::kDualWrite, testing::truncate_catalog);
 }
+// COPY FROM through a temporary table (copy_from.h), each kind and phase, options, refusals.
+TEST(RewriterGolden, CopyFrom) { run_golden("copy_from.txt", config::Phase::kDualWrite); }
+TEST(RewriterGolden, TableCopyFrom) {
+  run_golden("table_copy_from.txt", config::Phase::kDualWrite, testing::tables_catalog);
+}
 TEST(RewriterGolden, TableNewOnly) { run_golden("table_new_only.txt", config::Phase::kNewOnly, testing::tables_catalog); }
 // camelCase, mixed-case, keyword, space- and quote-containing names across the five kinds.
 TEST(RewriterGolden, QuotedNames) {
@@ -191,6 +196,26 @@ TEST(Rewriter, AValuesRowOfAnotherLengthThanItsColumnsIsLeftForTheServer) {
           << sql << ": " << r.reason << r.sql;
     }
   }
+}
+
+// A Parse holds one statement: every COPY FROM into a migrated table says it needs a simple
+// Query, the one relayed as written too (the proxy refuses it in a Parse); COPY TO does not.
+TEST(Rewriter, CopyFromIntoAMigratedTableNeedsASimpleQuery) {
+  const Catalog dual = testing::seeds_catalog();
+  const Catalog new_only = testing::seeds_catalog(config::Phase::kNewOnly);
+  EXPECT_TRUE(rewrite_sql("COPY users (id, full_name) FROM STDIN", dual).simple_query_only);
+  const RewriteResult relayed = rewrite_sql("COPY users (id, display_name) FROM STDIN", new_only);
+  EXPECT_EQ(relayed.kind, RewriteResult::Kind::kUnchanged);
+  EXPECT_TRUE(relayed.simple_query_only);
+  EXPECT_EQ(relayed.migration, "users-display-name");
+  EXPECT_FALSE(rewrite_sql("COPY users TO STDOUT", dual).simple_query_only);
+  EXPECT_FALSE(rewrite_sql("UPDATE users SET full_name = 'a'", dual).simple_query_only);
+  Catalog pass = dual;
+  pass.migrations[0].spec.pass_unsupported = true;
+  const RewriteResult passed = rewrite_sql("COPY users (id, full_name) FROM STDIN WITH (FREEZE)", pass);
+  EXPECT_EQ(passed.kind, RewriteResult::Kind::kUnchanged);
+  EXPECT_EQ(passed.passed_migration, "users-display-name");
+  EXPECT_FALSE(passed.simple_query_only);
 }
 
 TEST(Rewriter, TextThatDoesNotParseIsLeftForTheServer) {
