@@ -66,10 +66,24 @@ namespace {
 using detail::Failure;
 using detail::Reader;
 
+// What protocol: mysql does not support (yet), refused at load rather than half-honoured.
+void check_mysql(const YAML::Node& root, Reader& r, const Config& c) {
+  if (!c.migrations.empty()) r.fail(root["migrations"], "migrations", "MySQL migrations are not supported yet");
+  if (root["auth"])
+    r.fail(root["auth"], "auth", "is PostgreSQL's SCRAM on both legs; MySQL sessions relay the server's authentication");
+  // The client's TLS and the server's must match (caching_sha2_password sends the password in
+  // clear over a TLS client leg, which must not continue in plaintext).
+  if (c.tls.enabled() && !c.upstream_tls.enabled())
+    r.fail(root["tls"], "tls", "under protocol: mysql a TLS client gets a TLS upstream: set upstream_tls.mode too");
+}
+
 Config read_config(const YAML::Node& root, Reader& r) {
   Config c;
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the file is empty");
   r.mapping(root, "", {
+    {"protocol", [&](auto& n, auto& k) {
+       c.protocol = r.one_of(n, k, {"postgres", "mysql"}) == "mysql" ? Protocol::kMysql : Protocol::kPostgres;
+     }},
     {"listen", [&](auto& n, auto& k) {
        c.listen = r.host_port(n, k);
        // The client listener binds one address (a reload may rebind it): a name is refused here,
@@ -182,6 +196,7 @@ Config read_config(const YAML::Node& root, Reader& r) {
     {"control", [&](auto& n, auto& k) { c.control = r.scalar(n, k); }},
     {"migrations", [&](auto& n, auto& k) { detail::read_migrations(r, n, k, c.migrations); }},
   });
+  if (c.protocol == Protocol::kMysql) check_mysql(root, r, c);
   if (c.migrations.size() > 64) r.fail(root["migrations"], "migrations", "at most 64 migrations are supported");
   if (!c.auth.effective_query().empty() && c.control.empty())
     r.fail(root["auth"], "auth", "SCRAM on both legs reads each role's verifier over a control: connection string, "
@@ -192,6 +207,8 @@ Config read_config(const YAML::Node& root, Reader& r) {
 }
 
 }  // namespace
+
+const char* to_string(Protocol p) { return p == Protocol::kMysql ? "mysql" : "postgres"; }
 
 const char* to_string(AuthMode m) {
   switch (m) {

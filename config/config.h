@@ -22,6 +22,10 @@ struct HostPort {
 
 enum class LogFormat { kText, kJson };
 
+// The wire protocol of clients and upstream: one switchyard process fronts one kind of server.
+enum class Protocol { kPostgres, kMysql };
+const char* to_string(Protocol p);
+
 struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error
   LogFormat format = LogFormat::kText;
@@ -67,6 +71,7 @@ struct Limits {
 };
 
 struct Config {
+  Protocol protocol = Protocol::kPostgres;
   HostPort listen{"127.0.0.1", 6432};
   HostPort upstream{"127.0.0.1", 5432};
   unsigned threads = 0;  // 0: one per core
@@ -79,7 +84,7 @@ struct Config {
   DdlLint ddl_lint = DdlLint::kWarn;
   ShadowConfig shadow;
   // libpq connection string for the proxy's own connection (schema checks, later backfill and
-  // verification). Required when there are migrations.
+  // verification). Required when there are migrations. Not used under protocol: mysql.
   std::string control;
   std::vector<Migration> migrations;
 };

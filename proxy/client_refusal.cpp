@@ -7,6 +7,8 @@
 #include <boost/asio/write.hpp>
 #include <memory>
 
+#include "protocol/mysql/constants.h"
+#include "protocol/mysql/response.h"
 #include "protocol/pg/backend.h"
 #include "protocol/pg/startup.h"
 
@@ -21,9 +23,10 @@ namespace {
 // write are pending at a time; the deadline never starts a second write.
 class Refusal : public std::enable_shared_from_this<Refusal> {
  public:
-  Refusal(tcp::socket socket, std::string message, std::chrono::milliseconds deadline, std::function<void()> done)
+  Refusal(tcp::socket socket, std::string message, std::chrono::milliseconds deadline, std::function<void()> done,
+          config::Protocol protocol)
       : socket_(std::move(socket)), timer_(socket_.get_executor()), message_(std::move(message)),
-        deadline_(deadline), done_(std::move(done)) {}
+        deadline_(deadline), done_(std::move(done)), mysql_(protocol == config::Protocol::kMysql) {}
   ~Refusal() {
     boost::system::error_code ignored;
     socket_.close(ignored);
@@ -32,6 +35,7 @@ class Refusal : public std::enable_shared_from_this<Refusal> {
   tcp::socket::executor_type executor() { return socket_.get_executor(); }
 
   void start() {
+    if (mysql_) return answer();  // the server speaks first: the ERR goes in the greeting's place
     timer_.expires_after(deadline_);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->finished_) return;
@@ -73,7 +77,8 @@ class Refusal : public std::enable_shared_from_this<Refusal> {
     if (answered_) return;
     answered_ = true;
     std::string out;
-    pg::encode_error_response(out, "FATAL", "53300", message_);
+    if (mysql_) out = mysql::build_error_packet(0, 1040, "08004", "Too many connections (" + message_ + ")", mysql::cap::kProtocol41);
+    else pg::encode_error_response(out, "FATAL", "53300", message_);
     write(std::move(out));
   }
 
@@ -114,13 +119,14 @@ class Refusal : public std::enable_shared_from_this<Refusal> {
   bool deadline_passed_ = false;
   bool answered_ = false;
   bool finished_ = false;
+  const bool mysql_;
 };
 
 }  // namespace
 
 void refuse_client(tcp::socket socket, std::string message, std::chrono::milliseconds deadline,
-                   std::function<void()> done) {
-  auto r = std::make_shared<Refusal>(std::move(socket), std::move(message), deadline, std::move(done));
+                   std::function<void()> done, config::Protocol protocol) {
+  auto r = std::make_shared<Refusal>(std::move(socket), std::move(message), deadline, std::move(done), protocol);
   asio::post(r->executor(), [r] { r->start(); });
 }
 

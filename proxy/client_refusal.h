@@ -12,12 +12,18 @@
 // kSpareRefusalDeadline when the refusal holds the listener's only spare descriptor (a client
 // that waited in the backlog has sent its first message already; a silent one must not hold
 // the spare from the clients queued behind it). Closing sends FIN after the client's bytes are read.
+//
+// A MySQL client (protocol: mysql) speaks second: it gets, in the greeting's place, the ERR
+// packet a MySQL server sends there, 1040 "Too many connections" (SQLSTATE 08004, sequence id
+// 0), at once.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <functional>
 #include <string>
+
+#include "config/config.h"
 
 namespace switchyard::proxy {
 
@@ -27,6 +33,7 @@ inline constexpr std::chrono::milliseconds kSpareRefusalDeadline{100};
 // Refuses the client on `socket`, on the socket's executor (REQUIRES it has one thread, or the
 // socket is used by nothing else). `done`, if set, runs on that executor once the socket closed.
 void refuse_client(boost::asio::ip::tcp::socket socket, std::string message,
-                   std::chrono::milliseconds deadline = kRefusalDeadline, std::function<void()> done = {});
+                   std::chrono::milliseconds deadline = kRefusalDeadline, std::function<void()> done = {},
+                   config::Protocol protocol = config::Protocol::kPostgres);
 
 }  // namespace switchyard::proxy

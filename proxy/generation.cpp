@@ -34,7 +34,8 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
     out.error = path + ": " + tls.error;
     return out;
   }
-  auto schema = load_schema(*loaded.config);
+  // The live schema is read over libpq: PostgreSQL only (a MySQL config has no migrations).
+  auto schema = loaded.config->protocol == config::Protocol::kPostgres ? load_schema(*loaded.config) : SchemaLoad{.ok = true, .catalog = {}, .error = {}};
   if (!schema.ok) {
     out.error = path + ": " + schema.error;
     return out;
@@ -51,6 +52,10 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
 }
 
 std::string restart_only_changes(const config::Config& current, const config::Config& next) {
+  // protocol: the session factory is chosen at start-up (proxy/session.h).
+  if (current.protocol != next.protocol)
+    return std::string("protocol: changed from ") + config::to_string(current.protocol) + " to " +
+           config::to_string(next.protocol) + "; this needs a restart";
   // threads: the workers and their io_contexts exist from start-up on.
   if (current.threads != next.threads)
     return "threads: changed from " + std::to_string(current.threads) + " to " + std::to_string(next.threads) +

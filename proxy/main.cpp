@@ -82,13 +82,16 @@ int main(int argc, char** argv) {
   proxy::raise_fd_limit(generation->config.limits.max_client_connections);
   proxy::log_migrations(*generation);
   const config::Config startup_config = generation->config;
-  if (const auto warning = proxy::plaintext_refused_warning(startup_config); !warning.empty()) spdlog::warn("{}", warning);
+  // The probe and the shadow executor speak libpq: PostgreSQL only.
+  const bool postgres = startup_config.protocol == config::Protocol::kPostgres;
+  if (const auto warning = postgres ? proxy::plaintext_refused_warning(startup_config) : std::string(); !warning.empty())
+    spdlog::warn("{}", warning);
   proxy::Server server(std::move(generation), config_path);
   if (!server.bind()) return 1;
   // Shadow reads (proxy/shadow.h) run on their own connections over `control`, opened lazily,
   // so the executor costs nothing until a migration samples reads; a reload can turn sampling
   // on. The `control` and `shadow:` settings in force at start-up are the ones it keeps.
-  if (!startup_config.control.empty()) {
+  if (postgres && !startup_config.control.empty()) {
     auto shadow = std::make_shared<proxy::ShadowExecutor>(startup_config.shadow, startup_config.control,
                                                           server.shared().metrics);
     std::string error;

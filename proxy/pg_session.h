@@ -30,6 +30,7 @@
 #include "proxy/error_positions.h"
 #include "proxy/in_flight.h"
 #include "proxy/prepared_statements.h"
+#include "proxy/session.h"
 #include "proxy/session_context.h"
 #include "proxy/stream_leg.h"
 #include "proxy/verifier_source.h"
@@ -42,15 +43,15 @@ namespace switchyard::proxy {
 // True if the migration's phase and shadow settings sample its reads (pg_shadow.cpp).
 bool shadow_eligible(const config::Migration& m);
 
-class PgSession : public std::enable_shared_from_this<PgSession> {
+class PgSession final : public Session, public std::enable_shared_from_this<PgSession> {
  public:
   PgSession(boost::asio::ip::tcp::socket client, SessionContext& ctx, uint64_t id);
-  ~PgSession();
+  ~PgSession() override;
 
-  void start();
+  void start() override;
   // Ends the session, closing both sockets; idempotent. `reason` goes to the log.
-  void close(std::string_view reason);
-  uint64_t id() const { return id_; }
+  void close(std::string_view reason) override;
+  uint64_t id() const override { return id_; }
 
  private:
   // kFailing: a final ErrorResponse is on its way to the client; nothing else happens.

@@ -27,13 +27,6 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
-// Why a handshake failed, in words: the certificate check's verdict when that was it.
-std::string handshake_failure(SSL* s, const boost::system::error_code& ec) {
-  const long verify = SSL_get_verify_result(s);
-  if (verify != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
-  return ec.message();
-}
-
 std::string peer_common_name(SSL* s) {
   X509* cert = SSL_get0_peer_certificate(s);
   if (!cert) return {};

@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/client_refusal.h"
-#include "proxy/pg_session.h"
+#include "proxy/session.h"
 
 namespace switchyard::proxy {
 
@@ -24,6 +24,7 @@ Server::Server(std::shared_ptr<const Generation> generation, std::string config_
       accept_backoff_("client", &shared_.metrics.listeners.accept_errors_client),
       config_path_(std::move(config_path)) {
   shared_.publish(std::move(generation));
+  make_session_ = session_factory(shared_.generation()->config.protocol);
   unsigned n = shared_.generation()->config.threads;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
@@ -119,8 +120,9 @@ int Server::run() {
       io.run();
     });
   }
-  spdlog::info("switchyard {} listening on {} for PostgreSQL, upstream {}, {} worker threads", SWITCHYARD_VERSION,
-               cfg->listen.to_string(), cfg->upstream.to_string(), workers_.size());
+  spdlog::info("switchyard {} listening on {} for {}, upstream {}, {} worker threads", SWITCHYARD_VERSION,
+               cfg->listen.to_string(), cfg->protocol == config::Protocol::kMysql ? "MySQL" : "PostgreSQL",
+               cfg->upstream.to_string(), workers_.size());
   signals_.async_wait([this](boost::system::error_code ec, int signo) {
     if (!ec) on_signal(signo);
   });
@@ -144,7 +146,7 @@ void Server::accept() {
       starting_sessions_.fetch_add(1, std::memory_order_relaxed);
       // The socket belongs to w.io already; the session is created and started on that thread.
       asio::post(w.io, [this, &w, id, s = std::move(socket)]() mutable {
-        auto session = std::make_shared<PgSession>(std::move(s), *w.ctx, id);
+        auto session = make_session_(std::move(s), *w.ctx, id);
         starting_sessions_.fetch_sub(1, std::memory_order_relaxed);  // now in active_sessions
         w.ctx->sessions.emplace(id, session);
         session->start();
@@ -165,7 +167,8 @@ bool Server::admit(tcp::socket& socket) {
     spdlog::warn("refusing a client: {} connections open, limits.max_client_connections is {}{}", open, max,
                  not_logged > 0 ? fmt::format(" ({} more refused in the last second)", not_logged) : std::string());
   refuse_client(std::move(socket),  // on its worker's thread
-                fmt::format("sorry, too many clients already: switchyard's limits.max_client_connections is {}", max));
+                fmt::format("sorry, too many clients already: switchyard's limits.max_client_connections is {}", max),
+                kRefusalDeadline, {}, shared_.generation()->config.protocol);
   return false;
 }
 
@@ -181,7 +184,7 @@ void Server::on_accept_error(const boost::system::error_code& ec, uint64_t epoch
       // On the main thread; the spare is taken back once this descriptor is closed.
       refuse_client(tcp::socket(main_io_, protocol, fd),
                     "sorry, too many clients already: switchyard is out of file descriptors", kSpareRefusalDeadline,
-                    [spare = spare_fd_] { spare->refill(); });
+                    [spare = spare_fd_] { spare->refill(); }, shared_.generation()->config.protocol);
     } else {
       spare_fd_->refill();
     }
@@ -242,7 +245,7 @@ void Server::close_all_sessions() {
   for (auto& w : workers_) {
     asio::post(w->io, [ctx = w->ctx.get()] {
       // close() erases from the map, so walk a copy.
-      std::vector<std::shared_ptr<PgSession>> live;
+      std::vector<std::shared_ptr<Session>> live;
       for (auto& [id, weak] : ctx->sessions)
         if (auto s = weak.lock()) live.push_back(std::move(s));
       for (auto& s : live) s->close("proxy shutting down");

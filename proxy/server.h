@@ -32,6 +32,7 @@
 #include "proxy/accept_backoff.h"
 #include "proxy/admin_server.h"
 #include "proxy/generation.h"
+#include "proxy/session.h"
 #include "proxy/session_context.h"
 #include "proxy/status_history.h"
 
@@ -83,6 +84,7 @@ class Server {
   bool rebind(const config::HostPort& listen, std::string& error);
 
   SharedState shared_;
+  SessionFactory make_session_;  // by `protocol:`, fixed at start-up (a reload may not change it)
   boost::asio::io_context main_io_{1};
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;

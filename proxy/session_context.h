@@ -21,7 +21,7 @@
 
 namespace switchyard::proxy {
 
-class PgSession;
+class Session;  // proxy/session.h
 class ShadowExecutor;
 struct TlsContexts;  // proxy/tls_context.h
 
@@ -83,7 +83,7 @@ struct SharedState {
 // One per worker thread; touched only on that worker's thread.
 struct SessionContext {
   SharedState& shared;
-  std::unordered_map<uint64_t, std::weak_ptr<PgSession>> sessions;
+  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;
   RewriteCache rewrites;
   BufferPool buffers;
 };

@@ -146,4 +146,10 @@ std::string certificate_end_point_hash(X509* cert) {
   return std::string(reinterpret_cast<const char*>(hash), n);
 }
 
+std::string handshake_failure(SSL* s, const boost::system::error_code& ec) {
+  const long verify = SSL_get_verify_result(s);
+  if (verify != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+  return ec.message();
+}
+
 }  // namespace switchyard::proxy

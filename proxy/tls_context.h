@@ -11,6 +11,7 @@
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
+#include <boost/system/error_code.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,9 @@ struct TlsBuild {
 // Reads every file the config names. Both legs at least TLS 1.2, no renegotiation, no session
 // tickets (nothing resumes a session through a proxy).
 TlsBuild build_tls_contexts(const config::Config& c);
+
+// Why a handshake on `s` failed, in words: the certificate check's verdict when that was it.
+std::string handshake_failure(SSL* s, const boost::system::error_code& ec);
 
 // OpenSSL's reason for the last failure on this thread, and clears the queue ("" if none).
 std::string openssl_error();

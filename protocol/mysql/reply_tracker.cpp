@@ -206,6 +206,15 @@ ReplyTracker::Progress ReplyTracker::on_server_packet(std::string_view payload) 
   return Progress::kUnexpected;
 }
 
+ReplyTracker::Progress ReplyTracker::on_long_server_packet() {
+  if (queue_.empty() || queue_.front().state != State::kRows) return Progress::kUnexpected;
+  if (completed_front_) {
+    completed_front_ = false;
+    results_ = 0;
+  }
+  return Progress::kInReply;
+}
+
 ReplyTracker::Progress ReplyTracker::on_client_packet(std::string_view payload) {
   if (!awaiting_client_data()) return Progress::kUnexpected;
   if (payload.empty()) queue_.front().state = State::kFirst;  // the file is done: OK or ERR follows

@@ -45,6 +45,10 @@ class ReplyTracker {
   // not, and are not queued.
   bool on_command(std::string_view payload);
   Progress on_server_packet(std::string_view payload);
+  // A server packet too long for the caller to look at (a relay streams it: StreamFramer's
+  // on_long_packet). Only a row can be that long: kInReply among a result set's rows, else
+  // kUnexpected.
+  Progress on_long_server_packet();
   // A packet of the file the client sends after a LOCAL INFILE request; the empty packet ends it.
   // kUnexpected when no file was asked for.
   Progress on_client_packet(std::string_view payload);
@@ -53,6 +57,9 @@ class ReplyTracker {
   size_t pending() const { return queue_.size(); }
   // The server waits for the client's LOCAL INFILE data.
   bool awaiting_client_data() const { return !queue_.empty() && queue_.front().state == State::kInfileData; }
+  // The front command is COM_CHANGE_USER, whose authentication exchange (AuthSwitchRequest,
+  // AuthMoreData) has the client answer within the reply.
+  bool changing_user() const { return !queue_.empty() && queue_.front().reply == Reply::kAuth; }
   // Status flags of the last OK or EOF seen (in transaction, autocommit, ...).
   uint16_t status_flags() const { return status_flags_; }
   // Results of the front command so far (or of the last completed one).

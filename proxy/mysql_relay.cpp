@@ -1,0 +1,193 @@
+// MySQL session relay: the two pumps (mysql_pump.h) from kAuth on, and what the session checks
+// of each packet. Client packets: during authentication anything small (its answers to
+// AuthSwitchRequest and AuthMoreData); then each command must start at sequence id 0 with a
+// command byte the relay can follow, except the packets the server asked for (a LOCAL INFILE
+// file, COM_CHANGE_USER's authentication answers). Server packets: the authentication's end
+// (OK: commands follow; ERR: the server's refusal, 1045 and all, reaches the client as sent),
+// then every packet goes to the ReplyTracker, so the session knows whose turn it is.
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/mysql/command.h"
+#include "protocol/mysql/response.h"
+#include "proxy/mysql_errors.h"
+#include "proxy/mysql_pump.h"
+#include "proxy/mysql_session.h"
+
+namespace switchyard::proxy {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Commands the relay follows to the end of their replies. Replication (binlog dumps, slave
+// registration) streams replies without end and COM_MULTI is masked in the greeting; the rest
+// of the numbers are unknown to both servers.
+bool relayable(uint8_t command) {
+  switch (command) {
+    case 0x12: case 0x13: case 0x14: case 0x15: case 0x1E: return false;  // replication
+    default: return command <= 0x1F || command == 0xFA;  // ... COM_RESET_CONNECTION, COM_STMT_BULK_EXECUTE
+  }
+}
+
+}  // namespace
+
+bool MySqlSession::hold_assembly(size_t bytes) {
+  auto& used = ctx_.shared.assembly_bytes;
+  if (used.fetch_add(bytes, std::memory_order_relaxed) + bytes > cfg().limits.max_assembly_bytes) {
+    used.fetch_sub(bytes, std::memory_order_relaxed);
+    ctx_.shared.metrics.assembly_refused.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  return true;
+}
+
+void MySqlSession::release_assembly(size_t bytes) { ctx_.shared.assembly_bytes.fetch_sub(bytes, std::memory_order_relaxed); }
+
+void MySqlSession::start_pumps() {
+  boost::system::error_code ec;
+  client_.non_blocking(true, ec);  // reads after readability must never block
+  upstream_.non_blocking(true, ec);
+  to_upstream_ = std::make_unique<Pump>(*this, Dir::kToUpstream, client_leg_, upstream_leg_, ctx_.buffers);
+  to_client_ = std::make_unique<Pump>(*this, Dir::kToClient, upstream_leg_, client_leg_, ctx_.buffers);
+  // A TLS leg may hold decrypted bytes the socket no longer signals: read before waiting.
+  to_upstream_->full = client_leg_.drain_before_wait();
+  to_client_->full = upstream_leg_.drain_before_wait();
+  pump_read(*to_client_);
+  if (!hello_buf_.empty()) {
+    // The client pipelined packets behind its HandshakeResponse41; they go through the framer too.
+    const std::string leftover = std::move(hello_buf_);
+    to_upstream_->bytes_read += leftover.size();
+    if (!frame(*to_upstream_, leftover)) return;
+    to_upstream_->output.materialize();  // `leftover` dies here; nothing may point into it
+    return pump_write(*to_upstream_);
+  }
+  pump_read(*to_upstream_);
+}
+
+void MySqlSession::pump_read(Pump& p) {
+  if (p.full) return pump_read_now(p);  // the buffer came back full: more is probably there
+  p.release_buffer();
+  p.from.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this(), &p](boost::system::error_code ec) {
+    if (self->done()) return;
+    if (ec) return self->close(std::string(p.dir == Dir::kToUpstream ? "client" : "upstream") + " wait: " + ec.message());
+    self->pump_read_now(p);
+  });
+}
+
+void MySqlSession::pump_read_now(Pump& p) {
+  if (!p.in) p.in = p.pool.acquire();
+  boost::system::error_code ec;
+  const size_t n = p.from.read_some(asio::buffer(p.in.get(), Pump::kReadChunk), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    p.full = false;
+    return pump_read(p);
+  }
+  if (ec) {
+    // A TLS peer that closes its socket without close_notify reads as stream_truncated.
+    const bool eof = ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
+    const char* side = p.dir == Dir::kToUpstream ? "client" : "upstream";
+    return close(eof ? std::string(side) + " closed the connection" : std::string(side) + " read: " + ec.message());
+  }
+  p.full = n == Pump::kReadChunk || p.from.drain_before_wait();
+  p.bytes_read += n;
+  pump_feed(p, std::string_view(p.in.get(), n));
+}
+
+void MySqlSession::pump_feed(Pump& p, std::string_view data) {
+  if (frame(p, data)) pump_write(p);
+}
+
+bool MySqlSession::frame(Pump& p, std::string_view data) {
+  const mysql::FrameError err = p.framer.feed(data, p);
+  if (done()) return false;  // a packet ended the session
+  if (err != mysql::FrameError::kNone) {
+    const uint8_t seq = static_cast<uint8_t>(p.framer.last_sequence_id() + 1);
+    if (p.dir == Dir::kToUpstream)
+      fail_to_client(kPacketsOutOfOrder, "08S01", "switchyard: invalid packet from the client: " + std::string(mysql::to_string(err)), seq);
+    else {
+      spdlog::warn("session={} upstream protocol error: {}", id_, mysql::to_string(err));
+      fail_to_client(kHandshakeError, "08S01", "switchyard: invalid packet from upstream: " + std::string(mysql::to_string(err)), seq);
+    }
+    return false;
+  }
+  return true;
+}
+
+void MySqlSession::pump_write(Pump& p) {
+  const std::string_view bytes = p.output.pending();
+  if (bytes.empty()) return pump_read(p);
+  p.busy = true;
+  p.to.async_write(asio::buffer(bytes.data(), bytes.size()), [self = shared_from_this(), &p](boost::system::error_code ec, size_t) {
+    p.busy = false;
+    p.output.clear();
+    if (self->state_ == State::kFailing) {
+      if (p.dir == Dir::kToClient) self->send_final_error();
+      return;
+    }
+    if (self->done()) return;
+    if (ec) return self->close(std::string(p.dir == Dir::kToUpstream ? "upstream" : "client") + " write: " + ec.message());
+    if (p.dir == Dir::kToUpstream && self->quit_) return self->close("client quit");  // COM_QUIT is relayed, then both legs close
+    self->pump_read(p);
+  });
+}
+
+bool MySqlSession::inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole) {
+  if (done()) return false;
+  if (p.dir == Dir::kToUpstream) client_packet(seq, payload, whole);
+  else server_packet(seq, payload, whole);
+  return false;  // kept: relayed without a copy
+}
+
+void MySqlSession::client_packet(uint8_t seq, std::string_view payload, bool whole) {
+  const uint8_t reply_seq = static_cast<uint8_t>(seq + 1);
+  if (state_ == State::kAuth) {
+    if (!whole) return fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: an authentication packet too long", reply_seq);
+    return;  // an answer to AuthSwitchRequest or AuthMoreData
+  }
+  if (replies_->awaiting_client_data()) {  // the LOCAL INFILE file the server asked for
+    replies_->on_client_packet(whole ? payload : std::string_view("x", 1));
+    return;
+  }
+  if (seq != 0 && replies_->changing_user()) return;  // COM_CHANGE_USER's authentication answers
+  if (seq != 0)
+    return fail_to_client(kPacketsOutOfOrder, "08S01", "switchyard: got packets out of order (a command with sequence id " +
+                                                            std::to_string(seq) + ")", reply_seq);
+  if (payload.empty() || !relayable(static_cast<uint8_t>(payload[0])))
+    return fail_to_client(kUnknownCommand, "08S01", payload.empty() ? "switchyard: an empty command packet"
+                                                                    : "switchyard: unknown or unsupported command " +
+                                                                          std::to_string(static_cast<uint8_t>(payload[0])), reply_seq);
+  if (mysql::command_of(payload) == mysql::Command::kQuit) quit_ = true;
+  replies_->on_command(payload);
+}
+
+void MySqlSession::server_packet(uint8_t seq, std::string_view payload, bool whole) {
+  if (state_ == State::kAuth) {
+    const uint8_t first = payload.empty() ? 0 : static_cast<uint8_t>(payload[0]);
+    if (!whole || payload.empty() || (first != mysql::kOkHeader && first != mysql::kErrHeader && first != 0xFE && first != 0x01))
+      return fail_to_client(kHandshakeError, "08S01", "switchyard: unexpected packet from upstream during authentication",
+                            static_cast<uint8_t>(seq + 1));
+    if (first == mysql::kOkHeader) return authenticated();
+    if (first == mysql::kErrHeader) {
+      const auto err = mysql::decode_err(payload, capabilities_);
+      spdlog::info("session={} user={} authentication failed: {}", id_, user_, err ? std::string(err->message) : "?");
+    }
+    return;  // ERR: the server closes next; 0xFE AuthSwitchRequest, 0x01 AuthMoreData: the client answers
+  }
+  const auto progress = whole ? replies_->on_server_packet(payload) : replies_->on_long_server_packet();
+  if (progress != mysql::ReplyTracker::Progress::kUnexpected) return;
+  // An ERR nobody asked for: the server ends the connection (KILL CONNECTION, shutdown).
+  if (whole && replies_->pending() == 0 && mysql::is_err_packet(payload)) return;
+  spdlog::warn("session={} upstream sent a packet the protocol does not allow here (sequence id {}, first byte {})", id_, seq,
+               payload.empty() ? -1 : static_cast<int>(static_cast<uint8_t>(payload[0])));
+  fail_to_client(kHandshakeError, "08S01", "switchyard: unexpected packet from upstream", static_cast<uint8_t>(seq + 1));
+}
+
+void MySqlSession::authenticated() {
+  state_ = State::kCommand;
+  timer_.cancel();
+  spdlog::debug("session={} user={} database={} authenticated", id_, user_, database_);
+}
+
+}  // namespace switchyard::proxy

@@ -1,0 +1,249 @@
+// MySQL session: lifecycle, the upstream connection and the connection phase up to the
+// client's HandshakeResponse41; see mysql_session.h. The relay is in mysql_relay.cpp, TLS in
+// mysql_tls.cpp.
+#include "proxy/mysql_session.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/mysql/coding.h"
+#include "protocol/mysql/constants.h"
+#include "protocol/mysql/handshake.h"
+#include "protocol/mysql/response.h"
+#include "proxy/mysql_errors.h"
+#include "proxy/mysql_pump.h"
+#include "proxy/tls_context.h"
+
+namespace switchyard::proxy {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// How long a client has from its TCP connection to the end of authentication, as
+// PgSession's startup minute.
+constexpr auto kLoginTimeout = std::chrono::seconds(60);
+// The connection phase's packets are small: a greeting, an SSLRequest, a HandshakeResponse41
+// with its connection attributes (the server caps those at 64 KiB).
+constexpr size_t kMaxHelloPayload = 1 << 20;
+
+// What a relay cannot honour, cleared in the greeting: compression (the relay does not
+// decompress), MySQL 8's query attributes and optional result set metadata and MariaDB's
+// metadata cache and COM_MULTI (the reply tracker needs every result set's column definitions
+// and plain commands). CLIENT_SSL too unless TLS is possible on both legs.
+constexpr uint32_t kMaskedCapabilities = mysql::cap::kCompress | mysql::cap::kZstdCompression |
+                                         mysql::cap::kQueryAttributes | mysql::cap::kOptionalResultsetMetadata;
+constexpr uint32_t kMaskedMariaDbCapabilities = mysql::mariadb_cap::kCacheMetadata | mysql::mariadb_cap::kComMulti;
+
+}  // namespace
+
+MySqlSession::MySqlSession(tcp::socket client, SessionContext& ctx, uint64_t id)
+    : client_(std::move(client)),
+      upstream_(client_.get_executor()),
+      timer_(client_.get_executor()),
+      ctx_(ctx),
+      id_(id),
+      gen_(ctx.shared.generation()),
+      tls_(gen_->tls),
+      started_(std::chrono::steady_clock::now()) {
+  ctx_.shared.active_sessions.fetch_add(1, std::memory_order_relaxed);
+  ctx_.shared.total_sessions.fetch_add(1, std::memory_order_relaxed);
+}
+
+MySqlSession::~MySqlSession() { ctx_.shared.active_sessions.fetch_sub(1, std::memory_order_relaxed); }
+
+void MySqlSession::start() {
+  boost::system::error_code ec;
+  client_.set_option(tcp::no_delay(true), ec);
+  const auto peer = client_.remote_endpoint(ec);
+  spdlog::debug("session={} accepted from {}", id_, ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port()));
+  connect_upstream();
+}
+
+void MySqlSession::arm_deadline(std::chrono::milliseconds after, const char* what) {
+  timer_.expires_after(after);
+  timer_.async_wait([self = shared_from_this(), what](boost::system::error_code ec) {
+    if (ec || self->done() || self->state_ == State::kCommand) return;
+    if (self->state_ == State::kConnecting || self->state_ == State::kGreeting) {
+      boost::system::error_code ignored;
+      self->upstream_.close(ignored);  // the pending operation then fails with operation_aborted
+      return;
+    }
+    self->close(what);
+  });
+}
+
+void MySqlSession::connect_upstream() {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(cfg().upstream.host, ec);
+  auto on_connect = [self = shared_from_this()](boost::system::error_code cec) {
+    if (self->done()) return;
+    if (cec) {
+      return self->fail_to_client(kCantConnect, "HY000", "switchyard: cannot connect to upstream " +
+                                                            self->cfg().upstream.to_string() + ": " + cec.message(), 0);
+    }
+    self->on_upstream_connected();
+  };
+  arm_deadline(std::chrono::milliseconds(cfg().limits.connect_timeout_ms), "connect timeout");
+  if (!ec) return upstream_.async_connect(tcp::endpoint(address, cfg().upstream.port), on_connect);
+  auto resolver = std::make_shared<tcp::resolver>(client_.get_executor());
+  resolver->async_resolve(cfg().upstream.host, std::to_string(cfg().upstream.port),
+                          [self = shared_from_this(), resolver, on_connect](boost::system::error_code rec,
+                                                                            tcp::resolver::results_type results) {
+                            if (rec) return on_connect(rec);
+                            asio::async_connect(self->upstream_, results,
+                                                [on_connect](boost::system::error_code cec, const tcp::endpoint&) {
+                                                  on_connect(cec);
+                                                });
+                          });
+}
+
+void MySqlSession::on_upstream_connected() {
+  boost::system::error_code ec;
+  upstream_.set_option(tcp::no_delay(true), ec);
+  state_ = State::kGreeting;  // still bounded by connect_timeout_ms
+  read_hello_packet(upstream_leg_, &MySqlSession::on_greeting, "upstream");
+}
+
+void MySqlSession::read_hello_packet(StreamLeg& leg, HelloStep next, const char* side) {
+  if (hello_buf_.size() >= 4) {
+    const auto* h = reinterpret_cast<const unsigned char*>(hello_buf_.data());
+    const size_t len = static_cast<size_t>(mysql::get_int(h, 3));
+    if (len > kMaxHelloPayload)
+      return fail_to_client(kNetPacketTooLarge, "08S01", std::string("switchyard: a connection-phase packet from the ") +
+                                                              side + " longer than " + std::to_string(kMaxHelloPayload) + " bytes",
+                            static_cast<uint8_t>(h[3] + 1));
+    if (hello_buf_.size() >= 4 + len) {
+      const uint8_t seq = h[3];
+      std::string payload = hello_buf_.substr(4, len);
+      hello_buf_.erase(0, 4 + len);
+      return (this->*next)(seq, std::move(payload));
+    }
+  }
+  const size_t old = hello_buf_.size();
+  hello_buf_.resize(old + 4096);
+  leg.async_read_some(asio::buffer(hello_buf_.data() + old, 4096),
+                      [self = shared_from_this(), &leg, next, side, old](boost::system::error_code ec, size_t n) {
+                        self->hello_buf_.resize(old + n);
+                        if (self->done()) return;
+                        if (ec) {
+                          if (&leg == &self->upstream_leg_)
+                            return self->fail_to_client(kHandshakeError, "08S01", "switchyard: upstream " +
+                                                            self->cfg().upstream.to_string() + " closed during the handshake: " +
+                                                            ec.message(), 0);
+                          return self->close(ec == asio::error::eof ? "client closed during the handshake"
+                                                                    : "client read: " + ec.message());
+                        }
+                        self->read_hello_packet(leg, next, side);
+                      });
+}
+
+void MySqlSession::on_greeting(uint8_t seq, std::string payload) {
+  timer_.cancel();
+  if (!hello_buf_.empty())
+    return fail_to_client(kHandshakeError, "08S01", "switchyard: upstream sent bytes behind its greeting", 0);
+  auto out = std::make_shared<std::string>();
+  if (mysql::is_err_packet(payload)) {
+    // Too many connections, host blocked, ...: the server's own words reach the client.
+    spdlog::info("session={} upstream refused the connection", id_);
+    mysql::encode_packet(*out, seq, payload);
+    state_ = State::kFailing;
+    close_reason_ = "upstream refused the connection";
+    final_error_ = std::move(*out);
+    return send_final_error();
+  }
+  auto hs = mysql::decode_handshake_v10(payload);
+  if (!hs)
+    return fail_to_client(kHandshakeError, "08S01", "switchyard: invalid greeting from upstream: " + std::string(hs.error), 0);
+  mysql::HandshakeV10 greeting = *hs;
+  const bool tls_possible = tls_ && tls_->client && tls_->upstream && (greeting.capabilities & mysql::cap::kSsl);
+  if (tls_ && tls_->upstream && tls_->upstream_settings.required() && !(greeting.capabilities & mysql::cap::kSsl))
+    return fail_to_client(kHandshakeError, "08S01", "switchyard: upstream " + cfg().upstream.to_string() +
+                                                        " does not offer TLS, and upstream_tls.mode is " +
+                                                        config::to_string(tls_->upstream_settings.mode), 0);
+  mysql::mask_capabilities(greeting, kMaskedCapabilities | (tls_possible ? 0 : mysql::cap::kSsl), kMaskedMariaDbCapabilities);
+  server_capabilities_ = greeting.capabilities;
+  greeting_charset_ = greeting.character_set;
+  std::string masked;
+  mysql::encode_handshake_v10(masked, greeting);
+  mysql::encode_packet(*out, seq, masked);
+  spdlog::debug("session={} upstream {} connection id {}", id_, greeting.server_version, greeting.connection_id);
+  state_ = State::kHandshake;
+  arm_deadline(kLoginTimeout, "no login in time");
+  client_leg_.async_write(asio::buffer(*out), [self = shared_from_this(), out](boost::system::error_code ec, size_t) {
+    if (self->done()) return;
+    if (ec) return self->close("client write: " + ec.message());
+    self->read_hello_packet(self->client_leg_, &MySqlSession::on_client_hello, "client");
+  });
+}
+
+void MySqlSession::on_client_hello(uint8_t seq, std::string payload) {
+  const uint8_t reply_seq = static_cast<uint8_t>(seq + 1);
+  if (mysql::is_ssl_request(payload)) {
+    // Bytes pipelined behind the request would be read as if they came over TLS (the
+    // CVE-2021-23214 class of bug, PostgreSQL's name for it): refuse them.
+    if (!hello_buf_.empty()) return close("bytes pipelined behind an SSLRequest");
+    if (client_leg_.encrypted())
+      return fail_to_client(kHandshakeError, "08S01", "switchyard: SSLRequest again inside TLS", reply_seq);
+    if (!(server_capabilities_ & mysql::cap::kSsl))
+      return fail_to_client(kHandshakeError, "08S01", "switchyard: SSLRequest, and TLS was not offered", reply_seq);
+    return start_tls_both_legs(seq, std::move(payload));
+  }
+  const auto response = mysql::decode_handshake_response(payload);
+  if (!response)
+    return fail_to_client(kHandshakeError, "08S01", "switchyard: bad handshake: " + std::string(response.error), reply_seq);
+  user_ = response->username;
+  database_ = response->database;
+  if (!client_tls_admits(reply_seq)) return;
+  capabilities_ = response->capabilities & server_capabilities_;
+  replies_.emplace(capabilities_);
+  auto out = std::make_shared<std::string>();
+  mysql::encode_packet(*out, seq, payload);  // unchanged: the server checks it, scramble and all
+  spdlog::debug("session={} user={} database={} tls={} logging in", id_, user_, database_, client_leg_.encrypted());
+  upstream_leg_.async_write(asio::buffer(*out), [self = shared_from_this(), out](boost::system::error_code ec, size_t) {
+    if (self->done()) return;
+    if (ec) return self->fail_to_client(kHandshakeError, "08S01", "switchyard: upstream write failed: " + ec.message(), 2);
+    self->state_ = State::kAuth;
+    self->start_pumps();
+  });
+}
+
+void MySqlSession::fail_to_client(uint16_t code, std::string_view sql_state, std::string message, uint8_t seq) {
+  if (done()) return;
+  spdlog::info("session={} error to client: {} {}", id_, code, message);
+  const bool client_write_in_flight = to_client_ && to_client_->busy;
+  state_ = State::kFailing;
+  close_reason_ = std::move(message);
+  final_error_ = mysql::build_error_packet(seq, code, sql_state, close_reason_,
+                                           capabilities_ != 0 ? capabilities_ : mysql::cap::kProtocol41);
+  boost::system::error_code ignored;
+  upstream_.close(ignored);
+  timer_.cancel();
+  // Only one write may be in flight on the client leg: if the upstream->client pump is writing,
+  // its completion handler sends the error instead.
+  if (!client_write_in_flight) send_final_error();
+}
+
+void MySqlSession::send_final_error() {
+  client_leg_.async_write(asio::buffer(final_error_), [self = shared_from_this()](boost::system::error_code, size_t) {
+    self->close(self->close_reason_);
+  });
+}
+
+void MySqlSession::close(std::string_view reason) {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  boost::system::error_code ignored;
+  timer_.cancel();
+  client_.close(ignored);
+  upstream_.close(ignored);
+  ctx_.sessions.erase(id_);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+  spdlog::debug("session={} closed ({}): user={} database={} bytes_to_upstream={} bytes_to_client={} duration_ms={}",
+                id_, reason, user_, database_, to_upstream_ ? to_upstream_->bytes_read : 0,
+                to_client_ ? to_client_->bytes_read : 0, ms.count());
+}
+
+}  // namespace switchyard::proxy
