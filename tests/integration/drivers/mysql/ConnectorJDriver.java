@@ -138,6 +138,7 @@ public class ConnectorJDriver {
     final Connection conn;
     final PreparedStatement insert, read;
     int n = 0;
+    int openId = 0;  // the row begin() wrote
 
     Rounds(Connection conn, String scriptTable) throws SQLException {
       this.conn = conn;
@@ -174,7 +175,8 @@ public class ConnectorJDriver {
 
     String begin() throws SQLException {
       conn.setAutoCommit(false);
-      insert.setInt(1, -1 - n);
+      openId = -1 - n;
+      insert.setInt(1, openId);
       insert.setString(2, "open");
       insert.executeUpdate();
       return "ok";
@@ -183,7 +185,7 @@ public class ConnectorJDriver {
     String commit() throws SQLException {
       conn.commit();
       conn.setAutoCommit(true);
-      return "open".equals(readBack(-1 - n)) ? "ok" : "error the committed row is missing";
+      return "open".equals(readBack(openId)) ? "ok" : "error the committed row is missing";
     }
   }
 

@@ -113,13 +113,14 @@ class Rounds
 
   def begin
     @client.query('START TRANSACTION')
-    @insert.execute(-1 - @n, 'open')
+    @open_id = -1 - @n
+    @insert.execute(@open_id, 'open')
     'ok'
   end
 
   def commit
     @client.query('COMMIT')
-    rows = @read.execute(-1 - @n, as: :array).to_a
+    rows = @read.execute(@open_id, as: :array).to_a
     rows == [['open']] ? 'ok' : 'error the committed row is missing'
   end
 end

@@ -111,13 +111,14 @@ class Rounds:
     def begin(self):
         cur = self.conn.cursor()
         cur.execute("START TRANSACTION")
-        cur.execute("INSERT INTO %s (id, v) VALUES (%%s, 'open')" % self.table, (-1 - self.n,))
+        self.open_id = -1 - self.n
+        cur.execute("INSERT INTO %s (id, v) VALUES (%%s, 'open')" % self.table, (self.open_id,))
         return "ok"
 
     def commit(self):
         cur = self.conn.cursor()
         cur.execute("COMMIT")
-        cur.execute("SELECT COUNT(*) FROM %s WHERE id = %%s" % self.table, (-1 - self.n,))
+        cur.execute("SELECT COUNT(*) FROM %s WHERE id = %%s" % self.table, (self.open_id,))
         return "ok" if cur.fetchone()[0] == 1 else "error the committed row is missing"
 
 

@@ -100,12 +100,13 @@ class Rounds {
   }
   async begin() {
     await this.conn.query('START TRANSACTION');
-    await this.conn.execute(`INSERT INTO ${this.table} (id, v) VALUES (?, 'open')`, [-1 - this.n]);
+    this.openId = -1 - this.n;
+    await this.conn.execute(`INSERT INTO ${this.table} (id, v) VALUES (?, 'open')`, [this.openId]);
     return 'ok';
   }
   async commit() {
     await this.conn.query('COMMIT');
-    const [rows] = await this.conn.execute(`SELECT COUNT(*) AS c FROM ${this.table} WHERE id = ?`, [-1 - this.n]);
+    const [rows] = await this.conn.execute(`SELECT COUNT(*) AS c FROM ${this.table} WHERE id = ?`, [this.openId]);
     return Number(rows[0].c) === 1 ? 'ok' : 'error the committed row is missing';
   }
 }
