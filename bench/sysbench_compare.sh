@@ -11,7 +11,8 @@
 #   - switchyard (build/switchyard) with `protocol: mysql`, `threads: $SWITCHYARD_THREADS`;
 #   - with PG_REFERENCE=1 (default), PostgreSQL 15 and a second switchyard (`protocol: postgres`)
 #     to measure the PostgreSQL relay's CPU per query beside the MySQL one under the same load:
-#     `pgbench -S -M prepared` with the same number of clients, run through it in the same rounds.
+#     `pgbench -S -M prepared` with the same number of clients, directly (pg_direct) and through it
+#     (pg_relay), after the point-select targets of each round.
 # For each workload (oltp_point_select, oltp_read_write; prepared statements: --db-ps-mode=auto)
 # it runs sysbench ROUNDS times against each target, round-robin with the first target rotating
 # every round, and reports the median QPS, the ratio to direct, the proxy's own CPU µs per query
@@ -115,12 +116,12 @@ qps_of() {
 }
 errors_of() { awk '/^ *ignored errors: / {print $3; exit}' "$1"; }
 
-# measure TARGET WORKLOAD OUTFILE DURATION_ARGS...: one run; the pg_relay target runs pgbench -S -M prepared.
+# measure TARGET WORKLOAD OUTFILE DURATION_ARGS...: one run; the pg_* targets run pgbench -S -M prepared.
 measure() {
   local target=$1 workload=$2 out=$3
   shift 3
-  if [ "$target" = pg_relay ]; then
-    pgbench -h 127.0.0.1 -p "${PORT[pg_relay]}" -U "$PG_USER" -n -S -M prepared -c "$THREADS" -j 2 "$@" "$DB" >"$out" 2>&1 &
+  if [[ "$target" == pg_* ]]; then
+    pgbench -h 127.0.0.1 -p "${PORT[$target]}" -U "$PG_USER" -n -S -M prepared -c "$THREADS" -j 2 "$@" "$DB" >"$out" 2>&1 &
   else
     sb "$workload" "${PORT[$target]}" --threads="$THREADS" "$@" run >"$out" 2>&1 &
   fi
@@ -134,7 +135,7 @@ run_one() {  # run_one WORKLOAD TARGET ROUND: appends workload, target, qps, cpu
   out="$BENCH_DIR/runs/$workload-$target-r$round.log"
   pid=${PROC_PID[$target]:-}
   [ -z "$pid" ] || ticks0="$(cpu_ticks "$pid")"
-  if [ "$target" = pg_relay ]; then measure "$target" "$workload" "$out" -T "$DURATION"
+  if [[ "$target" == pg_* ]]; then measure "$target" "$workload" "$out" -T "$DURATION"
   else measure "$target" "$workload" "$out" --time="$DURATION"; fi
   q="$(queries_of "$out")"
   qps="$(qps_of "$out")"
@@ -152,7 +153,7 @@ count_syscalls() {
   trace="$BENCH_DIR/runs/strace-$workload-$target.txt"
   out="$BENCH_DIR/runs/strace-$workload-$target.log"
   strace_attach "$pid" "$trace"
-  if [ "$target" = pg_relay ]; then measure "$target" "$workload" "$out" -T "$SYSCALL_SECONDS"
+  if [[ "$target" == pg_* ]]; then measure "$target" "$workload" "$out" -T "$SYSCALL_SECONDS"
   else measure "$target" "$workload" "$out" --time="$SYSCALL_SECONDS"; fi
   strace_detach
   local queries
@@ -170,23 +171,24 @@ report() {
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); machine: $(machine_line)"
   echo "- $(mariadbd --version 2>/dev/null | head -n1); $(sysbench --version); switchyard repo $(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null), threads: $SWITCHYARD_THREADS"
   echo "- sysbench --threads=$THREADS --time=$DURATION --db-ps-mode=auto (server-side prepared statements), $TABLES tables x $TABLE_SIZE rows; $ROUNDS round(s) per target, round-robin; median shown"
-  [ "$PG_REFERENCE" != 1 ] || echo "- pg_relay: the PostgreSQL relay under \`pgbench -S -M prepared -c $THREADS\` (one query per transaction), in the same rounds"
+  [ "$PG_REFERENCE" != 1 ] || echo "- pg_direct, pg_relay: PostgreSQL 15 directly and through switchyard (\`protocol: postgres\`) under \`pgbench -S -M prepared -c $THREADS -j 2\` (one query per transaction), in the same rounds; pg_relay's ratio is to pg_direct"
   echo "- one host, loopback TCP: clients, proxies and servers share the CPUs; load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
   echo
   echo "| workload | target | QPS | ratio to direct | proxy CPU µs/query | syscalls/query | errors (sum) |"
   echo "|---|---|---:|---:|---:|---:|---:|"
   for w in "${WORKLOADS[@]}"; do
-    direct="$(values_of "$w" direct 3 | median)"
-    for t in "${TARGETS[@]}" pg_relay; do
+    for t in "${TARGETS[@]}" pg_direct pg_relay; do
       [ -n "$(values_of "$w" "$t" 3)" ] || continue
       qps="$(values_of "$w" "$t" 3 | median)"
       cpu="$(values_of "$w" "$t" 4)"
       [ -z "$cpu" ] || cpu="$(median <<<"$cpu")"
       sys="$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t {print $3 " (" $4 ")"}' "$BENCH_DIR/syscalls.tsv")"
       errs="$(values_of "$w" "$t" 5 | awk '{s += $1} END {print s + 0}')"
+      case "$t" in
+        direct | pg_direct) direct="$qps" ;;
+      esac
       local r
       r="$(ratio "$qps" "$direct")"
-      [ "$t" != pg_relay ] || r="—"
       printf '| `%s` | %s | %.0f | %s | %s | %s | %s |\n' "$w" "$t" "$qps" "$r" "${cpu:-—}" "${sys:-—}" "$errs"
     done
   done
@@ -194,7 +196,7 @@ report() {
   echo "QPS of each round (round 1 first):"
   echo
   for w in "${WORKLOADS[@]}"; do
-    for t in "${TARGETS[@]}" pg_relay; do
+    for t in "${TARGETS[@]}" pg_direct pg_relay; do
       [ -n "$(values_of "$w" "$t" 3)" ] || continue
       printf -- '- `%s` %s: %s\n' "$w" "$t" "$(values_of "$w" "$t" 3 | paste -sd, - | sed 's/,/, /g')"
     done
@@ -229,6 +231,7 @@ main() {
   if [ "$PG_REFERENCE" = 1 ]; then
     PG_PORT="$(free_port)"
     PORT[pg_relay]="$(free_port)"
+    PORT[pg_direct]="$PG_PORT"
     start_postgres
     log "pgbench -i -s $SCALE"
     pgbench -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -i -s "$SCALE" -q "$DB" >"$BENCH_DIR/pgbench-init.log" 2>&1 \
@@ -243,7 +246,9 @@ main() {
     for ((round = 1; round <= ROUNDS; round++)); do
       for ((i = 0; i < n; i++)); do run_one "$w" "${TARGETS[$(((round - 1 + i) % n))]}" "$round"; done
       # The PostgreSQL reference is a point-select workload: measured beside oltp_point_select.
-      if [ -n "$pg_target" ] && [ "$w" = oltp_point_select ]; then run_one "$w" pg_relay "$round"; fi
+      if [ -n "$pg_target" ] && [ "$w" = oltp_point_select ]; then
+        for t in pg_direct pg_relay; do run_one "$w" "$t" "$round"; done
+      fi
     done
     count_syscalls "$w" switchyard
     if [ -n "$pg_target" ] && [ "$w" = oltp_point_select ]; then count_syscalls "$w" pg_relay; fi
