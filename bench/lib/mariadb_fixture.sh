@@ -33,13 +33,17 @@ start_mariadb() {
     --bind-address=127.0.0.1 --skip-name-resolve --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
     --innodb-buffer-pool-size="$MY_BUFFER_POOL" --performance-schema=0 --max-connections="$MY_MAX_CONNECTIONS" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >"$dir/mariadbd.out" 2>&1 &
+  local launcher=$!
+  # The server's own pid comes from its pid file (the launcher is runuser when we are root);
+  # until it is known, the launcher's stands in, so the EXIT trap never leaves a server behind.
+  MY_PID=$launcher
   for ((i = 0; i < 600; i++)); do
-    if [ -s "$dir/mariadbd.pid" ]; then MY_PID="$(cat "$dir/mariadbd.pid")"; fi
-    if my_sql -e 'SELECT 1' >/dev/null 2>&1; then break; fi
+    pid_alive "$launcher" || [ -s "$dir/mariadbd.pid" ] || break
+    if [ -s "$dir/mariadbd.pid" ] && my_sql -e 'SELECT 1' >/dev/null 2>&1; then break; fi
     sleep 0.1
   done
-  [ -n "$MY_PID" ] && my_sql -e 'SELECT 1' >/dev/null 2>&1 \
-    || { tail -n 20 "$dir/mariadbd.err" >&2; die "MariaDB did not start within 60s"; }
+  [ -s "$dir/mariadbd.pid" ] && MY_PID="$(cat "$dir/mariadbd.pid")"
+  my_sql -e 'SELECT 1' >/dev/null 2>&1 || { tail -n 20 "$dir/mariadbd.err" >&2; die "MariaDB did not start within 60s"; }
   my_sql -e "DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;
              CREATE USER '$MY_USER'@'%' IDENTIFIED VIA mysql_native_password USING PASSWORD('$MY_PASSWORD');
              GRANT ALL PRIVILEGES ON *.* TO '$MY_USER'@'%'; CREATE DATABASE $MY_DB;" \
