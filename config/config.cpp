@@ -68,7 +68,6 @@ using detail::Reader;
 
 // What protocol: mysql does not support (yet), refused at load rather than half-honoured.
 void check_mysql(const YAML::Node& root, Reader& r, const Config& c) {
-  if (!c.migrations.empty()) r.fail(root["migrations"], "migrations", "MySQL migrations are not supported yet");
   if (root["auth"])
     r.fail(root["auth"], "auth", "is PostgreSQL's SCRAM on both legs; MySQL sessions relay the server's authentication");
   // The client's TLS and the server's must match (caching_sha2_password sends the password in
@@ -80,6 +79,10 @@ void check_mysql(const YAML::Node& root, Reader& r, const Config& c) {
 Config read_config(const YAML::Node& root, Reader& r) {
   Config c;
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the file is empty");
+  // Before the migrations are read (they would be checked as PostgreSQL's): issue 14.
+  if (root.IsMap() && root["protocol"] && root["protocol"].IsScalar() && root["protocol"].Scalar() == "mysql" &&
+      root["migrations"])
+    r.fail(root["migrations"], "migrations", "MySQL migrations are not supported yet");
   r.mapping(root, "", {
     {"protocol", [&](auto& n, auto& k) {
        c.protocol = r.one_of(n, k, {"postgres", "mysql"}) == "mysql" ? Protocol::kMysql : Protocol::kPostgres;

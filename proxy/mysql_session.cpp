@@ -3,7 +3,6 @@
 // mysql_tls.cpp.
 #include "proxy/mysql_session.h"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -14,6 +13,7 @@
 #include "proxy/mysql_errors.h"
 #include "proxy/mysql_pump.h"
 #include "proxy/tls_context.h"
+#include "proxy/upstream_connect.h"
 
 namespace switchyard::proxy {
 
@@ -76,28 +76,15 @@ void MySqlSession::arm_deadline(std::chrono::milliseconds after, const char* wha
 }
 
 void MySqlSession::connect_upstream() {
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(cfg().upstream.host, ec);
-  auto on_connect = [self = shared_from_this()](boost::system::error_code cec) {
+  arm_deadline(std::chrono::milliseconds(cfg().limits.connect_timeout_ms), "connect timeout");
+  connect_upstream_socket(upstream_, cfg().upstream, [self = shared_from_this()](boost::system::error_code ec) {
     if (self->done()) return;
-    if (cec) {
+    if (ec) {
       return self->fail_to_client(kCantConnect, "HY000", "switchyard: cannot connect to upstream " +
-                                                            self->cfg().upstream.to_string() + ": " + cec.message(), 0);
+                                                            self->cfg().upstream.to_string() + ": " + ec.message(), 0);
     }
     self->on_upstream_connected();
-  };
-  arm_deadline(std::chrono::milliseconds(cfg().limits.connect_timeout_ms), "connect timeout");
-  if (!ec) return upstream_.async_connect(tcp::endpoint(address, cfg().upstream.port), on_connect);
-  auto resolver = std::make_shared<tcp::resolver>(client_.get_executor());
-  resolver->async_resolve(cfg().upstream.host, std::to_string(cfg().upstream.port),
-                          [self = shared_from_this(), resolver, on_connect](boost::system::error_code rec,
-                                                                            tcp::resolver::results_type results) {
-                            if (rec) return on_connect(rec);
-                            asio::async_connect(self->upstream_, results,
-                                                [on_connect](boost::system::error_code cec, const tcp::endpoint&) {
-                                                  on_connect(cec);
-                                                });
-                          });
+  });
 }
 
 void MySqlSession::on_upstream_connected() {
@@ -122,9 +109,18 @@ void MySqlSession::read_hello_packet(StreamLeg& leg, HelloStep next, const char*
       return (this->*next)(seq, std::move(payload));
     }
   }
+  // From the client, never a byte past the packet: a client sends its TLS ClientHello right
+  // behind its SSLRequest (nothing answers an SSLRequest), and those bytes are OpenSSL's to read.
+  size_t want = 4096;
+  if (&leg == &client_leg_) {
+    want = hello_buf_.size() < 4
+               ? 4 - hello_buf_.size()
+               : 4 + static_cast<size_t>(mysql::get_int(reinterpret_cast<const unsigned char*>(hello_buf_.data()), 3)) -
+                     hello_buf_.size();
+  }
   const size_t old = hello_buf_.size();
-  hello_buf_.resize(old + 4096);
-  leg.async_read_some(asio::buffer(hello_buf_.data() + old, 4096),
+  hello_buf_.resize(old + want);
+  leg.async_read_some(asio::buffer(hello_buf_.data() + old, want),
                       [self = shared_from_this(), &leg, next, side, old](boost::system::error_code ec, size_t n) {
                         self->hello_buf_.resize(old + n);
                         if (self->done()) return;
@@ -165,6 +161,7 @@ void MySqlSession::on_greeting(uint8_t seq, std::string payload) {
                                                         config::to_string(tls_->upstream_settings.mode), 0);
   mysql::mask_capabilities(greeting, kMaskedCapabilities | (tls_possible ? 0 : mysql::cap::kSsl), kMaskedMariaDbCapabilities);
   server_capabilities_ = greeting.capabilities;
+  server_mariadb_capabilities_ = greeting.mariadb_capabilities();
   greeting_charset_ = greeting.character_set;
   std::string masked;
   mysql::encode_handshake_v10(masked, greeting);
@@ -182,9 +179,8 @@ void MySqlSession::on_greeting(uint8_t seq, std::string payload) {
 void MySqlSession::on_client_hello(uint8_t seq, std::string payload) {
   const uint8_t reply_seq = static_cast<uint8_t>(seq + 1);
   if (mysql::is_ssl_request(payload)) {
-    // Bytes pipelined behind the request would be read as if they came over TLS (the
-    // CVE-2021-23214 class of bug, PostgreSQL's name for it): refuse them.
-    if (!hello_buf_.empty()) return close("bytes pipelined behind an SSLRequest");
+    // The client's packets are read exactly (read_hello_packet), so whatever follows the
+    // SSLRequest is read by OpenSSL as handshake, never as plaintext (the CVE-2021-23214 class).
     if (client_leg_.encrypted())
       return fail_to_client(kHandshakeError, "08S01", "switchyard: SSLRequest again inside TLS", reply_seq);
     if (!(server_capabilities_ & mysql::cap::kSsl))
@@ -198,7 +194,12 @@ void MySqlSession::on_client_hello(uint8_t seq, std::string payload) {
   database_ = response->database;
   if (!client_tls_admits(reply_seq)) return;
   capabilities_ = response->capabilities & server_capabilities_;
-  replies_.emplace(capabilities_);
+  // A MariaDB client (bit 0 clear) sends its extended capabilities in the filler; the server
+  // offered its own in the greeting (none from MySQL).
+  const uint32_t mariadb_caps = (response->capabilities & mysql::cap::kLongPassword) == 0
+                                    ? response->mariadb_capabilities & server_mariadb_capabilities_
+                                    : 0;
+  replies_.emplace(capabilities_, mariadb_caps);
   auto out = std::make_shared<std::string>();
   mysql::encode_packet(*out, seq, payload);  // unchanged: the server checks it, scramble and all
   spdlog::debug("session={} user={} database={} tls={} logging in", id_, user_, database_, client_leg_.encrypted());

@@ -105,6 +105,7 @@ class MySqlSession final : public Session, public std::enable_shared_from_this<M
   // Connection phase: one packet at a time (greeting, SSLRequest, HandshakeResponse41).
   std::string hello_buf_;
   uint32_t server_capabilities_ = 0;  // as relayed to the client, masked
+  uint32_t server_mariadb_capabilities_ = 0;
   uint8_t greeting_charset_ = 0;
   std::string user_, database_;
 

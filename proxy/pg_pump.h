@@ -15,13 +15,14 @@
 #include "protocol/pg/framer.h"
 #include "proxy/buffer_pool.h"
 #include "proxy/pg_session.h"
+#include "proxy/relay_output.h"
 #include "proxy/stream_leg.h"
 
 namespace switchyard::proxy {
 
-struct PgSession::Pump final : pg::FramerCallbacks {
+// `out` and `direct` (RelayOutput): what is written next, straight from `in` or copied.
+struct PgSession::Pump final : pg::FramerCallbacks, RelayOutput {
   static constexpr size_t kReadChunk = BufferPool::kBufferSize;
-  static constexpr size_t kKeepOut = 16 * 1024;  // `out` capacity kept between writes
 
   Pump(PgSession& s, Dir d, StreamLeg& src, StreamLeg& dst, pg::Framer f, BufferPool& p)
       : session(s), dir(d), from(src), to(dst), framer(std::move(f)), pool(p) {}
@@ -30,14 +31,7 @@ struct PgSession::Pump final : pg::FramerCallbacks {
     release(held);  // a message left half assembled
   }
 
-  void on_passthrough(std::string_view bytes) override {
-    if (out.empty() && direct.empty()) {
-      direct = bytes;
-      return;
-    }
-    materialize();
-    out.append(bytes);
-  }
+  void on_passthrough(std::string_view bytes) override { passthrough(bytes); }
   bool inspect(char type, std::string_view body) override { return session.inspect(*this, type, body); }
   void on_message(char type, std::string_view body) override {
     materialize();
@@ -45,17 +39,9 @@ struct PgSession::Pump final : pg::FramerCallbacks {
   }
   bool hold(size_t bytes) override;      // from the process-wide budget (pg_pump.cpp)
   void release(size_t bytes) override;
-  // Moves a pending zero-copy run into `out`, to keep the stream's order when more follows.
-  void materialize() {
-    out.append(direct);
-    direct = {};
-  }
-  std::string_view pending() const { return out.empty() ? direct : std::string_view(out); }
   // After a write: nothing points into `in` or `out` any more.
   void clear() {
-    if (out.capacity() > kKeepOut) std::string().swap(out);
-    else out.clear();
-    direct = {};
+    RelayOutput::clear();
     framer.trim();
   }
   void release_buffer() { pool.release(std::move(in)); }
@@ -70,8 +56,6 @@ struct PgSession::Pump final : pg::FramerCallbacks {
                           // `direct` may point into it until the write completes
   bool full = false;      // the last read filled `in` (or, through TLS, returned data): more may be waiting
   size_t held = 0;        // bytes of a message being assembled, drawn from the budget
-  std::string out;        // bytes to write when not written straight from `in`
-  std::string_view direct;
   bool busy = false;      // a write to `to` is in flight
   uint64_t bytes_read = 0;  // bytes read from `from`
 };

@@ -2,7 +2,6 @@
 // The relay pumps are in pg_relay.cpp.
 #include "proxy/pg_session.h"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +11,7 @@
 #include "proxy/pg_pump.h"
 #include "proxy/pg_scram.h"
 #include "proxy/tls_context.h"
+#include "proxy/upstream_connect.h"
 
 namespace switchyard::proxy {
 
@@ -128,17 +128,6 @@ void PgSession::forward_cancel(pg::BackendKeyData client_key) {
 
 void PgSession::connect_upstream() {
   state_ = State::kConnecting;
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(cfg().upstream.host, ec);
-  auto on_connect = [self = shared_from_this()](boost::system::error_code cec) {
-    self->timer_.cancel();
-    if (self->done()) return;
-    if (cec) {
-      return self->fail_to_client("08006", "switchyard: cannot connect to upstream " +
-                                               self->cfg().upstream.to_string() + ": " + cec.message());
-    }
-    self->on_upstream_connected();
-  };
   timer_.expires_after(std::chrono::milliseconds(cfg().limits.connect_timeout_ms));
   timer_.async_wait([self = shared_from_this()](boost::system::error_code tec) {
     if (!tec && self->state_ == State::kConnecting) {
@@ -146,18 +135,15 @@ void PgSession::connect_upstream() {
       self->upstream_.close(ignored);  // the connect handler then reports operation_aborted
     }
   });
-  if (!ec) return upstream_.async_connect(tcp::endpoint(address, cfg().upstream.port), on_connect);
-
-  auto resolver = std::make_shared<tcp::resolver>(client_.get_executor());
-  resolver->async_resolve(cfg().upstream.host, std::to_string(cfg().upstream.port),
-                          [self = shared_from_this(), resolver, on_connect](boost::system::error_code rec,
-                                                                            tcp::resolver::results_type results) {
-                            if (rec) return on_connect(rec);
-                            asio::async_connect(self->upstream_, results,
-                                                [on_connect](boost::system::error_code cec, const tcp::endpoint&) {
-                                                  on_connect(cec);
-                                                });
-                          });
+  connect_upstream_socket(upstream_, cfg().upstream, [self = shared_from_this()](boost::system::error_code cec) {
+    self->timer_.cancel();
+    if (self->done()) return;
+    if (cec) {
+      return self->fail_to_client("08006", "switchyard: cannot connect to upstream " +
+                                               self->cfg().upstream.to_string() + ": " + cec.message());
+    }
+    self->on_upstream_connected();
+  });
 }
 
 void PgSession::on_upstream_connected() {

@@ -1,8 +1,7 @@
 // What one direction of a relay writes next: a run of bytes straight from the read buffer
 // (`direct`, no copy) while a chunk holds nothing else, or `out` once bytes from elsewhere (a
 // framer's assembled packet, a replacement) must follow in order. Not tied to a wire protocol:
-// MySqlSession's pump holds one (proxy/mysql_pump.h); PgSession's pump has the same shape
-// inline (proxy/pg_pump.h) and can adopt it.
+// both sessions' pumps use it (proxy/pg_pump.h, proxy/mysql_pump.h).
 #pragma once
 
 #include <string>

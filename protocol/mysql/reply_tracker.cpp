@@ -151,7 +151,7 @@ ReplyTracker::Progress ReplyTracker::on_server_packet(std::string_view payload) 
       return Progress::kUnexpected;
     case Reply::kFieldList:
       if (is_terminator(payload)) return end_result(payload);
-      return decode_column_definition(payload) ? Progress::kInReply : Progress::kUnexpected;
+      return decode_column_definition(payload, extended_metadata_) ? Progress::kInReply : Progress::kUnexpected;
     case Reply::kPrepare:
       switch (p.state) {
         case State::kFirst: {
@@ -170,7 +170,7 @@ ReplyTracker::Progress ReplyTracker::on_server_packet(std::string_view payload) 
         }
         case State::kPrepareParams:
         case State::kPrepareColumns:
-          if (!decode_column_definition(payload)) return Progress::kUnexpected;
+          if (!decode_column_definition(payload, extended_metadata_)) return Progress::kUnexpected;
           if (--p.left > 0) return Progress::kInReply;
           return after_prepare_group(p);
         case State::kPrepareParamsEof:
@@ -185,7 +185,7 @@ ReplyTracker::Progress ReplyTracker::on_server_packet(std::string_view payload) 
       switch (p.state) {
         case State::kFirst: return first_packet(p, payload);
         case State::kColumns:
-          if (!decode_column_definition(payload)) return Progress::kUnexpected;
+          if (!decode_column_definition(payload, extended_metadata_)) return Progress::kUnexpected;
           if (--p.left > 0) return Progress::kInReply;
           return after_columns(p);
         case State::kColumnsEof: {

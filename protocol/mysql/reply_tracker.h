@@ -38,7 +38,10 @@ class ReplyTracker {
     kUnexpected,   // a packet the protocol does not allow here; the stream is out of step
   };
 
-  explicit ReplyTracker(uint32_t capabilities) : capabilities_(capabilities) {}
+  // `mariadb_capabilities`: MariaDB's extended ones both sides agreed on (mariadb_cap::);
+  // kExtendedMetadata adds a field to every column definition.
+  explicit ReplyTracker(uint32_t capabilities, uint32_t mariadb_capabilities = 0)
+      : capabilities_(capabilities), extended_metadata_((mariadb_capabilities & mariadb_cap::kExtendedMetadata) != 0) {}
 
   // A command packet sent upstream (its first packet; COM_STMT_SEND_LONG_DATA chunks too).
   // Returns whether it expects a reply: COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA and COM_QUIT do
@@ -94,6 +97,7 @@ class ReplyTracker {
   Progress after_columns(Pending& p);
 
   uint32_t capabilities_;
+  bool extended_metadata_;
   std::deque<Pending> queue_;
   uint16_t status_flags_ = 0;
   size_t results_ = 0;

@@ -2,6 +2,7 @@
 #include "tests/support/mariadb_server.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include "tests/support/mariadb_connection.h"
 #include "tests/support/net.h"
@@ -26,8 +27,9 @@ const char* const kSettings[] = {
 
 }  // namespace
 
-std::unique_ptr<MariaDbServer> MariaDbServer::start(std::string& error) {
+std::unique_ptr<MariaDbServer> MariaDbServer::start(std::string& error, const MariaDbOptions& options) {
   std::unique_ptr<MariaDbServer> server(new MariaDbServer);
+  server->options_ = options;
   if (!server->install(error)) return nullptr;
   for (int attempt = 1; attempt <= 3; ++attempt) {
     server->endpoint_.port = pick_free_port();
@@ -49,6 +51,13 @@ bool MariaDbServer::install(std::string& error) {
   dir_ = TempDir::create("switchyard-mariadb-", error);
   if (!dir_) return false;
   if (run_as_ && !dir_->chown_to(run_as_->uid, run_as_->gid, error)) return false;
+  for (const auto& [name, source] : options_.files) {
+    if (!write_file(dir_->file(name), read_file(source), error)) return false;
+    if (run_as_ && chown(dir_->file(name).c_str(), run_as_->uid, run_as_->gid) != 0) {
+      error = "chown " + dir_->file(name) + " failed";
+      return false;
+    }
+  }
   ChildSpec spec;
   // root@localhost gets no password ("normal"); no test database.
   spec.argv = {kInstallDb, "--no-defaults", "--datadir=" + dir_->file("data"), "--auth-root-authentication-method=normal",
@@ -75,6 +84,10 @@ bool MariaDbServer::spawn_and_wait(std::string& error, bool& bind_failed) {
                "--log-error=" + log_path(),
                "--tmpdir=" + dir_->path()};
   for (const char* setting : kSettings) spec.argv.emplace_back(setting);
+  for (std::string setting : options_.settings) {
+    if (const auto at = setting.find("{dir}"); at != std::string::npos) setting.replace(at, 5, dir_->path());
+    spec.argv.push_back(std::move(setting));
+  }
   spec.run_as = run_as_;
   spec.working_dir = dir_->path();
   spec.output_path = dir_->file("mariadbd.out");

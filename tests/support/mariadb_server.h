@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/support/child_process.h"
 #include "tests/support/endpoint.h"
@@ -22,12 +24,20 @@ inline constexpr char kMariaDbEd25519User[] = "ed_user";  // ed25519 (MariaDB's 
 inline constexpr char kMariaDbEd25519Password[] = "ed-secret";
 inline constexpr char kMariaDbAppDatabase[] = "app";
 
+// What a test may add to the server's settings: more mariadbd options, and files copied into
+// its directory first (owned by the server's OS user), named in the options as "{dir}/NAME"
+// (a certificate and key for --ssl-cert / --ssl-key, say).
+struct MariaDbOptions {
+  std::vector<std::string> settings;
+  std::vector<std::pair<std::string, std::string>> files;  // name in the directory, source path
+};
+
 class MariaDbServer {
  public:
   // mariadb-install-db, start, wait until it answers (bounded), create the users and `app`.
   // Runs the server as the `mysql` OS user when we are root. Returns null and says why (with
   // the server's error log) in `error`.
-  static std::unique_ptr<MariaDbServer> start(std::string& error);
+  static std::unique_ptr<MariaDbServer> start(std::string& error, const MariaDbOptions& options = {});
 
   // SIGTERM, up to 30 s for a clean shutdown, then SIGKILL; removes the directory.
   ~MariaDbServer();
@@ -47,6 +57,7 @@ class MariaDbServer {
   bool create_users_and_database(std::string& error);
 
   std::unique_ptr<TempDir> dir_;
+  MariaDbOptions options_;
   std::optional<RunAs> run_as_;
   Endpoint endpoint_{"127.0.0.1", 0};
   std::unique_ptr<ChildProcess> server_;

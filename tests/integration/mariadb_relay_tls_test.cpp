@@ -1,0 +1,96 @@
+// TLS on both legs of the MySQL relay: a MariaDB of its own with a certificate from the test CA
+// (tests/support/test_pki.h), switchyard serving its own certificate to clients and verifying the
+// server's (upstream_tls verify-full). A client's --ssl gets a TLS upstream; the CLI verifies
+// switchyard's certificate; a wrong CA fails; a plaintext client is refused under tls.mode require.
+#include <gtest/gtest.h>
+
+#include "tests/integration/mariadb_relay_fixture.h"
+#include "tests/support/test_pki.h"
+
+namespace switchyard::test_support {
+namespace {
+
+class MariaDbRelayTls : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string error;
+    world_ = new World;
+    world_->pki = TestPki::create("switchyard test CA", error);
+    ASSERT_TRUE(world_->pki) << error;
+    world_->other_ca = TestPki::create("some other CA", error);
+    ASSERT_TRUE(world_->other_ca) << error;
+    const std::vector<std::string> names{"DNS:localhost", "IP:127.0.0.1"};
+    const CertPair server = world_->pki->issue("mariadb", "localhost", names, error);
+    world_->proxy_pair = world_->pki->issue("proxy", "switchyard", names, error);
+    ASSERT_FALSE(server.cert.empty() || world_->proxy_pair.cert.empty()) << error;
+    MariaDbOptions options;
+    options.files = {{"server.crt", server.cert}, {"server.key", server.key}, {"ca.crt", world_->pki->ca_cert()}};
+    options.settings = {"--ssl-cert={dir}/server.crt", "--ssl-key={dir}/server.key", "--ssl-ca={dir}/ca.crt"};
+    world_->server = MariaDbServer::start(error, options);
+    ASSERT_TRUE(world_->server) << error;
+    world_->proxy = start("allow", error);
+    ASSERT_TRUE(world_->proxy) << error;
+  }
+  static void TearDownTestSuite() {
+    delete world_;
+    world_ = nullptr;
+  }
+
+  static std::unique_ptr<ProxyProcess> start(const std::string& mode, std::string& error) {
+    const std::string yaml = "protocol: mysql\n"
+                             "tls: {cert_file: " + world_->proxy_pair.cert + ", key_file: " + world_->proxy_pair.key +
+                             ", mode: " + mode + "}\n"
+                             "upstream_tls: {mode: verify-full, ca_file: " + world_->pki->ca_cert() + ", server_name: localhost}\n";
+    return ProxyProcess::start(Endpoint{world_->server->host(), world_->server->port()}, yaml, error);
+  }
+  static MysqlTarget proxy() { return target_of(*world_->proxy); }
+
+  struct World {
+    std::unique_ptr<TestPki> pki, other_ca;
+    CertPair proxy_pair;
+    std::unique_ptr<MariaDbServer> server;
+    std::unique_ptr<ProxyProcess> proxy;
+  };
+  static inline World* world_ = nullptr;
+};
+
+// What the server sees of its own connection, and the client's certificate check.
+const char kTlsScript[] = "SELECT CURRENT_USER(), VARIABLE_VALUE <> '' FROM information_schema.session_status WHERE VARIABLE_NAME = 'SSL_CIPHER';\n";
+
+TEST_F(MariaDbRelayTls, SslClientGetsATlsUpstreamAndVerifiesTheProxy) {
+  for (const auto& [user, password] : {std::pair{kMariaDbNativeUser, kMariaDbNativePassword},
+                                       std::pair{kMariaDbEd25519User, kMariaDbEd25519Password}}) {
+    const CommandResult tls = run_mariadb_cli(proxy(), user, password, kTlsScript,
+                                              {"-N", "--ssl", "--ssl-verify-server-cert", "--ssl-ca=" + world_->pki->ca_cert()});
+    ASSERT_TRUE(tls.succeeded()) << tls.describe() << world_->proxy->log();
+    EXPECT_EQ(tls.out, std::string(user) + "@%\t1\n");  // the server's side of the session is TLS
+  }
+  // A plaintext client is refused: a TLS upstream (verify-full) needs a TLS client leg.
+  const CommandResult plain = run_mariadb_cli(proxy(), kMariaDbNativeUser, kMariaDbNativePassword, kTlsScript, {"-N", "--skip-ssl"});
+  EXPECT_FALSE(plain.succeeded());
+  EXPECT_NE(plain.err.find("ERROR 1045 (28000)"), std::string::npos) << plain.describe();
+  EXPECT_NE(plain.err.find("upstream_tls.mode is verify-full"), std::string::npos) << plain.describe();
+}
+
+TEST_F(MariaDbRelayTls, AWrongCaIsRejectedByTheClient) {
+  const CommandResult wrong = run_mariadb_cli(proxy(), kMariaDbNativeUser, kMariaDbNativePassword, "SELECT 1;\n",
+                                              {"--ssl", "--ssl-verify-server-cert", "--ssl-ca=" + world_->other_ca->ca_cert()});
+  EXPECT_FALSE(wrong.succeeded());
+  EXPECT_NE(wrong.err.find("ERROR 2026"), std::string::npos) << wrong.describe();  // TLS/SSL error
+}
+
+TEST_F(MariaDbRelayTls, APlaintextClientIsRefusedUnderModeRequire) {
+  std::string error;
+  auto required = start("require", error);
+  ASSERT_TRUE(required) << error;
+  const CommandResult plain = run_mariadb_cli(target_of(*required), kMariaDbNativeUser, kMariaDbNativePassword, "SELECT 1;\n", {"--skip-ssl"});
+  EXPECT_FALSE(plain.succeeded());
+  EXPECT_NE(plain.err.find("TLS is required (tls.mode: require)"), std::string::npos) << plain.describe();
+  const CommandResult tls = run_mariadb_cli(target_of(*required), kMariaDbNativeUser, kMariaDbNativePassword, "SELECT 7;\n",
+                                            {"-N", "--ssl", "--ssl-verify-server-cert", "--ssl-ca=" + world_->pki->ca_cert()});
+  ASSERT_TRUE(tls.succeeded()) << tls.describe();
+  EXPECT_EQ(tls.out, "7\n");
+}
+
+}  // namespace
+}  // namespace switchyard::test_support
