@@ -251,28 +251,16 @@ run_one() {
 # count_syscalls WORKLOAD_INDEX TARGET: a short run of SYSCALL_TXNS transactions per client under
 # strace -c on the proxy; appends "workload<TAB>target<TAB>syscalls per query<TAB>top calls".
 count_syscalls() {
-  local w=$1 target=$2 pid=${PROC_PID[$2]:-} trace="$BENCH_DIR/runs/strace-w$1-$2.txt" tracer
+  local w=$1 target=$2 pid=${PROC_PID[$2]:-} trace="$BENCH_DIR/runs/strace-w$1-$2.txt"
   [ -n "$pid" ] && command -v strace >/dev/null || return 0
   local -a flags
   read -r -a flags <<<"${WORKLOAD_FLAGS[$w]}"
   reset_state
-  strace -c -f -q -o "$trace" -p "$pid" 2>/dev/null &
-  tracer=$!
-  sleep 0.5  # attached to every thread before the run starts
+  strace_attach "$pid" "$trace"
   pgbench -h 127.0.0.1 -p "${PORT[$target]}" -U "$PG_USER" -n -c 4 -j 2 -t "$SYSCALL_TXNS" "${flags[@]}" "$DB"     >"$BENCH_DIR/runs/strace-w$w-$target-pgbench.log" 2>&1 || log "warning: the counted run against $target failed"
-  kill -INT "$tracer" 2>/dev/null || true
-  wait "$tracer" 2>/dev/null || true
+  strace_detach
   local queries=$((4 * SYSCALL_TXNS * WORKLOAD_STATEMENTS[w]))
-  awk -v q="$queries" -v w="$w" -v t="$target" '
-    $NF != "total" && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
-    $NF != "total" && $5 ~ /^[0-9]+$/ && $4 !~ /^[0-9]+$/ {calls[$NF] = $5}
-    /total$/ {total = ($4 ~ /^[0-9]+$/) ? $4 : $3}
-    END {
-      top = ""
-      for (c in calls) if (calls[c] / q >= 0.1) top = top sprintf("%s %.1f, ", c, calls[c] / q)
-      sub(/, $/, "", top)
-      printf "%s\t%s\t%.2f\t%s\n", w, t, total / q, top
-    }' "$trace" >>"$BENCH_DIR/syscalls.tsv"
+  printf '%s\t%s\t%s\n' "$w" "$target" "$(syscalls_per_query "$trace" "$queries")" >>"$BENCH_DIR/syscalls.tsv"
   log "  syscalls ${WORKLOAD_NAMES[$w]} $target: $(tail -n 1 "$BENCH_DIR/syscalls.tsv" | cut -f3) per query"
 }
 

@@ -22,6 +22,9 @@ packages=(
   # MariaDB 10.11 for the MySQL wire tests (tests/support/mariadb_server.*), its CLI, a load
   # generator and a Python driver for the tests of the MySQL path.
   mariadb-server mariadb-client sysbench python3-pymysql
+  # The MySQL driver tests (tests/integration/mariadb_drivers_test.cpp): mysqlclient (MySQLdb),
+  # MariaDB Connector/J and Ruby mysql2, each run directly and through switchyard.
+  python3-mysqldb libmariadb-java ruby-mysql2
 )
 # Node.js and npm for the node-postgres driver: Debian's packages, unless a node is already
 # installed some other way (a NodeSource nodejs ships its own npm and conflicts with Debian's).
@@ -46,11 +49,16 @@ else
   # never use them (each starts its own on a free loopback port), and they are left alone.
 fi
 
-# node-postgres, pinned by the lock file; skipped (no network needed) when that version is there.
+# node-postgres and Node mysql2, pinned by the lock file; skipped (no network needed) when the
+# versions package.json names are there.
 node_dir="$(dirname "$0")/../tests/integration/drivers/node"
-wanted=$(sed -n 's/.*"pg": "\(.*\)".*/\1/p' "$node_dir/package.json")
-installed=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' "$node_dir/node_modules/pg/package.json" 2>/dev/null || true)
-if [ "$installed" != "$wanted" ]; then
+node_stale=""
+for module in pg mysql2; do
+  wanted=$(sed -n "s/.*\"$module\": \"\(.*\)\".*/\1/p" "$node_dir/package.json")
+  installed=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' "$node_dir/node_modules/$module/package.json" 2>/dev/null || true)
+  [ "$installed" = "$wanted" ] || node_stale="$module"
+done
+if [ -n "$node_stale" ]; then
   echo "install-deps: npm ci in tests/integration/drivers/node"
   (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # pg_fixture.sh: the PostgreSQL side of a bench/ script (a throwaway PostgreSQL 15 with pgbench's
 # tables and the abalance -> balance column), plus the small measuring helpers every run needs
-# (free ports, a process's CPU time, a counter from /metrics, pgbench's summary lines, medians).
+# (free ports, a process's CPU time, a counter from /metrics, pgbench's summary lines, medians,
+# syscalls per query under strace -c).
 #
 # Source it after scripts/lib/process.sh. It expects, set by the caller:
 #   log, die        functions
@@ -125,6 +126,36 @@ pgbench_field() {
     failed) awk '/^number of failed transactions: / {print $5; exit}' "$1" ;;
     aborted) grep -Ec '^pgbench: (error: )?client [0-9]+ (script [0-9]+ )?aborted' "$1" || true ;;
   esac
+}
+
+# strace_attach PID TRACE: counts the system calls of PID (all its threads, strace -c -f) into
+# TRACE until strace_detach; sets TRACER_PID. Returns once every thread is attached.
+TRACER_PID=""
+strace_attach() {
+  strace -c -f -q -o "$2" -p "$1" 2>/dev/null &
+  TRACER_PID=$!
+  sleep 0.5
+}
+strace_detach() {
+  [ -n "$TRACER_PID" ] || return 0
+  kill -INT "$TRACER_PID" 2>/dev/null || true
+  wait "$TRACER_PID" 2>/dev/null || true
+  TRACER_PID=""
+}
+
+# syscalls_per_query TRACE QUERIES: from strace -c's table, "TOTAL<TAB>CALL N, CALL N" per query
+# (the calls made at least 0.1 times a query).
+syscalls_per_query() {
+  awk -v q="$2" '
+    $NF != "total" && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
+    $NF != "total" && $5 ~ /^[0-9]+$/ && $4 !~ /^[0-9]+$/ {calls[$NF] = $5}
+    /total$/ {total = ($4 ~ /^[0-9]+$/) ? $4 : $3}
+    END {
+      top = ""
+      for (c in calls) if (calls[c] / q >= 0.1) top = top sprintf("%s %.1f, ", c, calls[c] / q)
+      sub(/, $/, "", top)
+      printf "%.2f\t%s\n", total / q, top
+    }' "$1"
 }
 
 # median: the median of the numbers on stdin (mean of the middle two for an even count).

@@ -1,15 +1,21 @@
-# Shell helpers shared by scripts/run-demo.sh and bench/: running PostgreSQL's programs as the
-# postgres user when we are root (the server refuses root), and stopping processes we started,
+# Shell helpers shared by scripts/run-demo.sh and bench/: running PostgreSQL's (and MariaDB's)
+# programs as their own user when we are root (the server refuses root), and stopping processes we started,
 # by pid. Source it; it expects a `log` function.
 
-# as_pg CMD...: run CMD as the postgres user when we are root, else as ourselves.
-as_pg() {
+# as_user USER CMD...: run CMD as USER when we are root (PostgreSQL and MariaDB refuse root),
+# else as ourselves.
+as_user() {
+  local user=$1
+  shift
   if [ "$(id -u)" -eq 0 ]; then
-    (cd / && runuser -u postgres -- "$@")
+    (cd / && runuser -u "$user" -- "$@")
   else
     "$@"
   fi
 }
+
+# as_pg CMD...: run CMD as the postgres user when we are root, else as ourselves.
+as_pg() { as_user postgres "$@"; }
 
 # give_to_pg PATH...: make PATHs owned by the postgres user when we are root.
 give_to_pg() {

@@ -1,0 +1,205 @@
+// Real MySQL drivers the way applications use them (issue 13, Part 2, item 4): mysqlclient
+// (MySQLdb), MariaDB Connector/J, Ruby mysql2 and Node mysql2 each run the same script
+// (tests/integration/drivers/mysql/script.txt: DDL, every common type, server-side prepared
+// statements, a rolled-back transaction, errors with their code and SQLSTATE, multi-statements)
+// directly against MariaDB and through switchyard (`protocol: mysql`); the two transcripts must
+// be equal but for thread ids. Then each driver holds one connection in a loop, as a pool does,
+// while switchyard reloads its config (POST /reload and SIGHUP), and nothing breaks.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "tests/support/admin_probe.h"
+#include "tests/support/http_client.h"
+#include "tests/support/mariadb_connection.h"
+#include "tests/support/mariadb_environment.h"
+#include "tests/support/mysql_driver_client.h"
+#include "tests/support/net.h"
+#include "tests/support/proxy_process.h"
+#include "tests/support/wait.h"
+
+namespace switchyard::test_support {
+namespace {
+
+MysqlDriverLogin login_at(const Endpoint& server) {
+  return {server, kMariaDbNativeUser, kMariaDbNativePassword, kMariaDbAppDatabase};
+}
+
+Endpoint direct_endpoint() {
+  MariaDbServer& s = shared_mariadb();
+  return {s.host(), s.port()};
+}
+
+// One switchyard in front of the shared MariaDB for a suite, with an admin server.
+class MysqlRelay {
+ public:
+  void start() {
+    admin_port_ = pick_free_port();
+    std::string error;
+    proxy_ = ProxyProcess::start(direct_endpoint(),
+                                 "protocol: mysql\nadmin: {listen: 127.0.0.1:" + std::to_string(admin_port_) + "}\n", error);
+    ASSERT_TRUE(proxy_) << error;
+  }
+  void stop() { proxy_.reset(); }
+  ProxyProcess& process() { return *proxy_; }
+  int admin_port() const { return admin_port_; }
+  explicit operator bool() const { return proxy_ != nullptr; }
+
+ private:
+  std::unique_ptr<ProxyProcess> proxy_;
+  int admin_port_ = 0;
+};
+
+// What the script must have shown, directly, for the comparison to mean anything: the driver
+// got through every kind of step, and its values survived. Each snippet is whole lines.
+void expect_script_facts(MysqlDriver driver, const std::string& t) {
+  const std::string snippets[] = {
+      "thread N greeting=same\n",
+      "error 1062 23000: Duplicate entry '1' for key 'PRIMARY'\n> execute INSERT",  // text protocol
+      "error 1062 23000: Duplicate entry '2' for key 'PRIMARY'\n",                  // prepared
+      "\nerror 1064 42000: You have an error in your SQL syntax",
+      "columns in_transaction\nrow 5\nrows 1\n",
+      "columns after_rollback\nrow 4\nrows 1\n",
+      " | héllo wörld 😀 日本 | two\\nlines | x'00FF10' | ",
+      "row 1 | updated 🚀 | 9 | 12\nrow 10 | updated 🚀 | 9 | 12\nrows 2\n",
+      "\nrow len=1000000 md5=174ac9a4f023a557a68ab0417355970e | 174ac9a4f023a557a68ab0417355970e\n",
+      // every result of a multi-statement string, and its error after a first result
+      "columns a\nrow 1\nrows 1\ncolumns b, c\nrow two | 2.5\nrows 1\nok affected=1\ncolumns n\nrow 8\nrows 1\n",
+      "columns after_multi\nrow 4\nrows 1\n",
+      std::string("columns server_prepared\nrow ") + (prepares_on_server(driver) ? "1" : "0") + "\n",
+  };
+  for (const std::string& snippet : snippets)
+    EXPECT_NE(t.find(snippet), std::string::npos) << to_string(driver) << ": no\n" << snippet << "\nin\n" << t;
+}
+
+class MariaDbDrivers : public ::testing::TestWithParam<MysqlDriver> {
+ protected:
+  static void TearDownTestSuite() {
+    relay_.stop();
+    direct_.clear();
+  }
+  void TearDown() override {
+    if (HasFailure() && relay_) std::fprintf(stderr, "--- switchyard log ---\n%s\n", relay_.process().log().c_str());
+  }
+  // The suite's switchyard, started by the first test that needs it (on the main thread).
+  static void need_relay() {
+    if (!relay_) {
+      ASSERT_NO_FATAL_FAILURE(relay_.start());
+    }
+  }
+  // The driver's transcript directly against MariaDB, read once for the suite.
+  static void direct_transcript(MysqlDriver driver, std::string& transcript) {
+    if (!direct_.count(driver)) {
+      std::string error;
+      std::string t = mysql_driver_transcript(driver, login_at(direct_endpoint()), error);
+      ASSERT_TRUE(error.empty()) << error;
+      direct_[driver] = std::move(t);
+    }
+    transcript = direct_[driver];
+  }
+  static MysqlRelay relay_;
+  static std::map<MysqlDriver, std::string> direct_;
+};
+MysqlRelay MariaDbDrivers::relay_;
+std::map<MysqlDriver, std::string> MariaDbDrivers::direct_;
+
+TEST_P(MariaDbDrivers, DirectTranscriptShowsEveryStep) {
+  std::string direct;
+  ASSERT_NO_FATAL_FAILURE(direct_transcript(GetParam(), direct));
+  expect_script_facts(GetParam(), direct);
+}
+
+TEST_P(MariaDbDrivers, TranscriptThroughSwitchyardEqualsDirect) {
+  std::string direct;
+  ASSERT_NO_FATAL_FAILURE(direct_transcript(GetParam(), direct));
+  ASSERT_NO_FATAL_FAILURE(need_relay());
+  std::string error;
+  const std::string proxied = mysql_driver_transcript(GetParam(), login_at(relay_.process().endpoint()), error);
+  ASSERT_TRUE(error.empty()) << error;
+  EXPECT_EQ(proxied, direct);
+}
+
+// A pool-like session: one connection, statements prepared once and re-used, round after
+// round, while another thread reloads switchyard's config ten times (POST /reload and SIGHUP by
+// turns); one transaction is held open across two more. Every round must succeed on the same
+// server thread, and new sessions must still be served.
+TEST_P(MariaDbDrivers, LongSessionSurvivesReloads) {
+  ASSERT_NO_FATAL_FAILURE(need_relay());
+  std::string error;
+  auto client = start_mysql_driver(GetParam(), login_at(relay_.process().endpoint()), error);
+  ASSERT_TRUE(client) << error;
+  std::string first;
+  ASSERT_EQ(client->ask("round", first), "");
+  ASSERT_EQ(first.rfind("ok ", 0), 0u) << first;
+
+  const auto reloads_ok = [&] {
+    const HttpResponse m = http_request(relay_.admin_port(), "GET", "/metrics");
+    return metric_sum(m.body, "switchyard_reloads_total{result=\"ok\"}").value_or(0);
+  };
+  const double reloads_before = reloads_ok();
+  constexpr int kReloads = 10;
+  std::atomic<int> sent{0};
+  std::atomic<bool> failed{false};
+  std::thread reloader([&] {
+    for (int i = 0; i < kReloads; ++i) {
+      if (i % 2 == 0) {
+        if (http_request(relay_.admin_port(), "POST", "/reload").status != 200) failed = true;
+      } else if (kill(relay_.process().pid(), SIGHUP) != 0) {
+        failed = true;
+      }
+      ++sent;
+      std::this_thread::sleep_for(100ms);
+    }
+  });
+  int rounds = 0;
+  std::string answer;
+  const auto ask = [&](const std::string& command) {
+    const std::string e = client->ask(command, answer);
+    if (e.empty() && answer.rfind("ok", 0) == 0) return true;
+    ADD_FAILURE() << command << " after " << rounds << " rounds: " << e << answer;
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while ((sent < kReloads || rounds < 20) && std::chrono::steady_clock::now() < deadline) {
+    if (rounds == 5) {
+      // A transaction held open while switchyard reloads twice (this thread's own POST and
+      // SIGHUP, besides the reloader's), then committed.
+      if (!ask("begin")) break;
+      const double before = reloads_ok();
+      EXPECT_EQ(http_request(relay_.admin_port(), "POST", "/reload").status, 200);
+      EXPECT_EQ(kill(relay_.process().pid(), SIGHUP), 0);
+      EXPECT_TRUE(eventually([&] { return reloads_ok() >= before + 2; }, 20s)) << "the reloads were not counted";
+      if (!ask("commit")) break;
+    }
+    if (!ask("round")) break;
+    EXPECT_EQ(answer, first) << "round " << rounds << " ran on another server thread";
+    ++rounds;
+  }
+  reloader.join();
+  EXPECT_FALSE(failed) << "a POST /reload was not answered 200, or SIGHUP could not be sent";
+  EXPECT_GE(rounds, 20);
+  EXPECT_TRUE(eventually([&] { return reloads_ok() >= reloads_before + kReloads + 2; }, 20s))
+      << "reloads counted: " << reloads_ok() - reloads_before << " of " << kReloads + 2;
+  ASSERT_EQ(client->ask("round", answer), "");
+  EXPECT_EQ(answer, first) << "after the reloads";
+  // A new session is served by the reloaded switchyard.
+  MariaDbLogin fresh;
+  fresh.host = relay_.process().endpoint().host;
+  fresh.port = relay_.process().endpoint().port;
+  fresh.user = kMariaDbNativeUser;
+  fresh.password = kMariaDbNativePassword;
+  MariaDbConn conn = connect_mariadb(fresh, error);
+  ASSERT_TRUE(conn) << error;
+  const auto rows = mariadb_query(conn.get(), "SELECT 40 + 2", error);
+  ASSERT_TRUE(rows) << error;
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"42"}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Drivers, MariaDbDrivers, ::testing::ValuesIn(kMysqlDrivers),
+                         [](const ::testing::TestParamInfo<MysqlDriver>& p) { return std::string(to_string(p.param)); });
+
+}  // namespace
+}  // namespace switchyard::test_support
