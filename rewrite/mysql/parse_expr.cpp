@@ -1,0 +1,318 @@
+// Expressions by MySQL's precedence, lowest first: :=, OR (and || without PIPES_AS_CONCAT), XOR,
+// AND (&&), NOT, IS [NOT] TRUE/FALSE/UNKNOWN, comparisons and IS [NOT] NULL, the predicates (IN,
+// BETWEEN, LIKE, REGEXP, SOUNDS LIKE, MEMBER OF), | & << >> + - * / DIV MOD % ^, || (with
+// PIPES_AS_CONCAT), the unary operators (- ~ ! BINARY) with COLLATE, and the primaries
+// (parse_primary.cpp). The grammar follows sql_yacc.yy's expr / bool_pri / predicate / bit_expr.
+#include <cstring>
+
+#include "rewrite/mysql/parser_impl.h"
+
+namespace switchyard::rewrite::mysql::detail {
+namespace {
+
+// The bit_expr levels, loosest first; each returns the canonical operator at the cursor or "".
+constexpr int kBitLevels = 7;
+
+}  // namespace
+
+NodeId Parser::binary(std::string_view op, NodeId left, NodeId right, Kind kind, uint32_t flags) {
+  const NodeId id = tree_.add(kind, tree_.node(left).begin, tree_.node(right).end, op, flags);
+  tree_.node(id).first_child = left;
+  tree_.node(left).next_sibling = right;
+  return id;
+}
+
+namespace {
+
+std::string_view bit_op(const Parser& p, int level) {
+  const Token& t = p.peek();
+  if (t.type == Tok::kWord) {
+    if (level == 4 && t.kw == Kw::kDIV) return "DIV";
+    if (level == 4 && t.kw == Kw::kMOD) return "MOD";
+    return {};
+  }
+  if (t.type != Tok::kOp) return {};
+  const std::string_view s = p.text(t);
+  switch (level) {
+    case 0: return s == "|" ? s : std::string_view{};
+    case 1: return s == "&" ? s : std::string_view{};
+    case 2: return (s == "<<" || s == ">>") ? s : std::string_view{};
+    case 3: return (s == "+" || s == "-") ? s : std::string_view{};
+    case 4: return (s == "*" || s == "/" || s == "%") ? s : std::string_view{};
+    case 5: return s == "^" ? s : std::string_view{};
+    case 6: return (s == "||" && p.settings_.pipes_as_concat) ? s : std::string_view{};
+    default: return {};
+  }
+}
+
+std::string_view comparison_op(const Parser& p) {
+  const Token& t = p.peek();
+  if (t.type != Tok::kOp) return {};
+  const std::string_view s = p.text(t);
+  if (s == "=" || s == "<=>" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "<>") return s;
+  if (s == "!=") return "<>";
+  return {};
+}
+
+}  // namespace
+
+NodeId Parser::bit_expr(int level) {
+  if (level >= kBitLevels) return simple_expr();
+  SY_TRY(first, bit_expr(level + 1));
+  NodeId left = first;
+  for (;;) {
+    const std::string_view op = bit_op(*this, level);
+    if (op.empty()) return left;
+    take();
+    NodeId right = kNoNode;
+    if (level == 3 && at_kw(Kw::kINTERVAL)) {
+      right = simple_expr();  // d + INTERVAL 1 DAY (the primary parses INTERVAL)
+    } else {
+      right = bit_expr(level + 1);
+    }
+    if (right == kNoNode) return kNoNode;
+    left = binary(op, left, right);
+  }
+}
+
+namespace {
+
+bool at_predicate_word(const Parser& p, size_t k) {
+  return p.at_kw(Kw::kIN, k) || p.at_kw(Kw::kBETWEEN, k) || p.at_kw(Kw::kLIKE, k) || p.at_kw(Kw::kREGEXP, k) ||
+         p.at_kw(Kw::kRLIKE, k);
+}
+
+}  // namespace
+
+// predicate: bit_expr [NOT] IN (...) | [NOT] BETWEEN | [NOT] LIKE | [NOT] REGEXP | SOUNDS LIKE |
+// MEMBER [OF] (...) | bit_expr
+static NodeId predicate(Parser& p) {
+  SY_TRY(left, p.bit_expr());
+  const bool negated = p.at_kw(Kw::kNOT) && at_predicate_word(p, 1);
+  if (negated) p.take();
+  const uint32_t neg = negated ? flag::kNot : 0;
+  if (p.accept_kw(Kw::kIN)) {
+    if (!p.expect_op('(')) return kNoNode;
+    const uint32_t begin = p.tree_.node(left).begin;
+    NodeId rhs = kNoNode;
+    if (p.at_kw(Kw::kSELECT) || p.at_kw(Kw::kWITH)) {
+      const uint32_t qbegin = p.here();
+      SY_TRY(q, p.query());
+      if (!p.expect_op(')')) return kNoNode;
+      rhs = p.tree_.add(Kind::kSubquery, qbegin, p.last_end());
+      p.tree_.node(rhs).first_child = q;
+    } else {
+      if (p.at_op(')')) return p.fail("IN needs at least one value");
+      rhs = p.add(Kind::kList, p.here());
+      if (p.expr_list_in_parens(rhs) == kNoNode) return kNoNode;
+      p.finish(rhs);
+    }
+    const NodeId id = p.binary("", left, rhs, Kind::kIn, neg);
+    p.tree_.node(id).begin = begin;
+    return id;
+  }
+  if (p.accept_kw(Kw::kBETWEEN)) {
+    SY_TRY(low, p.bit_expr());
+    if (!p.expect_kw(Kw::kAND)) return kNoNode;
+    SY_TRY(high, predicate(p));
+    const NodeId id = p.binary("", left, low, Kind::kBetween, neg);
+    p.tree_.node(low).next_sibling = high;
+    p.tree_.node(id).end = p.tree_.node(high).end;
+    return id;
+  }
+  if (p.accept_kw(Kw::kLIKE)) {
+    SY_TRY(pattern, p.bit_expr());
+    const NodeId id = p.binary("", left, pattern, Kind::kLike, neg);
+    if (p.at_word_ci("ESCAPE")) {
+      p.take();
+      SY_TRY(escape, p.simple_expr());
+      p.tree_.node(pattern).next_sibling = escape;
+      p.tree_.node(id).end = p.tree_.node(escape).end;
+    }
+    return id;
+  }
+  if (p.accept_kw(Kw::kREGEXP) || p.accept_kw(Kw::kRLIKE)) {
+    SY_TRY(pattern, p.bit_expr());
+    return p.binary("", left, pattern, Kind::kRegexp, neg);
+  }
+  if (negated) return p.fail("expected IN, BETWEEN, LIKE or REGEXP after NOT");
+  if (p.at_kw(Kw::kSOUNDS) && p.at_kw(Kw::kLIKE, 1)) {
+    p.take();
+    p.take();
+    SY_TRY(right, p.bit_expr());
+    return p.binary("", left, right, Kind::kSoundsLike);
+  }
+  if (p.at_kw(Kw::kMEMBER) && (p.at_kw(Kw::kOF, 1) || p.at_op('(', 1))) {
+    p.take();
+    p.accept_kw(Kw::kOF);
+    if (!p.expect_op('(')) return kNoNode;
+    SY_TRY(right, p.expr());
+    if (!p.expect_op(')')) return kNoNode;
+    const NodeId id = p.binary("", left, right, Kind::kMemberOf);
+    p.tree_.node(id).end = p.last_end();
+    return id;
+  }
+  return left;
+}
+
+// bool_pri: bool_pri comparison predicate | bool_pri comparison ANY/ALL/SOME (query) |
+// bool_pri IS [NOT] NULL | predicate
+static NodeId bool_primary(Parser& p) {
+  SY_TRY(first, predicate(p));
+  NodeId left = first;
+  for (;;) {
+    if (p.at_kw(Kw::kIS) && (p.at_kw(Kw::kNULL, 1) || (p.at_kw(Kw::kNOT, 1) && p.at_kw(Kw::kNULL, 2)))) {
+      p.take();
+      const bool negated = p.accept_kw(Kw::kNOT);
+      p.take();
+      const NodeId id = p.tree_.add(Kind::kIs, p.tree_.node(left).begin, p.last_end(), {},
+                                    flag::kIsNull | (negated ? flag::kIsNot : 0));
+      p.tree_.node(id).first_child = left;
+      left = id;
+      continue;
+    }
+    const std::string_view op = comparison_op(p);
+    if (op.empty()) return left;
+    p.take();
+    uint32_t quantifier = p.at_kw(Kw::kANY) ? flag::kAny
+                          : p.at_kw(Kw::kALL) ? flag::kAllSub
+                          : p.at_kw(Kw::kSOME) ? flag::kSome
+                                               : 0;
+    if (quantifier != 0 && p.at_op('(', 1)) {
+      p.take();
+      p.take();
+      const uint32_t qbegin = p.last_end() - 1;
+      SY_TRY(q, p.query());
+      if (!p.expect_op(')')) return kNoNode;
+      const NodeId sub = p.tree_.add(Kind::kSubquery, qbegin, p.last_end());
+      p.tree_.node(sub).first_child = q;
+      left = p.binary(op, left, sub, Kind::kCompareSub, quantifier);
+      continue;
+    }
+    SY_TRY(right, predicate(p));
+    left = p.binary(op, left, right);
+  }
+}
+
+// IS [NOT] TRUE / FALSE / UNKNOWN over a bool_pri.
+static NodeId boolean_test(Parser& p) {
+  SY_TRY(first, bool_primary(p));
+  NodeId left = first;
+  while (p.at_kw(Kw::kIS)) {
+    const size_t k = p.at_kw(Kw::kNOT, 1) ? 2 : 1;
+    const uint32_t what = p.at_kw(Kw::kTRUE, k)      ? flag::kIsTrue
+                          : p.at_kw(Kw::kFALSE, k)   ? flag::kIsFalse
+                          : p.at_kw(Kw::kUNKNOWN, k) ? flag::kIsUnknown
+                                                     : 0;
+    if (what == 0) return p.fail("expected NULL, TRUE, FALSE or UNKNOWN after IS");
+    for (size_t i = 0; i <= k; ++i) p.take();
+    const NodeId id = p.tree_.add(Kind::kIs, p.tree_.node(left).begin, p.last_end(), {},
+                                  what | (k == 2 ? flag::kIsNot : 0));
+    p.tree_.node(id).first_child = left;
+    left = id;
+  }
+  return left;
+}
+
+static NodeId not_expr(Parser& p) {
+  if (p.at_kw(Kw::kNOT)) {
+    const Depth depth(p);
+    if (!depth.ok()) return kNoNode;
+    const uint32_t begin = p.take().begin;
+    SY_TRY(operand, not_expr(p));
+    const NodeId id = p.tree_.add(Kind::kUnary, begin, p.tree_.node(operand).end, "NOT");
+    p.tree_.node(id).first_child = operand;
+    return id;
+  }
+  return boolean_test(p);
+}
+
+static NodeId and_expr(Parser& p) {
+  SY_TRY(first, not_expr(p));
+  NodeId left = first;
+  while (p.at_kw(Kw::kAND) || p.at_op("&&")) {
+    p.take();
+    SY_TRY(right, not_expr(p));
+    left = p.binary("AND", left, right);
+  }
+  return left;
+}
+
+static NodeId xor_expr(Parser& p) {
+  SY_TRY(first, and_expr(p));
+  NodeId left = first;
+  while (p.accept_kw(Kw::kXOR)) {
+    SY_TRY(right, and_expr(p));
+    left = p.binary("XOR", left, right);
+  }
+  return left;
+}
+
+static NodeId or_expr(Parser& p) {
+  SY_TRY(first, xor_expr(p));
+  NodeId left = first;
+  while (p.at_kw(Kw::kOR) || (p.at_op("||") && !p.settings_.pipes_as_concat)) {
+    p.take();
+    SY_TRY(right, xor_expr(p));
+    left = p.binary("OR", left, right);
+  }
+  return left;
+}
+
+NodeId Parser::expr() {
+  const Depth depth(*this);
+  if (!depth.ok()) return kNoNode;
+  SY_TRY(left, or_expr(*this));
+  if (!at_op(":=")) return left;
+  if (tree_.node(left).kind != Kind::kVariable) return fail("only a user variable can be assigned with :=");
+  take();
+  SY_TRY(right, expr());
+  return binary(":=", left, right);
+}
+
+NodeId Parser::simple_expr() {
+  const Depth depth(*this);
+  if (!depth.ok()) return kNoNode;
+  const Token& t = peek();
+  std::string_view op;
+  if (t.type == Tok::kOp && t.end == t.begin + 1) {
+    const char c = sql_[t.begin];
+    if (c == '-' || c == '+' || c == '~' || c == '!') op = text(t);
+  } else if (t.type == Tok::kWord && t.kw == Kw::kBINARY) {
+    op = "BINARY";
+  }
+  if (!op.empty()) {
+    const uint32_t begin = take().begin;
+    SY_TRY(operand, simple_expr());
+    const NodeId id = tree_.add(Kind::kUnary, begin, tree_.node(operand).end, op);
+    tree_.node(id).first_child = operand;
+    return id;
+  }
+  NodeId primary_id = primary();
+  if (primary_id == kNoNode) return kNoNode;
+  while (at_kw(Kw::kCOLLATE)) {
+    take();
+    const Token& c = peek();
+    if (c.type != Tok::kWord && c.type != Tok::kQuotedIdent && c.type != Tok::kString)
+      return fail("expected a collation name");
+    take();
+    const NodeId id = tree_.add(Kind::kCollate, tree_.node(primary_id).begin, c.end, text(c));
+    tree_.node(id).first_child = primary_id;
+    primary_id = id;
+  }
+  return primary_id;
+}
+
+NodeId Parser::expr_list_in_parens(NodeId parent) {
+  Children kids(tree_, parent);
+  if (accept_op(')')) return parent;
+  for (;;) {
+    SY_TRY(item, expr());
+    kids.add(item);
+    if (accept_op(',')) continue;
+    if (!expect_op(')')) return kNoNode;
+    return parent;
+  }
+}
+
+}  // namespace switchyard::rewrite::mysql::detail
