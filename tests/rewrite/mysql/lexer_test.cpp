@@ -59,6 +59,8 @@ struct LexCase {
   std::string want;
 };
 
+void PrintTo(const LexCase& c, std::ostream* os) { *os << c.name; }
+
 class LexerRules : public ::testing::TestWithParam<LexCase> {};
 
 TEST_P(LexerRules, GivesTheTokens) {
