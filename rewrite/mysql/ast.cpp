@@ -52,13 +52,14 @@ void Tree::replace_child(NodeId parent, size_t i, NodeId child) {
 }
 
 std::string_view Tree::own(std::string text) {
-  owned_.push_back(std::move(text));
-  return owned_.back();
+  owned_.push_back(std::make_unique<std::string>(std::move(text)));
+  return *owned_.back();
 }
 
-void Tree::reset(std::string_view source) {
+void Tree::reset(std::string_view source, size_t nodes) {
   source_ = source;
   nodes_.clear();
+  nodes_.reserve(nodes);
   owned_.clear();
   root_ = kNoNode;
 }

@@ -12,7 +12,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -172,12 +172,13 @@ class Tree {
   // A copy of `text` that lives as long as the Tree, for a rewrite's new names and literals.
   std::string_view own(std::string text);
   void set_root(NodeId id) { root_ = id; }
-  void reset(std::string_view source);
+  // Empties the tree for a parse of `source`, reserving room for about `nodes` nodes.
+  void reset(std::string_view source, size_t nodes = 0);
 
  private:
   std::string_view source_;
   std::vector<Node> nodes_;
-  std::deque<std::string> owned_;
+  std::vector<std::unique_ptr<std::string>> owned_;  // stable addresses; no allocation until used
   NodeId root_ = kNoNode;
 };
 

@@ -1,7 +1,6 @@
-// Keyword lookup: the X-macro's names sorted once, then a binary search on the upper-cased word.
+// Keyword lookup: the X-macro's names in a hash table built at start-up.
 #include "rewrite/mysql/keywords.h"
 
-#include <algorithm>
 #include <array>
 
 namespace switchyard::rewrite::mysql {
@@ -21,18 +20,29 @@ constexpr Entry kEntries[] = {
 constexpr size_t kCount = sizeof(kEntries) / sizeof(kEntries[0]);
 constexpr size_t kLongest = 20;  // SQL_CALC_FOUND_ROWS is 19
 
-struct Sorted {
-  std::array<Entry, kCount> entries;
-  Sorted() {
-    std::copy(std::begin(kEntries), std::end(kEntries), entries.begin());
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+// An open-addressed table on a hash of the upper-cased word, built once: a lookup is one hash
+// and, almost always, one comparison.
+constexpr size_t kSlots = 1024;  // a power of two, over 4x the number of keywords
+
+uint32_t hash(std::string_view upper) {
+  uint32_t h = 2166136261u;
+  for (char c : upper) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+struct Table {
+  std::array<int16_t, kSlots> slot;  // index into kEntries, -1 when empty
+  Table() {
+    slot.fill(-1);
+    for (size_t i = 0; i < kCount; ++i) {
+      size_t at = hash(kEntries[i].name) & (kSlots - 1);
+      while (slot[at] >= 0) at = (at + 1) & (kSlots - 1);
+      slot[at] = static_cast<int16_t>(i);
+    }
   }
 };
 
-const Sorted& sorted() {
-  static const Sorted s;
-  return s;
-}
+const Table kTable;
 
 }  // namespace
 
@@ -44,9 +54,11 @@ Kw lookup_keyword(std::string_view word) {
     upper[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
   }
   const std::string_view key(upper, word.size());
-  const auto& e = sorted().entries;
-  const auto it = std::lower_bound(e.begin(), e.end(), key, [](const Entry& a, std::string_view k) { return a.name < k; });
-  return (it != e.end() && it->name == key) ? it->kw : Kw::kNone;
+  for (size_t at = hash(key) & (kSlots - 1);; at = (at + 1) & (kSlots - 1)) {
+    const int16_t i = kTable.slot[at];
+    if (i < 0) return Kw::kNone;
+    if (kEntries[i].name == key) return kEntries[i].kw;
+  }
 }
 
 bool is_reserved(Kw kw) { return kw != Kw::kNone && kEntries[static_cast<size_t>(kw) - 1].reserved; }

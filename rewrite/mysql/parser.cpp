@@ -102,7 +102,7 @@ bool Parser::run() {
     return false;
   }
   end_ = Token{Tok::kEnd, Kw::kNone, static_cast<uint32_t>(sql_.size()), static_cast<uint32_t>(sql_.size())};
-  tree_.reset(sql_);
+  tree_.reset(sql_, toks_.size() * 2 + 8);
   if (toks_.empty()) {
     fail("empty statement");
     return false;
