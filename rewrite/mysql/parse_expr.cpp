@@ -3,8 +3,6 @@
 // BETWEEN, LIKE, REGEXP, SOUNDS LIKE, MEMBER OF), | & << >> + - * / DIV MOD % ^, || (with
 // PIPES_AS_CONCAT), the unary operators (- ~ ! BINARY) with COLLATE, and the primaries
 // (parse_primary.cpp). The grammar follows sql_yacc.yy's expr / bool_pri / predicate / bit_expr.
-#include <cstring>
-
 #include "rewrite/mysql/parser_impl.h"
 
 namespace switchyard::rewrite::mysql::detail {
@@ -227,36 +225,31 @@ static NodeId not_expr(Parser& p) {
   return boolean_test(p);
 }
 
-static NodeId and_expr(Parser& p) {
-  SY_TRY(first, not_expr(p));
+// next { op next }, left-associative, where `match` says whether the cursor is at the operator.
+template <class Next, class Match>
+static NodeId left_assoc(Parser& p, std::string_view op, Next next, Match match) {
+  SY_TRY(first, next(p));
   NodeId left = first;
-  while (p.at_kw(Kw::kAND) || p.at_op("&&")) {
+  while (match(p)) {
     p.take();
-    SY_TRY(right, not_expr(p));
-    left = p.binary("AND", left, right);
+    SY_TRY(right, next(p));
+    left = p.binary(op, left, right);
   }
   return left;
+}
+
+static NodeId and_expr(Parser& p) {
+  return left_assoc(p, "AND", not_expr, [](const Parser& q) { return q.at_kw(Kw::kAND) || q.at_op("&&"); });
 }
 
 static NodeId xor_expr(Parser& p) {
-  SY_TRY(first, and_expr(p));
-  NodeId left = first;
-  while (p.accept_kw(Kw::kXOR)) {
-    SY_TRY(right, and_expr(p));
-    left = p.binary("XOR", left, right);
-  }
-  return left;
+  return left_assoc(p, "XOR", and_expr, [](const Parser& q) { return q.at_kw(Kw::kXOR); });
 }
 
 static NodeId or_expr(Parser& p) {
-  SY_TRY(first, xor_expr(p));
-  NodeId left = first;
-  while (p.at_kw(Kw::kOR) || (p.at_op("||") && !p.settings_.pipes_as_concat)) {
-    p.take();
-    SY_TRY(right, xor_expr(p));
-    left = p.binary("OR", left, right);
-  }
-  return left;
+  return left_assoc(p, "OR", xor_expr, [](const Parser& q) {
+    return q.at_kw(Kw::kOR) || (q.at_op("||") && !q.settings_.pipes_as_concat);
+  });
 }
 
 NodeId Parser::expr() {

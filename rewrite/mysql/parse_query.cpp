@@ -110,14 +110,8 @@ static NodeId locking(Parser& p) {
   const NodeId id = p.add(Kind::kLock, begin, {}, f);
   Parser::Children kids(p.tree_, id);
   if (f != flag::kLockInShareMode && p.accept_kw(Kw::kOF)) {
-    const NodeId tables = p.add(Kind::kList, p.here());
-    Parser::Children items(p.tree_, tables);
-    for (;;) {
-      SY_TRY(table, p.name());
-      items.add(table);
-      if (!p.accept_op(',')) break;
-    }
-    kids.add(p.finish(tables));
+    SY_TRY(tables, p.comma_list(Kind::kList, p.here(), [&p] { return p.name(); }));
+    kids.add(tables);
   } else {
     kids.add(p.empty());
   }
@@ -259,15 +253,9 @@ NodeId Parser::query() {
       Children parts(tree_, cte);
       if (at_op('(')) {
         take();
-        const NodeId cols = add(Kind::kList, here());
-        Children items(tree_, cols);
-        for (;;) {
-          SY_TRY(col, ident());
-          items.add(col);
-          if (!accept_op(',')) break;
-        }
+        SY_TRY(cols, ident_list());
         if (!expect_op(')')) return kNoNode;
-        parts.add(finish(cols));
+        parts.add(cols);
       } else {
         parts.add(empty());
       }

@@ -92,15 +92,9 @@ static NodeId table_factor(Parser& p) {
       kids.add(alias);
       if (p.at_op('(')) {
         p.take();
-        const NodeId cols = p.add(Kind::kList, p.here());
-        Parser::Children items(p.tree_, cols);
-        for (;;) {
-          SY_TRY(col, p.ident());
-          items.add(col);
-          if (!p.accept_op(',')) break;
-        }
+        SY_TRY(cols, p.ident_list());
         if (!p.expect_op(')')) return kNoNode;
-        kids.add(p.finish(cols));
+        kids.add(cols);
       } else {
         kids.add(p.empty());
       }
@@ -176,14 +170,8 @@ NodeId Parser::table_ref() {
     } else if (!natural && at_kw(Kw::kUSING)) {
       const uint32_t begin = take().begin;
       if (!expect_op('(')) return kNoNode;
-      condition = add(Kind::kUsing, begin);
-      Children cols(tree_, condition);
-      for (;;) {
-        SY_TRY(col, ident());
-        cols.add(col);
-        if (!accept_op(',')) break;
-      }
-      if (!expect_op(')')) return kNoNode;
+      condition = comma_list(Kind::kUsing, begin, [this] { return ident(); });
+      if (condition == kNoNode || !expect_op(')')) return kNoNode;
       finish(condition);
     } else {
       const uint32_t type = f & 15;
@@ -196,15 +184,6 @@ NodeId Parser::table_ref() {
   }
 }
 
-NodeId Parser::table_refs() {
-  const NodeId list = add(Kind::kList, here());
-  Children items(tree_, list);
-  for (;;) {
-    SY_TRY(ref, table_ref());
-    items.add(ref);
-    if (!accept_op(',')) break;
-  }
-  return finish(list);
-}
+NodeId Parser::table_refs() { return comma_list(Kind::kList, here(), [this] { return table_ref(); }); }
 
 }  // namespace switchyard::rewrite::mysql::detail

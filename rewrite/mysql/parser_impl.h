@@ -98,6 +98,20 @@ class Parser {
     NodeId parent_;
     NodeId last_ = kNoNode;
   };
+  // item {, item} into a new node of `kind` starting at `begin`; `item` returns a NodeId.
+  template <class Item>
+  NodeId comma_list(Kind kind, uint32_t begin, Item item) {
+    const NodeId list = tree_.add(kind, begin, begin);
+    Children items(tree_, list);
+    for (;;) {
+      const NodeId x = item();
+      if (x == kNoNode) return kNoNode;
+      items.add(x);
+      if (!accept_op(',')) break;
+    }
+    return finish(list);
+  }
+  NodeId ident_list() { return comma_list(Kind::kList, here(), [this] { return ident(); }); }
   NodeId binary(std::string_view op, NodeId left, NodeId right, Kind kind = Kind::kBinary, uint32_t flags = 0);
 
   // --- errors: record the first one, return kNoNode.
@@ -117,6 +131,10 @@ class Parser {
   bool failed_ = false;
   ParseError error_;
 };
+
+// Case-insensitive equality; whether `t` is an INTERVAL / EXTRACT unit (DAY, HOUR_MINUTE, ...).
+bool ieq(std::string_view a, std::string_view b);
+bool is_unit(const Parser& p, const Token& t);
 
 // Guards one level of recursion (parenthesised expressions, subqueries, joins).
 class Depth {
