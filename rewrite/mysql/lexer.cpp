@@ -215,7 +215,16 @@ Token Lexer::next() {
   }
   if (word_char(pos_)) {
     size_t p = pos_;
-    while (word_char(p)) p += char_len(p);
+    while (p < n) {  // ASCII first; a multi-byte character as the client's character set says
+      const char w = sql_[p];
+      if ((w >= 'a' && w <= 'z') || (w >= 'A' && w <= 'Z') || is_digit(w) || w == '_' || w == '$') {
+        ++p;
+      } else if (byte(w) >= 0x80) {
+        p += char_len(p);
+      } else {
+        break;
+      }
+    }
     if (p > n) p = n;
     Token t = make(Tok::kWord, p - pos_);
     t.kw = lookup_keyword(text(t));

@@ -8,9 +8,6 @@
 namespace switchyard::rewrite::mysql::detail {
 namespace {
 
-// The bit_expr levels, loosest first; each returns the canonical operator at the cursor or "".
-constexpr int kBitLevels = 7;
-
 }  // namespace
 
 NodeId Parser::binary(std::string_view op, NodeId left, NodeId right, Kind kind, uint32_t flags) {
@@ -22,25 +19,32 @@ NodeId Parser::binary(std::string_view op, NodeId left, NodeId right, Kind kind,
 
 namespace {
 
-std::string_view bit_op(const Parser& p, int level) {
+// The bit_expr operator at the cursor and its level (0 loosest: | & << >> + - * / % DIV MOD ^
+// and, with PIPES_AS_CONCAT, ||), or level -1.
+int bit_op(const Parser& p, std::string_view& op) {
   const Token& t = p.peek();
   if (t.type == Tok::kWord) {
-    if (level == 4 && t.kw == Kw::kDIV) return "DIV";
-    if (level == 4 && t.kw == Kw::kMOD) return "MOD";
-    return {};
+    if (t.kw == Kw::kDIV) op = "DIV";
+    else if (t.kw == Kw::kMOD) op = "MOD";
+    else return -1;
+    return 4;
   }
-  if (t.type != Tok::kOp) return {};
-  const std::string_view s = p.text(t);
-  switch (level) {
-    case 0: return s == "|" ? s : std::string_view{};
-    case 1: return s == "&" ? s : std::string_view{};
-    case 2: return (s == "<<" || s == ">>") ? s : std::string_view{};
-    case 3: return (s == "+" || s == "-") ? s : std::string_view{};
-    case 4: return (s == "*" || s == "/" || s == "%") ? s : std::string_view{};
-    case 5: return s == "^" ? s : std::string_view{};
-    case 6: return (s == "||" && p.settings_.pipes_as_concat) ? s : std::string_view{};
-    default: return {};
+  if (t.type != Tok::kOp) return -1;
+  op = p.text(t);
+  const char c = op[0];
+  if (op.size() == 1) {
+    switch (c) {
+      case '|': return 0;
+      case '&': return 1;
+      case '+': case '-': return 3;
+      case '*': case '/': case '%': return 4;
+      case '^': return 5;
+      default: return -1;
+    }
   }
+  if (op == "<<" || op == ">>") return 2;
+  if (op == "||" && p.settings_.pipes_as_concat) return 6;
+  return -1;
 }
 
 std::string_view comparison_op(const Parser& p) {
@@ -54,20 +58,18 @@ std::string_view comparison_op(const Parser& p) {
 
 }  // namespace
 
+// Precedence climbing over the bit_expr levels: operators of level >= `level` are taken here,
+// each right operand parsed for the levels above its operator's (left-associative).
 NodeId Parser::bit_expr(int level) {
-  if (level >= kBitLevels) return simple_expr();
-  SY_TRY(first, bit_expr(level + 1));
+  SY_TRY(first, simple_expr());
   NodeId left = first;
   for (;;) {
-    const std::string_view op = bit_op(*this, level);
-    if (op.empty()) return left;
+    std::string_view op;
+    const int op_level = bit_op(*this, op);
+    if (op_level < level) return left;
     take();
-    NodeId right = kNoNode;
-    if (level == 3 && at_kw(Kw::kINTERVAL)) {
-      right = simple_expr();  // d + INTERVAL 1 DAY (the primary parses INTERVAL)
-    } else {
-      right = bit_expr(level + 1);
-    }
+    // d + INTERVAL 1 DAY: the primary parses INTERVAL.
+    const NodeId right = (op_level == 3 && at_kw(Kw::kINTERVAL)) ? simple_expr() : bit_expr(op_level + 1);
     if (right == kNoNode) return kNoNode;
     left = binary(op, left, right);
   }
