@@ -25,13 +25,7 @@ std::string_view Tree::source_text(NodeId id) const {
 }
 
 NodeId Tree::add(Kind kind, uint32_t begin, uint32_t end, std::string_view text, uint32_t flags) {
-  Node n;
-  n.kind = kind;
-  n.flags = flags;
-  n.begin = begin;
-  n.end = end;
-  n.text = text;
-  nodes_.push_back(n);
+  nodes_.push_back(Node{kind, flags, begin, end, text, kNoNode, kNoNode});
   return static_cast<NodeId>(nodes_.size() - 1);
 }
 
