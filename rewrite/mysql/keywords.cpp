@@ -49,12 +49,19 @@ const Table kTable;
 Kw lookup_keyword(std::string_view word) {
   if (word.size() < 2 || word.size() > kLongest) return Kw::kNone;
   char upper[kLongest];
-  for (size_t i = 0; i < word.size(); ++i) {
-    const char c = word[i];
-    upper[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < word.size(); ++i) {  // upper-case and hash in one pass
+    char c = word[i];
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 32);
+    } else if (!((c >= 'A' && c <= 'Z') || c == '_')) {
+      return Kw::kNone;  // keywords are letters and underscores only
+    }
+    upper[i] = c;
+    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
   }
   const std::string_view key(upper, word.size());
-  for (size_t at = hash(key) & (kSlots - 1);; at = (at + 1) & (kSlots - 1)) {
+  for (size_t at = h & (kSlots - 1);; at = (at + 1) & (kSlots - 1)) {
     const int16_t i = kTable.slot[at];
     if (i < 0) return Kw::kNone;
     if (kEntries[i].name == key) return kEntries[i].kw;

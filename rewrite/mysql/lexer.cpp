@@ -122,8 +122,13 @@ Token Lexer::quoted(uint32_t begin, char quote, Tok type) {
 }
 
 Token Lexer::next() {
-  if (!skip_space_and_comments()) return error_token(static_cast<uint32_t>(pos_), error_.c_str());
   const size_t n = sql_.size();
+  while (pos_ < n && sql_[pos_] == ' ') ++pos_;  // the common case: single spaces, no comments
+  if (pos_ < n) {
+    const char s = sql_[pos_];
+    if ((is_space(s) || s == '#' || s == '-' || s == '/' || s == '*') && !skip_space_and_comments())
+      return error_token(static_cast<uint32_t>(pos_), error_.c_str());
+  }
   if (pos_ >= n) {
     if (in_versioned_) {
       in_versioned_ = false;
