@@ -5,9 +5,7 @@
 namespace switchyard::rewrite::mysql::detail {
 
 NodeId Parser::assignments() {
-  const NodeId list = add(Kind::kList, here());
-  Children items(tree_, list);
-  for (;;) {
+  return comma_list(Kind::kList, here(), [this]() -> NodeId {
     const uint32_t begin = here();
     SY_TRY(column, name());
     if (!accept_op('=') && !accept_op(":=")) return fail("expected '='");
@@ -15,10 +13,8 @@ NodeId Parser::assignments() {
     const NodeId assign = add(Kind::kAssign, begin);
     tree_.node(assign).first_child = column;
     tree_.node(column).next_sibling = value;
-    items.add(finish(assign));
-    if (!accept_op(',')) break;
-  }
-  return finish(list);
+    return finish(assign);
+  });
 }
 
 static NodeId returning(Parser& p) {

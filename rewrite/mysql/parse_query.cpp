@@ -31,9 +31,7 @@ NodeId Parser::optional_alias(bool allow_string) {
 }
 
 NodeId Parser::select_items() {
-  const NodeId list = add(Kind::kList, here());
-  Children items(tree_, list);
-  for (;;) {
+  return comma_list(Kind::kList, here(), [this]() -> NodeId {
     const uint32_t begin = here();
     NodeId value = kNoNode;
     if (at_op('*')) {
@@ -49,25 +47,19 @@ NodeId Parser::select_items() {
     const NodeId alias = tree_.node(value).kind == Kind::kStar ? empty() : optional_alias(true);
     if (alias == kNoNode) return kNoNode;
     tree_.node(value).next_sibling = alias;
-    items.add(finish(item));
-    if (!accept_op(',')) break;
-  }
-  return finish(list);
+    return finish(item);
+  });
 }
 
 NodeId Parser::order_by() {
-  const NodeId list = add(Kind::kList, here());
-  Children items(tree_, list);
-  for (;;) {
+  return comma_list(Kind::kList, here(), [this]() -> NodeId {
     const uint32_t begin = here();
     SY_TRY(value, expr());
     const uint32_t dir = accept_kw(Kw::kASC) ? flag::kAsc : accept_kw(Kw::kDESC) ? flag::kDesc : 0;
     const NodeId item = add(Kind::kOrderItem, begin, {}, dir);
     tree_.node(item).first_child = value;
-    items.add(finish(item));
-    if (!accept_op(',')) break;
-  }
-  return finish(list);
+    return finish(item);
+  });
 }
 
 NodeId Parser::limit() {

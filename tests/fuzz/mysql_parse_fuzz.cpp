@@ -1,6 +1,7 @@
 // Fuzzes the MySQL front end (rewrite/mysql/): any text either fails to parse with an error, or
-// parses to a tree whose printed form parses again to the same tree (and prints the same); never
-// a crash, a hang or an out-of-bounds read. statement_facts runs on every tree. The first byte
+// parses to a tree whose printed form parses again to the same tree (and prints the same), whose
+// nodes' byte ranges lie in the text; never a crash, a hang or an out-of-bounds read.
+// statement_facts runs on every tree. The first byte
 // picks the lexical settings (ANSI_QUOTES, NO_BACKSLASH_ESCAPES, PIPES_AS_CONCAT, a multi-byte
 // client character set, MySQL rather than MariaDB).
 #include <cstdint>
@@ -24,7 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string sql(reinterpret_cast<const char*>(data + 1), size - 1);
   const Parsed first = parse(sql, s);
   if (!first) return 0;
-  (void)statement_facts(first.tree());
+  const Tree& tree = first.tree();
+  for (NodeId id = 0; id < tree.size(); ++id) {  // every byte range lies in the text
+    const Node& n = tree.node(id);
+    if (n.begin > n.end || n.end > sql.size()) std::abort();
+  }
+  for (const TableMention& t : statement_facts(tree).tables)
+    if (t.begin > t.end || t.end > sql.size()) std::abort();
   const std::string printed = print(first.tree());
   const Parsed again = parse(printed, s);
   if (!again || !same_tree(first.tree(), first.tree().root(), again.tree(), again.tree().root())) std::abort();

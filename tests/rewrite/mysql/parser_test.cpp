@@ -290,6 +290,18 @@ const ErrorCase kErrors[] = {
 
 INSTANTIATE_TEST_SUITE_P(Mysql, MysqlParseErrors, ::testing::ValuesIn(kErrors));
 
+TEST(MysqlParseErrors, PointAtTheOffendingByte) {
+  const Parsed in = parse("SELECT a FROM t WHERE b IN ()", {});
+  ASSERT_FALSE(in);
+  EXPECT_EQ(in.error().offset, 28u);  // the ')'
+  const Parsed lexed = parse("SELECT a, 'open", {});
+  ASSERT_FALSE(lexed);
+  EXPECT_EQ(lexed.error().offset, 10u);  // the opening quote
+  const Parsed partition = parse("INSERT INTO t PARTITION (p0) VALUES (1)", {});
+  ASSERT_FALSE(partition);
+  EXPECT_EQ(partition.error().offset, 14u);
+}
+
 TEST(MysqlParseErrors, DeepNestingIsRefusedNotACrash) {
   const std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
   const Parsed p = parse(deep, {});
