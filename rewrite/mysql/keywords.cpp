@@ -68,6 +68,18 @@ Kw lookup_keyword(std::string_view word) {
   }
 }
 
+bool same_word(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
+    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
 bool is_reserved(Kw kw) { return kw != Kw::kNone && kEntries[static_cast<size_t>(kw) - 1].reserved; }
 
 std::string_view keyword_text(Kw kw) {

@@ -44,5 +44,7 @@ Kw lookup_keyword(std::string_view word);
 bool is_reserved(Kw kw);
 // The keyword's canonical (upper-case) spelling; "" for kNone.
 std::string_view keyword_text(Kw kw);
+// ASCII case-insensitive equality, as MySQL compares keywords and built-in function names.
+bool same_word(std::string_view a, std::string_view b);
 
 }  // namespace switchyard::rewrite::mysql

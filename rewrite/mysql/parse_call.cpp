@@ -103,7 +103,7 @@ NodeId Parser::call(const Token& name, NodeId qualifier) {
     const NodeId fn = add(Kind::kSpecialCall, begin, text(name));
     return special_call(*this, name, fn);
   }
-  if (plain && ieq(text(name), "GROUP_CONCAT")) {
+  if (plain && same_word(text(name), "GROUP_CONCAT")) {
     const NodeId fn = add(Kind::kGroupConcat, begin, text(name));
     Children kids(tree_, fn);
     if (accept_kw(Kw::kDISTINCT)) tree_.node(fn).flags = flag::kFnDistinct;
@@ -127,7 +127,7 @@ NodeId Parser::call(const Token& name, NodeId qualifier) {
     if (!expect_op(')')) return kNoNode;
     return finish(fn);
   }
-  if (plain && ieq(text(name), "MATCH")) return unsupported("MATCH ... AGAINST");
+  if (plain && same_word(text(name), "MATCH")) return unsupported("MATCH ... AGAINST");
   const NodeId fn = add(Kind::kFunction, begin, text(name));
   Children kids(tree_, fn);
   kids.add(qualifier != kNoNode ? qualifier : empty());

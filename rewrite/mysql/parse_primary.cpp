@@ -7,18 +7,6 @@
 
 namespace switchyard::rewrite::mysql::detail {
 
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
 namespace {
 
 // MySQL 8 / MariaDB 10.11 character sets, for telling `_latin1 'x'` from a column named _x.
@@ -31,7 +19,7 @@ constexpr std::string_view kCharsets[] = {
 bool is_introducer(std::string_view word) {
   if (word.size() < 2 || word[0] != '_') return false;
   for (std::string_view c : kCharsets)
-    if (ieq(word.substr(1), c)) return true;
+    if (same_word(word.substr(1), c)) return true;
   return false;
 }
 
@@ -45,7 +33,7 @@ constexpr std::string_view kUnits[] = {
 bool is_unit(const Parser& p, const Token& t) {
   if (t.type != Tok::kWord) return false;
   for (std::string_view u : kUnits)
-    if (ieq(p.text(t), u)) return true;
+    if (same_word(p.text(t), u)) return true;
   return false;
 }
 

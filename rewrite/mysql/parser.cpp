@@ -28,13 +28,7 @@ void Parser::Children::add(NodeId child) {
 
 bool Parser::at_word_ci(std::string_view word, size_t k) const {
   const Token& t = peek(k);
-  if (t.type != Tok::kWord || t.end - t.begin != word.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i) {
-    char c = sql_[t.begin + i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    if (c != word[i]) return false;
-  }
-  return true;
+  return t.type == Tok::kWord && same_word(text(t), word);
 }
 
 bool Parser::accept_kw(Kw kw) {

@@ -132,8 +132,7 @@ class Parser {
   ParseError error_;
 };
 
-// Case-insensitive equality; whether `t` is an INTERVAL / EXTRACT unit (DAY, HOUR_MINUTE, ...).
-bool ieq(std::string_view a, std::string_view b);
+// Whether `t` is an INTERVAL / EXTRACT unit (DAY, HOUR_MINUTE, ...).
 bool is_unit(const Parser& p, const Token& t);
 
 // Guards one level of recursion (parenthesised expressions, subqueries, joins).

@@ -1,6 +1,7 @@
 // Printing expressions: each operand gets parentheses when it binds more loosely than its place
 // in the parent needs (the levels of parse_expr.cpp), so printing and parsing again gives the same
 // tree.
+#include "rewrite/mysql/keywords.h"
 #include "rewrite/mysql/printer_impl.h"
 
 namespace switchyard::rewrite::mysql::detail {
@@ -245,10 +246,9 @@ void Printer::expr(NodeId id, int required) {
     case Kind::kSpecialCall: {
       put(x.text);
       put("(");
-      const std::string_view name = x.text;
-      const bool trim = name.size() == 4 && (name[0] == 't' || name[0] == 'T') && (name[1] == 'r' || name[1] == 'R');
-      const bool extract = name.size() == 7 && (name[0] == 'e' || name[0] == 'E');
-      const bool position = name.size() == 8 && (name[0] == 'p' || name[0] == 'P');
+      const bool trim = same_word(x.text, "TRIM");
+      const bool extract = same_word(x.text, "EXTRACT");
+      const bool position = same_word(x.text, "POSITION");
       if (trim) {
         const uint32_t dir = x.flags & 3;
         if (dir != 0) put(dir == flag::kTrimLeading ? "LEADING " : dir == flag::kTrimTrailing ? "TRAILING " : "BOTH ");
