@@ -1,0 +1,73 @@
+// How long the MySQL front end (rewrite/mysql/) takes per statement: tokenize only, parse, and
+// parse + print, for the four shapes ProxySQL's parser reports figures for (a simple SELECT
+// about 180 ns, a complex one about 1 us), so the ratios to those targets can be read off.
+// Run: build/mysql_parse_bench  (Google Benchmark; numbers in docs/benchmarks.md).
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "rewrite/mysql/lexer.h"
+#include "rewrite/mysql/parser.h"
+#include "rewrite/mysql/printer.h"
+
+namespace {
+
+using namespace switchyard::rewrite::mysql;
+
+const char* const kStatements[] = {
+    // 0: simple SELECT (sysbench point_select)
+    "SELECT c FROM sbtest1 WHERE id = ?",
+    // 1: point UPDATE
+    "UPDATE sbtest1 SET k = k + 1 WHERE id = ?",
+    // 2: multi-row INSERT ... ON DUPLICATE KEY UPDATE
+    "INSERT INTO `users` (`id`, `name`, `email`, `updated_at`) VALUES (1, 'Ann', 'a@example.com', '2024-05-01 "
+    "10:00:00'), (2, 'Bob', 'b@example.com', '2024-05-01 10:00:00'), (3, 'Cy', 'c@example.com', '2024-05-01 "
+    "10:00:00') ON DUPLICATE KEY UPDATE `name` = VALUES(`name`), `updated_at` = VALUES(`updated_at`)",
+    // 3: complex SELECT with joins and subqueries
+    "SELECT u.id, u.name, COUNT(o.id) AS orders, SUM(o.total) AS spent FROM users AS u JOIN orders AS o ON "
+    "o.user_id = u.id LEFT JOIN addresses AS a ON a.user_id = u.id AND a.kind = 'billing' WHERE u.active = 1 AND "
+    "o.created_at > NOW() - INTERVAL 30 DAY AND u.id IN (SELECT user_id FROM subscriptions WHERE plan IN ('pro', "
+    "'team')) AND NOT EXISTS (SELECT 1 FROM bans AS b WHERE b.user_id = u.id) GROUP BY u.id, u.name HAVING "
+    "COUNT(o.id) > 2 ORDER BY spent DESC LIMIT 20",
+};
+const char* const kNames[] = {"simple_select", "point_update", "insert_odku", "complex_select"};
+
+void BM_Tokenize(benchmark::State& state) {
+  const std::string sql = kStatements[state.range(0)];
+  std::vector<Token> tokens;
+  std::string error;
+  uint32_t at = 0;
+  for (auto _ : state) {
+    tokens.clear();
+    benchmark::DoNotOptimize(tokenize(sql, {}, tokens, error, at));
+  }
+  state.SetLabel(kNames[state.range(0)]);
+}
+
+void BM_Parse(benchmark::State& state) {
+  const std::string sql = kStatements[state.range(0)];
+  for (auto _ : state) {
+    Parsed p = parse(sql, {});
+    benchmark::DoNotOptimize(p.ok());
+  }
+  state.SetLabel(kNames[state.range(0)]);
+}
+
+void BM_ParsePrint(benchmark::State& state) {
+  const std::string sql = kStatements[state.range(0)];
+  for (auto _ : state) {
+    Parsed p = parse(sql, {});
+    std::string text = print(p.tree());
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.SetLabel(kNames[state.range(0)]);
+}
+
+BENCHMARK(BM_Tokenize)->DenseRange(0, 3);
+BENCHMARK(BM_Parse)->DenseRange(0, 3);
+BENCHMARK(BM_ParsePrint)->DenseRange(0, 3);
+
+}  // namespace
+
+BENCHMARK_MAIN();

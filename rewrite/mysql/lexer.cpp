@@ -1,0 +1,308 @@
+// The MySQL tokenizer (lexer.h): one pass, no allocation except the error message.
+#include "rewrite/mysql/lexer.h"
+
+namespace switchyard::rewrite::mysql {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+unsigned char byte(char c) { return static_cast<unsigned char>(c); }
+
+}  // namespace
+
+size_t Lexer::char_len(size_t at) const {
+  const unsigned char b = byte(sql_[at]);
+  if (b < 0x81 || settings_.charset == ClientCharset::kAsciiCompatible || at + 1 >= sql_.size()) return 1;
+  const unsigned char t = byte(sql_[at + 1]);
+  switch (settings_.charset) {
+    case ClientCharset::kBig5:
+      return (b <= 0xFE && ((t >= 0x40 && t <= 0x7E) || (t >= 0xA1 && t <= 0xFE))) ? 2 : 1;
+    case ClientCharset::kGbk:
+      return (b <= 0xFE && t >= 0x40 && t <= 0xFE && t != 0x7F) ? 2 : 1;
+    case ClientCharset::kGb18030:
+      if (b > 0xFE) return 1;
+      if (t >= 0x30 && t <= 0x39 && at + 3 < sql_.size()) return 4;
+      return ((t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFE)) ? 2 : 1;
+    case ClientCharset::kSjis:
+    case ClientCharset::kCp932:
+      return (((b >= 0x81 && b <= 0x9F) || (b >= 0xE0 && b <= 0xFC)) &&
+              ((t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFC)))
+                 ? 2
+                 : 1;
+    case ClientCharset::kAsciiCompatible:
+      break;
+  }
+  return 1;
+}
+
+bool Lexer::word_char(size_t at) const {
+  if (at >= sql_.size()) return false;
+  const char c = sql_[at];
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '$' || byte(c) >= 0x80;
+}
+
+Token Lexer::error_token(uint32_t begin, const char* message) {
+  error_ = message;
+  pos_ = sql_.size();
+  return Token{Tok::kError, Kw::kNone, begin, static_cast<uint32_t>(sql_.size())};
+}
+
+bool Lexer::skip_space_and_comments() {
+  const size_t n = sql_.size();
+  while (pos_ < n) {
+    const char c = sql_[pos_];
+    if (is_space(c)) {
+      ++pos_;
+    } else if (c == '#' || (c == '-' && pos_ + 1 < n && sql_[pos_ + 1] == '-' &&
+                            (pos_ + 2 == n || byte(sql_[pos_ + 2]) <= 0x20))) {
+      while (pos_ < n && sql_[pos_] != '\n') ++pos_;
+    } else if (c == '*' && in_versioned_ && pos_ + 1 < n && sql_[pos_ + 1] == '/') {
+      in_versioned_ = false;  // the end of a versioned comment whose content was code
+      pos_ += 2;
+    } else if (c == '/' && pos_ + 1 < n && sql_[pos_ + 1] == '*') {
+      const size_t start = pos_;
+      size_t p = pos_ + 2;
+      bool code = false;
+      if (!in_versioned_ && p < n && (sql_[p] == '!' || (sql_[p] == 'M' && p + 1 < n && sql_[p + 1] == '!'))) {
+        const bool maria_only = sql_[p] == 'M';
+        p += maria_only ? 2 : 1;
+        // Five digits give the version (MySQL: /*!50700 ... */); MariaDB also reads six
+        // (/*M!100301 ... */). Fewer digits are no version: they are part of the code.
+        size_t digits = 0;
+        while (p + digits < n && digits < 6 && is_digit(sql_[p + digits])) ++digits;
+        if (digits == 6 && !settings_.mariadb) digits = 5;
+        if (digits < 5) digits = 0;
+        uint32_t version = 0;
+        for (size_t i = 0; i < digits; ++i) version = version * 10 + static_cast<uint32_t>(sql_[p + i] - '0');
+        p += digits;
+        code = (!maria_only || settings_.mariadb) && (digits == 0 || version <= settings_.server_version);
+      }
+      if (code) {
+        in_versioned_ = true;
+        pos_ = p;
+        continue;
+      }
+      const size_t close = sql_.find("*/", start + 2);
+      if (close == std::string_view::npos) {
+        error_ = "unterminated /* comment";
+        pos_ = start;
+        return false;
+      }
+      pos_ = close + 2;
+    } else {
+      break;
+    }
+  }
+  return true;
+}
+
+Token Lexer::quoted(uint32_t begin, char quote, Tok type) {
+  const size_t n = sql_.size();
+  size_t p = pos_ + 1;
+  const bool escapes = quote != '`' && !settings_.no_backslash_escapes;
+  while (p < n) {
+    const char c = sql_[p];
+    if (c == quote) {
+      if (p + 1 < n && sql_[p + 1] == quote) {
+        p += 2;
+        continue;
+      }
+      pos_ = p + 1;
+      return Token{type, Kw::kNone, begin, static_cast<uint32_t>(pos_)};
+    }
+    if (c == '\\' && escapes) {
+      p += 1;
+      if (p < n) p += char_len(p);
+      continue;
+    }
+    p += char_len(p);
+  }
+  return error_token(begin, quote == '`' ? "unterminated quoted identifier" : "unterminated string");
+}
+
+Token Lexer::next() {
+  const size_t n = sql_.size();
+  while (pos_ < n && sql_[pos_] == ' ') ++pos_;  // the common case: single spaces, no comments
+  if (pos_ < n) {
+    const char s = sql_[pos_];
+    if ((is_space(s) || s == '#' || s == '-' || s == '/' || s == '*') && !skip_space_and_comments())
+      return error_token(static_cast<uint32_t>(pos_), error_.c_str());
+  }
+  if (pos_ >= n) {
+    if (in_versioned_) {
+      in_versioned_ = false;
+      return error_token(static_cast<uint32_t>(n), "unterminated /*! comment");
+    }
+    return Token{Tok::kEnd, Kw::kNone, static_cast<uint32_t>(n), static_cast<uint32_t>(n)};
+  }
+  const bool after_name = after_name_;
+  const bool after_qualifier_dot = after_dot_;
+  after_name_ = false;
+  after_dot_ = false;
+  const uint32_t begin = static_cast<uint32_t>(pos_);
+  const char c = sql_[pos_];
+  auto make = [&](Tok type, size_t len) {
+    pos_ += len;
+    return Token{type, Kw::kNone, begin, static_cast<uint32_t>(pos_)};
+  };
+  const char c1 = pos_ + 1 < n ? sql_[pos_ + 1] : '\0';
+  const char c2 = pos_ + 2 < n ? sql_[pos_ + 2] : '\0';
+
+  if (c == '\'') return quoted(begin, '\'', Tok::kString);
+  if (c == '"') {
+    const Token t = quoted(begin, '"', settings_.ansi_quotes ? Tok::kQuotedIdent : Tok::kString);
+    after_name_ = t.type == Tok::kQuotedIdent;
+    return t;
+  }
+  if (c == '`') {
+    const Token t = quoted(begin, '`', Tok::kQuotedIdent);
+    after_name_ = t.type == Tok::kQuotedIdent;
+    return t;
+  }
+  // X'..', B'..', N'..' (the prefix must touch the quote).
+  if ((c == 'x' || c == 'X' || c == 'b' || c == 'B' || c == 'n' || c == 'N') && c1 == '\'') {
+    const Tok type = (c == 'x' || c == 'X') ? Tok::kHex : (c == 'b' || c == 'B') ? Tok::kBit : Tok::kNational;
+    ++pos_;
+    Token t = quoted(begin, '\'', type);
+    if (t.type == Tok::kError) return t;
+    if (type != Tok::kNational) {  // only hex / binary digits, no escapes
+      for (uint32_t i = begin + 2; i + 1 < t.end; ++i) {
+        const char d = sql_[i];
+        if (type == Tok::kHex ? !is_hex(d) : (d != '0' && d != '1'))
+          return error_token(begin, "malformed hexadecimal or bit literal");
+      }
+    }
+    return t;
+  }
+  if (after_qualifier_dot && word_char(pos_)) {  // t.5col, t.1: a name part, even if digits
+    size_t p = pos_;
+    while (word_char(p)) p += char_len(p);
+    if (p > n) p = n;
+    Token t = make(Tok::kWord, p - pos_);
+    after_name_ = true;
+    return t;
+  }
+  if (c == '.' && after_name) {
+    after_dot_ = true;
+    return make(Tok::kOp, 1);
+  }
+  if (is_digit(c) || (c == '.' && is_digit(c1))) {
+    // 0x.. / 0b.. when only such digits follow and no word character after them.
+    if (c == '0' && (c1 == 'x' || c1 == 'b')) {
+      size_t p = pos_ + 2;
+      while (p < n && (c1 == 'x' ? is_hex(sql_[p]) : (sql_[p] == '0' || sql_[p] == '1'))) ++p;
+      if (p > pos_ + 2 && !word_char(p)) return make(c1 == 'x' ? Tok::kHex : Tok::kBit, p - pos_);
+    }
+    size_t p = pos_;
+    while (p < n && is_digit(sql_[p])) ++p;
+    bool number = true;
+    if (p < n && sql_[p] == '.') {
+      ++p;
+      while (p < n && is_digit(sql_[p])) ++p;
+    } else if (word_char(p) && !((sql_[p] == 'e' || sql_[p] == 'E') &&
+                                 (is_digit(p + 1 < n ? sql_[p + 1] : '\0') ||
+                                  ((p + 1 < n && (sql_[p + 1] == '+' || sql_[p + 1] == '-')) && p + 2 < n &&
+                                   is_digit(sql_[p + 2]))))) {
+      number = false;  // 1abc: an identifier that starts with digits
+    }
+    if (number) {
+      if (p < n && (sql_[p] == 'e' || sql_[p] == 'E')) {
+        size_t q = p + 1;
+        if (q < n && (sql_[q] == '+' || sql_[q] == '-')) ++q;
+        if (q < n && is_digit(sql_[q])) {
+          while (q < n && is_digit(sql_[q])) ++q;
+          p = q;
+        }
+      }
+      return make(Tok::kNumber, p - pos_);
+    }
+  }
+  if (word_char(pos_)) {
+    size_t p = pos_;
+    while (p < n) {  // ASCII first; a multi-byte character as the client's character set says
+      const char w = sql_[p];
+      if ((w >= 'a' && w <= 'z') || (w >= 'A' && w <= 'Z') || is_digit(w) || w == '_' || w == '$') {
+        ++p;
+      } else if (byte(w) >= 0x80) {
+        p += char_len(p);
+      } else {
+        break;
+      }
+    }
+    if (p > n) p = n;
+    Token t = make(Tok::kWord, p - pos_);
+    t.kw = lookup_keyword(text(t));
+    after_name_ = t.kw == Kw::kNone || !is_reserved(t.kw);
+    return t;
+  }
+  if (c == '?') return make(Tok::kParam, 1);
+  if (c == '@') {
+    const bool sys = c1 == '@';
+    size_t p = pos_ + (sys ? 2 : 1);
+    if (!sys && p < n && (sql_[p] == '\'' || sql_[p] == '"' || sql_[p] == '`')) {
+      pos_ = p;
+      return quoted(begin, sql_[p], Tok::kUserVar);
+    }
+    const size_t start = p;
+    while (p < n && (word_char(p) || sql_[p] == '.')) p += char_len(p);
+    if (p > n) p = n;
+    if (p == start) return error_token(begin, "a variable name must follow @");
+    return make(sys ? Tok::kSysVar : Tok::kUserVar, p - pos_);
+  }
+  // Operators, longest first.
+  if (c == '<' && c1 == '=' && c2 == '>') return make(Tok::kOp, 3);
+  if (c == '-' && c1 == '>' && c2 == '>') return make(Tok::kOp, 3);
+  if ((c == '<' && (c1 == '=' || c1 == '>' || c1 == '<')) || (c == '>' && (c1 == '=' || c1 == '>')) ||
+      (c == '!' && c1 == '=') || (c == ':' && c1 == '=') || (c == '-' && c1 == '>') || (c == '|' && c1 == '|') ||
+      (c == '&' && c1 == '&'))
+    return make(Tok::kOp, 2);
+  switch (c) {
+    case '=': case '<': case '>': case '!': case '~': case '+': case '-': case '*': case '/': case '%':
+    case '^': case '&': case '|': case '(': case ')': case ',': case '.': case ';': case '{': case '}':
+      return make(Tok::kOp, 1);
+    default:
+      return error_token(begin, "unexpected character");
+  }
+}
+
+bool tokenize(std::string_view sql, const LexicalSettings& settings, std::vector<Token>& out, std::string& error,
+              uint32_t& error_at) {
+  Lexer lexer(sql, settings);
+  for (;;) {
+    const Token t = lexer.next();
+    if (t.type == Tok::kEnd) return true;
+    if (t.type == Tok::kError) {
+      error = lexer.error();
+      error_at = t.begin;
+      return false;
+    }
+    out.push_back(t);
+  }
+}
+
+bool split_statements(std::string_view sql, const LexicalSettings& settings, std::vector<StatementRange>& out,
+                      std::string& error) {
+  Lexer lexer(sql, settings);
+  bool open = false;
+  StatementRange current;
+  for (;;) {
+    const Token t = lexer.next();
+    if (t.type == Tok::kError) {
+      error = lexer.error();
+      return false;
+    }
+    const bool semicolon = t.type == Tok::kOp && sql[t.begin] == ';';
+    if (t.type == Tok::kEnd || semicolon) {
+      if (open) out.push_back(current);
+      open = false;
+      if (t.type == Tok::kEnd) return true;
+      continue;
+    }
+    if (!open) current.begin = t.begin;
+    open = true;
+    current.end = t.end;
+  }
+}
+
+}  // namespace switchyard::rewrite::mysql

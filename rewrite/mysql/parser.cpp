@@ -1,0 +1,124 @@
+// parse() and the Parser's token and error helpers (parser_impl.h).
+#include "rewrite/mysql/parser.h"
+
+#include "rewrite/mysql/parser_impl.h"
+
+namespace switchyard::rewrite::mysql {
+namespace detail {
+namespace {
+
+constexpr int kMaxDepth = 200;  // nesting of parentheses, subqueries and joins
+
+}  // namespace
+
+void Parser::Children::add(NodeId child) {
+  if (last_ == kNoNode) {
+    NodeId c = tree_.node(parent_).first_child;  // the parent may already hold children
+    if (c == kNoNode) {
+      tree_.node(parent_).first_child = child;
+    } else {
+      while (tree_.node(c).next_sibling != kNoNode) c = tree_.node(c).next_sibling;
+      tree_.node(c).next_sibling = child;
+    }
+  } else {
+    tree_.node(last_).next_sibling = child;
+  }
+  last_ = child;
+}
+
+bool Parser::at_word_ci(std::string_view word, size_t k) const {
+  const Token& t = peek(k);
+  return t.type == Tok::kWord && same_word(text(t), word);
+}
+
+bool Parser::accept_kw(Kw kw) {
+  if (!at_kw(kw)) return false;
+  ++i_;
+  return true;
+}
+
+bool Parser::accept_op(char c) {
+  if (!at_op(c)) return false;
+  ++i_;
+  return true;
+}
+
+bool Parser::expect_kw(Kw kw) {
+  if (accept_kw(kw)) return true;
+  fail((std::string("expected ") + std::string(keyword_text(kw))).c_str());
+  return false;
+}
+
+bool Parser::expect_op(char c) {
+  if (accept_op(c)) return true;
+  const char what[] = {'e', 'x', 'p', 'e', 'c', 't', 'e', 'd', ' ', '\'', c, '\'', '\0'};
+  fail(what);
+  return false;
+}
+
+NodeId Parser::fail(const char* what) {
+  if (failed_) return kNoNode;
+  failed_ = true;
+  error_.kind = ParseError::Kind::kSyntax;
+  const Token& t = peek();
+  error_.offset = t.begin;
+  if (at_end()) {
+    error_.message = std::string("syntax error at the end: ") + what;
+  } else {
+    std::string_view near = sql_.substr(t.begin, std::min<size_t>(40, sql_.size() - t.begin));
+    error_.message = "syntax error near '" + std::string(near) + "': " + what;
+  }
+  return kNoNode;
+}
+
+NodeId Parser::unsupported(std::string what) {
+  if (failed_) return kNoNode;
+  failed_ = true;
+  error_.kind = ParseError::Kind::kUnsupported;
+  error_.offset = peek().begin;
+  error_.message = "unsupported: " + what;
+  return kNoNode;
+}
+
+bool Parser::enter() {
+  if (++depth_ <= kMaxDepth) return true;
+  if (!failed_) unsupported("nesting deeper than 200 levels");
+  return false;
+}
+
+bool Parser::run() {
+  toks_.reserve(sql_.size() / 4 + 4);
+  std::string lex_error;
+  uint32_t at = 0;
+  if (!tokenize(sql_, settings_, toks_, lex_error, at)) {
+    failed_ = true;
+    error_ = ParseError{ParseError::Kind::kSyntax, lex_error, at};
+    return false;
+  }
+  end_ = Token{Tok::kEnd, Kw::kNone, static_cast<uint32_t>(sql_.size()), static_cast<uint32_t>(sql_.size())};
+  tree_.reset(sql_, toks_.size() * 2 + 8);
+  if (toks_.empty()) {
+    fail("empty statement");
+    return false;
+  }
+  const NodeId root = statement();
+  if (root == kNoNode) return false;
+  accept_op(';');
+  if (!at_end()) {
+    fail("unexpected text after the statement");
+    return false;
+  }
+  tree_.set_root(root);
+  return true;
+}
+
+}  // namespace detail
+
+Parsed parse(std::string_view sql, const LexicalSettings& settings) {
+  Tree tree;
+  detail::Parser parser(sql, settings, tree);
+  if (!parser.run()) return parser.error();
+  return tree;
+}
+
+}  // namespace switchyard::rewrite::mysql

@@ -1,0 +1,151 @@
+// The recursive-descent parser behind parse() (parser.h), shared by its three source files:
+// parse_expr.cpp (expressions), parse_query.cpp (SELECT and table references) and
+// parse_dml.cpp (INSERT / REPLACE / UPDATE / DELETE / TRUNCATE and the statement entry). Internal
+// to rewrite/mysql/.
+//
+// Every grammar function returns the NodeId it built, or kNoNode after recording the first error
+// (fail / unsupported); callers return kNoNode at once when a callee did (SY_TRY).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rewrite/mysql/ast.h"
+#include "rewrite/mysql/lexer.h"
+#include "rewrite/mysql/parser.h"
+
+namespace switchyard::rewrite::mysql::detail {
+
+#define SY_TRY(var, call)      \
+  const NodeId var = (call);   \
+  if (var == kNoNode) return kNoNode
+
+class Parser {
+ public:
+  Parser(std::string_view sql, const LexicalSettings& settings, Tree& tree)
+      : sql_(sql), settings_(settings), tree_(tree) {}
+  // Tokenizes and parses one statement into tree_ (its root set). False: error() says why.
+  bool run();
+  const ParseError& error() const { return error_; }
+
+  // --- expressions (parse_expr.cpp)
+  NodeId expr();          // the whole expression grammar, := included
+  NodeId bit_expr(int level = 0);
+  NodeId simple_expr();   // unary operators, COLLATE and a primary
+  NodeId primary();       // literals, names, calls, CASE, CAST, subqueries, rows (parse_primary.cpp)
+  NodeId call(const Token& name, NodeId qualifier);  // name( args ): after the name, at the (
+  NodeId type_spec();     // a CAST / CONVERT target type, up to its closing parenthesis
+  NodeId expr_list_in_parens(NodeId parent);  // "(a, b, ...)" appended to parent; the ')' consumed
+  NodeId name();          // ident { . ident }  (kName)
+  NodeId ident();         // one identifier (kIdent): non-reserved word or quoted
+  // --- queries (parse_query.cpp)
+  NodeId query();              // [WITH ...] set expression [ORDER BY] [LIMIT] [locking]
+  NodeId table_refs();         // kList of table references (FROM a, b JOIN c)
+  NodeId table_ref();          // one reference with its joins
+  NodeId order_by();           // after ORDER BY: kList of kOrderItem
+  NodeId limit();              // after LIMIT: kLimit
+  NodeId select_items();       // kList of kSelectItem (SELECT list, RETURNING)
+  NodeId optional_alias(bool allow_string);  // [AS] alias as kIdent, or kEmpty
+  // --- statements (parse_dml.cpp)
+  NodeId statement();
+  NodeId insert();
+  NodeId update();
+  NodeId del();
+  NodeId truncate();
+  NodeId assignments();  // a = x, b = DEFAULT, ...  (kList of kAssign)
+
+  // --- tokens
+  const Token& peek(size_t k = 0) const { return i_ + k < toks_.size() ? toks_[i_ + k] : end_; }
+  std::string_view text(const Token& t) const { return sql_.substr(t.begin, t.end - t.begin); }
+  bool at_kw(Kw kw, size_t k = 0) const { return peek(k).type == Tok::kWord && peek(k).kw == kw; }
+  bool at_op(char c, size_t k = 0) const {
+    const Token& t = peek(k);
+    return t.type == Tok::kOp && t.end == t.begin + 1 && sql_[t.begin] == c;
+  }
+  bool at_op(std::string_view op, size_t k = 0) const { return peek(k).type == Tok::kOp && text(peek(k)) == op; }
+  bool at_word_ci(std::string_view word, size_t k = 0) const;  // a bare word spelled `word` in any case
+  bool accept_kw(Kw kw);
+  bool accept_op(char c);
+  bool accept_op(std::string_view op) {
+    if (!at_op(op)) return false;
+    ++i_;
+    return true;
+  }
+  bool expect_kw(Kw kw);
+  bool expect_op(char c);
+  const Token& take() { return toks_[i_++]; }
+  uint32_t here() const { return peek().begin; }       // where the next token starts
+  uint32_t last_end() const { return i_ == 0 ? 0 : toks_[i_ - 1].end; }
+  bool at_end() const { return i_ >= toks_.size(); }
+
+  // --- nodes
+  NodeId add(Kind kind, uint32_t begin, std::string_view text = {}, uint32_t flags = 0) {
+    return tree_.add(kind, begin, begin, text, flags);
+  }
+  NodeId empty() { return tree_.add(Kind::kEmpty, last_end(), last_end()); }
+  NodeId finish(NodeId id) {  // the node ends where the last consumed token ends
+    tree_.node(id).end = last_end();
+    return id;
+  }
+  // Appends children while remembering the tail (O(1) each).
+  class Children {
+   public:
+    Children(Tree& tree, NodeId parent) : tree_(tree), parent_(parent) {}
+    void add(NodeId child);
+   private:
+    Tree& tree_;
+    NodeId parent_;
+    NodeId last_ = kNoNode;
+  };
+  // item {, item} into a new node of `kind` starting at `begin`; `item` returns a NodeId.
+  template <class Item>
+  NodeId comma_list(Kind kind, uint32_t begin, Item item) {
+    const NodeId list = tree_.add(kind, begin, begin);
+    Children items(tree_, list);
+    for (;;) {
+      const NodeId x = item();
+      if (x == kNoNode) return kNoNode;
+      items.add(x);
+      if (!accept_op(',')) break;
+    }
+    return finish(list);
+  }
+  NodeId ident_list() { return comma_list(Kind::kList, here(), [this] { return ident(); }); }
+  NodeId binary(std::string_view op, NodeId left, NodeId right, Kind kind = Kind::kBinary, uint32_t flags = 0);
+
+  // --- errors: record the first one, return kNoNode.
+  NodeId fail(const char* what);            // "syntax error near '<token>'" + what
+  NodeId unsupported(std::string what);     // "unsupported: <what>"
+  bool enter();                             // false (and an error) past the nesting limit
+  void leave() { --depth_; }
+
+  std::string_view sql_;
+  LexicalSettings settings_;
+  Tree& tree_;
+  std::vector<Token> toks_;
+  Token end_;
+  size_t i_ = 0;
+  int depth_ = 0;
+  uint32_t params_ = 0;  // ? placeholders seen so far
+  bool failed_ = false;
+  ParseError error_;
+};
+
+// Whether `t` is an INTERVAL / EXTRACT unit (DAY, HOUR_MINUTE, ...).
+bool is_unit(const Parser& p, const Token& t);
+
+// Guards one level of recursion (parenthesised expressions, subqueries, joins).
+class Depth {
+ public:
+  explicit Depth(Parser& p) : p_(p), ok_(p.enter()) {}
+  ~Depth() { p_.leave(); }
+  Depth(const Depth&) = delete;
+  Depth& operator=(const Depth&) = delete;
+  bool ok() const { return ok_; }
+ private:
+  Parser& p_;
+  bool ok_;
+};
+
+}  // namespace switchyard::rewrite::mysql::detail
