@@ -43,6 +43,10 @@ void ErrorPositions::answered() {
   if (!units_.empty()) units_.pop_front();
 }
 
+void ErrorPositions::units_ignored(std::size_t n) {
+  for (; n > 0 && !units_.empty(); --n) units_.pop_front();
+}
+
 std::optional<ErrorPositions::Texts> ErrorPositions::current() const {
   // No unit yet: the error ends nothing the client sent through a rewrite (e.g. at start-up),
   // or belongs to the open batch (an extended-protocol error before its Sync is sent).

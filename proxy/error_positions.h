@@ -46,6 +46,9 @@ class ErrorPositions {
   void query_rewritten(std::string sent, std::string original);
   // A ReadyForQuery came back for a request (not the one that ends authentication).
   void answered();
+  // The `n` oldest units were Syncs the server ignored in copy-in mode (protocol/pg/
+  // copy_in_syncs.h): no ReadyForQuery ends them.
+  void units_ignored(std::size_t n);
 
   // What an ErrorResponse arriving now refers to: nullopt to relay it as it is; a Texts with an
   // empty `sent` when its position must be dropped.

@@ -24,6 +24,7 @@ pg::TypeSet PgSession::frontend_capture() const {
   // (in_flight.h), and keep the record of prepared statements (prepared_statements.h).
   // Describe too: its answers pair with it only in order (injected_replies.h).
   pg::TypeSet capture{'Q', 'P', 'C', 'S', 'F', 'D'};
+  capture.add(pg::CopyInSyncs::frontend_capture());  // Execute, CopyDone, CopyFail: Syncs ignored in copy-in mode
   if (prepared_.needs_bind()) capture.add('B');  // a statement to prepare again, count, refuse or sample
   if (replies_) {
     for (char t : {'B', 'D', 'E', 'C'}) capture.add(t);  // every request, to pair it with its replies
@@ -36,6 +37,8 @@ Replacement PgSession::inspect(Pump& p, char type, std::string_view body) {
     injection_.clear();
     idle_before_request_ = in_flight_.idle();
     lexical_.settled = idle_before_request_;  // else a request ahead may still change the settings
+    // A Sync the server ignores in copy-in mode gets no ReadyForQuery: nothing counts it.
+    if (!copy_syncs_.on_frontend(type)) return kKept;
     // A Bind's names are decoded once, here, for whoever looks at them.
     std::optional<pg::BindNames> bind;
     if (type == 'B') {
@@ -65,6 +68,10 @@ Replacement PgSession::inspect(Pump& p, char type, std::string_view body) {
   std::string described;
   if (type == 't' || type == 'T' || type == 'n') {
     if (const auto d = describe_tags_.find(requests_.describing()); d != describe_tags_.end()) described = d->second;
+  }
+  if (type == 'G') {  // CopyInResponse: Syncs sent since its Execute are ignored (copy_in_syncs.h)
+    copy_in_started();
+    return kKept;
   }
   // The replies to requests the proxy slipped in are the client's to never see.
   const auto verdict = requests_.on_backend(type, outcomes_);

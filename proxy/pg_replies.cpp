@@ -49,6 +49,7 @@ bool PgSession::start_reply_tracking() {
 
 pg::TypeSet PgSession::backend_capture() const {
   pg::TypeSet t{'K', 'Z', 'S'};  // 'S': ParameterStatus, followed for the lexical settings
+  t.add(pg::CopyInSyncs::backend_capture());  // CopyInResponse: Syncs the server ignores
   if (capture_authentication_) t.add('R');  // SCRAM-SHA-256-PLUS out of the list (pg_tls.cpp)
   t.add(requests_.backend_capture());
   if (replies_) t.add(replies_->backend_capture());

@@ -28,6 +28,7 @@
 
 #include "planner/planner.h"
 #include "protocol/pg/backend.h"
+#include "protocol/pg/copy_in_syncs.h"
 #include "protocol/pg/framer.h"
 #include "protocol/pg/frontend.h"
 #include "protocol/pg/injected_replies.h"
@@ -165,6 +166,7 @@ class PgSession final : public Session, public std::enable_shared_from_this<PgSe
   // adopting a reloaded generation at a transaction boundary).
   bool note_frontend(char type);
   void at_ready_for_query();
+  void copy_in_started();  // a CopyInResponse came
   void adopt_generation();
   // pg_replies.cpp: restoring the replies of statements a two-table migration rewrote.
   void update_reply_tracking();
@@ -229,6 +231,7 @@ class PgSession final : public Session, public std::enable_shared_from_this<PgSe
   pg::BackendKeyData client_key_{};
   char transaction_status_ = 'I';
   InFlight in_flight_;  // requests awaiting their ReadyForQuery
+  pg::CopyInSyncs copy_syncs_;  // the Syncs the server ignores in copy-in mode
   ErrorPositions error_positions_;  // the rewritten texts ErrorResponse positions refer to
   std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
   bool idle_before_request_ = false;  // nothing was in flight before the request being inspected

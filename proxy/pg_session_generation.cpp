@@ -1,5 +1,6 @@
 // PgSession at the edges of each request: the client messages that start one (Query, Sync,
-// FunctionCall) and the ReadyForQuery that ends it. Times the upstream, and adopts a reloaded
+// FunctionCall) and the ReadyForQuery that ends it, less the Syncs the server ignores in copy-in
+// mode (protocol/pg/copy_in_syncs.h). Times the upstream, and adopts a reloaded
 // Generation at a transaction boundary.
 //
 // The boundary: the last ReadyForQuery said 'I' (idle) and nothing the client sent since is in
@@ -45,6 +46,17 @@ bool PgSession::note_frontend(char type) {
     default:
       return true;
   }
+}
+
+void PgSession::copy_in_started() {
+  // The Syncs the client sent after the COPY's Execute reached the server in copy-in mode: no
+  // ReadyForQuery answers them, so every count of requests in flight takes them back.
+  const uint64_t ignored = copy_syncs_.on_backend('G');
+  in_flight_.syncs_ignored(ignored);
+  error_positions_.units_ignored(ignored);
+  requests_.syncs_ignored(ignored);
+  if (replies_) replies_->on_syncs_ignored(ignored);
+  if (copy_syncs_.copying_in()) in_flight_.set_copying_in(true);  // until the Sync after its CopyDone
 }
 
 void PgSession::at_ready_for_query() {

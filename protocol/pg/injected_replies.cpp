@@ -1,6 +1,9 @@
 // Pairing replies with the requests that get one of their own; see injected_replies.h.
 #include "protocol/pg/injected_replies.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace switchyard::pg {
 
 void InjectedReplies::sent(Request r, bool injected, uint32_t tag) {
@@ -14,6 +17,19 @@ void InjectedReplies::sent(Request r, bool injected, uint32_t tag) {
     return;
   }
   queue_.push_back(Entry{r, injected, tag, 1});
+}
+
+void InjectedReplies::syncs_ignored(uint64_t n) {
+  for (auto it = queue_.begin(); n > 0 && it != queue_.end();) {
+    if (it->kind != Request::kSync || it->injected) {
+      ++it;
+      continue;
+    }
+    const uint64_t k = std::min(n, it->count);
+    n -= k;
+    it->count -= k;
+    it = it->count == 0 ? queue_.erase(it) : std::next(it);
+  }
 }
 
 void InjectedReplies::pop_one(std::vector<Outcome>& outcomes, bool ok) {

@@ -46,6 +46,10 @@ class InjectedReplies {
   // counts as a Query (it ends with ReadyForQuery). `tag` (not 0): report its Outcome.
   void sent(Request r, bool injected, uint32_t tag = 0);
 
+  // The `n` oldest Syncs the client sent and the proxy reported get no ReadyForQuery: the server
+  // ignored them in copy-in mode (copy_in_syncs.h).
+  void syncs_ignored(uint64_t n);
+
   // A backend message of a type in backend_capture(), in stream order. Outcomes of tagged
   // requests it settles are appended to `outcomes`, in request order.
   Verdict on_backend(char type, std::vector<Outcome>& outcomes);

@@ -101,6 +101,17 @@ void ReplyTracker::on_sync() {
   push(Request{Kind::kSync});
 }
 
+void ReplyTracker::on_syncs_ignored(size_t n) {
+  for (auto it = queue_.begin(); n > 0 && it != queue_.end();) {
+    if (it->kind != Kind::kSync) {
+      ++it;
+      continue;
+    }
+    it = queue_.erase(it);
+    --n;
+  }
+}
+
 void ReplyTracker::on_function_call() { push(Request{Kind::kFunctionCall}); }
 
 const ReplyPatch* ReplyTracker::current_patch() const {

@@ -50,6 +50,9 @@ class ReplyTracker {
   void on_execute(std::string_view portal);
   void on_close(char kind, std::string_view name);
   void on_sync();
+  // The `n` oldest Syncs reported get no ReadyForQuery: the server ignored them in copy-in mode
+  // (copy_in_syncs.h). A Sync sent in copy-in mode is not reported at all.
+  void on_syncs_ignored(size_t n);
   void on_function_call();
 
   // A backend message of a type in backend_capture(). For kReplace the whole replacement message
