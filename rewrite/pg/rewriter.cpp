@@ -154,12 +154,10 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
         result.passed_code = c.code;
       }
       if (!c.statements.empty()) result.migration = c.migration;
-      // Even one relayed as written: the proxy does not follow a COPY of the extended protocol,
-      // whose Sync before the data the server ignores (see docs/migrations.md, "COPY FROM").
-      if (!c.passed) {
-        result.simple_query_only = true;
-        if (result.migration.empty()) result.migration = c.migration;  // for the refusal's message
-      }
+      // One relayed as written runs in the extended protocol too: the session follows the Sync
+      // the server ignores in copy-in mode (protocol/pg/copy_in_syncs.h). Only the mirrored one,
+      // four statements, needs a simple Query (simple_query_only, set below).
+      if (!c.passed && result.migration.empty()) result.migration = c.migration;
       continue;
     }
     for (const Write& w : find_writes(&tree.statement(i)->base)) {
