@@ -33,13 +33,9 @@ FSYNC="${FSYNC:-off}"
 SWITCHYARD_BIN="${SWITCHYARD_BIN:-$REPO_ROOT/build/switchyard}"
 KEEP_BENCH_DIR="${KEEP_BENCH_DIR:-0}"
 DB=bench
-export LC_ALL=C
-unset PGSERVICE PGOPTIONS
-
-log() { printf 'backfill_bench: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-# shellcheck source=scripts/lib/process.sh
-. "$REPO_ROOT/scripts/lib/process.sh"
+BENCH_NAME=backfill_bench
+# shellcheck source=bench/lib/prelude.sh
+. "$REPO_ROOT/bench/lib/prelude.sh"
 
 BENCH_DIR=""
 PGDATA=""

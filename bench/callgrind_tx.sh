@@ -39,15 +39,9 @@ BENCH_DIR=""
 SY_PID=""
 declare -A RESULT
 
-export LC_ALL=C
-unset PGSERVICE PGOPTIONS
-
-log() { printf 'callgrind_tx: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-# shellcheck source=scripts/lib/process.sh
-. "$REPO_ROOT/scripts/lib/process.sh"
-# shellcheck source=bench/lib/pg_fixture.sh
-. "$REPO_ROOT/bench/lib/pg_fixture.sh"
+BENCH_NAME=callgrind_tx
+# shellcheck source=bench/lib/prelude.sh
+. "$REPO_ROOT/bench/lib/prelude.sh"
 
 # shellcheck disable=SC2317  # only reached through the EXIT trap
 cleanup() {

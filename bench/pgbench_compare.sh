@@ -77,15 +77,9 @@ declare -A PORT   # target -> port
 declare -A PROC_PID  # target -> the pid of its proxy process (none for direct)
 SYSCALL_TXNS="${SYSCALL_TXNS:-500}"  # transactions per client of the short counted run (strace -c)
 
-export LC_ALL=C             # decimal points in printf/awk/sort
-unset PGSERVICE PGOPTIONS   # keep the caller's libpq environment out of the measurements
-
-log() { printf 'pgbench_compare: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-# shellcheck source=scripts/lib/process.sh
-. "$REPO_ROOT/scripts/lib/process.sh"
-# shellcheck source=bench/lib/pg_fixture.sh
-. "$REPO_ROOT/bench/lib/pg_fixture.sh"  # free_port, sql, wait_ready, start_postgres, init_pgbench, median
+BENCH_NAME=pgbench_compare
+# shellcheck source=bench/lib/prelude.sh
+. "$REPO_ROOT/bench/lib/prelude.sh"
 
 
 # shellcheck disable=SC2317  # only reached through the EXIT trap

@@ -58,15 +58,9 @@ PGBENCH_PID=""
 declare -A PORT
 declare -A PROC_PID
 
-export LC_ALL=C
-unset PGSERVICE PGOPTIONS
-
-log() { printf 'pgbench_tls: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-# shellcheck source=scripts/lib/process.sh
-. "$REPO_ROOT/scripts/lib/process.sh"
-# shellcheck source=bench/lib/pg_fixture.sh
-. "$REPO_ROOT/bench/lib/pg_fixture.sh"
+BENCH_NAME=pgbench_tls
+# shellcheck source=bench/lib/prelude.sh
+. "$REPO_ROOT/bench/lib/prelude.sh"
 
 # shellcheck disable=SC2317  # only reached through the EXIT trap
 cleanup() {

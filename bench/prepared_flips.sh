@@ -63,15 +63,9 @@ LOAD_BEFORE=""
 LOAD_AFTER=""
 FINAL_DIVERGED=""
 
-export LC_ALL=C
-unset PGSERVICE PGOPTIONS
-
-log() { printf 'prepared_flips: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-# shellcheck source=scripts/lib/process.sh
-. "$REPO_ROOT/scripts/lib/process.sh"
-# shellcheck source=bench/lib/pg_fixture.sh
-. "$REPO_ROOT/bench/lib/pg_fixture.sh"
+BENCH_NAME=prepared_flips
+# shellcheck source=bench/lib/prelude.sh
+. "$REPO_ROOT/bench/lib/prelude.sh"
 
 # shellcheck disable=SC2317  # only reached through the EXIT trap
 cleanup() {

@@ -54,13 +54,9 @@ SY_PIDS=()
 RUN_PID=""
 declare -A PORT PROC_PID
 
-export LC_ALL=C
-log() { printf 'sysbench_compare: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-# shellcheck source=scripts/lib/process.sh
-. "$REPO_ROOT/scripts/lib/process.sh"      # stop_pid, cpu_ticks, us_per_tx
-# shellcheck source=bench/lib/pg_fixture.sh
-. "$REPO_ROOT/bench/lib/pg_fixture.sh"     # free_port, median, ratio, machine_line, start_postgres, finish_bench
+BENCH_NAME=sysbench_compare
+# shellcheck source=bench/lib/prelude.sh
+. "$REPO_ROOT/bench/lib/prelude.sh"
 # shellcheck source=bench/lib/mariadb_fixture.sh
 . "$REPO_ROOT/bench/lib/mariadb_fixture.sh"  # start_mariadb, stop_mariadb, my_sql
 

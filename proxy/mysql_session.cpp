@@ -40,25 +40,12 @@ constexpr uint32_t kMaskedMariaDbCapabilities = mysql::mariadb_cap::kCacheMetada
 }  // namespace
 
 MySqlSession::MySqlSession(tcp::socket client, SessionContext& ctx, uint64_t id)
-    : client_(std::move(client)),
-      upstream_(client_.get_executor()),
-      timer_(client_.get_executor()),
-      ctx_(ctx),
-      id_(id),
-      gen_(ctx.shared.generation()),
-      tls_(gen_->tls),
-      started_(std::chrono::steady_clock::now()) {
-  ctx_.shared.active_sessions.fetch_add(1, std::memory_order_relaxed);
-  ctx_.shared.total_sessions.fetch_add(1, std::memory_order_relaxed);
-}
+    : SessionCore(std::move(client), ctx, id) {}
 
-MySqlSession::~MySqlSession() { ctx_.shared.active_sessions.fetch_sub(1, std::memory_order_relaxed); }
+MySqlSession::~MySqlSession() = default;
 
 void MySqlSession::start() {
-  boost::system::error_code ec;
-  client_.set_option(tcp::no_delay(true), ec);
-  const auto peer = client_.remote_endpoint(ec);
-  spdlog::debug("session={} accepted from {}", id_, ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port()));
+  note_accepted();
   connect_upstream();
 }
 

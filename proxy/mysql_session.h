@@ -32,20 +32,17 @@
 
 #include "protocol/mysql/framer.h"
 #include "protocol/mysql/reply_tracker.h"
-#include "proxy/session.h"
-#include "proxy/session_context.h"
-#include "proxy/stream_leg.h"
+#include "proxy/session_core.h"
 
 namespace switchyard::proxy {
 
-class MySqlSession final : public Session, public std::enable_shared_from_this<MySqlSession> {
+class MySqlSession final : public SessionCore, public std::enable_shared_from_this<MySqlSession> {
  public:
   MySqlSession(boost::asio::ip::tcp::socket client, SessionContext& ctx, uint64_t id);
   ~MySqlSession() override;
 
   void start() override;
   void close(std::string_view reason) override;
-  uint64_t id() const override { return id_; }
 
  private:
   enum class State { kConnecting, kGreeting, kHandshake, kAuth, kCommand, kFailing, kClosed };
@@ -91,16 +88,7 @@ class MySqlSession final : public Session, public std::enable_shared_from_this<M
   const config::Config& cfg() const { return gen_->config; }
   void arm_deadline(std::chrono::milliseconds after, const char* what);
 
-  boost::asio::ip::tcp::socket client_;
-  boost::asio::ip::tcp::socket upstream_;
-  StreamLeg client_leg_{client_};
-  StreamLeg upstream_leg_{upstream_};
-  boost::asio::steady_timer timer_;
-  SessionContext& ctx_;
-  const uint64_t id_;
   State state_ = State::kConnecting;
-  std::shared_ptr<const Generation> gen_;  // the configuration this session started with
-  std::shared_ptr<TlsContexts> tls_;       // the TLS contexts it started with, for its whole life
 
   // Connection phase: one packet at a time (greeting, SSLRequest, HandshakeResponse41).
   std::string hello_buf_;
@@ -118,7 +106,6 @@ class MySqlSession final : public Session, public std::enable_shared_from_this<M
 
   std::string final_error_;  // the ERR packet sent to the client before closing
   std::string close_reason_;
-  std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace switchyard::proxy

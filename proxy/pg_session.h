@@ -37,9 +37,7 @@
 #include "proxy/error_positions.h"
 #include "proxy/in_flight.h"
 #include "proxy/prepared_statements.h"
-#include "proxy/session.h"
-#include "proxy/session_context.h"
-#include "proxy/stream_leg.h"
+#include "proxy/session_core.h"
 #include "proxy/verifier_source.h"
 #include "rewrite/lexical.h"
 #include "rewrite/read_phase.h"
@@ -57,7 +55,7 @@ using Replacement = std::optional<std::string>;
 inline const Replacement kKept = std::nullopt;
 inline const Replacement kDropped = std::string();
 
-class PgSession final : public Session, public std::enable_shared_from_this<PgSession> {
+class PgSession final : public SessionCore, public std::enable_shared_from_this<PgSession> {
  public:
   PgSession(boost::asio::ip::tcp::socket client, SessionContext& ctx, uint64_t id);
   ~PgSession() override;
@@ -65,7 +63,6 @@ class PgSession final : public Session, public std::enable_shared_from_this<PgSe
   void start() override;
   // Ends the session, closing both sockets; idempotent. `reason` goes to the log.
   void close(std::string_view reason) override;
-  uint64_t id() const override { return id_; }
 
  private:
   // kFailing: a final ErrorResponse is on its way to the client; nothing else happens.
@@ -199,18 +196,7 @@ class PgSession final : public Session, public std::enable_shared_from_this<PgSe
   void send_final_error();
   bool done() const { return state_ == State::kFailing || state_ == State::kClosed; }
 
-  boost::asio::ip::tcp::socket client_;
-  boost::asio::ip::tcp::socket upstream_;
-  StreamLeg client_leg_{client_};      // reads and writes of the client, through TLS once agreed
-  StreamLeg upstream_leg_{upstream_};
-  boost::asio::steady_timer timer_;
-  SessionContext& ctx_;
-  const uint64_t id_;
   State state_ = State::kStartup;
-  std::shared_ptr<const Generation> gen_;  // the configuration this session runs under
-  // The TLS contexts the session started with: its streams use them for its whole life, even
-  // after it adopts a later generation.
-  std::shared_ptr<TlsContexts> tls_;
   char upstream_tls_answer_ = 0;
   // Capture Authentication ('R') until authentication ends, to take SCRAM-SHA-256-PLUS out of
   // the server's list: only when the upstream leg is encrypted (else the server offers none).
@@ -252,7 +238,6 @@ class PgSession final : public Session, public std::enable_shared_from_this<PgSe
   PreparedStatements::Census published_statements_;  // as the census last heard it
   uint64_t published_generation_ = 0;
   std::string injection_;    // messages the proxy sends upstream before the client's message
-  std::chrono::steady_clock::time_point started_;
   std::string close_reason_;
   bool message_deadline_armed_ = false;
 };

@@ -29,13 +29,7 @@ void PgSession::accept_client_tls() {
   TlsStream& tls = client_leg_.start_tls(*tls_->client);
   // The startup timer (pg_session.cpp) bounds the handshake too: it closes a client that stalls.
   tls.async_handshake(ssl::stream_base::server, [self = shared_from_this()](boost::system::error_code ec) {
-    if (self->done()) return;
-    if (ec) {
-      self->ctx_.shared.metrics.tls_client_handshake_failures.fetch_add(1, std::memory_order_relaxed);
-      return self->close("client TLS handshake: " + handshake_failure(self->client_leg_.ssl(), ec));
-    }
-    spdlog::debug("session={} client TLS: {} {}", self->id_, SSL_get_version(self->client_leg_.ssl()),
-                  SSL_get_cipher_name(self->client_leg_.ssl()));
+    if (self->done() || !self->client_handshake_done(ec)) return;
     self->read_startup();  // the StartupMessage comes encrypted
   });
 }
