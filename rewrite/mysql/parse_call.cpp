@@ -66,9 +66,14 @@ static NodeId special_call(Parser& p, const Token& name, NodeId fn) {
     kids.add(needle);
     kids.add(hay);
   } else {  // SUBSTRING / SUBSTR (str FROM pos [FOR len]), CHAR(... USING cs)
+    // FROM only right after the string, FOR only once after FROM's position: the printer's
+    // FROM/FOR form has exactly those two or three arguments (the fuzzer found SUBSTRING(a, b
+    // FROM c FOR d) accepted and printed without b).
+    size_t args = 0;
     for (;;) {
       SY_TRY(arg, p.expr());
       kids.add(arg);
+      ++args;
       if (kw == Kw::kCHAR && p.accept_kw(Kw::kUSING)) {
         const Token& cs = p.peek();
         if (cs.type != Tok::kWord && cs.type != Tok::kQuotedIdent && cs.type != Tok::kString)
@@ -78,11 +83,12 @@ static NodeId special_call(Parser& p, const Token& name, NodeId fn) {
         p.tree_.node(fn).flags |= flag::kCharUsing;
         break;
       }
-      if (kw != Kw::kCHAR && p.tree_.node(fn).flags == 0 && p.accept_kw(Kw::kFROM)) {
+      if (kw != Kw::kCHAR && args == 1 && p.tree_.node(fn).flags == 0 && p.accept_kw(Kw::kFROM)) {
         p.tree_.node(fn).flags |= flag::kSubstrFrom;
         continue;
       }
-      if (kw != Kw::kCHAR && (p.tree_.node(fn).flags & flag::kSubstrFrom) && p.accept_kw(Kw::kFOR)) {
+      if (kw != Kw::kCHAR && args == 2 && (p.tree_.node(fn).flags & flag::kSubstrFrom) &&
+          (p.tree_.node(fn).flags & flag::kSubstrFor) == 0 && p.accept_kw(Kw::kFOR)) {
         p.tree_.node(fn).flags |= flag::kSubstrFor;
         continue;
       }

@@ -270,6 +270,9 @@ const ErrorCase kErrors[] = {
     {"SELECT a FORM t x", K::kSyntax, "unexpected text after the statement"},
     {"SELECT 'open", K::kSyntax, "unterminated string"},
     {"SELECT FROM t", K::kSyntax, "reserved word"},
+    // FROM/FOR only in SUBSTRING's own form (the fuzzer found these accepted and printed wrong).
+    {"SELECT SUBSTRING(b, c FROM 1 FOR 2)", K::kSyntax, "expected"},
+    {"SELECT SUBSTRING(b FROM 1 FOR 2 FOR 3)", K::kSyntax, "expected"},
     {"INSERT INTO t (a) VALUES (1", K::kSyntax, "expected ')'"},
     {"REPLACE INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 1", K::kSyntax, "REPLACE"},
     {"SELECT * FROM t1 LEFT JOIN t2", K::kSyntax, "ON or USING"},
