@@ -16,16 +16,20 @@
 # on PostgreSQL. The proxy's CPU time is utime + stime of all its threads (/proc/PID/stat) over the run,
 # divided by the transactions pgbench completed. Idle proxies cost nothing while another is measured.
 #
-# Output: a markdown table (workload | setup | old TPS | new TPS | new/old | old µs/tx | new µs/tx | new/old)
-# of medians on stdout (and into $OUT), then each round's numbers. Progress goes to stderr.
+# Output: a markdown table (workload | setup | old TPS | new TPS | new/old | old µs/tx | new µs/tx | new/old |
+# old and new syscalls per query, from a short run of SYSCALL_TXNS transactions per client, 4 clients,
+# under `strace -c -f` after the timed rounds) of medians on stdout (and into $OUT), then each round's
+# numbers and the counted calls. Progress goes to stderr.
 #
 # Environment:
 #   OLD_CMD (required)      the baseline, run as `$OLD_CMD --config FILE`
 #   NEW_CMD                 the candidate (default build/switchyard)
 #   WORKLOADS               ";"-separated pgbench flags (default "-S -M prepared;-S -M extended;-M prepared")
 #   TARGETS                 a subset of "old new old_dw new_dw" (default all four), in that order
-#   CLIENTS=8 JOBS=2 DURATION=15 ROUNDS=3 SCALE=10 FSYNC=off
+#   CLIENTS=8 JOBS=2 DURATION=15 ROUNDS=3 SCALE=10 FSYNC=off SYSCALL_TXNS=500 (0: no counted run)
 #   SWITCHYARD_THREADS=0 SWITCHYARD_LOG_LEVEL=warn
+#   OLD_THREADS, NEW_THREADS  `threads:` of each binary (default SWITCHYARD_THREADS): with OLD_CMD=NEW_CMD
+#                           this measures the worker thread count instead of a change
 #   OUT=path  KEEP_BENCH_DIR=1  PG_BIN
 set -euo pipefail
 
@@ -41,6 +45,7 @@ SCALE="${SCALE:-10}"
 FSYNC="${FSYNC:-off}"
 SWITCHYARD_THREADS="${SWITCHYARD_THREADS:-0}"
 SWITCHYARD_LOG_LEVEL="${SWITCHYARD_LOG_LEVEL:-warn}"
+SYSCALL_TXNS="${SYSCALL_TXNS:-500}"
 OUT="${OUT:-}"
 KEEP_BENCH_DIR="${KEEP_BENCH_DIR:-0}"
 IFS=';' read -r -a WORKLOADS <<<"${WORKLOADS:--S -M prepared;-S -M extended;-M prepared}"
@@ -75,15 +80,15 @@ cleanup() {
 
 # start_switchyard TARGET: old* runs OLD_CMD, new* NEW_CMD; *_dw adds the dual_write migration.
 start_switchyard() {
-  local t=$1 cmdline
-  case "$t" in old*) cmdline=$OLD_CMD ;; *) cmdline=$NEW_CMD ;; esac
+  local t=$1 cmdline threads
+  case "$t" in old*) cmdline=$OLD_CMD threads=$OLD_THREADS ;; *) cmdline=$NEW_CMD threads=$NEW_THREADS ;; esac
   local -a cmd
   read -r -a cmd <<<"$cmdline"
   command -v "${cmd[0]}" >/dev/null || die "${cmd[0]} not found"
   cat >"$BENCH_DIR/$t.yaml" <<EOF
 listen: 127.0.0.1:${PORT[$t]}
 upstream: 127.0.0.1:$PG_PORT
-threads: $SWITCHYARD_THREADS
+threads: $threads
 log:
   level: $SWITCHYARD_LOG_LEVEL
   format: text
@@ -145,6 +150,25 @@ run_one() {
   log "  round $round/$ROUNDS '${WORKLOADS[$w]}' $t: $tps tps, $lat ms, $(us_per_tx "$((cpu1 - cpu0))" "$tx") µs/tx"
 }
 
+# count_syscalls W TARGET: a short run under strace -c; appends "w<TAB>target<TAB>per query<TAB>top calls"
+# to syscalls.tsv.
+count_syscalls() {
+  local w=$1 t=$2 trace="$BENCH_DIR/runs/strace-w$1-$2.txt"
+  [ "$SYSCALL_TXNS" -gt 0 ] && command -v strace >/dev/null || return 0
+  local -a flags
+  read -r -a flags <<<"${WORKLOADS[$w]}"
+  reset_state
+  strace_attach "${SY_PID[$t]}" "$trace"
+  pgbench -h 127.0.0.1 -p "${PORT[$t]}" -U "$PG_USER" -n -c 4 -j 2 -t "$SYSCALL_TXNS" "${flags[@]}" "$DB" \
+    >"$BENCH_DIR/runs/strace-w$w-$t-pgbench.log" 2>&1 || log "warning: the counted run against $t failed"
+  strace_detach
+  # A TPC-B transaction is 7 statements; -S is one.
+  local per_tx=1
+  [[ " ${flags[*]} " == *" -S "* ]] || per_tx=7
+  printf '%s\t%s\t%s\n' "$w" "$t" "$(syscalls_per_query "$trace" "$((4 * SYSCALL_TXNS * per_tx))")" >>"$BENCH_DIR/syscalls.tsv"
+}
+syscalls() { awk -F'\t' -v w="$1" -v t="$2" -v f="$3" '$1 == w && $2 == t {print $f}' "$BENCH_DIR/syscalls.tsv"; }
+
 # values W TARGET FIELD: FIELD (4 tps, 5 latency, 6 µs/tx) over the rounds, one per line.
 values() { awk -F'\t' -v w="$1" -v t="$2" -v f="$3" '$1 == w && $2 == t {print $f}' "$BENCH_DIR/results.tsv"; }
 med() { values "$@" | median; }
@@ -157,21 +181,22 @@ report() {
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "- machine: $(machine_line)"
   echo "- software: $("$PG_BIN/postgres" --version), $(pgbench --version)"
-  echo "- old: \`$OLD_CMD\`; new: \`$NEW_CMD\`; threads: $SWITCHYARD_THREADS, log level: $SWITCHYARD_LOG_LEVEL"
+  echo "- old: \`$OLD_CMD\`; new: \`$NEW_CMD\`; threads: old $OLD_THREADS, new $NEW_THREADS, log level: $SWITCHYARD_LOG_LEVEL"
   echo "- PostgreSQL: shared_buffers=$SHARED_BUFFERS, fsync=$FSYNC; dual_write = pgbench_accounts rename_column abalance→balance"
   echo "- pgbench: scale $SCALE, -c $CLIENTS -j $JOBS -T $DURATION, $ROUNDS round(s) per target, ABBA order; medians shown"
   echo "- load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER"
   echo
-  echo "| workload | setup | old TPS | new TPS | new/old TPS | old proxy CPU µs/tx | new proxy CPU µs/tx | new/old µs/tx |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  echo "| workload | setup | old TPS | new TPS | new/old TPS | old proxy CPU µs/tx | new proxy CPU µs/tx | new/old µs/tx | old syscalls/query | new syscalls/query |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for w in "${!WORKLOADS[@]}"; do
     for setup in "" _dw; do
       o="old$setup" n="new$setup"
       [[ " ${TARGETS[*]} " == *" $o "* && " ${TARGETS[*]} " == *" $n "* ]] || continue
-      printf '| `%s` | %s | %.0f | %.0f | %s | %.1f | %.1f | %s |\n' "${WORKLOADS[$w]}" \
+      printf '| `%s` | %s | %.0f | %.0f | %s | %.1f | %.1f | %s | %s | %s |\n' "${WORKLOADS[$w]}" \
         "$([ -z "$setup" ] && echo "no migration" || echo dual_write)" \
         "$(med "$w" "$o" 4)" "$(med "$w" "$n" 4)" "$(ratio "$(med "$w" "$n" 4)" "$(med "$w" "$o" 4)")" \
-        "$(med "$w" "$o" 6)" "$(med "$w" "$n" 6)" "$(ratio "$(med "$w" "$n" 6)" "$(med "$w" "$o" 6)")"
+        "$(med "$w" "$o" 6)" "$(med "$w" "$n" 6)" "$(ratio "$(med "$w" "$n" 6)" "$(med "$w" "$o" 6)")" \
+        "$(syscalls "$w" "$o" 3)" "$(syscalls "$w" "$n" 3)"
     done
   done
   echo
@@ -185,6 +210,16 @@ report() {
         "$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t {printf "%s%.0f / %s", (n++ ? ", " : ""), $4, $6}' "$BENCH_DIR/results.tsv")"
     done
   done
+  if [ -s "$BENCH_DIR/syscalls.tsv" ]; then
+    echo
+    echo "System calls per query under strace -c (4 clients, $SYSCALL_TXNS transactions each; calls made at least 0.1 times a query):"
+    echo
+    for w in "${!WORKLOADS[@]}"; do
+      for t in "${TARGETS[@]}"; do
+        printf -- '- `%s` %s: %s (%s)\n' "${WORKLOADS[$w]}" "$t" "$(syscalls "$w" "$t" 3)" "$(syscalls "$w" "$t" 4)"
+      done
+    done
+  fi
 }
 
 main() {
@@ -200,6 +235,7 @@ main() {
   chmod 755 "$BENCH_DIR"
   mkdir -p "$BENCH_DIR/runs"
   : >"$BENCH_DIR/results.tsv"
+  : >"$BENCH_DIR/syscalls.tsv"
   PG_PORT="$(free_port)"
   for t in "${TARGETS[@]}"; do PORT[$t]="$(free_port)"; done
 
@@ -218,6 +254,7 @@ main() {
         run_one "$w" "$t" "$round"
       done
     done
+    for t in "${TARGETS[@]}"; do count_syscalls "$w" "$t"; done
   done
   LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -5,6 +5,7 @@
 // file, COM_CHANGE_USER's authentication answers). Server packets: the authentication's end
 // (OK: commands follow; ERR: the server's refusal, 1045 and all, reaches the client as sent),
 // then every packet goes to the ReplyTracker, so the session knows whose turn it is.
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -106,21 +107,33 @@ bool MySqlSession::frame(Pump& p, std::string_view data) {
 }
 
 void MySqlSession::pump_write(Pump& p) {
-  const std::string_view bytes = p.output.pending();
+  std::string_view bytes = p.output.pending();
   if (bytes.empty()) return pump_read(p);
+  // As in PgSession::pump_write: a plaintext leg is written here, the rest of it async.
+  boost::system::error_code ec;
+  const size_t n = p.to.write_now(asio::buffer(bytes.data(), bytes.size()), ec);
+  if (ec || n == bytes.size()) return pump_written(p, ec, /*in_line=*/true);
+  bytes.remove_prefix(n);
   p.busy = true;
-  p.to.async_write(asio::buffer(bytes.data(), bytes.size()), [self = shared_from_this(), &p](boost::system::error_code ec, size_t) {
+  p.to.async_write(asio::buffer(bytes.data(), bytes.size()), [self = shared_from_this(), &p](boost::system::error_code wec, size_t) {
     p.busy = false;
-    p.output.clear();
-    if (self->state_ == State::kFailing) {
-      if (p.dir == Dir::kToClient) self->send_final_error();
-      return;
-    }
-    if (self->done()) return;
-    if (ec) return self->close(std::string(p.dir == Dir::kToUpstream ? "upstream" : "client") + " write: " + ec.message());
-    if (p.dir == Dir::kToUpstream && self->quit_) return self->close("client quit");  // COM_QUIT is relayed, then both legs close
-    self->pump_read(p);
+    self->pump_written(p, wec, /*in_line=*/false);
   });
+}
+
+void MySqlSession::pump_written(Pump& p, boost::system::error_code ec, bool in_line) {
+  p.output.clear();
+  if (state_ == State::kFailing) {
+    if (p.dir == Dir::kToClient && !in_line) send_final_error();  // it waited for this write (fail_to_client)
+    return;
+  }
+  if (done()) return;
+  if (ec) return close(std::string(p.dir == Dir::kToUpstream ? "upstream" : "client") + " write: " + ec.message());
+  if (p.dir == Dir::kToUpstream && quit_) return close("client quit");  // COM_QUIT is relayed, then both legs close
+  if (in_line && p.full) return asio::post(client_.get_executor(), [self = shared_from_this(), &p] {
+    if (!self->done()) self->pump_read(p);
+  });
+  pump_read(p);
 }
 
 bool MySqlSession::inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole) {

@@ -71,6 +71,8 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   void pump_feed(Pump& p, std::string_view data);
   bool frame(Pump& p, std::string_view data);  // false: the session is failing or closed
   void pump_write(Pump& p);
+  // After a write of `p` (in_line: done by pump_write itself, no Asio operation was in flight).
+  void pump_written(Pump& p, boost::system::error_code ec, bool in_line);
   // What a pump's framer shows: a whole small packet (true: replace it, never done today) or a
   // long packet's first byte. The client's and the server's, by phase.
   bool inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole);

@@ -12,6 +12,7 @@
 // authentication token); captured messages assembled across reads draw on the process-wide
 // limits.max_assembly_bytes, and a client message whose header has come must be complete within
 // limits.message_timeout_ms.
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -174,24 +175,34 @@ void PgSession::watch_message_deadline() {
 }
 
 void PgSession::pump_write(Pump& p) {
-  const std::string_view bytes = p.pending();
+  std::string_view bytes = p.pending();
   if (bytes.empty()) return pump_read(p);
+  // A plaintext leg takes the bytes at once nearly always: written here, they cost no Asio
+  // operation and no trip through the event loop. What the socket did not take goes async.
+  boost::system::error_code ec;
+  const size_t n = p.to.write_now(asio::buffer(bytes.data(), bytes.size()), ec);
+  if (ec || n == bytes.size()) return pump_written(p, ec, /*in_line=*/true);
+  bytes.remove_prefix(n);
   p.busy = true;
-  p.to.async_write(asio::buffer(bytes.data(), bytes.size()),
-                    [self = shared_from_this(), &p](boost::system::error_code ec, size_t) {
-                      p.busy = false;
-                      p.clear();
-                      if (self->state_ == State::kFailing) {
-                        if (p.dir == Dir::kToClient) self->send_final_error();
-                        return;
-                      }
-                      if (self->done()) return;
-                      if (ec) {
-                        const char* side = p.dir == Dir::kToUpstream ? "upstream" : "client";
-                        return self->close(std::string(side) + " write: " + ec.message());
-                      }
-                      self->pump_read(p);
-                    });
+  p.to.async_write(asio::buffer(bytes.data(), bytes.size()), [self = shared_from_this(), &p](boost::system::error_code wec, size_t) {
+    p.busy = false;
+    self->pump_written(p, wec, /*in_line=*/false);
+  });
+}
+
+void PgSession::pump_written(Pump& p, boost::system::error_code ec, bool in_line) {
+  p.clear();
+  if (state_ == State::kFailing) {
+    if (p.dir == Dir::kToClient && !in_line) send_final_error();  // it waited for this write (fail_to_client)
+    return;
+  }
+  if (done()) return;
+  if (ec) return close(std::string(p.dir == Dir::kToUpstream ? "upstream" : "client") + " write: " + ec.message());
+  // More is probably waiting behind a full read: go round the loop rather than down the stack.
+  if (in_line && p.full) return asio::post(client_.get_executor(), [self = shared_from_this(), &p] {
+    if (!self->done()) self->pump_read(p);
+  });
+  pump_read(p);
 }
 
 }  // namespace switchyard::proxy

@@ -116,6 +116,8 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   void release_assembly(size_t bytes);
   void pump_feed(Pump& p, std::string_view data);
   void pump_write(Pump& p);
+  // After a write of `p` (in_line: done by pump_write itself, no Asio operation was in flight).
+  void pump_written(Pump& p, boost::system::error_code ec, bool in_line);
   // A captured message, seen in place: what it becomes (the pump writes a replacement at the
   // message's place in the stream).
   Replacement inspect(Pump& p, char type, std::string_view body);

@@ -51,6 +51,19 @@ class StreamLeg {
     if (tls_) return tls_->async_read_some(b, std::forward<Handler>(handler));
     socket_.async_read_some(b, std::forward<Handler>(handler));
   }
+  // What the socket takes now, without waiting: the bytes written, 0 if it would block (`ec`
+  // stays clear then) or on an error (`ec` set). A TLS leg writes nothing here (0, no error):
+  // OpenSSL's records over Asio's stream must not be left half flushed, so it always goes
+  // through async_write. REQUIRES: the socket is non-blocking.
+  size_t write_now(boost::asio::const_buffer b, boost::system::error_code& ec) {
+    if (tls_) return 0;
+    const size_t n = socket_.write_some(b, ec);
+    if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+      ec = {};
+      return 0;
+    }
+    return n;
+  }
   template <typename Handler>
   void async_write(boost::asio::const_buffer b, Handler&& handler) {
     if (tls_) return boost::asio::async_write(*tls_, b, std::forward<Handler>(handler));
