@@ -71,7 +71,7 @@ void MySqlSession::start_pumps() {
 void MySqlSession::pump_read(Pump& p) {
   if (p.full) return pump_read_now(p);  // the buffer came back full: more is probably there
   p.release_buffer();
-  p.from.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this(), &p](boost::system::error_code ec) {
+  p.from.socket().async_wait(p.from.read_wait(), [self = shared_from_this(), &p](boost::system::error_code ec) {
     if (self->done()) return;
     if (ec) return self->close(std::string(p.dir == Dir::kToUpstream ? "client" : "upstream") + " wait: " + ec.message());
     self->pump_read_now(p);

@@ -21,14 +21,13 @@
 namespace switchyard::proxy {
 
 namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
 
 void MySqlSession::start_tls_both_legs(uint8_t seq, std::string ssl_request) {
-  TlsStream& tls = client_leg_.start_tls(*tls_->client);
+  client_leg_.start_tls(*tls_->client);
   // The login timer (mysql_session.cpp) bounds the handshakes too.
   auto request = std::make_shared<std::string>();
   mysql::encode_packet(*request, seq, ssl_request);
-  tls.async_handshake(ssl::stream_base::server, [self = shared_from_this(), request](boost::system::error_code ec) {
+  client_leg_.async_handshake(StreamLeg::Role::kServer, [self = shared_from_this(), request](boost::system::error_code ec) {
     if (self->done() || !self->client_handshake_done(ec)) return;
     self->upstream_tls(request);
   });
@@ -39,11 +38,11 @@ void MySqlSession::upstream_tls(std::shared_ptr<std::string> ssl_request) {
     if (self->done()) return;
     const uint8_t seq = static_cast<uint8_t>((*ssl_request)[3] + 1);
     if (ec) return self->fail_to_client(kHandshakeError, "08S01", "switchyard: upstream write failed: " + ec.message(), seq);
-    TlsStream& tls = self->upstream_leg_.start_tls(*self->tls_->upstream);
+    self->upstream_leg_.start_tls(*self->tls_->upstream);
     // SNI for a host name (RFC 6066 forbids addresses there); verify-full's name check is on the context.
     if (!config::is_ip_address(self->tls_->upstream_name))
-      SSL_set_tlsext_host_name(tls.native_handle(), self->tls_->upstream_name.c_str());
-    tls.async_handshake(ssl::stream_base::client, [self, seq](boost::system::error_code hec) {
+      SSL_set_tlsext_host_name(self->upstream_leg_.ssl(), self->tls_->upstream_name.c_str());
+    self->upstream_leg_.async_handshake(StreamLeg::Role::kClient, [self, seq](boost::system::error_code hec) {
       if (self->done()) return;
       if (hec) {
         self->ctx_.shared.metrics.tls_upstream_handshake_failures.fetch_add(1, std::memory_order_relaxed);

@@ -125,7 +125,7 @@ std::string PgSession::frontend_error(pg::FrameError err) const {
 void PgSession::pump_read(Pump& p) {
   if (p.full) return pump_read_now(p);  // the buffer came back full: more is probably there
   p.release_buffer();
-  p.from.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this(), &p](boost::system::error_code ec) {
+  p.from.socket().async_wait(p.from.read_wait(), [self = shared_from_this(), &p](boost::system::error_code ec) {
     if (self->done()) return;
     if (ec) {
       const char* side = p.dir == Dir::kToUpstream ? "client" : "upstream";

@@ -23,12 +23,11 @@
 namespace switchyard::proxy {
 
 namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
 
 void PgSession::accept_client_tls() {
-  TlsStream& tls = client_leg_.start_tls(*tls_->client);
+  client_leg_.start_tls(*tls_->client);
   // The startup timer (pg_session.cpp) bounds the handshake too: it closes a client that stalls.
-  tls.async_handshake(ssl::stream_base::server, [self = shared_from_this()](boost::system::error_code ec) {
+  client_leg_.async_handshake(StreamLeg::Role::kServer, [self = shared_from_this()](boost::system::error_code ec) {
     if (self->done() || !self->client_handshake_done(ec)) return;
     self->read_startup();  // the StartupMessage comes encrypted
   });
@@ -94,10 +93,10 @@ void PgSession::on_upstream_tls_answer(char answer) {
     timer_.cancel();
     return fail_to_client("08P01", "switchyard: upstream " + upstream + " answered SSLRequest with an invalid byte");
   }
-  TlsStream& tls = upstream_leg_.start_tls(*tls_->upstream);
+  upstream_leg_.start_tls(*tls_->upstream);
   // SNI for a host name (RFC 6066 forbids addresses there); verify-full's name check is on the context.
-  if (!config::is_ip_address(tls_->upstream_name)) SSL_set_tlsext_host_name(tls.native_handle(), tls_->upstream_name.c_str());
-  tls.async_handshake(ssl::stream_base::client, [self = shared_from_this()](boost::system::error_code ec) {
+  if (!config::is_ip_address(tls_->upstream_name)) SSL_set_tlsext_host_name(upstream_leg_.ssl(), tls_->upstream_name.c_str());
+  upstream_leg_.async_handshake(StreamLeg::Role::kClient, [self = shared_from_this()](boost::system::error_code ec) {
     self->timer_.cancel();
     if (self->done()) return;
     if (ec) {

@@ -1,78 +1,152 @@
 // One leg of a relayed session (client or upstream side): its TCP socket, and once the leg is
-// encrypted, the TLS stream over that socket. Not tied to a wire protocol.
+// encrypted, an OpenSSL connection over that socket. Not tied to a wire protocol.
 //
-// The seam between plaintext and TLS: a plaintext leg reads and writes the socket itself, as
-// before TLS existed (one branch on a null pointer is all it adds); an encrypted leg goes
-// through OpenSSL. Readiness is always waited for on the socket (socket().async_wait), but an
-// encrypted leg may hold decrypted bytes, or ciphertext of a whole record, that the socket no
-// longer signals: after a read that returned data, read again until would_block before waiting
-// (see `drain_before_wait`).
+// The seam between plaintext and TLS: a plaintext leg reads and writes the socket itself (one
+// branch on a null pointer is all TLS adds); an encrypted leg drives OpenSSL straight on the
+// socket's descriptor (SSL_set_fd), as PgBouncer and libpq do, not through a memory BIO: a
+// record is read from the kernel into OpenSSL's buffer and decrypted into ours, with no copy in
+// between, and read-ahead takes every record the socket holds in one recv. Readiness is always
+// waited for on the socket (socket().async_wait); OpenSSL may still hold bytes the socket no
+// longer signals (a record read ahead, or the decrypted rest of one), so after a read that
+// returned data, `drain_before_wait` says whether to read again before waiting.
 //
 // Contracts: the socket outlives the leg; one read and one write may be in flight at once (the
-// two pumps), both on the session's thread; read_some is called only on a non-blocking socket.
-// The TLS stream is created by start_tls() once the other side agreed to TLS ('S'), and stays
-// until the session ends (no close_notify is sent: the session closes both sockets).
+// two pumps), both on the session's thread; read_some and write_now are called only on a
+// non-blocking socket. The TLS connection is created by start_tls() once the other side agreed
+// to TLS ('S'), and stays until the session ends (no close_notify is sent: the session closes
+// both sockets).
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/write.hpp>
 #include <memory>
 #include <utility>
 
 namespace switchyard::proxy {
 
-using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
-
 class StreamLeg {
  public:
+  enum class Role { kClient, kServer };  // the TLS role this end of the leg plays
+
   explicit StreamLeg(boost::asio::ip::tcp::socket& socket) : socket_(socket) {}
 
   boost::asio::ip::tcp::socket& socket() { return socket_; }
-  bool encrypted() const { return tls_ != nullptr; }
+  bool encrypted() const { return ssl_ != nullptr; }
   // REQUIRES: encrypted().
-  TlsStream& tls() { return *tls_; }
-  SSL* ssl() { return tls_->native_handle(); }
-  // Creates the TLS stream over the socket (the handshake is the caller's). `ctx` must outlive
-  // the leg (the session holds its TlsContexts).
-  TlsStream& start_tls(boost::asio::ssl::context& ctx) {
-    tls_ = std::make_unique<TlsStream>(socket_, ctx);
-    return *tls_;
-  }
-  // Whether a read that returned data must be followed by another before waiting on the socket.
-  bool drain_before_wait() const { return tls_ != nullptr; }
+  SSL* ssl() { return ssl_.get(); }
+  // Creates the TLS connection over the socket (async_handshake runs the handshake). `ctx` must
+  // outlive the leg (the session holds its TlsContexts). Makes the socket non-blocking.
+  void start_tls(boost::asio::ssl::context& ctx);
+  // What a read that returned would_block waits for: readability, or writability when OpenSSL
+  // must write first (a TLS 1.3 KeyUpdate answered inside SSL_read). Valid right after the read.
+  boost::asio::socket_base::wait_type read_wait() const { return read_wants_write_ ? kWaitWrite : kWaitRead; }
+  // Whether a read that returned data must be followed by another before waiting on the socket:
+  // OpenSSL holds bytes of a record it read ahead.
+  bool drain_before_wait() const { return ssl_ && SSL_has_pending(ssl_.get()) == 1; }
 
-  size_t read_some(boost::asio::mutable_buffer b, boost::system::error_code& ec) {
-    return tls_ ? tls_->read_some(b, ec) : socket_.read_some(b, ec);
-  }
+  // The TLS handshake in `role`; handler(error_code). REQUIRES: encrypted().
   template <typename Handler>
-  void async_read_some(boost::asio::mutable_buffer b, Handler&& handler) {
-    if (tls_) return tls_->async_read_some(b, std::forward<Handler>(handler));
-    socket_.async_read_some(b, std::forward<Handler>(handler));
+  void async_handshake(Role role, Handler&& handler) {
+    if (role == Role::kClient) SSL_set_connect_state(ssl_.get());
+    else SSL_set_accept_state(ssl_.get());
+    handshake_step(std::forward<Handler>(handler));
+  }
+
+  // What the leg has now, without waiting; would_block when nothing.
+  size_t read_some(boost::asio::mutable_buffer b, boost::system::error_code& ec) {
+    return ssl_ ? tls_read(b, ec) : socket_.read_some(b, ec);
   }
   // What the socket takes now, without waiting: the bytes written, 0 if it would block (`ec`
-  // stays clear then) or on an error (`ec` set). A TLS leg writes nothing here (0, no error):
-  // OpenSSL's records over Asio's stream must not be left half flushed, so it always goes
-  // through async_write. REQUIRES: the socket is non-blocking.
+  // stays clear then) or on an error (`ec` set).
   size_t write_now(boost::asio::const_buffer b, boost::system::error_code& ec) {
-    if (tls_) return 0;
-    const size_t n = socket_.write_some(b, ec);
+    const size_t n = ssl_ ? tls_write(b, ec) : socket_.write_some(b, ec);
     if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
       ec = {};
       return 0;
     }
     return n;
   }
+  // Reads at least one byte (waits for readability as often as needed); handler(ec, n).
+  template <typename Handler>
+  void async_read_some(boost::asio::mutable_buffer b, Handler&& handler) {
+    if (!ssl_) return socket_.async_read_some(b, std::forward<Handler>(handler));
+    boost::system::error_code ec;
+    const size_t n = tls_read(b, ec);
+    if (ec != boost::asio::error::would_block) {
+      return boost::asio::post(socket_.get_executor(), [h = std::forward<Handler>(handler), ec, n]() mutable { h(ec, n); });
+    }
+    socket_.async_wait(read_wait(), [this, b, h = std::forward<Handler>(handler)](boost::system::error_code wec) mutable {
+      if (wec) return h(wec, size_t{0});
+      async_read_some(b, std::move(h));
+    });
+  }
+  // Writes all of `b` (waits for writability as often as needed); handler(ec, n). `b` must stay
+  // valid until the handler runs.
   template <typename Handler>
   void async_write(boost::asio::const_buffer b, Handler&& handler) {
-    if (tls_) return boost::asio::async_write(*tls_, b, std::forward<Handler>(handler));
-    boost::asio::async_write(socket_, b, std::forward<Handler>(handler));
+    if (!ssl_) return boost::asio::async_write(socket_, b, std::forward<Handler>(handler));
+    tls_write_rest(b, 0, std::forward<Handler>(handler));
   }
 
  private:
+  struct SslFree {
+    void operator()(SSL* s) const { SSL_free(s); }
+  };
+
+  static constexpr auto kWaitRead = boost::asio::socket_base::wait_read;
+  static constexpr auto kWaitWrite = boost::asio::socket_base::wait_write;
+
+  // One SSL_read or SSL_write; would_block when OpenSSL must wait for the socket (the *_wants_*
+  // flags tell which way), eof or stream_truncated when the peer closed, an SSL error otherwise.
+  size_t tls_read(boost::asio::mutable_buffer b, boost::system::error_code& ec);
+  size_t tls_write(boost::asio::const_buffer b, boost::system::error_code& ec);
+  // SSL_do_handshake once; error_code as tls_read's.
+  boost::system::error_code handshake_once();
+
+  template <typename Handler>
+  void handshake_step(Handler&& handler) {
+    const boost::system::error_code ec = handshake_once();
+    if (ec != boost::asio::error::would_block) {
+      return boost::asio::post(socket_.get_executor(), [h = std::forward<Handler>(handler), ec]() mutable { h(ec); });
+    }
+    socket_.async_wait(handshake_wants_write_ ? kWaitWrite : kWaitRead, [this, h = std::forward<Handler>(handler)](boost::system::error_code wec) mutable {
+      if (wec) return h(wec);
+      handshake_step(std::move(h));
+    });
+  }
+
+  template <typename Handler>
+  void tls_write_rest(boost::asio::const_buffer b, size_t done, Handler&& handler) {
+    while (done < b.size()) {
+      boost::system::error_code ec;
+      const size_t n = tls_write(boost::asio::buffer(static_cast<const char*>(b.data()) + done, b.size() - done), ec);
+      if (ec == boost::asio::error::would_block) {
+        socket_.async_wait(write_wants_read_ ? kWaitRead : kWaitWrite, [this, b, done, h = std::forward<Handler>(handler)](boost::system::error_code wec) mutable {
+          if (wec) return h(wec, done);
+          tls_write_rest(b, done, std::move(h));
+        });
+        return;
+      }
+      if (ec) {
+        return boost::asio::post(socket_.get_executor(), [h = std::forward<Handler>(handler), ec, done]() mutable { h(ec, done); });
+      }
+      done += n;
+    }
+    boost::asio::post(socket_.get_executor(), [h = std::forward<Handler>(handler), done]() mutable { h({}, done); });
+  }
+
   boost::asio::ip::tcp::socket& socket_;
-  std::unique_ptr<TlsStream> tls_;
+  std::unique_ptr<SSL, SslFree> ssl_;
+  // What the last would_block of each kind of call waits for: a read or the handshake may have
+  // to write first, a write may have to read (kept apart: the two pumps use one leg each way).
+  bool read_wants_write_ = false;
+  bool write_wants_read_ = false;
+  bool handshake_wants_write_ = false;
 };
 
 }  // namespace switchyard::proxy
