@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Holds idle PostgreSQL sessions open, the way a large pool does, for bench/idle_sessions.sh.
 
-Usage: idle_sessions.py HOST PORT USER DBNAME
+Usage: idle_sessions.py HOST PORT USER DBNAME [tls]
+
+With `tls`, each session asks for TLS (SSLRequest) and is refused if the proxy answers 'N'; the
+proxy's certificate is not checked (the measure is memory, not trust).
 
 Reads commands from stdin, one per line:
   open N   opens N more sessions (protocol 3.0 startup, trust authentication), runs `SELECT 1`
@@ -11,6 +14,7 @@ Exits at end of input, closing what is open. Speaks the wire protocol itself (no
 the client side costs the same whatever proxy is measured.
 """
 import socket
+import ssl
 import struct
 import sys
 
@@ -38,8 +42,16 @@ def read_until_ready(sock):
         buf += chunk
 
 
-def open_session(host, port, user, dbname):
+def open_session(host, port, user, dbname, tls):
     sock = socket.create_connection((host, port), timeout=30)
+    if tls:
+        sock.sendall(struct.pack("!II", 8, 80877103))
+        if sock.recv(1) != b"S":
+            raise RuntimeError("the proxy refused TLS")
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        sock = context.wrap_socket(sock)
     params = b"user\0" + user.encode() + b"\0database\0" + dbname.encode() + b"\0\0"
     sock.sendall(struct.pack("!II", 8 + len(params), 196608) + params)
     read_until_ready(sock)
@@ -51,6 +63,7 @@ def open_session(host, port, user, dbname):
 
 def main():
     host, port, user, dbname = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    tls = len(sys.argv) > 5 and sys.argv[5] == "tls"
     sessions = []
     for line in sys.stdin:
         words = line.split()
@@ -58,7 +71,7 @@ def main():
             continue
         if words[0] == "open":
             for _ in range(int(words[1])):
-                sessions.append(open_session(host, port, user, dbname))
+                sessions.append(open_session(host, port, user, dbname, tls))
         elif words[0] == "close":
             for s in sessions:
                 s.close()

@@ -15,14 +15,18 @@
 # first step and 2 s after each. Reported: KiB per session as the least-squares slope of RSS over the
 # steps (start-up allocations cancel out) and as (RSS at SESSIONS - RSS before) / SESSIONS.
 #
-# Environment: SESSIONS=1000 STEPS=4 SWITCHYARD_THREADS=0 SWITCHYARD_CMD=build/switchyard OUT=path
-#              KEEP_BENCH_DIR=1 PG_BIN (default /usr/lib/postgresql/15/bin)
+# With TLS=1 the client leg is encrypted (a certificate made at run time; switchyard `tls:`,
+# PgBouncer client_tls_*), the server leg stays plaintext on both.
+#
+# Environment: SESSIONS=1000 STEPS=4 TLS=0 SWITCHYARD_THREADS=0 SWITCHYARD_CMD=build/switchyard
+#              OUT=path KEEP_BENCH_DIR=1 PG_BIN (default /usr/lib/postgresql/15/bin)
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 SESSIONS="${SESSIONS:-1000}"
 STEPS="${STEPS:-4}"
+TLS="${TLS:-0}"
 SWITCHYARD_THREADS="${SWITCHYARD_THREADS:-0}"
 SWITCHYARD_CMD="${SWITCHYARD_CMD:-$REPO_ROOT/build/switchyard}"
 OUT="${OUT:-}"
@@ -67,6 +71,9 @@ log:
   level: warn
   format: text
 EOF
+  if [ "$TLS" = 1 ]; then
+    echo "tls: {cert_file: $BENCH_DIR/server.crt, key_file: $BENCH_DIR/server.key, mode: require}" >>"$BENCH_DIR/switchyard.yaml"
+  fi
   log "starting switchyard on 127.0.0.1:$port"
   "$SWITCHYARD_CMD" --config "$BENCH_DIR/switchyard.yaml" >"$BENCH_DIR/switchyard.log" 2>&1 &
   SY_PID=$!
@@ -93,6 +100,11 @@ max_client_conn = $((SESSIONS + 20))
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF
+  if [ "$TLS" = 1 ]; then
+    cp "$BENCH_DIR/server.crt" "$BENCH_DIR/server.key" "$dir/"
+    printf 'client_tls_sslmode = require\nclient_tls_cert_file = %s\nclient_tls_key_file = %s\n' \
+      "$dir/server.crt" "$dir/server.key" >>"$dir/pgbouncer.ini"
+  fi
   give_to_pg "$dir"
   PGB_PIDFILE="$dir/pgbouncer.pid"
   log "starting PgBouncer on 127.0.0.1:$port"
@@ -114,7 +126,10 @@ client_cmd() {
 # measure NAME PORT PID: RSS over the steps; sets RESULT[NAME,slope] RESULT[NAME,avg] RESULT[NAME,points].
 measure() {
   local name=$1 port=$2 pid=$3 step=$((SESSIONS / STEPS)) n rss points
-  coproc CLIENT { python3 "$REPO_ROOT/bench/idle_sessions.py" 127.0.0.1 "$port" "$PG_USER" "$DB"; }
+  local tls_arg=""
+  [ "$TLS" = 1 ] && tls_arg=tls
+  # shellcheck disable=SC2086  # no argument when plaintext
+  coproc CLIENT { python3 "$REPO_ROOT/bench/idle_sessions.py" 127.0.0.1 "$port" "$PG_USER" "$DB" $tls_arg; }
   # coproc sets CLIENT_PID: cleanup stops it if we die half way
   client_cmd "open 10"
   client_cmd close
@@ -150,6 +165,7 @@ report() {
   echo "- machine: $(machine_line)"
   echo "- software: $("$PG_BIN/postgres" --version), $(pgbouncer --version 2>/dev/null | head -n1)"
   echo "- switchyard: \`$SWITCHYARD_CMD\` (repo $(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null || echo '?')), threads: $SWITCHYARD_THREADS, no migration; PgBouncer: session mode"
+  echo "- client leg: $([ "$TLS" = 1 ] && echo "TLS (an EC P-256 certificate made at run time)" || echo plaintext); server leg: plaintext"
   echo "- $SESSIONS sessions opened in $STEPS steps, each logged in and ran \`SELECT 1\`, then idle; VmRSS 2 s after each step"
   echo
   echo "| proxy | KiB per idle session (slope) | KiB per idle session ((RSS at $SESSIONS - RSS at 0) / $SESSIONS) | RSS at 0 and each step, KiB |"
@@ -175,6 +191,11 @@ main() {
   BENCH_DIR="$(mktemp -d "${TMPDIR:-/tmp}/switchyard-idle.XXXXXX")"
   chmod 755 "$BENCH_DIR"
   PG_PORT="$(free_port)"
+  if [ "$TLS" = 1 ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+      -keyout "$BENCH_DIR/server.key" -out "$BENCH_DIR/server.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
+    chmod 600 "$BENCH_DIR/server.key"
+  fi
   start_postgres
   local sy_port pgb_port
   sy_port="$(free_port)"
