@@ -81,37 +81,17 @@ EOF
 }
 
 start_pgbouncer() {
-  local port=$1 dir="$BENCH_DIR/pgbouncer"
-  mkdir -p "$dir"
-  printf '"%s" ""\n' "$PG_USER" >"$dir/userlist.txt"
-  cat >"$dir/pgbouncer.ini" <<EOF
-[databases]
-$DB = host=127.0.0.1 port=$PG_PORT dbname=$DB
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $port
-unix_socket_dir =
-auth_type = trust
-auth_file = $dir/userlist.txt
-pool_mode = session
-default_pool_size = $SESSIONS
-max_client_conn = $((SESSIONS + 20))
-logfile = $dir/pgbouncer.log
-pidfile = $dir/pgbouncer.pid
-EOF
+  local port=$1 dir="$BENCH_DIR/pgbouncer" extra=""
   if [ "$TLS" = 1 ]; then
+    mkdir -p "$dir"
     cp "$BENCH_DIR/server.crt" "$BENCH_DIR/server.key" "$dir/"
-    printf 'client_tls_sslmode = require\nclient_tls_cert_file = %s\nclient_tls_key_file = %s\n' \
-      "$dir/server.crt" "$dir/server.key" >>"$dir/pgbouncer.ini"
+    extra="client_tls_sslmode = require
+client_tls_cert_file = $dir/server.crt
+client_tls_key_file = $dir/server.key"
   fi
-  give_to_pg "$dir"
   PGB_PIDFILE="$dir/pgbouncer.pid"
   log "starting PgBouncer on 127.0.0.1:$port"
-  as_pg pgbouncer -d -q "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
-  local i
-  for ((i = 0; i < 50; i++)); do [ -s "$PGB_PIDFILE" ] && break; sleep 0.1; done
-  [ -s "$PGB_PIDFILE" ] || die "pgbouncer wrote no pidfile"
+  start_pgbouncer_in "$dir" "$port" "$SESSIONS" "$extra"
   wait_ready "$port" pgbouncer "$(cat "$PGB_PIDFILE")"
 }
 

@@ -102,31 +102,9 @@ cleanup() {
 # start_pgbouncer NAME PORT: session-mode PgBouncer in $BENCH_DIR/NAME, listening on 127.0.0.1:PORT.
 start_pgbouncer() {
   local name=$1 port=$2 dir="$BENCH_DIR/$1"
-  mkdir -p "$dir"
-  printf '"%s" ""\n' "$PG_USER" >"$dir/userlist.txt"
-  cat >"$dir/pgbouncer.ini" <<EOF
-[databases]
-$DB = host=127.0.0.1 port=${PORT[direct]} dbname=$DB
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $port
-unix_socket_dir =
-auth_type = trust
-auth_file = $dir/userlist.txt
-pool_mode = session
-default_pool_size = $CLIENTS
-max_client_conn = $((CLIENTS + 20))
-logfile = $dir/pgbouncer.log
-pidfile = $dir/pgbouncer.pid
-EOF
-  give_to_pg "$dir"
   log "starting $name (PgBouncer, session mode) on 127.0.0.1:$port"
   PGB_PIDFILES+=("$dir/pgbouncer.pid")
-  as_pg pgbouncer -d -q "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
-  local i
-  for ((i = 0; i < 50; i++)); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
-  [ -s "$dir/pgbouncer.pid" ] || die "pgbouncer wrote no pidfile; see $dir/pgbouncer.log"
+  start_pgbouncer_in "$dir" "$port" "$CLIENTS"
   wait_ready "$port" "$name" "$(cat "$dir/pgbouncer.pid")"
   PROC_PID[$name]="$(cat "$dir/pgbouncer.pid")"
 }

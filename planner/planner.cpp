@@ -67,11 +67,25 @@ Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexic
   if (!facts_.prefilter->may_touch(sql)) return d;
   // A call of a function that writes a migrated relation needs no write keyword to write.
   d.writes = dialect.may_write(sql) || facts_.prefilter->may_run_server_code(sql);
-  // A read that names nothing its route would change, and that no shadow read may sample, is
-  // relayed without a parse either.
-  if (!d.writes && !triggers_.needs_rewrite(sql, d.reads_mask)) {
-    d.touches = d.reads_mask;
-    return d;
+  // A read that names nothing its route would change is relayed without a parse either, unless
+  // a shadow read samples it: a Query is drawn for first (at the highest percent of the
+  // migrations it names; shadow_read draws again for the one it reads), so what is not sampled
+  // costs no parse; a Parse is parsed, since its executions are drawn for (shadow_use).
+  double drawn = 0;
+  if (!d.writes) {
+    const ReadTriggers::Scan scan = triggers_.scan(sql);
+    d.reads_mask = scan.reads_mask;
+    if (!scan.route_needs) {
+      const bool may_sample = facts_.shadow && scan.shadow_percent > 0;
+      const bool parse = statement.kind == Statement::Kind::kPrepare
+                             ? may_sample
+                             : may_sample && lexical.standard_strings && sampler.sample(scan.shadow_percent);
+      if (!parse) {
+        d.touches = d.reads_mask;
+        return d;
+      }
+      if (statement.kind == Statement::Kind::kQuery) drawn = scan.shadow_percent;
+    }
   }
   rewrite::RewriteResult r = rewrites.get(sql, route_, lexical);
   // A prepared statement holds one statement; a rewrite into several (COPY FROM into a migrated
@@ -80,7 +94,7 @@ Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexic
   apply(r, d);
   // Shadow connections read text with standard_conforming_strings on.
   if (statement.kind == Statement::Kind::kQuery && d.shadow_candidate && lexical.standard_strings)
-    d.shadow = shadow_read(*d.shadow_candidate, sql, r, {}, rewrites, sampler);
+    d.shadow = shadow_read(*d.shadow_candidate, sql, r, {}, rewrites, sampler, drawn);
   return d;
 }
 

@@ -1,6 +1,8 @@
 // Read triggers; see read_triggers.h.
 #include "planner/read_triggers.h"
 
+#include <algorithm>
+
 #include "planner/planner.h"
 #include "rewrite/prefilter.h"
 #include "rewrite/read_phase.h"
@@ -15,7 +17,7 @@ ReadTriggers::ReadTriggers(const rewrite::Catalog& catalog, rewrite::ReadRoute r
     Trigger t;
     t.relations = {Prefilter::lower_case(m.old_table.name), Prefilter::lower_case(m.new_table.name)};
     t.active = m.phase != config::Phase::kOff;
-    t.shadow = shadow_eligible(m);
+    t.shadow_percent = shadow_eligible(m) ? m.shadow.sample_percent : 0;
     const bool reads_new = rewrite::reads_new_shape(m, i, route);
     if (!m.same_table()) {
       // The other table's name is what routing replaces.
@@ -30,21 +32,21 @@ ReadTriggers::ReadTriggers(const rewrite::Catalog& catalog, rewrite::ReadRoute r
   }
 }
 
-bool ReadTriggers::needs_rewrite(std::string_view sql, uint64_t& reads_mask) const {
+ReadTriggers::Scan ReadTriggers::scan(std::string_view sql) const {
   using rewrite::Prefilter;
-  reads_mask = 0;
-  bool needed = false;
+  Scan s;
   for (size_t i = 0; i < triggers_.size(); ++i) {
     const Trigger& t = triggers_[i];
     if (!t.active) continue;
     bool named = false;
     for (const auto& r : t.relations) named = named || Prefilter::contains_word(sql, r);
     if (!named) continue;
-    reads_mask |= uint64_t{1} << i;
-    if (t.shadow || (t.star && sql.find('*') != std::string_view::npos)) needed = true;
-    for (const auto& w : t.words) needed = needed || Prefilter::contains_word(sql, w);
+    s.reads_mask |= uint64_t{1} << i;
+    s.shadow_percent = std::max(s.shadow_percent, t.shadow_percent);
+    if (t.star && sql.find('*') != std::string_view::npos) s.route_needs = true;
+    for (const auto& w : t.words) s.route_needs = s.route_needs || Prefilter::contains_word(sql, w);
   }
-  return needed;
+  return s;
 }
 
 }  // namespace switchyard::planner

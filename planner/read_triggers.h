@@ -1,6 +1,7 @@
-// Without a parse: whether a read may need rewriting under a session's route (or may be sampled
-// for a shadow read), and which migrations' relations it names. A read that names nothing its
-// route would change, and that no shadow read may sample, is relayed without a parse.
+// Without a parse: whether a read may need rewriting under a session's route, whether a shadow
+// read may sample it, and which migrations' relations it names. A read that names nothing its
+// route would change is relayed without a parse unless a shadow read samples it: the draw comes
+// first (Planner::plan), so an unsampled read costs what it costs in dual_write.
 //
 // Errs wide, as the pre-filter does (rewrite/prefilter.h): whole words in any letter case.
 // Built with the Planner for one generation and route; immutable after that.
@@ -21,9 +22,13 @@ class ReadTriggers {
   ReadTriggers() = default;
   ReadTriggers(const rewrite::Catalog& catalog, rewrite::ReadRoute route);
 
-  // True if `sql` (a text that passed the pre-filter and may not write) must go to the
-  // rewriter; `reads_mask` gets bit i for each active migration i whose relation it names.
-  bool needs_rewrite(std::string_view sql, uint64_t& reads_mask) const;
+  struct Scan {
+    uint64_t reads_mask = 0;    // bit i for each active migration i whose relation it names
+    bool route_needs = false;   // the route may change it: it must go to the rewriter
+    double shadow_percent = 0;  // the highest sample_percent of the named migrations a shadow read samples
+  };
+  // Of `sql`, a text that passed the pre-filter and may not write.
+  Scan scan(std::string_view sql) const;
 
  private:
   struct Trigger {
@@ -31,7 +36,7 @@ class ReadTriggers {
     std::vector<std::string> words;      // names whose mention means the read must be rewritten
     bool star = false;                   // `*` too (SELECT * lists old columns served from new)
     bool active = false;                 // the phase routes reads
-    bool shadow = false;                 // reads may be sampled for a shadow read: always parse
+    double shadow_percent = 0;           // reads may be sampled for a shadow read, this often
   };
   std::vector<Trigger> triggers_;  // by catalog index
 };

@@ -38,10 +38,13 @@ std::optional<size_t> Planner::shadow_pick(const rewrite::RewriteResult& r) cons
 }
 
 std::optional<ShadowRead> Planner::shadow_read(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
-                                               ShadowParams params, Rewrites& rewrites, Sampler& sampler) const {
+                                               ShadowParams params, Rewrites& rewrites, Sampler& sampler,
+                                               double drawn) const {
   using Kind = rewrite::RewriteResult::Kind;
   const auto& m = facts_.catalog->migrations[index].spec;
-  if (!sampler.sample(m.shadow.sample_percent)) return std::nullopt;
+  const double percent = m.shadow.sample_percent;
+  // Two draws in a row, at `drawn` and then at percent / drawn of 100, sample at `percent`.
+  if (drawn > 0 ? percent < drawn && !sampler.sample(100.0 * percent / drawn) : !sampler.sample(percent)) return std::nullopt;
   rewrite::ReadRoute other_route = route_;
   other_route.new_mask ^= uint64_t{1} << index;
   const rewrite::RewriteResult other = rewrites.get(sql, other_route, rewrite::Lexical{});
@@ -65,11 +68,14 @@ std::optional<ShadowRead> Planner::shadow_read(size_t index, std::string_view sq
 
 std::optional<ShadowRead> Planner::shadow_use(std::string_view sql, ShadowParams params, const rewrite::Lexical& lexical,
                                               Rewrites& rewrites, Sampler& sampler) const {
+  // Drawn for before the rewrite, as in plan(): an execution not sampled costs a word scan.
+  const ReadTriggers::Scan scan = triggers_.scan(sql);
+  if (!facts_.shadow || scan.shadow_percent <= 0 || !sampler.sample(scan.shadow_percent)) return std::nullopt;
   const rewrite::RewriteResult served = rewrites.get(sql, route_, lexical);
   if (served.kind == rewrite::RewriteResult::Kind::kRefused) return std::nullopt;
   const auto i = shadow_pick(served);
   if (!i) return std::nullopt;
-  return shadow_read(*i, sql, served, std::move(params), rewrites, sampler);
+  return shadow_read(*i, sql, served, std::move(params), rewrites, sampler, scan.shadow_percent);
 }
 
 }  // namespace switchyard::planner

@@ -108,6 +108,37 @@ diverged_rows() {
 }
 
 
+# start_pgbouncer_in DIR PORT POOL [EXTRA]: a session-mode PgBouncer in DIR (made here), on
+# 127.0.0.1:PORT, in front of $DB on $PG_PORT, trust auth for $PG_USER, pool and server connections
+# for POOL clients (20 more may wait); EXTRA (lines) goes into [pgbouncer]. Returns once its pidfile
+# DIR/pgbouncer.pid exists: register that file for the EXIT trap before calling.
+start_pgbouncer_in() {
+  local dir=$1 port=$2 pool=$3 extra=${4:-} i
+  mkdir -p "$dir"
+  printf '"%s" ""\n' "$PG_USER" >"$dir/userlist.txt"
+  cat >"$dir/pgbouncer.ini" <<EOF
+[databases]
+$DB = host=127.0.0.1 port=$PG_PORT dbname=$DB
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = session
+default_pool_size = $pool
+max_client_conn = $((pool + 20))
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+EOF
+  [ -z "$extra" ] || printf '%s\n' "$extra" >>"$dir/pgbouncer.ini"
+  give_to_pg "$dir"
+  as_pg pgbouncer -d -q "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
+  for ((i = 0; i < 50; i++)); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
+  [ -s "$dir/pgbouncer.pid" ] || die "pgbouncer wrote no pidfile; see $dir/pgbouncer.log"
+}
+
 # metric ADMIN_PORT NAME [LABELS]: the value of one sample on switchyard's GET /metrics (0 when absent).
 metric() {
   local key=$2

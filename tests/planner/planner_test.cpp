@@ -19,12 +19,14 @@ using Kind = Statement::Kind;
 // A draw that always says `answer`, and counts how often it was asked.
 struct FixedSampler final : Sampler {
   explicit FixedSampler(bool a) : answer(a) {}
-  bool sample(double) override {
+  bool sample(double percent) override {
     ++draws;
+    percents.push_back(percent);
     return answer;
   }
   bool answer;
   int draws = 0;
+  std::vector<double> percents;  // asked for, in order
 };
 
 // One generation of the read-routing catalog (indexes: 0 users-display-name, 1 accounts-include-bool,
@@ -194,10 +196,13 @@ TEST(Planner, AShadowReadIsSampledForAQueryAndCarriesBothTexts) {
 
 TEST(Planner, ShadowSamplingFollowsTheDrawThePhaseAndTheExecutor) {
   const char* sql = "SELECT full_name FROM users WHERE id = 1";
+  // Not drawn: the read is not even parsed, so it costs what it costs in dual_write.
   Fixture not_drawn(Phase::kShadow, config::DdlLint::kOff, 100, true);
   const Decision a = not_drawn.plan(sql, 0, Kind::kQuery, false);
-  EXPECT_TRUE(a.shadow_candidate.has_value());
+  EXPECT_FALSE(a.shadow_candidate.has_value());  // never went to the rewriter
+  EXPECT_EQ(a.action, Action::kRelay);
   EXPECT_FALSE(a.shadow.has_value());
+  EXPECT_EQ(a.touches, kUsers);
   EXPECT_EQ(not_drawn.draws, 1);
 
   Fixture no_executor(Phase::kShadow, config::DdlLint::kOff, 100, false);
@@ -209,6 +214,36 @@ TEST(Planner, ShadowSamplingFollowsTheDrawThePhaseAndTheExecutor) {
   Fixture writes(Phase::kShadow, config::DdlLint::kOff, 100, true);
   EXPECT_FALSE(writes.plan("UPDATE users SET full_name = 'a' WHERE id = 1").shadow_candidate.has_value());
   EXPECT_EQ(writes.draws, 0);
+}
+
+// The draw comes before the parse, at the highest percent of the migrations a read names; when
+// the read turns out to read one sampled less often, a second draw makes up the difference, so
+// each migration's reads are sampled at its own percent.
+TEST(Planner, AShadowDrawBeforeTheParseKeepsEachMigrationsPercent) {
+  Fixture f(Phase::kShadow, config::DdlLint::kOff, 40, true);
+  f.catalog.migrations[0].spec.shadow.sample_percent = 10;  // users-display-name
+  const Planner planner(f.facts, rewrite::ReadRoute{0});
+  DirectRewrites rewrites(rewrite::pg::dialect(), f.catalog);
+  const char* sql = "SELECT full_name FROM users WHERE id = 1";
+  FixedSampler yes(true);
+  const Decision d = planner.plan({Kind::kQuery, sql, ""}, {}, rewrites, yes);
+  ASSERT_TRUE(d.shadow.has_value());
+  EXPECT_EQ(yes.percents, std::vector<double>{10});  // one migration named: one draw
+
+  // A word of another migration's relation (in a string here) raises the first draw to its 40%;
+  // the read is of users alone, so the second draw is at 10/40 of 100.
+  const std::string both = std::string(sql) + " AND full_name <> 'inovices'";
+  FixedSampler again(true);
+  const Decision e = planner.plan({Kind::kQuery, both, ""}, {}, rewrites, again);
+  ASSERT_TRUE(e.shadow.has_value());
+  ASSERT_EQ(again.percents.size(), 2u);
+  EXPECT_EQ(again.percents[0], 40);
+  EXPECT_EQ(again.percents[1], 25);
+
+  // A prepared execution not drawn for is not rewritten: nothing but the draw.
+  FixedSampler no(false);
+  EXPECT_FALSE(planner.shadow_use(sql, {}, {}, rewrites, no).has_value());
+  EXPECT_EQ(no.percents, std::vector<double>{10});
 }
 
 TEST(Planner, APreparedReadIsSampledAtEachUseWithItsParameters) {
