@@ -44,6 +44,7 @@ def read_until_ready(sock):
 
 def open_session(host, port, user, dbname, tls):
     sock = socket.create_connection((host, port), timeout=30)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as libpq does
     if tls:
         sock.sendall(struct.pack("!II", 8, 80877103))
         if sock.recv(1) != b"S":

@@ -53,7 +53,7 @@ BENCH_NAME=idle_sessions
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ -n "$CLIENT_PID" ]; then stop_pid "$CLIENT_PID" "session client" 5; fi
+  if [ -n "${CLIENT_PID:-}" ]; then stop_pid "$CLIENT_PID" "session client" 5; fi
   if [ -n "$SY_PID" ]; then stop_pid "$SY_PID" switchyard 15; log "switchyard stopped"; fi
   if [ -n "$PGB_PIDFILE" ] && [ -s "$PGB_PIDFILE" ]; then stop_pid "$(cat "$PGB_PIDFILE")" pgbouncer 10; log "pgbouncer stopped"; fi
   finish_bench "$rc"

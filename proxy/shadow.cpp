@@ -4,16 +4,6 @@
 #include "proxy/shadow_connection.h"
 
 namespace switchyard::proxy {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-}  // namespace
-
 struct ShadowExecutor::Run {
   bool ok = false;
   std::string side;  // when !ok: "connection", "setup", "served" or "other"
@@ -111,33 +101,44 @@ ShadowExecutor::Run ShadowExecutor::run_both(ShadowConnection& conn, const Shado
     run.side = "connection";
     return run;
   }
-  const auto finish = [&conn] {
-    std::string ignored;
-    if (conn.connected() && !conn.command("ROLLBACK", ignored)) conn.reset();
-  };
-  const std::string begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = " +
-                            std::to_string(config_.timeout_ms);
-  if (!conn.command(begin, run.error)) {
-    run.side = "setup";
-    finish();
-    return run;
-  }
-  // Both sides read one snapshot, so the order does not change the results; it does warm the
-  // caches for the second, so alternate it to keep the latency histograms fair.
+  // One round trip: the transaction, both sides in its one snapshot, and its end. Both sides
+  // read one snapshot, so their order does not change the results; it does warm the caches for
+  // the second, so alternate it to keep the latency histograms fair.
+  static const std::string begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  static const std::string rollback = "ROLLBACK";
+  const std::string timeout = "SET LOCAL statement_timeout = " + std::to_string(config_.timeout_ms);
   static thread_local unsigned turn = 0;
   const bool served_first = (turn++ % 2) == 0;
-  for (int i = 0; i < 2; ++i) {
-    const bool served = (i == 0) == served_first;
-    const auto start = Clock::now();
-    if (!conn.query(served ? read.served_sql : read.other_sql, read.params, read.param_formats, read.param_types,
-                    served ? run.served : run.other, run.error)) {
-      run.side = served ? "served" : "other";
-      finish();
+  const std::string& first = served_first ? read.served_sql : read.other_sql;
+  const std::string& second = served_first ? read.other_sql : read.served_sql;
+  using Command = ShadowConnection::Command;
+  const std::vector<Command> commands{
+      {&begin},
+      {&timeout},
+      {&first, &read.params, &read.param_formats, &read.param_types},
+      {&second, &read.params, &read.param_formats, &read.param_types},
+      {&rollback},
+  };
+  std::vector<ShadowConnection::CommandResult> results;
+  size_t failed = 0;
+  if (!conn.run_pipeline(commands, results, failed, run.error)) {
+    run.side = failed < 2 ? "setup" : failed > 3 ? "finish" : (failed == 2) == served_first ? "served" : "other";
+    // An error left the transaction open (its ROLLBACK was skipped): end it, or the session.
+    std::string ignored;
+    if (conn.connected() && !conn.command("ROLLBACK", ignored)) conn.reset();
+    if (failed > 3) {  // both sides were read: only the ROLLBACK failed, and the session is gone
+      run.side.clear();
+      run.error.clear();
+    } else {
       return run;
     }
-    (served ? run.served_seconds : run.other_seconds) = seconds_since(start);
   }
-  finish();
+  ShadowConnection::CommandResult& a = results[2];
+  ShadowConnection::CommandResult& b = results[3];
+  run.served = std::move(served_first ? a.rows : b.rows);
+  run.other = std::move(served_first ? b.rows : a.rows);
+  run.served_seconds = served_first ? a.seconds : b.seconds;
+  run.other_seconds = served_first ? b.seconds : a.seconds;
   run.ok = true;
   return run;
 }

@@ -131,13 +131,9 @@ bool ShadowConnection::command(const std::string& sql, std::string& error) {
   return collect(nullptr, error);
 }
 
-bool ShadowConnection::query(const std::string& sql, const std::vector<ShadowValue>& params,
-                             const std::vector<int>& formats, const std::vector<uint32_t>& types, ShadowRows& rows,
-                             std::string& error) {
-  if (!conn_) {
-    error = "not connected";
-    return false;
-  }
+bool ShadowConnection::send(const Command& c, std::string& error) {
+  const std::vector<ShadowValue> none;
+  const std::vector<ShadowValue>& params = c.params ? *c.params : none;
   std::vector<const char*> values;
   std::vector<int> lengths;
   values.reserve(params.size());
@@ -145,50 +141,70 @@ bool ShadowConnection::query(const std::string& sql, const std::vector<ShadowVal
     values.push_back(p ? p->data() : nullptr);
     lengths.push_back(p ? static_cast<int>(p->size()) : 0);
   }
-  const bool typed = types.size() == params.size() && !types.empty();
-  const bool formatted = formats.size() == params.size() && !formats.empty();
-  std::vector<Oid> oids(types.begin(), types.end());
-  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(params.size()), typed ? oids.data() : nullptr,
-                         values.data(), lengths.data(), formatted ? formats.data() : nullptr, 0)) {
+  const bool typed = c.params && c.types && c.types->size() == params.size() && !params.empty();
+  const bool formatted = c.params && c.formats && c.formats->size() == params.size() && !params.empty();
+  std::vector<Oid> oids;
+  if (typed) oids.assign(c.types->begin(), c.types->end());
+  if (!PQsendQueryParams(conn_, c.sql->c_str(), static_cast<int>(params.size()), typed ? oids.data() : nullptr,
+                         values.data(), lengths.data(), formatted ? c.formats->data() : nullptr, 0)) {
     error = describe_error(nullptr, conn_);
     reset();
     return false;
   }
+  return true;
+}
+
+bool ShadowConnection::query(const std::string& sql, const std::vector<ShadowValue>& params,
+                             const std::vector<int>& formats, const std::vector<uint32_t>& types, ShadowRows& rows,
+                             std::string& error) {
+  if (!conn_) {
+    error = "not connected";
+    return false;
+  }
+  if (!send(Command{&sql, &params, &formats, &types}, error)) return false;
   rows.clear();
   return collect(&rows, error);
 }
 
+ShadowConnection::Wait ShadowConnection::start_wait() const {
+  Wait w;
+  w.deadline = statement_timeout_ms_ > 0 ? Clock::now() + std::chrono::milliseconds(statement_timeout_ms_) + kTimeoutMargin
+                                         : Clock::time_point::max();
+  return w;
+}
+
+bool ShadowConnection::await_result(Wait& w, std::string& error) {
+  while (PQisBusy(conn_)) {
+    if (!wait_socket(POLLIN) || !PQconsumeInput(conn_)) {
+      error = describe_error(nullptr, conn_);
+      reset();
+      return false;
+    }
+    const auto now = Clock::now();
+    if (stopping_ && w.stop_seen == Clock::time_point{}) w.stop_seen = now;
+    const bool stopped = w.stop_seen != Clock::time_point{};
+    if (stopped && !w.cancelled && now - w.stop_seen >= kStopGrace) {
+      if (PGcancel* cancel = PQgetCancel(conn_)) {
+        char why[256];
+        PQcancel(cancel, why, sizeof why);
+        PQfreeCancel(cancel);
+      }
+      w.cancelled = true;
+    }
+    if ((stopped && now - w.stop_seen >= kStopGrace + kAbandonAfter) || now >= w.deadline) {
+      error = stopped ? "abandoned at shutdown" : "no answer from the server within the statement timeout";
+      reset();
+      return false;
+    }
+  }
+  return true;
+}
+
 bool ShadowConnection::collect(ShadowRows* rows, std::string& error) {
-  const auto deadline = statement_timeout_ms_ > 0
-                            ? Clock::now() + std::chrono::milliseconds(statement_timeout_ms_) + kTimeoutMargin
-                            : Clock::time_point::max();
-  Clock::time_point stop_seen{};
-  bool cancelled = false;
+  Wait w = start_wait();
   bool ok = true;
   for (;;) {
-    while (PQisBusy(conn_)) {
-      if (!wait_socket(POLLIN) || !PQconsumeInput(conn_)) {
-        error = describe_error(nullptr, conn_);
-        reset();
-        return false;
-      }
-      const auto now = Clock::now();
-      if (stopping_ && stop_seen == Clock::time_point{}) stop_seen = now;
-      const bool stopped = stop_seen != Clock::time_point{};
-      if (stopped && !cancelled && now - stop_seen >= kStopGrace) {
-        if (PGcancel* cancel = PQgetCancel(conn_)) {
-          char why[256];
-          PQcancel(cancel, why, sizeof why);
-          PQfreeCancel(cancel);
-        }
-        cancelled = true;
-      }
-      if ((stopped && now - stop_seen >= kStopGrace + kAbandonAfter) || now >= deadline) {
-        error = stopped ? "abandoned at shutdown" : "no answer from the server within the statement timeout";
-        reset();
-        return false;
-      }
-    }
+    if (!await_result(w, error)) return false;
     PGresult* result = PQgetResult(conn_);
     if (!result) break;
     switch (PQresultStatus(result)) {
@@ -215,6 +231,96 @@ bool ShadowConnection::collect(ShadowRows* rows, std::string& error) {
   }
   if (PQstatus(conn_) != CONNECTION_OK) reset();
   return ok;
+}
+
+bool ShadowConnection::run_pipeline(const std::vector<Command>& commands, std::vector<CommandResult>& results,
+                                    size_t& failed, std::string& error) {
+  results.clear();
+  failed = commands.size();
+  if (!conn_) {
+    error = "not connected";
+    return false;
+  }
+  if (!PQenterPipelineMode(conn_)) {
+    error = describe_error(nullptr, conn_);
+    reset();
+    return false;
+  }
+  for (const Command& c : commands) {
+    if (!send(c, error)) {
+      failed = results.size();
+      return false;
+    }
+  }
+  auto mark = Clock::now();
+  if (!PQpipelineSync(conn_)) {  // sends the Sync and flushes everything
+    error = describe_error(nullptr, conn_);
+    reset();
+    return false;
+  }
+  // Results come in order: each command's, then a null; an error makes every later command's
+  // result PGRES_PIPELINE_ABORTED; PGRES_PIPELINE_SYNC ends the pipeline.
+  size_t index = 0;
+  CommandResult current;
+  Wait w = start_wait();
+  for (;;) {
+    if (!await_result(w, error)) {
+      if (failed == commands.size()) failed = index;
+      return false;
+    }
+    PGresult* result = PQgetResult(conn_);
+    if (!result) {  // the end of command `index`'s results
+      if (failed == commands.size()) {
+        const auto now = Clock::now();
+        current.seconds = std::chrono::duration<double>(now - mark).count();
+        mark = now;
+        results.push_back(std::move(current));
+      }
+      current = CommandResult{};
+      ++index;
+      w.deadline = start_wait().deadline;  // each statement has its own timeout, as in the server
+      continue;
+    }
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(result);
+      break;
+    }
+    switch (status) {
+      case PGRES_TUPLES_OK:
+      case PGRES_SINGLE_TUPLE:
+        if (failed == commands.size()) append_rows(result, current.rows);
+        break;
+      case PGRES_COMMAND_OK:
+      case PGRES_EMPTY_QUERY:
+      case PGRES_PIPELINE_ABORTED:
+        break;
+      case PGRES_COPY_IN:
+      case PGRES_COPY_OUT:
+      case PGRES_COPY_BOTH:
+        PQclear(result);
+        error = "COPY is not a read the shadow executor runs";
+        if (failed == commands.size()) failed = index;
+        reset();
+        return false;
+      default:
+        if (failed == commands.size()) {
+          error = describe_error(result, conn_);
+          failed = index;
+        }
+        break;
+    }
+    PQclear(result);
+  }
+  if (!PQexitPipelineMode(conn_) || PQstatus(conn_) != CONNECTION_OK) {
+    if (failed == commands.size()) {
+      error = "the pipeline did not end cleanly: " + describe_error(nullptr, conn_);
+      failed = index;
+    }
+    reset();
+    return false;
+  }
+  return failed == commands.size();
 }
 
 }  // namespace switchyard::proxy

@@ -41,6 +41,24 @@ class ShadowConnection {
   // `formats` and `types` (each empty or one per parameter): as ShadowRead's.
   bool query(const std::string& sql, const std::vector<ShadowValue>& params, const std::vector<int>& formats,
              const std::vector<uint32_t>& types, ShadowRows& rows, std::string& error);
+  // One statement of a pipeline (run_pipeline); the pointed-to values outlive the call. Without
+  // `params` it has none (and formats and types are ignored).
+  struct Command {
+    const std::string* sql = nullptr;
+    const std::vector<ShadowValue>* params = nullptr;
+    const std::vector<int>* formats = nullptr;
+    const std::vector<uint32_t>* types = nullptr;
+  };
+  struct CommandResult {
+    ShadowRows rows;
+    double seconds = 0;  // from the previous command's result (or the send) to this one's
+  };
+  // Runs `commands` in one round trip (libpq's pipeline mode, one Sync after the last), each
+  // through the extended protocol as query() runs one. `results` gets one entry per command
+  // that ran. False at the first that failed: its index in `failed` (the server skips the rest
+  // up to the Sync), the error in `error`; a transaction it leaves open is the caller's to end.
+  bool run_pipeline(const std::vector<Command>& commands, std::vector<CommandResult>& results, size_t& failed,
+                    std::string& error);
   // Ends the session (if any): the server rolls back what was open.
   void reset();
   bool connected() const { return conn_ != nullptr; }
@@ -48,6 +66,18 @@ class ShadowConnection {
  private:
   // Waits for the results of what was sent; the first error wins. Fills `rows` if not null.
   bool collect(ShadowRows* rows, std::string& error);
+  // Sends one command (no flush in pipeline mode); false and why on failure.
+  bool send(const Command& c, std::string& error);
+  // Until a result can be read without blocking, bounded by the statement timeout from
+  // `started` and by shutdown (cancel after kStopGrace, give up kAbandonAfter later). On false
+  // the connection was reset and `error` says why.
+  struct Wait {
+    std::chrono::steady_clock::time_point deadline;
+    std::chrono::steady_clock::time_point stop_seen{};
+    bool cancelled = false;
+  };
+  Wait start_wait() const;
+  bool await_result(Wait& w, std::string& error);
   // Waits until the socket is ready for `events` (or 100 ms pass); false on poll failure.
   bool wait_socket(short events);
   bool connect(std::string& error);

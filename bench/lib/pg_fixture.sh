@@ -134,7 +134,9 @@ pidfile = $dir/pgbouncer.pid
 EOF
   [ -z "$extra" ] || printf '%s\n' "$extra" >>"$dir/pgbouncer.ini"
   give_to_pg "$dir"
-  as_pg pgbouncer -d -q "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
+  # runuser resets the soft descriptor limit (1024 by default): each client takes two.
+  as_pg bash -c 'ulimit -n "$1" 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec pgbouncer -d -q "$2"' _ \
+    "$((2 * pool + 100))" "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
   for ((i = 0; i < 50; i++)); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
   [ -s "$dir/pgbouncer.pid" ] || die "pgbouncer wrote no pidfile; see $dir/pgbouncer.log"
 }

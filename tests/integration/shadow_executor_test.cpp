@@ -168,6 +168,9 @@ TEST_F(ShadowExecutorTest, AFailingSideIsAnErrorNotAMismatch) {
   writes.other_sql = "WITH w AS (UPDATE failing SET name = 'no' WHERE id = $1 RETURNING id, name) SELECT * FROM w";
   submit_and_wait(std::move(writes));
   EXPECT_EQ(counts(), "0/0/0/2/0");
+  // The failures left no transaction open on the executor's connection: the next read matches.
+  submit_and_wait(point_read("failing", 2));
+  EXPECT_EQ(counts(), "1/0/0/2/0");
   EXPECT_EQ(read_file(config_.log), "");
   EXPECT_EQ(query_value(connect(conninfo()).get(), "SELECT name FROM failing WHERE id = 1"), "item 1");
 }
