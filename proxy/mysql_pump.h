@@ -40,6 +40,8 @@ struct MySqlSession::Pump final : mysql::StreamCallbacks {
   void release(size_t bytes) override { session.release_assembly(bytes); }
 
   void release_buffer() { pool.release(std::move(in)); }
+  std::string_view pending() const { return output.pending(); }
+  void clear() { output.clear(); }
 
   MySqlSession& session;
   const Dir dir;

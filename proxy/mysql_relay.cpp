@@ -5,7 +5,6 @@
 // file, COM_CHANGE_USER's authentication answers). Server packets: the authentication's end
 // (OK: commands follow; ERR: the server's refusal, 1045 and all, reaches the client as sent),
 // then every packet goes to the ReplyTracker, so the session knows whose turn it is.
-#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -14,7 +13,6 @@
 #include "proxy/mysql_errors.h"
 #include "proxy/mysql_pump.h"
 #include "proxy/mysql_session.h"
-#include "proxy/relay_read.h"
 
 namespace switchyard::proxy {
 
@@ -56,38 +54,20 @@ void MySqlSession::start_pumps() {
   // A TLS leg may hold decrypted bytes the socket no longer signals: read before waiting.
   to_upstream_->full = client_leg_.drain_before_wait();
   to_client_->full = upstream_leg_.drain_before_wait();
-  pump_read(*to_client_);
+  Loop::read(*this, *to_client_);
   if (!hello_buf_.empty()) {
     // The client pipelined packets behind its HandshakeResponse41; they go through the framer too.
     const std::string leftover = std::move(hello_buf_);
     to_upstream_->bytes_read += leftover.size();
     if (!frame(*to_upstream_, leftover)) return;
     to_upstream_->output.materialize();  // `leftover` dies here; nothing may point into it
-    return pump_write(*to_upstream_);
+    return Loop::write(*this, *to_upstream_);
   }
-  pump_read(*to_upstream_);
-}
-
-void MySqlSession::pump_read(Pump& p) {
-  if (p.full) return pump_read_now(p);  // the buffer came back full: more is probably there
-  p.release_buffer();
-  p.from.socket().async_wait(p.from.read_wait(), [self = shared_from_this(), &p](boost::system::error_code ec) {
-    if (self->done()) return;
-    if (ec) return self->close(std::string(p.dir == Dir::kToUpstream ? "client" : "upstream") + " wait: " + ec.message());
-    self->pump_read_now(p);
-  });
-}
-
-void MySqlSession::pump_read_now(Pump& p) {
-  const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, p.dir == Dir::kToUpstream ? "client" : "upstream");
-  if (r.wait) return pump_read(p);
-  if (!r.error.empty()) return close(r.error);
-  p.bytes_read += r.bytes;
-  pump_feed(p, std::string_view(p.in.get(), r.bytes));
+  Loop::read(*this, *to_upstream_);
 }
 
 void MySqlSession::pump_feed(Pump& p, std::string_view data) {
-  if (frame(p, data)) pump_write(p);
+  if (frame(p, data)) Loop::write(*this, p);
 }
 
 bool MySqlSession::frame(Pump& p, std::string_view data) {
@@ -106,34 +86,12 @@ bool MySqlSession::frame(Pump& p, std::string_view data) {
   return true;
 }
 
-void MySqlSession::pump_write(Pump& p) {
-  std::string_view bytes = p.output.pending();
-  if (bytes.empty()) return pump_read(p);
-  // As in PgSession::pump_write: a plaintext leg is written here, the rest of it async.
-  boost::system::error_code ec;
-  const size_t n = p.to.write_now(asio::buffer(bytes.data(), bytes.size()), ec);
-  if (ec || n == bytes.size()) return pump_written(p, ec, /*in_line=*/true);
-  bytes.remove_prefix(n);
-  p.busy = true;
-  p.to.async_write(asio::buffer(bytes.data(), bytes.size()), [self = shared_from_this(), &p](boost::system::error_code wec, size_t) {
-    p.busy = false;
-    self->pump_written(p, wec, /*in_line=*/false);
-  });
-}
-
-void MySqlSession::pump_written(Pump& p, boost::system::error_code ec, bool in_line) {
-  p.output.clear();
-  if (state_ == State::kFailing) {
-    if (p.dir == Dir::kToClient && !in_line) send_final_error();  // it waited for this write (fail_to_client)
-    return;
+bool MySqlSession::relay_written(Pump& p) {
+  if (p.dir == Dir::kToUpstream && quit_) {
+    close("client quit");  // COM_QUIT is relayed, then both legs close
+    return false;
   }
-  if (done()) return;
-  if (ec) return close(std::string(p.dir == Dir::kToUpstream ? "upstream" : "client") + " write: " + ec.message());
-  if (p.dir == Dir::kToUpstream && quit_) return close("client quit");  // COM_QUIT is relayed, then both legs close
-  if (in_line && p.full) return asio::post(client_.get_executor(), [self = shared_from_this(), &p] {
-    if (!self->done()) self->pump_read(p);
-  });
-  pump_read(p);
+  return true;
 }
 
 bool MySqlSession::inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole) {

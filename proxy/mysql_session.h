@@ -32,6 +32,7 @@
 
 #include "protocol/mysql/framer.h"
 #include "protocol/mysql/reply_tracker.h"
+#include "proxy/relay_loop.h"
 #include "proxy/session_core.h"
 
 namespace switchyard::proxy {
@@ -66,13 +67,13 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
 
   // mysql_relay.cpp: the pumps, from kAuth on.
   void start_pumps();  // with hello_buf_'s bytes (pipelined behind the response) fed first
-  void pump_read(Pump& p);
-  void pump_read_now(Pump& p);
   void pump_feed(Pump& p, std::string_view data);
   bool frame(Pump& p, std::string_view data);  // false: the session is failing or closed
-  void pump_write(Pump& p);
-  // After a write of `p` (in_line: done by pump_write itself, no Asio operation was in flight).
-  void pump_written(Pump& p, boost::system::error_code ec, bool in_line);
+  // For RelayLoop (proxy/relay_loop.h), which runs the pumps.
+  friend struct RelayLoop<MySqlSession, Pump>;
+  using Loop = RelayLoop<MySqlSession, Pump>;
+  bool failing() const { return state_ == State::kFailing; }
+  bool relay_written(Pump& p);  // false after COM_QUIT went up: both legs close
   // What a pump's framer shows: a whole small packet (true: replace it, never done today) or a
   // long packet's first byte. The client's and the server's, by phase.
   bool inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole);

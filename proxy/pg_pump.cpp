@@ -12,14 +12,12 @@
 // authentication token); captured messages assembled across reads draw on the process-wide
 // limits.max_assembly_bytes, and a client message whose header has come must be complete within
 // limits.message_timeout_ms.
-#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include "protocol/pg/frontend.h"
 #include "proxy/pg_pump.h"
 #include "proxy/pg_session.h"
-#include "proxy/relay_read.h"
 
 namespace switchyard::proxy {
 
@@ -88,9 +86,9 @@ void PgSession::start_pumps() {
     if (const auto err = to_client_->framer.feed(leftover, *to_client_); err != pg::FrameError::kNone)
       return fail_to_client("08P01", "switchyard: invalid message from upstream: " + std::string(pg::to_string(err)));
     to_client_->materialize();
-    pump_write(*to_client_);
+    Loop::write(*this, *to_client_);
   } else {
-    pump_read(*to_client_);
+    Loop::read(*this, *to_client_);
   }
   if (!startup_leftover_.empty()) {
     // The client pipelined messages behind its StartupMessage; they go through the framer too.
@@ -99,9 +97,9 @@ void PgSession::start_pumps() {
     if (const auto err = to_upstream_->framer.feed(leftover, *to_upstream_); err != pg::FrameError::kNone)
       return fail_to_client("08P01", frontend_error(err));
     to_upstream_->materialize();  // `leftover` dies here; `direct` must not point into it
-    return pump_write(*to_upstream_);
+    return Loop::write(*this, *to_upstream_);
   }
-  pump_read(*to_upstream_);
+  Loop::read(*this, *to_upstream_);
 }
 
 void PgSession::authenticated() {
@@ -122,27 +120,6 @@ std::string PgSession::frontend_error(pg::FrameError err) const {
   return std::string("switchyard: invalid frontend message: ") + std::string(pg::to_string(err));
 }
 
-void PgSession::pump_read(Pump& p) {
-  if (p.full) return pump_read_now(p);  // the buffer came back full: more is probably there
-  p.release_buffer();
-  p.from.socket().async_wait(p.from.read_wait(), [self = shared_from_this(), &p](boost::system::error_code ec) {
-    if (self->done()) return;
-    if (ec) {
-      const char* side = p.dir == Dir::kToUpstream ? "client" : "upstream";
-      return self->close(std::string(side) + " wait: " + ec.message());
-    }
-    self->pump_read_now(p);
-  });
-}
-
-void PgSession::pump_read_now(Pump& p) {
-  const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, p.dir == Dir::kToUpstream ? "client" : "upstream");
-  if (r.wait) return pump_read(p);
-  if (!r.error.empty()) return close(r.error);
-  p.bytes_read += r.bytes;
-  pump_feed(p, std::string_view(p.in.get(), r.bytes));
-}
-
 void PgSession::pump_feed(Pump& p, std::string_view data) {
   const pg::FrameError err = p.framer.feed(data, p);
   if (err != pg::FrameError::kNone) {
@@ -152,7 +129,7 @@ void PgSession::pump_feed(Pump& p, std::string_view data) {
   }
   if (done()) return;  // a captured message may have ended the session
   if (p.dir == Dir::kToUpstream) watch_message_deadline();
-  pump_write(p);
+  Loop::write(*this, p);
 }
 
 void PgSession::watch_message_deadline() {
@@ -172,37 +149,6 @@ void PgSession::watch_message_deadline() {
                                   "limits.message_timeout_ms (" +
                                       std::to_string(self->cfg().limits.message_timeout_ms) + " ms)");
   });
-}
-
-void PgSession::pump_write(Pump& p) {
-  std::string_view bytes = p.pending();
-  if (bytes.empty()) return pump_read(p);
-  // A plaintext leg takes the bytes at once nearly always: written here, they cost no Asio
-  // operation and no trip through the event loop. What the socket did not take goes async.
-  boost::system::error_code ec;
-  const size_t n = p.to.write_now(asio::buffer(bytes.data(), bytes.size()), ec);
-  if (ec || n == bytes.size()) return pump_written(p, ec, /*in_line=*/true);
-  bytes.remove_prefix(n);
-  p.busy = true;
-  p.to.async_write(asio::buffer(bytes.data(), bytes.size()), [self = shared_from_this(), &p](boost::system::error_code wec, size_t) {
-    p.busy = false;
-    self->pump_written(p, wec, /*in_line=*/false);
-  });
-}
-
-void PgSession::pump_written(Pump& p, boost::system::error_code ec, bool in_line) {
-  p.clear();
-  if (state_ == State::kFailing) {
-    if (p.dir == Dir::kToClient && !in_line) send_final_error();  // it waited for this write (fail_to_client)
-    return;
-  }
-  if (done()) return;
-  if (ec) return close(std::string(p.dir == Dir::kToUpstream ? "upstream" : "client") + " write: " + ec.message());
-  // More is probably waiting behind a full read: go round the loop rather than down the stack.
-  if (in_line && p.full) return asio::post(client_.get_executor(), [self = shared_from_this(), &p] {
-    if (!self->done()) self->pump_read(p);
-  });
-  pump_read(p);
 }
 
 }  // namespace switchyard::proxy

@@ -37,6 +37,7 @@
 #include "proxy/error_positions.h"
 #include "proxy/in_flight.h"
 #include "proxy/prepared_statements.h"
+#include "proxy/relay_loop.h"
 #include "proxy/session_core.h"
 #include "proxy/verifier_source.h"
 #include "rewrite/lexical.h"
@@ -108,16 +109,16 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   void start_pumps();
   void authenticated();  // the first ReadyForQuery: every frontend message is accepted from now
   std::string frontend_error(pg::FrameError err) const;
-  void pump_read(Pump& p);
-  void pump_read_now(Pump& p);
   void watch_message_deadline();
   // The process-wide budget for captured messages assembled across reads.
   bool hold_assembly(size_t bytes);
   void release_assembly(size_t bytes);
   void pump_feed(Pump& p, std::string_view data);
-  void pump_write(Pump& p);
-  // After a write of `p` (in_line: done by pump_write itself, no Asio operation was in flight).
-  void pump_written(Pump& p, boost::system::error_code ec, bool in_line);
+  // For RelayLoop (proxy/relay_loop.h), which runs the pumps.
+  friend struct RelayLoop<PgSession, Pump>;
+  using Loop = RelayLoop<PgSession, Pump>;
+  bool failing() const { return state_ == State::kFailing; }
+  bool relay_written(Pump&) { return true; }
   // A captured message, seen in place: what it becomes (the pump writes a replacement at the
   // message's place in the stream).
   Replacement inspect(Pump& p, char type, std::string_view body);

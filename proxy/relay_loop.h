@@ -1,0 +1,95 @@
+// The loop of one relay direction, shared by both sessions' pumps (proxy/pg_pump.h,
+// proxy/mysql_pump.h): wait until the source leg is readable, read what is there into a buffer of
+// the worker's pool, hand it to the session to frame and inspect, write what the framing left to
+// the other leg, repeat. Only the framing is the session's; the waiting, reading, writing and
+// their failures are this loop's, the same for every wire protocol.
+//
+// - Reading: after a read that filled the buffer (or left bytes in OpenSSL) it reads again at
+//   once; otherwise it gives the buffer back and waits for readability (async_wait), so an idle
+//   direction holds no buffer (proxy/relay_read.h).
+// - Writing: tried at once, non-blocking (StreamLeg::write_now): the socket nearly always takes
+//   it all, and then no Asio operation is started for it; only what it did not take goes to
+//   async_write, with `busy` set so that fail_to_client leaves the client leg to this write.
+// - After a write: a session that started failing meanwhile sends its final error from here
+//   (for the direction towards the client), a closed one stops, and the loop reads again; after
+//   an in-line write with more to read it goes round the event loop (asio::post) rather than
+//   down the stack.
+//
+// A Session provides: shared_from_this(), done(), failing(), close(reason), send_final_error(),
+// pump_feed(pump, bytes) (frames them; calls RelayLoop::write when the session goes on) and
+// relay_written(pump) (false: stop after this write, e.g. MySQL's COM_QUIT). A Pump provides:
+// from, to (StreamLeg&), pool, in, full, busy, dir (Session::Dir), bytes_read, pending(),
+// clear(), release_buffer(). Everything runs on the session's thread.
+#pragma once
+
+#include <boost/asio/post.hpp>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "proxy/relay_read.h"
+
+namespace switchyard::proxy {
+
+template <typename Session, typename Pump>
+struct RelayLoop {
+  using Dir = std::remove_cv_t<decltype(Pump::dir)>;
+
+  static const char* source(const Pump& p) { return p.dir == Dir::kToUpstream ? "client" : "upstream"; }
+  static const char* target(const Pump& p) { return p.dir == Dir::kToUpstream ? "upstream" : "client"; }
+
+  static void read(Session& s, Pump& p) {
+    if (p.full) return read_now(s, p);  // the buffer came back full: more is probably there
+    p.release_buffer();
+    p.from.socket().async_wait(p.from.read_wait(), [self = s.shared_from_this(), &p](boost::system::error_code ec) {
+      if (self->done()) return;
+      if (ec) return self->close(std::string(source(p)) + " wait: " + ec.message());
+      read_now(*self, p);
+    });
+  }
+
+  static void read_now(Session& s, Pump& p) {
+    const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, source(p));
+    if (r.wait) return read(s, p);
+    if (!r.error.empty()) return s.close(r.error);
+    p.bytes_read += r.bytes;
+    s.pump_feed(p, std::string_view(p.in.get(), r.bytes));
+  }
+
+  static void write(Session& s, Pump& p) {
+    std::string_view bytes = p.pending();
+    if (bytes.empty()) return read(s, p);
+    boost::system::error_code ec;
+    const size_t n = p.to.write_now(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec || n == bytes.size()) return written(s, p, ec, /*in_line=*/true);
+    bytes.remove_prefix(n);
+    p.busy = true;
+    p.to.async_write(boost::asio::buffer(bytes.data(), bytes.size()),
+                     [self = s.shared_from_this(), &p](boost::system::error_code wec, size_t) {
+                       p.busy = false;
+                       written(*self, p, wec, /*in_line=*/false);
+                     });
+  }
+
+ private:
+  // in_line: the write was done by write() itself, no Asio operation was in flight.
+  static void written(Session& s, Pump& p, boost::system::error_code ec, bool in_line) {
+    p.clear();
+    if (s.failing()) {
+      // fail_to_client left the client leg to this write: the final error goes out now.
+      if (p.dir == Dir::kToClient && !in_line) s.send_final_error();
+      return;
+    }
+    if (s.done()) return;
+    if (ec) return s.close(std::string(target(p)) + " write: " + ec.message());
+    if (!s.relay_written(p)) return;
+    if (in_line && p.full) {
+      return boost::asio::post(p.from.socket().get_executor(), [self = s.shared_from_this(), &p] {
+        if (!self->done()) read(*self, p);
+      });
+    }
+    read(s, p);
+  }
+};
+
+}  // namespace switchyard::proxy
