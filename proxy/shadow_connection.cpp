@@ -15,6 +15,10 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // How long past the server's statement_timeout we wait before giving up on the server.
 constexpr std::chrono::milliseconds kTimeoutMargin{2000};
 
+constexpr const char* kNoCopy = "COPY is not a read the shadow executor runs";
+
+bool is_copy(ExecStatusType s) { return s == PGRES_COPY_IN || s == PGRES_COPY_OUT || s == PGRES_COPY_BOTH; }
+
 // "SQLSTATE: primary message", or libpq's own message for a result without fields.
 std::string describe_error(const PGresult* result, PGconn* conn) {
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -128,7 +132,7 @@ bool ShadowConnection::command(const std::string& sql, std::string& error) {
     reset();
     return false;
   }
-  return collect(nullptr, error);
+  return collect(error);
 }
 
 bool ShadowConnection::send(const Command& c, std::string& error) {
@@ -157,13 +161,11 @@ bool ShadowConnection::send(const Command& c, std::string& error) {
 bool ShadowConnection::query(const std::string& sql, const std::vector<ShadowValue>& params,
                              const std::vector<int>& formats, const std::vector<uint32_t>& types, ShadowRows& rows,
                              std::string& error) {
-  if (!conn_) {
-    error = "not connected";
-    return false;
-  }
-  if (!send(Command{&sql, &params, &formats, &types}, error)) return false;
-  rows.clear();
-  return collect(&rows, error);
+  std::vector<CommandResult> results;
+  size_t failed = 0;
+  if (!run_pipeline({Command{&sql, &params, &formats, &types}}, results, failed, error)) return false;
+  rows = std::move(results[0].rows);
+  return true;
 }
 
 ShadowConnection::Wait ShadowConnection::start_wait() const {
@@ -200,34 +202,23 @@ bool ShadowConnection::await_result(Wait& w, std::string& error) {
   return true;
 }
 
-bool ShadowConnection::collect(ShadowRows* rows, std::string& error) {
+bool ShadowConnection::collect(std::string& error) {
   Wait w = start_wait();
   bool ok = true;
   for (;;) {
     if (!await_result(w, error)) return false;
     PGresult* result = PQgetResult(conn_);
     if (!result) break;
-    switch (PQresultStatus(result)) {
-      case PGRES_TUPLES_OK:
-      case PGRES_SINGLE_TUPLE:
-        if (rows && ok) append_rows(result, *rows);
-        break;
-      case PGRES_COMMAND_OK:
-      case PGRES_EMPTY_QUERY:
-        break;
-      case PGRES_COPY_IN:
-      case PGRES_COPY_OUT:
-      case PGRES_COPY_BOTH:
-        PQclear(result);
-        error = "COPY is not a read the shadow executor runs";
-        reset();
-        return false;
-      default:
-        if (ok) error = describe_error(result, conn_);
-        ok = false;
-        break;
+    const ExecStatusType status = PQresultStatus(result);
+    if (ok && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+      error = is_copy(status) ? kNoCopy : describe_error(result, conn_);
+      ok = false;
     }
     PQclear(result);
+    if (is_copy(status)) {  // libpq would wait for COPY data: end the session instead
+      reset();
+      return false;
+    }
   }
   if (PQstatus(conn_) != CONNECTION_OK) reset();
   return ok;
@@ -297,9 +288,9 @@ bool ShadowConnection::run_pipeline(const std::vector<Command>& commands, std::v
         break;
       case PGRES_COPY_IN:
       case PGRES_COPY_OUT:
-      case PGRES_COPY_BOTH:
+      case PGRES_COPY_BOTH:  // libpq would wait for COPY data: end the session instead
         PQclear(result);
-        error = "COPY is not a read the shadow executor runs";
+        error = kNoCopy;
         if (failed == commands.size()) failed = index;
         reset();
         return false;

@@ -36,13 +36,13 @@ class ShadowConnection {
   bool ensure(std::string& error);
   // Runs `sql` through the simple protocol (several statements allowed), ignoring any rows.
   bool command(const std::string& sql, std::string& error);
-  // Runs one statement through the extended protocol with text parameters of unspecified type,
-  // results in text, and returns its rows (none for a statement that returns none).
-  // `formats` and `types` (each empty or one per parameter): as ShadowRead's.
+  // Runs one statement through the extended protocol (a pipeline of one) and returns its rows
+  // (none for a statement that returns none). `formats` and `types`: as Command's.
   bool query(const std::string& sql, const std::vector<ShadowValue>& params, const std::vector<int>& formats,
              const std::vector<uint32_t>& types, ShadowRows& rows, std::string& error);
-  // One statement of a pipeline (run_pipeline); the pointed-to values outlive the call. Without
-  // `params` it has none (and formats and types are ignored).
+  // One statement of a pipeline (run_pipeline), through the extended protocol, results in text;
+  // the pointed-to values outlive the call. Without `params` it has none (and formats and types
+  // are ignored); `formats` and `types` (each empty or one per parameter): as ShadowRead's.
   struct Command {
     const std::string* sql = nullptr;
     const std::vector<ShadowValue>* params = nullptr;
@@ -53,8 +53,8 @@ class ShadowConnection {
     ShadowRows rows;
     double seconds = 0;  // from the previous command's result (or the send) to this one's
   };
-  // Runs `commands` in one round trip (libpq's pipeline mode, one Sync after the last), each
-  // through the extended protocol as query() runs one. `results` gets one entry per command
+  // Runs `commands` in one round trip (libpq's pipeline mode, one Sync after the last).
+  // `results` gets one entry per command
   // that ran. False at the first that failed: its index in `failed` (the server skips the rest
   // up to the Sync), the error in `error`; a transaction it leaves open is the caller's to end.
   bool run_pipeline(const std::vector<Command>& commands, std::vector<CommandResult>& results, size_t& failed,
@@ -64,8 +64,8 @@ class ShadowConnection {
   bool connected() const { return conn_ != nullptr; }
 
  private:
-  // Waits for the results of what was sent; the first error wins. Fills `rows` if not null.
-  bool collect(ShadowRows* rows, std::string& error);
+  // Waits for the results of what command() sent; the first error wins.
+  bool collect(std::string& error);
   // Sends one command (no flush in pipeline mode); false and why on failure.
   bool send(const Command& c, std::string& error);
   // Until a result can be read without blocking, bounded by the statement timeout from
