@@ -82,6 +82,11 @@ TEST_F(Tls, RequireAndVerifyFullGetInEncryptedOnBothLegs) {
     EXPECT_EQ(query_value(conn.get(), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"), "t");
     EXPECT_EQ(query_value(conn.get(), "SELECT sum(g) FROM generate_series(1, 100000) g"), "5000050000");
   }
+  // TLS 1.2 (the lowest the proxy accepts) works the same.
+  PgConn old = connect(proxy->endpoint().conninfo(kAppDatabase, kSuperuser) + " sslmode=require ssl_max_protocol_version=TLSv1.2");
+  ASSERT_EQ(PQstatus(old.get()), CONNECTION_OK) << PQerrorMessage(old.get());
+  EXPECT_STREQ(PQsslAttribute(old.get(), "protocol"), "TLSv1.2");
+  EXPECT_EQ(query_value(old.get(), "SELECT sum(g) FROM generate_series(1, 100000) g"), "5000050000");
 }
 
 // Through TLS on both legs, many records each way at once: a query text of 8 MiB (the proxy's
@@ -94,6 +99,15 @@ TEST_F(Tls, BulkBothWaysArrivesWholeThroughTlsOnBothLegs) {
   PgConn conn = connect(proxy->endpoint().conninfo(kAppDatabase, kSuperuser) + " sslmode=require");
   ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
   ASSERT_EQ(PQsslInUse(conn.get()), 1);
+
+  // TLS 1.3 key updates, asked of the proxy (update_requested): it takes the client's new keys
+  // inside a read and answers with its own on its next write; the queries go on.
+  SSL* client_ssl = static_cast<SSL*>(PQsslStruct(conn.get(), "OpenSSL"));
+  ASSERT_NE(client_ssl, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(SSL_key_update(client_ssl, SSL_KEY_UPDATE_REQUESTED), 1);
+    EXPECT_EQ(query_value(conn.get(), "SELECT " + std::to_string(i) + " + 40"), std::to_string(i + 40));
+  }
 
   std::string text(8u << 20, 'a');
   for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + (i * 7919 + i / 4096) % 26);
