@@ -31,7 +31,7 @@ struct MySqlSession::Pump final : mysql::StreamCallbacks {
 
   void on_passthrough(std::string_view bytes) override { output.passthrough(bytes); }
   bool inspect(uint8_t seq, std::string_view payload) override { return session.inspect(*this, seq, payload, true); }
-  void on_replace(uint8_t, std::string_view) override {}  // inspect never asks for it today
+  void on_replace(uint8_t seq, std::string_view payload) override { session.shifted_packet(*this, seq, payload); }
   void on_long_packet(uint8_t seq, uint8_t first_byte) override {
     const char b = static_cast<char>(first_byte);
     session.inspect(*this, seq, std::string_view(&b, 1), false);

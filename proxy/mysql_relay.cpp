@@ -96,9 +96,23 @@ bool MySqlSession::relay_written(Pump& p) {
 
 bool MySqlSession::inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole) {
   if (done()) return false;
+  // Decided before the packet is looked at: the server's OK ends kAuth, and is renumbered too.
+  const bool shifted = seq_shift_ != 0 && state_ == State::kAuth;
   if (p.dir == Dir::kToUpstream) client_packet(seq, payload, whole);
   else server_packet(seq, payload, whole);
-  return false;  // kept: relayed without a copy
+  if (!shifted || done()) return false;  // kept: relayed without a copy
+  if (!whole) {  // an authentication packet over 64 KiB (client ones are refused already)
+    fail_to_client(kHandshakeError, "08S01", "switchyard: an authentication packet from upstream longer than 64 KiB",
+                   static_cast<uint8_t>(seq - seq_shift_ + 1));
+    return false;
+  }
+  return true;  // renumbered: shifted_packet
+}
+
+void MySqlSession::shifted_packet(Pump& p, uint8_t seq, std::string_view payload) {
+  const uint8_t out_seq = static_cast<uint8_t>(p.dir == Dir::kToUpstream ? seq + seq_shift_ : seq - seq_shift_);
+  p.output.materialize();
+  mysql::encode_packet(p.output.out, out_seq, payload);
 }
 
 void MySqlSession::client_packet(uint8_t seq, std::string_view payload, bool whole) {

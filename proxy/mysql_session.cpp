@@ -141,6 +141,7 @@ void MySqlSession::on_greeting(uint8_t seq, std::string payload) {
   if (!hs)
     return fail_to_client(kHandshakeError, "08S01", "switchyard: invalid greeting from upstream: " + std::string(hs.error), 0);
   mysql::HandshakeV10 greeting = *hs;
+  server_offers_tls_ = (greeting.capabilities & mysql::cap::kSsl) != 0;
   const bool tls_possible = tls_ && tls_->client && tls_->upstream && (greeting.capabilities & mysql::cap::kSsl);
   if (tls_ && tls_->upstream && tls_->upstream_settings.required() && !(greeting.capabilities & mysql::cap::kSsl))
     return fail_to_client(kHandshakeError, "08S01", "switchyard: upstream " + cfg().upstream.to_string() +
@@ -187,6 +188,8 @@ void MySqlSession::on_client_hello(uint8_t seq, std::string payload) {
                                     ? response->mariadb_capabilities & server_mariadb_capabilities_
                                     : 0;
   replies_.emplace(capabilities_, mariadb_caps);
+  if (!client_leg_.encrypted() && tls_ && tls_->upstream && server_offers_tls_)
+    return plaintext_client_tls_upstream(seq, std::move(payload), *response);
   auto out = std::make_shared<std::string>();
   mysql::encode_packet(*out, seq, payload);  // unchanged: the server checks it, scramble and all
   spdlog::debug("session={} user={} database={} tls={} logging in", id_, user_, database_, client_leg_.encrypted());

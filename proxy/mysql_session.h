@@ -25,12 +25,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "protocol/mysql/framer.h"
+#include "protocol/mysql/handshake.h"
 #include "protocol/mysql/reply_tracker.h"
 #include "proxy/relay_loop.h"
 #include "proxy/session_core.h"
@@ -62,7 +64,12 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   // mysql_tls.cpp: the client's SSLRequest answered by TLS on both legs, then the client's
   // HandshakeResponse41 read over TLS.
   void start_tls_both_legs(uint8_t seq, std::string ssl_request);
-  void upstream_tls(std::shared_ptr<std::string> ssl_request);
+  // The SSLRequest packet to the server, then the TLS handshake on the upstream leg, then `then`.
+  void upstream_tls(std::shared_ptr<std::string> ssl_request, std::function<void()> then);
+  // A plaintext client's HandshakeResponse41 (sequence id `seq`) with a TLS upstream: the proxy's
+  // own SSLRequest takes `seq` upstream, the response follows over TLS one id later, and the
+  // server's ids run one ahead of the client's until authentication ends (seq_shift_).
+  void plaintext_client_tls_upstream(uint8_t seq, std::string response_payload, const mysql::HandshakeResponse41& response);
   bool client_tls_admits(uint8_t seq);
 
   // mysql_relay.cpp: the pumps, from kAuth on.
@@ -77,6 +84,8 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   // What a pump's framer shows: a whole small packet (true: replace it, never done today) or a
   // long packet's first byte. The client's and the server's, by phase.
   bool inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole);
+  // A packet of the authentication exchange renumbered by seq_shift_, at its place in the stream.
+  void shifted_packet(Pump& p, uint8_t seq, std::string_view payload);
   void client_packet(uint8_t seq, std::string_view payload, bool whole);
   void server_packet(uint8_t seq, std::string_view payload, bool whole);
   void authenticated();
@@ -98,6 +107,10 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   uint32_t server_capabilities_ = 0;  // as relayed to the client, masked
   uint32_t server_mariadb_capabilities_ = 0;
   uint8_t greeting_charset_ = 0;
+  bool server_offers_tls_ = false;  // CLIENT_SSL in the server's own greeting, before masking
+  // Upstream sequence id minus the client's during kAuth (1 when the proxy sent an SSLRequest
+  // the client did not: plaintext_client_tls_upstream), else 0.
+  uint8_t seq_shift_ = 0;
   std::string user_, database_;
 
   // Command phase.

@@ -65,11 +65,35 @@ TEST_F(MariaDbRelayTls, SslClientGetsATlsUpstreamAndVerifiesTheProxy) {
     ASSERT_TRUE(tls.succeeded()) << tls.describe() << world_->proxy->log();
     EXPECT_EQ(tls.out, std::string(user) + "@%\t1\n");  // the server's side of the session is TLS
   }
-  // A plaintext client is refused: a TLS upstream (verify-full) needs a TLS client leg.
-  const CommandResult plain = run_mariadb_cli(proxy(), kMariaDbNativeUser, kMariaDbNativePassword, kTlsScript, {"-N", "--skip-ssl"});
-  EXPECT_FALSE(plain.succeeded());
-  EXPECT_NE(plain.err.find("ERROR 1045 (28000)"), std::string::npos) << plain.describe();
-  EXPECT_NE(plain.err.find("upstream_tls.mode is verify-full"), std::string::npos) << plain.describe();
+}
+
+// A plaintext client still gets a TLS upstream (verify-full): the proxy sends its own SSLRequest
+// and renumbers the authentication exchange, both ways (ed25519 adds an AuthSwitchRequest and its
+// answer), and a wrong password gets the server's own refusal.
+TEST_F(MariaDbRelayTls, APlaintextClientGetsATlsUpstreamToo) {
+  for (const auto& [user, password] : {std::pair{kMariaDbNativeUser, kMariaDbNativePassword},
+                                       std::pair{kMariaDbEd25519User, kMariaDbEd25519Password}}) {
+    const CommandResult plain = run_mariadb_cli(proxy(), user, password, kTlsScript + std::string("SELECT 6 * 7;\n"),
+                                                {"-N", "--skip-ssl"});
+    ASSERT_TRUE(plain.succeeded()) << plain.describe() << world_->proxy->log();
+    EXPECT_EQ(plain.out, std::string(user) + "@%\t1\n42\n");  // the server's side of the session is TLS
+  }
+  const CommandResult wrong = run_mariadb_cli(proxy(), kMariaDbNativeUser, "not the password", kTlsScript, {"-N", "--skip-ssl"});
+  EXPECT_FALSE(wrong.succeeded());
+  EXPECT_NE(wrong.err.find("ERROR 1045 (28000)"), std::string::npos) << wrong.describe();
+  EXPECT_NE(wrong.err.find("Access denied"), std::string::npos) << wrong.describe();
+
+  // No tls: at all, only upstream_tls (an application on a private network, a server that wants
+  // TLS): the same.
+  std::string error;
+  auto upstream_only = ProxyProcess::start(Endpoint{world_->server->host(), world_->server->port()},
+                                           "protocol: mysql\nupstream_tls: {mode: verify-full, ca_file: " + world_->pki->ca_cert() +
+                                               ", server_name: localhost}\n",
+                                           error);
+  ASSERT_TRUE(upstream_only) << error;
+  const CommandResult only = run_mariadb_cli(target_of(*upstream_only), kMariaDbEd25519User, kMariaDbEd25519Password, kTlsScript, {"-N"});
+  ASSERT_TRUE(only.succeeded()) << only.describe() << upstream_only->log();
+  EXPECT_EQ(only.out, std::string(kMariaDbEd25519User) + "@%\t1\n");
 }
 
 // Many TLS records each way through both legs: a 4 MiB statement text and a 9 MB result, whole
