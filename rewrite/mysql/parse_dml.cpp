@@ -8,7 +8,7 @@ NodeId Parser::assignments() {
   return comma_list(Kind::kList, here(), [this]() -> NodeId {
     const uint32_t begin = here();
     SY_TRY(column, name());
-    if (!accept_op('=') && !accept_op(":=")) return fail("expected '='");
+    if (!accept_op('=') && !accept_op(Op::kAssign)) return fail("expected '='");
     SY_TRY(value, expr());
     const NodeId assign = add(Kind::kAssign, begin);
     tree_.node(assign).first_child = column;

@@ -29,31 +29,32 @@ int bit_op(const Parser& p, std::string_view& op) {
     else return -1;
     return 4;
   }
-  if (t.type != Tok::kOp) return -1;
-  op = p.text(t);
-  const char c = op[0];
-  if (op.size() == 1) {
-    switch (c) {
-      case '|': return 0;
-      case '&': return 1;
-      case '+': case '-': return 3;
-      case '*': case '/': case '%': return 4;
-      case '^': return 5;
-      default: return -1;
-    }
+  int level = -1;
+  switch (t.op) {
+    case Op::kPipe: level = 0; break;
+    case Op::kAmp: level = 1; break;
+    case Op::kShl: case Op::kShr: level = 2; break;
+    case Op::kPlus: case Op::kMinus: level = 3; break;
+    case Op::kStar: case Op::kSlash: case Op::kPercent: level = 4; break;
+    case Op::kCaret: level = 5; break;
+    case Op::kPipes: level = p.settings_.pipes_as_concat ? 6 : -1; break;
+    default: break;
   }
-  if (op == "<<" || op == ">>") return 2;
-  if (op == "||" && p.settings_.pipes_as_concat) return 6;
-  return -1;
+  if (level >= 0) op = p.text(t);
+  return level;
 }
 
 std::string_view comparison_op(const Parser& p) {
   const Token& t = p.peek();
-  if (t.type != Tok::kOp) return {};
-  const std::string_view s = p.text(t);
-  if (s == "=" || s == "<=>" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "<>") return s;
-  if (s == "!=") return "<>";
-  return {};
+  switch (t.op) {
+    case Op::kEq: case Op::kNullSafeEq: case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe:
+    case Op::kNe:
+      return p.text(t);
+    case Op::kBangEq:
+      return "<>";
+    default:
+      return {};
+  }
 }
 
 }  // namespace
@@ -241,7 +242,7 @@ static NodeId left_assoc(Parser& p, std::string_view op, Next next, Match match)
 }
 
 static NodeId and_expr(Parser& p) {
-  return left_assoc(p, "AND", not_expr, [](const Parser& q) { return q.at_kw(Kw::kAND) || q.at_op("&&"); });
+  return left_assoc(p, "AND", not_expr, [](const Parser& q) { return q.at_kw(Kw::kAND) || q.at_op(Op::kAmps); });
 }
 
 static NodeId xor_expr(Parser& p) {
@@ -250,7 +251,7 @@ static NodeId xor_expr(Parser& p) {
 
 static NodeId or_expr(Parser& p) {
   return left_assoc(p, "OR", xor_expr, [](const Parser& q) {
-    return q.at_kw(Kw::kOR) || (q.at_op("||") && !q.settings_.pipes_as_concat);
+    return q.at_kw(Kw::kOR) || (q.at_op(Op::kPipes) && !q.settings_.pipes_as_concat);
   });
 }
 
@@ -258,7 +259,7 @@ NodeId Parser::expr() {
   const Depth depth(*this);
   if (!depth.ok()) return kNoNode;
   SY_TRY(left, or_expr(*this));
-  if (!at_op(":=")) return left;
+  if (!at_op(Op::kAssign)) return left;
   if (tree_.node(left).kind != Kind::kVariable) return fail("only a user variable can be assigned with :=");
   take();
   SY_TRY(right, expr());
@@ -270,10 +271,9 @@ NodeId Parser::simple_expr() {
   if (!depth.ok()) return kNoNode;
   const Token& t = peek();
   std::string_view op;
-  if (t.type == Tok::kOp && t.end == t.begin + 1) {
-    const char c = sql_[t.begin];
-    if (c == '-' || c == '+' || c == '~' || c == '!') op = text(t);
-  } else if (t.type == Tok::kWord && t.kw == Kw::kBINARY) {
+  if (t.op == op_char('-') || t.op == op_char('+') || t.op == op_char('~') || t.op == op_char('!')) {
+    op = text(t);
+  } else if (t.kw == Kw::kBINARY) {
     op = "BINARY";
   }
   if (!op.empty()) {

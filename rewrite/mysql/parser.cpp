@@ -31,18 +31,6 @@ bool Parser::at_word_ci(std::string_view word, size_t k) const {
   return t.type == Tok::kWord && same_word(text(t), word);
 }
 
-bool Parser::accept_kw(Kw kw) {
-  if (!at_kw(kw)) return false;
-  ++i_;
-  return true;
-}
-
-bool Parser::accept_op(char c) {
-  if (!at_op(c)) return false;
-  ++i_;
-  return true;
-}
-
 bool Parser::expect_kw(Kw kw) {
   if (accept_kw(kw)) return true;
   fail((std::string("expected ") + std::string(keyword_text(kw))).c_str());
@@ -95,7 +83,7 @@ bool Parser::run() {
     error_ = ParseError{ParseError::Kind::kSyntax, lex_error, at};
     return false;
   }
-  end_ = Token{Tok::kEnd, Kw::kNone, static_cast<uint32_t>(sql_.size()), static_cast<uint32_t>(sql_.size())};
+  end_ = Token{Tok::kEnd, Op::kNone, Kw::kNone, static_cast<uint32_t>(sql_.size()), static_cast<uint32_t>(sql_.size())};
   tree_.reset(sql_, toks_.size() * 2 + 8);
   if (toks_.empty()) {
     fail("empty statement");

@@ -58,16 +58,18 @@ class Parser {
   // --- tokens
   const Token& peek(size_t k = 0) const { return i_ + k < toks_.size() ? toks_[i_ + k] : end_; }
   std::string_view text(const Token& t) const { return sql_.substr(t.begin, t.end - t.begin); }
-  bool at_kw(Kw kw, size_t k = 0) const { return peek(k).type == Tok::kWord && peek(k).kw == kw; }
-  bool at_op(char c, size_t k = 0) const {
-    const Token& t = peek(k);
-    return t.type == Tok::kOp && t.end == t.begin + 1 && sql_[t.begin] == c;
-  }
-  bool at_op(std::string_view op, size_t k = 0) const { return peek(k).type == Tok::kOp && text(peek(k)) == op; }
+  // Only kWord tokens carry a keyword and only kOp tokens an operator, so one compare says both.
+  bool at_kw(Kw kw, size_t k = 0) const { return peek(k).kw == kw; }
+  bool at_op(char c, size_t k = 0) const { return peek(k).op == op_char(c); }
+  bool at_op(Op op, size_t k = 0) const { return peek(k).op == op; }
   bool at_word_ci(std::string_view word, size_t k = 0) const;  // a bare word spelled `word` in any case
-  bool accept_kw(Kw kw);
-  bool accept_op(char c);
-  bool accept_op(std::string_view op) {
+  bool accept_kw(Kw kw) {
+    if (!at_kw(kw)) return false;
+    ++i_;
+    return true;
+  }
+  bool accept_op(char c) { return accept_op(op_char(c)); }
+  bool accept_op(Op op) {
     if (!at_op(op)) return false;
     ++i_;
     return true;
