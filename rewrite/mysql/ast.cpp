@@ -24,11 +24,6 @@ std::string_view Tree::source_text(NodeId id) const {
   return source_.substr(n.begin, n.end - n.begin);
 }
 
-NodeId Tree::add(Kind kind, uint32_t begin, uint32_t end, std::string_view text, uint32_t flags) {
-  nodes_.push_back(Node{kind, flags, begin, end, text, kNoNode, kNoNode});
-  return static_cast<NodeId>(nodes_.size() - 1);
-}
-
 void Tree::append(NodeId parent, NodeId child) {
   NodeId* link = &nodes_[parent].first_child;
   while (*link != kNoNode) link = &nodes_[*link].next_sibling;

@@ -163,7 +163,12 @@ class Tree {
   std::string_view source_text(NodeId id) const;
 
   // For the parser and rewrites: a node with no children yet, appended to the arena.
-  NodeId add(Kind kind, uint32_t begin, uint32_t end, std::string_view text = {}, uint32_t flags = 0);
+  // Inline: the parser adds a node per token or so, and a call costs as much as the append.
+  NodeId add(Kind kind, uint32_t begin, uint32_t end, std::string_view text = {}, uint32_t flags = 0) {
+    const auto id = static_cast<NodeId>(nodes_.size());
+    nodes_.push_back(Node{kind, flags, begin, end, text, kNoNode, kNoNode});
+    return id;
+  }
   // Appends `child` to `parent`'s children (O(children); lists keep their own tail while parsing).
   void append(NodeId parent, NodeId child);
   // Puts `child` (which must have no siblings) in place of `parent`'s i-th child. REQUIRES i <
