@@ -75,10 +75,12 @@ bool Parser::enter() {
 }
 
 bool Parser::run() {
+  toks_.clear();
   toks_.reserve(sql_.size() / 4 + 4);
   std::string lex_error;
   uint32_t at = 0;
   if (!tokenize(sql_, settings_, toks_, lex_error, at)) {
+    tree_.reset(sql_);
     failed_ = true;
     error_ = ParseError{ParseError::Kind::kSyntax, lex_error, at};
     return false;
@@ -104,9 +106,19 @@ bool Parser::run() {
 
 Parsed parse(std::string_view sql, const LexicalSettings& settings) {
   Tree tree;
-  detail::Parser parser(sql, settings, tree);
+  detail::Parser parser(sql, settings, tree, {});
   if (!parser.run()) return parser.error();
   return tree;
+}
+
+Tree* StatementParser::parse(std::string_view sql, const LexicalSettings& settings) {
+  detail::Parser parser(sql, settings, tree_, std::move(tokens_));
+  const bool ok = parser.run();
+  tokens_ = parser.release_tokens();
+  if (ok) return &tree_;
+  error_ = parser.error();
+  tree_.reset({});
+  return nullptr;
 }
 
 }  // namespace switchyard::rewrite::mysql

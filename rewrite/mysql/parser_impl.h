@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rewrite/mysql/ast.h"
@@ -23,9 +24,13 @@ namespace switchyard::rewrite::mysql::detail {
 
 class Parser {
  public:
-  Parser(std::string_view sql, const LexicalSettings& settings, Tree& tree)
-      : sql_(sql), settings_(settings), tree_(tree) {}
-  // Tokenizes and parses one statement into tree_ (its root set). False: error() says why.
+  // `tokens` is scratch for the statement's tokens (cleared first; its capacity reused, and
+  // handed back by release_tokens()). Held by value: peek() is the hottest call.
+  Parser(std::string_view sql, const LexicalSettings& settings, Tree& tree, std::vector<Token> tokens)
+      : sql_(sql), settings_(settings), tree_(tree), toks_(std::move(tokens)) {}
+  std::vector<Token> release_tokens() { return std::move(toks_); }
+  // Tokenizes and parses one statement into tree_ (reset first; its root set). False: error()
+  // says why.
   bool run();
   const ParseError& error() const { return error_; }
 
