@@ -325,7 +325,6 @@ NodeId Parser::primary() {
   if (no_parens_function(t.kw) && !at_op('(', 1)) {
     take();
     const NodeId fn = tree_.add(Kind::kFunction, t.begin, t.end, text(t), flag::kNoParens);
-    tree_.node(fn).first_child = tree_.add(Kind::kEmpty, t.end, t.end);
     return fn;
   }
   if (is_reserved(t.kw) && !(callable_reserved(t.kw) && at_op('(', 1)))

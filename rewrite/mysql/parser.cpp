@@ -11,19 +11,14 @@ constexpr int kMaxDepth = 200;  // nesting of parentheses, subqueries and joins
 
 }  // namespace
 
-void Parser::Children::add(NodeId child) {
-  if (last_ == kNoNode) {
-    NodeId c = tree_.node(parent_).first_child;  // the parent may already hold children
-    if (c == kNoNode) {
-      tree_.node(parent_).first_child = child;
-    } else {
-      while (tree_.node(c).next_sibling != kNoNode) c = tree_.node(c).next_sibling;
-      tree_.node(c).next_sibling = child;
-    }
+void Parser::Children::add_first(NodeId child) {
+  NodeId c = tree_.node(parent_).first_child;  // the parent may already hold children
+  if (c == kNoNode) {
+    tree_.node(parent_).first_child = child;
   } else {
-    tree_.node(last_).next_sibling = child;
+    while (tree_.node(c).next_sibling != kNoNode) c = tree_.node(c).next_sibling;
+    tree_.node(c).next_sibling = child;
   }
-  last_ = child;
 }
 
 bool Parser::at_word_ci(std::string_view word, size_t k) const {

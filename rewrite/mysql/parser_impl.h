@@ -4,7 +4,9 @@
 // to rewrite/mysql/.
 //
 // Every grammar function returns the NodeId it built, or kNoNode after recording the first error
-// (fail / unsupported); callers return kNoNode at once when a callee did (SY_TRY).
+// (fail / unsupported); callers return kNoNode at once when a callee did (SY_TRY). One that
+// parses an optional part returns kAbsent when the part is not there: no node is made, and
+// Children::add turns it into a gap before the parent's next child (ast.h, Node::gap).
 #pragma once
 
 #include <string>
@@ -51,7 +53,7 @@ class Parser {
   NodeId order_by();           // after ORDER BY: kList of kOrderItem
   NodeId limit();              // after LIMIT: kLimit
   NodeId select_items();       // kList of kSelectItem (SELECT list, RETURNING)
-  NodeId optional_alias(bool allow_string);  // [AS] alias as kIdent, or kEmpty
+  NodeId optional_alias(bool allow_string);  // [AS] alias as kIdent, or kAbsent
   // --- statements (parse_dml.cpp)
   NodeId statement();
   NodeId insert();
@@ -90,7 +92,8 @@ class Parser {
   NodeId add(Kind kind, uint32_t begin, std::string_view text = {}, uint32_t flags = 0) {
     return tree_.add(kind, begin, begin, text, flags);
   }
-  NodeId empty() { return tree_.add(Kind::kEmpty, last_end(), last_end()); }
+  static constexpr NodeId kAbsent = kNoNode - 1;  // an optional part that is not there
+  static NodeId empty() { return kAbsent; }
   NodeId finish(NodeId id) {  // the node ends where the last consumed token ends
     tree_.node(id).end = last_end();
     return id;
@@ -99,11 +102,27 @@ class Parser {
   class Children {
    public:
     Children(Tree& tree, NodeId parent) : tree_(tree), parent_(parent) {}
-    void add(NodeId child);
+    // kAbsent: one more absent child before the next one added. Inline: a call per child.
+    void add(NodeId child) {
+      if (child == kAbsent) {
+        ++gap_;
+        return;
+      }
+      tree_.node(child).gap = gap_;
+      gap_ = 0;
+      if (last_ == kNoNode) {
+        add_first(child);
+      } else {
+        tree_.node(last_).next_sibling = child;
+      }
+      last_ = child;
+    }
    private:
+    void add_first(NodeId child);
     Tree& tree_;
     NodeId parent_;
     NodeId last_ = kNoNode;
+    uint8_t gap_ = 0;
   };
   // item {, item} into a new node of `kind` starting at `begin`; `item` returns a NodeId.
   template <class Item>
