@@ -20,7 +20,7 @@ constexpr size_t kCount = sizeof(kEntries) / sizeof(kEntries[0]);
 constexpr size_t kLongest = 20;  // SQL_CALC_FOUND_ROWS is 19
 
 // An open-addressed table keyed by a hash of the word's length and its first, second and last
-// letters (upper-cased), built once: a lookup reads three bytes and, for a word that is no
+// letters (case folded), built once: a lookup reads three bytes and, for a word that is no
 // keyword, almost always stops at an empty slot or a length that differs, without a loop.
 constexpr size_t kSlots = 1024;  // a power of two, over 4x the number of keywords
 
@@ -29,9 +29,12 @@ unsigned char upper(char c) {
   return (b >= 'a' && b <= 'z') ? static_cast<unsigned char>(b - 32) : b;
 }
 
+// The hash folds case by setting bit 0x20 (a-z and A-Z alike; it only picks a slot: the
+// comparison in lookup_keyword is exact).
+uint32_t fold(char c) { return static_cast<unsigned char>(c) | 0x20u; }
+
 size_t slot_of(std::string_view word) {  // REQUIRES word.size() >= 2
-  const uint32_t key = (static_cast<uint32_t>(upper(word[0])) << 16) | (static_cast<uint32_t>(upper(word[1])) << 8) |
-                       upper(word.back());
+  const uint32_t key = (fold(word[0]) << 16) | (fold(word[1]) << 8) | fold(word.back());
   const uint32_t h = (key * 0x9E3779B1u) ^ (static_cast<uint32_t>(word.size()) * 0x85EBCA6Bu);
   return (h * 0xC2B2AE35u) >> 22;  // the top 10 bits: kSlots
 }

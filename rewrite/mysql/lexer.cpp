@@ -15,6 +15,8 @@ enum : uint8_t {
   kDigit = 4,
   kSpace = 8,        // ' ' \t \n \r \f \v
   kSkipStart = 16,   // what may start space or a comment: the spaces, # - / * (for the end of /*!)
+  kWordStart = 32,   // a-z A-Z _ $: a word, unless a quote follows (X'0F', N'x') or a qualifier's dot precedes
+  kSimpleOp = 64,    // ( ) , ; = ~ + * / % ^ { }: one-character operators that start no longer token
 };
 constexpr std::array<uint8_t, 256> kClass = [] {
   std::array<uint8_t, 256> t{};
@@ -26,6 +28,9 @@ constexpr std::array<uint8_t, 256> kClass = [] {
     if (c >= '0' && c <= '9') k |= kDigit;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') k |= kSpace | kSkipStart;
     if (c == '#' || c == '-' || c == '/' || c == '*') k |= kSkipStart;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$') k |= kWordStart;
+    for (const char op : {'(', ')', ',', ';', '=', '~', '+', '*', '/', '%', '^', '{', '}'})
+      if (c == op) k |= kSimpleOp;
     t[static_cast<size_t>(c)] = k;
   }
   return t;
@@ -145,6 +150,27 @@ Token Lexer::quoted(uint32_t begin, char quote, Tok type) {
   return error_token(begin, quote == '`' ? "unterminated quoted identifier" : "unterminated string");
 }
 
+Token Lexer::word(uint32_t begin) {
+  const size_t n = sql_.size();
+  size_t p = pos_;
+  while (p < n) {  // ASCII first; a multi-byte character as the client's character set says
+    const char w = sql_[p];
+    if (has(w, kAsciiWord)) {
+      ++p;
+    } else if (byte(w) >= 0x80) {
+      p += char_len(p);
+    } else {
+      break;
+    }
+  }
+  if (p > n) p = n;
+  pos_ = p;
+  Token t{Tok::kWord, Op::kNone, Kw::kNone, begin, static_cast<uint32_t>(p)};
+  t.kw = lookup_keyword(text(t));
+  after_name_ = t.kw == Kw::kNone || !is_reserved(t.kw);
+  return t;
+}
+
 Token Lexer::next() {
   const size_t n = sql_.size();
   while (pos_ < n && sql_[pos_] == ' ') ++pos_;  // the common case: single spaces, no comments
@@ -170,7 +196,11 @@ Token Lexer::next() {
     pos_ += len;
     return Token{type, op, Kw::kNone, begin, static_cast<uint32_t>(pos_)};
   };
+  // The common tokens first: a word (the checks below would all fail for it and end in the word
+  // case) and a one-character operator. Comments and "*/" were skipped above.
   const char c1 = pos_ + 1 < n ? sql_[pos_ + 1] : '\0';
+  if (has(c, kWordStart) && !after_qualifier_dot && c1 != '\'') return word(begin);
+  if (has(c, kSimpleOp)) return make(Tok::kOp, 1, op_char(c));
 
   if (c == '\'') return quoted(begin, '\'', Tok::kString);
   if (c == '"') {
@@ -241,24 +271,7 @@ Token Lexer::next() {
       return make(Tok::kNumber, p - pos_);
     }
   }
-  if (word_char(pos_)) {
-    size_t p = pos_;
-    while (p < n) {  // ASCII first; a multi-byte character as the client's character set says
-      const char w = sql_[p];
-      if (has(w, kAsciiWord)) {
-        ++p;
-      } else if (byte(w) >= 0x80) {
-        p += char_len(p);
-      } else {
-        break;
-      }
-    }
-    if (p > n) p = n;
-    Token t = make(Tok::kWord, p - pos_);
-    t.kw = lookup_keyword(text(t));
-    after_name_ = t.kw == Kw::kNone || !is_reserved(t.kw);
-    return t;
-  }
+  if (word_char(pos_)) return word(begin);
   if (c == '?') return make(Tok::kParam, 1);
   if (c == '@') {
     const bool sys = c1 == '@';
