@@ -5,12 +5,6 @@
 
 namespace switchyard::rewrite::mysql {
 namespace detail {
-namespace {
-
-constexpr int kMaxDepth = 200;  // nesting of parentheses, subqueries and joins
-
-}  // namespace
-
 void Parser::Children::add_first(NodeId child) {
   NodeId c = tree_.node(parent_).first_child;  // the parent may already hold children
   if (c == kNoNode) {
@@ -63,8 +57,7 @@ NodeId Parser::unsupported(std::string what) {
   return kNoNode;
 }
 
-bool Parser::enter() {
-  if (++depth_ <= kMaxDepth) return true;
+bool Parser::too_deep() {
   if (!failed_) unsupported("nesting deeper than 200 levels");
   return false;
 }
@@ -81,6 +74,8 @@ bool Parser::run() {
     return false;
   }
   end_ = Token{Tok::kEnd, Op::kNone, Kw::kNone, static_cast<uint32_t>(sql_.size()), static_cast<uint32_t>(sql_.size())};
+  tok_ = toks_.data();
+  n_ = toks_.size();
   tree_.reset(sql_, toks_.size() * 2 + 8);
   if (toks_.empty()) {
     fail("empty statement");

@@ -63,7 +63,8 @@ class Parser {
   NodeId assignments();  // a = x, b = DEFAULT, ...  (kList of kAssign)
 
   // --- tokens
-  const Token& peek(size_t k = 0) const { return i_ + k < toks_.size() ? toks_[i_ + k] : end_; }
+  // tok_ and n_ are toks_'s data and size, fixed once tokenized (the hottest calls read them).
+  const Token& peek(size_t k = 0) const { return i_ + k < n_ ? tok_[i_ + k] : end_; }
   std::string_view text(const Token& t) const { return sql_.substr(t.begin, t.end - t.begin); }
   // Only kWord tokens carry a keyword and only kOp tokens an operator, so one compare says both.
   bool at_kw(Kw kw, size_t k = 0) const { return peek(k).kw == kw; }
@@ -83,10 +84,10 @@ class Parser {
   }
   bool expect_kw(Kw kw);
   bool expect_op(char c);
-  const Token& take() { return toks_[i_++]; }
+  const Token& take() { return tok_[i_++]; }
   uint32_t here() const { return peek().begin; }       // where the next token starts
-  uint32_t last_end() const { return i_ == 0 ? 0 : toks_[i_ - 1].end; }
-  bool at_end() const { return i_ >= toks_.size(); }
+  uint32_t last_end() const { return i_ == 0 ? 0 : tok_[i_ - 1].end; }
+  bool at_end() const { return i_ >= n_; }
 
   // --- nodes
   NodeId add(Kind kind, uint32_t begin, std::string_view text = {}, uint32_t flags = 0) {
@@ -143,13 +144,17 @@ class Parser {
   // --- errors: record the first one, return kNoNode.
   NodeId fail(const char* what);            // "syntax error near '<token>'" + what
   NodeId unsupported(std::string what);     // "unsupported: <what>"
-  bool enter();                             // false (and an error) past the nesting limit
+  bool enter() { return ++depth_ <= kMaxDepth || too_deep(); }  // false (and an error) past the limit
   void leave() { --depth_; }
+  bool too_deep();
+  static constexpr int kMaxDepth = 200;  // nesting of parentheses, subqueries and joins
 
   std::string_view sql_;
   LexicalSettings settings_;
   Tree& tree_;
   std::vector<Token> toks_;
+  const Token* tok_ = nullptr;
+  size_t n_ = 0;
   Token end_;
   size_t i_ = 0;
   int depth_ = 0;
