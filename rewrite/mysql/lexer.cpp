@@ -150,9 +150,8 @@ Token Lexer::quoted(uint32_t begin, char quote, Tok type) {
   return error_token(begin, quote == '`' ? "unterminated quoted identifier" : "unterminated string");
 }
 
-Token Lexer::word(uint32_t begin) {
+size_t Lexer::word_end(size_t p) const {
   const size_t n = sql_.size();
-  size_t p = pos_;
   while (p < n) {  // ASCII first; a multi-byte character as the client's character set says
     const char w = sql_[p];
     if (has(w, kAsciiWord)) {
@@ -163,7 +162,11 @@ Token Lexer::word(uint32_t begin) {
       break;
     }
   }
-  if (p > n) p = n;
+  return p > n ? n : p;
+}
+
+Token Lexer::word(uint32_t begin) {
+  const size_t p = word_end(pos_);
   pos_ = p;
   Token t{Tok::kWord, Op::kNone, Kw::kNone, begin, static_cast<uint32_t>(p)};
   t.kw = lookup_keyword(text(t));
@@ -229,10 +232,7 @@ Token Lexer::next() {
     return t;
   }
   if (after_qualifier_dot && word_char(pos_)) {  // t.5col, t.1: a name part, even if digits
-    size_t p = pos_;
-    while (word_char(p)) p += char_len(p);
-    if (p > n) p = n;
-    Token t = make(Tok::kWord, p - pos_);
+    Token t = make(Tok::kWord, word_end(pos_) - pos_);
     after_name_ = true;
     return t;
   }

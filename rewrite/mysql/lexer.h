@@ -85,6 +85,7 @@ class Lexer {
   Token error_token(uint32_t begin, const char* message);
   Token quoted(uint32_t begin, char quote, Tok type);  // scans from the opening quote at pos_
   Token word(uint32_t begin);                          // a bare word from pos_ (== begin), keyword looked up
+  size_t word_end(size_t at) const;                    // where the word characters from `at` end
   size_t char_len(size_t at) const;                    // bytes of the character at `at` (>= 1)
   bool word_char(size_t at) const;
 
