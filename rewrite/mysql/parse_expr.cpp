@@ -3,6 +3,8 @@
 // BETWEEN, LIKE, REGEXP, SOUNDS LIKE, MEMBER OF), | & << >> + - * / DIV MOD % ^, || (with
 // PIPES_AS_CONCAT), the unary operators (- ~ ! BINARY) with COLLATE, and the primaries
 // (parse_primary.cpp). The grammar follows sql_yacc.yy's expr / bool_pri / predicate / bit_expr.
+#include <array>
+
 #include "rewrite/mysql/parser_impl.h"
 
 namespace switchyard::rewrite::mysql::detail {
@@ -255,9 +257,36 @@ static NodeId or_expr(Parser& p) {
   });
 }
 
+// A one-token operand (a number, ?, a string, an unqualified name) right before a token that no
+// operator level takes: ',' ')' ';' the end, FROM, AS, THEN, WHERE. Every level from OR down to
+// the unary operators would find no operator and return the operand unchanged.
+// Tables, as this runs before every expression: a token's Op is kNone (0) unless it is an
+// operator and its Kw kNone (0) unless it is a keyword, so both index safely.
+constexpr auto kStopOp = [] {
+  std::array<bool, 256> t{};
+  t[static_cast<uint8_t>(Op::kComma)] = t[static_cast<uint8_t>(Op::kRParen)] =
+      t[static_cast<uint8_t>(Op::kSemicolon)] = true;
+  return t;
+}();
+constexpr auto kStopKw = [] {
+  std::array<bool, 256> t{};
+  for (const Kw kw : {Kw::kFROM, Kw::kAS, Kw::kTHEN, Kw::kWHERE}) t[static_cast<size_t>(kw)] = true;
+  return t;
+}();
+static_assert(static_cast<size_t>(Kw::kXOR) < 256);
+
+static bool lone_operand(const Parser& p) {
+  const Token& u = p.peek(1);
+  if (!kStopOp[static_cast<uint8_t>(u.op)] && !kStopKw[static_cast<size_t>(u.kw)] && u.type != Tok::kEnd) return false;
+  const Token& t = p.peek();
+  return t.type == Tok::kNumber || t.type == Tok::kParam || t.type == Tok::kString || t.type == Tok::kQuotedIdent ||
+         (t.type == Tok::kWord && t.kw == Kw::kNone);
+}
+
 NodeId Parser::expr() {
   const Depth depth(*this);
   if (!depth.ok()) return kNoNode;
+  if (lone_operand(*this)) return simple_expr();  // what the levels below would return, cheaper
   SY_TRY(left, or_expr(*this));
   if (!at_op(Op::kAssign)) return left;
   if (tree_.node(left).kind != Kind::kVariable) return fail("only a user variable can be assigned with :=");
