@@ -64,7 +64,7 @@ bool Parser::too_deep() {
 
 bool Parser::run() {
   toks_.clear();
-  toks_.reserve(sql_.size() / 4 + 4);
+  toks_.reserve(sql_.size() / 3 + 8);  // a token per 3 bytes or so: no regrowth for most statements
   std::string lex_error;
   uint32_t at = 0;
   if (!tokenize(sql_, settings_, toks_, lex_error, at)) {
