@@ -258,8 +258,11 @@ static NodeId or_expr(Parser& p) {
 }
 
 // A one-token operand (a number, ?, a string, an unqualified name) right before a token that no
-// operator level takes: ',' ')' ';' the end, FROM, AS, THEN, WHERE. Every level from OR down to
-// the unary operators would find no operator and return the operand unchanged.
+// operator level takes: ',' ')' ';' the end, or a word other than the ones the levels below look
+// for after an operand (COLLATE, DIV, MOD, [NOT] IN / BETWEEN / LIKE / REGEXP / RLIKE, SOUNDS,
+// MEMBER, IS, AND, XOR, OR, and ESCAPE). Every level from OR down to the unary operators would
+// find no operator and return the operand unchanged. (Not a string: one continues a string
+// literal, 'a' 'b', or follows an introducer.)
 // Tables, as this runs before every expression: a token's Op is kNone (0) unless it is an
 // operator and its Kw kNone (0) unless it is a keyword, so both index safely.
 constexpr auto kStopOp = [] {
@@ -268,16 +271,20 @@ constexpr auto kStopOp = [] {
       t[static_cast<uint8_t>(Op::kSemicolon)] = true;
   return t;
 }();
-constexpr auto kStopKw = [] {
+constexpr auto kContinues = [] {
   std::array<bool, 256> t{};
-  for (const Kw kw : {Kw::kFROM, Kw::kAS, Kw::kTHEN, Kw::kWHERE}) t[static_cast<size_t>(kw)] = true;
+  for (const Kw kw : {Kw::kCOLLATE, Kw::kDIV, Kw::kMOD, Kw::kNOT, Kw::kIN, Kw::kBETWEEN, Kw::kLIKE, Kw::kREGEXP,
+                      Kw::kRLIKE, Kw::kSOUNDS, Kw::kMEMBER, Kw::kIS, Kw::kAND, Kw::kXOR, Kw::kOR, Kw::kESCAPE})
+    t[static_cast<size_t>(kw)] = true;
   return t;
 }();
 static_assert(static_cast<size_t>(Kw::kXOR) < 256);
 
 static bool lone_operand(const Parser& p) {
   const Token& u = p.peek(1);
-  if (!kStopOp[static_cast<uint8_t>(u.op)] && !kStopKw[static_cast<size_t>(u.kw)] && u.type != Tok::kEnd) return false;
+  const bool stop = kStopOp[static_cast<uint8_t>(u.op)] || u.type == Tok::kEnd ||
+                    (u.type == Tok::kWord && !kContinues[static_cast<size_t>(u.kw)]);
+  if (!stop) return false;
   const Token& t = p.peek();
   return t.type == Tok::kNumber || t.type == Tok::kParam || t.type == Tok::kString || t.type == Tok::kQuotedIdent ||
          (t.type == Tok::kWord && t.kw == Kw::kNone);
