@@ -305,6 +305,34 @@ TEST(MysqlParseErrors, PointAtTheOffendingByte) {
   EXPECT_EQ(partition.error().offset, 14u);
 }
 
+// expr() takes a one-token operand straight when the next token is one no operator level looks
+// for; these are the neighbours that must still go through the levels (and two that need not).
+TEST(MysqlLoneOperand, AnOperandFollowedByAnOperatorWordStillGetsItsOperator) {
+  const struct {
+    const char* sql;
+    const char* select_list;
+  } kCases[] = {
+    {"SELECT 'a' 'b' FROM t", "(List (SelectItem (Literal 'a' #1 (Literal 'b' #1))))"},
+    {"SELECT _utf8mb4 'x' FROM t", "(List (SelectItem (Introduced _utf8mb4 (Literal 'x' #1))))"},
+    {"SELECT a COLLATE utf8mb4_bin FROM t", "(List (SelectItem (Collate utf8mb4_bin (Name (Ident a)))))"},
+    {"SELECT a DIV b FROM t", "(List (SelectItem (Binary DIV (Name (Ident a)) (Name (Ident b)))))"},
+    {"SELECT a IS NULL FROM t", "(List (SelectItem (Is #1 (Name (Ident a)))))"},
+    {"SELECT a NOT IN (1) FROM t", "(List (SelectItem (In #1 (Name (Ident a)) (List (Literal 1 #3)))))"},
+    {"SELECT a x FROM t", "(List (SelectItem (Name (Ident a)) (Ident x)))"},
+    {"SELECT ? AS p, 1 ORDER BY 1 DESC", "(List (SelectItem (Param ?) (Ident p)) (SelectItem (Literal 1 #3)))"},
+    {"SELECT a MEMBER OF ('[1]')", "(List (SelectItem (MemberOf (Name (Ident a)) (Literal '[1]' #1))))"},
+    {"SELECT a SOUNDS LIKE b", "(List (SelectItem (SoundsLike (Name (Ident a)) (Name (Ident b)))))"},
+    {"SELECT a XOR b", "(List (SelectItem (Binary XOR (Name (Ident a)) (Name (Ident b)))))"},
+    {"SELECT CASE WHEN a THEN b ELSE c END", "(List (SelectItem (Case _ (When (Name (Ident a)) (Name (Ident b))) (Name (Ident c)))))"},
+  };
+  for (const auto& c : kCases) {
+    const Parsed p = parse(c.sql, {});
+    ASSERT_TRUE(p) << c.sql;
+    EXPECT_EQ(debug_string(p.tree(), p.tree().child(p.tree().root(), 0)), c.select_list) << c.sql;
+    EXPECT_EQ(testing::round_trip_failure(c.sql), "") << c.sql;
+  }
+}
+
 TEST(MysqlTreeShape, AnAbsentPartIsNoNodeAndKeepsTheOthersInPlace) {
   const std::string sql = "SELECT a FROM t WHERE b = 1 ORDER BY a LIMIT 1 FOR UPDATE";
   const Parsed p = parse(sql, {});
