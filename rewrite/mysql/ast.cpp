@@ -4,17 +4,18 @@
 namespace switchyard::rewrite::mysql {
 
 NodeId Tree::child(NodeId id, size_t i) const {
-  NodeId c = nodes_[id].first_child;
-  while (c != kNoNode && i > 0) {
-    c = nodes_[c].next_sibling;
-    --i;
+  size_t at = 0;  // the position of c
+  for (NodeId c = nodes_[id].first_child; c != kNoNode; c = nodes_[c].next_sibling) {
+    at += nodes_[c].gap;
+    if (at >= i) return at == i ? c : kNoNode;
+    ++at;
   }
-  return c;
+  return kNoNode;
 }
 
 size_t Tree::child_count(NodeId id) const {
   size_t n = 0;
-  for (NodeId c = nodes_[id].first_child; c != kNoNode; c = nodes_[c].next_sibling) ++n;
+  for (NodeId c = nodes_[id].first_child; c != kNoNode; c = nodes_[c].next_sibling) n += nodes_[c].gap + 1u;
   return n;
 }
 
@@ -24,24 +25,37 @@ std::string_view Tree::source_text(NodeId id) const {
   return source_.substr(n.begin, n.end - n.begin);
 }
 
-NodeId Tree::add(Kind kind, uint32_t begin, uint32_t end, std::string_view text, uint32_t flags) {
-  nodes_.push_back(Node{kind, flags, begin, end, text, kNoNode, kNoNode});
-  return static_cast<NodeId>(nodes_.size() - 1);
-}
-
 void Tree::append(NodeId parent, NodeId child) {
   NodeId* link = &nodes_[parent].first_child;
   while (*link != kNoNode) link = &nodes_[*link].next_sibling;
+  nodes_[child].gap = 0;
   *link = child;
 }
 
 void Tree::replace_child(NodeId parent, size_t i, NodeId child) {
   NodeId* link = &nodes_[parent].first_child;
-  while (i > 0) {
-    link = &nodes_[*link].next_sibling;
-    --i;
+  size_t at = 0;  // the first position *link may take
+  while (*link != kNoNode) {
+    Node& c = nodes_[*link];
+    const size_t c_at = at + c.gap;
+    if (c_at == i) {  // in place of c
+      nodes_[child].gap = c.gap;
+      nodes_[child].next_sibling = c.next_sibling;
+      *link = child;
+      return;
+    }
+    if (c_at > i) {  // into c's gap: the absent ones before i stay before child, the rest before c
+      nodes_[child].gap = static_cast<uint8_t>(i - at);
+      c.gap = static_cast<uint8_t>(c_at - i - 1);
+      nodes_[child].next_sibling = *link;
+      *link = child;
+      return;
+    }
+    at = c_at + 1;
+    link = &c.next_sibling;
   }
-  nodes_[child].next_sibling = nodes_[*link].next_sibling;
+  nodes_[child].gap = static_cast<uint8_t>(i - at);  // past the last present child
+  nodes_[child].next_sibling = kNoNode;
   *link = child;
 }
 
@@ -66,7 +80,7 @@ bool same_tree(const Tree& a, NodeId na, const Tree& b, NodeId nb) {
   NodeId cx = x.first_child;
   NodeId cy = y.first_child;
   while (cx != kNoNode && cy != kNoNode) {
-    if (!same_tree(a, cx, b, cy)) return false;
+    if (a.node(cx).gap != b.node(cy).gap || !same_tree(a, cx, b, cy)) return false;
     cx = a.node(cx).next_sibling;
     cy = b.node(cy).next_sibling;
   }

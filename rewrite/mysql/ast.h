@@ -7,8 +7,9 @@
 // and literals keep their spelling (`a``b`, 'it''s', _utf8mb4'x', 0x0F), so printing them back is
 // exact under the same LexicalSettings; operators and keywords are canonical ("AND" for &&, "<>"
 // for !=, "OR" for || without PIPES_AS_CONCAT). Parentheses are not nodes: the printer adds what
-// precedence needs. Children are in a fixed order per kind (see Kind); an absent optional part
-// is a kEmpty node, so child(i) always means the same thing.
+// precedence needs. Children are in a fixed order per kind (see Kind), so child(i) always means
+// the same thing; an absent optional part has no node: child(i) is kNoNode, and the next
+// present child records how many absent ones come before it (Node::gap).
 #pragma once
 
 #include <cstdint>
@@ -22,9 +23,9 @@ namespace switchyard::rewrite::mysql {
 using NodeId = uint32_t;
 inline constexpr NodeId kNoNode = 0xFFFFFFFFu;
 
-// The children of each kind, in order ([x]: may be kEmpty; x...: any number).
+// The children of each kind, in order ([x]: may be absent, child(i) == kNoNode; x...: any number).
 enum class Kind : uint8_t {
-  kEmpty,
+  kEmpty,       // no parsed tree holds it (absent parts have no node); StatementFacts' default
   kList,        // items...  (select list, FROM list, GROUP BY, SET assignments, VALUES rows, ...)
   // Statements and query parts.
   kSelect,      // flags SelectFlag; list, [from], [where], [group], [having], [order], [limit], [lock]
@@ -140,8 +141,9 @@ inline constexpr uint32_t kRowKeyword = 1;
 
 struct Node {
   Kind kind = Kind::kEmpty;
+  uint8_t gap = 0;  // absent children of the parent just before this one (child(i) == kNoNode)
   uint32_t flags = 0;
-  uint32_t begin = 0;  // byte range in the statement text; equal for kEmpty
+  uint32_t begin = 0;  // byte range in the statement text
   uint32_t end = 0;
   std::string_view text;
   NodeId first_child = kNoNode;
@@ -156,18 +158,25 @@ class Tree {
   size_t size() const { return nodes_.size(); }
   std::string_view source() const { return source_; }
 
-  // The i-th child (0-based), or kNoNode.
+  // The i-th child (0-based), or kNoNode when that optional part is absent or i is past the end.
   NodeId child(NodeId id, size_t i) const;
+  // The children's positions through the last present one (absent ones before it counted).
   size_t child_count(NodeId id) const;
   // The node's original text (its byte range in the source).
   std::string_view source_text(NodeId id) const;
 
   // For the parser and rewrites: a node with no children yet, appended to the arena.
-  NodeId add(Kind kind, uint32_t begin, uint32_t end, std::string_view text = {}, uint32_t flags = 0);
-  // Appends `child` to `parent`'s children (O(children); lists keep their own tail while parsing).
+  // Inline: the parser adds a node per token or so, and a call costs as much as the append.
+  NodeId add(Kind kind, uint32_t begin, uint32_t end, std::string_view text = {}, uint32_t flags = 0) {
+    const auto id = static_cast<NodeId>(nodes_.size());
+    nodes_.push_back(Node{kind, 0, flags, begin, end, text, kNoNode, kNoNode});
+    return id;
+  }
+  // Appends `child` to `parent`'s children, right after the last present one (O(children);
+  // lists keep their own tail while parsing).
   void append(NodeId parent, NodeId child);
-  // Puts `child` (which must have no siblings) in place of `parent`'s i-th child. REQUIRES i <
-  // child_count(parent).
+  // Puts `child` (which must have no siblings) at `parent`'s i-th position, in place of the
+  // child there or where an absent one (or one past the end) would be.
   void replace_child(NodeId parent, size_t i, NodeId child);
   // A copy of `text` that lives as long as the Tree, for a rewrite's new names and literals.
   std::string_view own(std::string text);

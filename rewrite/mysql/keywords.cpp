@@ -9,25 +9,34 @@ namespace {
 struct Entry {
   std::string_view name;
   Kw kw;
-  bool reserved;
 };
 
 constexpr Entry kEntries[] = {
-#define SWITCHYARD_KW_ENTRY(name, reserved) {#name, Kw::k##name, reserved != 0},
+#define SWITCHYARD_KW_ENTRY(name, reserved) {#name, Kw::k##name},
     SWITCHYARD_MYSQL_KEYWORDS(SWITCHYARD_KW_ENTRY)
 #undef SWITCHYARD_KW_ENTRY
 };
 constexpr size_t kCount = sizeof(kEntries) / sizeof(kEntries[0]);
 constexpr size_t kLongest = 20;  // SQL_CALC_FOUND_ROWS is 19
 
-// An open-addressed table on a hash of the upper-cased word, built once: a lookup is one hash
-// and, almost always, one comparison.
+// An open-addressed table keyed by a hash of the word's length and its first, second and last
+// letters (case folded), built once: a lookup reads three bytes and, for a word that is no
+// keyword, almost always stops at an empty slot or a length that differs, without a loop.
 constexpr size_t kSlots = 1024;  // a power of two, over 4x the number of keywords
 
-uint32_t hash(std::string_view upper) {
-  uint32_t h = 2166136261u;
-  for (char c : upper) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return h;
+unsigned char upper(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return (b >= 'a' && b <= 'z') ? static_cast<unsigned char>(b - 32) : b;
+}
+
+// The hash folds case by setting bit 0x20 (a-z and A-Z alike; it only picks a slot: the
+// comparison in lookup_keyword is exact).
+uint32_t fold(char c) { return static_cast<unsigned char>(c) | 0x20u; }
+
+size_t slot_of(std::string_view word) {  // REQUIRES word.size() >= 2
+  const uint32_t key = (fold(word[0]) << 16) | (fold(word[1]) << 8) | fold(word.back());
+  const uint32_t h = (key * 0x9E3779B1u) ^ (static_cast<uint32_t>(word.size()) * 0x85EBCA6Bu);
+  return (h * 0xC2B2AE35u) >> 22;  // the top 10 bits: kSlots
 }
 
 struct Table {
@@ -35,7 +44,7 @@ struct Table {
   Table() {
     slot.fill(-1);
     for (size_t i = 0; i < kCount; ++i) {
-      size_t at = hash(kEntries[i].name) & (kSlots - 1);
+      size_t at = slot_of(kEntries[i].name);
       while (slot[at] >= 0) at = (at + 1) & (kSlots - 1);
       slot[at] = static_cast<int16_t>(i);
     }
@@ -48,23 +57,14 @@ const Table kTable;
 
 Kw lookup_keyword(std::string_view word) {
   if (word.size() < 2 || word.size() > kLongest) return Kw::kNone;
-  char upper[kLongest];
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < word.size(); ++i) {  // upper-case and hash in one pass
-    char c = word[i];
-    if (c >= 'a' && c <= 'z') {
-      c = static_cast<char>(c - 32);
-    } else if (!((c >= 'A' && c <= 'Z') || c == '_')) {
-      return Kw::kNone;  // keywords are letters and underscores only
-    }
-    upper[i] = c;
-    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  }
-  const std::string_view key(upper, word.size());
-  for (size_t at = h & (kSlots - 1);; at = (at + 1) & (kSlots - 1)) {
+  for (size_t at = slot_of(word);; at = (at + 1) & (kSlots - 1)) {
     const int16_t i = kTable.slot[at];
     if (i < 0) return Kw::kNone;
-    if (kEntries[i].name == key) return kEntries[i].kw;
+    const std::string_view name = kEntries[i].name;
+    if (name.size() != word.size()) continue;
+    size_t k = 0;
+    while (k < word.size() && upper(word[k]) == static_cast<unsigned char>(name[k])) ++k;
+    if (k == word.size()) return kEntries[i].kw;
   }
 }
 
@@ -79,8 +79,6 @@ bool same_word(std::string_view a, std::string_view b) {
   }
   return true;
 }
-
-bool is_reserved(Kw kw) { return kw != Kw::kNone && kEntries[static_cast<size_t>(kw) - 1].reserved; }
 
 std::string_view keyword_text(Kw kw) {
   return kw == Kw::kNone ? std::string_view{} : kEntries[static_cast<size_t>(kw) - 1].name;

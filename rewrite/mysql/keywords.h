@@ -41,7 +41,13 @@ enum class Kw : uint16_t {
 
 // The keyword spelled `word` (any case), or Kw::kNone.
 Kw lookup_keyword(std::string_view word);
-bool is_reserved(Kw kw);
+inline constexpr bool kReserved[] = {
+    false,  // kNone
+#define SWITCHYARD_KW_RESERVED(name, reserved) reserved != 0,
+    SWITCHYARD_MYSQL_KEYWORDS(SWITCHYARD_KW_RESERVED)
+#undef SWITCHYARD_KW_RESERVED
+};
+inline bool is_reserved(Kw kw) { return kReserved[static_cast<size_t>(kw)]; }
 // The keyword's canonical (upper-case) spelling; "" for kNone.
 std::string_view keyword_text(Kw kw);
 // ASCII case-insensitive equality, as MySQL compares keywords and built-in function names.

@@ -1,13 +1,44 @@
 // The MySQL tokenizer (lexer.h): one pass, no allocation except the error message.
 #include "rewrite/mysql/lexer.h"
 
+#include <array>
+
 namespace switchyard::rewrite::mysql {
 namespace {
 
+unsigned char byte(char c) { return static_cast<unsigned char>(c); }
+
+// Byte classes, looked up once per byte instead of a chain of comparisons.
+enum : uint8_t {
+  kAsciiWord = 1,  // a-z A-Z 0-9 _ $
+  kWord = 2,       // kAsciiWord, or a byte >= 0x80 (part of a multi-byte character)
+  kDigit = 4,
+  kSpace = 8,        // ' ' \t \n \r \f \v
+  kSkipStart = 16,   // what may start space or a comment: the spaces, # - / * (for the end of /*!)
+  kWordStart = 32,   // a-z A-Z _ $: a word, unless a quote follows (X'0F', N'x') or a qualifier's dot precedes
+  kSimpleOp = 64,    // ( ) , ; = ~ + * / % ^ { }: one-character operators that start no longer token
+};
+constexpr std::array<uint8_t, 256> kClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    uint8_t k = 0;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$')
+      k |= kAsciiWord | kWord;
+    if (c >= 0x80) k |= kWord;
+    if (c >= '0' && c <= '9') k |= kDigit;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') k |= kSpace | kSkipStart;
+    if (c == '#' || c == '-' || c == '/' || c == '*') k |= kSkipStart;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$') k |= kWordStart;
+    for (const char op : {'(', ')', ',', ';', '=', '~', '+', '*', '/', '%', '^', '{', '}'})
+      if (c == op) k |= kSimpleOp;
+    t[static_cast<size_t>(c)] = k;
+  }
+  return t;
+}();
+bool has(char c, uint8_t cls) { return (kClass[byte(c)] & cls) != 0; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-unsigned char byte(char c) { return static_cast<unsigned char>(c); }
+bool is_space(char c) { return has(c, kSpace); }
 
 }  // namespace
 
@@ -37,15 +68,13 @@ size_t Lexer::char_len(size_t at) const {
 }
 
 bool Lexer::word_char(size_t at) const {
-  if (at >= sql_.size()) return false;
-  const char c = sql_[at];
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '$' || byte(c) >= 0x80;
+  return at < sql_.size() && has(sql_[at], kWord);
 }
 
 Token Lexer::error_token(uint32_t begin, const char* message) {
   error_ = message;
   pos_ = sql_.size();
-  return Token{Tok::kError, Kw::kNone, begin, static_cast<uint32_t>(sql_.size())};
+  return Token{Tok::kError, Op::kNone, Kw::kNone, begin, static_cast<uint32_t>(sql_.size())};
 }
 
 bool Lexer::skip_space_and_comments() {
@@ -109,7 +138,7 @@ Token Lexer::quoted(uint32_t begin, char quote, Tok type) {
         continue;
       }
       pos_ = p + 1;
-      return Token{type, Kw::kNone, begin, static_cast<uint32_t>(pos_)};
+      return Token{type, Op::kNone, Kw::kNone, begin, static_cast<uint32_t>(pos_)};
     }
     if (c == '\\' && escapes) {
       p += 1;
@@ -121,12 +150,36 @@ Token Lexer::quoted(uint32_t begin, char quote, Tok type) {
   return error_token(begin, quote == '`' ? "unterminated quoted identifier" : "unterminated string");
 }
 
+size_t Lexer::word_end(size_t p) const {
+  const size_t n = sql_.size();
+  while (p < n) {  // ASCII first; a multi-byte character as the client's character set says
+    const char w = sql_[p];
+    if (has(w, kAsciiWord)) {
+      ++p;
+    } else if (byte(w) >= 0x80) {
+      p += char_len(p);
+    } else {
+      break;
+    }
+  }
+  return p > n ? n : p;
+}
+
+Token Lexer::word(uint32_t begin) {
+  const size_t p = word_end(pos_);
+  pos_ = p;
+  Token t{Tok::kWord, Op::kNone, Kw::kNone, begin, static_cast<uint32_t>(p)};
+  t.kw = lookup_keyword(text(t));
+  after_name_ = t.kw == Kw::kNone || !is_reserved(t.kw);
+  return t;
+}
+
 Token Lexer::next() {
   const size_t n = sql_.size();
   while (pos_ < n && sql_[pos_] == ' ') ++pos_;  // the common case: single spaces, no comments
   if (pos_ < n) {
     const char s = sql_[pos_];
-    if ((is_space(s) || s == '#' || s == '-' || s == '/' || s == '*') && !skip_space_and_comments())
+    if (has(s, kSkipStart) && !skip_space_and_comments())
       return error_token(static_cast<uint32_t>(pos_), error_.c_str());
   }
   if (pos_ >= n) {
@@ -134,7 +187,7 @@ Token Lexer::next() {
       in_versioned_ = false;
       return error_token(static_cast<uint32_t>(n), "unterminated /*! comment");
     }
-    return Token{Tok::kEnd, Kw::kNone, static_cast<uint32_t>(n), static_cast<uint32_t>(n)};
+    return Token{Tok::kEnd, Op::kNone, Kw::kNone, static_cast<uint32_t>(n), static_cast<uint32_t>(n)};
   }
   const bool after_name = after_name_;
   const bool after_qualifier_dot = after_dot_;
@@ -142,12 +195,15 @@ Token Lexer::next() {
   after_dot_ = false;
   const uint32_t begin = static_cast<uint32_t>(pos_);
   const char c = sql_[pos_];
-  auto make = [&](Tok type, size_t len) {
+  auto make = [&](Tok type, size_t len, Op op = Op::kNone) {
     pos_ += len;
-    return Token{type, Kw::kNone, begin, static_cast<uint32_t>(pos_)};
+    return Token{type, op, Kw::kNone, begin, static_cast<uint32_t>(pos_)};
   };
+  // The common tokens first: a word (the checks below would all fail for it and end in the word
+  // case) and a one-character operator. Comments and "*/" were skipped above.
   const char c1 = pos_ + 1 < n ? sql_[pos_ + 1] : '\0';
-  const char c2 = pos_ + 2 < n ? sql_[pos_ + 2] : '\0';
+  if (has(c, kWordStart) && !after_qualifier_dot && c1 != '\'') return word(begin);
+  if (has(c, kSimpleOp)) return make(Tok::kOp, 1, op_char(c));
 
   if (c == '\'') return quoted(begin, '\'', Tok::kString);
   if (c == '"') {
@@ -176,16 +232,13 @@ Token Lexer::next() {
     return t;
   }
   if (after_qualifier_dot && word_char(pos_)) {  // t.5col, t.1: a name part, even if digits
-    size_t p = pos_;
-    while (word_char(p)) p += char_len(p);
-    if (p > n) p = n;
-    Token t = make(Tok::kWord, p - pos_);
+    Token t = make(Tok::kWord, word_end(pos_) - pos_);
     after_name_ = true;
     return t;
   }
   if (c == '.' && after_name) {
     after_dot_ = true;
-    return make(Tok::kOp, 1);
+    return make(Tok::kOp, 1, op_char('.'));
   }
   if (is_digit(c) || (c == '.' && is_digit(c1))) {
     // 0x.. / 0b.. when only such digits follow and no word character after them.
@@ -218,24 +271,7 @@ Token Lexer::next() {
       return make(Tok::kNumber, p - pos_);
     }
   }
-  if (word_char(pos_)) {
-    size_t p = pos_;
-    while (p < n) {  // ASCII first; a multi-byte character as the client's character set says
-      const char w = sql_[p];
-      if ((w >= 'a' && w <= 'z') || (w >= 'A' && w <= 'Z') || is_digit(w) || w == '_' || w == '$') {
-        ++p;
-      } else if (byte(w) >= 0x80) {
-        p += char_len(p);
-      } else {
-        break;
-      }
-    }
-    if (p > n) p = n;
-    Token t = make(Tok::kWord, p - pos_);
-    t.kw = lookup_keyword(text(t));
-    after_name_ = t.kw == Kw::kNone || !is_reserved(t.kw);
-    return t;
-  }
+  if (word_char(pos_)) return word(begin);
   if (c == '?') return make(Tok::kParam, 1);
   if (c == '@') {
     const bool sys = c1 == '@';
@@ -251,19 +287,39 @@ Token Lexer::next() {
     return make(sys ? Tok::kSysVar : Tok::kUserVar, p - pos_);
   }
   // Operators, longest first.
-  if (c == '<' && c1 == '=' && c2 == '>') return make(Tok::kOp, 3);
-  if (c == '-' && c1 == '>' && c2 == '>') return make(Tok::kOp, 3);
-  if ((c == '<' && (c1 == '=' || c1 == '>' || c1 == '<')) || (c == '>' && (c1 == '=' || c1 == '>')) ||
-      (c == '!' && c1 == '=') || (c == ':' && c1 == '=') || (c == '-' && c1 == '>') || (c == '|' && c1 == '|') ||
-      (c == '&' && c1 == '&'))
-    return make(Tok::kOp, 2);
+  const char c2 = pos_ + 2 < n ? sql_[pos_ + 2] : '\0';
   switch (c) {
-    case '=': case '<': case '>': case '!': case '~': case '+': case '-': case '*': case '/': case '%':
-    case '^': case '&': case '|': case '(': case ')': case ',': case '.': case ';': case '{': case '}':
-      return make(Tok::kOp, 1);
+    case '<':
+      if (c1 == '=') return c2 == '>' ? make(Tok::kOp, 3, Op::kNullSafeEq) : make(Tok::kOp, 2, Op::kLe);
+      if (c1 == '>') return make(Tok::kOp, 2, Op::kNe);
+      if (c1 == '<') return make(Tok::kOp, 2, Op::kShl);
+      break;
+    case '>':
+      if (c1 == '=') return make(Tok::kOp, 2, Op::kGe);
+      if (c1 == '>') return make(Tok::kOp, 2, Op::kShr);
+      break;
+    case '-':
+      if (c1 == '>') return c2 == '>' ? make(Tok::kOp, 3, Op::kJsonUnquote) : make(Tok::kOp, 2, Op::kJson);
+      break;
+    case '!':
+      if (c1 == '=') return make(Tok::kOp, 2, Op::kBangEq);
+      break;
+    case ':':
+      if (c1 == '=') return make(Tok::kOp, 2, Op::kAssign);
+      return error_token(begin, "unexpected character");
+    case '|':
+      if (c1 == '|') return make(Tok::kOp, 2, Op::kPipes);
+      break;
+    case '&':
+      if (c1 == '&') return make(Tok::kOp, 2, Op::kAmps);
+      break;
+    case '=': case '~': case '+': case '*': case '/': case '%': case '^': case '(': case ')': case ',':
+    case '.': case ';': case '{': case '}':
+      break;
     default:
       return error_token(begin, "unexpected character");
   }
+  return make(Tok::kOp, 1, op_char(c));
 }
 
 bool tokenize(std::string_view sql, const LexicalSettings& settings, std::vector<Token>& out, std::string& error,
@@ -292,7 +348,7 @@ bool split_statements(std::string_view sql, const LexicalSettings& settings, std
       error = lexer.error();
       return false;
     }
-    const bool semicolon = t.type == Tok::kOp && sql[t.begin] == ';';
+    const bool semicolon = t.op == op_char(';');
     if (t.type == Tok::kEnd || semicolon) {
       if (open) out.push_back(current);
       open = false;

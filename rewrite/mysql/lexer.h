@@ -39,8 +39,32 @@ enum class Tok : uint8_t {
   kError,        // unterminated string, identifier or comment; Lexer::error() says which
 };
 
+// Which operator a kOp token is, decided once by the lexer so the parser compares a byte rather
+// than text: a one-character operator is its own character (op_char('(') == Op::kLParen); the
+// longer ones are the values from 0x80. Op::kNone for every other token.
+enum class Op : uint8_t {
+  kNone = 0,
+  kEq = '=', kLt = '<', kGt = '>', kBang = '!', kTilde = '~', kPlus = '+', kMinus = '-', kStar = '*',
+  kSlash = '/', kPercent = '%', kCaret = '^', kAmp = '&', kPipe = '|', kLParen = '(', kRParen = ')',
+  kComma = ',', kDot = '.', kSemicolon = ';', kLBrace = '{', kRBrace = '}',
+  kNullSafeEq = 0x80,  // <=>
+  kJsonUnquote,        // ->>
+  kLe,                 // <=
+  kGe,                 // >=
+  kNe,                 // <>
+  kBangEq,             // !=
+  kShl,                // <<
+  kShr,                // >>
+  kAssign,             // :=
+  kJson,               // ->
+  kPipes,              // ||
+  kAmps,               // &&
+};
+constexpr Op op_char(char c) { return static_cast<Op>(static_cast<unsigned char>(c)); }
+
 struct Token {
   Tok type = Tok::kEnd;
+  Op op = Op::kNone;  // for kOp: which operator
   Kw kw = Kw::kNone;  // for kWord: the keyword it spells, if any
   uint32_t begin = 0;  // byte offsets into the text: [begin, end)
   uint32_t end = 0;
@@ -60,6 +84,8 @@ class Lexer {
   bool skip_space_and_comments();  // false on an unterminated comment (error_ set)
   Token error_token(uint32_t begin, const char* message);
   Token quoted(uint32_t begin, char quote, Tok type);  // scans from the opening quote at pos_
+  Token word(uint32_t begin);                          // a bare word from pos_ (== begin), keyword looked up
+  size_t word_end(size_t at) const;                    // where the word characters from `at` end
   size_t char_len(size_t at) const;                    // bytes of the character at `at` (>= 1)
   bool word_char(size_t at) const;
 

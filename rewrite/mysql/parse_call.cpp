@@ -146,7 +146,6 @@ NodeId Parser::call(const Token& name, NodeId qualifier) {
     if (at_op('*') && at_op(')', 1)) {
       const Token& star = take();
       const NodeId star_id = tree_.add(Kind::kStar, star.begin, star.end);
-      tree_.node(star_id).first_child = tree_.add(Kind::kEmpty, star.end, star.end);
       kids.add(star_id);
       take();
     } else {

@@ -8,7 +8,7 @@ NodeId Parser::assignments() {
   return comma_list(Kind::kList, here(), [this]() -> NodeId {
     const uint32_t begin = here();
     SY_TRY(column, name());
-    if (!accept_op('=') && !accept_op(":=")) return fail("expected '='");
+    if (!accept_op('=') && !accept_op(Op::kAssign)) return fail("expected '='");
     SY_TRY(value, expr());
     const NodeId assign = add(Kind::kAssign, begin);
     tree_.node(assign).first_child = column;
@@ -96,8 +96,6 @@ NodeId Parser::insert() {
     if (accept_op('(')) {
       SY_TRY(cols, column_list(*this));
       tree_.node(ra).first_child = cols;
-    } else {
-      tree_.node(ra).first_child = empty();
     }
     kids.add(finish(ra));
   } else {
@@ -217,8 +215,7 @@ NodeId Parser::del() {
     tree_.node(table).first_child = tree_.node(targets).first_child;
     if (at_kw(Kw::kPARTITION)) return unsupported("PARTITION clause");
     SY_TRY(alias, optional_alias(false));
-    tree_.append(table, alias);
-    tree_.append(table, empty());
+    if (alias != kAbsent) tree_.append(table, alias);  // its hints: absent
     tree_.node(tables).first_child = finish(table);
     kids.add(finish(tables));
     if (!where_order_limit(*this, kids, true)) return kNoNode;

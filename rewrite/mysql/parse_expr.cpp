@@ -3,6 +3,8 @@
 // BETWEEN, LIKE, REGEXP, SOUNDS LIKE, MEMBER OF), | & << >> + - * / DIV MOD % ^, || (with
 // PIPES_AS_CONCAT), the unary operators (- ~ ! BINARY) with COLLATE, and the primaries
 // (parse_primary.cpp). The grammar follows sql_yacc.yy's expr / bool_pri / predicate / bit_expr.
+#include <array>
+
 #include "rewrite/mysql/parser_impl.h"
 
 namespace switchyard::rewrite::mysql::detail {
@@ -29,31 +31,32 @@ int bit_op(const Parser& p, std::string_view& op) {
     else return -1;
     return 4;
   }
-  if (t.type != Tok::kOp) return -1;
-  op = p.text(t);
-  const char c = op[0];
-  if (op.size() == 1) {
-    switch (c) {
-      case '|': return 0;
-      case '&': return 1;
-      case '+': case '-': return 3;
-      case '*': case '/': case '%': return 4;
-      case '^': return 5;
-      default: return -1;
-    }
+  int level = -1;
+  switch (t.op) {
+    case Op::kPipe: level = 0; break;
+    case Op::kAmp: level = 1; break;
+    case Op::kShl: case Op::kShr: level = 2; break;
+    case Op::kPlus: case Op::kMinus: level = 3; break;
+    case Op::kStar: case Op::kSlash: case Op::kPercent: level = 4; break;
+    case Op::kCaret: level = 5; break;
+    case Op::kPipes: level = p.settings_.pipes_as_concat ? 6 : -1; break;
+    default: break;
   }
-  if (op == "<<" || op == ">>") return 2;
-  if (op == "||" && p.settings_.pipes_as_concat) return 6;
-  return -1;
+  if (level >= 0) op = p.text(t);
+  return level;
 }
 
 std::string_view comparison_op(const Parser& p) {
   const Token& t = p.peek();
-  if (t.type != Tok::kOp) return {};
-  const std::string_view s = p.text(t);
-  if (s == "=" || s == "<=>" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "<>") return s;
-  if (s == "!=") return "<>";
-  return {};
+  switch (t.op) {
+    case Op::kEq: case Op::kNullSafeEq: case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe:
+    case Op::kNe:
+      return p.text(t);
+    case Op::kBangEq:
+      return "<>";
+    default:
+      return {};
+  }
 }
 
 }  // namespace
@@ -241,7 +244,7 @@ static NodeId left_assoc(Parser& p, std::string_view op, Next next, Match match)
 }
 
 static NodeId and_expr(Parser& p) {
-  return left_assoc(p, "AND", not_expr, [](const Parser& q) { return q.at_kw(Kw::kAND) || q.at_op("&&"); });
+  return left_assoc(p, "AND", not_expr, [](const Parser& q) { return q.at_kw(Kw::kAND) || q.at_op(Op::kAmps); });
 }
 
 static NodeId xor_expr(Parser& p) {
@@ -250,15 +253,49 @@ static NodeId xor_expr(Parser& p) {
 
 static NodeId or_expr(Parser& p) {
   return left_assoc(p, "OR", xor_expr, [](const Parser& q) {
-    return q.at_kw(Kw::kOR) || (q.at_op("||") && !q.settings_.pipes_as_concat);
+    return q.at_kw(Kw::kOR) || (q.at_op(Op::kPipes) && !q.settings_.pipes_as_concat);
   });
+}
+
+// A one-token operand (a number, ?, a string, an unqualified name) right before a token that no
+// operator level takes: ',' ')' ';' the end, or a word other than the ones the levels below look
+// for after an operand (COLLATE, DIV, MOD, [NOT] IN / BETWEEN / LIKE / REGEXP / RLIKE, SOUNDS,
+// MEMBER, IS, AND, XOR, OR, and ESCAPE). Every level from OR down to the unary operators would
+// find no operator and return the operand unchanged. (Not a string: one continues a string
+// literal, 'a' 'b', or follows an introducer.)
+// Tables, as this runs before every expression: a token's Op is kNone (0) unless it is an
+// operator and its Kw kNone (0) unless it is a keyword, so both index safely.
+constexpr auto kStopOp = [] {
+  std::array<bool, 256> t{};
+  t[static_cast<uint8_t>(Op::kComma)] = t[static_cast<uint8_t>(Op::kRParen)] =
+      t[static_cast<uint8_t>(Op::kSemicolon)] = true;
+  return t;
+}();
+constexpr auto kContinues = [] {
+  std::array<bool, 256> t{};
+  for (const Kw kw : {Kw::kCOLLATE, Kw::kDIV, Kw::kMOD, Kw::kNOT, Kw::kIN, Kw::kBETWEEN, Kw::kLIKE, Kw::kREGEXP,
+                      Kw::kRLIKE, Kw::kSOUNDS, Kw::kMEMBER, Kw::kIS, Kw::kAND, Kw::kXOR, Kw::kOR, Kw::kESCAPE})
+    t[static_cast<size_t>(kw)] = true;
+  return t;
+}();
+static_assert(static_cast<size_t>(Kw::kXOR) < 256);
+
+static bool lone_operand(const Parser& p) {
+  const Token& u = p.peek(1);
+  const bool stop = kStopOp[static_cast<uint8_t>(u.op)] || u.type == Tok::kEnd ||
+                    (u.type == Tok::kWord && !kContinues[static_cast<size_t>(u.kw)]);
+  if (!stop) return false;
+  const Token& t = p.peek();
+  return t.type == Tok::kNumber || t.type == Tok::kParam || t.type == Tok::kString || t.type == Tok::kQuotedIdent ||
+         (t.type == Tok::kWord && t.kw == Kw::kNone);
 }
 
 NodeId Parser::expr() {
   const Depth depth(*this);
   if (!depth.ok()) return kNoNode;
+  if (lone_operand(*this)) return simple_expr();  // what the levels below would return, cheaper
   SY_TRY(left, or_expr(*this));
-  if (!at_op(":=")) return left;
+  if (!at_op(Op::kAssign)) return left;
   if (tree_.node(left).kind != Kind::kVariable) return fail("only a user variable can be assigned with :=");
   take();
   SY_TRY(right, expr());
@@ -270,10 +307,9 @@ NodeId Parser::simple_expr() {
   if (!depth.ok()) return kNoNode;
   const Token& t = peek();
   std::string_view op;
-  if (t.type == Tok::kOp && t.end == t.begin + 1) {
-    const char c = sql_[t.begin];
-    if (c == '-' || c == '+' || c == '~' || c == '!') op = text(t);
-  } else if (t.type == Tok::kWord && t.kw == Kw::kBINARY) {
+  if (t.op == op_char('-') || t.op == op_char('+') || t.op == op_char('~') || t.op == op_char('!')) {
+    op = text(t);
+  } else if (t.kw == Kw::kBINARY) {
     op = "BINARY";
   }
   if (!op.empty()) {

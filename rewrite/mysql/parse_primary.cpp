@@ -148,7 +148,7 @@ static NodeId name_or_call(Parser& p) {
   }
   if (p.at_op('(') && count >= 2) return p.call(parts[count - 1], build(count - 1));
   NodeId id = build(count);
-  if (p.at_op("->") || p.at_op("->>")) {
+  if (p.at_op(Op::kJson) || p.at_op(Op::kJsonUnquote)) {
     const Token& op = p.take();
     if (p.peek().type != Tok::kString) return p.fail("expected a JSON path string");
     const Token& path = p.take();
@@ -173,7 +173,7 @@ static NodeId interval(Parser& p) {
   if (paren) {
     p.i_ = saved;  // INTERVAL(N, N1, ...): the function
     p.params_ = saved_params;
-    const Token name{Tok::kWord, Kw::kINTERVAL, begin, begin + 8};
+    const Token name{Tok::kWord, Op::kNone, Kw::kINTERVAL, begin, begin + 8};
     return p.call(name, kNoNode);
   }
   return p.fail("expected an interval unit");
@@ -325,7 +325,6 @@ NodeId Parser::primary() {
   if (no_parens_function(t.kw) && !at_op('(', 1)) {
     take();
     const NodeId fn = tree_.add(Kind::kFunction, t.begin, t.end, text(t), flag::kNoParens);
-    tree_.node(fn).first_child = tree_.add(Kind::kEmpty, t.end, t.end);
     return fn;
   }
   if (is_reserved(t.kw) && !(callable_reserved(t.kw) && at_op('(', 1)))

@@ -37,7 +37,6 @@ NodeId Parser::select_items() {
     if (at_op('*')) {
       const Token& star = take();
       value = tree_.add(Kind::kStar, star.begin, star.end);
-      tree_.node(value).first_child = tree_.add(Kind::kEmpty, star.end, star.end);
     } else {
       value = expr();
     }
@@ -46,7 +45,7 @@ NodeId Parser::select_items() {
     tree_.node(item).first_child = value;
     const NodeId alias = tree_.node(value).kind == Kind::kStar ? empty() : optional_alias(true);
     if (alias == kNoNode) return kNoNode;
-    tree_.node(value).next_sibling = alias;
+    if (alias != kAbsent) tree_.node(value).next_sibling = alias;
     return finish(item);
   });
 }
@@ -79,7 +78,7 @@ NodeId Parser::limit() {
     offset = empty();
   }
   tree_.node(id).first_child = count;
-  tree_.node(count).next_sibling = offset;
+  if (offset != kAbsent) tree_.node(count).next_sibling = offset;
   return finish(id);
 }
 
@@ -223,8 +222,6 @@ static NodeId set_chain(Parser& p, bool intersect_level) {
     const uint32_t f = p.accept_kw(Kw::kALL) ? flag::kSetAll : p.accept_kw(Kw::kDISTINCT) ? flag::kSetDistinct : 0;
     SY_TRY(right, intersect_level ? query_primary(p) : set_operand(p, true));
     const NodeId op = p.binary(keyword_text(kw), left, right, Kind::kSetOp, f);
-    p.tree_.append(op, p.empty());
-    p.tree_.append(op, p.empty());
     left = op;
   }
 }
@@ -279,14 +276,11 @@ NodeId Parser::query() {
   }
   const bool free_slots =
       (kind == Kind::kSelect || kind == Kind::kSetOp) &&
-      tree_.node(tree_.child(chain, order_slot)).kind == Kind::kEmpty &&
-      tree_.node(tree_.child(chain, limit_slot)).kind == Kind::kEmpty &&
-      (kind != Kind::kSelect || tree_.node(tree_.child(chain, kSelectLock)).kind == Kind::kEmpty);
+      tree_.child(chain, order_slot) == kNoNode && tree_.child(chain, limit_slot) == kNoNode &&
+      (kind != Kind::kSelect || tree_.child(chain, kSelectLock) == kNoNode);
   if (!free_slots) {
     target = add(Kind::kParenQuery, tree_.node(chain).begin);
-    tree_.node(target).first_child = chain;
-    tree_.append(target, empty());
-    tree_.append(target, empty());
+    tree_.node(target).first_child = chain;  // its order and limit: absent until set below
     order_slot = 1;
     limit_slot = 2;
   }
@@ -304,7 +298,7 @@ NodeId Parser::query() {
   if ((at_kw(Kw::kFOR) && (at_kw(Kw::kUPDATE, 1) || at_kw(Kw::kSHARE, 1))) || at_kw(Kw::kLOCK)) {
     if (tree_.node(target).kind != Kind::kSelect) return unsupported("a locking clause on a UNION or parenthesised query");
     SY_TRY(l, locking(*this));
-    tree_.replace_child(target, kSelectLock, l);
+    if (l != kAbsent) tree_.replace_child(target, kSelectLock, l);
   }
   return finish(target);
 }

@@ -88,7 +88,7 @@ static NodeId table_factor(Parser& p) {
       Parser::Children kids(p.tree_, id);
       kids.add(q);
       SY_TRY(alias, p.optional_alias(false));
-      if (p.tree_.node(alias).kind == Kind::kEmpty) return p.fail("a derived table needs an alias");
+      if (alias == Parser::kAbsent) return p.fail("a derived table needs an alias");
       kids.add(alias);
       if (p.at_op('(')) {
         p.take();
@@ -106,7 +106,6 @@ static NodeId table_factor(Parser& p) {
     while (p.accept_op(',')) {  // (a, b): a comma join
       SY_TRY(right, p.table_ref());
       joined = p.binary("", joined, right, Kind::kJoin, flag::kJoinComma);
-      p.tree_.append(joined, p.empty());
     }
     if (!p.expect_op(')')) return kNoNode;
     return joined;
@@ -179,7 +178,7 @@ NodeId Parser::table_ref() {
       condition = empty();
     }
     left = binary("", left, right, Kind::kJoin, f);
-    tree_.node(right).next_sibling = condition;
+    if (condition != kAbsent) tree_.node(right).next_sibling = condition;
     tree_.node(left).end = last_end();
   }
 }

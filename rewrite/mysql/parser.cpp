@@ -5,42 +5,19 @@
 
 namespace switchyard::rewrite::mysql {
 namespace detail {
-namespace {
-
-constexpr int kMaxDepth = 200;  // nesting of parentheses, subqueries and joins
-
-}  // namespace
-
-void Parser::Children::add(NodeId child) {
-  if (last_ == kNoNode) {
-    NodeId c = tree_.node(parent_).first_child;  // the parent may already hold children
-    if (c == kNoNode) {
-      tree_.node(parent_).first_child = child;
-    } else {
-      while (tree_.node(c).next_sibling != kNoNode) c = tree_.node(c).next_sibling;
-      tree_.node(c).next_sibling = child;
-    }
+void Parser::Children::add_first(NodeId child) {
+  NodeId c = tree_.node(parent_).first_child;  // the parent may already hold children
+  if (c == kNoNode) {
+    tree_.node(parent_).first_child = child;
   } else {
-    tree_.node(last_).next_sibling = child;
+    while (tree_.node(c).next_sibling != kNoNode) c = tree_.node(c).next_sibling;
+    tree_.node(c).next_sibling = child;
   }
-  last_ = child;
 }
 
 bool Parser::at_word_ci(std::string_view word, size_t k) const {
   const Token& t = peek(k);
   return t.type == Tok::kWord && same_word(text(t), word);
-}
-
-bool Parser::accept_kw(Kw kw) {
-  if (!at_kw(kw)) return false;
-  ++i_;
-  return true;
-}
-
-bool Parser::accept_op(char c) {
-  if (!at_op(c)) return false;
-  ++i_;
-  return true;
 }
 
 bool Parser::expect_kw(Kw kw) {
@@ -80,22 +57,25 @@ NodeId Parser::unsupported(std::string what) {
   return kNoNode;
 }
 
-bool Parser::enter() {
-  if (++depth_ <= kMaxDepth) return true;
+bool Parser::too_deep() {
   if (!failed_) unsupported("nesting deeper than 200 levels");
   return false;
 }
 
 bool Parser::run() {
-  toks_.reserve(sql_.size() / 4 + 4);
+  toks_.clear();
+  toks_.reserve(sql_.size() / 3 + 8);  // a token per 3 bytes or so: no regrowth for most statements
   std::string lex_error;
   uint32_t at = 0;
   if (!tokenize(sql_, settings_, toks_, lex_error, at)) {
+    tree_.reset(sql_);
     failed_ = true;
     error_ = ParseError{ParseError::Kind::kSyntax, lex_error, at};
     return false;
   }
-  end_ = Token{Tok::kEnd, Kw::kNone, static_cast<uint32_t>(sql_.size()), static_cast<uint32_t>(sql_.size())};
+  end_ = Token{Tok::kEnd, Op::kNone, Kw::kNone, static_cast<uint32_t>(sql_.size()), static_cast<uint32_t>(sql_.size())};
+  tok_ = toks_.data();
+  n_ = toks_.size();
   tree_.reset(sql_, toks_.size() * 2 + 8);
   if (toks_.empty()) {
     fail("empty statement");
@@ -116,9 +96,19 @@ bool Parser::run() {
 
 Parsed parse(std::string_view sql, const LexicalSettings& settings) {
   Tree tree;
-  detail::Parser parser(sql, settings, tree);
+  detail::Parser parser(sql, settings, tree, {});
   if (!parser.run()) return parser.error();
   return tree;
+}
+
+Tree* StatementParser::parse(std::string_view sql, const LexicalSettings& settings) {
+  detail::Parser parser(sql, settings, tree_, std::move(tokens_));
+  const bool ok = parser.run();
+  tokens_ = parser.release_tokens();
+  if (ok) return &tree_;
+  error_ = parser.error();
+  tree_.reset({});
+  return nullptr;
 }
 
 }  // namespace switchyard::rewrite::mysql

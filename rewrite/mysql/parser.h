@@ -16,8 +16,10 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "rewrite/mysql/ast.h"
+#include "rewrite/mysql/lexer.h"
 #include "rewrite/mysql/lexical.h"
 
 namespace switchyard::rewrite::mysql {
@@ -50,5 +52,22 @@ class Parsed {
 
 // REQUIRES: `sql` outlives the returned tree (nodes view into it).
 Parsed parse(std::string_view sql, const LexicalSettings& settings);
+
+// parse() for a call site that parses statement after statement (a session, a test corpus): it
+// keeps one Tree and one token buffer and reuses their memory, so once they have grown to the
+// largest statement seen a parse allocates nothing. Same trees and errors as parse().
+class StatementParser {
+ public:
+  // The tree of `sql`, or nullptr with error() saying why. The tree is valid until the next
+  // parse() (which reuses it) and views into `sql`, which must outlive that use.
+  Tree* parse(std::string_view sql, const LexicalSettings& settings);
+  // REQUIRES: the last parse() returned nullptr.
+  const ParseError& error() const { return error_; }
+
+ private:
+  Tree tree_;
+  std::vector<Token> tokens_;
+  ParseError error_;
+};
 
 }  // namespace switchyard::rewrite::mysql

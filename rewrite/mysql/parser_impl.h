@@ -4,11 +4,14 @@
 // to rewrite/mysql/.
 //
 // Every grammar function returns the NodeId it built, or kNoNode after recording the first error
-// (fail / unsupported); callers return kNoNode at once when a callee did (SY_TRY).
+// (fail / unsupported); callers return kNoNode at once when a callee did (SY_TRY). One that
+// parses an optional part returns kAbsent when the part is not there: no node is made, and
+// Children::add turns it into a gap before the parent's next child (ast.h, Node::gap).
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rewrite/mysql/ast.h"
@@ -23,9 +26,13 @@ namespace switchyard::rewrite::mysql::detail {
 
 class Parser {
  public:
-  Parser(std::string_view sql, const LexicalSettings& settings, Tree& tree)
-      : sql_(sql), settings_(settings), tree_(tree) {}
-  // Tokenizes and parses one statement into tree_ (its root set). False: error() says why.
+  // `tokens` is scratch for the statement's tokens (cleared first; its capacity reused, and
+  // handed back by release_tokens()). Held by value: peek() is the hottest call.
+  Parser(std::string_view sql, const LexicalSettings& settings, Tree& tree, std::vector<Token> tokens)
+      : sql_(sql), settings_(settings), tree_(tree), toks_(std::move(tokens)) {}
+  std::vector<Token> release_tokens() { return std::move(toks_); }
+  // Tokenizes and parses one statement into tree_ (reset first; its root set). False: error()
+  // says why.
   bool run();
   const ParseError& error() const { return error_; }
 
@@ -46,7 +53,7 @@ class Parser {
   NodeId order_by();           // after ORDER BY: kList of kOrderItem
   NodeId limit();              // after LIMIT: kLimit
   NodeId select_items();       // kList of kSelectItem (SELECT list, RETURNING)
-  NodeId optional_alias(bool allow_string);  // [AS] alias as kIdent, or kEmpty
+  NodeId optional_alias(bool allow_string);  // [AS] alias as kIdent, or kAbsent
   // --- statements (parse_dml.cpp)
   NodeId statement();
   NodeId insert();
@@ -56,34 +63,38 @@ class Parser {
   NodeId assignments();  // a = x, b = DEFAULT, ...  (kList of kAssign)
 
   // --- tokens
-  const Token& peek(size_t k = 0) const { return i_ + k < toks_.size() ? toks_[i_ + k] : end_; }
+  // tok_ and n_ are toks_'s data and size, fixed once tokenized (the hottest calls read them).
+  const Token& peek(size_t k = 0) const { return i_ + k < n_ ? tok_[i_ + k] : end_; }
   std::string_view text(const Token& t) const { return sql_.substr(t.begin, t.end - t.begin); }
-  bool at_kw(Kw kw, size_t k = 0) const { return peek(k).type == Tok::kWord && peek(k).kw == kw; }
-  bool at_op(char c, size_t k = 0) const {
-    const Token& t = peek(k);
-    return t.type == Tok::kOp && t.end == t.begin + 1 && sql_[t.begin] == c;
-  }
-  bool at_op(std::string_view op, size_t k = 0) const { return peek(k).type == Tok::kOp && text(peek(k)) == op; }
+  // Only kWord tokens carry a keyword and only kOp tokens an operator, so one compare says both.
+  bool at_kw(Kw kw, size_t k = 0) const { return peek(k).kw == kw; }
+  bool at_op(char c, size_t k = 0) const { return peek(k).op == op_char(c); }
+  bool at_op(Op op, size_t k = 0) const { return peek(k).op == op; }
   bool at_word_ci(std::string_view word, size_t k = 0) const;  // a bare word spelled `word` in any case
-  bool accept_kw(Kw kw);
-  bool accept_op(char c);
-  bool accept_op(std::string_view op) {
+  bool accept_kw(Kw kw) {
+    if (!at_kw(kw)) return false;
+    ++i_;
+    return true;
+  }
+  bool accept_op(char c) { return accept_op(op_char(c)); }
+  bool accept_op(Op op) {
     if (!at_op(op)) return false;
     ++i_;
     return true;
   }
   bool expect_kw(Kw kw);
   bool expect_op(char c);
-  const Token& take() { return toks_[i_++]; }
+  const Token& take() { return tok_[i_++]; }
   uint32_t here() const { return peek().begin; }       // where the next token starts
-  uint32_t last_end() const { return i_ == 0 ? 0 : toks_[i_ - 1].end; }
-  bool at_end() const { return i_ >= toks_.size(); }
+  uint32_t last_end() const { return i_ == 0 ? 0 : tok_[i_ - 1].end; }
+  bool at_end() const { return i_ >= n_; }
 
   // --- nodes
   NodeId add(Kind kind, uint32_t begin, std::string_view text = {}, uint32_t flags = 0) {
     return tree_.add(kind, begin, begin, text, flags);
   }
-  NodeId empty() { return tree_.add(Kind::kEmpty, last_end(), last_end()); }
+  static constexpr NodeId kAbsent = kNoNode - 1;  // an optional part that is not there
+  static NodeId empty() { return kAbsent; }
   NodeId finish(NodeId id) {  // the node ends where the last consumed token ends
     tree_.node(id).end = last_end();
     return id;
@@ -92,11 +103,27 @@ class Parser {
   class Children {
    public:
     Children(Tree& tree, NodeId parent) : tree_(tree), parent_(parent) {}
-    void add(NodeId child);
+    // kAbsent: one more absent child before the next one added. Inline: a call per child.
+    void add(NodeId child) {
+      if (child == kAbsent) {
+        ++gap_;
+        return;
+      }
+      tree_.node(child).gap = gap_;
+      gap_ = 0;
+      if (last_ == kNoNode) {
+        add_first(child);
+      } else {
+        tree_.node(last_).next_sibling = child;
+      }
+      last_ = child;
+    }
    private:
+    void add_first(NodeId child);
     Tree& tree_;
     NodeId parent_;
     NodeId last_ = kNoNode;
+    uint8_t gap_ = 0;
   };
   // item {, item} into a new node of `kind` starting at `begin`; `item` returns a NodeId.
   template <class Item>
@@ -117,13 +144,17 @@ class Parser {
   // --- errors: record the first one, return kNoNode.
   NodeId fail(const char* what);            // "syntax error near '<token>'" + what
   NodeId unsupported(std::string what);     // "unsupported: <what>"
-  bool enter();                             // false (and an error) past the nesting limit
+  bool enter() { return ++depth_ <= kMaxDepth || too_deep(); }  // false (and an error) past the limit
   void leave() { --depth_; }
+  bool too_deep();
+  static constexpr int kMaxDepth = 200;  // nesting of parentheses, subqueries and joins
 
   std::string_view sql_;
   LexicalSettings settings_;
   Tree& tree_;
   std::vector<Token> toks_;
+  const Token* tok_ = nullptr;
+  size_t n_ = 0;
   Token end_;
   size_t i_ = 0;
   int depth_ = 0;

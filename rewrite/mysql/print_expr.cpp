@@ -59,9 +59,14 @@ void Printer::expr(NodeId id, int required) {
   const Node& x = n(id);
   const bool parens = precedence(t_, id) < required;
   if (parens) put("(");
-  const NodeId c0 = x.first_child;
-  const NodeId c1 = c0 == kNoNode ? kNoNode : n(c0).next_sibling;
-  const NodeId c2 = c1 == kNoNode ? kNoNode : n(c1).next_sibling;
+  NodeId first3[3] = {kNoNode, kNoNode, kNoNode};  // the first three positions, absent ones kNoNode
+  size_t at = 0;
+  for (NodeId k = x.first_child; k != kNoNode && at < 3; k = n(k).next_sibling) {
+    at += n(k).gap;
+    if (at < 3) first3[at] = k;
+    ++at;
+  }
+  const NodeId c0 = first3[0], c1 = first3[1], c2 = first3[2];
   switch (x.kind) {
     case Kind::kIdent: case Kind::kParam: case Kind::kVariable: case Kind::kDefault: case Kind::kType:
       put(x.text);

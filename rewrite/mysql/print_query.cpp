@@ -400,7 +400,10 @@ std::string debug_string(const Tree& tree, NodeId id) {
     s += x.text;
   }
   if (x.flags != 0) s += " #" + std::to_string(x.flags);
-  for (NodeId c = x.first_child; c != kNoNode; c = tree.node(c).next_sibling) s += " " + debug_string(tree, c);
+  for (NodeId c = x.first_child; c != kNoNode; c = tree.node(c).next_sibling) {
+    for (uint8_t i = 0; i < tree.node(c).gap; ++i) s += " _";
+    s += " " + debug_string(tree, c);
+  }
   return s + ")";
 }
 

@@ -15,7 +15,7 @@ namespace switchyard::rewrite::mysql {
 std::string print(const Tree& tree, NodeId id);
 inline std::string print(const Tree& tree) { return print(tree, tree.root()); }
 
-// The tree's shape for tests and error messages: (kind "text" flags children...), kEmpty as _.
+// The tree's shape for tests and error messages: (kind "text" flags children...), an absent child before a present one as _.
 std::string debug_string(const Tree& tree, NodeId id);
 
 }  // namespace switchyard::rewrite::mysql

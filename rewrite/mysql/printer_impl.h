@@ -27,7 +27,7 @@ class Printer {
   void query_or_clause(NodeId id);                    // print_query.cpp
   void list(NodeId id, std::string_view separator, int required = kPrecAny);
   void children_from(NodeId first, std::string_view separator, int required = kPrecAny);
-  bool empty(NodeId id) const { return id == kNoNode || t_.node(id).kind == Kind::kEmpty; }
+  bool empty(NodeId id) const { return id == kNoNode; }  // an absent optional part
   NodeId child(NodeId id, size_t i) const { return t_.child(id, i); }
   const Node& n(NodeId id) const { return t_.node(id); }
   void put(std::string_view s) { out_.append(s); }

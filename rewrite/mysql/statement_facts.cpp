@@ -64,8 +64,8 @@ class Walker {
       case Kind::kSpecialCall:
       case Kind::kGroupConcat: {
         size_t args = t_.child_count(id);
-        if (n.kind == Kind::kFunction) --args;  // the qualifier slot
-        const bool qualified = n.kind == Kind::kFunction && t_.node(n.first_child).kind != Kind::kEmpty;
+        if (n.kind == Kind::kFunction && args > 0) --args;  // the qualifier's position
+        const bool qualified = n.kind == Kind::kFunction && t_.child(id, 0) != kNoNode;
         if (qualified || builtin_volatility(identifier_value(n.text), args) == Volatility::kVolatile)
           mark_volatile(std::string(n.text) + ((n.flags & flag::kNoParens) ? "" : "()"));
         break;
@@ -152,8 +152,8 @@ class Walker {
       const Node& n = t_.node(static_cast<NodeId>(i));
       if (n.kind != Kind::kTable) continue;
       const NodeId name = n.first_child;
-      const NodeId alias_id = t_.node(name).next_sibling;
-      const bool has_alias = alias_id != kNoNode && t_.node(alias_id).kind != Kind::kEmpty;
+      const NodeId alias_id = t_.child(static_cast<NodeId>(i), 1);
+      const bool has_alias = alias_id != kNoNode;
       const std::string_view own =
           has_alias ? t_.node(alias_id).text : t_.node(t_.child(name, t_.child_count(name) - 1)).text;
       if (upper(identifier_value(own)) == want) set_written(t_.node(name).begin);

@@ -153,5 +153,46 @@ TEST(MysqlKeywords, LookupIgnoresCaseAndKnowsReservedWords) {
   EXPECT_EQ(keyword_text(Kw::kNULL), "NULL");
 }
 
+TEST(MysqlKeywords, EveryKeywordIsFoundByItsSpellingInAnyCase) {
+  const Kw all[] = {
+#define SWITCHYARD_KW_LIST(name, reserved) Kw::k##name,
+      SWITCHYARD_MYSQL_KEYWORDS(SWITCHYARD_KW_LIST)
+#undef SWITCHYARD_KW_LIST
+  };
+  for (const Kw kw : all) {
+    const std::string_view name = keyword_text(kw);
+    std::string lower(name);
+    for (char& c : lower)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    EXPECT_EQ(lookup_keyword(name), kw) << name;
+    EXPECT_EQ(lookup_keyword(lower), kw) << lower;
+    EXPECT_EQ(lookup_keyword(lower + "x"), Kw::kNone) << lower;
+    EXPECT_EQ(lookup_keyword(lower.substr(0, lower.size() - 1)) == kw, false) << lower;
+  }
+  EXPECT_EQ(lookup_keyword("SELEC1"), Kw::kNone);
+  EXPECT_EQ(lookup_keyword("s"), Kw::kNone);
+}
+
+TEST(MysqlLexerOps, EachOperatorTokenNamesItsOperator) {
+  const std::string sql = "<=> ->> <= >= <> != << >> := -> || && = < > ! ~ + - * / % ^ & | ( ) , . ; { } a 1 'x'";
+  const Op want[] = {Op::kNullSafeEq, Op::kJsonUnquote, Op::kLe, Op::kGe, Op::kNe, Op::kBangEq, Op::kShl,
+                     Op::kShr, Op::kAssign, Op::kJson, Op::kPipes, Op::kAmps, Op::kEq, Op::kLt, Op::kGt,
+                     Op::kBang, Op::kTilde, Op::kPlus, Op::kMinus, Op::kStar, Op::kSlash, Op::kPercent,
+                     Op::kCaret, Op::kAmp, Op::kPipe, Op::kLParen, Op::kRParen, Op::kComma, Op::kDot,
+                     Op::kSemicolon, Op::kLBrace, Op::kRBrace, Op::kNone, Op::kNone, Op::kNone};
+  std::vector<Token> out;
+  std::string error;
+  uint32_t at = 0;
+  ASSERT_TRUE(tokenize(sql, {}, out, error, at)) << error;
+  ASSERT_EQ(out.size(), std::size(want));
+  for (size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].op, want[i]) << sql.substr(out[i].begin, out[i].end - out[i].begin);
+    EXPECT_EQ(out[i].op != Op::kNone, out[i].type == Tok::kOp);
+    if (static_cast<uint8_t>(want[i]) < 0x80 && want[i] != Op::kNone) {
+      EXPECT_EQ(op_char(sql[out[i].begin]), want[i]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace switchyard::rewrite::mysql

@@ -305,6 +305,86 @@ TEST(MysqlParseErrors, PointAtTheOffendingByte) {
   EXPECT_EQ(partition.error().offset, 14u);
 }
 
+// expr() takes a one-token operand straight when the next token is one no operator level looks
+// for; these are the neighbours that must still go through the levels (and two that need not).
+TEST(MysqlLoneOperand, AnOperandFollowedByAnOperatorWordStillGetsItsOperator) {
+  const struct {
+    const char* sql;
+    const char* select_list;
+  } kCases[] = {
+    {"SELECT 'a' 'b' FROM t", "(List (SelectItem (Literal 'a' #1 (Literal 'b' #1))))"},
+    {"SELECT _utf8mb4 'x' FROM t", "(List (SelectItem (Introduced _utf8mb4 (Literal 'x' #1))))"},
+    {"SELECT a COLLATE utf8mb4_bin FROM t", "(List (SelectItem (Collate utf8mb4_bin (Name (Ident a)))))"},
+    {"SELECT a DIV b FROM t", "(List (SelectItem (Binary DIV (Name (Ident a)) (Name (Ident b)))))"},
+    {"SELECT a IS NULL FROM t", "(List (SelectItem (Is #1 (Name (Ident a)))))"},
+    {"SELECT a NOT IN (1) FROM t", "(List (SelectItem (In #1 (Name (Ident a)) (List (Literal 1 #3)))))"},
+    {"SELECT a x FROM t", "(List (SelectItem (Name (Ident a)) (Ident x)))"},
+    {"SELECT ? AS p, 1 ORDER BY 1 DESC", "(List (SelectItem (Param ?) (Ident p)) (SelectItem (Literal 1 #3)))"},
+    {"SELECT a MEMBER OF ('[1]')", "(List (SelectItem (MemberOf (Name (Ident a)) (Literal '[1]' #1))))"},
+    {"SELECT a SOUNDS LIKE b", "(List (SelectItem (SoundsLike (Name (Ident a)) (Name (Ident b)))))"},
+    {"SELECT a XOR b", "(List (SelectItem (Binary XOR (Name (Ident a)) (Name (Ident b)))))"},
+    {"SELECT CASE WHEN a THEN b ELSE c END", "(List (SelectItem (Case _ (When (Name (Ident a)) (Name (Ident b))) (Name (Ident c)))))"},
+  };
+  for (const auto& c : kCases) {
+    const Parsed p = parse(c.sql, {});
+    ASSERT_TRUE(p) << c.sql;
+    EXPECT_EQ(debug_string(p.tree(), p.tree().child(p.tree().root(), 0)), c.select_list) << c.sql;
+    EXPECT_EQ(testing::round_trip_failure(c.sql), "") << c.sql;
+  }
+}
+
+TEST(MysqlTreeShape, AnAbsentPartIsNoNodeAndKeepsTheOthersInPlace) {
+  const std::string sql = "SELECT a FROM t WHERE b = 1 ORDER BY a LIMIT 1 FOR UPDATE";
+  const Parsed p = parse(sql, {});
+  ASSERT_TRUE(p);
+  const Tree& t = p.tree();
+  for (NodeId id = 0; id < t.size(); ++id) EXPECT_NE(t.node(id).kind, Kind::kEmpty);
+  const NodeId s = t.root();
+  EXPECT_EQ(t.source_text(t.child(s, 2)), "b = 1");
+  EXPECT_EQ(t.child(s, 3), kNoNode);  // GROUP BY
+  EXPECT_EQ(t.child(s, 4), kNoNode);  // HAVING
+  EXPECT_EQ(t.source_text(t.child(s, 5)), "a");
+  EXPECT_EQ(t.node(t.child(s, 6)).kind, Kind::kLimit);
+  EXPECT_EQ(t.source_text(t.child(s, 7)), "FOR UPDATE");
+  EXPECT_EQ(t.child(s, 8), kNoNode);
+  EXPECT_EQ(t.child_count(s), 8u);
+  // FROM t: the table's alias and hints are absent; so is the select item's alias.
+  const NodeId table = t.child(t.child(s, 1), 0);
+  EXPECT_EQ(t.child(table, 1), kNoNode);
+  EXPECT_EQ(t.child(table, 2), kNoNode);
+  EXPECT_EQ(t.child_count(table), 1u);
+  EXPECT_EQ(t.child(t.child(t.child(s, 0), 0), 1), kNoNode);
+  EXPECT_EQ(debug_string(t, table), "(Table (Name (Ident t)))");
+  // A table with hints and no alias: the hints stay the third child.
+  const Parsed h = parse("SELECT 1 FROM t USE INDEX (i)", {});
+  ASSERT_TRUE(h);
+  const NodeId ht = h.tree().child(h.tree().child(h.tree().root(), 1), 0);
+  EXPECT_EQ(h.tree().child(ht, 1), kNoNode);
+  EXPECT_EQ(h.tree().source_text(h.tree().child(ht, 2)), "USE INDEX (i)");
+  EXPECT_EQ(debug_string(h.tree(), ht), "(Table (Name (Ident t)) _ (List (IndexHint USE (List (Ident i)))))");
+}
+
+TEST(MysqlTreeShape, ReplaceChildFillsAnAbsentPositionOrReplacesAPresentOne) {
+  Parsed p = parse("SELECT a FROM t", {});
+  ASSERT_TRUE(p);
+  Tree& t = p.tree();
+  const NodeId s = t.root();
+  const NodeId having = t.add(Kind::kLiteral, 0, 0, "1", flag::kNumber);
+  t.replace_child(s, 4, having);  // past the last present child
+  EXPECT_EQ(t.child(s, 4), having);
+  EXPECT_EQ(t.child(s, 2), kNoNode);
+  const NodeId where = t.add(Kind::kLiteral, 0, 0, "2", flag::kNumber);
+  t.replace_child(s, 2, where);  // into the gap before HAVING
+  EXPECT_EQ(t.child(s, 2), where);
+  EXPECT_EQ(t.child(s, 3), kNoNode);
+  EXPECT_EQ(t.child(s, 4), having);
+  const NodeId where2 = t.add(Kind::kLiteral, 0, 0, "3", flag::kNumber);
+  t.replace_child(s, 2, where2);  // in place of a present child
+  EXPECT_EQ(t.child(s, 2), where2);
+  EXPECT_EQ(t.child(s, 4), having);
+  EXPECT_EQ(print(t), "SELECT a FROM t WHERE 3 HAVING 1");
+}
+
 TEST(MysqlParseErrors, DeepNestingIsRefusedNotACrash) {
   const std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
   const Parsed p = parse(deep, {});
