@@ -55,6 +55,7 @@ void MySqlSession::start_pumps() {
   to_upstream_->full = client_leg_.drain_before_wait();
   to_client_->full = upstream_leg_.drain_before_wait();
   Loop::read(*this, *to_client_);
+  if (done()) return;  // a first read through TLS may already have ended the session
   if (!hello_buf_.empty()) {
     // The client pipelined packets behind its HandshakeResponse41; they go through the framer too.
     const std::string leftover = std::move(hello_buf_);

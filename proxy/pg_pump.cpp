@@ -90,6 +90,7 @@ void PgSession::start_pumps() {
   } else {
     Loop::read(*this, *to_client_);
   }
+  if (done()) return;  // that direction's first read or write may already have ended the session
   if (!startup_leftover_.empty()) {
     // The client pipelined messages behind its StartupMessage; they go through the framer too.
     const std::string leftover = std::move(startup_leftover_);
