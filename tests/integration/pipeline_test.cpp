@@ -3,6 +3,7 @@
 // goes on working afterwards.
 #include <gtest/gtest.h>
 
+#include <thread>
 #include <vector>
 
 #include "tests/support/integration_environment.h"
@@ -63,6 +64,35 @@ TEST(Pipeline, AnErrorAbortsTheRestOfTheBatchUntilSync) {
 
   ASSERT_EQ(PQexitPipelineMode(conn.get()), 1) << PQerrorMessage(conn.get());
   EXPECT_EQ(query_value(conn.get(), "SELECT 'usable after the pipeline'"), "usable after the pipeline");
+}
+
+// Both directions full at once: 8,000 queries with 2 KB answers (16 MB, more than the loopback
+// buffers hold) sent without waiting, then a pause with nothing read, then everything read. The
+// client's socket fills, so the proxy's writes to it come back partial and go async, and the
+// server's fills behind them. Every answer arrives, in order.
+TEST(Pipeline, BothDirectionsFullAtOnceLoseNothing) {
+  PgConn conn = connect(integration_env().proxied().conninfo(kAppDatabase, kSuperuser));
+  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
+  ASSERT_EQ(PQsetnonblocking(conn.get(), 1), 0);
+  ASSERT_EQ(PQenterPipelineMode(conn.get()), 1);
+  constexpr int kQueries = 8000;
+  for (int i = 0; i < kQueries; ++i) {
+    const std::string n = std::to_string(i);
+    ASSERT_TRUE(send(conn.get(), "SELECT $1::int, repeat(md5($1::text), 64)", n.c_str())) << PQerrorMessage(conn.get());
+  }
+  ASSERT_EQ(PQpipelineSync(conn.get()), 1) << PQerrorMessage(conn.get());
+  ASSERT_TRUE(flush_within(conn.get(), 30s)) << PQerrorMessage(conn.get());
+  std::this_thread::sleep_for(1500ms);  // nothing read: every buffer on the way fills
+  for (int i = 0; i < kQueries; ++i) {
+    std::string value, detail;
+    ASSERT_EQ(query_result(conn.get(), value, detail), PGRES_TUPLES_OK) << "query " << i << ": " << detail;
+    ASSERT_EQ(value, std::to_string(i));
+  }
+  PgResult sync = next_result(conn.get());
+  EXPECT_EQ(PQresultStatus(sync.get()), PGRES_PIPELINE_SYNC) << describe(sync.get());
+  ASSERT_EQ(PQexitPipelineMode(conn.get()), 1) << PQerrorMessage(conn.get());
+  ASSERT_EQ(PQsetnonblocking(conn.get(), 0), 0);
+  EXPECT_EQ(query_value(conn.get(), "SELECT 'usable after'"), "usable after");
 }
 
 }  // namespace
