@@ -1,11 +1,7 @@
-// PgSession's two pumps (pg_pump.h): wait for readability, read what is there, frame it, write
-// the result on, repeat. See pg_session.h for the session around them.
-//
-// A pump reads again at once only when its last read filled the buffer (more is probably
-// waiting); otherwise it gives the buffer back to the worker's pool and waits for readability,
-// so that an idle direction holds no buffer. Through TLS it reads again after every read that
-// returned data, until would_block: OpenSSL may hold decrypted bytes (SSL_pending) or a whole
-// record's ciphertext that the socket no longer signals, and waiting would strand them.
+// PgSession's two pumps (pg_pump.h): their start, their framing and its memory bounds. The loop
+// itself (wait for readability, read what is there, frame, write on, repeat; buffers given back
+// while a direction waits) is RelayLoop's (proxy/relay_loop.h), shared with the MySQL session.
+// See pg_session.h for the session around them.
 //
 // Memory bounds: before authentication completes only the authentication exchange is accepted
 // from the client, each message at most kAuthMessageBytes (PostgreSQL's own cap on an
