@@ -49,44 +49,30 @@ void StreamLeg::start_tls(asio::ssl::context& ctx) {
 }
 
 size_t StreamLeg::tls_read(asio::mutable_buffer b, boost::system::error_code& ec) {
-  ERR_clear_error();
   size_t n = 0;
-  const int r = SSL_read_ex(ssl_.get(), b.data(), b.size(), &n);
-  read_wants_write_ = false;
-  if (r == 1) {
-    ec = {};
-    return n;
-  }
-  const int saved_errno = errno;
-  const int err = SSL_get_error(ssl_.get(), r);
-  read_wants_write_ = err == SSL_ERROR_WANT_WRITE;
-  ec = classify(err, saved_errno);
-  return 0;
+  ec = ssl_call([&] { return SSL_read_ex(ssl_.get(), b.data(), b.size(), &n); }, SSL_ERROR_WANT_WRITE, read_wants_write_);
+  return ec ? 0 : n;
 }
 
 size_t StreamLeg::tls_write(asio::const_buffer b, boost::system::error_code& ec) {
-  ERR_clear_error();
   size_t n = 0;
-  const int r = SSL_write_ex(ssl_.get(), b.data(), b.size(), &n);
-  write_wants_read_ = false;
-  if (r == 1) {
-    ec = {};
-    return n;
-  }
-  const int saved_errno = errno;
-  const int err = SSL_get_error(ssl_.get(), r);
-  write_wants_read_ = err == SSL_ERROR_WANT_READ;
-  ec = classify(err, saved_errno);
-  return 0;
+  ec = ssl_call([&] { return SSL_write_ex(ssl_.get(), b.data(), b.size(), &n); }, SSL_ERROR_WANT_READ, write_wants_read_);
+  return ec ? 0 : n;
 }
 
 boost::system::error_code StreamLeg::handshake_once() {
-  ERR_clear_error();
-  const int r = SSL_do_handshake(ssl_.get());
+  return ssl_call([&] { return SSL_do_handshake(ssl_.get()); }, SSL_ERROR_WANT_WRITE, handshake_wants_write_);
+}
+
+template <typename Call>
+boost::system::error_code StreamLeg::ssl_call(Call call, int other_way, bool& wants_other_way) {
+  ERR_clear_error();  // SSL_get_error reads this thread's queue
+  const int r = call();
+  wants_other_way = false;
   if (r == 1) return {};
   const int saved_errno = errno;
   const int err = SSL_get_error(ssl_.get(), r);
-  handshake_wants_write_ = err == SSL_ERROR_WANT_WRITE;
+  wants_other_way = err == other_way;
   return classify(err, saved_errno);
 }
 

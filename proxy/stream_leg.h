@@ -107,6 +107,11 @@ class StreamLeg {
   size_t tls_write(boost::asio::const_buffer b, boost::system::error_code& ec);
   // SSL_do_handshake once; error_code as tls_read's.
   boost::system::error_code handshake_once();
+  // One OpenSSL call (`call` returns its int result, 1 on success) and what it means: an
+  // error_code as above, and `wants_other_way` set when it waits for `other_way` (the WANT of the
+  // readiness the call's own direction does not wait for).
+  template <typename Call>
+  boost::system::error_code ssl_call(Call call, int other_way, bool& wants_other_way);
 
   template <typename Handler>
   void handshake_step(Handler&& handler) {
