@@ -68,6 +68,10 @@ cleanup() {
   trap - EXIT INT TERM
   if [ -n "$PGBENCH_PID" ]; then stop_pid "$PGBENCH_PID" pgbench 5; fi
   if [ -n "$SY_PID" ]; then stop_pid "$SY_PID" switchyard 15; fi
+  # A PgBouncer that died before it answered has only its pidfile.
+  if [ -z "$PGB_PID" ] && [ -n "$BENCH_DIR" ] && [ -s "$BENCH_DIR/pgbouncer/pgbouncer.pid" ]; then
+    PGB_PID="$(cat "$BENCH_DIR/pgbouncer/pgbouncer.pid")"
+  fi
   if [ -n "$PGB_PID" ]; then stop_pid "$PGB_PID" pgbouncer 10; fi
   finish_bench "$rc"
 }
@@ -133,12 +137,8 @@ server_tls_sslmode = require
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF
-  give_to_pg "$dir"
   log "starting PgBouncer (session mode, TLS both legs) on 127.0.0.1:${PORT[pgbouncer]}"
-  as_pg pgbouncer -d -q "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
-  local i
-  for ((i = 0; i < 50; i++)); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
-  [ -s "$dir/pgbouncer.pid" ] || die "pgbouncer wrote no pidfile; see $dir/pgbouncer.log"
+  launch_pgbouncer "$dir" "$CLIENTS"
   PGB_PID="$(cat "$dir/pgbouncer.pid")"
   PROC_PID[pgbouncer]=$PGB_PID
   PGSSLMODE=require wait_ready "${PORT[pgbouncer]}" pgbouncer "$PGB_PID"

@@ -113,7 +113,7 @@ diverged_rows() {
 # for POOL clients (20 more may wait); EXTRA (lines) goes into [pgbouncer]. Returns once its pidfile
 # DIR/pgbouncer.pid exists: register that file for the EXIT trap before calling.
 start_pgbouncer_in() {
-  local dir=$1 port=$2 pool=$3 extra=${4:-} i
+  local dir=$1 port=$2 pool=$3 extra=${4:-}
   mkdir -p "$dir"
   printf '"%s" ""\n' "$PG_USER" >"$dir/userlist.txt"
   cat >"$dir/pgbouncer.ini" <<EOF
@@ -133,10 +133,18 @@ logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF
   [ -z "$extra" ] || printf '%s\n' "$extra" >>"$dir/pgbouncer.ini"
+  launch_pgbouncer "$dir" "$pool"
+}
+
+# launch_pgbouncer DIR CLIENTS: runs the PgBouncer of DIR/pgbouncer.ini (whose pidfile is
+# DIR/pgbouncer.pid) as the postgres user, with descriptors for CLIENTS clients, and returns once
+# its pidfile exists.
+launch_pgbouncer() {
+  local dir=$1 clients=$2 i
   give_to_pg "$dir"
   # runuser resets the soft descriptor limit (1024 by default): each client takes two.
   as_pg bash -c 'ulimit -n "$1" 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec pgbouncer -d -q "$2"' _ \
-    "$((2 * pool + 100))" "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
+    "$((2 * clients + 100))" "$dir/pgbouncer.ini" || die "pgbouncer failed to start; see $dir/pgbouncer.log"
   for ((i = 0; i < 50; i++)); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
   [ -s "$dir/pgbouncer.pid" ] || die "pgbouncer wrote no pidfile; see $dir/pgbouncer.log"
 }
