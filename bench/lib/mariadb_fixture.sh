@@ -25,7 +25,7 @@ start_mariadb() {
   [ "$(id -u)" -ne 0 ] || chown mysql: "$dir"
   log "mariadb-install-db"
   as_user mysql mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
-    --skip-test-db --skip-name-resolve >"$BENCH_DIR/mariadb-install.log" 2>&1 \
+    --skip-test-db --skip-name-resolve --tmpdir="$dir" >"$BENCH_DIR/mariadb-install.log" 2>&1 \
     || { cat "$BENCH_DIR/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
   log "starting MariaDB on 127.0.0.1:$MY_PORT"
   as_user mysql /usr/sbin/mariadbd --no-defaults --datadir="$dir/data" --port="$MY_PORT" --socket="$dir/mariadbd.sock" \

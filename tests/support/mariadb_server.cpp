@@ -59,9 +59,11 @@ bool MariaDbServer::install(std::string& error) {
     }
   }
   ChildSpec spec;
-  // root@localhost gets no password ("normal"); no test database.
+  // root@localhost gets no password ("normal"); no test database. Its bootstrap's temporary
+  // tables go into this server's own directory, as the server's do: in a shared /tmp, suites
+  // installing at the same time have failed with "Unknown table 'mysql.tmp_proxies_priv'".
   spec.argv = {kInstallDb, "--no-defaults", "--datadir=" + dir_->file("data"), "--auth-root-authentication-method=normal",
-               "--skip-test-db", "--skip-name-resolve", "--innodb-flush-log-at-trx-commit=0"};
+               "--skip-test-db", "--skip-name-resolve", "--innodb-flush-log-at-trx-commit=0", "--tmpdir=" + dir_->path()};
   spec.run_as = run_as_;
   spec.working_dir = dir_->path();
   const CommandResult result = run_command(spec, 120s);
