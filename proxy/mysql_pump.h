@@ -13,6 +13,7 @@
 #include "proxy/buffer_pool.h"
 #include "proxy/mysql_session.h"
 #include "proxy/relay_output.h"
+#include "proxy/relay_read.h"
 #include "proxy/stream_leg.h"
 
 namespace switchyard::proxy {
@@ -51,6 +52,7 @@ struct MySqlSession::Pump final : mysql::StreamCallbacks {
   BufferPool& pool;
   BufferPool::Buffer in;  // read buffer, held from a read until its bytes are written on
   bool full = false;      // the last read filled `in` (or, through TLS, returned data)
+  WaitBuffer waiting;     // what a waiting plaintext direction reads into (proxy/relay_read.h)
   RelayOutput output;     // what is written next: straight from `in`, or copied
   bool busy = false;        // a write to `to` is in flight
   uint64_t bytes_read = 0;  // bytes read from `from`

@@ -16,6 +16,7 @@
 #include "proxy/buffer_pool.h"
 #include "proxy/pg_session.h"
 #include "proxy/relay_output.h"
+#include "proxy/relay_read.h"
 #include "proxy/stream_leg.h"
 
 namespace switchyard::proxy {
@@ -64,6 +65,7 @@ struct PgSession::Pump final : pg::FramerCallbacks, RelayOutput {
   BufferPool::Buffer in;  // read buffer, held from a read until its bytes are written on;
                           // `direct` may point into it until the write completes
   bool full = false;      // the last read filled `in` (or, through TLS, returned data): more may be waiting
+  WaitBuffer waiting;     // what a waiting plaintext direction reads into (proxy/relay_read.h)
   size_t held = 0;        // bytes of a message being assembled, drawn from the budget
   std::string replacement;  // between inspect() and on_message(), see above
   bool busy = false;      // a write to `to` is in flight

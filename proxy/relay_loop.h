@@ -5,8 +5,14 @@
 // their failures are this loop's, the same for every wire protocol.
 //
 // - Reading: after a read that filled the buffer (or left bytes in OpenSSL) it reads again at
-//   once; otherwise it gives the buffer back and waits for readability (async_wait), so an idle
-//   direction holds no buffer (proxy/relay_read.h).
+//   once; otherwise it gives the buffer back and waits, so an idle direction holds no pool
+//   buffer (proxy/relay_read.h). A plaintext leg waits by reading: async_read_some into the
+//   pump's small WaitBuffer, which Asio's reactor performs when the socket becomes readable. A
+//   read that comes back short marks the socket dry at once, in the handler that made it
+//   (proxy/reactor_hint.h): the reactor clears the mark at the socket's next readiness edge, so
+//   the wait that follows, however much later, costs no system call unless bytes came meanwhile,
+//   and the read one recv. A TLS leg waits for readiness (async_wait, an epoll_ctl each time)
+//   and reads through OpenSSL.
 // - Writing: tried at once, non-blocking (StreamLeg::write_now): the socket nearly always takes
 //   it all, and then no Asio operation is started for it; only what it did not take goes to
 //   async_write, with `busy` set so that fail_to_client leaves the client leg to this write.
@@ -18,15 +24,17 @@
 // A Session provides: shared_from_this(), done(), failing(), close(reason), send_final_error(),
 // pump_feed(pump, bytes) (frames them; calls RelayLoop::write when the session goes on) and
 // relay_written(pump) (false: stop after this write, e.g. MySQL's COM_QUIT). A Pump provides:
-// from, to (StreamLeg&), pool, in, full, busy, dir (Session::Dir), bytes_read, pending(),
-// clear(), release_buffer(). Everything runs on the session's thread.
+// from, to (StreamLeg&), pool, in, waiting (WaitBuffer), full, busy, dir (Session::Dir),
+// bytes_read, pending(), clear(), release_buffer(). Everything runs on the session's thread.
 #pragma once
 
 #include <boost/asio/post.hpp>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
 
+#include "proxy/reactor_hint.h"
 #include "proxy/relay_read.h"
 
 namespace switchyard::proxy {
@@ -41,6 +49,22 @@ struct RelayLoop {
   static void read(Session& s, Pump& p) {
     if (p.full) return read_now(s, p);  // the buffer came back full: more is probably there
     p.release_buffer();
+    if (!p.from.encrypted()) {
+      return p.from.socket().async_read_some(boost::asio::buffer(p.waiting.bytes), [self = s.shared_from_this(), &p](boost::system::error_code ec, size_t n) {
+        if (self->done()) return;
+        if (ec) return self->close(read_failure(ec, source(p)));
+        if (n == WaitBuffer::kBytes) {
+          // More may be waiting: read it behind these into a pool buffer, to be written on as one.
+          if (!p.in) p.in = p.pool.acquire();
+          std::memcpy(p.in.get(), p.waiting.bytes.data(), n);
+          return read_now(*self, p, n);
+        }
+        mark_read_dry(p.from.socket());  // a short read: the socket was empty (reactor_hint.h)
+        p.full = false;
+        p.bytes_read += n;
+        self->pump_feed(p, std::string_view(p.waiting.bytes.data(), n));
+      });
+    }
     p.from.socket().async_wait(p.from.read_wait(), [self = s.shared_from_this(), &p](boost::system::error_code ec) {
       if (self->done()) return;
       if (ec) return self->close(std::string(source(p)) + " wait: " + ec.message());
@@ -48,8 +72,10 @@ struct RelayLoop {
     });
   }
 
-  static void read_now(Session& s, Pump& p) {
-    const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, source(p));
+  // `have`: bytes already in p.in (the WaitBuffer's, copied), read on behind.
+  static void read_now(Session& s, Pump& p, size_t have = 0) {
+    const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, source(p), have);
+    if (!p.full && !p.from.encrypted()) mark_read_dry(p.from.socket());  // short, or would block
     if (r.wait) return read(s, p);
     if (!r.error.empty()) return s.close(r.error);
     p.bytes_read += r.bytes;

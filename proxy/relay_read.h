@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/asio/ssl/error.hpp>
+#include <array>
 #include <string>
 
 #include "proxy/buffer_pool.h"
@@ -19,21 +20,47 @@ struct ChunkRead {
   std::string error;  // the peer left or the read failed: why, to close the session with
 };
 
-inline ChunkRead read_chunk(StreamLeg& from, BufferPool& pool, BufferPool::Buffer& in, bool& full, const char* side) {
+// The small buffer a waiting plaintext direction reads into (RelayLoop::read): the wait for
+// readability and the read are then one operation of Asio's reactor, which costs one recv and no
+// epoll_ctl (a bare wait re-arms the descriptor every time; a read after one returns EAGAIN when
+// the socket is empty). Most messages fit (a query, a Bind/Execute/Sync, a short reply); a chunk
+// that fills it is followed by a read into a pool buffer. Part of every pump, so an idle session
+// costs kBytes per direction rather than a pool buffer.
+struct WaitBuffer {
+  static constexpr size_t kBytes = 1024;
+  std::array<char, kBytes> bytes;
+};
+
+// The session's reason for a read that failed on `side`.
+inline std::string read_failure(const boost::system::error_code& ec, const char* side) {
+  namespace asio = boost::asio;
+  // A TLS peer that closes its socket without close_notify reads as stream_truncated.
+  const bool eof = ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
+  return eof ? std::string(side) + " closed the connection" : std::string(side) + " read: " + ec.message();
+}
+
+// Reads into `in` behind the `have` bytes it already holds (REQUIRES: in, if have > 0). `bytes`
+// counts those too; neither `wait` nor `error` while there are some.
+inline ChunkRead read_chunk(StreamLeg& from, BufferPool& pool, BufferPool::Buffer& in, bool& full, const char* side, size_t have = 0) {
   namespace asio = boost::asio;
   if (!in) in = pool.acquire();
   ChunkRead r;
   boost::system::error_code ec;
-  r.bytes = from.read_some(asio::buffer(in.get(), BufferPool::kBufferSize), ec);
+  r.bytes = have + from.read_some(asio::buffer(in.get() + have, BufferPool::kBufferSize - have), ec);
+  if (have > 0 && ec) {
+    // Nothing more now, or the peer left behind those bytes: they are relayed first, the next
+    // read meets the end again.
+    full = false;
+    r.bytes = have;
+    return r;
+  }
   if (ec == asio::error::would_block || ec == asio::error::try_again) {
     full = false;
     r.wait = true;
     return r;
   }
   if (ec) {
-    // A TLS peer that closes its socket without close_notify reads as stream_truncated.
-    const bool eof = ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
-    r.error = eof ? std::string(side) + " closed the connection" : std::string(side) + " read: " + ec.message();
+    r.error = read_failure(ec, side);
     return r;
   }
   full = r.bytes == BufferPool::kBufferSize || from.drain_before_wait();
