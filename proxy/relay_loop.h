@@ -11,8 +11,9 @@
 //   read that comes back short marks the socket dry at once, in the handler that made it
 //   (proxy/reactor_hint.h): the reactor clears the mark at the socket's next readiness edge, so
 //   the wait that follows, however much later, costs no system call unless bytes came meanwhile,
-//   and the read one recv. A TLS leg waits for readiness (async_wait, an epoll_ctl each time)
-//   and reads through OpenSSL.
+//   and the read one recv. A TLS leg waits the same way, and the ciphertext read is handed to
+//   OpenSSL, which reads it before the socket (StreamLeg::prefetched); only a TLS read that must
+//   first write waits for writability (async_wait).
 // - Writing: tried at once, non-blocking (StreamLeg::write_now): the socket nearly always takes
 //   it all, and then no Asio operation is started for it; only what it did not take goes to
 //   async_write, with `busy` set so that fail_to_client leaves the client leg to this write.
@@ -49,10 +50,15 @@ struct RelayLoop {
   static void read(Session& s, Pump& p) {
     if (p.full) return read_now(s, p);  // the buffer came back full: more is probably there
     p.release_buffer();
-    if (!p.from.encrypted()) {
+    if (!p.from.read_waits_for_write()) {
       return p.from.socket().async_read_some(boost::asio::buffer(p.waiting.bytes), [self = s.shared_from_this(), &p](boost::system::error_code ec, size_t n) {
         if (self->done()) return;
         if (ec) return self->close(read_failure(ec, source(p)));
+        if (p.from.encrypted()) {
+          // Ciphertext: OpenSSL reads it before the socket (stream_leg.h).
+          p.from.prefetched(std::string_view(p.waiting.bytes.data(), n), n < WaitBuffer::kBytes);
+          return read_now(*self, p);
+        }
         if (n == WaitBuffer::kBytes) {
           // More may be waiting: read it behind these into a pool buffer, to be written on as one.
           if (!p.in) p.in = p.pool.acquire();
@@ -65,6 +71,7 @@ struct RelayLoop {
         self->pump_feed(p, std::string_view(p.waiting.bytes.data(), n));
       });
     }
+    // OpenSSL must write before it can read on (a TLS 1.3 KeyUpdate answered inside SSL_read).
     p.from.socket().async_wait(p.from.read_wait(), [self = s.shared_from_this(), &p](boost::system::error_code ec) {
       if (self->done()) return;
       if (ec) return self->close(std::string(source(p)) + " wait: " + ec.message());
@@ -75,7 +82,7 @@ struct RelayLoop {
   // `have`: bytes already in p.in (the WaitBuffer's, copied), read on behind.
   static void read_now(Session& s, Pump& p, size_t have = 0) {
     const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, source(p), have);
-    if (!p.full && !p.from.encrypted()) mark_read_dry(p.from.socket());  // short, or would block
+    if (!p.full && p.from.socket_emptied()) mark_read_dry(p.from.socket());  // short, or would block
     if (r.wait) return read(s, p);
     if (!r.error.empty()) return s.close(r.error);
     p.bytes_read += r.bytes;

@@ -1,10 +1,14 @@
 // StreamLeg's OpenSSL calls; see stream_leg.h.
 #include "proxy/stream_leg.h"
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/ssl/error.hpp>
 #include <cerrno>
+#include <cstring>
 
 namespace switchyard::proxy {
 
@@ -36,6 +40,74 @@ boost::system::error_code classify(int err, int saved_errno) {
 
 }  // namespace
 
+// The BIO under a leg's TLS connection: a socket BIO on the leg's descriptor (non-blocking recv
+// and send, retry flags on EAGAIN, end of stream reported to BIO_eof as OpenSSL 3 expects of a
+// socket), which reads the leg's prefetched ciphertext first and notes whether each recv left
+// the socket empty. It never closes the descriptor (the session does).
+struct LegBio {
+  static BIO_METHOD* method() {
+    static BIO_METHOD* const m = [] {
+      BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "switchyard leg");
+      BIO_meth_set_read(made, &LegBio::read);
+      BIO_meth_set_write(made, &LegBio::write);
+      BIO_meth_set_ctrl(made, &LegBio::ctrl);
+      return made;
+    }();
+    return m;
+  }
+
+  static StreamLeg& leg(BIO* b) { return *static_cast<StreamLeg*>(BIO_get_data(b)); }
+
+  static int read(BIO* b, char* out, int len) {
+    StreamLeg& l = leg(b);
+    BIO_clear_retry_flags(b);
+    if (len <= 0) return 0;
+    if (!l.prefetch_.empty()) {
+      const size_t n = std::min(l.prefetch_.size(), static_cast<size_t>(len));
+      std::memcpy(out, l.prefetch_.data(), n);
+      l.prefetch_.remove_prefix(n);
+      return static_cast<int>(n);
+    }
+    const ssize_t r = ::recv(l.socket_.native_handle(), out, static_cast<size_t>(len), 0);
+    if (r > 0) {
+      l.socket_dry_ = r < len;
+      return static_cast<int>(r);
+    }
+    if (r == 0) {
+      l.eof_ = true;
+      return 0;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+      l.socket_dry_ = errno != EINTR;
+      BIO_set_retry_read(b);
+    }
+    return -1;
+  }
+
+  static int write(BIO* b, const char* in, int len) {
+    BIO_clear_retry_flags(b);
+    if (len <= 0) return 0;
+    const ssize_t r = ::send(leg(b).socket_.native_handle(), in, static_cast<size_t>(len), MSG_NOSIGNAL);
+    if (r >= 0) return static_cast<int>(r);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) BIO_set_retry_write(b);
+    return -1;
+  }
+
+  static long ctrl(BIO* b, int cmd, long, void* ptr) {
+    switch (cmd) {
+      case BIO_CTRL_FLUSH:
+        return 1;
+      case BIO_CTRL_EOF:
+        return leg(b).eof_ ? 1 : 0;
+      case BIO_C_GET_FD:
+        if (ptr != nullptr) *static_cast<int*>(ptr) = leg(b).socket_.native_handle();
+        return leg(b).socket_.native_handle();
+      default:
+        return 0;
+    }
+  }
+};
+
 void StreamLeg::start_tls(asio::ssl::context& ctx) {
   ssl_.reset(SSL_new(ctx.native_handle()));
   // Read-ahead: one recv takes every record the socket holds (drain_before_wait then sees them).
@@ -43,7 +115,10 @@ void StreamLeg::start_tls(asio::ssl::context& ctx) {
   // Released buffers: an idle leg holds none of OpenSSL's two record buffers (about 34 KiB).
   SSL_set_read_ahead(ssl_.get(), 1);
   SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-  SSL_set_fd(ssl_.get(), socket_.native_handle());  // a socket BIO that never closes the descriptor
+  BIO* bio = BIO_new(LegBio::method());
+  BIO_set_data(bio, this);
+  BIO_set_init(bio, 1);
+  SSL_set_bio(ssl_.get(), bio, bio);  // one reference, for both directions
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);
 }

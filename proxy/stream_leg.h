@@ -3,12 +3,14 @@
 //
 // The seam between plaintext and TLS: a plaintext leg reads and writes the socket itself (one
 // branch on a null pointer is all TLS adds); an encrypted leg drives OpenSSL straight on the
-// socket's descriptor (SSL_set_fd), as PgBouncer and libpq do, not through a memory BIO: a
-// record is read from the kernel into OpenSSL's buffer and decrypted into ours, with no copy in
-// between, and read-ahead takes every record the socket holds in one recv. Readiness is always
-// waited for on the socket (socket().async_wait); OpenSSL may still hold bytes the socket no
-// longer signals (a record read ahead, or the decrypted rest of one), so after a read that
-// returned data, `drain_before_wait` says whether to read again before waiting.
+// socket's descriptor, as PgBouncer and libpq do, not through a memory BIO: its BIO (stream_leg.cpp)
+// recv()s into OpenSSL's buffer and send()s from it, and read-ahead takes every record the
+// socket holds in one recv. One addition: ciphertext a relay pump already read from the socket
+// while it waited (proxy/relay_loop.h) is handed over with prefetched() and read by OpenSSL
+// before the socket. OpenSSL may still hold bytes the socket no longer signals (a record read
+// ahead, or the decrypted rest of one), so after a read that returned data,
+// `drain_before_wait` says whether to read again before waiting, and `socket_emptied` whether
+// the socket itself was left empty (proxy/reactor_hint.h).
 //
 // Contracts: the socket outlives the leg; one read and one write may be in flight at once (the
 // two pumps), both on the session's thread; read_some and write_now are called only on a
@@ -25,6 +27,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/write.hpp>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 namespace switchyard::proxy {
@@ -47,7 +50,19 @@ class StreamLeg {
   boost::asio::socket_base::wait_type read_wait() const { return read_wants_write_ ? kWaitWrite : kWaitRead; }
   // Whether a read that returned data must be followed by another before waiting on the socket:
   // OpenSSL holds bytes of a record it read ahead.
-  bool drain_before_wait() const { return ssl_ && SSL_has_pending(ssl_.get()) == 1; }
+  bool drain_before_wait() const { return ssl_ && (!prefetch_.empty() || SSL_has_pending(ssl_.get()) == 1); }
+  // REQUIRES: encrypted(). Ciphertext read from the socket by someone else, for OpenSSL to read
+  // first; `bytes` must stay valid until drain_before_wait() is false. `short_read`: the read
+  // that got them came back short, so the socket was empty then.
+  void prefetched(std::string_view bytes, bool short_read) {
+    prefetch_ = bytes;
+    socket_dry_ = short_read;
+  }
+  // After a read_some that returned fewer bytes than asked or would_block (and left nothing in
+  // OpenSSL): whether the socket was empty at the last recv from it. Always, on a plaintext leg.
+  bool socket_emptied() const { return !ssl_ || socket_dry_; }
+  // Whether a read waits for writability (see read_wait).
+  bool read_waits_for_write() const { return read_wants_write_; }
 
   // The TLS handshake in `role`; handler(error_code). REQUIRES: encrypted().
   template <typename Handler>
@@ -94,6 +109,8 @@ class StreamLeg {
   }
 
  private:
+  friend struct LegBio;  // stream_leg.cpp: the BIO under the TLS connection
+
   struct SslFree {
     void operator()(SSL* s) const { SSL_free(s); }
   };
@@ -152,6 +169,11 @@ class StreamLeg {
   bool read_wants_write_ = false;
   bool write_wants_read_ = false;
   bool handshake_wants_write_ = false;
+  // The BIO's state (stream_leg.cpp): ciphertext handed over by prefetched(), not read yet;
+  // whether the last read from the socket came back short or would block; end of stream seen.
+  std::string_view prefetch_;
+  bool socket_dry_ = false;
+  bool eof_ = false;
 };
 
 }  // namespace switchyard::proxy

@@ -143,6 +143,24 @@ TEST_F(Tls, BulkBothWaysArrivesWholeThroughTlsOnBothLegs) {
             "200000 20000100000 true");
 }
 
+// The relay waits by reading 1 KiB of ciphertext and hands it to OpenSSL, which reads the rest
+// of a record from the socket (proxy/stream_leg.h): queries and answers whose records end just
+// before, at and after that size, on both legs, one size at a time.
+TEST_F(Tls, RecordsAroundTheRelaysWaitBufferArriveWhole) {
+  auto proxy = start_proxy(client_tls(world->proxy_a) + upstream_verify_full());
+  ASSERT_TRUE(proxy);
+  PgConn conn = connect(proxy->endpoint().conninfo(kAppDatabase, kSuperuser) + " sslmode=require");
+  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
+  ASSERT_EQ(PQsslInUse(conn.get()), 1);
+  for (size_t n = 940; n <= 1060; ++n) {
+    const std::string sent(n, 'q');
+    EXPECT_EQ(query_value(conn.get(), "SELECT length('" + sent + "')"), std::to_string(n)) << "a " << n << "-byte literal";
+    const std::string value = query_value(conn.get(), "SELECT repeat('r', " + std::to_string(n) + ")");
+    EXPECT_EQ(value, std::string(n, 'r')) << "a " << n << "-byte answer";
+    if (value != std::string(n, 'r')) break;
+  }
+}
+
 TEST_F(Tls, ACertificateFromAnotherCaIsRejectedByTheClient) {
   auto proxy = start_proxy(client_tls(world->proxy_a) + upstream_verify_full());
   ASSERT_TRUE(proxy);
