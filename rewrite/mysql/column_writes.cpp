@@ -137,13 +137,13 @@ std::string check_reads(const ColumnMigration& cm, const Mapping& m, const Inser
 }
 
 // The text of a SELECT output for the mapping, with the outputs it reads substituted.
-std::optional<std::string> from_outputs(const Tree& t, const Mapping& m, const InsertShape& s, const std::vector<NodeId>& row,
-                                        const TextEdits& edits, std::string& refusal) {
+std::optional<std::string> from_outputs(const Tree& t, const ColumnMigration& cm, const Mapping& m, const InsertShape& s,
+                                        const std::vector<NodeId>& row, const TextEdits& edits, std::string& refusal) {
   for (const std::string& c : m.expr.reads()) {
     const NodeId v = row[static_cast<size_t>(s.position(c))];
     std::string why;
     if (may_be_volatile(t, v, &why)) {
-      refusal = "INSERT ... SELECT: the output for " + c + " holds " + why + ", which mirroring into " + m.column +
+      refusal = "INSERT ... SELECT: the output for " + cm.column(c)->name + " holds " + why + ", which mirroring into " + m.column +
                 " would evaluate twice";
       return std::nullopt;
     }
@@ -194,7 +194,7 @@ WriteEdit append_mirrors(const Tree& t, NodeId root, const ColumnMigration& cm, 
     for (const Mapping* m : p.add) {
       if (s.form == InsertShape::kQuery) {
         std::string why;
-        auto e = from_outputs(t, *m, s, s.rows[r], edits, why);
+        auto e = from_outputs(t, cm, *m, s, s.rows[r], edits, why);
         if (!e) return refuse(why, RefusalReason::kVolatile);
         text += ", " + *e;
       } else {
@@ -247,7 +247,7 @@ WriteEdit translate_insert(const Tree& t, const ColumnMigration& cm, const Inser
     std::string text;
     if (s.form == InsertShape::kQuery) {
       std::string why;
-      auto e = from_outputs(t, a, s, row, edits, why);
+      auto e = from_outputs(t, cm, a, s, row, edits, why);
       if (!e) return refuse(why, RefusalReason::kVolatile);
       text = *e;
     } else {
@@ -295,8 +295,10 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
       const Mapping* m = cm.up_of(written[i]) ? cm.up_of(written[i]) : cm.down_of(written[i]);
       if (m == nullptr) continue;
       const ptrdiff_t j = m->expr.bare_column().empty() ? -1 : pos(m->expr.bare_column());
-      const bool ok = j >= 0 && (same_value(t, t.child(assigns[i], 1), t.child(assigns[static_cast<size_t>(j)], 1)) ||
-                                 (static_cast<ptrdiff_t>(i) > j && refers_to(t, t.child(assigns[i], 1), written[static_cast<size_t>(j)])));
+      const bool ok =
+          j >= 0 && (same_value(t, t.child(assigns[i], 1), t.child(assigns[static_cast<size_t>(j)], 1)) ||
+                     (static_cast<ptrdiff_t>(i) > j && refers_to(t, t.child(assigns[i], 1), written[static_cast<size_t>(j)])) ||
+                     (j > static_cast<ptrdiff_t>(i) && refers_to(t, t.child(assigns[static_cast<size_t>(j)], 1), written[i])));
       if (!ok) return refuse("ON DUPLICATE KEY UPDATE sets both shapes' columns with values switchyard cannot tell are equal; set one shape");
     }
     return total;
@@ -396,6 +398,8 @@ WriteEdit mirror_insert(const Tree& t, NodeId root, const ColumnMigration& cm, T
   const bool well_formed = insert_shape(t, root, cm, s, refusal);
   const Plan p = plan_for(cm, s.cols, false);
   WriteEdit total;
+  // Once old columns are dropped, a row without a column list would fill the new table's columns.
+  if (!refusal.empty() && translates_reads(cm) && t.child(root, 1) == kNoNode) return refuse(refusal);
   if (p.both || !p.add.empty()) {
     if (!refusal.empty()) return refuse(refusal);
     if (s.star) return refuse("INSERT ... SELECT * into a migrated table: name the SELECT's outputs");

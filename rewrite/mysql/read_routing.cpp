@@ -27,7 +27,8 @@ struct Walk {
 void collect(Walk& w, NodeId id) {
   const Node& n = w.t.node(id);
   if (n.kind == Kind::kCte) w.ctes.insert(fold(identifier_value(n.text)));
-  if (n.kind == Kind::kStar) w.star = true;
+  // * in a select list (not COUNT(*)) reads every column.
+  if (n.kind == Kind::kSelectItem && n.first_child != kNoNode && w.t.node(n.first_child).kind == Kind::kStar) w.star = true;
   for (NodeId c = n.first_child; c != kNoNode; c = w.t.node(c).next_sibling) collect(w, c);
 }
 

@@ -69,7 +69,7 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
         out.refusal = Refusal{m->spec.name,
                               "switchyard cannot rewrite this statement (" + parsed.error().message +
                                   ") and it may write a migrated table; write it as INSERT, REPLACE, UPDATE or DELETE"};
-    out.parsed = parsed.error().kind == ParseError::Kind::kUnsupported;
+    out.parsed = false;
     return out;
   }
   const Tree& tree = parsed.tree();
@@ -125,7 +125,7 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
       }
     }
   }
-  const NodeId order = kind == Kind::kSelect ? tree.child(root, 6) : kind == Kind::kSetOp ? tree.child(root, 2) : kNoNode;
+  const NodeId order = kind == Kind::kSelect ? tree.child(root, 5) : kind == Kind::kSetOp ? tree.child(root, 2) : kNoNode;
   out.ordered = order != kNoNode;
   out.single_read = (kind == Kind::kSelect && tree.child(root, 7) == kNoNode) || kind == Kind::kSetOp;
   if (!out.changed) return out;

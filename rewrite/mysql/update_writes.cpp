@@ -93,8 +93,12 @@ WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, T
       if (m == nullptr) continue;
       const ptrdiff_t j = m->expr.bare_column().empty() ? -1 : pos(m->expr.bare_column());
       const NodeId vi = t.child(assigns[i], 1);
-      const bool reads_earlier = j >= 0 && static_cast<ptrdiff_t>(i) > j && t.node(vi).kind == Kind::kName &&
-                                 column_ref(t, vi).column == written[static_cast<size_t>(j)];
+      const auto reads = [&](NodeId v, size_t col) {
+        return t.node(v).kind == Kind::kName && t.child_count(v) == 1 && column_ref(t, v).column == written[col];
+      };
+      const bool reads_earlier =
+          j >= 0 && ((static_cast<ptrdiff_t>(i) > j && reads(vi, static_cast<size_t>(j))) ||
+                     (j > static_cast<ptrdiff_t>(i) && reads(t.child(assigns[static_cast<size_t>(j)], 1), i)));
       if (j < 0 || (!reads_earlier && !same_value(t, vi, t.child(assigns[static_cast<size_t>(j)], 1))))
         return refuse("the UPDATE sets both " + m->column + " and columns of the other shape with values switchyard cannot tell are "
                       "equal; set one shape");
