@@ -3,7 +3,7 @@
 //   users:    rename_column full_name -> display_name
 //   accounts: change_column include CHAR(1) 'X'/'' -> include_bool BOOLEAN
 //   ledger:   add_column id from aid (AUTO_INCREMENT), which an INSERT cannot mirror
-//   items:    add_column price_cents from ROUND(price * 100), down price := price_cents / 100
+//   items:    add_column price_cents from ROUND(price * 100), down price := price_cents / 100 as DECIMAL(10,2)
 // each in one phase, as the test asks. `dropped`: in new_only, the old columns are gone.
 #pragma once
 
@@ -65,7 +65,7 @@ inline Catalog column_catalog(config::Phase phase, bool dropped = false) {
                                           {{"include", "CASE WHEN include_bool THEN 'X' ELSE '' END"}}, accounts, phase));
   c.migrations.push_back(column_migration("ledger_id", MigrationKind::kAddColumn, "ledger", {{"id", "aid"}}, {}, ledger, phase));
   c.migrations.push_back(column_migration("items_price_cents", MigrationKind::kAddColumn, "items",
-                                          {{"price_cents", "ROUND(price * 100)"}}, {{"price", "price_cents / 100"}}, items, phase));
+                                          {{"price_cents", "ROUND(price * 100)"}}, {{"price", "CAST(price_cents / 100 AS DECIMAL(10,2))"}}, items, phase));
   return c;
 }
 
