@@ -46,6 +46,22 @@ const ResolvedMigration* named_in(std::string_view text, const Catalog& catalog)
   return nullptr;
 }
 
+// True if a table of the write's own reference list (an UPDATE's tables, a DELETE's FROM / USING
+// list: not inside derived tables or subqueries) is `t`.
+bool in_reference_list(const Tree& tree, NodeId id, const config::TableName& t) {
+  const Node& n = tree.node(id);
+  if (n.kind == Kind::kDerived || n.kind == Kind::kSubquery || n.kind == Kind::kOn) return false;
+  if (n.kind == Kind::kTable) {
+    const NodeId name = n.first_child;
+    const size_t parts = tree.child_count(name);
+    const std::string schema = parts >= 2 ? identifier_value(tree.node(tree.child(name, parts - 2)).text) : "";
+    if (names_table(schema, identifier_value(tree.node(tree.child(name, parts - 1)).text), t)) return true;
+  }
+  for (NodeId c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
+    if (in_reference_list(tree, c, t)) return true;
+  return false;
+}
+
 struct StatementOutcome {
   bool changed = false;
   std::string text;
@@ -98,10 +114,10 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
   if (kind == Kind::kInsert || kind == Kind::kUpdate || kind == Kind::kDelete) {
     for (const ColumnMigration& cm : cms) {
       const config::Migration& spec = cm.migration->spec;
-      // A multi-table UPDATE or DELETE is checked whenever it names the table at all.
-      const bool multi = kind != Kind::kInsert && tree.child_count(tree.child(root, kind == Kind::kUpdate ? 0 : 1)) > 0 &&
-                         mentions_table(facts, spec.old_table);
-      if (!writes_table(facts, spec.old_table) && !multi) continue;
+      // An UPDATE or DELETE is checked whenever its own reference list names the table (a
+      // multi-table one may read it there, where reads are not routed).
+      const bool listed = kind != Kind::kInsert && in_reference_list(tree, tree.child(root, kind == Kind::kUpdate ? 0 : 1), spec.old_table);
+      if (!writes_table(facts, spec.old_table) && !listed) continue;
       const WriteEdit e = kind == Kind::kInsert   ? mirror_insert(tree, root, cm, edits)
                           : kind == Kind::kUpdate ? mirror_update(tree, root, cm, edits)
                                                   : mirror_delete(tree, root, cm, edits);

@@ -61,6 +61,7 @@ TEST_P(MysqlDualWrites, AreTheSameInEveryDualPhaseAndRoute) {
 TEST_P(MysqlDualWrites, AreLeftAloneInPhaseOff) { EXPECT_EQ(outcome(Phase::kOff, GetParam().sql, {}), "="); }
 
 const RewriteCase kDualWrites[] = {
+    {Phase::kDualWrite, R"sql(UPDATE people p JOIN users u ON u.id = p.id SET p.name = u.full_name)sql", R"sql(=)sql"},
     {Phase::kDualWrite, R"sql(INSERT INTO users (id, full_name) VALUES (1, 'Ada'))sql",
      R"sql(INSERT INTO users (id, full_name, `display_name`) VALUES (1, 'Ada', (`full_name`)))sql"},
     {Phase::kDualWrite, R"sql(INSERT INTO users (id, full_name) VALUES (1, UUID()), (2, NOW(6)))sql",
@@ -171,6 +172,10 @@ TEST_P(MysqlNewOnlyWrites, AreTranslatedToTheNewShapeOrRefused) {
 }
 
 const RewriteCase kNewOnlyWrites[] = {
+    {Phase::kNewOnly, R"sql(UPDATE people SET name = (SELECT full_name FROM users WHERE users.id = people.id))sql",
+     R"sql(UPDATE people SET name = (SELECT full_name FROM (SELECT `id`, (`display_name`) AS `full_name`, `email`, `display_name` FROM users) AS users WHERE users.id = people.id))sql"},
+    {Phase::kNewOnly, R"sql(UPDATE people p JOIN users u ON u.id = p.id SET p.name = u.full_name)sql",
+     R"sql(!users_display_name: a multi-table UPDATE that reads the old column full_name is not translated in new_only; name the new column)sql"},
     {Phase::kNewOnly, R"sql(INSERT INTO users (id, full_name) VALUES (1, 'Ada'), (2, UUID()))sql",
      R"sql(INSERT INTO users (id, `display_name`) VALUES (1, ('Ada')), (2, (UUID())))sql"},
     {Phase::kNewOnly, R"sql(INSERT INTO users SET id = 1, full_name = NOW(6))sql",
