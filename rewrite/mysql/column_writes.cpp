@@ -28,13 +28,6 @@ struct InsertShape {
   }
 };
 
-std::vector<NodeId> children(const Tree& t, NodeId id) {
-  std::vector<NodeId> out;
-  if (id == kNoNode) return out;
-  for (NodeId c = t.node(id).first_child; c != kNoNode; c = t.node(c).next_sibling) out.push_back(c);
-  return out;
-}
-
 // False: the INSERT is the server's to reject (rows of another length than the columns).
 bool insert_shape(const Tree& t, NodeId root, const ColumnMigration& cm, InsertShape& s, std::string& refusal) {
   const uint32_t f = t.node(root).flags;
@@ -90,11 +83,6 @@ bool insert_shape(const Tree& t, NodeId root, const ColumnMigration& cm, InsertS
   }
   if (s.star) return true;
   return std::all_of(s.rows.begin(), s.rows.end(), [&](const std::vector<NodeId>& r) { return r.size() == s.cols.size(); });
-}
-
-// A value in a VALUES row or SET that is the bare column `c` (set earlier in the row).
-bool refers_to(const Tree& t, NodeId value, const std::string& c) {
-  return value != kNoNode && t.node(value).kind == Kind::kName && t.child_count(value) == 1 && column_ref(t, value).column == c;
 }
 
 // The write sets both shapes: consistent only for mappings that are just the other column, with
@@ -154,11 +142,6 @@ std::optional<std::string> from_outputs(const Tree& t, const ColumnMigration& cm
   });
 }
 
-std::string column_name(const ColumnMigration& cm, const std::string& folded) {
-  const ColumnInfo* c = cm.column(folded);
-  return c ? c->name : folded;
-}
-
 // Dual phases: each mirror appended to the column list and to every row (the expression reads
 // the columns just set), or to the SET list, or as one more output of each SELECT.
 WriteEdit append_mirrors(const Tree& t, NodeId root, const ColumnMigration& cm, const InsertShape& s, const Plan& p,
@@ -205,11 +188,6 @@ WriteEdit append_mirrors(const Tree& t, NodeId root, const ColumnMigration& cm, 
     else edits.insert(t.node(s.row_nodes[r]).end - 1, s.rows[r].empty() ? text.substr(2) : text);
   }
   return WriteEdit{true, {}, {}};
-}
-
-std::string default_text(const ColumnMigration& cm, const std::string& c) {
-  const ColumnInfo* info = cm.column(c);
-  return info == nullptr || info->default_expr.empty() ? "NULL" : info->default_expr;
 }
 
 // new_only: the old column's place in the list and in each row is taken by the new column, its
@@ -262,87 +240,6 @@ WriteEdit translate_insert(const Tree& t, const ColumnMigration& cm, const Inser
     edits.replace(r.begin, r.end, text);
   }
   return WriteEdit{true, {}, {}};
-}
-
-// ON DUPLICATE KEY UPDATE: the same rules as a single-table UPDATE's SET (left to right, a
-// bare column is the row's current value), with VALUES(col) / alias.col for the inserted values.
-WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigration& cm, TextEdits& edits) {
-  const NodeId list = t.child(root, 4);
-  if (list == kNoNode) return {};
-  const std::vector<NodeId> assigns = children(t, list);
-  std::vector<std::string> written;
-  for (NodeId a : assigns) written.push_back(column_ref(t, t.child(a, 0)).column);
-  const NodeId table = t.child(root, 0);
-  std::vector<std::string> qualifiers{column_ref(t, table).column};
-  const NodeId alias = t.child(root, 3);
-  if (alias != kNoNode) {
-    if (translates_reads(cm) && t.node(alias).first_child != kNoNode)
-      return refuse("a row alias with a column list is not translated in new_only; use VALUES(col)");
-    qualifiers.push_back(fold(identifier_value(t.node(alias).text)));
-  }
-  WriteEdit total;
-  const size_t before = edits.size();
-  for (NodeId a : assigns) {
-    if (auto why = translate_old_reads(t, t.child(a, 1), cm, qualifiers, edits); !why.empty()) return refuse(why);
-  }
-  const Plan p = plan_for(cm, written, true);
-  const auto pos = [&](const std::string& c) {
-    const auto it = std::find(written.begin(), written.end(), c);
-    return it == written.end() ? -1 : it - written.begin();
-  };
-  if (p.both) {
-    for (size_t i = 0; i < written.size(); ++i) {
-      const Mapping* m = cm.up_of(written[i]) ? cm.up_of(written[i]) : cm.down_of(written[i]);
-      if (m == nullptr) continue;
-      const ptrdiff_t j = m->expr.bare_column().empty() ? -1 : pos(m->expr.bare_column());
-      const bool ok =
-          j >= 0 && (same_value(t, t.child(assigns[i], 1), t.child(assigns[static_cast<size_t>(j)], 1)) ||
-                     (static_cast<ptrdiff_t>(i) > j && refers_to(t, t.child(assigns[i], 1), written[static_cast<size_t>(j)])) ||
-                     (j > static_cast<ptrdiff_t>(i) && refers_to(t, t.child(assigns[static_cast<size_t>(j)], 1), written[i])));
-      if (!ok) return refuse("ON DUPLICATE KEY UPDATE sets both shapes' columns with values switchyard cannot tell are equal; set one shape");
-    }
-    return total;
-  }
-  total.changed = edits.size() != before;
-  if (p.add.empty()) return total;
-  if (!p.translate) {
-    std::string text;
-    for (const Mapping* m : p.add) text += ", " + quote_identifier(m->column) + " = " + m->expr.text();
-    edits.insert(t.node(assigns.back()).end, text);
-    return WriteEdit{true, {}, {}};
-  }
-  for (size_t i = 0; i < assigns.size(); ++i) {
-    const std::string& o = written[i];
-    if (!is_old(cm, o)) continue;
-    const std::vector<const Mapping*> into = p.add;
-    if (into.size() != 1) return refuse("translating this ON DUPLICATE KEY UPDATE needs one old column to one new one");
-    const Mapping& m = *into[0];
-    for (const std::string& c : m.expr.reads())
-      if (c != o && pos(c) > static_cast<ptrdiff_t>(i))
-        return refuse(m.column + " is computed from " + column_name(cm, c) + ", which is set after " + column_name(cm, o));
-    const NodeId v = t.child(assigns[i], 1);
-    std::string why;
-    if (m.expr.reads_count(o) > 1 && may_be_volatile(t, v, &why))
-      return refuse("the value for " + column_name(cm, o) + " holds " + why + ", which " + m.column + " would evaluate twice",
-                    RefusalReason::kVolatile);
-    const Range r = expression_range(t, v);
-    std::string value = t.node(v).kind == Kind::kDefault ? default_text(cm, o) : edits.text(t.source(), r.begin, r.end);
-    std::string text;
-    // old = VALUES(old): new = VALUES(new), exact where up(down(x)) need not be.
-    const Mapping* d = cm.down_of(o);
-    if (m.expr.reads() == std::set<std::string>{o} && t.node(v).kind == Kind::kFunction && fold(t.node(v).text) == "VALUES" &&
-        t.child_count(v) == 2 && column_ref(t, t.child(v, 1)).column == o && d->expr.reads() == std::set<std::string>{m.folded}) {
-      text = "VALUES(" + quote_identifier(m.column) + ")";
-    } else {
-      text = m.expr.text([&](const std::string& c) -> std::optional<std::string> {
-        if (c == o) return value;
-        return std::nullopt;
-      });
-    }
-    edits.replace(t.node(assigns[i]).begin, t.node(assigns[i]).end, quote_identifier(m.column) + " = " + text);
-    total.changed = true;
-  }
-  return total;
 }
 
 // new_only: an INSERT that sets no column of either shape leaves the old columns (which may be

@@ -170,6 +170,13 @@ std::vector<ColumnRef> column_refs(const Tree& tree, NodeId id, bool in_subqueri
 
 bool may_be_volatile(const Tree& tree, NodeId id, std::string* why) { return id != kNoNode && volatile_walk(tree, id, why); }
 
+std::vector<NodeId> children(const Tree& t, NodeId id) {
+  std::vector<NodeId> out;
+  if (id == kNoNode) return out;
+  for (NodeId c = t.node(id).first_child; c != kNoNode; c = t.node(c).next_sibling) out.push_back(c);
+  return out;
+}
+
 std::vector<NodeId> select_leaves(const Tree& tree, NodeId query) {
   std::vector<NodeId> out;
   leaves(tree, query, out);

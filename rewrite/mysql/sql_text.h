@@ -73,6 +73,9 @@ ColumnRef column_ref(const Tree& tree, NodeId name);
 // function, NEXT VALUE FOR, an assignment to a variable), with the first such in `why`.
 bool may_be_volatile(const Tree& tree, NodeId id, std::string* why = nullptr);
 
+// The present children of `id` (none for kNoNode), in order.
+std::vector<NodeId> children(const Tree& tree, NodeId id);
+
 // A statement's kSelect leaves: the SELECT blocks whose outputs make up its rows (through WITH,
 // parentheses and UNION / EXCEPT / INTERSECT).
 std::vector<NodeId> select_leaves(const Tree& tree, NodeId query);

@@ -11,13 +11,6 @@ namespace {
 
 using namespace detail;
 
-std::vector<NodeId> children(const Tree& t, NodeId id) {
-  std::vector<NodeId> out;
-  if (id == kNoNode) return out;
-  for (NodeId c = t.node(id).first_child; c != kNoNode; c = t.node(c).next_sibling) out.push_back(c);
-  return out;
-}
-
 // The single table of an UPDATE's or DELETE's reference list, or kNoNode when there are several
 // (a join, a comma list).
 NodeId single_table(const Tree& t, NodeId refs) {
@@ -38,11 +31,6 @@ bool touches(const ColumnMigration& cm, const std::string& c) {
     for (const Mapping& m : *maps)
       if (m.expr.reads().count(c) > 0) return true;
   return false;
-}
-
-std::string column_name(const ColumnMigration& cm, const std::string& folded) {
-  const ColumnInfo* c = cm.column(folded);
-  return c ? c->name : folded;
 }
 
 // A multi-table UPDATE or DELETE: MySQL does not define the order of a multi-table SET, so a

@@ -139,4 +139,18 @@ bool constant_default(const ColumnInfo& c) {
   return std::all_of(d.begin(), d.end(), [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == 'e' || ch == 'E' || ch == '+'; });
 }
 
+bool refers_to(const Tree& t, NodeId value, const std::string& c) {
+  return value != kNoNode && t.node(value).kind == Kind::kName && t.child_count(value) == 1 && column_ref(t, value).column == c;
+}
+
+std::string column_name(const ColumnMigration& cm, const std::string& folded) {
+  const ColumnInfo* c = cm.column(folded);
+  return c ? c->name : folded;
+}
+
+std::string default_text(const ColumnMigration& cm, const std::string& c) {
+  const ColumnInfo* info = cm.column(c);
+  return info == nullptr || info->default_expr.empty() ? "NULL" : info->default_expr;
+}
+
 }  // namespace switchyard::rewrite::mysql::detail

@@ -59,4 +59,14 @@ bool same_value(const Tree& tree, NodeId a, NodeId b);
 // a quoted literal (an expression default such as current_timestamp() is computed after them).
 bool constant_default(const ColumnInfo& c);
 
+// True if `value` (in a VALUES row, a SET or ON DUPLICATE KEY UPDATE list) is the bare column `c`.
+bool refers_to(const Tree& tree, NodeId value, const std::string& c);
+// The table's spelling of the folded column `folded`, for messages and SQL.
+std::string column_name(const ColumnMigration& cm, const std::string& folded);
+// The text of the column's default, for a DEFAULT that is substituted ("NULL" when it has none).
+std::string default_text(const ColumnMigration& cm, const std::string& c);
+
+// ON DUPLICATE KEY UPDATE of the INSERT at `root` (duplicate_update.cpp).
+WriteEdit mirror_duplicate_update(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits);
+
 }  // namespace switchyard::rewrite::mysql::detail
