@@ -125,10 +125,24 @@ std::string check_reads(const ColumnMigration& cm, const Mapping& m, const Inser
 }
 
 // The text of a SELECT output for the mapping, with the outputs it reads substituted.
+// `replaced`: the old column whose output the mapping replaces (new_only), so that it is used
+// where it stood rather than again.
 std::optional<std::string> from_outputs(const Tree& t, const ColumnMigration& cm, const Mapping& m, const InsertShape& s,
-                                        const std::vector<NodeId>& row, const TextEdits& edits, std::string& refusal) {
+                                        const std::vector<NodeId>& row, const TextEdits& edits, std::string& refusal,
+                                        const std::string& replaced = "") {
   for (const std::string& c : m.expr.reads()) {
     const NodeId v = row[static_cast<size_t>(s.position(c))];
+    if (c == replaced) {
+      RefusalReason code = RefusalReason::kUnsupportedForm;
+      refusal = substitution_check(t, v, m.expr.reads_count(c), cm.column(c)->name, m, code);
+      if (!refusal.empty()) return std::nullopt;
+      continue;
+    }
+    if (has_placeholder(t, v)) {
+      refusal = "INSERT ... SELECT: the output for " + cm.column(c)->name + " holds a ? placeholder, which mirroring into " +
+                m.column + " would repeat; bind it to one column only";
+      return std::nullopt;
+    }
     std::string why;
     if (may_be_volatile(t, v, &why)) {
       refusal = "INSERT ... SELECT: the output for " + cm.column(c)->name + " holds " + why + ", which mirroring into " + m.column +
@@ -207,10 +221,9 @@ WriteEdit translate_insert(const Tree& t, const ColumnMigration& cm, const Inser
       return refuse(a.column + " is computed from " + column_name(cm, c) + ", which the INSERT sets after " + column_name(cm, o) +
                     "; list it first");
   for (const auto& row : s.rows) {
-    std::string why;
-    if (a.expr.reads_count(o) > 1 && may_be_volatile(t, row[k], &why))
-      return refuse("the value for " + column_name(cm, o) + " holds " + why + ", which " + a.column + " would evaluate twice",
-                    RefusalReason::kVolatile);
+    RefusalReason code = RefusalReason::kUnsupportedForm;
+    if (auto why = substitution_check(t, row[k], a.expr.reads_count(o), column_name(cm, o), a, code); !why.empty())
+      return refuse(why, code);
     if (s.form == InsertShape::kQuery) continue;
     for (size_t j = 0; j < row.size(); ++j)
       for (const ColumnRef& r : column_refs(t, row[j], false))
@@ -225,7 +238,7 @@ WriteEdit translate_insert(const Tree& t, const ColumnMigration& cm, const Inser
     std::string text;
     if (s.form == InsertShape::kQuery) {
       std::string why;
-      auto e = from_outputs(t, cm, a, s, row, edits, why);
+      auto e = from_outputs(t, cm, a, s, row, edits, why, o);
       if (!e) return refuse(why, RefusalReason::kVolatile);
       text = *e;
     } else {

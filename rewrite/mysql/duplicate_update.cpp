@@ -63,10 +63,9 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
       if (c != o && pos(c) > static_cast<ptrdiff_t>(i))
         return refuse(m.column + " is computed from " + column_name(cm, c) + ", which is set after " + column_name(cm, o));
     const NodeId v = t.child(assigns[i], 1);
-    std::string why;
-    if (m.expr.reads_count(o) > 1 && may_be_volatile(t, v, &why))
-      return refuse("the value for " + column_name(cm, o) + " holds " + why + ", which " + m.column + " would evaluate twice",
-                    RefusalReason::kVolatile);
+    RefusalReason code = RefusalReason::kUnsupportedForm;
+    if (auto why = substitution_check(t, v, m.expr.reads_count(o), column_name(cm, o), m, code); !why.empty())
+      return refuse(why, code);
     const Range r = expression_range(t, v);
     std::string value = t.node(v).kind == Kind::kDefault ? default_text(cm, o) : edits.text(t.source(), r.begin, r.end);
     std::string text;

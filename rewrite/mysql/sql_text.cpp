@@ -177,6 +177,14 @@ std::vector<NodeId> children(const Tree& t, NodeId id) {
   return out;
 }
 
+bool has_placeholder(const Tree& t, NodeId id) {
+  if (id == kNoNode) return false;
+  if (t.node(id).kind == Kind::kParam) return true;
+  for (NodeId c = t.node(id).first_child; c != kNoNode; c = t.node(c).next_sibling)
+    if (has_placeholder(t, c)) return true;
+  return false;
+}
+
 std::vector<NodeId> select_leaves(const Tree& tree, NodeId query) {
   std::vector<NodeId> out;
   leaves(tree, query, out);

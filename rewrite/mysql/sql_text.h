@@ -76,6 +76,11 @@ bool may_be_volatile(const Tree& tree, NodeId id, std::string* why = nullptr);
 // The present children of `id` (none for kNoNode), in order.
 std::vector<NodeId> children(const Tree& tree, NodeId id);
 
+// True if the expression holds a ? placeholder: copying it, or dropping it, would change the
+// statement's parameters (their count and order), which a prepared statement and the shape
+// cache (literals put back by position) rely on.
+bool has_placeholder(const Tree& tree, NodeId id);
+
 // A statement's kSelect leaves: the SELECT blocks whose outputs make up its rows (through WITH,
 // parentheses and UNION / EXCEPT / INTERSECT).
 std::vector<NodeId> select_leaves(const Tree& tree, NodeId query);

@@ -114,10 +114,9 @@ WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, T
         return refuse(m.column + " is computed from " + column_name(cm, c) + ", which the UPDATE sets after " + column_name(cm, o) +
                       "; set it first");
     const NodeId v = t.child(assigns[i], 1);
-    std::string why;
-    if (m.expr.reads_count(o) > 1 && may_be_volatile(t, v, &why))
-      return refuse("the value for " + column_name(cm, o) + " holds " + why + ", which " + m.column + " would evaluate twice",
-                    RefusalReason::kVolatile);
+    RefusalReason code = RefusalReason::kUnsupportedForm;
+    if (auto why = substitution_check(t, v, m.expr.reads_count(o), column_name(cm, o), m, code); !why.empty())
+      return refuse(why, code);
     const Range r = expression_range(t, v);
     const ColumnInfo* info = cm.column(o);
     const std::string value = t.node(v).kind == Kind::kDefault

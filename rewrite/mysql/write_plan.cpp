@@ -153,4 +153,19 @@ std::string default_text(const ColumnMigration& cm, const std::string& c) {
   return info == nullptr || info->default_expr.empty() ? "NULL" : info->default_expr;
 }
 
+std::string substitution_check(const Tree& t, NodeId value, size_t uses, const std::string& column, const Mapping& into,
+                               RefusalReason& code) {
+  std::string why;
+  if (uses > 1 && may_be_volatile(t, value, &why)) {
+    code = RefusalReason::kVolatile;
+    return "the value for " + column + " holds " + why + ", which " + into.column + " would evaluate twice";
+  }
+  if (uses != 1 && has_placeholder(t, value)) {
+    code = RefusalReason::kUnsupportedForm;
+    return "the value for " + column + " holds a ? placeholder, which mirroring into " + into.column + " would " +
+           (uses == 0 ? "drop" : "repeat") + "; bind it to one column only";
+  }
+  return "";
+}
+
 }  // namespace switchyard::rewrite::mysql::detail

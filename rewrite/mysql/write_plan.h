@@ -66,6 +66,12 @@ std::string column_name(const ColumnMigration& cm, const std::string& folded);
 // The text of the column's default, for a DEFAULT that is substituted ("NULL" when it has none).
 std::string default_text(const ColumnMigration& cm, const std::string& c);
 
+// A value put `uses` times into a mapping in place of the column it was written to: refused when
+// it is volatile and used more than once, or holds a ? placeholder and is not used exactly once.
+// Returns the refusal ("" if none) and its class in `code`.
+std::string substitution_check(const Tree& tree, NodeId value, size_t uses, const std::string& column, const Mapping& into,
+                               RefusalReason& code);
+
 // ON DUPLICATE KEY UPDATE of the INSERT at `root` (duplicate_update.cpp).
 WriteEdit mirror_duplicate_update(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits);
 

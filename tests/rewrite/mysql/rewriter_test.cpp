@@ -132,5 +132,52 @@ TEST(MysqlRewriter, IsPureTheSameTextGivesTheSameResult) {
   EXPECT_EQ(a.kind, b.kind);
 }
 
+TEST(MysqlRewriter, FollowsAnsiQuotesAndWritesBackquotesThatReadAlikeUnderIt) {
+  const Catalog c = testing::column_catalog(Phase::kDualWrite);
+  LexicalSettings ansi;
+  ansi.ansi_quotes = true;
+  const RewriteResult r = rewrite_sql(R"(INSERT INTO "users" ("id", "full_name") VALUES (1, 'a'))", c, {}, ansi);
+  ASSERT_EQ(r.kind, RewriteResult::Kind::kRewritten);
+  EXPECT_EQ(r.sql, R"(INSERT INTO "users" ("id", "full_name", `display_name`) VALUES (1, 'a', (`full_name`)))");
+  // Without ANSI_QUOTES "full_name" is a string: the statement sets no migrated column by name,
+  // and does not parse as an INSERT column list.
+  EXPECT_NE(rewrite_sql(R"(INSERT INTO "users" ("id", "full_name") VALUES (1, 'a'))", c, {}).sql, r.sql);
+}
+
+TEST(MysqlRewriter, ComposesTwoMigrationsOfOneTableInConfigOrder) {
+  Catalog c = testing::column_catalog(Phase::kDualWrite);
+  ResolvedMigration lower = c.migrations[0];
+  lower.spec.name = "users_email_lower";
+  lower.spec.kind = config::MigrationKind::kAddColumn;
+  lower.spec.up = {{"email_lower", "LOWER(email)"}};
+  lower.spec.down = {};
+  lower.old_rel.columns.push_back(testing::column("email_lower", "varchar(100)", "NULL"));
+  lower.new_rel = lower.old_rel;
+  c.migrations[0].old_rel = c.migrations[0].new_rel = lower.old_rel;
+  c.migrations.push_back(lower);
+  const RewriteResult r = rewrite_sql("INSERT INTO users (id, full_name, email) VALUES (1, 'a', 'A@X')", c, {});
+  ASSERT_EQ(r.kind, RewriteResult::Kind::kRewritten);
+  EXPECT_EQ(r.sql,
+            "INSERT INTO users (id, full_name, email, `display_name`, `email_lower`) VALUES (1, 'a', 'A@X', (`full_name`), "
+            "(LOWER(email)))");
+  EXPECT_EQ(rewrite_sql("UPDATE users SET email = 'b', full_name = 'c'", c, {}).sql,
+            "UPDATE users SET email = 'b', full_name = 'c', `display_name` = (`full_name`), `email_lower` = (LOWER(email))");
+}
+
+TEST(MysqlRewriter, NeverRepeatsOrDropsAPlaceholderOrAVolatileValue) {
+  // An up that reads the old column twice cannot take a ? (or UUID()) in its place in new_only.
+  Catalog c = testing::column_catalog(Phase::kNewOnly, true);
+  c.migrations[1].spec.up[0].expr = "CASE WHEN include = 'X' OR include = 'Y' THEN 1 ELSE 0 END";
+  const RewriteResult p = rewrite_sql("INSERT INTO accounts (aid, include) VALUES (?, ?)", c, {});
+  ASSERT_EQ(p.kind, RewriteResult::Kind::kRefused);
+  EXPECT_NE(p.reason.find("placeholder"), std::string::npos) << p.reason;
+  const RewriteResult v = rewrite_sql("UPDATE accounts SET include = IF(RAND() < 0.5, 'X', 'Y')", c, {});
+  ASSERT_EQ(v.kind, RewriteResult::Kind::kRefused);
+  EXPECT_EQ(v.code, RefusalReason::kVolatile);
+  // A literal may be repeated.
+  EXPECT_EQ(rewrite_sql("INSERT INTO accounts (aid, include) VALUES (1, 'Y')", c, {}).sql,
+            "INSERT INTO accounts (aid, `include_bool`) VALUES (1, (CASE WHEN ('Y') = 'X' OR ('Y') = 'Y' THEN 1 ELSE 0 END))");
+}
+
 }  // namespace
 }  // namespace switchyard::rewrite::mysql
