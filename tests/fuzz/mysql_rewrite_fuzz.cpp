@@ -2,8 +2,10 @@
 // migrations (tests/rewrite/mysql/column_catalog.h) in every phase and both read routes: no
 // crash, no hang, and every outcome is one of three: the text relayed as written, a rewrite
 // whose every statement parses again with the same lexical settings (but those relayed as the
-// client wrote them, in a text of several), or a refusal naming a migration and a reason. The first byte picks the phase (low 3 bits), the route (bit 3),
-// ANSI_QUOTES (bit 4), NO_BACKSLASH_ESCAPES (bit 5) and a multi-byte client character set (bit 6).
+// client wrote them, in a text of several), or a refusal naming a migration and a reason; and
+// a rewrite keeps the text's ? placeholders. The first byte picks the phase (low 3 bits), the
+// route (bit 3), ANSI_QUOTES (bit 4), NO_BACKSLASH_ESCAPES (bit 5) and a multi-byte client
+// character set (bit 6).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -13,6 +15,25 @@
 #include "rewrite/mysql/parser.h"
 #include "rewrite/mysql/rewriter.h"
 #include "tests/rewrite/mysql/column_catalog.h"
+
+namespace {
+
+// The ? placeholders of every statement of `text`; -1 if one does not parse.
+long placeholders(const std::string& text, const switchyard::rewrite::mysql::LexicalSettings& s) {
+  namespace my = switchyard::rewrite::mysql;
+  std::vector<my::StatementRange> ranges;
+  std::string error;
+  if (!my::split_statements(text, s, ranges, error)) return -1;
+  long n = 0;
+  for (const auto& r : ranges) {
+    const my::Parsed p = my::parse(std::string_view(text).substr(r.begin, r.end - r.begin), s);
+    if (!p) return -1;
+    for (my::NodeId id = 0; id < p.tree().size(); ++id) n += p.tree().node(id).kind == my::Kind::kParam;
+  }
+  return n;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace switchyard;
@@ -48,6 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const std::string_view statement = std::string_view(r.sql).substr(range.begin, range.end - range.begin);
         if (!my::parse(statement, s) && sql.find(statement) == std::string::npos) std::abort();
       }
+      // The placeholders are kept, in number (a prepared statement binds them by position).
+      if (const long before = placeholders(sql, s); before >= 0 && placeholders(r.sql, s) != before) std::abort();
       break;
     }
   }
