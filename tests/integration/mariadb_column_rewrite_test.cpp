@@ -10,7 +10,7 @@
 // share (UUID(), RAND(), SYSDATE()) are compared through consistency checks instead: each row's
 // new column equals up of its old one. The last test shows the comparison fails for a missing
 // mirror, a mirror that evaluates a volatile value again, and a mirror missing from ON
-// DUPLICATE KEY UPDATE.
+// DUPLICATE KEY UPDATE. Prepared statements (COM_STMT_PREPARE) are compared the same way.
 #include <mysql.h>
 
 #include <gtest/gtest.h>
@@ -82,6 +82,38 @@ Outcome execute(MYSQL* c, const std::string& sql) {
     if (auto w = mariadb_query(c, "SHOW WARNINGS", error))
       for (const auto& row : *w) o.warnings += (o.warnings.empty() ? "" : " ") + row[1];
   }
+  return o;
+}
+
+// The same through COM_STMT_PREPARE / COM_STMT_EXECUTE, every parameter bound as a string.
+Outcome execute_prepared(MYSQL* c, const std::string& sql, const std::vector<std::string>& params) {
+  Outcome o;
+  MYSQL_STMT* stmt = mysql_stmt_init(c);
+  if (stmt == nullptr) {
+    o.error = 2008;  // CR_OUT_OF_MEMORY
+    return o;
+  }
+  std::vector<MYSQL_BIND> binds(params.size());
+  std::vector<unsigned long> lengths(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    binds[i] = MYSQL_BIND{};
+    binds[i].buffer_type = MYSQL_TYPE_STRING;
+    binds[i].buffer = const_cast<char*>(params[i].data());
+    lengths[i] = params[i].size();
+    binds[i].buffer_length = lengths[i];
+    binds[i].length = &lengths[i];
+  }
+  if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) {
+    o.error = mysql_stmt_errno(stmt);
+  } else if (mysql_stmt_param_count(stmt) != params.size()) {
+    o.error = 2031;  // CR_PARAMS_NOT_BOUND: the rewrite changed the parameters
+  } else if ((!binds.empty() && mysql_stmt_bind_param(stmt, binds.data())) || mysql_stmt_execute(stmt) != 0) {
+    o.error = mysql_stmt_errno(stmt);
+  } else {
+    o.affected = mysql_stmt_affected_rows(stmt);
+    o.warnings = std::to_string(mysql_warning_count(c));
+  }
+  mysql_stmt_close(stmt);
   return o;
 }
 
@@ -189,7 +221,8 @@ class Oracle {
 
   // Runs the case both ways (the rewritten database runs `rewritten`) and says how they differ
   // ("" if they do not).
-  std::string compare(const OracleCase& k, const std::string& rewritten) {
+  // With `params`, both run as prepared statements with those parameters.
+  std::string compare(const OracleCase& k, const std::string& rewritten, const std::vector<std::string>* params = nullptr) {
     for (const bool reference : {true, false}) {
       MYSQL* c = reference ? ref_.get() : rw_.get();
       if (auto e = must(c, "SET @sy_ins = NULL, @sy_upd = NULL"); !e.empty()) return e;
@@ -200,8 +233,8 @@ class Oracle {
     const auto slash = shape.find('/');
     const std::string ins = shape.substr(0, slash), upd = slash == std::string::npos ? shape : shape.substr(slash + 1);
     if (auto e = must(ref_.get(), "SET @sy_ins = '" + ins + "', @sy_upd = '" + upd + "'"); !e.empty()) return e;
-    const Outcome a = execute(ref_.get(), k.sql);
-    const Outcome b = execute(rw_.get(), rewritten);
+    const Outcome a = params ? execute_prepared(ref_.get(), k.sql, *params) : execute(ref_.get(), k.sql);
+    const Outcome b = params ? execute_prepared(rw_.get(), rewritten, *params) : execute(rw_.get(), rewritten);
     std::string diff;
     const bool counts = !k.random_count;
     const bool warnings = !(new_only_ && k.old_type_warns);
@@ -267,6 +300,42 @@ TEST(MariaDbColumnRewrite, EveryStatementAgreesWithTheTriggerReferenceInEveryPha
   EXPECT_GE(rewritten, runs * 2 / 3) << rewritten << " rewritten, " << unchanged << " unchanged of " << runs;
   std::cout << runs << " runs of " << shapes.size() << " statements: " << rewritten << " rewritten, " << unchanged
             << " relayed as written\n";
+}
+
+// Prepared statements bind ? by position: a rewrite keeps them, in every phase.
+TEST(MariaDbColumnRewrite, PreparedStatementsBindTheSameParametersInEveryPhase) {
+  struct Prepared {
+    OracleCase k;
+    std::vector<std::string> params;
+  };
+  const Prepared cases[] = {
+      {{"INSERT INTO users (id, full_name) VALUES (?, ?)", "old"}, {"60", "P"}},
+      {{"INSERT INTO users (id, full_name) VALUES (?, ?) ON DUPLICATE KEY UPDATE full_name = ?", "old"}, {"1", "x", "y"}},
+      {{"INSERT INTO users SET id = ?, display_name = ?", "new"}, {"61", "D"}},
+      {{"UPDATE users SET full_name = ? WHERE id = ?", "old"}, {"Q", "2"}},
+      {{"UPDATE accounts SET include = ? WHERE aid = ?", "old"}, {"", "1"}},
+      {{"UPDATE accounts SET include_bool = ? WHERE aid > ?", "new"}, {"1", "1"}},
+      {{"INSERT INTO items (sku, price) VALUES (?, ?), (?, ?)", "old"}, {"20", "1.5", "21", "2.25"}},
+      {{"UPDATE items SET price = ? ORDER BY sku LIMIT ?", "old"}, {"3.5", "2"}},
+      {{"DELETE FROM items WHERE price > ?", ""}, {"3"}},
+  };
+  int runs = 0;
+  for (const bool new_only : {false, true}) {
+    Oracle oracle;
+    ASSERT_EQ(oracle.open(new_only), "");
+    for (const PhaseRun& run : kRuns) {
+      if ((run.phase == Phase::kNewOnly) != new_only) continue;
+      const auto catalog = rewrite::mysql::testing::column_catalog(run.phase, new_only);
+      for (const Prepared& p : cases) {
+        const rewrite::RewriteResult r = rewrite::mysql::rewrite_sql(p.k.sql, catalog, run.route);
+        ASSERT_NE(r.kind, rewrite::RewriteResult::Kind::kRefused) << run.label << ": " << p.k.sql << ": " << r.reason;
+        const std::string sent = r.kind == rewrite::RewriteResult::Kind::kRewritten ? r.sql : p.k.sql;
+        EXPECT_EQ(oracle.compare(p.k, sent, &p.params), "") << run.label << ": " << p.k.sql << "\n  sent: " << sent;
+        ++runs;
+      }
+    }
+  }
+  EXPECT_EQ(runs, 6 * 9);
 }
 
 TEST(MariaDbColumnRewrite, TheComparisonCatchesABrokenMirror) {
