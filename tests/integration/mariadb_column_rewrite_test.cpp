@@ -219,6 +219,13 @@ class Oracle {
     return "";
   }
 
+  // Both sessions' sql_mode gains `flags` (",ANSI_QUOTES").
+  std::string add_sql_mode(const std::string& flags) {
+    for (MYSQL* c : {ref_.get(), rw_.get()})
+      if (auto e = must(c, "SET SESSION sql_mode = CONCAT(@@sql_mode, '" + flags + "')"); !e.empty()) return e;
+    return "";
+  }
+
   // Runs the case both ways (the rewritten database runs `rewritten`) and says how they differ
   // ("" if they do not).
   // With `params`, both run as prepared statements with those parameters.
@@ -336,6 +343,46 @@ TEST(MariaDbColumnRewrite, PreparedStatementsBindTheSameParametersInEveryPhase) 
     }
   }
   EXPECT_EQ(runs, 6 * 9);
+}
+
+// The session's lexical settings are followed: under ANSI_QUOTES "x" is an identifier, under
+// NO_BACKSLASH_ESCAPES a backslash is an ordinary character; the rewrite reads and writes alike.
+TEST(MariaDbColumnRewrite, FollowsAnsiQuotesAndNoBackslashEscapes) {
+  const OracleCase ansi[] = {
+      {R"(INSERT INTO "users" ("id", "full_name") VALUES (70, 'q"q'))", "old"},
+      {R"(UPDATE "users" SET "full_name" = CONCAT("full_name", '!') WHERE "id" = 1)", "old"},
+      {R"(INSERT INTO accounts ("aid", "include") VALUES (1, '') ON DUPLICATE KEY UPDATE "include" = VALUES("include"))", "old"},
+      {R"(SELECT "full_name", "id" FROM "users" ORDER BY "id")", ""},
+  };
+  const OracleCase raw[] = {
+      {R"(INSERT INTO users (id, full_name) VALUES (71, 'a''c'))", "old"},
+      {R"(UPDATE users SET full_name = CONCAT(full_name, '
+') WHERE id = 2)", "old"},
+  };
+  int runs = 0;
+  for (const bool new_only : {false, true}) {
+    for (const bool quotes : {true, false}) {
+      Oracle oracle;
+      ASSERT_EQ(oracle.open(new_only), "");
+      ASSERT_EQ(oracle.add_sql_mode(quotes ? ",ANSI_QUOTES" : ",NO_BACKSLASH_ESCAPES"), "");
+      rewrite::mysql::LexicalSettings settings;
+      settings.ansi_quotes = quotes;
+      settings.no_backslash_escapes = !quotes;
+      for (const PhaseRun& run : kRuns) {
+        if ((run.phase == Phase::kNewOnly) != new_only) continue;
+        const auto catalog = rewrite::mysql::testing::column_catalog(run.phase, new_only);
+        for (const OracleCase& k : quotes ? std::vector<OracleCase>(std::begin(ansi), std::end(ansi))
+                                          : std::vector<OracleCase>(std::begin(raw), std::end(raw))) {
+          const rewrite::RewriteResult r = rewrite::mysql::rewrite_sql(k.sql, catalog, run.route, settings);
+          ASSERT_NE(r.kind, rewrite::RewriteResult::Kind::kRefused) << run.label << ": " << k.sql << ": " << r.reason;
+          const std::string sent = r.kind == rewrite::RewriteResult::Kind::kRewritten ? r.sql : k.sql;
+          EXPECT_EQ(oracle.compare(k, sent), "") << run.label << ": " << k.sql << "\n  sent: " << sent;
+          ++runs;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(runs, 6 * 6);
 }
 
 TEST(MariaDbColumnRewrite, TheComparisonCatchesABrokenMirror) {
