@@ -99,7 +99,7 @@ std::string both_shapes(const Tree& t, const ColumnMigration& cm, const InsertSh
       const bool later_reads_earlier = s.form != InsertShape::kQuery && ((static_cast<ptrdiff_t>(i) > j && refers_to(t, a, s.cols[j])) ||
                                                                          (j > static_cast<ptrdiff_t>(i) && refers_to(t, b, s.cols[i])));
       if (!later_reads_earlier && !same_value(t, a, b))
-        return "it sets both " + m->column + " and " + cm.column(s.cols[j])->name +
+        return "it sets both " + m->column + " and " + column_name(cm, s.cols[j]) +
                " with values switchyard cannot tell are equal; write one shape";
     }
   }
@@ -134,18 +134,18 @@ std::optional<std::string> from_outputs(const Tree& t, const ColumnMigration& cm
     const NodeId v = row[static_cast<size_t>(s.position(c))];
     if (c == replaced) {
       RefusalReason code = RefusalReason::kUnsupportedForm;
-      refusal = substitution_check(t, v, m.expr.reads_count(c), cm.column(c)->name, m, code);
+      refusal = substitution_check(t, v, m.expr.reads_count(c), column_name(cm, c), m, code);
       if (!refusal.empty()) return std::nullopt;
       continue;
     }
     if (has_placeholder(t, v)) {
-      refusal = "INSERT ... SELECT: the output for " + cm.column(c)->name + " holds a ? placeholder, which mirroring into " +
+      refusal = "INSERT ... SELECT: the output for " + column_name(cm, c) + " holds a ? placeholder, which mirroring into " +
                 m.column + " would repeat; bind it to one column only";
       return std::nullopt;
     }
     std::string why;
     if (may_be_volatile(t, v, &why)) {
-      refusal = "INSERT ... SELECT: the output for " + cm.column(c)->name + " holds " + why + ", which mirroring into " + m.column +
+      refusal = "INSERT ... SELECT: the output for " + column_name(cm, c) + " holds " + why + ", which mirroring into " + m.column +
                 " would evaluate twice";
       return std::nullopt;
     }
