@@ -385,6 +385,29 @@ TEST(MariaDbColumnRewrite, FollowsAnsiQuotesAndNoBackslashEscapes) {
   EXPECT_EQ(runs, 6 * 6);
 }
 
+// What the rewrites rely on, asked of the server directly, so that a server that evaluates
+// otherwise fails here by name: an INSERT's value reads a column set earlier in its row, a
+// single-table SET and an ON DUPLICATE KEY UPDATE apply left to right; and what they refuse for:
+// an AUTO_INCREMENT column reads as 0 and a current_timestamp() default as NULL in the row.
+TEST(MariaDbColumnRewrite, MariaDbEvaluatesAsTheRewritesAssume) {
+  MariaDbServer& s = shared_mariadb();
+  std::string error;
+  MariaDbConn c = connect_mariadb(tcp_login(s, kMariaDbNativeUser, kMariaDbNativePassword), error);
+  ASSERT_TRUE(c) << error;
+  for (const char* sql : {"DROP DATABASE IF EXISTS oracle_rules", "CREATE DATABASE oracle_rules", "USE oracle_rules",
+                          "CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, a VARCHAR(40), b VARCHAR(40), "
+                          "ts DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), n VARCHAR(40))",
+                          "INSERT INTO t (id, a, b) VALUES (1, UUID(), a)", "INSERT INTO t SET id = 2, a = RAND(), b = a",
+                          "INSERT INTO t (a, n) VALUES ('x', id)", "INSERT INTO t (id, a, n) VALUES (4, 'y', ts)",
+                          "UPDATE t SET a = UUID(), b = a WHERE id = 1",
+                          "INSERT INTO t (id, a) VALUES (2, 'z') ON DUPLICATE KEY UPDATE a = UUID(), b = a"})
+    ASSERT_EQ(must(c.get(), sql), "");
+  const auto rows = mariadb_query(c.get(), "SELECT id, a = b, n FROM t ORDER BY id", error);
+  ASSERT_TRUE(rows) << error;
+  EXPECT_EQ(*rows, (Rows{{"1", "1", "NULL"}, {"2", "1", "NULL"}, {"3", "NULL", "0"}, {"4", "NULL", "NULL"}}));
+  EXPECT_EQ(must(c.get(), "DROP DATABASE oracle_rules"), "");
+}
+
 TEST(MariaDbColumnRewrite, TheComparisonCatchesABrokenMirror) {
   Oracle oracle;
   ASSERT_EQ(oracle.open(false), "");
