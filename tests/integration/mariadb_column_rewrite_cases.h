@@ -116,6 +116,11 @@ inline constexpr OracleCase kCases[] = {
     {"UPDATE items SET price_cents = 5 WHERE sku = 1 LIMIT 1", "new"},
     {"DELETE FROM items WHERE price > 5", ""},
     {"INSERT INTO items (sku, price, note) VALUES (16, 1, 'a'), (1, 2, 'b') ON DUPLICATE KEY UPDATE note = 'dup'", "old/"},
+    // MariaDB's RETURNING (new_only refuses old columns in it), and writes that read the table.
+    {"INSERT INTO users (id, full_name) VALUES (80, 'r') RETURNING id, display_name, full_name", "old", false, true},
+    {"DELETE FROM users WHERE id = 1 RETURNING full_name, display_name", "", false, true},
+    {"INSERT INTO users (id, full_name) SELECT id + 600, full_name FROM users WHERE id < 3", "old"},
+    {"UPDATE people SET name = (SELECT full_name FROM users WHERE users.id = people.id)", ""},
     // Reads: served from the phase's shape, with the old names, order and values.
     {"SELECT id, full_name FROM users ORDER BY id", ""},
     {"SELECT * FROM users ORDER BY id", ""},
@@ -127,6 +132,9 @@ inline constexpr OracleCase kCases[] = {
     {"SELECT sku, price FROM items WHERE sku IN (SELECT sku FROM items WHERE price < 5) ORDER BY sku", ""},
     {"SELECT name FROM people WHERE id IN (SELECT id FROM users WHERE full_name LIKE 'A%') ORDER BY id", ""},
     {"SELECT a.name, a.include, i.price FROM accounts a JOIN items i ON i.sku = a.aid ORDER BY a.aid", ""},
+    {"SELECT t.full_name FROM (SELECT full_name, id FROM users) t ORDER BY t.id", ""},
+    {"WITH x AS (SELECT id, full_name FROM users) SELECT full_name FROM x ORDER BY id", ""},
+    {"SELECT full_name FROM users UNION ALL SELECT name FROM people ORDER BY 1", ""},
 };
 
 }  // namespace switchyard::test_support::column_oracle
