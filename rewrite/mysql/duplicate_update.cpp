@@ -69,11 +69,18 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
     const Range r = expression_range(t, v);
     std::string value = t.node(v).kind == Kind::kDefault ? default_text(cm, o) : edits.text(t.source(), r.begin, r.end);
     std::string text;
-    // old = VALUES(old): new = VALUES(new), exact where up(down(x)) need not be.
+    // old = VALUES(old) (or alias.old): new = VALUES(new) (alias.new), exact where up(down(x))
+    // need not be.
     const Mapping* d = cm.down_of(o);
-    if (m.expr.reads() == std::set<std::string>{o} && t.node(v).kind == Kind::kFunction && fold(t.node(v).text) == "VALUES" &&
-        t.child_count(v) == 2 && column_ref(t, t.child(v, 1)).column == o && d->expr.reads() == std::set<std::string>{m.folded}) {
+    const bool inverse = m.expr.reads() == std::set<std::string>{o} && d->expr.reads() == std::set<std::string>{m.folded};
+    const bool values_of_old = t.node(v).kind == Kind::kFunction && fold(t.node(v).text) == "VALUES" && t.child_count(v) == 2 &&
+                               column_ref(t, t.child(v, 1)).column == o;
+    const bool alias_of_old = alias != kNoNode && t.node(v).kind == Kind::kName && t.child_count(v) == 2 &&
+                              column_ref(t, v).column == o && column_ref(t, v).qualifier == qualifiers.back();
+    if (inverse && values_of_old) {
       text = "VALUES(" + quote_identifier(m.column) + ")";
+    } else if (inverse && alias_of_old) {
+      text = std::string(t.source_text(t.child(v, 0))) + "." + quote_identifier(m.column);
     } else {
       text = m.expr.text([&](const std::string& c) -> std::optional<std::string> {
         if (c == o) return value;

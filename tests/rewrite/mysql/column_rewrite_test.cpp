@@ -188,11 +188,11 @@ TEST_P(MysqlNewOnlyWrites, AreTranslatedToTheNewShapeOrRefused) {
 
 const RewriteCase kNewOnlyWrites[] = {
     {Phase::kNewOnly, R"sql(INSERT INTO users (id, full_name) VALUES (1, 'Ada') AS new ON DUPLICATE KEY UPDATE full_name = new.full_name)sql",
-     R"sql(INSERT INTO users (id, `display_name`) VALUES (1, ('Ada')) AS new ON DUPLICATE KEY UPDATE `display_name` = ((new.`display_name`)))sql"},
+     R"sql(INSERT INTO users (id, `display_name`) VALUES (1, ('Ada')) AS new ON DUPLICATE KEY UPDATE `display_name` = new.`display_name`)sql"},
     {Phase::kNewOnly, R"sql(INSERT INTO users (id, full_name) VALUES (1, 'Ada') AS new(i, f) ON DUPLICATE KEY UPDATE full_name = f)sql",
      R"sql(!users_display_name: a row alias with a column list is not translated in new_only; use VALUES(col))sql"},
     {Phase::kNewOnly, R"sql(INSERT INTO accounts SET aid = 1, include = 'X' AS n ON DUPLICATE KEY UPDATE include = n.include)sql",
-     R"sql(INSERT INTO accounts SET aid = 1, `include_bool` = (CASE WHEN ('X') = 'X' THEN 1 ELSE 0 END) AS n ON DUPLICATE KEY UPDATE `include_bool` = (CASE WHEN ((CASE WHEN (n.`include_bool`) THEN 'X' ELSE '' END)) = 'X' THEN 1 ELSE 0 END))sql"},
+     R"sql(INSERT INTO accounts SET aid = 1, `include_bool` = (CASE WHEN ('X') = 'X' THEN 1 ELSE 0 END) AS n ON DUPLICATE KEY UPDATE `include_bool` = n.`include_bool`)sql"},
     {Phase::kNewOnly, R"sql(INSERT INTO users (id, full_name) SELECT ?, ?)sql", R"sql(INSERT INTO users (id, `display_name`) SELECT ?, (?))sql"},
     {Phase::kNewOnly, R"sql(INSERT INTO users (id, full_name) VALUES (?, ?) ON DUPLICATE KEY UPDATE full_name = ?)sql",
      R"sql(INSERT INTO users (id, `display_name`) VALUES (?, (?)) ON DUPLICATE KEY UPDATE `display_name` = (?))sql"},
