@@ -141,9 +141,20 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
       }
     }
   }
-  const NodeId order = kind == Kind::kSelect ? tree.child(root, 5) : kind == Kind::kSetOp ? tree.child(root, 2) : kNoNode;
+  // The query under a WITH; its top-level ORDER BY; and whether it is one plain read (no
+  // locking clause anywhere), which a shadow read may run again elsewhere.
+  NodeId body = root;
+  if (kind == Kind::kWith)
+    for (NodeId c = tree.node(root).first_child; c != kNoNode; c = tree.node(c).next_sibling) body = c;
+  const Kind body_kind = tree.node(body).kind;
+  const NodeId order = body_kind == Kind::kSelect ? tree.child(body, 5)
+                       : body_kind == Kind::kSetOp ? tree.child(body, 2)
+                       : body_kind == Kind::kParenQuery ? tree.child(body, 1)
+                                                         : kNoNode;
   out.ordered = order != kNoNode;
-  out.single_read = (kind == Kind::kSelect && tree.child(root, 7) == kNoNode) || kind == Kind::kSetOp;
+  bool locks = false;
+  for (NodeId id = 0; id < tree.size() && !locks; ++id) locks = tree.node(id).kind == Kind::kLock;
+  out.single_read = !locks && (body_kind == Kind::kSelect || body_kind == Kind::kSetOp || body_kind == Kind::kParenQuery);
   if (!out.changed) return out;
   out.text = edits.apply(text);
   // What is sent must be SQL this front end reads back; never send a text it cannot.

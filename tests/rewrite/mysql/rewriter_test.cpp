@@ -116,6 +116,13 @@ TEST(MysqlRewriter, ReportsWhatTheTextReadsForMetricsAndShadowReads) {
   const RewriteResult locking = rewrite_sql("SELECT id FROM users WHERE id = 1 FOR UPDATE", c, {});
   EXPECT_FALSE(locking.single_read);
   EXPECT_FALSE(locking.ordered);
+  const RewriteResult with = rewrite_sql("WITH x AS (SELECT id FROM users) SELECT id FROM x ORDER BY id", c, {});
+  EXPECT_TRUE(with.ordered);
+  EXPECT_TRUE(with.single_read);
+  const RewriteResult union_lock =
+      rewrite_sql("SELECT id FROM users UNION SELECT id FROM (SELECT id FROM items FOR UPDATE) i", c, {});
+  EXPECT_FALSE(union_lock.single_read);
+  EXPECT_FALSE(rewrite_sql("UPDATE users SET email = 'x'", c, {}).single_read);
   // A canary session with the bit set reads the new shape; one without, the old.
   EXPECT_EQ(rewrite_sql("SELECT full_name FROM users", c, ReadRoute{1}).kind, RewriteResult::Kind::kRewritten);
   EXPECT_EQ(rewrite_sql("SELECT full_name FROM users", c, ReadRoute{0}).kind, RewriteResult::Kind::kUnchanged);
