@@ -302,7 +302,7 @@ WriteEdit supply_old_defaults(const Tree& t, NodeId root, const ColumnMigration&
 
 }  // namespace
 
-WriteEdit mirror_insert(const Tree& t, NodeId root, const ColumnMigration& cm, TextEdits& edits) {
+WriteEdit mirror_insert(const Tree& t, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous) {
   InsertShape s;
   std::string refusal;
   const bool well_formed = insert_shape(t, root, cm, s, refusal);
@@ -325,7 +325,7 @@ WriteEdit mirror_insert(const Tree& t, NodeId root, const ColumnMigration& cm, T
     total = supply_old_defaults(t, root, cm, s, edits);
     if (!total.refusal.empty()) return total;
   }
-  const WriteEdit odku = mirror_duplicate_update(t, root, cm, edits);
+  const WriteEdit odku = mirror_duplicate_update(t, root, cm, edits, simultaneous);
   if (!odku.refusal.empty()) return odku;
   total.changed |= odku.changed;
   if (translates_reads(cm) && t.child(root, 5) != kNoNode) {

@@ -8,7 +8,7 @@ namespace switchyard::rewrite::mysql::detail {
 
 // ON DUPLICATE KEY UPDATE: the same rules as a single-table UPDATE's SET (left to right, a
 // bare column is the row's current value), with VALUES(col) / alias.col for the inserted values.
-WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigration& cm, TextEdits& edits) {
+WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous) {
   const NodeId list = t.child(root, 4);
   if (list == kNoNode) return {};
   const std::vector<NodeId> assigns = children(t, list);
@@ -39,8 +39,8 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
       const ptrdiff_t j = m->expr.bare_column().empty() ? -1 : pos(m->expr.bare_column());
       const bool ok =
           j >= 0 && (same_value(t, t.child(assigns[i], 1), t.child(assigns[static_cast<size_t>(j)], 1)) ||
-                     (static_cast<ptrdiff_t>(i) > j && refers_to(t, t.child(assigns[i], 1), written[static_cast<size_t>(j)])) ||
-                     (j > static_cast<ptrdiff_t>(i) && refers_to(t, t.child(assigns[static_cast<size_t>(j)], 1), written[i])));
+                     (!simultaneous && static_cast<ptrdiff_t>(i) > j && refers_to(t, t.child(assigns[i], 1), written[static_cast<size_t>(j)])) ||
+                     (!simultaneous && j > static_cast<ptrdiff_t>(i) && refers_to(t, t.child(assigns[static_cast<size_t>(j)], 1), written[i])));
       if (!ok) return refuse("ON DUPLICATE KEY UPDATE sets both shapes' columns with values switchyard cannot tell are equal; set one shape");
     }
     return total;
@@ -49,7 +49,17 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
   if (p.add.empty()) return total;
   if (!p.translate) {
     std::string text;
-    for (const Mapping* m : p.add) text += ", " + quote_identifier(m->column) + " = " + m->expr.text();
+    for (const Mapping* m : p.add) {
+      std::string mirror = m->expr.text();
+      if (simultaneous) {
+        std::string why;
+        RefusalReason code = RefusalReason::kUnsupportedForm;
+        auto e = simultaneous_mirror(t, cm, *m, written, assigns, edits, why, code);
+        if (!e) return refuse(why, code);
+        mirror = *e;
+      }
+      text += ", " + quote_identifier(m->column) + " = " + mirror;
+    }
     edits.insert(t.node(assigns.back()).end, text);
     return WriteEdit{true, {}, {}};
   }
@@ -60,7 +70,7 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
     if (into.size() != 1) return refuse("translating this ON DUPLICATE KEY UPDATE needs one old column to one new one");
     const Mapping& m = *into[0];
     for (const std::string& c : m.expr.reads())
-      if (c != o && pos(c) > static_cast<ptrdiff_t>(i))
+      if (c != o && (pos(c) > static_cast<ptrdiff_t>(i) || (simultaneous && pos(c) >= 0)))
         return refuse(m.column + " is computed from " + column_name(cm, c) + ", which is set after " + column_name(cm, o));
     const NodeId v = t.child(assigns[i], 1);
     RefusalReason code = RefusalReason::kUnsupportedForm;

@@ -118,8 +118,9 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
       // multi-table one may read it there, where reads are not routed).
       const bool listed = kind != Kind::kInsert && in_reference_list(tree, tree.child(root, kind == Kind::kUpdate ? 0 : 1), spec.old_table);
       if (!writes_table(facts, spec.old_table) && !listed) continue;
-      const WriteEdit e = kind == Kind::kInsert   ? mirror_insert(tree, root, cm, edits)
-                          : kind == Kind::kUpdate ? mirror_update(tree, root, cm, edits)
+      const bool simultaneous = settings.simultaneous_assignment;
+      const WriteEdit e = kind == Kind::kInsert   ? mirror_insert(tree, root, cm, edits, simultaneous)
+                          : kind == Kind::kUpdate ? mirror_update(tree, root, cm, edits, simultaneous)
                                                   : mirror_delete(tree, root, cm, edits);
       if (!e.refusal.empty()) {
         if (!spec.pass_unsupported) {

@@ -25,9 +25,9 @@
 namespace switchyard::rewrite::mysql {
 
 // `route` says, per migration, which shape this session's reads are served from; `settings`
-// are the session's lexical settings (sql_mode, character set). The rewrite assumes sql_mode
-// without SIMULTANEOUS_ASSIGNMENT (MariaDB), under which a single-table UPDATE's SET would not
-// apply left to right: a session that sees it set must not use these rewrites.
+// are the session's lexical settings (sql_mode, character set) and whether its sql_mode has
+// MariaDB's SIMULTANEOUS_ASSIGNMENT: then a SET does not apply left to right, and its mirrors
+// read the values assigned instead of the columns just set (refused where they are volatile).
 RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route = {},
                           const LexicalSettings& settings = {});
 

@@ -52,7 +52,7 @@ WriteEdit multi_table(const Tree& t, NodeId root, const ColumnMigration& cm, boo
 
 }  // namespace
 
-WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, TextEdits& edits) {
+WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous) {
   const NodeId table = single_table(t, t.child(root, 0));
   if (table == kNoNode) return multi_table(t, root, cm, true);
   const std::vector<std::string> qualifiers = qualifiers_of(t, table);
@@ -85,7 +85,7 @@ WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, T
         return t.node(v).kind == Kind::kName && t.child_count(v) == 1 && column_ref(t, v).column == written[col];
       };
       const bool reads_earlier =
-          j >= 0 && ((static_cast<ptrdiff_t>(i) > j && reads(vi, static_cast<size_t>(j))) ||
+          !simultaneous && j >= 0 && ((static_cast<ptrdiff_t>(i) > j && reads(vi, static_cast<size_t>(j))) ||
                      (j > static_cast<ptrdiff_t>(i) && reads(t.child(assigns[static_cast<size_t>(j)], 1), i)));
       if (j < 0 || (!reads_earlier && !same_value(t, vi, t.child(assigns[static_cast<size_t>(j)], 1))))
         return refuse("the UPDATE sets both " + m->column + " and columns of the other shape with values switchyard cannot tell are "
@@ -97,7 +97,17 @@ WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, T
   if (!p.translate) {
     // The mirrors go last, so that they read every column as this UPDATE leaves it.
     std::string text;
-    for (const Mapping* m : p.add) text += ", " + quote_identifier(m->column) + " = " + m->expr.text();
+    for (const Mapping* m : p.add) {
+      std::string mirror = m->expr.text();
+      if (simultaneous) {
+        std::string why;
+        RefusalReason code = RefusalReason::kUnsupportedForm;
+        auto e = simultaneous_mirror(t, cm, *m, written, assigns, edits, why, code);
+        if (!e) return refuse(why, code);
+        mirror = *e;
+      }
+      text += ", " + quote_identifier(m->column) + " = " + mirror;
+    }
     edits.insert(t.node(assigns.back()).end, text);
     total.changed = true;
     return total;
@@ -110,7 +120,7 @@ WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, T
     if (!is_old(cm, o)) continue;
     if (++olds > 1) return refuse("the UPDATE sets more than one old column of " + cm.migration->spec.name);
     for (const std::string& c : m.expr.reads())
-      if (c != o && pos(c) > static_cast<ptrdiff_t>(i))
+      if (c != o && (pos(c) > static_cast<ptrdiff_t>(i) || (simultaneous && pos(c) >= 0)))
         return refuse(m.column + " is computed from " + column_name(cm, c) + ", which the UPDATE sets after " + column_name(cm, o) +
                       "; set it first");
     const NodeId v = t.child(assigns[i], 1);

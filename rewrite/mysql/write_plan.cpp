@@ -2,6 +2,7 @@
 #include "rewrite/mysql/write_plan.h"
 
 #include <algorithm>
+#include <map>
 
 #include "rewrite/mysql/printer.h"
 #include "rewrite/mysql/statement_facts.h"
@@ -166,6 +167,32 @@ std::string substitution_check(const Tree& t, NodeId value, size_t uses, const s
            (uses == 0 ? "drop" : "repeat") + "; bind it to one column only";
   }
   return "";
+}
+
+std::optional<std::string> simultaneous_mirror(const Tree& t, const ColumnMigration& cm, const Mapping& m,
+                                               const std::vector<std::string>& written, const std::vector<NodeId>& assigns,
+                                               const TextEdits& edits, std::string& refusal, RefusalReason& code) {
+  std::map<std::string, std::string> values;
+  for (size_t i = 0; i < written.size(); ++i) {  // a column assigned twice keeps the last value
+    if (m.expr.reads().count(written[i]) == 0) continue;
+    const NodeId v = t.child(assigns[i], 1);
+    if (t.node(v).kind == Kind::kDefault) {
+      values[written[i]] = default_text(cm, written[i]);
+      continue;
+    }
+    refusal = substitution_check(t, v, 2, column_name(cm, written[i]), m, code);
+    if (!refusal.empty()) {
+      refusal = "under sql_mode SIMULTANEOUS_ASSIGNMENT the mirror computes " + m.column + " from the values assigned, and " + refusal;
+      return std::nullopt;
+    }
+    const Range r = expression_range(t, v);
+    values[written[i]] = edits.text(t.source(), r.begin, r.end);
+  }
+  return m.expr.text([&](const std::string& c) -> std::optional<std::string> {
+    const auto it = values.find(c);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 }  // namespace switchyard::rewrite::mysql::detail

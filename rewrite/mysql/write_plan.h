@@ -11,6 +11,7 @@
 // old columns become `down`.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,7 +73,14 @@ std::string default_text(const ColumnMigration& cm, const std::string& c);
 std::string substitution_check(const Tree& tree, NodeId value, size_t uses, const std::string& column, const Mapping& into,
                                RefusalReason& code);
 
+// A SET list's mirror of `m` under SIMULTANEOUS_ASSIGNMENT, where the SET reads the row as it
+// was: each column the list assigns (`assigns`, targets `written`) is replaced by the value
+// assigned to it. Refused (nullopt, why in `refusal`) for a volatile value or a ?.
+std::optional<std::string> simultaneous_mirror(const Tree& tree, const ColumnMigration& cm, const Mapping& m,
+                                               const std::vector<std::string>& written, const std::vector<NodeId>& assigns,
+                                               const TextEdits& edits, std::string& refusal, RefusalReason& code);
+
 // ON DUPLICATE KEY UPDATE of the INSERT at `root` (duplicate_update.cpp).
-WriteEdit mirror_duplicate_update(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits);
+WriteEdit mirror_duplicate_update(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous);
 
 }  // namespace switchyard::rewrite::mysql::detail

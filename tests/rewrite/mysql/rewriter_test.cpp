@@ -186,5 +186,26 @@ TEST(MysqlRewriter, NeverRepeatsOrDropsAPlaceholderOrAVolatileValue) {
             "INSERT INTO accounts (aid, `include_bool`) VALUES (1, (CASE WHEN ('Y') = 'X' OR ('Y') = 'Y' THEN 1 ELSE 0 END))");
 }
 
+TEST(MysqlRewriter, UnderSimultaneousAssignmentASetsMirrorReadsTheValuesAssigned) {
+  const Catalog c = testing::column_catalog(Phase::kDualWrite);
+  LexicalSettings s;
+  s.simultaneous_assignment = true;
+  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = CONCAT(full_name, '!') WHERE id = 1", c, {}, s).sql,
+            "UPDATE users SET full_name = CONCAT(full_name, '!'), `display_name` = (CONCAT(full_name, '!')) WHERE id = 1");
+  EXPECT_EQ(rewrite_sql("INSERT INTO users (id, full_name) VALUES (1, 'a') ON DUPLICATE KEY UPDATE full_name = VALUES(full_name)", c,
+                        {}, s)
+                .sql,
+            "INSERT INTO users (id, full_name, `display_name`) VALUES (1, 'a', (`full_name`)) ON DUPLICATE KEY UPDATE full_name = "
+            "VALUES(full_name), `display_name` = (VALUES(full_name))");
+  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = UUID()", c, {}, s).code, RefusalReason::kVolatile);
+  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = ?", c, {}, s).kind, RewriteResult::Kind::kRefused);
+  // Consistent left to right, not when the SET reads the old row.
+  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = 'a', display_name = full_name", c, {}, s).kind, RewriteResult::Kind::kRefused);
+  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = 'a', display_name = full_name", c, {}).kind, RewriteResult::Kind::kUnchanged);
+  // An INSERT's row is not a SET: unchanged by the mode.
+  EXPECT_EQ(rewrite_sql("INSERT INTO users (id, full_name) VALUES (1, UUID())", c, {}, s).sql,
+            "INSERT INTO users (id, full_name, `display_name`) VALUES (1, UUID(), (`full_name`))");
+}
+
 }  // namespace
 }  // namespace switchyard::rewrite::mysql
