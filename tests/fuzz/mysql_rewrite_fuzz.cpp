@@ -4,8 +4,8 @@
 // whose every statement parses again with the same lexical settings (but those relayed as the
 // client wrote them, in a text of several), or a refusal naming a migration and a reason; and
 // a rewrite keeps the text's ? placeholders. The first byte picks the phase (low 3 bits), the
-// route (bit 3), ANSI_QUOTES (bit 4), NO_BACKSLASH_ESCAPES (bit 5) and a multi-byte client
-// character set (bit 6).
+// route (bit 3), ANSI_QUOTES (bit 4), NO_BACKSLASH_ESCAPES (bit 5), a multi-byte client
+// character set (bit 6) and SIMULTANEOUS_ASSIGNMENT (bit 7).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -51,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   s.ansi_quotes = data[0] & 16;
   s.no_backslash_escapes = data[0] & 32;
   s.charset = (data[0] & 64) ? my::ClientCharset::kGbk : my::ClientCharset::kAsciiCompatible;
+  s.simultaneous_assignment = data[0] & 128;
   const std::string sql(reinterpret_cast<const char*>(data + 1), size - 1);
   const rewrite::RewriteResult r = my::rewrite_sql(sql, catalog, route, s);
   switch (r.kind) {
