@@ -25,8 +25,8 @@ struct WriteEdit {
 // REQUIRES: `root` is the statement's kInsert / kUpdate / kDelete and writes cm's table; the
 // read routing's edits (if any) are already in `edits` (a value's text includes them). On a
 // refusal `edits` may hold part of the rewrite: discard it.
-// `simultaneous`: the session's SIMULTANEOUS_ASSIGNMENT (lexical.h): a SET's mirror then reads
-// the values assigned instead of the columns (refused if they are volatile or hold a ?).
+// `simultaneous`: the session's SIMULTANEOUS_ASSIGNMENT (lexical.h): a SET then reads the row as
+// it was, and what a SET list would mirror is refused.
 WriteEdit mirror_insert(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous = false);
 WriteEdit mirror_update(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous = false);
 WriteEdit mirror_delete(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits);

@@ -50,15 +50,8 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
   if (!p.translate) {
     std::string text;
     for (const Mapping* m : p.add) {
-      std::string mirror = m->expr.text();
-      if (simultaneous) {
-        std::string why;
-        RefusalReason code = RefusalReason::kUnsupportedForm;
-        auto e = simultaneous_mirror(t, cm, *m, written, assigns, edits, why, code);
-        if (!e) return refuse(why, code);
-        mirror = *e;
-      }
-      text += ", " + quote_identifier(m->column) + " = " + mirror;
+      if (simultaneous) return refuse(simultaneous_refusal(*m));
+      text += ", " + quote_identifier(m->column) + " = " + m->expr.text();
     }
     edits.insert(t.node(assigns.back()).end, text);
     return WriteEdit{true, {}, {}};

@@ -26,8 +26,8 @@ namespace switchyard::rewrite::mysql {
 
 // `route` says, per migration, which shape this session's reads are served from; `settings`
 // are the session's lexical settings (sql_mode, character set) and whether its sql_mode has
-// MariaDB's SIMULTANEOUS_ASSIGNMENT: then a SET does not apply left to right, and its mirrors
-// read the values assigned instead of the columns just set (refused where they are volatile).
+// MariaDB's SIMULTANEOUS_ASSIGNMENT: then a SET does not apply left to right, and a SET list
+// (UPDATE, ON DUPLICATE KEY UPDATE) that needs a mirror is refused.
 RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route = {},
                           const LexicalSettings& settings = {});
 

@@ -2,7 +2,6 @@
 #include "rewrite/mysql/write_plan.h"
 
 #include <algorithm>
-#include <map>
 
 #include "rewrite/mysql/printer.h"
 #include "rewrite/mysql/statement_facts.h"
@@ -169,30 +168,13 @@ std::string substitution_check(const Tree& t, NodeId value, size_t uses, const s
   return "";
 }
 
-std::optional<std::string> simultaneous_mirror(const Tree& t, const ColumnMigration& cm, const Mapping& m,
-                                               const std::vector<std::string>& written, const std::vector<NodeId>& assigns,
-                                               const TextEdits& edits, std::string& refusal, RefusalReason& code) {
-  std::map<std::string, std::string> values;
-  for (size_t i = 0; i < written.size(); ++i) {  // a column assigned twice keeps the last value
-    if (m.expr.reads().count(written[i]) == 0) continue;
-    const NodeId v = t.child(assigns[i], 1);
-    if (t.node(v).kind == Kind::kDefault) {
-      values[written[i]] = default_text(cm, written[i]);
-      continue;
-    }
-    refusal = substitution_check(t, v, 2, column_name(cm, written[i]), m, code);
-    if (!refusal.empty()) {
-      refusal = "under sql_mode SIMULTANEOUS_ASSIGNMENT the mirror computes " + m.column + " from the values assigned, and " + refusal;
-      return std::nullopt;
-    }
-    const Range r = expression_range(t, v);
-    values[written[i]] = edits.text(t.source(), r.begin, r.end);
-  }
-  return m.expr.text([&](const std::string& c) -> std::optional<std::string> {
-    const auto it = values.find(c);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  });
+std::string simultaneous_refusal(const Mapping& m) {
+  // Computing it from the values assigned (as PostgreSQL's rewriter does) would skip their
+  // conversion to the column's type: a CHAR(1) truncates 'XX' (under IGNORE, or a non-strict
+  // sql_mode), a DECIMAL(10,2) rounds 3.333, and a rename would warn twice. Checked on MariaDB.
+  return "under sql_mode SIMULTANEOUS_ASSIGNMENT a SET reads the row as it was, so " + m.column +
+         " could only be computed from the value as written, not as stored; turn the mode off for this session or write "
+         "both columns";
 }
 
 }  // namespace switchyard::rewrite::mysql::detail

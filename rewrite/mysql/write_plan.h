@@ -11,7 +11,6 @@
 // old columns become `down`.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,12 +72,9 @@ std::string default_text(const ColumnMigration& cm, const std::string& c);
 std::string substitution_check(const Tree& tree, NodeId value, size_t uses, const std::string& column, const Mapping& into,
                                RefusalReason& code);
 
-// A SET list's mirror of `m` under SIMULTANEOUS_ASSIGNMENT, where the SET reads the row as it
-// was: each column the list assigns (`assigns`, targets `written`) is replaced by the value
-// assigned to it. Refused (nullopt, why in `refusal`) for a volatile value or a ?.
-std::optional<std::string> simultaneous_mirror(const Tree& tree, const ColumnMigration& cm, const Mapping& m,
-                                               const std::vector<std::string>& written, const std::vector<NodeId>& assigns,
-                                               const TextEdits& edits, std::string& refusal, RefusalReason& code);
+// Why a SET list's mirror of `m` is refused under SIMULTANEOUS_ASSIGNMENT: the SET reads the row
+// as it was, so the mirror could only be computed from the value as written, not as stored.
+std::string simultaneous_refusal(const Mapping& m);
 
 // ON DUPLICATE KEY UPDATE of the INSERT at `root` (duplicate_update.cpp).
 WriteEdit mirror_duplicate_update(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous);

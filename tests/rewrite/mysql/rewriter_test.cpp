@@ -186,25 +186,26 @@ TEST(MysqlRewriter, NeverRepeatsOrDropsAPlaceholderOrAVolatileValue) {
             "INSERT INTO accounts (aid, `include_bool`) VALUES (1, (CASE WHEN ('Y') = 'X' OR ('Y') = 'Y' THEN 1 ELSE 0 END))");
 }
 
-TEST(MysqlRewriter, UnderSimultaneousAssignmentASetsMirrorReadsTheValuesAssigned) {
+TEST(MysqlRewriter, UnderSimultaneousAssignmentASetThatNeedsAMirrorIsRefused) {
   const Catalog c = testing::column_catalog(Phase::kDualWrite);
   LexicalSettings s;
   s.simultaneous_assignment = true;
-  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = CONCAT(full_name, '!') WHERE id = 1", c, {}, s).sql,
-            "UPDATE users SET full_name = CONCAT(full_name, '!'), `display_name` = (CONCAT(full_name, '!')) WHERE id = 1");
-  EXPECT_EQ(rewrite_sql("INSERT INTO users (id, full_name) VALUES (1, 'a') ON DUPLICATE KEY UPDATE full_name = VALUES(full_name)", c,
-                        {}, s)
-                .sql,
-            "INSERT INTO users (id, full_name, `display_name`) VALUES (1, 'a', (`full_name`)) ON DUPLICATE KEY UPDATE full_name = "
-            "VALUES(full_name), `display_name` = (VALUES(full_name))");
-  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = UUID()", c, {}, s).code, RefusalReason::kVolatile);
-  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = ?", c, {}, s).kind, RewriteResult::Kind::kRefused);
-  // Consistent left to right, not when the SET reads the old row.
-  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = 'a', display_name = full_name", c, {}, s).kind, RewriteResult::Kind::kRefused);
-  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = 'a', display_name = full_name", c, {}).kind, RewriteResult::Kind::kUnchanged);
-  // An INSERT's row is not a SET: unchanged by the mode.
+  // The SET reads the row as it was: a mirror could read only the value as written, not as stored.
+  for (const char* sql : {"UPDATE users SET full_name = CONCAT(full_name, '!') WHERE id = 1",
+                          "INSERT INTO users (id, full_name) VALUES (1, 'a') ON DUPLICATE KEY UPDATE full_name = VALUES(full_name)",
+                          "UPDATE users SET full_name = 'a', display_name = full_name"}) {
+    const RewriteResult r = rewrite_sql(sql, c, {}, s);
+    EXPECT_EQ(r.kind, RewriteResult::Kind::kRefused) << sql;
+    EXPECT_EQ(rewrite_sql(sql, c, {}).kind == RewriteResult::Kind::kRefused, false) << sql;
+  }
+  EXPECT_NE(rewrite_sql("UPDATE users SET full_name = 'x'", c, {}, s).reason.find("SIMULTANEOUS_ASSIGNMENT"), std::string::npos);
+  // What needs no mirror, and an INSERT's row (not a SET), are as without the mode.
+  EXPECT_EQ(rewrite_sql("UPDATE users SET email = 'x'", c, {}, s).kind, RewriteResult::Kind::kUnchanged);
   EXPECT_EQ(rewrite_sql("INSERT INTO users (id, full_name) VALUES (1, UUID())", c, {}, s).sql,
             "INSERT INTO users (id, full_name, `display_name`) VALUES (1, UUID(), (`full_name`))");
+  // new_only translates in place: the value as written, with or without the mode.
+  const Catalog n = testing::column_catalog(Phase::kNewOnly, true);
+  EXPECT_EQ(rewrite_sql("UPDATE users SET full_name = 'x'", n, {}, s).sql, "UPDATE users SET `display_name` = ('x')");
 }
 
 }  // namespace
