@@ -27,6 +27,9 @@ struct ColumnInfo {
   // translated, but absent from the table.
   bool dropped = false;
   bool generated = false;  // GENERATED ALWAYS AS (...) STORED: COPY without a column list skips it
+  // MySQL: AUTO_INCREMENT. Its value is assigned after a row's other values, so an INSERT's
+  // other expressions cannot read it (they see 0).
+  bool auto_increment = false;
 };
 
 // A constraint ON CONFLICT ON CONSTRAINT may name: primary key, unique or exclusion.

@@ -22,6 +22,10 @@ struct LexicalSettings {
   uint32_t server_version = 101100;
   // /*M!NNNNNN ... */ comments are code only on MariaDB; MySQL ignores them.
   bool mariadb = true;
+  // sql_mode SIMULTANEOUS_ASSIGNMENT (MariaDB 10.3.5+): an UPDATE's SET (and ON DUPLICATE KEY
+  // UPDATE) reads the row as it was, not left to right. It changes how a statement is evaluated,
+  // not how it is read; the rewriter (rewrite/mysql/rewriter.h) needs it to mirror exactly.
+  bool simultaneous_assignment = false;
 };
 
 }  // namespace switchyard::rewrite::mysql

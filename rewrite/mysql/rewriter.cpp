@@ -1,0 +1,244 @@
+// The MySQL rewriter's entry: pre-filter, split, parse, route, mirror, check; see rewriter.h.
+#include "rewrite/mysql/rewriter.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "rewrite/migration_facts.h"
+#include "rewrite/mysql/column_mapping.h"
+#include "rewrite/mysql/column_writes.h"
+#include "rewrite/mysql/lexer.h"
+#include "rewrite/mysql/parser.h"
+#include "rewrite/mysql/read_routing.h"
+#include "rewrite/mysql/statement_facts.h"
+#include "rewrite/prefilter.h"
+
+namespace switchyard::rewrite::mysql {
+namespace {
+
+using config::Phase;
+
+struct Refusal {
+  std::string migration;
+  std::string reason;
+  RefusalReason code = RefusalReason::kUnsupportedForm;
+};
+
+// The migrations whose table the statement writes, by name.
+bool writes_table(const StatementFacts& facts, const config::TableName& t) {
+  return std::any_of(facts.tables.begin(), facts.tables.end(),
+                     [&](const TableMention& m) { return m.written && names_table(m.schema, m.name, t); });
+}
+
+bool mentions_table(const StatementFacts& facts, const config::TableName& t) {
+  return std::any_of(facts.tables.begin(), facts.tables.end(), [&](const TableMention& m) { return names_table(m.schema, m.name, t); });
+}
+
+// The first active migration whose table `text` names as a word (for a refusal of text that does
+// not parse).
+const ResolvedMigration* named_in(std::string_view text, const Catalog& catalog) {
+  for (const auto& m : catalog.migrations) {
+    if (m.spec.phase == Phase::kOff) continue;
+    for (const auto* t : {&m.spec.old_table, &m.spec.new_table})
+      if (Prefilter::contains_word(text, Prefilter::lower_case(t->name))) return &m;
+  }
+  return nullptr;
+}
+
+// True if a table of the write's own reference list (an UPDATE's tables, a DELETE's FROM / USING
+// list: not inside derived tables or subqueries) is `t`.
+bool in_reference_list(const Tree& tree, NodeId id, const config::TableName& t) {
+  const Node& n = tree.node(id);
+  if (n.kind == Kind::kDerived || n.kind == Kind::kSubquery || n.kind == Kind::kOn) return false;
+  if (n.kind == Kind::kTable) {
+    const NodeId name = n.first_child;
+    const size_t parts = tree.child_count(name);
+    const std::string schema = parts >= 2 ? identifier_value(tree.node(tree.child(name, parts - 2)).text) : "";
+    if (names_table(schema, identifier_value(tree.node(tree.child(name, parts - 1)).text), t)) return true;
+  }
+  for (NodeId c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
+    if (in_reference_list(tree, c, t)) return true;
+  return false;
+}
+
+struct StatementOutcome {
+  bool changed = false;
+  std::string text;
+  std::string migration;  // the last migration that changed it
+  std::optional<Refusal> refusal;
+  std::string passed_migration;
+  RefusalReason passed_code = RefusalReason::kUnsupportedForm;
+  uint64_t reads_mask = 0;
+  bool parsed = true;
+  bool ordered = false;
+  bool single_read = false;
+};
+
+StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog, const std::vector<ColumnMigration>& cms,
+                                   const std::vector<Refusal>& broken, ReadRoute route, const LexicalSettings& settings) {
+  StatementOutcome out;
+  Parsed parsed = parse(text, settings);
+  if (!parsed) {
+    if (parsed.error().kind == ParseError::Kind::kUnsupported && Prefilter::may_write(text))
+      if (const ResolvedMigration* m = named_in(text, catalog))
+        out.refusal = Refusal{m->spec.name,
+                              "switchyard cannot rewrite this statement (" + parsed.error().message +
+                                  ") and it may write a migrated table; write it as INSERT, REPLACE, UPDATE or DELETE"};
+    out.parsed = false;
+    return out;
+  }
+  const Tree& tree = parsed.tree();
+  const NodeId root = tree.root();
+  const Kind kind = tree.node(root).kind;
+  const StatementFacts facts = statement_facts(tree);
+  for (const Refusal& b : broken)
+    for (const auto& m : catalog.migrations)
+      if (m.spec.name == b.migration && mentions_table(facts, m.spec.old_table)) {
+        out.refusal = b;
+        return out;
+      }
+  // The two-table kinds: not rewritten for MySQL yet.
+  for (const auto& m : catalog.migrations)
+    if (m.spec.phase != Phase::kOff && !is_column_kind(m.spec) &&
+        (writes_table(facts, m.spec.old_table) || writes_table(facts, m.spec.new_table))) {
+      out.refusal = Refusal{m.spec.name, "switchyard does not rewrite writes for " + std::string(config::to_string(m.spec.kind)) +
+                                             " on MySQL yet"};
+      return out;
+    }
+
+  TextEdits edits;
+  const ReadEdit reads = route_reads(tree, cms, route, edits);
+  out.reads_mask = reads.reads_mask;
+  out.changed = reads.changed;
+  if (kind == Kind::kInsert || kind == Kind::kUpdate || kind == Kind::kDelete) {
+    for (const ColumnMigration& cm : cms) {
+      const config::Migration& spec = cm.migration->spec;
+      // An UPDATE or DELETE is checked whenever its own reference list names the table (a
+      // multi-table one may read it there, where reads are not routed).
+      const bool listed = kind != Kind::kInsert && in_reference_list(tree, tree.child(root, kind == Kind::kUpdate ? 0 : 1), spec.old_table);
+      if (!writes_table(facts, spec.old_table) && !listed) continue;
+      const bool simultaneous = settings.simultaneous_assignment;
+      const WriteEdit e = kind == Kind::kInsert   ? mirror_insert(tree, root, cm, edits, simultaneous)
+                          : kind == Kind::kUpdate ? mirror_update(tree, root, cm, edits, simultaneous)
+                                                  : mirror_delete(tree, root, cm, edits);
+      if (!e.refusal.empty()) {
+        if (!spec.pass_unsupported) {
+          out.refusal = Refusal{spec.name, e.refusal, e.code};
+          return out;
+        }
+        if (out.passed_migration.empty()) {
+          out.passed_migration = spec.name;
+          out.passed_code = e.code;
+        }
+        // on_unsupported: pass relays the statement as written.
+        out.changed = false;
+        out.text.clear();
+        return out;
+      }
+      if (e.changed) {
+        out.changed = true;
+        out.migration = spec.name;
+      }
+    }
+  }
+  // The query under a WITH; its top-level ORDER BY; and whether it is one plain read (no
+  // locking clause anywhere), which a shadow read may run again elsewhere.
+  NodeId body = root;
+  if (kind == Kind::kWith)
+    for (NodeId c = tree.node(root).first_child; c != kNoNode; c = tree.node(c).next_sibling) body = c;
+  const Kind body_kind = tree.node(body).kind;
+  const NodeId order = body_kind == Kind::kSelect ? tree.child(body, 5)
+                       : body_kind == Kind::kSetOp ? tree.child(body, 2)
+                       : body_kind == Kind::kParenQuery ? tree.child(body, 1)
+                                                         : kNoNode;
+  out.ordered = order != kNoNode;
+  bool locks = false;
+  for (NodeId id = 0; id < tree.size() && !locks; ++id) locks = tree.node(id).kind == Kind::kLock;
+  out.single_read = !locks && (body_kind == Kind::kSelect || body_kind == Kind::kSetOp || body_kind == Kind::kParenQuery);
+  if (!out.changed) return out;
+  out.text = edits.apply(text);
+  // What is sent must be SQL this front end reads back; never send a text it cannot.
+  if (Parsed again = parse(out.text, settings); !again) {
+    out.refusal = Refusal{out.migration.empty() ? cms.front().migration->spec.name : out.migration,
+                          "switchyard could not print the rewritten statement (" + again.error().message + "); write it another way",
+                          RefusalReason::kRewriteFailed};
+  }
+  return out;
+}
+
+}  // namespace
+
+RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route, const LexicalSettings& settings) {
+  RewriteResult result;
+  std::vector<std::string> names;
+  for (const auto& m : catalog.migrations)
+    if (m.spec.phase != Phase::kOff) {
+      names.push_back(m.spec.old_table.name);
+      names.push_back(m.spec.new_table.name);
+    }
+  if (names.empty() || !Prefilter(names).may_touch(sql)) return result;
+
+  std::vector<ColumnMigration> cms;
+  std::vector<Refusal> broken;  // migrations whose expressions do not parse as MySQL
+  for (size_t i = 0; i < catalog.migrations.size(); ++i) {
+    const ResolvedMigration& m = catalog.migrations[i];
+    if (m.spec.phase == Phase::kOff || !is_column_kind(m.spec)) continue;
+    std::string error;
+    if (auto cm = column_migration(m, i, settings, error)) cms.push_back(std::move(*cm));
+    else broken.push_back(Refusal{m.spec.name, error, RefusalReason::kRewriteFailed});
+  }
+
+  std::vector<StatementRange> ranges;
+  std::string error;
+  if (!split_statements(sql, settings, ranges, error)) {
+    result.parsed = false;
+    return result;
+  }
+  std::string out;
+  uint32_t at = 0;
+  bool any = false;
+  for (const StatementRange& r : ranges) {
+    const std::string_view text = sql.substr(r.begin, r.end - r.begin);
+    StatementOutcome s = rewrite_statement(text, catalog, cms, broken, route, settings);
+    if (s.refusal) {
+      result.kind = RewriteResult::Kind::kRefused;
+      result.migration = std::move(s.refusal->migration);
+      result.reason = std::move(s.refusal->reason);
+      result.code = s.refusal->code;
+      result.sql.clear();
+      return result;
+    }
+    result.parsed &= s.parsed;
+    result.reads_mask |= s.reads_mask;
+    if (result.passed_migration.empty() && !s.passed_migration.empty()) {
+      result.passed_migration = s.passed_migration;
+      result.passed_code = s.passed_code;
+    }
+    out.append(sql.substr(at, r.begin - at));
+    if (s.changed) {
+      out += s.text;
+      result.migration = s.migration;
+      any = true;
+    } else {
+      out.append(text);
+    }
+    at = r.end;
+    if (ranges.size() == 1) {
+      result.ordered = s.ordered;
+      result.single_read = s.single_read;
+    }
+  }
+  out.append(sql.substr(at));
+  if (any) {
+    result.kind = RewriteResult::Kind::kRewritten;
+    result.sql = std::move(out);
+  }
+  return result;
+}
+
+std::string refusal_message(const RewriteResult& refused) {
+  return "switchyard: migration " + refused.migration + ": " + refused.reason;
+}
+
+}  // namespace switchyard::rewrite::mysql
