@@ -20,11 +20,11 @@ struct ChunkRead {
   std::string error;  // the peer left or the read failed: why, to close the session with
 };
 
-// The small buffer a waiting plaintext direction reads into (RelayLoop::read): the wait for
-// readability and the read are then one operation of Asio's reactor, which costs one recv and no
-// epoll_ctl (a bare wait re-arms the descriptor every time; a read after one returns EAGAIN when
-// the socket is empty). Most messages fit (a query, a Bind/Execute/Sync, a short reply); a chunk
-// that fills it is followed by a read into a pool buffer. Part of every pump, so an idle session
+// The small buffer a waiting direction reads into (RelayLoop::read): the wait for readability and
+// the read are then one operation of Asio's reactor, which costs one recv and no epoll_ctl (a
+// bare wait re-arms the descriptor every time; proxy/reactor_hint.h). On a TLS leg the bytes are
+// ciphertext, handed to OpenSSL. Most messages fit (a query, a Bind/Execute/Sync, a short reply);
+// on a plaintext leg a chunk that fills it is followed by a read into a pool buffer. Part of every pump, so an idle session
 // costs kBytes per direction rather than a pool buffer.
 struct WaitBuffer {
   static constexpr size_t kBytes = 1024;
@@ -48,9 +48,10 @@ inline ChunkRead read_chunk(StreamLeg& from, BufferPool& pool, BufferPool::Buffe
   boost::system::error_code ec;
   r.bytes = have + from.read_some(asio::buffer(in.get() + have, BufferPool::kBufferSize - have), ec);
   if (have > 0 && ec) {
-    // Nothing more now, or the peer left behind those bytes: they are relayed first, the next
-    // read meets the end again.
-    full = false;
+    // Nothing more now, or the peer left (or failed) right behind those bytes: they are relayed
+    // first. After an end or an error the next read must come at once (`full`) and meet it
+    // again: no readiness edge would announce it a second time.
+    full = !(ec == asio::error::would_block || ec == asio::error::try_again);
     r.bytes = have;
     return r;
   }
