@@ -30,32 +30,16 @@ WriteEdit mirror_duplicate_update(const Tree& t, NodeId root, const ColumnMigrat
   const Plan p = plan_for(cm, written, true);
   const auto pos = [&](const std::string& c) {
     const auto it = std::find(written.begin(), written.end(), c);
-    return it == written.end() ? -1 : it - written.begin();
+    return it == written.end() ? ptrdiff_t{-1} : it - written.begin();
   };
   if (p.both) {
-    for (size_t i = 0; i < written.size(); ++i) {
-      const Mapping* m = cm.up_of(written[i]) ? cm.up_of(written[i]) : cm.down_of(written[i]);
-      if (m == nullptr) continue;
-      const ptrdiff_t j = m->expr.bare_column().empty() ? -1 : pos(m->expr.bare_column());
-      const bool ok =
-          j >= 0 && (same_value(t, t.child(assigns[i], 1), t.child(assigns[static_cast<size_t>(j)], 1)) ||
-                     (!simultaneous && static_cast<ptrdiff_t>(i) > j && refers_to(t, t.child(assigns[i], 1), written[static_cast<size_t>(j)])) ||
-                     (!simultaneous && j > static_cast<ptrdiff_t>(i) && refers_to(t, t.child(assigns[static_cast<size_t>(j)], 1), written[i])));
-      if (!ok) return refuse("ON DUPLICATE KEY UPDATE sets both shapes' columns with values switchyard cannot tell are equal; set one shape");
-    }
+    if (inconsistent_assignment(t, cm, written, assigns, simultaneous))
+      return refuse("ON DUPLICATE KEY UPDATE sets both shapes' columns with values switchyard cannot tell are equal; set one shape");
     return total;
   }
   total.changed = edits.size() != before;
   if (p.add.empty()) return total;
-  if (!p.translate) {
-    std::string text;
-    for (const Mapping* m : p.add) {
-      if (simultaneous) return refuse(simultaneous_refusal(*m));
-      text += ", " + quote_identifier(m->column) + " = " + m->expr.text();
-    }
-    edits.insert(t.node(assigns.back()).end, text);
-    return WriteEdit{true, {}, {}};
-  }
+  if (!p.translate) return append_mirrors(t, p, assigns.back(), edits, simultaneous);
   for (size_t i = 0; i < assigns.size(); ++i) {
     const std::string& o = written[i];
     if (!is_old(cm, o)) continue;

@@ -74,37 +74,13 @@ WriteEdit mirror_update(const Tree& t, NodeId root, const ColumnMigration& cm, T
 
   const Plan p = plan_for(cm, written, true);
   if (p.both) {
-    // Consistent when each column set is just the other one, set to the same value, or to the
-    // other column after it (assignments apply left to right).
-    for (size_t i = 0; i < written.size(); ++i) {
-      const Mapping* m = cm.up_of(written[i]) ? cm.up_of(written[i]) : cm.down_of(written[i]);
-      if (m == nullptr) continue;
-      const ptrdiff_t j = m->expr.bare_column().empty() ? -1 : pos(m->expr.bare_column());
-      const NodeId vi = t.child(assigns[i], 1);
-      const auto reads = [&](NodeId v, size_t col) {
-        return t.node(v).kind == Kind::kName && t.child_count(v) == 1 && column_ref(t, v).column == written[col];
-      };
-      const bool reads_earlier =
-          !simultaneous && j >= 0 && ((static_cast<ptrdiff_t>(i) > j && reads(vi, static_cast<size_t>(j))) ||
-                     (j > static_cast<ptrdiff_t>(i) && reads(t.child(assigns[static_cast<size_t>(j)], 1), i)));
-      if (j < 0 || (!reads_earlier && !same_value(t, vi, t.child(assigns[static_cast<size_t>(j)], 1))))
-        return refuse("the UPDATE sets both " + m->column + " and columns of the other shape with values switchyard cannot tell are "
-                      "equal; set one shape");
-    }
+    if (const Mapping* m = inconsistent_assignment(t, cm, written, assigns, simultaneous))
+      return refuse("the UPDATE sets both " + m->column + " and columns of the other shape with values switchyard cannot tell are "
+                    "equal; set one shape");
     return total;
   }
   if (p.add.empty()) return total;
-  if (!p.translate) {
-    // The mirrors go last, so that they read every column as this UPDATE leaves it.
-    std::string text;
-    for (const Mapping* m : p.add) {
-      if (simultaneous) return refuse(simultaneous_refusal(*m));
-      text += ", " + quote_identifier(m->column) + " = " + m->expr.text();
-    }
-    edits.insert(t.node(assigns.back()).end, text);
-    total.changed = true;
-    return total;
-  }
+  if (!p.translate) return append_mirrors(t, p, assigns.back(), edits, simultaneous);
   if (p.add.size() != 1) return refuse("translating this UPDATE to the new shape needs one old column to one new one");
   const Mapping& m = *p.add[0];
   size_t olds = 0;

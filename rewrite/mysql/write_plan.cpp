@@ -177,4 +177,36 @@ std::string simultaneous_refusal(const Mapping& m) {
          "both columns";
 }
 
+const Mapping* inconsistent_assignment(const Tree& t, const ColumnMigration& cm, const std::vector<std::string>& written,
+                                       const std::vector<NodeId>& assigns, bool simultaneous) {
+  const auto pos = [&](const std::string& c) {
+    const auto it = std::find(written.begin(), written.end(), c);
+    return it == written.end() ? ptrdiff_t{-1} : it - written.begin();
+  };
+  for (size_t i = 0; i < written.size(); ++i) {
+    const Mapping* m = cm.up_of(written[i]) ? cm.up_of(written[i]) : cm.down_of(written[i]);
+    if (m == nullptr) continue;
+    const ptrdiff_t j = m->expr.bare_column().empty() ? -1 : pos(m->expr.bare_column());
+    if (j < 0) return m;
+    const auto k = static_cast<size_t>(j);
+    const NodeId vi = t.child(assigns[i], 1);
+    const NodeId vj = t.child(assigns[k], 1);
+    const bool reads_earlier = !simultaneous && ((i > k && refers_to(t, vi, written[k])) || (k > i && refers_to(t, vj, written[i])));
+    if (!reads_earlier && !same_value(t, vi, vj)) return m;
+  }
+  return nullptr;
+}
+
+WriteEdit append_mirrors(const Tree& t, const Plan& p, NodeId last_assign, TextEdits& edits, bool simultaneous) {
+  std::string text;
+  for (const Mapping* m : p.add) {
+    if (simultaneous) return refuse(simultaneous_refusal(*m));
+    text += ", " + quote_identifier(m->column) + " = " + m->expr.text();
+  }
+  edits.insert(t.node(last_assign).end, text);
+  WriteEdit e;
+  e.changed = true;
+  return e;
+}
+
 }  // namespace switchyard::rewrite::mysql::detail

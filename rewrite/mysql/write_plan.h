@@ -76,6 +76,18 @@ std::string substitution_check(const Tree& tree, NodeId value, size_t uses, cons
 // as it was, so the mirror could only be computed from the value as written, not as stored.
 std::string simultaneous_refusal(const Mapping& m);
 
+// A SET list (an UPDATE's, or ON DUPLICATE KEY UPDATE's; `assigns` its assignments, `written`
+// their folded columns) that sets columns of both shapes is consistent when each column set is
+// just the other one, set to the same value, or set to the other column after it (the list
+// applies left to right, except under SIMULTANEOUS_ASSIGNMENT). The mapping of the first column
+// set that is not, or null.
+const Mapping* inconsistent_assignment(const Tree& tree, const ColumnMigration& cm, const std::vector<std::string>& written,
+                                       const std::vector<NodeId>& assigns, bool simultaneous);
+
+// The dual phases: appends `p.add`'s mirrors behind the SET list's last assignment, so that they
+// read every column as the list leaves it; a refusal under SIMULTANEOUS_ASSIGNMENT.
+WriteEdit append_mirrors(const Tree& tree, const Plan& p, NodeId last_assign, TextEdits& edits, bool simultaneous);
+
 // ON DUPLICATE KEY UPDATE of the INSERT at `root` (duplicate_update.cpp).
 WriteEdit mirror_duplicate_update(const Tree& tree, NodeId root, const ColumnMigration& cm, TextEdits& edits, bool simultaneous);
 
