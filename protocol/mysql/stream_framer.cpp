@@ -14,11 +14,17 @@ size_t length_of(const unsigned char* h) { return static_cast<size_t>(get_int(h,
 
 }  // namespace
 
-size_t StreamFramer::decision_bytes(const unsigned char* h) const {
+bool StreamFramer::captured(const unsigned char* h) const {
+  const size_t len = length_of(h);
+  return len <= capture_bytes_ || (len <= wide_bytes_ && h[kHeaderBytes] == wide_first_);
+}
+
+size_t StreamFramer::decision_bytes(const unsigned char* h, size_t avail) const {
   if (continuing_) return kHeaderBytes;  // a continuation's header: only its sequence is checked
   const size_t len = length_of(h);
   if (len <= capture_bytes_) return kHeaderBytes + len;  // shown whole
-  return kHeaderBytes + 1;  // long: its first payload byte
+  if (len > wide_bytes_ || avail < kHeaderBytes + 1) return kHeaderBytes + 1;  // long: its first payload byte
+  return captured(h) ? kHeaderBytes + len : kHeaderBytes + 1;
 }
 
 FrameError StreamFramer::decide(std::string_view bytes, StreamCallbacks& cb, bool& replace, size_t& consumed) {
@@ -30,7 +36,7 @@ FrameError StreamFramer::decide(std::string_view bytes, StreamCallbacks& cb, boo
     if (seq != static_cast<uint8_t>(last_seq_ + 1)) return error_ = FrameError::kBadSequence;
   }
   last_seq_ = seq;
-  if (continuing_ || len > capture_bytes_) {
+  if (continuing_ || !captured(h)) {
     if (!continuing_) cb.on_long_packet(seq, static_cast<uint8_t>(bytes[kHeaderBytes]));
     chunk_continues_ = len == kMaxPacketChunk;
     continuing_ = chunk_continues_;
@@ -70,9 +76,12 @@ FrameError StreamFramer::feed(std::string_view data, StreamCallbacks& cb) {
       pos += n;
       run = pos;  // assembled bytes leave the stream until the decision
       if (buf_.size() < need_) continue;
-      if (need_ == kHeaderBytes) {
-        need_ = decision_bytes(reinterpret_cast<const unsigned char*>(buf_.data()));
-        if (need_ > kHeaderBytes) continue;
+      // The header (then, for a packet that may be captured wide, its first byte) may show
+      // that the decision needs more.
+      if (const size_t more = decision_bytes(reinterpret_cast<const unsigned char*>(buf_.data()), buf_.size());
+          more > buf_.size()) {
+        need_ = more;
+        continue;
       }
       // The decision: the assembled bytes go out as one run, or are replaced.
       done_.swap(buf_);
@@ -89,10 +98,10 @@ FrameError StreamFramer::feed(std::string_view data, StreamCallbacks& cb) {
     // kHeader: a physical packet starts at pos.
     const size_t avail = data.size() - pos;
     const auto* h = reinterpret_cast<const unsigned char*>(data.data() + pos);
-    if (avail < kHeaderBytes || avail < decision_bytes(h)) {
+    if (avail < kHeaderBytes || avail < decision_bytes(h, avail)) {
       flush(pos);
       state_ = State::kAssemble;
-      need_ = avail < kHeaderBytes ? kHeaderBytes : decision_bytes(h);
+      need_ = avail < kHeaderBytes ? kHeaderBytes : decision_bytes(h, avail);
       continue;
     }
     bool replace = false;

@@ -43,6 +43,15 @@ class StreamFramer {
   explicit StreamFramer(size_t capture_bytes) : capture_bytes_(capture_bytes) {}
   ~StreamFramer() = default;
 
+  // Packets whose first payload byte is `first_byte` are shown whole up to `bytes` long (more
+  // than capture_bytes: a COM_QUERY the relay must read whole to rewrite); 0 turns it off.
+  // Only a packet without continuation can be captured: `bytes` is at most kMaxPacketChunk - 1.
+  // Takes effect from the next packet header.
+  void set_wide_capture(uint8_t first_byte, size_t bytes) {
+    wide_first_ = first_byte;
+    wide_bytes_ = bytes < kMaxPacketChunk ? bytes : kMaxPacketChunk - 1;
+  }
+
   // Consumes all of `data`. Returns kNone, kBadSequence (a continuation out of sequence) or
   // kOverBudget (assembling was refused); after an error the stream is unusable.
   FrameError feed(std::string_view data, StreamCallbacks& cb);
@@ -58,14 +67,21 @@ class StreamFramer {
 
  private:
   enum class State { kHeader, kAssemble, kStream };
-  // How many bytes from a header at `h` the decision on its packet needs.
-  size_t decision_bytes(const unsigned char* h) const;
+  // How many bytes from a header at `h` (`avail` of them at hand) the decision on its packet
+  // needs: the whole packet when it is shown whole, else its first payload byte; a packet that
+  // may be captured wide needs its first byte before that is known.
+  size_t decision_bytes(const unsigned char* h, size_t avail) const;
+  // A packet whose header is at `h` (and, if longer than capture_bytes, its first byte after it)
+  // is shown whole.
+  bool captured(const unsigned char* h) const;
   // Decides on the packet whose bytes start `bytes` (at least decision_bytes of them): sets
   // `consumed` to the bytes it covers, and `replace` when inspect() asked for a replacement (the
   // caller then passes through what came before and calls on_replace with the packet).
   FrameError decide(std::string_view bytes, StreamCallbacks& cb, bool& replace, size_t& consumed);
 
   size_t capture_bytes_;
+  uint8_t wide_first_ = 0;
+  size_t wide_bytes_ = 0;  // 0: no wide capture
   State state_ = State::kHeader;
   bool continuing_ = false;       // inside a long logical packet whose last chunk was 0xFFFFFF
   bool chunk_continues_ = false;  // the physical chunk being streamed is 0xFFFFFF long

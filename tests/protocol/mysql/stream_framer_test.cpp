@@ -59,6 +59,39 @@ TEST(MysqlStreamFramer, EveryTwoCutsRelayTheSameBytesAndShowTheSamePackets) {
   }
 }
 
+// A wide capture shows packets with its first byte whole up to its own limit (a COM_QUERY the
+// relay rewrites), and no others; however the input is cut.
+TEST(MysqlStreamFramer, AWideCaptureShowsItsPacketsWholeAndStreamsTheRest) {
+  const std::string query = "\x03" + std::string(99, 'q');         // 100 bytes: wide
+  const std::string too_long = "\x03" + std::string(299, 't');     // over the wide limit
+  const std::string other = "\xFE" + std::string(99, 'x');         // long, another first byte
+  const std::string input = PacketBuilder(0).packet(query).packet(other).packet(too_long).packet("ok").packet("").bytes();
+  for (size_t a = 0; a <= input.size(); ++a) {
+    for (size_t b = a; b <= input.size(); b += 7) {
+      StreamFramer f(16);
+      f.set_wide_capture(0x03, 200);
+      Recorder r;
+      ASSERT_EQ(f.feed(std::string_view(input).substr(0, a), r), FrameError::kNone);
+      ASSERT_EQ(f.feed(std::string_view(input).substr(a, b - a), r), FrameError::kNone);
+      ASSERT_EQ(f.feed(std::string_view(input).substr(b), r), FrameError::kNone);
+      EXPECT_EQ(r.relayed, input) << a << "," << b;
+      EXPECT_EQ(r.seen, (std::vector<std::pair<uint8_t, std::string>>{{0, query}, {3, "ok"}, {4, ""}})) << a << "," << b;
+      EXPECT_EQ(r.long_packets, (std::vector<std::pair<uint8_t, uint8_t>>{{1, 0xFE}, {2, 0x03}})) << a << "," << b;
+      EXPECT_EQ(r.held, 0u);
+      EXPECT_LE(r.peak, 200u + 4u);
+    }
+  }
+  // Replaced at its place, as a small packet is.
+  StreamFramer f(16);
+  f.set_wide_capture(0x03, 200);
+  Recorder r;
+  r.replace_payload = query;
+  ASSERT_EQ(f.feed(PacketBuilder(0).packet(query).bytes(), r), FrameError::kNone);
+  std::string expected;
+  encode_packet(expected, 0, "R");
+  EXPECT_EQ(r.relayed, expected);
+}
+
 TEST(MysqlStreamFramer, AReplacedPacketIsWrittenAtItsPlace) {
   const std::string input = PacketBuilder(0).packet("a").packet("swap me").packet("c").bytes();
   const std::string expected = [] {
