@@ -46,7 +46,7 @@ PreparedStatement PgSession::statement_of(std::string_view text, const planner::
   if (d.action == Action::kReplace && !d.completions.empty() && d.completions.front().patched)
     s.patch = pg::ReplyPatch{d.completions.front().tag_verb, d.completions.front().suppress_rows};
   if (!d.writes) s.reads_mask = d.reads_mask;
-  s.write_count = write_count(d.counting);
+  s.write_count = plans_.write_count(d.counting);
   s.shadow = d.shadow_candidate.has_value();
   s.touches = d.touches;
   return s;
@@ -59,8 +59,8 @@ void PgSession::too_many_statements() {
 }
 
 void PgSession::count_use(const PreparedStatement& s) {
-  count_reads(s.reads_mask);
-  count_write(s.write_count, s.text, "refused when prepared");
+  plans_.count_reads(s.reads_mask);
+  plans_.count_write(s.write_count, s.text, "refused when prepared");
 }
 
 bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool before_query) {

@@ -73,7 +73,7 @@ void PgSession::start_pumps() {
   }
   update_reply_tracking();
   update_routing();
-  prepared_.set_current(PlanStamp{gen_->number, route_});
+  prepared_.set_current(PlanStamp{gen_->number, plans_.route()});
   publish_census();
   if (!upstream_leftover_.empty()) {
     // What the server sent behind the SCRAM exchange the proxy ran (pg_scram.cpp).

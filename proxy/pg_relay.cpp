@@ -132,63 +132,12 @@ Replacement PgSession::remap_error(std::string_view body) {
 }
 
 planner::Decision PgSession::plan(planner::Statement statement) {
-  CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
-  planner::Decision d = planner_->plan(statement, lexical_, rewrites, shadow_sampler());
-  if (!d.ddl_warnings.empty() || d.ddl_blocked != 0) report_ddl(d, ctx_.shared.metrics, id_);
-  return d;
+  return plans_.plan(statement, lexical_, shadow_sampler());
 }
 
 void PgSession::count_query(std::string_view sql, planner::Decision& d) {
-  using Action = planner::Decision::Action;
-  // Pass-through: nothing to count, log or sample.
-  if (d.action == Action::kRelay && d.reads_mask == 0 && d.counting.route == planner::WriteCounting::Route::kNone &&
-      !d.shadow && d.passed_migration.empty())
-    return;
-  if (!d.writes && d.reads_mask != 0) count_reads(d.reads_mask);
+  plans_.count_query(sql, d);
   submit_shadow(std::move(d.shadow));
-  count_write(write_count(d.counting), sql, d.refusal.reason);
-  if (d.action == Action::kReplace) spdlog::debug("session={} rewrote: {}", id_, d.text);
-  if (d.action == Action::kRefuse && d.refusal.source == planner::Refusal::Source::kMigration)
-    spdlog::warn("session={} migration {}: refused ({}, {}): {}", id_, d.refusal.migration,
-                 rewrite::to_string(d.refusal.code), d.refusal.reason, sql);
-  if (!d.passed_migration.empty())
-    spdlog::warn("session={} migration {}: relayed unmirrored under on_unsupported: pass ({}): {}", id_, d.passed_migration,
-                 rewrite::to_string(d.passed_code), sql);
-}
-
-WriteCount PgSession::write_count(const planner::WriteCounting& c) {
-  using Route = planner::WriteCounting::Route;
-  switch (c.route) {
-    case Route::kNone: return {};
-    case Route::kRewritten: return {WriteCount::Route::kRewritten, &metrics_of(c.migration), {}};
-    case Route::kRefused: return {WriteCount::Route::kRefused, &metrics_of(c.migration), c.reason};
-    case Route::kPassed:
-      if (c.migration.empty()) return {WriteCount::Route::kPassed, nullptr, {}};
-      return {WriteCount::Route::kPassed, &metrics_of(c.migration), c.reason};
-  }
-  return {};
-}
-
-void PgSession::count_write(const WriteCount& w, std::string_view sql, std::string_view reason) {
-  constexpr auto relaxed = std::memory_order_relaxed;
-  switch (w.route) {
-    case WriteCount::Route::kNone: return;
-    case WriteCount::Route::kRewritten:
-      ctx_.shared.statements_rewritten.fetch_add(1, relaxed);
-      w.migration->writes_rewritten.fetch_add(1, relaxed);
-      return;
-    case WriteCount::Route::kRefused:
-      ctx_.shared.statements_refused.fetch_add(1, relaxed);
-      count(ctx_.shared.statements_refused_by, w.reason);
-      w.migration->writes_refused.fetch_add(1, relaxed);
-      count(w.migration->writes_refused_by, w.reason);
-      w.migration->recent_refused.add(refusal_event(sql, reason));
-      return;
-    case WriteCount::Route::kPassed:
-      ctx_.shared.statements_passed.fetch_add(1, relaxed);
-      if (w.migration != nullptr) count(w.migration->writes_passed_by, w.reason);
-      return;
-  }
 }
 
 Replacement PgSession::inspect_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,
@@ -228,7 +177,7 @@ Replacement PgSession::inspect_query(std::string_view body, std::vector<rewrite:
   }
   planner::Decision d = plan({planner::Statement::Kind::kQuery, *sql, {}});
   if (!d.completions.empty() && !start_reply_tracking())
-    planner_->refuse(d, "COPY FROM into a migrated table sent before the replies to the requests ahead of it arrived, in a "
+    plans_.planner().refuse(d, "COPY FROM into a migrated table sent before the replies to the requests ahead of it arrived, in a "
                         "session that had no need to pair replies with requests until then; send it after them");
   count_query(*sql, d);
   if (d.action == Action::kRelay && injection_.empty()) return kKept;

@@ -12,6 +12,7 @@
 #include "proxy/pg_scram.h"
 #include "proxy/tls_context.h"
 #include "proxy/upstream_connect.h"
+#include "rewrite/pg/dialect.h"
 
 namespace switchyard::proxy {
 
@@ -25,7 +26,7 @@ constexpr auto kStartupTimeout = std::chrono::seconds(60);
 }  // namespace
 
 PgSession::PgSession(tcp::socket client, SessionContext& ctx, uint64_t id)
-    : SessionCore(std::move(client), ctx, id) {}
+    : SessionCore(std::move(client), ctx, id), plans_(ctx, rewrite::pg::dialect(), id) {}
 
 PgSession::~PgSession() = default;
 

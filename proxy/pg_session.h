@@ -39,6 +39,7 @@
 #include "proxy/prepared_statements.h"
 #include "proxy/relay_loop.h"
 #include "proxy/session_core.h"
+#include "proxy/session_plans.h"
 #include "proxy/verifier_source.h"
 #include "rewrite/lexical.h"
 #include "rewrite/read_phase.h"
@@ -138,11 +139,6 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   // prepared again under the current plan at its first use after a flip.
   PreparedStatement statement_of(std::string_view text, const planner::Decision& d);
   void count_use(const PreparedStatement& s);
-  // How each execution of a statement counts as a write, with the session's metrics, and the counting.
-  WriteCount write_count(const planner::WriteCounting& c);
-  // Counts one use of a planned write; a refusal also goes to its migration's recent refusals as
-  // `sql`'s fingerprint with `reason`.
-  void count_write(const WriteCount& w, std::string_view sql, std::string_view reason);
   void too_many_statements();  // FATAL 54000: limits.max_prepared_statements
   // Before a Bind or Describe (`before_query` false) or an EXECUTE in a Query (true) of `name`:
   // plans it again if stale, and if the server's copy differs, appends to `injection_` what
@@ -181,11 +177,8 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   // An ErrorResponse whose position points into a rewritten text: pointed at the client's text,
   // or the position dropped.
   Replacement remap_error(std::string_view body);
-  // pg_routing.cpp: the shape each migration's reads are served from in this session, and the
-  // planner for it.
+  // pg_routing.cpp: the session's identity for canary routing, given to plans_.
   void update_routing();
-  void count_reads(uint64_t reads_mask);
-  MigrationMetrics& metrics_of(const std::string& migration);
   // pg_shadow.cpp: handing shadow reads the planner chose to the executor.
   void submit_shadow(std::optional<ShadowRead> read);
   // Each Bind of a statement that may be sampled (PreparedStatement::shadow), with its parameters;
@@ -224,11 +217,10 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   ErrorPositions error_positions_;  // the rewritten texts ErrorResponse positions refer to
   std::unique_ptr<pg::ReplyTracker> replies_;  // only while a two-table migration is configured
   bool idle_before_request_ = false;  // nothing was in flight before the request being inspected
-  rewrite::ReadRoute route_;         // set at start and at each adopted generation
-  // What to do with each statement, for gen_ and route_ (rebuilt with them; points into gen_).
-  std::optional<planner::Planner> planner_;
+  // The read route, the planner and the counting, for gen_ (updated at start and at each
+  // adopted generation).
+  SessionPlans plans_;
   rewrite::Lexical lexical_;         // as the server last reported it (ParameterStatus)
-  std::vector<MigrationMetrics*> migration_metrics_;  // by catalog index, for gen_
   // Every statement the client prepared, and what the server holds under its name.
   PreparedStatements prepared_;
   // The requests that get a reply of their own, the proxy's re-prepares among them (dropped).

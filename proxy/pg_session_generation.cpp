@@ -78,7 +78,7 @@ void PgSession::adopt_generation() {
   update_reply_tracking();  // safe here: nothing is in flight
   update_routing();
   // Every statement is planned again at its next use (pg_prepared.cpp).
-  prepared_.set_current(PlanStamp{gen_->number, route_});
+  prepared_.set_current(PlanStamp{gen_->number, plans_.route()});
   to_upstream_->framer.set_capture(frontend_capture());
   publish_census();
 }

@@ -39,7 +39,7 @@ void PgSession::submit_shadow(std::optional<ShadowRead> read) {
 
 void PgSession::shadow_execute(std::string_view read) {
   CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
-  submit_shadow(planner_->shadow_use(read, {}, lexical_, rewrites, shadow_sampler()));
+  submit_shadow(plans_.planner().shadow_use(read, {}, lexical_, rewrites, shadow_sampler()));
 }
 
 void PgSession::shadow_bind(const pg::BindMessage& bind, const PreparedStatement& s) {
@@ -69,7 +69,7 @@ void PgSession::shadow_bind(const pg::BindMessage& bind, const PreparedStatement
   if (binary) sp.formats = std::move(formats);
   if (binary || std::any_of(types.begin(), types.end(), [](uint32_t t) { return t != 0; })) sp.types = std::move(types);
   CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
-  submit_shadow(planner_->shadow_use(s.text, std::move(sp), rewrite::Lexical{}, rewrites, shadow_sampler()));
+  submit_shadow(plans_.planner().shadow_use(s.text, std::move(sp), rewrite::Lexical{}, rewrites, shadow_sampler()));
 }
 
 }  // namespace switchyard::proxy
