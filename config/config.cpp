@@ -74,15 +74,27 @@ void check_mysql(const YAML::Node& root, Reader& r, const Config& c) {
   // clear over a TLS client leg, which must not continue in plaintext).
   if (c.tls.enabled() && !c.upstream_tls.enabled())
     r.fail(root["tls"], "tls", "under protocol: mysql a TLS client gets a TLS upstream: set upstream_tls.mode too");
+  // The DDL lint reads PostgreSQL's DDL; under mysql it is off, and asking for it is refused.
+  if (root["ddl_lint"] && c.ddl_lint != DdlLint::kOff)
+    r.fail(root["ddl_lint"], "ddl_lint", "the DDL lint is not supported under protocol: mysql yet; remove it or set off");
+  const YAML::Node list = root["migrations"];
+  for (size_t i = 0; i < c.migrations.size(); ++i) {
+    const Migration& m = c.migrations[i];
+    const YAML::Node node = list && list.IsSequence() && i < list.size() ? list[i] : list;
+    const std::string key = "migrations[" + std::to_string(i) + "]";
+    if (m.kind == MigrationKind::kRenameTable || m.kind == MigrationKind::kCopyTable)
+      r.fail(node, key, "migration " + m.name + ": " + std::string(to_string(m.kind)) +
+                            " is not supported under protocol: mysql yet (rename_column, change_column and add_column are)");
+    if (m.shadow.sample_percent > 0)
+      r.fail(node, key + ".shadow.sample_percent", "migration " + m.name + ": shadow reads are not supported under protocol: mysql yet");
+    if (m.canary_key == CanaryKey::kApplicationName)
+      r.fail(node, key + ".canary.key", "migration " + m.name + ": MySQL sessions have no application_name; use session, user or client_address");
+  }
 }
 
 Config read_config(const YAML::Node& root, Reader& r) {
   Config c;
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the file is empty");
-  // Before the migrations are read (they would be checked as PostgreSQL's): issue 14.
-  if (root.IsMap() && root["protocol"] && root["protocol"].IsScalar() && root["protocol"].Scalar() == "mysql" &&
-      root["migrations"])
-    r.fail(root["migrations"], "migrations", "MySQL migrations are not supported yet");
   r.mapping(root, "", {
     {"protocol", [&](auto& n, auto& k) {
        c.protocol = r.one_of(n, k, {"postgres", "mysql"}) == "mysql" ? Protocol::kMysql : Protocol::kPostgres;
@@ -199,7 +211,10 @@ Config read_config(const YAML::Node& root, Reader& r) {
     {"control", [&](auto& n, auto& k) { c.control = r.scalar(n, k); }},
     {"migrations", [&](auto& n, auto& k) { detail::read_migrations(r, n, k, c.migrations); }},
   });
-  if (c.protocol == Protocol::kMysql) check_mysql(root, r, c);
+  if (c.protocol == Protocol::kMysql) {
+    check_mysql(root, r, c);
+    c.ddl_lint = DdlLint::kOff;
+  }
   if (c.migrations.size() > 64) r.fail(root["migrations"], "migrations", "at most 64 migrations are supported");
   if (!c.auth.effective_query().empty() && c.control.empty())
     r.fail(root["auth"], "auth", "SCRAM on both legs reads each role's verifier over a control: connection string, "

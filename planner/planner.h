@@ -36,13 +36,13 @@ class Rewrites {
   virtual rewrite::RewriteResult get(std::string_view sql, rewrite::ReadRoute route, const rewrite::Lexical& lexical) = 0;
 };
 
-// The rewrite straight from the dialect, uncached and read as standard text (tests, tools).
+// The rewrite straight from the dialect, uncached (tests, tools); PostgreSQL text read as standard.
 class DirectRewrites final : public Rewrites {
  public:
   // `dialect` and `catalog` must outlive this.
   DirectRewrites(const rewrite::Dialect& dialect, const rewrite::Catalog& catalog) : dialect_(dialect), catalog_(catalog) {}
-  rewrite::RewriteResult get(std::string_view sql, rewrite::ReadRoute route, const rewrite::Lexical&) override {
-    return dialect_.rewrite(sql, catalog_, route);
+  rewrite::RewriteResult get(std::string_view sql, rewrite::ReadRoute route, const rewrite::Lexical& lexical) override {
+    return dialect_.rewrite(sql, catalog_, route, lexical);
   }
 
  private:

@@ -19,9 +19,13 @@ void make_room(Map& m) {
 
 // Sessions of one worker may read different shapes (canary), so the route is part of the key;
 // the common case, no migration read from the new shape, adds nothing.
-std::string route_prefix(rewrite::ReadRoute route) {
-  if (route.new_mask == 0) return {};
-  return std::to_string(route.new_mask) + '\x01';
+// The settings the dialect reads under are part of it too (MySQL's sql_mode; nothing for
+// PostgreSQL, whose text is read as standard first).
+std::string key_prefix(rewrite::ReadRoute route, const std::string& lexical_key) {
+  std::string out = lexical_key;
+  if (!out.empty()) out += '\x02';
+  if (route.new_mask == 0) return out;
+  return out + std::to_string(route.new_mask) + '\x01';
 }
 
 // A refusal of `sql` for a lexical reason. `migration`: the one concerned, else the first whose
@@ -49,6 +53,8 @@ struct RewriteCache::Request {
   const Generation& gen;
   const rewrite::Dialect& dialect;
   rewrite::ReadRoute route;
+  const rewrite::Lexical& lexical;
+  std::string prefix;  // key_prefix()
 };
 
 void RewriteCache::hit() {
@@ -56,10 +62,10 @@ void RewriteCache::hit() {
 }
 
 rewrite::RewriteResult RewriteCache::miss(std::string_view sql, const Request& q) {
-  if (!metrics_) return q.dialect.rewrite(sql, q.gen.catalog, q.route);
+  if (!metrics_) return q.dialect.rewrite(sql, q.gen.catalog, q.route, q.lexical);
   metrics_->rewrite_cache_misses.fetch_add(1, std::memory_order_relaxed);
   const auto start = std::chrono::steady_clock::now();
-  auto r = q.dialect.rewrite(sql, q.gen.catalog, q.route);
+  auto r = q.dialect.rewrite(sql, q.gen.catalog, q.route, q.lexical);
   metrics_->rewrite_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return r;
 }
@@ -67,7 +73,7 @@ rewrite::RewriteResult RewriteCache::miss(std::string_view sql, const Request& q
 const rewrite::RewriteResult& RewriteCache::by_text(std::string_view sql, const Request& q) {
   // C++20 has no heterogeneous lookup for unordered_map without a custom hash; one string per
   // lookup is cheap next to the parse it saves, and only pre-filtered statements get here.
-  std::string key = route_prefix(q.route);
+  std::string key = q.prefix;
   key.append(sql);
   if (auto it = by_text_.find(key); it != by_text_.end()) {
     hit();
@@ -79,16 +85,13 @@ const rewrite::RewriteResult& RewriteCache::by_text(std::string_view sql, const 
 
 rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation& gen, const rewrite::Dialect& dialect,
                                          rewrite::ReadRoute route, const rewrite::Lexical& lexical) {
-  const Request q{gen, dialect, route};
+  const Request q{gen, dialect, route, lexical, key_prefix(route, dialect.lexical_key(lexical))};
   if (gen.number != generation_) {
     by_shape_.clear();
     by_text_.clear();
     generation_ = gen.number;
   }
-  if (lexical.unsafe_encoding())
-    return lexical_refusal(gen, sql, {}, "client_encoding " + lexical.client_encoding +
-                                             " lets a character hold a backslash or quote byte, which switchyard "
-                                             "cannot read; use UTF8");
+  if (auto why = dialect.unreadable(lexical)) return lexical_refusal(gen, sql, {}, std::move(*why));
   if (sql.find('\\') == std::string_view::npos) return get_standard(sql, q);
   // The text as the server reads it under `standard_strings`; a text whose strings do not end
   // there fails in the server's lexer too, which says why.
@@ -117,7 +120,7 @@ rewrite::RewriteResult RewriteCache::get_standard(std::string_view sql, const Re
   auto shape = q.dialect.shape(sql);
   if (!shape || shape->literals.empty()) return by_text(sql, q);
 
-  std::string key = route_prefix(q.route);
+  std::string key = q.prefix;
   key.append(shape->text);
   auto it = by_shape_.find(key);
   if (it != by_shape_.end()) {

@@ -45,9 +45,18 @@ class Dialect {
   // "postgresql", "mysql": for logs.
   virtual std::string_view name() const = 0;
 
-  // The rewrite of `sql` under the migrations of `catalog`, reads routed by `route`. `sql` is as
-  // a server with the dialect's standard lexical settings reads it (see read_strings).
-  virtual RewriteResult rewrite(std::string_view sql, const Catalog& catalog, ReadRoute route) const = 0;
+  // The rewrite of `sql` under the migrations of `catalog`, reads routed by `route`, as a server
+  // with the session's `lexical` settings reads it. PostgreSQL's text comes read with its
+  // standard settings already (see read_strings) and ignores `lexical`; MySQL's reads it under
+  // lexical.mysql (sql_mode, character set).
+  virtual RewriteResult rewrite(std::string_view sql, const Catalog& catalog, ReadRoute route,
+                                const Lexical& lexical) const = 0;
+  // What of `lexical` rewrite() depends on, as a cache key prefix ("" when nothing does: a text
+  // means the same under every session's settings).
+  virtual std::string lexical_key(const Lexical& lexical) const = 0;
+  // Why no text can be read safely under `lexical` (a client encoding whose characters may hold
+  // quote or backslash bytes, when the dialect cannot follow it); nullopt if it can be.
+  virtual std::optional<std::string> unreadable(const Lexical& lexical) const = 0;
 
   // `sql` with its literals lifted out; nullopt if it does not scan (the server says why).
   virtual std::optional<Shape> shape(std::string_view sql) const = 0;
@@ -57,7 +66,9 @@ class Dialect {
   virtual StringReading read_strings(std::string_view sql, bool standard_strings) const = 0;
 
   // A statement that makes the server itself raise `message` as a refusal (SQLSTATE 0A000), so
-  // that it aborts the transaction as any error does. Takes no parameters.
+  // that it aborts the transaction as any error does (PostgreSQL). Takes no parameters. MySQL:
+  // a statement that does nothing, whose OK the session answers with the refusal's ERR packet
+  // (an error there leaves the transaction open, and SIGNAL would cut the message to 128 bytes).
   virtual std::string raise_statement(const std::string& message) const = 0;
 
   // The DDL lint: a cheap test that errs wide, then the findings of a text that passed it.

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "rewrite/mysql/lexical.h"
+
 namespace switchyard::rewrite {
 
 struct Lexical {
@@ -17,6 +19,10 @@ struct Lexical {
   // Nothing relayed before the statement being planned still awaits its ReadyForQuery, so the
   // server reads it under exactly these values (one still in flight may change them).
   bool settled = true;
+  // MySQL / MariaDB: the session's sql_mode flags, character_set_client and server version as
+  // its lexer and the rewriter need them (rewrite/mysql/lexical.h; its no_backslash_escapes
+  // and standard_strings agree). Unused for PostgreSQL.
+  mysql::LexicalSettings mysql;
 
   // A client encoding whose characters may hold ASCII bytes (rewrite/pg/lexical.h names them).
   bool unsafe_encoding() const;

@@ -13,8 +13,14 @@ namespace {
 class PgDialect final : public Dialect {
  public:
   std::string_view name() const override { return "postgresql"; }
-  RewriteResult rewrite(std::string_view sql, const Catalog& catalog, ReadRoute route) const override {
+  RewriteResult rewrite(std::string_view sql, const Catalog& catalog, ReadRoute route, const Lexical&) const override {
     return rewrite_sql(sql, catalog, route);
+  }
+  std::string lexical_key(const Lexical&) const override { return {}; }
+  std::optional<std::string> unreadable(const Lexical& lexical) const override {
+    if (!lexical.unsafe_encoding()) return std::nullopt;
+    return "client_encoding " + lexical.client_encoding +
+           " lets a character hold a backslash or quote byte, which switchyard cannot read; use UTF8";
   }
   std::optional<Shape> shape(std::string_view sql) const override { return shape_of(sql); }
   std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape) const override {

@@ -17,10 +17,20 @@ TEST(ProtocolConfig, DefaultsToPostgresAndReadsMysql) {
 }
 
 TEST(ProtocolConfig, MysqlRefusesWhatItCannotHonour) {
+  const std::string column = "protocol: mysql\ncontrol: host=x\nmigrations:\n  - name: m\n    table: users\n    rename_column: {from: a, to: b}\n";
   struct Case {
     std::string yaml, key, message;
   } cases[] = {
-      {"protocol: mysql\ncontrol: host=x\nmigrations:\n  - name: m\n", "migrations", "MySQL migrations are not supported yet"},
+      {column + "    phase: dual_write\n", "", ""},
+      {column + "    phase: canary\n    canary: {percent: 10, key: user}\n", "", ""},
+      {"protocol: mysql\ncontrol: host=x\nmigrations:\n  - name: t\n    rename_table: {from: a, to: b}\n", "migrations[0]",
+       "migration t: rename_table is not supported under protocol: mysql yet (rename_column, change_column and add_column are)"},
+      {column + "    phase: shadow\n    shadow: {sample_percent: 5}\n", "migrations[0].shadow.sample_percent",
+       "migration m: shadow reads are not supported under protocol: mysql yet"},
+      {column + "    phase: canary\n    canary: {percent: 10, key: application_name}\n", "migrations[0].canary.key",
+       "migration m: MySQL sessions have no application_name; use session, user or client_address"},
+      {"protocol: mysql\nddl_lint: block\n", "ddl_lint", "the DDL lint is not supported under protocol: mysql yet; remove it or set off"},
+      {"protocol: mysql\nddl_lint: off\n", "", ""},
       {"protocol: mysql\nauth: {mode: scram}\n", "auth", "is PostgreSQL's SCRAM on both legs; MySQL sessions relay the server's authentication"},
       {"protocol: mysql\ntls: {mode: disable}\nupstream_tls: {mode: disable}\n", "", ""},
       {"protocol: mssql\n", "protocol", ""},
@@ -37,10 +47,13 @@ TEST(ProtocolConfig, MysqlRefusesWhatItCannotHonour) {
       EXPECT_EQ(r.error.message, c.message);
     }
   }
-  // The migrations line is named: FILE:LINE: migrations: ...
-  const auto r = parse_config("protocol: mysql\ncontrol: host=x\nmigrations:\n  - name: m\n", "f.yaml");
-  EXPECT_EQ(r.error.line, 4);
-  EXPECT_EQ(r.error.to_string(), "f.yaml:4: migrations: MySQL migrations are not supported yet");
+  // The migration's line is named: FILE:LINE: KEY: ...
+  const auto r = parse_config("protocol: mysql\ncontrol: host=x\nmigrations:\n  - name: t\n    rename_table: {from: a, to: b}\n", "f.yaml");
+  EXPECT_EQ(r.error.line, 4) << r.error.to_string();
+  // The DDL lint is off under mysql (it reads PostgreSQL's DDL).
+  const auto ok = parse_config(column, "f.yaml");
+  ASSERT_TRUE(ok) << ok.error.to_string();
+  EXPECT_EQ(ok.config->ddl_lint, DdlLint::kOff);
 }
 
 }  // namespace

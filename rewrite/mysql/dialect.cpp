@@ -1,0 +1,50 @@
+// MySQL's dialect: each method forwards to the rewrite/mysql/ function that does it; see dialect.h.
+#include "rewrite/mysql/dialect.h"
+
+#include "rewrite/mysql/rewriter.h"
+#include "rewrite/prefilter.h"
+
+namespace switchyard::rewrite::mysql {
+namespace {
+
+class MySqlDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "mysql"; }
+  RewriteResult rewrite(std::string_view sql, const Catalog& catalog, ReadRoute route, const Lexical& lexical) const override {
+    return rewrite_sql(sql, catalog, route, lexical.mysql);
+  }
+  std::string lexical_key(const Lexical& lexical) const override {
+    const LexicalSettings& s = lexical.mysql;
+    std::string key = "my";
+    key += static_cast<char>('0' + (s.ansi_quotes ? 1 : 0) + (s.no_backslash_escapes ? 2 : 0) + (s.pipes_as_concat ? 4 : 0) +
+                             (s.simultaneous_assignment ? 8 : 0) + (s.mariadb ? 16 : 0));
+    key += static_cast<char>('a' + static_cast<int>(s.charset));
+    key += std::to_string(s.server_version);
+    return key;
+  }
+  // Every character set MySQL offers as character_set_client is read by the lexer (lexical.h).
+  std::optional<std::string> unreadable(const Lexical&) const override { return std::nullopt; }
+  // Literal shapes are not lifted yet: each text is its own cache entry.
+  std::optional<Shape> shape(std::string_view) const override { return std::nullopt; }
+  std::optional<std::string> with_literals(std::string_view, const Shape&) const override { return std::nullopt; }
+  // The rewriter reads backslashes itself, under the session's NO_BACKSLASH_ESCAPES.
+  StringReading read_strings(std::string_view sql, bool) const override { return StringReading{true, std::string(sql), false}; }
+  std::string raise_statement(const std::string&) const override { return kRefusalStandIn; }
+  bool may_be_ddl(std::string_view) const override { return false; }
+  std::vector<DdlFinding> lint_ddl(std::string_view, const Catalog&) const override { return {}; }
+  std::string describe(const DdlFinding&) const override { return {}; }
+  bool may_write(std::string_view sql) const override {
+    for (std::string_view w : {"insert", "update", "delete", "replace", "truncate", "load"})
+      if (Prefilter::contains_word(sql, w)) return true;
+    return false;
+  }
+};
+
+}  // namespace
+
+const Dialect& dialect() {
+  static const MySqlDialect d;
+  return d;
+}
+
+}  // namespace switchyard::rewrite::mysql
