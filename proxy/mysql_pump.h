@@ -32,7 +32,7 @@ struct MySqlSession::Pump final : mysql::StreamCallbacks {
 
   void on_passthrough(std::string_view bytes) override { output.passthrough(bytes); }
   bool inspect(uint8_t seq, std::string_view payload) override { return session.inspect(*this, seq, payload, true); }
-  void on_replace(uint8_t seq, std::string_view payload) override { session.shifted_packet(*this, seq, payload); }
+  void on_replace(uint8_t, std::string_view) override { session.replace(*this); }
   void on_long_packet(uint8_t seq, uint8_t first_byte) override {
     const char b = static_cast<char>(first_byte);
     session.inspect(*this, seq, std::string_view(&b, 1), false);
@@ -54,6 +54,7 @@ struct MySqlSession::Pump final : mysql::StreamCallbacks {
   bool full = false;      // the last read filled `in` (or, through TLS, returned data)
   WaitBuffer waiting;     // what a waiting plaintext direction reads into (proxy/relay_read.h)
   RelayOutput output;     // what is written next: straight from `in`, or copied
+  std::string replacement;  // wire bytes in place of the packet inspect() replaced (may be none)
   bool busy = false;        // a write to `to` is in flight
   uint64_t bytes_read = 0;  // bytes read from `from`
 };

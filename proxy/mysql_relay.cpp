@@ -99,71 +99,106 @@ bool MySqlSession::inspect(Pump& p, uint8_t seq, std::string_view payload, bool 
   if (done()) return false;
   // Decided before the packet is looked at: the server's OK ends kAuth, and is renumbered too.
   const bool shifted = seq_shift_ != 0 && state_ == State::kAuth;
-  if (p.dir == Dir::kToUpstream) client_packet(seq, payload, whole);
-  else server_packet(seq, payload, whole);
-  if (!shifted || done()) return false;  // kept: relayed without a copy
+  p.replacement.clear();
+  const bool replaced = p.dir == Dir::kToUpstream ? client_packet(p, seq, payload, whole) : server_packet(p, seq, payload, whole);
+  if (done()) return false;
+  if (replaced) return true;
+  if (!shifted) return false;  // kept: relayed without a copy
   if (!whole) {  // an authentication packet over 64 KiB (client ones are refused already)
     fail_to_client(kHandshakeError, "08S01", "switchyard: an authentication packet from upstream longer than 64 KiB",
                    static_cast<uint8_t>(seq - seq_shift_ + 1));
     return false;
   }
-  return true;  // renumbered: shifted_packet
+  p.replacement = shifted_packet(p, seq, payload);
+  return true;
 }
 
-void MySqlSession::shifted_packet(Pump& p, uint8_t seq, std::string_view payload) {
-  const uint8_t out_seq = static_cast<uint8_t>(p.dir == Dir::kToUpstream ? seq + seq_shift_ : seq - seq_shift_);
+void MySqlSession::replace(Pump& p) {
   p.output.materialize();
-  mysql::encode_packet(p.output.out, out_seq, payload);
+  p.output.out.append(p.replacement);
 }
 
-void MySqlSession::client_packet(uint8_t seq, std::string_view payload, bool whole) {
+std::string MySqlSession::shifted_packet(Pump& p, uint8_t seq, std::string_view payload) const {
+  const uint8_t out_seq = static_cast<uint8_t>(p.dir == Dir::kToUpstream ? seq + seq_shift_ : seq - seq_shift_);
+  std::string out;
+  mysql::encode_packet(out, out_seq, payload);
+  return out;
+}
+
+bool MySqlSession::client_packet(Pump& p, uint8_t seq, std::string_view payload, bool whole) {
   const uint8_t reply_seq = static_cast<uint8_t>(seq + 1);
   if (state_ == State::kAuth) {
-    if (!whole) return fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: an authentication packet too long", reply_seq);
-    return;  // an answer to AuthSwitchRequest or AuthMoreData
+    if (!whole) fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: an authentication packet too long", reply_seq);
+    return false;  // an answer to AuthSwitchRequest or AuthMoreData
   }
   if (replies_->awaiting_client_data()) {  // the LOCAL INFILE file the server asked for
     replies_->on_client_packet(whole ? payload : std::string_view("x", 1));
-    return;
+    return false;
   }
-  if (seq != 0 && replies_->changing_user()) return;  // COM_CHANGE_USER's authentication answers
-  if (seq != 0)
-    return fail_to_client(kPacketsOutOfOrder, "08S01", "switchyard: got packets out of order (a command with sequence id " +
-                                                            std::to_string(seq) + ")", reply_seq);
-  if (payload.empty() || !relayable(static_cast<uint8_t>(payload[0])))
-    return fail_to_client(kUnknownCommand, "08S01", payload.empty() ? "switchyard: an empty command packet"
-                                                                    : "switchyard: unknown or unsupported command " +
-                                                                          std::to_string(static_cast<uint8_t>(payload[0])), reply_seq);
+  if (seq != 0 && replies_->changing_user()) return false;  // COM_CHANGE_USER's authentication answers
+  if (seq != 0) {
+    fail_to_client(kPacketsOutOfOrder, "08S01", "switchyard: got packets out of order (a command with sequence id " +
+                                                    std::to_string(seq) + ")", reply_seq);
+    return false;
+  }
+  if (payload.empty() || !relayable(static_cast<uint8_t>(payload[0]))) {
+    fail_to_client(kUnknownCommand, "08S01", payload.empty() ? "switchyard: an empty command packet"
+                                                             : "switchyard: unknown or unsupported command " +
+                                                                   std::to_string(static_cast<uint8_t>(payload[0])), reply_seq);
+    return false;
+  }
   if (mysql::command_of(payload) == mysql::Command::kQuit) quit_ = true;
-  replies_->on_command(payload);
+  std::string sent;
+  const bool replaced = plan_command(p, payload, whole, sent);
+  if (done()) return false;
+  if (replies_->on_command(replaced ? std::string_view(sent) : payload)) ++commands_sent_;
+  return replaced;
 }
 
-void MySqlSession::server_packet(uint8_t seq, std::string_view payload, bool whole) {
+bool MySqlSession::server_packet(Pump& p, uint8_t seq, std::string_view payload, bool whole) {
   if (state_ == State::kAuth) {
     const uint8_t first = payload.empty() ? 0 : static_cast<uint8_t>(payload[0]);
-    if (!whole || payload.empty() || (first != mysql::kOkHeader && first != mysql::kErrHeader && first != 0xFE && first != 0x01))
-      return fail_to_client(kHandshakeError, "08S01", "switchyard: unexpected packet from upstream during authentication",
-                            static_cast<uint8_t>(seq + 1));
-    if (first == mysql::kOkHeader) return authenticated();
+    if (!whole || payload.empty() || (first != mysql::kOkHeader && first != mysql::kErrHeader && first != 0xFE && first != 0x01)) {
+      fail_to_client(kHandshakeError, "08S01", "switchyard: unexpected packet from upstream during authentication",
+                     static_cast<uint8_t>(seq + 1));
+      return false;
+    }
+    if (first == mysql::kOkHeader) {
+      std::string wire;
+      if (seq_shift_ != 0) wire = shifted_packet(p, seq, payload);
+      else mysql::encode_packet(wire, seq, payload);
+      return authenticated(p, std::move(wire));
+    }
     if (first == mysql::kErrHeader) {
       const auto err = mysql::decode_err(payload, capabilities_);
       spdlog::info("session={} user={} authentication failed: {}", id_, user_, err ? std::string(err->message) : "?");
     }
-    return;  // ERR: the server closes next; 0xFE AuthSwitchRequest, 0x01 AuthMoreData: the client answers
+    return false;  // ERR: the server closes next; 0xFE AuthSwitchRequest, 0x01 AuthMoreData: the client answers
   }
+  const uint64_t ordinal = replies_done_;
   const auto progress = whole ? replies_->on_server_packet(payload) : replies_->on_long_server_packet();
-  if (progress != mysql::ReplyTracker::Progress::kUnexpected) return;
+  if (progress != mysql::ReplyTracker::Progress::kUnexpected) {
+    if (progress == mysql::ReplyTracker::Progress::kComplete) ++replies_done_;
+    return reply_packet(p, ordinal, seq, payload, progress);
+  }
   // An ERR nobody asked for: the server ends the connection (KILL CONNECTION, shutdown).
-  if (whole && replies_->pending() == 0 && mysql::is_err_packet(payload)) return;
+  if (whole && replies_->pending() == 0 && mysql::is_err_packet(payload)) return false;
   spdlog::warn("session={} upstream sent a packet the protocol does not allow here (sequence id {}, first byte {})", id_, seq,
                payload.empty() ? -1 : static_cast<int>(static_cast<uint8_t>(payload[0])));
   fail_to_client(kHandshakeError, "08S01", "switchyard: unexpected packet from upstream", static_cast<uint8_t>(seq + 1));
+  return false;
 }
 
-void MySqlSession::authenticated() {
+bool MySqlSession::authenticated(Pump& p, std::string wire) {
   state_ = State::kCommand;
   timer_.cancel();
   spdlog::debug("session={} user={} database={} authenticated", id_, user_, database_);
+  update_routing();
+  // The client waits for this OK: the server tells the session's settings first.
+  if (ask_settings(std::move(wire))) return true;  // dropped here, sent after the settings' reply
+  p.replacement = std::move(held_);
+  held_.clear();
+  return true;
 }
 
 }  // namespace switchyard::proxy

@@ -14,6 +14,8 @@
 #include "proxy/mysql_pump.h"
 #include "proxy/tls_context.h"
 #include "proxy/upstream_connect.h"
+#include "rewrite/mysql/dialect.h"
+#include "rewrite/mysql/session_settings.h"
 
 namespace switchyard::proxy {
 
@@ -40,7 +42,9 @@ constexpr uint32_t kMaskedMariaDbCapabilities = mysql::mariadb_cap::kCacheMetada
 }  // namespace
 
 MySqlSession::MySqlSession(tcp::socket client, SessionContext& ctx, uint64_t id)
-    : SessionCore(std::move(client), ctx, id) {}
+    : SessionCore(std::move(client), ctx, id), plans_(ctx, rewrite::mysql::dialect(), id) {
+  lexical_.unfollowed = "sent before switchyard read the session's sql_mode";  // asked after authentication
+}
 
 MySqlSession::~MySqlSession() = default;
 
@@ -151,6 +155,7 @@ void MySqlSession::on_greeting(uint8_t seq, std::string payload) {
   server_capabilities_ = greeting.capabilities;
   server_mariadb_capabilities_ = greeting.mariadb_capabilities();
   greeting_charset_ = greeting.character_set;
+  rewrite::mysql::follow_server_version(lexical_.mysql, greeting.server_version);
   std::string masked;
   mysql::encode_handshake_v10(masked, greeting);
   mysql::encode_packet(*out, seq, masked);

@@ -13,6 +13,15 @@
 // starts at sequence id 0; LOCAL INFILE data and COM_CHANGE_USER answers only when the server
 // asked). kFailing: a final ERR is on its way to the client. kClosed.
 //
+// Statements (mysql_statements.cpp): with migrations configured, each COM_QUERY and
+// COM_STMT_PREPARE is planned by SessionPlans (proxy/session_plans.h) under the session's
+// lexical settings, and relayed, replaced by its rewrite, or refused: replaced by the stand-in
+// "DO 0", whose OK becomes ERR 1235. A query is read whole up to limits.max_message_bytes while
+// any migration is past off. The settings (mysql_settings.cpp): sql_mode and
+// character_set_client are asked of the server after authentication and after each command that
+// may change them, before the client sees that command's last packet. A new generation is
+// adopted at a transaction boundary: nothing in flight, the last status not in a transaction.
+//
 // The greeting and the client's first packets are read by the session itself (small, bounded);
 // from kAuth on two pumps (mysql_relay.cpp) stream bytes through a mysql::StreamFramer, so a
 // 64 MB row or a 16 MiB continuation chain costs one read buffer. The connection id the client
@@ -25,7 +34,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +47,8 @@
 #include "protocol/mysql/reply_tracker.h"
 #include "proxy/relay_loop.h"
 #include "proxy/session_core.h"
+#include "proxy/session_plans.h"
+#include "rewrite/lexical.h"
 
 namespace switchyard::proxy {
 
@@ -81,14 +94,39 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   using Loop = RelayLoop<MySqlSession, Pump>;
   bool failing() const { return state_ == State::kFailing; }
   bool relay_written(Pump& p);  // false after COM_QUIT went up: both legs close
-  // What a pump's framer shows: a whole small packet (true: replace it, never done today) or a
-  // long packet's first byte. The client's and the server's, by phase.
+  // What a pump's framer shows: a whole small packet (true: replace it by p.replacement) or a
+  // long packet's first byte. The client's and the server's, by phase; each returns true when
+  // it set p.replacement.
   bool inspect(Pump& p, uint8_t seq, std::string_view payload, bool whole);
-  // A packet of the authentication exchange renumbered by seq_shift_, at its place in the stream.
-  void shifted_packet(Pump& p, uint8_t seq, std::string_view payload);
-  void client_packet(uint8_t seq, std::string_view payload, bool whole);
-  void server_packet(uint8_t seq, std::string_view payload, bool whole);
-  void authenticated();
+  // Writes p.replacement where the replaced packet was.
+  void replace(Pump& p);
+  // A packet of the authentication exchange renumbered by seq_shift_, as wire bytes.
+  std::string shifted_packet(Pump& p, uint8_t seq, std::string_view payload) const;
+  bool client_packet(Pump& p, uint8_t seq, std::string_view payload, bool whole);
+  bool server_packet(Pump& p, uint8_t seq, std::string_view payload, bool whole);
+  // The server's OK that ends authentication, `wire` as the client is to get it.
+  bool authenticated(Pump& p, std::string wire);
+
+  // mysql_statements.cpp.
+  // A command the client sent at sequence id 0 (whole, or its first byte), before it goes up:
+  // planned, rewritten or refused; true when p.replacement holds what goes up instead. `sent`
+  // is set to the payload that goes up.
+  bool plan_command(Pump& p, std::string_view payload, bool whole, std::string& sent);
+  // A refusal: the stand-in goes up in place of the command, its OK comes back as ERR 1235.
+  void refuse_command(Pump& p, std::string message, std::string& sent);
+  // A packet of the reply to command `ordinal`; true when p.replacement replaces it.
+  bool reply_packet(Pump& p, uint64_t ordinal, uint8_t seq, std::string_view payload, mysql::ReplyTracker::Progress progress);
+  // Routing and the framer's capture for gen_ (at authentication, and at each adoption).
+  void update_routing();
+  // Takes the newest generation if the session is at a transaction boundary.
+  void adopt_generation();
+
+  // mysql_settings.cpp: the settings query (rewrite/mysql/session_settings.h).
+  // Sends it upstream now and keeps `held` (the packet the client waits for) until its reply
+  // is read; false if it cannot go now (the client pipelined behind).
+  bool ask_settings(std::string held);
+  // A packet of the settings query's reply (its front command); true: p.replacement is set.
+  bool settings_packet(Pump& p, std::string_view payload, mysql::ReplyTracker::Progress progress);
   bool hold_assembly(size_t bytes);
   void release_assembly(size_t bytes);
 
@@ -119,6 +157,38 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   std::optional<mysql::ReplyTracker> replies_;  // capabilities both sides agreed on
   uint32_t capabilities_ = 0;
   bool quit_ = false;  // COM_QUIT relayed: close once it is written
+  uint64_t commands_sent_ = 0;  // commands that expect a reply, sent upstream (the proxy's own too)
+  uint64_t replies_done_ = 0;   // of those, the ones whose reply is complete
+
+  // Statements: routing, plans and counting (shared with PgSession), under the session's
+  // settings as last read from the server.
+  SessionPlans plans_;
+  rewrite::Lexical lexical_;
+  bool plan_statements_ = false;  // gen_ has migrations
+  // Refused commands, by ordinal: the ERR their stand-in's OK becomes.
+  std::deque<std::pair<uint64_t, std::string>> refusals_;
+  // A prepared statement, by the server's id: its text as the client wrote it, the text
+  // prepared upstream, the generation it was planned under, and how each execution counts.
+  struct Prepared {
+    std::string sql;
+    std::string upstream_sql;
+    uint64_t generation = 0;
+    WriteCount counting;
+    uint64_t reads_mask = 0;
+    bool unread = false;  // its text was too long to read (no migration was active then)
+  };
+  std::unordered_map<uint32_t, Prepared> prepared_;
+  // COM_STMT_PREPAREs in flight, by ordinal: what prepared_ records when the OK comes.
+  std::deque<std::pair<uint64_t, Prepared>> preparing_;
+
+  // Settings: the command (ordinal) whose reply may change them, and the settings query.
+  std::optional<uint64_t> settings_change_;
+  bool settings_stale_ = false;   // asked for, and not asked yet (the client pipelined)
+  bool asking_settings_ = false;  // the settings query is the front command upstream
+  size_t settings_packets_ = 0;   // packets of its reply so far
+  std::string settings_error_;
+  std::optional<std::pair<std::string, std::string>> settings_row_;  // sql_mode, character_set_client
+  std::string held_;              // the client's packet held until the reply is read
 
   std::string final_error_;  // the ERR packet sent to the client before closing
   std::string close_reason_;

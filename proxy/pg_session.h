@@ -47,9 +47,6 @@
 
 namespace switchyard::proxy {
 
-// The worker thread's random draw for sampling shadow reads (pg_shadow.cpp).
-planner::Sampler& shadow_sampler();
-
 // What the session makes of a captured message, returned by each inspect_* function: nullopt
 // keeps it (its bytes stream on, without a copy), a string replaces it with those bytes (whole
 // messages), an empty string drops it.

@@ -27,6 +27,9 @@ namespace switchyard::proxy {
 struct Generation;
 struct SessionContext;
 
+// The worker thread's random draw for sampling shadow reads (pg_shadow.cpp).
+planner::Sampler& shadow_sampler();
+
 class SessionPlans {
  public:
   // `ctx` and `dialect` outlive this; `session_id` is for logs and the canary draw.

@@ -23,6 +23,10 @@ struct Lexical {
   // its lexer and the rewriter need them (rewrite/mysql/lexical.h; its no_backslash_escapes
   // and standard_strings agree). Unused for PostgreSQL.
   mysql::LexicalSettings mysql;
+  // MySQL / MariaDB: why the session's settings cannot be read as the server reads them (not
+  // known yet, or a sql_mode whose grammar the parser does not follow); while set, a statement
+  // that names a migrated table is refused with it. Empty: they are known.
+  std::string unfollowed;
 
   // A client encoding whose characters may hold ASCII bytes (rewrite/pg/lexical.h names them).
   bool unsafe_encoding() const;

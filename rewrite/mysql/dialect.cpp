@@ -22,8 +22,12 @@ class MySqlDialect final : public Dialect {
     key += std::to_string(s.server_version);
     return key;
   }
-  // Every character set MySQL offers as character_set_client is read by the lexer (lexical.h).
-  std::optional<std::string> unreadable(const Lexical&) const override { return std::nullopt; }
+  // Every character set MySQL offers as character_set_client is read by the lexer (lexical.h);
+  // what the session could not follow (session_settings.h) is not.
+  std::optional<std::string> unreadable(const Lexical& lexical) const override {
+    if (lexical.unfollowed.empty()) return std::nullopt;
+    return lexical.unfollowed;
+  }
   // Literal shapes are not lifted yet: each text is its own cache entry.
   std::optional<Shape> shape(std::string_view) const override { return std::nullopt; }
   std::optional<std::string> with_literals(std::string_view, const Shape&) const override { return std::nullopt; }

@@ -1,0 +1,219 @@
+// MySqlSession's statements: each COM_QUERY and COM_STMT_PREPARE planned by SessionPlans
+// (proxy/session_plans.h) with the MySQL dialect (rewrite/mysql/dialect.h), then relayed,
+// replaced by its rewrite, or refused; the generation adopted at transaction boundaries; and
+// prepared statements followed by the server's id, so each execution is counted as its plan
+// says and a statement whose plan a reload changed is not run under the old one.
+//
+// A refusal never reaches the server as the client wrote it: the command goes up as the
+// stand-in "DO 0" (a COM_QUERY that does nothing; kRefusalStandIn), and the stand-in's OK comes
+// back to the client as ERR 1235 (42000) with the reason, at its place among the replies, so
+// pipelined commands keep their order. Inside a transaction nothing is undone, as with any
+// statement error in MySQL.
+#include <spdlog/spdlog.h>
+
+#include "protocol/mysql/command.h"
+#include "protocol/mysql/coding.h"
+#include "protocol/mysql/response.h"
+#include "protocol/mysql/statement.h"
+#include "proxy/mysql_errors.h"
+#include "proxy/mysql_pump.h"
+#include "proxy/mysql_session.h"
+#include "proxy/session_context.h"
+#include "rewrite/mysql/dialect.h"
+#include "rewrite/mysql/rewriter.h"
+#include "rewrite/mysql/session_settings.h"
+
+namespace switchyard::proxy {
+
+using Action = planner::Decision::Action;
+using Progress = mysql::ReplyTracker::Progress;
+
+namespace {
+
+// The largest query the framer can show whole (a packet without continuation).
+size_t wide_capture_bytes(const config::Config& c) {
+  return std::min<size_t>(c.limits.max_message_bytes, mysql::kMaxPacketChunk - 1);
+}
+
+bool migrations_past_off(const Generation& g) {
+  for (const auto& m : g.catalog.migrations)
+    if (m.spec.phase != config::Phase::kOff) return true;
+  return false;
+}
+
+std::optional<uint32_t> statement_id(std::string_view payload) {
+  if (payload.size() < 5) return std::nullopt;
+  return static_cast<uint32_t>(mysql::get_int(reinterpret_cast<const unsigned char*>(payload.data()) + 1, 4));
+}
+
+}  // namespace
+
+void MySqlSession::update_routing() {
+  CanaryIdentity who;
+  who.session_draw = SessionPlans::session_draw(id_);
+  who.user = user_;
+  boost::system::error_code ec;
+  const auto peer = client_.remote_endpoint(ec);
+  if (!ec) who.client_address = peer.address().to_string();
+  plans_.update(*gen_, std::move(who), false);  // no shadow reads under MySQL yet
+  plan_statements_ = !gen_->catalog.migrations.empty();
+  // A statement is read whole to be planned; with every migration off, nothing is rewritten.
+  to_upstream_->framer.set_wide_capture(static_cast<uint8_t>(mysql::Command::kQuery),
+                                        migrations_past_off(*gen_) ? wide_capture_bytes(cfg()) : 0);
+}
+
+void MySqlSession::adopt_generation() {
+  if (replies_->pending() != 0 || (replies_->status_flags() & mysql::status::kInTrans)) return;
+  // Paid at every boundary: one atomic load; the mutex only when a reload published another.
+  if (ctx_.shared.generation_number.load(std::memory_order_acquire) == gen_->number) return;
+  auto next = ctx_.shared.generation();
+  if (next == gen_) return;
+  spdlog::debug("session={} adopts generation {} (was {})", id_, next->number, gen_->number);
+  gen_ = std::move(next);
+  update_routing();
+}
+
+void MySqlSession::refuse_command(Pump& p, std::string message, std::string& sent) {
+  sent.assign(1, static_cast<char>(mysql::Command::kQuery));
+  sent += rewrite::mysql::kRefusalStandIn;
+  p.replacement.clear();
+  mysql::encode_packet(p.replacement, 0, sent);
+  refusals_.emplace_back(commands_sent_, std::move(message));
+}
+
+bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, std::string& sent) {
+  const auto command = mysql::command_of(payload);
+  if (command == mysql::Command::kResetConnection || command == mysql::Command::kChangeUser) {
+    settings_change_ = commands_sent_;  // both reset the session's variables
+    prepared_.clear();                  // and close its prepared statements
+    return false;
+  }
+  adopt_generation();
+  if (command == mysql::Command::kQuery && rewrite::mysql::may_change_settings(payload.substr(1)))
+    settings_change_ = commands_sent_;
+  if (command == mysql::Command::kStmtClose) {
+    if (auto id = statement_id(payload)) prepared_.erase(*id);
+    return false;
+  }
+  // Prepared statements are followed whatever the generation, so that one prepared before a
+  // reload brought a migration is planned at its first execution after it.
+  if (command == mysql::Command::kStmtExecute || command == mysql::Command::kStmtBulkExecute) {
+    const auto id = statement_id(payload);
+    const auto it = id ? prepared_.find(*id) : prepared_.end();
+    if (it == prepared_.end()) return false;  // the server answers an unknown id
+    Prepared& s = it->second;
+    if (s.generation != gen_->number) {
+      if (s.unread) {
+        if (!migrations_past_off(*gen_)) return false;
+        refuse_command(p, "switchyard: statement " + std::to_string(*id) + " was prepared from a text longer than " +
+                              std::to_string(Pump::kCaptureBytes) + " bytes, which switchyard did not read, and migrations "
+                              "are active now; prepare it again", sent);
+        return true;
+      }
+      // Planned again under the generation this transaction runs in: the same text upstream
+      // runs as it is; another one would need the statement prepared again.
+      planner::Decision d = plans_.plan({planner::Statement::Kind::kPrepare, s.sql, {}}, lexical_, shadow_sampler());
+      if (d.action == Action::kRefuse || std::string(d.upstream(s.sql)) != s.upstream_sql) {
+        const std::string why = d.action == Action::kRefuse
+                                    ? d.refusal.message
+                                    : "switchyard: statement " + std::to_string(*id) + " was prepared before a reload changed "
+                                      "how it runs (" + (d.migration.empty() ? std::string("its migration") : "migration " + d.migration) +
+                                      "); prepare it again";
+        plans_.count_write(plans_.write_count(d.counting), s.sql, d.refusal.reason);
+        refuse_command(p, why, sent);
+        return true;
+      }
+      s.generation = gen_->number;
+      s.counting = plans_.write_count(d.counting);
+      s.reads_mask = d.writes ? 0 : d.reads_mask;
+    }
+    if (s.reads_mask != 0) plans_.count_reads(s.reads_mask);
+    plans_.count_write(s.counting, s.sql, {});
+    return false;
+  }
+  if (command == mysql::Command::kQuery && !plan_statements_) return false;  // pass-through: nothing to plan
+  if (command != mysql::Command::kQuery && command != mysql::Command::kStmtPrepare) return false;
+  const auto kind = command == mysql::Command::kQuery ? planner::Statement::Kind::kQuery : planner::Statement::Kind::kPrepare;
+  if (!whole) {
+    // Past the capture: the framer reads queries whole up to limits.max_message_bytes while a
+    // migration is past off, and prepared texts up to 64 KiB.
+    if (!migrations_past_off(*gen_)) {
+      if (kind == planner::Statement::Kind::kPrepare) {
+        Prepared s;
+        s.generation = gen_->number;
+        s.unread = true;
+        preparing_.emplace_back(commands_sent_, std::move(s));
+      }
+      return false;
+    }
+    fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: a statement longer than " +
+                       std::to_string(kind == planner::Statement::Kind::kQuery ? wide_capture_bytes(cfg()) : Pump::kCaptureBytes) +
+                       " bytes while migrations are active: switchyard reads each statement whole to know whether it "
+                       "writes a migrated table",
+                   1);
+    return false;
+  }
+  const std::string_view sql = payload.substr(1);
+  if (kind == planner::Statement::Kind::kPrepare && prepared_.size() + preparing_.size() >= cfg().limits.max_prepared_statements) {
+    refuse_command(p, "switchyard: more than " + std::to_string(cfg().limits.max_prepared_statements) +
+                          " prepared statements in one session (limits.max_prepared_statements)", sent);
+    return true;
+  }
+  planner::Decision d = plans_.plan({kind, sql, {}}, lexical_, shadow_sampler());
+  if (kind == planner::Statement::Kind::kQuery) {
+    plans_.count_query(sql, d);
+  } else if (d.action == Action::kRefuse) {
+    plans_.count_write(plans_.write_count(d.counting), sql, d.refusal.reason);
+  } else {
+    Prepared s{std::string(sql), std::string(d.upstream(sql)), gen_->number, plans_.write_count(d.counting),
+               d.writes ? 0 : d.reads_mask};
+    preparing_.emplace_back(commands_sent_, std::move(s));
+  }
+  switch (d.action) {
+    case Action::kRelay: return false;
+    case Action::kRefuse: refuse_command(p, std::move(d.refusal.message), sent); return true;
+    case Action::kReplace:
+      sent.assign(1, payload[0]);
+      sent += d.text;
+      mysql::encode_packet(p.replacement, 0, sent);
+      return true;
+  }
+  return false;
+}
+
+bool MySqlSession::reply_packet(Pump& p, uint64_t ordinal, uint8_t seq, std::string_view payload, Progress progress) {
+  bool replaced = false;
+  if (asking_settings_) {
+    replaced = settings_packet(p, payload, progress);
+  } else if (!refusals_.empty() && refusals_.front().first == ordinal) {
+    // The stand-in's OK: the refusal in its place.
+    if (mysql::is_ok_packet(payload, capabilities_))
+      p.replacement = mysql::build_error_packet(seq, rewrite::mysql::kRefusalErrno, rewrite::mysql::kRefusalSqlState,
+                                                refusals_.front().second, capabilities_);
+    refusals_.pop_front();
+    replaced = true;
+    if (p.replacement.empty()) replaced = false;  // the server's own ERR for it goes on
+  } else if (!preparing_.empty() && preparing_.front().first == ordinal && progress == Progress::kComplete) {
+    if (const auto& ok = replies_->last_prepare_ok(); ok && !mysql::is_err_packet(payload))
+      prepared_[ok->statement_id] = std::move(preparing_.front().second);
+    preparing_.pop_front();
+  }
+  if (progress != Progress::kComplete) return replaced;
+  if (settings_change_ && *settings_change_ == ordinal) {
+    settings_change_.reset();
+    settings_stale_ = true;
+  }
+  // Asked once nothing else is in flight: the client waits for this packet, which is held.
+  if (settings_stale_ && !asking_settings_ && replies_->pending() == 0) {
+    std::string wire = replaced ? std::move(p.replacement) : std::string();
+    if (!replaced) mysql::encode_packet(wire, seq, payload);
+    p.replacement.clear();
+    if (ask_settings(std::move(wire))) return true;
+    p.replacement = std::move(held_);
+    held_.clear();
+    return true;
+  }
+  return replaced;
+}
+
+}  // namespace switchyard::proxy
