@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "catalog/column_checks.h"
 #include "catalog/libpq_result.h"
 #include "catalog/routine_catalog.h"
 #include "config/identifier.h"
@@ -148,7 +149,7 @@ class Checker {
   Checker(PGconn* c, const config::Migration& m) : c_(c), m_(m) {}
 
   bool fail(const std::string& key, const std::string& problem) {
-    error_ = "migration " + m_.name + " (line " + std::to_string(m_.line) + "): " + key + ": " + problem;
+    error_ = migration_error(m_, key, problem);
     return false;
   }
   const std::string& error() const { return error_; }
@@ -162,43 +163,13 @@ class Checker {
     } else if (!read_relation(c_, m_.new_table, out.new_rel, err)) {
       return fail("new table", err);
     }
-    // Which shapes must exist depends on the phase (rewrite/migration_facts.h).
+    auto problem = check_columns(out, [&](bool up, size_t i, const rewrite::RelationInfo& rel, std::string& error) {
+      return check_expression(c_, (up ? m_.up : m_.down)[i].expr, rel, error);
+    });
+    if (problem) return fail(problem->key, problem->problem);
     const rewrite::PhaseShapes shapes = rewrite::phase_shapes(m_.phase);
     const bool need_old = shapes.needs_old;
     const bool need_new = shapes.needs_new;
-    if (need_old && !out.old_rel.exists) return fail("table", "table " + m_.old_table.to_string() + " does not exist");
-    if (need_new && !out.new_rel.exists) return fail("table", "table " + m_.new_table.to_string() + " does not exist (run expand first)");
-
-    // In new_only, contract may have dropped the old columns of a same-table migration already.
-    bool old_columns_dropped = false;
-    if (m_.phase == Phase::kNewOnly && m_.same_table() && out.old_rel.exists) {
-      for (const auto& down : m_.down) {
-        if (out.old_rel.column(down.column)) continue;
-        rewrite::ColumnInfo ghost{down.column, "", "", "", false, true};
-        if (m_.kind == config::MigrationKind::kRenameColumn) {
-          if (const auto* renamed = out.old_rel.column(m_.up.front().column)) {
-            ghost.type = renamed->type;
-            ghost.base_type = renamed->base_type;
-          }
-        }
-        out.old_rel.columns.push_back(ghost);
-        old_columns_dropped = true;
-      }
-      out.new_rel = out.old_rel;
-    }
-    for (const auto& up : m_.up) {
-      if (need_new && out.new_rel.exists && !out.new_rel.column(up.column))
-        return fail("up." + up.column, "column " + up.column + " does not exist in " + m_.new_table.to_string());
-      // up reads the old columns: with those gone it can no longer be planned over the table.
-      if (out.old_rel.exists && !old_columns_dropped && !check_expression(c_, up.expr, out.old_rel, err))
-        return fail("up." + up.column, "expression \"" + up.expr + "\" is not valid over " + m_.old_table.to_string() + ": " + err);
-    }
-    for (const auto& down : m_.down) {
-      if (need_old && out.old_rel.exists && !out.old_rel.column(down.column))
-        return fail("down." + down.column, "column " + down.column + " does not exist in " + m_.old_table.to_string());
-      if (out.new_rel.exists && !check_expression(c_, down.expr, out.new_rel, err))
-        return fail("down." + down.column, "expression \"" + down.expr + "\" is not valid over " + m_.new_table.to_string() + ": " + err);
-    }
     // The one rule for the row key (rewrite/migration_facts.h), as the rewriter and the jobs use it.
     const std::vector<std::string> key = rewrite::row_key(m_, out.old_rel, out.new_rel).columns;
     const bool two_tables = rewrite::is_two_table(m_);

@@ -1,0 +1,261 @@
+// Live-schema checks for migrations over MariaDB Connector/C; see mysql_schema_loader.h.
+#include "catalog/mysql_schema_loader.h"
+
+#include <mysql.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "catalog/column_checks.h"
+#include "catalog/mysql_server_writers.h"
+#include "rewrite/mysql/column_mapping.h"
+#include "rewrite/mysql/sql_text.h"
+
+namespace switchyard::catalog {
+namespace {
+
+using rewrite::mysql::quote_identifier;
+
+struct MysqlCloser {
+  void operator()(MYSQL* c) const { mysql_close(c); }
+};
+using MysqlConn = std::unique_ptr<MYSQL, MysqlCloser>;
+using Row = std::vector<std::optional<std::string>>;  // nullopt: SQL NULL
+
+constexpr unsigned kConnectTimeoutSeconds = 10;
+constexpr unsigned kReadTimeoutSeconds = 30;
+
+// Every row of `sql`'s result (none for a statement without one); nullopt with the server's
+// message in `error`.
+std::optional<std::vector<Row>> query(MYSQL* c, const std::string& sql, std::string& error) {
+  if (mysql_real_query(c, sql.data(), sql.size()) != 0) {
+    error = mysql_error(c);
+    return std::nullopt;
+  }
+  std::vector<Row> rows;
+  MYSQL_RES* res = mysql_store_result(c);
+  if (res == nullptr) {
+    if (mysql_field_count(c) == 0) return rows;
+    error = mysql_error(c);
+    return std::nullopt;
+  }
+  const unsigned n = mysql_num_fields(res);
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    const unsigned long* lengths = mysql_fetch_lengths(res);
+    Row r;
+    for (unsigned i = 0; i < n; ++i)
+      r.push_back(row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt);
+    rows.push_back(std::move(r));
+  }
+  mysql_free_result(res);
+  return rows;
+}
+
+// `s` as a string literal, escaped for this connection's character set and sql_mode.
+std::string literal(MYSQL* c, const std::string& s) {
+  std::string out(s.size() * 2 + 1, '\0');
+  out.resize(mysql_real_escape_string(c, out.data(), s.data(), static_cast<unsigned long>(s.size())));
+  return "'" + out + "'";
+}
+
+std::string text(const std::optional<std::string>& v) { return v.value_or(""); }
+
+bool has_word(std::string extra, const char* word) {
+  std::transform(extra.begin(), extra.end(), extra.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return extra.find(word) != std::string::npos;
+}
+
+// Columns, primary key and unique indexes of `db`.`name`; exists=false if there is no such table.
+bool read_relation(MYSQL* c, const std::string& db, const config::TableName& name, rewrite::RelationInfo& out,
+                   std::string& error) {
+  out = {};
+  out.name = name;
+  const std::string where = " WHERE TABLE_SCHEMA = " + literal(c, db) + " AND TABLE_NAME = " + literal(c, name.name);
+  auto cols = query(c,
+                    "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_DEFAULT, IS_NULLABLE, EXTRA FROM information_schema.COLUMNS" +
+                        where + " ORDER BY ORDINAL_POSITION",
+                    error);
+  if (!cols) return false;
+  for (const Row& r : *cols) {
+    rewrite::ColumnInfo col;
+    col.name = text(r[0]);
+    col.type = col.base_type = text(r[1]);
+    col.default_expr = text(r[2]);
+    col.not_null = text(r[3]) == "NO";
+    const std::string extra = text(r[4]);
+    col.auto_increment = has_word(extra, "auto_increment");
+    // MariaDB and MySQL spell a generated column VIRTUAL GENERATED or STORED GENERATED (MySQL's
+    // DEFAULT_GENERATED is a default expression, not a generated column).
+    col.generated = has_word(extra, "virtual generated") || has_word(extra, "stored generated");
+    out.columns.push_back(std::move(col));
+  }
+  out.exists = !out.columns.empty();
+  if (!out.exists) return true;
+  // Unique indexes, the primary key among them; an index with an expression part (COLUMN_NAME
+  // NULL, MySQL 8) names no column set and is left out.
+  auto keys = query(c,
+                    "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS" + where +
+                        " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+                    error);
+  if (!keys) return false;
+  std::vector<std::string> partial;
+  for (const Row& r : *keys) {
+    const std::string index = text(r[0]);
+    if (out.constraints.empty() || out.constraints.back().name != index)
+      out.constraints.push_back({index, index == "PRIMARY" ? 'p' : 'u', {}});
+    if (!r[1]) partial.push_back(index);
+    out.constraints.back().columns.push_back(text(r[1]));
+    if (index == "PRIMARY") out.primary_key.push_back(text(r[1]));
+  }
+  std::erase_if(out.constraints, [&](const rewrite::ConstraintInfo& k) {
+    return std::find(partial.begin(), partial.end(), k.name) != partial.end();
+  });
+  for (auto& k : out.constraints) std::sort(k.columns.begin(), k.columns.end());
+  return true;
+}
+
+class Checker {
+ public:
+  Checker(MYSQL* c, const MysqlControl& control, const config::Migration& m, size_t index)
+      : c_(c), control_(control), m_(m), index_(index) {}
+
+  bool fail(const std::string& key, const std::string& problem) {
+    error_ = migration_error(m_, key, problem);
+    return false;
+  }
+  const std::string& error() const { return error_; }
+
+  // The database a configured schema names: "public" is the control connection's.
+  bool database(const config::TableName& t, std::string& db) {
+    db = t.schema == "public" ? control_.dbname : t.schema;
+    if (!db.empty()) return true;
+    return fail("table", "table " + t.to_string() + ": schema public stands for the control connection's database, "
+                         "and control names none (set dbname)");
+  }
+
+  bool run(rewrite::ResolvedMigration& out) {
+    out.spec = m_;
+    if (!rewrite::mysql::is_column_kind(m_))
+      return fail("kind", std::string(config::to_string(m_.kind)) + " is not supported under protocol: mysql");
+    // The column kinds have one table: new_rel is old_rel.
+    if (!database(m_.old_table, db_)) return false;
+    std::string err;
+    if (!read_relation(c_, db_, m_.old_table, out.old_rel, err)) return fail("table", err);
+    out.new_rel = out.old_rel;
+    // The expressions as the MySQL rewriter splices them (a rename's: the other column, backquoted).
+    auto cm = rewrite::mysql::column_migration(out, index_, rewrite::mysql::LexicalSettings{}, err);
+    if (!cm) return fail("expression", err);
+    auto problem = check_columns(out, [&](bool up, size_t i, const rewrite::RelationInfo&, std::string& error) {
+      return check_expression((up ? cm->up : cm->down)[i].expr.text(), error);
+    });
+    if (problem) return fail(problem->key, problem->problem);
+    return true;
+  }
+
+  const std::string& db() const { return db_; }
+
+ private:
+  // The server resolves the expression's columns and functions over the table without reading a
+  // row. `expr` is a parsed expression's own text, parenthesised (column_mapping.h), so it
+  // cannot close the parenthesis and add a clause or a statement of its own.
+  bool check_expression(const std::string& expr, std::string& error) {
+    const std::string sql = "SELECT " + expr + " FROM " + quote_identifier(db_) + "." + quote_identifier(m_.old_table.name) +
+                            " WHERE false";
+    return query(c_, sql, error).has_value();
+  }
+
+  MYSQL* c_;
+  const MysqlControl& control_;
+  const config::Migration& m_;
+  size_t index_;
+  std::string db_;
+  std::string error_;
+};
+
+constexpr char kSystemSchemas[] = "('mysql', 'sys', 'information_schema', 'performance_schema')";
+
+bool read_server_code(MYSQL* c, std::vector<MysqlRoutine>& routines, std::vector<MysqlTrigger>& triggers,
+                      std::string& error) {
+  auto r = query(c,
+                 std::string("SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION FROM "
+                             "information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ") +
+                     kSystemSchemas + " ORDER BY 1, 2, 3",
+                 error);
+  if (!r) return false;
+  for (const Row& row : *r) routines.push_back({text(row[0]), text(row[1]), text(row[2]) == "PROCEDURE", row[3]});
+  auto t = query(c,
+                 std::string("SELECT TRIGGER_NAME, EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM "
+                             "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN ") +
+                     kSystemSchemas + " ORDER BY 2, 3, 1",
+                 error);
+  if (!t) return false;
+  for (const Row& row : *t) triggers.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3])});
+  return true;
+}
+
+MysqlConn connect(const MysqlControl& ctl, std::string& error) {
+  MysqlConn c(mysql_init(nullptr));
+  if (!c) {
+    error = "out of memory";
+    return nullptr;
+  }
+  mysql_options(c.get(), MYSQL_OPT_CONNECT_TIMEOUT, &kConnectTimeoutSeconds);
+  mysql_options(c.get(), MYSQL_OPT_READ_TIMEOUT, &kReadTimeoutSeconds);
+  mysql_options(c.get(), MYSQL_OPT_WRITE_TIMEOUT, &kReadTimeoutSeconds);
+  mysql_options(c.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  const auto or_null = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+  if (mysql_real_connect(c.get(), or_null(ctl.host), or_null(ctl.user), ctl.password.c_str(), or_null(ctl.dbname), ctl.port,
+                         nullptr, 0) == nullptr) {
+    error = mysql_error(c.get());
+    return nullptr;
+  }
+  return c;
+}
+
+}  // namespace
+
+SchemaLoad load_mysql_schema(const config::Config& config) {
+  SchemaLoad out;
+  if (config.migrations.empty()) {
+    out.ok = true;
+    return out;
+  }
+  std::string err;
+  auto control = parse_mysql_control(config.control, err);
+  if (!control) {
+    out.error = err;
+    return out;
+  }
+  MysqlConn conn = connect(*control, err);
+  if (!conn) {
+    out.error = "control: cannot connect: " + err;
+    return out;
+  }
+  std::vector<std::string> databases;  // of each migration, in catalog order
+  for (size_t i = 0; i < config.migrations.size(); ++i) {
+    Checker checker(conn.get(), *control, config.migrations[i], i);
+    rewrite::ResolvedMigration resolved;
+    if (!checker.run(resolved)) {
+      out.error = checker.error();
+      return out;
+    }
+    databases.push_back(checker.db());
+    out.catalog.migrations.push_back(std::move(resolved));
+  }
+  std::vector<MysqlRoutine> routines;
+  std::vector<MysqlTrigger> triggers;
+  if (!read_server_code(conn.get(), routines, triggers, err)) {
+    out.error = "control: cannot read routines and triggers: " + err;
+    return out;
+  }
+  for (size_t i = 0; i < out.catalog.migrations.size(); ++i) {
+    auto& m = out.catalog.migrations[i];
+    if (m.spec.phase != config::Phase::kOff)
+      m.server_writers = mysql_server_writers(m.spec.old_table, databases[i], routines, triggers);
+  }
+  out.ok = true;
+  return out;
+}
+
+}  // namespace switchyard::catalog
