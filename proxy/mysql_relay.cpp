@@ -10,6 +10,7 @@
 
 #include "protocol/mysql/command.h"
 #include "protocol/mysql/response.h"
+#include "protocol/mysql/statement.h"
 #include "proxy/mysql_errors.h"
 #include "proxy/mysql_pump.h"
 #include "proxy/mysql_session.h"
@@ -149,9 +150,23 @@ bool MySqlSession::client_packet(Pump& p, uint8_t seq, std::string_view payload,
   }
   if (mysql::command_of(payload) == mysql::Command::kQuit) quit_ = true;
   std::string sent;
-  const bool replaced = plan_command(p, payload, whole, sent);
+  bool replaced = plan_command(p, payload, whole, sent);
   if (done()) return false;
   if (replies_->on_command(replaced ? std::string_view(sent) : payload)) ++commands_sent_;
+  if (!to_close_.empty() && whole) {
+    // Server statements that re-prepares replaced (mysql_prepared.cpp): closed ahead of this
+    // command, which has no reply, so the client never sees them.
+    std::string closes;
+    for (const uint32_t id : to_close_) {
+      std::string close;
+      mysql::encode_stmt_close(close, id);
+      mysql::encode_packet(closes, 0, close);
+    }
+    to_close_.clear();
+    if (!replaced) mysql::encode_packet(p.replacement, 0, payload);
+    p.replacement.insert(0, closes);
+    replaced = true;
+  }
   return replaced;
 }
 

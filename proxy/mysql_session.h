@@ -121,6 +121,11 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   // Takes the newest generation if the session is at a transaction boundary.
   void adopt_generation();
 
+  // mysql_prepared.cpp: commands on a prepared statement (by id), the prepare replies, and each
+  // statement planned again when a generation is adopted.
+  bool prepared_command(Pump& p, std::string_view payload, bool whole, std::string& sent);
+  bool prepare_reply(Pump& p, std::string_view payload, mysql::ReplyTracker::Progress progress);
+  void replan_prepared();
   // mysql_settings.cpp: the settings query (rewrite/mysql/session_settings.h).
   // Sends it upstream now and keeps `held` (the packet the client waits for) until its reply
   // is read; false if it cannot go now (the client pipelined behind).
@@ -167,19 +172,32 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   bool plan_statements_ = false;  // gen_ has migrations
   // Refused commands, by ordinal: the ERR their stand-in's OK becomes.
   std::deque<std::pair<uint64_t, std::string>> refusals_;
-  // A prepared statement, by the server's id: its text as the client wrote it, the text
-  // prepared upstream, the generation it was planned under, and how each execution counts.
+  // A prepared statement, by the id the client knows (the server's when it was prepared):
+  // its text as the client wrote it, the text prepared upstream, how each execution counts
+  // under the session's generation, and what that generation changed (mysql_prepared.cpp).
   struct Prepared {
     std::string sql;
     std::string upstream_sql;
-    uint64_t generation = 0;
     WriteCount counting;
     uint64_t reads_mask = 0;
-    bool unread = false;  // its text was too long to read (no migration was active then)
+    bool unread = false;      // its text was too long to read (no migration was active then)
+    uint32_t server_id = 0;   // the server's id for it now: the client's, or its re-prepared one's
+    uint16_t num_params = 0;
+    std::string types;        // the parameter types as the client last bound them (2 bytes each)
+    bool long_data = false;   // COM_STMT_SEND_LONG_DATA since its last execution
+    std::string refused;      // the generation refuses it: why
+    std::optional<std::string> reprepare;  // the generation plans another text: prepared at its next execution
+    bool represparing = false;  // that prepare is upstream
   };
   std::unordered_map<uint32_t, Prepared> prepared_;
-  // COM_STMT_PREPAREs in flight, by ordinal: what prepared_ records when the OK comes.
-  std::deque<std::pair<uint64_t, Prepared>> preparing_;
+  // COM_STMT_PREPAREs in flight, by ordinal: the client's (what prepared_ records when the OK
+  // comes), and the session's own re-prepares (client id = the statement's).
+  struct Preparing {
+    Prepared statement;
+    std::optional<uint32_t> reprepares;
+  };
+  std::deque<std::pair<uint64_t, Preparing>> preparing_;
+  std::vector<uint32_t> to_close_;  // server statements replaced by re-prepares, closed with the next command
 
   // Settings: the command (ordinal) whose reply may change them, and the settings query.
   std::optional<uint64_t> settings_change_;

@@ -41,11 +41,6 @@ bool migrations_past_off(const Generation& g) {
   return false;
 }
 
-std::optional<uint32_t> statement_id(std::string_view payload) {
-  if (payload.size() < 5) return std::nullopt;
-  return static_cast<uint32_t>(mysql::get_int(reinterpret_cast<const unsigned char*>(payload.data()) + 1, 4));
-}
-
 }  // namespace
 
 void MySqlSession::update_routing() {
@@ -71,6 +66,7 @@ void MySqlSession::adopt_generation() {
   spdlog::debug("session={} adopts generation {} (was {})", id_, next->number, gen_->number);
   gen_ = std::move(next);
   update_routing();
+  replan_prepared();
 }
 
 void MySqlSession::refuse_command(Pump& p, std::string message, std::string& sent) {
@@ -86,50 +82,22 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
   if (command == mysql::Command::kResetConnection || command == mysql::Command::kChangeUser) {
     settings_change_ = commands_sent_;  // both reset the session's variables
     prepared_.clear();                  // and close its prepared statements
+    to_close_.clear();
     return false;
   }
   adopt_generation();
   if (command == mysql::Command::kQuery && rewrite::mysql::may_change_settings(payload.substr(1)))
     settings_change_ = commands_sent_;
-  if (command == mysql::Command::kStmtClose) {
-    if (auto id = statement_id(payload)) prepared_.erase(*id);
-    return false;
-  }
-  // Prepared statements are followed whatever the generation, so that one prepared before a
-  // reload brought a migration is planned at its first execution after it.
-  if (command == mysql::Command::kStmtExecute || command == mysql::Command::kStmtBulkExecute) {
-    const auto id = statement_id(payload);
-    const auto it = id ? prepared_.find(*id) : prepared_.end();
-    if (it == prepared_.end()) return false;  // the server answers an unknown id
-    Prepared& s = it->second;
-    if (s.generation != gen_->number) {
-      if (s.unread) {
-        if (!migrations_past_off(*gen_)) return false;
-        refuse_command(p, "switchyard: statement " + std::to_string(*id) + " was prepared from a text longer than " +
-                              std::to_string(Pump::kCaptureBytes) + " bytes, which switchyard did not read, and migrations "
-                              "are active now; prepare it again", sent);
-        return true;
-      }
-      // Planned again under the generation this transaction runs in: the same text upstream
-      // runs as it is; another one would need the statement prepared again.
-      planner::Decision d = plans_.plan({planner::Statement::Kind::kPrepare, s.sql, {}}, lexical_, shadow_sampler());
-      if (d.action == Action::kRefuse || std::string(d.upstream(s.sql)) != s.upstream_sql) {
-        const std::string why = d.action == Action::kRefuse
-                                    ? d.refusal.message
-                                    : "switchyard: statement " + std::to_string(*id) + " was prepared before a reload changed "
-                                      "how it runs (" + (d.migration.empty() ? std::string("its migration") : "migration " + d.migration) +
-                                      "); prepare it again";
-        plans_.count_write(plans_.write_count(d.counting), s.sql, d.refusal.reason);
-        refuse_command(p, why, sent);
-        return true;
-      }
-      s.generation = gen_->number;
-      s.counting = plans_.write_count(d.counting);
-      s.reads_mask = d.writes ? 0 : d.reads_mask;
-    }
-    if (s.reads_mask != 0) plans_.count_reads(s.reads_mask);
-    plans_.count_write(s.counting, s.sql, {});
-    return false;
+  // Prepared statements are followed whatever the generation (mysql_prepared.cpp), so that one
+  // prepared before a reload brought a migration is planned under it.
+  switch (command.value_or(mysql::Command::kQuit)) {
+    case mysql::Command::kStmtExecute:
+    case mysql::Command::kStmtBulkExecute:
+    case mysql::Command::kStmtSendLongData:
+    case mysql::Command::kStmtReset:
+    case mysql::Command::kStmtClose:
+    case mysql::Command::kStmtFetch: return prepared_command(p, payload, whole, sent);
+    default: break;
   }
   if (command == mysql::Command::kQuery && !plan_statements_) return false;  // pass-through: nothing to plan
   if (command != mysql::Command::kQuery && command != mysql::Command::kStmtPrepare) return false;
@@ -140,9 +108,8 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
     if (!migrations_past_off(*gen_)) {
       if (kind == planner::Statement::Kind::kPrepare) {
         Prepared s;
-        s.generation = gen_->number;
         s.unread = true;
-        preparing_.emplace_back(commands_sent_, std::move(s));
+        preparing_.emplace_back(commands_sent_, Preparing{std::move(s), std::nullopt});
       }
       return false;
     }
@@ -165,9 +132,12 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
   } else if (d.action == Action::kRefuse) {
     plans_.count_write(plans_.write_count(d.counting), sql, d.refusal.reason);
   } else {
-    Prepared s{std::string(sql), std::string(d.upstream(sql)), gen_->number, plans_.write_count(d.counting),
-               d.writes ? 0 : d.reads_mask};
-    preparing_.emplace_back(commands_sent_, std::move(s));
+    Prepared s;
+    s.sql = std::string(sql);
+    s.upstream_sql = std::string(d.upstream(sql));
+    s.counting = plans_.write_count(d.counting);
+    s.reads_mask = d.writes ? 0 : d.reads_mask;
+    preparing_.emplace_back(commands_sent_, Preparing{std::move(s), std::nullopt});
   }
   switch (d.action) {
     case Action::kRelay: return false;
@@ -186,17 +156,16 @@ bool MySqlSession::reply_packet(Pump& p, uint64_t ordinal, uint8_t seq, std::str
   if (asking_settings_) {
     replaced = settings_packet(p, payload, progress);
   } else if (!refusals_.empty() && refusals_.front().first == ordinal) {
-    // The stand-in's OK: the refusal in its place.
-    if (mysql::is_ok_packet(payload, capabilities_))
+    // The stand-in's OK (or the server's ERR for an execute whose re-prepare it refused): the
+    // refusal in its place.
+    if (mysql::is_ok_packet(payload, capabilities_) || mysql::is_err_packet(payload))
       p.replacement = mysql::build_error_packet(seq, rewrite::mysql::kRefusalErrno, rewrite::mysql::kRefusalSqlState,
                                                 refusals_.front().second, capabilities_);
     refusals_.pop_front();
     replaced = true;
     if (p.replacement.empty()) replaced = false;  // the server's own ERR for it goes on
-  } else if (!preparing_.empty() && preparing_.front().first == ordinal && progress == Progress::kComplete) {
-    if (const auto& ok = replies_->last_prepare_ok(); ok && !mysql::is_err_packet(payload))
-      prepared_[ok->statement_id] = std::move(preparing_.front().second);
-    preparing_.pop_front();
+  } else if (!preparing_.empty() && preparing_.front().first == ordinal) {
+    replaced = prepare_reply(p, payload, progress);
   }
   if (progress != Progress::kComplete) return replaced;
   if (settings_change_ && *settings_change_ == ordinal) {

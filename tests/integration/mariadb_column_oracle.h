@@ -6,6 +6,7 @@
 
 #include <mysql.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -207,10 +208,25 @@ class Oracle {
     return "";
   }
 
+  // From now on the rewritten side's statements run over `login` (switchyard in front of
+  // oracle_rw, which rewrites them itself: compare's `rewritten` is then the client's text);
+  // its rows are still reset and read over the direct connection.
+  std::string run_rewritten_through(const MariaDbLogin& login) {
+    std::string error;
+    via_ = connect_mariadb(login, error);
+    if (!via_) return error;
+    return must(via_.get(), "USE oracle_rw");
+  }
+  MYSQL* rewritten_session() { return via_ ? via_.get() : rw_.get(); }
+  // Reads compared column by column by name, not position: once contract dropped an old column,
+  // its place in the table is gone, and switchyard gives it last in a SELECT *.
+  void compare_columns_by_name() { columns_by_name_ = true; }
+
   // Both sessions' sql_mode gains `flags` (",ANSI_QUOTES").
   std::string add_sql_mode(const std::string& flags) {
-    for (MYSQL* c : {ref_.get(), rw_.get()})
-      if (auto e = must(c, "SET SESSION sql_mode = CONCAT(@@sql_mode, '" + flags + "')"); !e.empty()) return e;
+    for (MYSQL* c : {ref_.get(), rw_.get(), via_.get()})
+      if (c != nullptr)
+        if (auto e = must(c, "SET SESSION sql_mode = CONCAT(@@sql_mode, '" + flags + "')"); !e.empty()) return e;
     return "";
   }
 
@@ -229,14 +245,17 @@ class Oracle {
     const std::string ins = shape.substr(0, slash), upd = slash == std::string::npos ? shape : shape.substr(slash + 1);
     if (auto e = must(ref_.get(), "SET @sy_ins = '" + ins + "', @sy_upd = '" + upd + "'"); !e.empty()) return e;
     const Outcome a = params ? execute_prepared(ref_.get(), k.sql, *params) : execute(ref_.get(), k.sql);
-    const Outcome b = params ? execute_prepared(rw_.get(), rewritten, *params) : execute(rw_.get(), rewritten);
+    MYSQL* rw = rewritten_session();
+    const Outcome b = params ? execute_prepared(rw, rewritten, *params) : execute(rw, rewritten);
     std::string diff;
     const bool counts = !k.random_count;
     const bool warnings = !(new_only_ && k.old_type_warns);
     if (a.error != b.error || (counts && a.affected != b.affected) || (counts && warnings && a.info != b.info) ||
         (warnings && a.warnings != b.warnings))
       diff += "\n  reference: " + a.describe() + "\n  rewritten: " + b.describe();
-    if (!k.volatile_ && (a.columns != b.columns || a.rows != b.rows)) diff += "\n  the read's columns or rows differ";
+    if (!k.volatile_ && (columns_by_name_ ? by_name(a) != by_name(b) : (a.columns != b.columns || a.rows != b.rows)))
+      diff += "\n  the read's columns or rows differ:\n    reference: " + flatten({a.columns}) + flatten(a.rows) +
+              "\n    rewritten: " + flatten({b.columns}) + flatten(b.rows);
     const auto refq = table_queries(new_only_, k.volatile_);
     for (const std::string& q : refq) {
       std::string error;
@@ -249,6 +268,16 @@ class Oracle {
   }
 
  private:
+  // Each row as (column, value) pairs sorted by column.
+  static std::vector<std::vector<std::pair<std::string, std::string>>> by_name(const Outcome& o) {
+    std::vector<std::vector<std::pair<std::string, std::string>>> out;
+    for (const auto& row : o.rows) {
+      out.emplace_back();
+      for (size_t i = 0; i < row.size() && i < o.columns.size(); ++i) out.back().emplace_back(o.columns[i], row[i]);
+      std::sort(out.back().begin(), out.back().end());
+    }
+    return out;
+  }
   static std::string flatten(const Rows& rows) {
     std::string s;
     for (const auto& r : rows) {
@@ -260,6 +289,8 @@ class Oracle {
   }
 
   MariaDbConn ref_, rw_;
+  MariaDbConn via_;  // run_rewritten_through's session, if any
+  bool columns_by_name_ = false;
   bool new_only_ = false;
 };
 
