@@ -20,6 +20,7 @@
 #include "tests/support/mysql_driver_client.h"
 #include "tests/support/net.h"
 #include "tests/support/proxy_process.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 
 namespace switchyard::test_support {
@@ -200,6 +201,71 @@ TEST_P(MariaDbDrivers, LongSessionSurvivesReloads) {
   const auto rows = mariadb_query(conn.get(), "SELECT 40 + 2", error);
   ASSERT_TRUE(rows) << error;
   EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"42"}}));
+}
+
+// A pooled session through a column migration's whole life: the driver's connection (and its
+// server-side prepared statements, prepared once while no migration existed) stays open while
+// switchyard is reloaded into dual_write, read_new and new_only for v -> v2 of the driver's
+// table. Each round (a prepared INSERT, its read-back, CONNECTION_ID()) must succeed on the same
+// server thread, and the rows must show each phase's writes: both columns equal in dual_write
+// and read_new, only v2 in new_only; the driver's statements are prepared again by switchyard.
+TEST_P(MariaDbDrivers, PooledSessionFollowsAMigrationThroughEveryPhase) {
+  MariaDbServer& server = shared_mariadb();
+  std::string error;
+  auto proxy = ProxyProcess::start(direct_endpoint(), "protocol: mysql\nlog: {level: debug}\n", error);
+  ASSERT_TRUE(proxy) << error;
+  const std::string base = read_file(proxy->config_path());
+  auto client = start_mysql_driver(GetParam(), login_at(proxy->endpoint()), error);
+  ASSERT_TRUE(client) << error;
+  std::string first, answer;
+  ASSERT_EQ(client->ask("round", first), "");  // creates the table, prepares the statements
+  ASSERT_EQ(first.rfind("ok ", 0), 0u) << first;
+  const std::string table = std::string("drv_") + to_string(GetParam()) + "_pool";
+  MariaDbConn direct = connect_mariadb(tcp_login(server, kMariaDbNativeUser, kMariaDbNativePassword), error);
+  ASSERT_TRUE(direct) << error;
+  // expand and backfill, as switchyard's jobs would
+  for (const std::string& sql : {std::string("USE app"), "ALTER TABLE " + table + " ADD COLUMN v2 VARCHAR(40) NULL",
+                                 "UPDATE " + table + " SET v2 = v"})
+    ASSERT_TRUE(mariadb_query(direct.get(), sql, error)) << sql << ": " << error;
+  int generation = 1;
+  const auto phase = [&](const std::string& name) {
+    const std::string yaml = base + "control: \"host=" + server.host() + " port=" + std::to_string(server.port()) +
+                             " user=" + kMariaDbNativeUser + " password=" + kMariaDbNativePassword + " dbname=app\"\n" +
+                             "migrations:\n  - name: drv\n    table: " + table +
+                             "\n    rename_column: {from: v, to: v2}\n    phase: " + name + "\n";
+    std::string e;
+    ASSERT_TRUE(write_file(proxy->config_path(), yaml, e)) << e;
+    ASSERT_EQ(kill(proxy->pid(), SIGHUP), 0);
+    const std::string want = "reload: generation " + std::to_string(++generation) + ":";
+    ASSERT_TRUE(eventually([&] { return proxy->log().find(want) != std::string::npos; }, 20s)) << proxy->log();
+  };
+  const auto rounds = [&](const std::string& label) {
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_EQ(client->ask("round", answer), "") << label;
+      EXPECT_EQ(answer, first) << label << ": " << answer << "\n" << proxy->log();
+    }
+  };
+  const auto count = [&](const std::string& where) {
+    std::string e;
+    const auto rows = mariadb_query(direct.get(), "SELECT COUNT(*) FROM " + table + " WHERE " + where, e);
+    return rows ? (*rows)[0][0] : e;
+  };
+  ASSERT_NO_FATAL_FAILURE(phase("dual_write"));
+  ASSERT_NO_FATAL_FAILURE(rounds("dual_write"));
+  EXPECT_EQ(count("NOT (v <=> v2)"), "0") << "dual_write left the columns apart";
+  EXPECT_EQ(count("id > 0"), "4");
+  ASSERT_NO_FATAL_FAILURE(phase("read_new"));
+  ASSERT_NO_FATAL_FAILURE(rounds("read_new"));
+  EXPECT_EQ(count("NOT (v <=> v2)"), "0") << "read_new left the columns apart";
+  ASSERT_NO_FATAL_FAILURE(phase("new_only"));
+  ASSERT_NO_FATAL_FAILURE(rounds("new_only"));
+  EXPECT_EQ(count("v IS NULL AND v2 IS NOT NULL"), "3") << "new_only writes the new column only";
+  EXPECT_EQ(count("id > 0"), "10");
+  // The driver's server-side statements were prepared again by switchyard (debug log), never by the driver.
+  size_t reprepared = 0;
+  const std::string log = proxy->log();
+  for (size_t at = log.find("prepared again"); at != std::string::npos; at = log.find("prepared again", at + 1)) ++reprepared;
+  if (prepares_on_server(GetParam())) EXPECT_GE(reprepared, 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, MariaDbDrivers, ::testing::ValuesIn(kMysqlDrivers),
