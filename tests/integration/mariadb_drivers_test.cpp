@@ -265,7 +265,9 @@ TEST_P(MariaDbDrivers, PooledSessionFollowsAMigrationThroughEveryPhase) {
   size_t reprepared = 0;
   const std::string log = proxy->log();
   for (size_t at = log.find("prepared again"); at != std::string::npos; at = log.find("prepared again", at + 1)) ++reprepared;
-  if (prepares_on_server(GetParam())) EXPECT_GE(reprepared, 2u);
+  if (prepares_on_server(GetParam())) {
+    EXPECT_GE(reprepared, 2u);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, MariaDbDrivers, ::testing::ValuesIn(kMysqlDrivers),
