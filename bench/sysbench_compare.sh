@@ -13,7 +13,11 @@
 #     to measure the PostgreSQL relay's CPU per query beside the MySQL one under the same load:
 #     `pgbench -S -M prepared` with the same number of clients, directly (pg_direct) and through it
 #     (pg_relay), after the point-select targets of each round.
-# For each workload (oltp_point_select, oltp_read_write; prepared statements: --db-ps-mode=auto)
+#   - switchyard_dual: a third switchyard, `protocol: mysql` with a column migration of every
+#     table in dual_write (rename_column sbtestN.k -> k2, the column added and backfilled after
+#     prepare), so each write sysbench makes is rewritten to write both; its ratio to switchyard
+#     is the cost of dual writes over pass-through (target: within 10%).
+# For each workload (oltp_point_select, oltp_read_write, oltp_write_only; prepared statements: --db-ps-mode=auto)
 # it runs sysbench ROUNDS times against each target, round-robin with the first target rotating
 # every round, and reports the median QPS, the ratio to direct, the proxy's own CPU µs per query
 # (user + system of all its threads, /proc/PID/stat, over each timed run) and its syscalls per
@@ -46,8 +50,8 @@ OUT="${OUT:-}"
 
 MY_DB=sbtest MY_USER=sbtest MY_PASSWORD=sbtest-secret MY_BUFFER_POOL=256M MY_MAX_CONNECTIONS=200
 DB=bench PG_USER=postgres SCALE=10 FSYNC=off MAX_CONNECTIONS=100 SHARED_BUFFERS=256MB
-WORKLOADS=(oltp_point_select oltp_read_write)
-TARGETS=(direct switchyard)
+WORKLOADS=(oltp_point_select oltp_read_write oltp_write_only)
+TARGETS=(direct switchyard switchyard_dual)
 
 BENCH_DIR=""
 SY_PIDS=()
@@ -71,9 +75,9 @@ cleanup() {
   finish_bench "$rc"  # stops PostgreSQL if it runs, keeps or removes $BENCH_DIR
 }
 
-# start_switchyard NAME PROTOCOL UPSTREAM_PORT: a switchyard on PORT[NAME].
+# start_switchyard NAME PROTOCOL UPSTREAM_PORT [EXTRA_YAML]: a switchyard on PORT[NAME].
 start_switchyard() {
-  local name=$1 protocol=$2 upstream=$3 i
+  local name=$1 protocol=$2 upstream=$3 extra=${4:-} i
   cat >"$BENCH_DIR/$name.yaml" <<YAML
 protocol: $protocol
 listen: 127.0.0.1:${PORT[$name]}
@@ -81,6 +85,7 @@ upstream: 127.0.0.1:$upstream
 threads: $SWITCHYARD_THREADS
 log: {level: $SWITCHYARD_LOG_LEVEL, format: text}
 limits: {max_message_bytes: 67108864, connect_timeout_ms: 5000, drain_timeout_ms: 2000}
+$extra
 YAML
   log "starting $name ($protocol) on 127.0.0.1:${PORT[$name]}"
   "$SWITCHYARD_CMD" --config "$BENCH_DIR/$name.yaml" >"$BENCH_DIR/$name.log" 2>&1 &
@@ -189,6 +194,13 @@ report() {
     done
   done
   echo
+  for w in "${WORKLOADS[@]}"; do
+    local pass dual
+    pass="$(values_of "$w" switchyard 3 | median)"
+    dual="$(values_of "$w" switchyard_dual 3 | median)"
+    [ -z "$pass" ] || [ -z "$dual" ] || echo "- \`$w\`: switchyard_dual (every table in dual_write) / switchyard (pass-through) = $(ratio "$dual" "$pass")"
+  done
+  echo
   echo "QPS of each round (round 1 first):"
   echo
   for w in "${WORKLOADS[@]}"; do
@@ -214,6 +226,7 @@ main() {
   : >"$BENCH_DIR/syscalls.tsv"
   PORT[direct]="$(free_port)"
   PORT[switchyard]="$(free_port)"
+  PORT[switchyard_dual]="$(free_port)"
   MY_PORT="${PORT[direct]}"
   LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
   log "working in $BENCH_DIR; load average $LOAD_BEFORE (other work on this host skews the numbers)"
@@ -223,6 +236,13 @@ main() {
   sb oltp_common "$MY_PORT" prepare >"$BENCH_DIR/prepare.log" 2>&1 || { tail "$BENCH_DIR/prepare.log" >&2; die "sysbench prepare failed"; }
   sb oltp_read_only "$MY_PORT" --threads=2 --time=2 run >/dev/null 2>&1 || true  # warm the buffer pool
   start_switchyard switchyard mysql "$MY_PORT"
+  # The dual_write target: every table's k gains a k2 (expand, backfill), migrated by rename_column.
+  local t migrations="control: \"host=127.0.0.1 port=$MY_PORT user=$MY_USER password=$MY_PASSWORD dbname=$MY_DB\""$'\n'"migrations:"
+  for ((t = 1; t <= TABLES; t++)); do
+    my_sql "$MY_DB" -e "ALTER TABLE sbtest$t ADD COLUMN k2 INT NULL; UPDATE sbtest$t SET k2 = k"
+    migrations+=$'\n'"  - {name: sbtest${t}_k2, table: sbtest$t, rename_column: {from: k, to: k2}, phase: dual_write}"
+  done
+  start_switchyard switchyard_dual mysql "$MY_PORT" "$migrations"
   local pg_target=""
   if [ "$PG_REFERENCE" = 1 ]; then
     PG_PORT="$(free_port)"
@@ -247,6 +267,7 @@ main() {
       fi
     done
     count_syscalls "$w" switchyard
+    count_syscalls "$w" switchyard_dual
     if [ -n "$pg_target" ] && [ "$w" = oltp_point_select ]; then count_syscalls "$w" pg_relay; fi
   done
   LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -104,6 +104,7 @@ bool MySqlSession::prepared_command(Pump& p, std::string_view payload, bool whol
   switch (command) {
     case mysql::Command::kStmtClose: {
       const bool r = renumbered();
+      forget(s);
       prepared_.erase(it);
       return r;
     }
@@ -170,7 +171,11 @@ bool MySqlSession::prepare_reply(Pump& p, std::string_view payload, Progress pro
     if (prepared) {
       e.statement.server_id = ok->statement_id;
       e.statement.num_params = ok->num_params;
-      prepared_[ok->statement_id] = std::move(e.statement);
+      Prepared& slot = prepared_[ok->statement_id];
+      forget(slot);  // an id the server gave before (after COM_RESET_CONNECTION's clear): replaced
+      slot = std::move(e.statement);
+    } else {
+      forget(e.statement);
     }
     preparing_.pop_front();
     return false;

@@ -46,7 +46,7 @@ MySqlSession::MySqlSession(tcp::socket client, SessionContext& ctx, uint64_t id)
   lexical_.unfollowed = "sent before switchyard read the session's sql_mode";  // asked after authentication
 }
 
-MySqlSession::~MySqlSession() = default;
+MySqlSession::~MySqlSession() { release_assembly(prepared_bytes_); }
 
 void MySqlSession::start() {
   note_accepted();

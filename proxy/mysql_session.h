@@ -188,6 +188,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
     std::string refused;      // the generation refuses it: why
     std::optional<std::string> reprepare;  // the generation plans another text: prepared at its next execution
     bool represparing = false;  // that prepare is upstream
+    size_t held = 0;            // bytes of the texts, held from the assembly budget
   };
   std::unordered_map<uint32_t, Prepared> prepared_;
   // COM_STMT_PREPAREs in flight, by ordinal: the client's (what prepared_ records when the OK
@@ -198,6 +199,8 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   };
   std::deque<std::pair<uint64_t, Preparing>> preparing_;
   std::vector<uint32_t> to_close_;  // server statements replaced by re-prepares, closed with the next command
+  size_t prepared_bytes_ = 0;  // held for prepared texts (Prepared::held), given back at close
+  void forget(Prepared& s);    // gives its bytes back
 
   // Settings: the command (ordinal) whose reply may change them, and the settings query.
   std::optional<uint64_t> settings_change_;

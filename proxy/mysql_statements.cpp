@@ -69,6 +69,12 @@ void MySqlSession::adopt_generation() {
   replan_prepared();
 }
 
+void MySqlSession::forget(Prepared& s) {
+  release_assembly(s.held);
+  prepared_bytes_ -= s.held;
+  s.held = 0;
+}
+
 void MySqlSession::refuse_command(Pump& p, std::string message, std::string& sent) {
   sent.assign(1, static_cast<char>(mysql::Command::kQuery));
   sent += rewrite::mysql::kRefusalStandIn;
@@ -81,6 +87,7 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
   const auto command = mysql::command_of(payload);
   if (command == mysql::Command::kResetConnection || command == mysql::Command::kChangeUser) {
     settings_change_ = commands_sent_;  // both reset the session's variables
+    for (auto& [id, s] : prepared_) forget(s);
     prepared_.clear();                  // and close its prepared statements
     to_close_.clear();
     return false;
@@ -132,7 +139,17 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
   } else if (d.action == Action::kRefuse) {
     plans_.count_write(plans_.write_count(d.counting), sql, d.refusal.reason);
   } else {
+    // The texts are held from the budget every session's assembly draws on, so that however many
+    // statements clients prepare, the proxy's memory for them is bounded.
+    const size_t bytes = sql.size() + d.upstream(sql).size();
+    if (!hold_assembly(bytes)) {
+      refuse_command(p, "switchyard: the prepared statements of all sessions hold more than limits.max_assembly_bytes (" +
+                            std::to_string(cfg().limits.max_assembly_bytes) + " bytes) of text", sent);
+      return true;
+    }
+    prepared_bytes_ += bytes;
     Prepared s;
+    s.held = bytes;
     s.sql = std::string(sql);
     s.upstream_sql = std::string(d.upstream(sql));
     s.counting = plans_.write_count(d.counting);
