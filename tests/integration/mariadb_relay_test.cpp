@@ -206,5 +206,39 @@ TEST(MariaDbRelayLimits, AClientPastMaxClientConnectionsGetsError1040) {
   EXPECT_TRUE(eventually([&] { return connect_mariadb(login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword), error) != nullptr; }, 10s, 50ms)) << error;
 }
 
+// Prepared texts are held from the process's assembly budget: however many statements a client
+// prepares, what switchyard keeps of them is bounded; past it a prepare gets ERR 1235, the
+// session goes on, and closing statements gives the room back.
+TEST(MariaDbRelayLimits, PreparedTextsPastTheAssemblyBudgetAreRefused) {
+  std::string error;
+  auto proxy = start_mysql_proxy("limits: {max_assembly_bytes: 262144, max_message_bytes: 131072}\n", error);
+  ASSERT_TRUE(proxy) << error;
+  MariaDbConn c = connect_mariadb(login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword), error);
+  ASSERT_TRUE(c) << error;
+  const std::string sql = "SELECT '" + std::string(30000, 'x') + "' AS big";  // held twice: as sent, as prepared
+  std::vector<MYSQL_STMT*> stmts;
+  unsigned refused_errno = 0;
+  std::string refused_message;
+  for (int i = 0; i < 20 && refused_errno == 0; ++i) {
+    MYSQL_STMT* st = mysql_stmt_init(c.get());
+    if (mysql_stmt_prepare(st, sql.data(), sql.size()) == 0) {
+      stmts.push_back(st);
+      continue;
+    }
+    refused_errno = mysql_stmt_errno(st);
+    refused_message = mysql_stmt_error(st);
+    mysql_stmt_close(st);
+  }
+  EXPECT_EQ(refused_errno, 1235u);
+  EXPECT_NE(refused_message.find("limits.max_assembly_bytes"), std::string::npos) << refused_message;
+  EXPECT_GE(stmts.size(), 2u);
+  EXPECT_LE(stmts.size(), 5u);  // 262144 / 60000
+  for (MYSQL_STMT* st : stmts) mysql_stmt_close(st);
+  ASSERT_TRUE(mariadb_query(c.get(), "SELECT 1", error)) << error;  // the close reached switchyard
+  MYSQL_STMT* again = mysql_stmt_init(c.get());
+  EXPECT_EQ(mysql_stmt_prepare(again, sql.data(), sql.size()), 0) << mysql_stmt_error(again);
+  mysql_stmt_close(again);
+}
+
 }  // namespace
 }  // namespace switchyard::test_support
