@@ -46,6 +46,29 @@ const ResolvedMigration* named_in(std::string_view text, const Catalog& catalog)
   return nullptr;
 }
 
+// The refusal of a statement that runs server code which writes a migrated table: a routine it
+// names (as a whole word: a call, a CALL, or a name that may be one, erring wide as the loader
+// does), or a trigger of a table it writes (`facts`; for a text that did not parse, a write
+// keyword and the table's name). What that code writes is out of the proxy's sight.
+std::optional<Refusal> server_writer_refusal(std::string_view text, const StatementFacts* facts, const Catalog& catalog) {
+  for (const auto& m : catalog.migrations) {
+    if (m.spec.phase == Phase::kOff || m.spec.pass_unsupported) continue;
+    for (const ServerWriter& w : m.server_writers) {
+      const bool named = Prefilter::contains_word(text, Prefilter::lower_case(w.object.name));
+      const bool runs = w.kind != ServerWriter::Kind::kTrigger ? named
+                        : facts != nullptr                       ? writes_table(*facts, w.object)
+                                                                 : named && Prefilter::may_write(text);
+      if (runs)
+        return Refusal{m.spec.name,
+                       "the statement runs " + w.description + ", which writes " + w.via +
+                           " inside the server, where switchyard cannot mirror it into the other shape; run it without "
+                           "the proxy, or set on_unsupported: pass",
+                       RefusalReason::kServerSideCode};
+    }
+  }
+  return std::nullopt;
+}
+
 // True if a table of the write's own reference list (an UPDATE's tables, a DELETE's FROM / USING
 // list: not inside derived tables or subqueries) is `t`.
 bool in_reference_list(const Tree& tree, NodeId id, const config::TableName& t) {
@@ -80,6 +103,11 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
   StatementOutcome out;
   Parsed parsed = parse(text, settings);
   if (!parsed) {
+    if (auto r = server_writer_refusal(text, nullptr, catalog)) {
+      out.refusal = std::move(r);
+      out.parsed = false;
+      return out;
+    }
     if (parsed.error().kind == ParseError::Kind::kUnsupported && Prefilter::may_write(text))
       if (const ResolvedMigration* m = named_in(text, catalog))
         out.refusal = Refusal{m->spec.name,
@@ -92,6 +120,10 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
   const NodeId root = tree.root();
   const Kind kind = tree.node(root).kind;
   const StatementFacts facts = statement_facts(tree);
+  if (auto r = server_writer_refusal(text, &facts, catalog)) {
+    out.refusal = std::move(r);
+    return out;
+  }
   for (const Refusal& b : broken)
     for (const auto& m : catalog.migrations)
       if (m.spec.name == b.migration && mentions_table(facts, m.spec.old_table)) {
@@ -176,6 +208,7 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
     if (m.spec.phase != Phase::kOff) {
       names.push_back(m.spec.old_table.name);
       names.push_back(m.spec.new_table.name);
+      for (const ServerWriter& w : m.server_writers) names.push_back(w.object.name);  // a routine's call, a trigger's table
     }
   if (names.empty() || !Prefilter(names).may_touch(sql)) return result;
 

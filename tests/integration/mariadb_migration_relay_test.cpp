@@ -190,6 +190,22 @@ TEST_F(MariaDbMigrationRelaySession, ARefusalIsErr1235NamingTheMigrationAndChang
   EXPECT_EQ(must(client_.get(), "SELECT 1"), "");
 }
 
+// A stored procedure that writes the migrated table is found at reload; calling it through the
+// proxy is refused (it would write one shape only), and nothing changes.
+TEST_F(MariaDbMigrationRelaySession, CallingAProcedureThatWritesTheMigratedTableIsRefused) {
+  ASSERT_EQ(must(direct_.get(), "CREATE PROCEDURE bump_names() UPDATE users SET full_name = CONCAT(full_name, '+')"), "");
+  ASSERT_TRUE(reload(*proxy_, "dual_write", 0, 2));
+  EXPECT_NE(proxy_->log().find("procedure oracle_rw.bump_names writes"), std::string::npos) << proxy_->log();
+  const std::string before = users();
+  const std::string call = "CALL bump_names()";
+  EXPECT_NE(mysql_real_query(client_.get(), call.data(), call.size()), 0);
+  EXPECT_EQ(mysql_errno(client_.get()), 1235u);
+  EXPECT_NE(std::string(mysql_error(client_.get())).find("runs procedure oracle_rw.bump_names, which writes"), std::string::npos)
+      << mysql_error(client_.get());
+  EXPECT_EQ(users(), before);
+  ASSERT_EQ(must(direct_.get(), "DROP PROCEDURE bump_names"), "");
+}
+
 // A statement prepared with one string parameter, executed with `value`.
 class Prepared {
  public:

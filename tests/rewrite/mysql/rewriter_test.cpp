@@ -210,3 +210,38 @@ TEST(MysqlRewriter, UnderSimultaneousAssignmentASetThatNeedsAMirrorIsRefused) {
 
 }  // namespace
 }  // namespace switchyard::rewrite::mysql
+
+namespace switchyard::rewrite::mysql {
+namespace {
+
+// Server code that writes a migrated table (found by the schema loader) is out of the proxy's
+// sight: a statement that runs it is refused [server_side_code], unless on_unsupported: pass.
+TEST(MysqlRewriter, StatementsThatRunServerCodeWritingAMigratedTableAreRefused) {
+  Catalog c = testing::column_catalog(Phase::kDualWrite);
+  auto& users = c.migrations[0];
+  users.server_writers = {
+      {ServerWriter::Kind::kFunction, {"app", "touch_user"}, "function app.touch_user", "app.users"},
+      {ServerWriter::Kind::kProcedure, {"app", "rename_all"}, "procedure app.rename_all", "app.users"},
+      {ServerWriter::Kind::kTrigger, {"app", "orders"}, "trigger orders_ai on app.orders", "app.users"},
+  };
+  for (const char* sql : {"SELECT touch_user(1)", "CALL rename_all()", "call `rename_all`('x')",
+                          "INSERT INTO orders (id) VALUES (1)", "UPDATE orders SET n = 1", "DELETE FROM orders",
+                          "SELECT 1; DO touch_user(2)"}) {
+    const RewriteResult r = rewrite_sql(sql, c, {});
+    ASSERT_EQ(r.kind, RewriteResult::Kind::kRefused) << sql;
+    EXPECT_EQ(r.code, RefusalReason::kServerSideCode) << sql;
+    EXPECT_EQ(r.migration, "users_display_name");
+    EXPECT_NE(r.reason.find("writes app.users inside the server"), std::string::npos) << r.reason;
+  }
+  // Reading the trigger's table runs nothing; another routine's name is not the writer's.
+  for (const char* sql : {"SELECT * FROM orders", "SELECT touch_other(1)", "CALL rename_some()"})
+    EXPECT_NE(rewrite_sql(sql, c, {}).kind, RewriteResult::Kind::kRefused) << sql;
+  users.spec.pass_unsupported = true;
+  EXPECT_NE(rewrite_sql("CALL rename_all()", c, {}).kind, RewriteResult::Kind::kRefused);
+  users.spec.pass_unsupported = false;
+  users.spec.phase = Phase::kOff;
+  EXPECT_NE(rewrite_sql("CALL rename_all()", c, {}).kind, RewriteResult::Kind::kRefused);
+}
+
+}  // namespace
+}  // namespace switchyard::rewrite::mysql
