@@ -12,6 +12,22 @@
 
 namespace switchyard::proxy {
 
+namespace {
+
+// MySQL: a migration's default schema "public" is the control connection's database, as the
+// schema loader read it; named so, the rewriter matches its table in that database only (an
+// unqualified name in the session's current one), not a table of the same name elsewhere.
+void resolve_databases(rewrite::Catalog& catalog, const std::string& control) {
+  std::string ignored;
+  const auto c = catalog::parse_mysql_control(control, ignored);
+  if (!c || c->dbname.empty()) return;
+  for (auto& m : catalog.migrations)
+    for (auto* t : {&m.spec.old_table, &m.spec.new_table, &m.old_rel.name, &m.new_rel.name})
+      if (t->schema == "public") t->schema = c->dbname;
+}
+
+}  // namespace
+
 GenerationBuild build_generation(const std::string& path, uint64_t number) {
   GenerationBuild out;
   auto loaded = catalog::load_config(path);
@@ -33,6 +49,7 @@ GenerationBuild build_generation(const std::string& path, uint64_t number) {
     out.error = path + ": " + schema.error;
     return out;
   }
+  if (loaded.config->protocol == config::Protocol::kMysql) resolve_databases(schema.catalog, loaded.config->control);
   auto g = std::make_shared<Generation>();
   g->number = number;
   g->config = std::move(*loaded.config);
@@ -106,14 +123,9 @@ void log_migrations(const Generation& g) {
   for (const auto& m : g.catalog.migrations) {
     spdlog::info("migration {}: {} {} -> {}, phase {}", m.spec.name, config::to_string(m.spec.kind),
                  m.spec.old_table.to_string(), m.spec.new_table.to_string(), config::to_string(m.spec.phase));
-    // The MySQL rewriter does not look at server writers yet: what runs them is relayed.
-    const bool refused = g.config.protocol == config::Protocol::kPostgres && !m.spec.pass_unsupported;
     for (const auto& w : m.server_writers)
       spdlog::warn("migration {}: {} writes {} inside the server, where it is not mirrored; statements that run it are {}",
-                   m.spec.name, w.description, w.via,
-                   refused ? "refused"
-                   : m.spec.pass_unsupported ? "relayed (on_unsupported: pass)"
-                                             : "relayed (not checked under protocol: mysql yet)");
+                   m.spec.name, w.description, w.via, m.spec.pass_unsupported ? "relayed (on_unsupported: pass)" : "refused");
   }
 }
 

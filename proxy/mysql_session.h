@@ -209,6 +209,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   size_t settings_packets_ = 0;   // packets of its reply so far
   std::string settings_error_;
   std::optional<std::pair<std::string, std::string>> settings_row_;  // sql_mode, character_set_client
+  std::string settings_database_;  // DATABASE() in the same row ("" for NULL)
   std::string held_;              // the client's packet held until the reply is read
 
   std::string final_error_;  // the ERR packet sent to the client before closing

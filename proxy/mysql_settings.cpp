@@ -1,8 +1,8 @@
 // MySqlSession's reading of the session's lexical settings (rewrite/mysql/session_settings.h):
 // sql_mode and character_set_client change how the server reads SQL text (ANSI_QUOTES,
-// NO_BACKSLASH_ESCAPES, multi-byte client character sets), so the planner must read a statement
-// under the values the server holds. They can be set in many ways (SET with any expression,
-// init_connect, a user's defaults, COM_RESET_CONNECTION, COM_CHANGE_USER), so the session asks
+// NO_BACKSLASH_ESCAPES, multi-byte client character sets), and the current database which table
+// an unqualified name is, so the planner must read a statement under the values the server holds. They can be set in many ways (SET with any expression,
+// init_connect, a user's defaults, COM_RESET_CONNECTION, COM_CHANGE_USER, COM_INIT_DB, USE), so the session asks
 // the server rather than evaluating them: after authentication and after the reply to each
 // command that may change them, it sends kSettingsQuery itself and holds the packet the client
 // waits for (the OK that ends authentication, or that command's last packet) until the reply
@@ -55,15 +55,18 @@ bool MySqlSession::ask_settings(std::string held) {
 }
 
 bool MySqlSession::settings_packet(Pump& p, std::string_view payload, Progress progress) {
-  // A text result set of one row of two columns: column count, two definitions, an EOF unless
-  // CLIENT_DEPRECATE_EOF, the row, the terminator. Or an ERR.
-  const size_t row_at = 3 + ((capabilities_ & mysql::cap::kDeprecateEof) ? 0 : 1);
+  // A text result set of one row of kColumns columns: column count, the definitions, an EOF
+  // unless CLIENT_DEPRECATE_EOF, the row, the terminator. Or an ERR.
+  constexpr size_t kColumns = 3;
+  const size_t row_at = 1 + kColumns + ((capabilities_ & mysql::cap::kDeprecateEof) ? 0 : 1);
   if (settings_packets_ == 0 && mysql::is_err_packet(payload)) {
     const auto err = mysql::decode_err(payload, capabilities_);
     settings_error_ = err ? std::string(err->message) : "an ERR packet";
   } else if (settings_packets_ == row_at) {
-    if (auto row = mysql::decode_text_row(payload, 2); row && row->size() == 2 && (*row)[0] && (*row)[1])
+    if (auto row = mysql::decode_text_row(payload, kColumns); row && row->size() == kColumns && (*row)[0] && (*row)[1]) {
       settings_row_.emplace(std::string(*(*row)[0]), std::string(*(*row)[1]));
+      settings_database_ = (*row)[2] ? std::string(*(*row)[2]) : std::string();
+    }
   }
   ++settings_packets_;
   if (progress != Progress::kComplete) return true;  // dropped
@@ -71,7 +74,9 @@ bool MySqlSession::settings_packet(Pump& p, std::string_view payload, Progress p
   if (settings_row_) {
     lexical_.unfollowed = rewrite::mysql::follow_session(lexical_.mysql, settings_row_->first, settings_row_->second).value_or("");
     lexical_.standard_strings = lexical_.mysql.no_backslash_escapes;
-    spdlog::debug("session={} sql_mode={} character_set_client={}", id_, settings_row_->first, settings_row_->second);
+    lexical_.database = settings_database_;
+    spdlog::debug("session={} sql_mode={} character_set_client={} database={}", id_, settings_row_->first,
+                  settings_row_->second, settings_database_);
   } else {
     lexical_.unfollowed = "switchyard could not read the session's sql_mode" +
                           (settings_error_.empty() ? std::string() : ": " + settings_error_);

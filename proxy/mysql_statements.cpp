@@ -85,6 +85,7 @@ void MySqlSession::refuse_command(Pump& p, std::string message, std::string& sen
 
 bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, std::string& sent) {
   const auto command = mysql::command_of(payload);
+  if (command == mysql::Command::kInitDb) settings_change_ = commands_sent_;  // the current database
   if (command == mysql::Command::kResetConnection || command == mysql::Command::kChangeUser) {
     settings_change_ = commands_sent_;  // both reset the session's variables
     for (auto& [id, s] : prepared_) forget(s);

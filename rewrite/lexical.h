@@ -23,6 +23,10 @@ struct Lexical {
   // its lexer and the rewriter need them (rewrite/mysql/lexical.h; its no_backslash_escapes
   // and standard_strings agree). Unused for PostgreSQL.
   mysql::LexicalSettings mysql;
+  // MySQL / MariaDB: the session's current database (DATABASE(); "" when none or not known), in
+  // which an unqualified table name is looked up. Not lexical, but it decides which table a text
+  // names, so a rewrite depends on it (and the cache keys by it).
+  std::string database;
   // MySQL / MariaDB: why the session's settings cannot be read as the server reads them (not
   // known yet, or a sql_mode whose grammar the parser does not follow); while set, a statement
   // that names a migrated table is refused with it. Empty: they are known.

@@ -11,7 +11,7 @@ class MySqlDialect final : public Dialect {
  public:
   std::string_view name() const override { return "mysql"; }
   RewriteResult rewrite(std::string_view sql, const Catalog& catalog, ReadRoute route, const Lexical& lexical) const override {
-    return rewrite_sql(sql, catalog, route, lexical.mysql);
+    return rewrite_sql(sql, catalog, route, lexical.mysql, lexical.database);
   }
   std::string lexical_key(const Lexical& lexical) const override {
     const LexicalSettings& s = lexical.mysql;
@@ -20,6 +20,9 @@ class MySqlDialect final : public Dialect {
                              (s.simultaneous_assignment ? 8 : 0) + (s.mariadb ? 16 : 0));
     key += static_cast<char>('a' + static_cast<int>(s.charset));
     key += std::to_string(s.server_version);
+    key += '.';
+    key += lexical.database;  // a database name holds no NUL; the prefix ends the key's settings
+    key += '\0';
     return key;
   }
   // Every character set MySQL offers as character_set_client is read by the lexer (lexical.h);

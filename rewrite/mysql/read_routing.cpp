@@ -9,9 +9,11 @@
 
 namespace switchyard::rewrite::mysql {
 
-bool names_table(const std::string& schema, const std::string& name, const config::TableName& t) {
+bool names_table(const std::string& schema, const std::string& name, const config::TableName& t,
+                 const std::string& database) {
   if (fold(name) != fold(t.name)) return false;
-  return schema.empty() || t.schema == "public" || fold(schema) == fold(t.schema);
+  const std::string& db = schema.empty() ? database : schema;
+  return db.empty() || t.schema == "public" || fold(db) == fold(t.schema);
 }
 
 namespace {
@@ -48,7 +50,8 @@ void tables(const Walk& w, NodeId id, std::vector<NodeId>& out) {
 
 }  // namespace
 
-ReadEdit route_reads(const Tree& t, const std::vector<ColumnMigration>& migrations, ReadRoute route, TextEdits& edits) {
+ReadEdit route_reads(const Tree& t, const std::vector<ColumnMigration>& migrations, ReadRoute route, TextEdits& edits,
+                     const std::string& database) {
   ReadEdit out;
   const NodeId root = t.root();
   if (root == kNoNode) return out;
@@ -72,7 +75,7 @@ ReadEdit route_reads(const Tree& t, const std::vector<ColumnMigration>& migratio
     const RelationInfo* rel = nullptr;
     for (const ColumnMigration& cm : migrations) {
       const config::Migration& spec = cm.migration->spec;
-      if (!routes_reads(spec) || !names_table(schema, tname, spec.old_table)) continue;
+      if (!routes_reads(spec) || !names_table(schema, tname, spec.old_table, database)) continue;
       if (cm.index < 64) out.reads_mask |= uint64_t{1} << cm.index;
       const bool serve_new = reads_new_shape(spec, cm.index, route);
       const auto& differing = serve_new ? cm.down : cm.up;

@@ -35,11 +35,15 @@ struct ReadEdit {
 
 // Adds the routing of the statement `tree` to `edits`. `migrations`: the catalog's column
 // migrations in a phase other than off.
-ReadEdit route_reads(const Tree& tree, const std::vector<ColumnMigration>& migrations, ReadRoute route, TextEdits& edits);
+// `database`: the session's current database (names_table).
+ReadEdit route_reads(const Tree& tree, const std::vector<ColumnMigration>& migrations, ReadRoute route, TextEdits& edits,
+                     const std::string& database);
 
-// True when `a` names the table `t` as the rewriter matches them: the name without case, and the
-// schema when both are given (an unqualified name matches any schema; the migration's default
-// schema "public" matches any database).
-bool names_table(const std::string& schema, const std::string& name, const config::TableName& t);
+// True when `schema`.`name` names the table `t` as the rewriter matches them: the name without
+// case, and the database: `schema`, or for an unqualified name the session's `database`. A
+// database not known (empty) matches any, and so does a migration whose schema is still the
+// default "public" (the schema loader resolves it to the control connection's database).
+bool names_table(const std::string& schema, const std::string& name, const config::TableName& t,
+                 const std::string& database);
 
 }  // namespace switchyard::rewrite::mysql

@@ -26,13 +26,14 @@ struct Refusal {
 };
 
 // The migrations whose table the statement writes, by name.
-bool writes_table(const StatementFacts& facts, const config::TableName& t) {
+bool writes_table(const StatementFacts& facts, const config::TableName& t, const std::string& db) {
   return std::any_of(facts.tables.begin(), facts.tables.end(),
-                     [&](const TableMention& m) { return m.written && names_table(m.schema, m.name, t); });
+                     [&](const TableMention& m) { return m.written && names_table(m.schema, m.name, t, db); });
 }
 
-bool mentions_table(const StatementFacts& facts, const config::TableName& t) {
-  return std::any_of(facts.tables.begin(), facts.tables.end(), [&](const TableMention& m) { return names_table(m.schema, m.name, t); });
+bool mentions_table(const StatementFacts& facts, const config::TableName& t, const std::string& db) {
+  return std::any_of(facts.tables.begin(), facts.tables.end(),
+                     [&](const TableMention& m) { return names_table(m.schema, m.name, t, db); });
 }
 
 // The first active migration whose table `text` names as a word (for a refusal of text that does
@@ -50,13 +51,14 @@ const ResolvedMigration* named_in(std::string_view text, const Catalog& catalog)
 // names (as a whole word: a call, a CALL, or a name that may be one, erring wide as the loader
 // does), or a trigger of a table it writes (`facts`; for a text that did not parse, a write
 // keyword and the table's name). What that code writes is out of the proxy's sight.
-std::optional<Refusal> server_writer_refusal(std::string_view text, const StatementFacts* facts, const Catalog& catalog) {
+std::optional<Refusal> server_writer_refusal(std::string_view text, const StatementFacts* facts, const Catalog& catalog,
+                                            const std::string& db) {
   for (const auto& m : catalog.migrations) {
     if (m.spec.phase == Phase::kOff || m.spec.pass_unsupported) continue;
     for (const ServerWriter& w : m.server_writers) {
       const bool named = Prefilter::contains_word(text, Prefilter::lower_case(w.object.name));
       const bool runs = w.kind != ServerWriter::Kind::kTrigger ? named
-                        : facts != nullptr                       ? writes_table(*facts, w.object)
+                        : facts != nullptr                       ? writes_table(*facts, w.object, db)
                                                                  : named && Prefilter::may_write(text);
       if (runs)
         return Refusal{m.spec.name,
@@ -71,17 +73,17 @@ std::optional<Refusal> server_writer_refusal(std::string_view text, const Statem
 
 // True if a table of the write's own reference list (an UPDATE's tables, a DELETE's FROM / USING
 // list: not inside derived tables or subqueries) is `t`.
-bool in_reference_list(const Tree& tree, NodeId id, const config::TableName& t) {
+bool in_reference_list(const Tree& tree, NodeId id, const config::TableName& t, const std::string& db) {
   const Node& n = tree.node(id);
   if (n.kind == Kind::kDerived || n.kind == Kind::kSubquery || n.kind == Kind::kOn) return false;
   if (n.kind == Kind::kTable) {
     const NodeId name = n.first_child;
     const size_t parts = tree.child_count(name);
     const std::string schema = parts >= 2 ? identifier_value(tree.node(tree.child(name, parts - 2)).text) : "";
-    if (names_table(schema, identifier_value(tree.node(tree.child(name, parts - 1)).text), t)) return true;
+    if (names_table(schema, identifier_value(tree.node(tree.child(name, parts - 1)).text), t, db)) return true;
   }
   for (NodeId c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
-    if (in_reference_list(tree, c, t)) return true;
+    if (in_reference_list(tree, c, t, db)) return true;
   return false;
 }
 
@@ -99,11 +101,12 @@ struct StatementOutcome {
 };
 
 StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog, const std::vector<ColumnMigration>& cms,
-                                   const std::vector<Refusal>& broken, ReadRoute route, const LexicalSettings& settings) {
+                                   const std::vector<Refusal>& broken, ReadRoute route, const LexicalSettings& settings,
+                                   const std::string& database) {
   StatementOutcome out;
   Parsed parsed = parse(text, settings);
   if (!parsed) {
-    if (auto r = server_writer_refusal(text, nullptr, catalog)) {
+    if (auto r = server_writer_refusal(text, nullptr, catalog, database)) {
       out.refusal = std::move(r);
       out.parsed = false;
       return out;
@@ -120,27 +123,27 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
   const NodeId root = tree.root();
   const Kind kind = tree.node(root).kind;
   const StatementFacts facts = statement_facts(tree);
-  if (auto r = server_writer_refusal(text, &facts, catalog)) {
+  if (auto r = server_writer_refusal(text, &facts, catalog, database)) {
     out.refusal = std::move(r);
     return out;
   }
   for (const Refusal& b : broken)
     for (const auto& m : catalog.migrations)
-      if (m.spec.name == b.migration && mentions_table(facts, m.spec.old_table)) {
+      if (m.spec.name == b.migration && mentions_table(facts, m.spec.old_table, database)) {
         out.refusal = b;
         return out;
       }
   // The two-table kinds: not rewritten for MySQL yet.
   for (const auto& m : catalog.migrations)
     if (m.spec.phase != Phase::kOff && !is_column_kind(m.spec) &&
-        (writes_table(facts, m.spec.old_table) || writes_table(facts, m.spec.new_table))) {
+        (writes_table(facts, m.spec.old_table, database) || writes_table(facts, m.spec.new_table, database))) {
       out.refusal = Refusal{m.spec.name, "switchyard does not rewrite writes for " + std::string(config::to_string(m.spec.kind)) +
                                              " on MySQL yet"};
       return out;
     }
 
   TextEdits edits;
-  const ReadEdit reads = route_reads(tree, cms, route, edits);
+  const ReadEdit reads = route_reads(tree, cms, route, edits, database);
   out.reads_mask = reads.reads_mask;
   out.changed = reads.changed;
   if (kind == Kind::kInsert || kind == Kind::kUpdate || kind == Kind::kDelete) {
@@ -148,8 +151,8 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
       const config::Migration& spec = cm.migration->spec;
       // An UPDATE or DELETE is checked whenever its own reference list names the table (a
       // multi-table one may read it there, where reads are not routed).
-      const bool listed = kind != Kind::kInsert && in_reference_list(tree, tree.child(root, kind == Kind::kUpdate ? 0 : 1), spec.old_table);
-      if (!writes_table(facts, spec.old_table) && !listed) continue;
+      const bool listed = kind != Kind::kInsert && in_reference_list(tree, tree.child(root, kind == Kind::kUpdate ? 0 : 1), spec.old_table, database);
+      if (!writes_table(facts, spec.old_table, database) && !listed) continue;
       const bool simultaneous = settings.simultaneous_assignment;
       const WriteEdit e = kind == Kind::kInsert   ? mirror_insert(tree, root, cm, edits, simultaneous)
                           : kind == Kind::kUpdate ? mirror_update(tree, root, cm, edits, simultaneous)
@@ -201,7 +204,8 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
 
 }  // namespace
 
-RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route, const LexicalSettings& settings) {
+RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route, const LexicalSettings& settings,
+                          const std::string& database) {
   RewriteResult result;
   std::vector<std::string> names;
   for (const auto& m : catalog.migrations)
@@ -233,7 +237,7 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
   bool any = false;
   for (const StatementRange& r : ranges) {
     const std::string_view text = sql.substr(r.begin, r.end - r.begin);
-    StatementOutcome s = rewrite_statement(text, catalog, cms, broken, route, settings);
+    StatementOutcome s = rewrite_statement(text, catalog, cms, broken, route, settings, database);
     if (s.refusal) {
       result.kind = RewriteResult::Kind::kRefused;
       result.migration = std::move(s.refusal->migration);

@@ -27,9 +27,11 @@ namespace switchyard::rewrite::mysql {
 // `route` says, per migration, which shape this session's reads are served from; `settings`
 // are the session's lexical settings (sql_mode, character set) and whether its sql_mode has
 // MariaDB's SIMULTANEOUS_ASSIGNMENT: then a SET does not apply left to right, and a SET list
-// (UPDATE, ON DUPLICATE KEY UPDATE) that needs a mirror is refused.
+// (UPDATE, ON DUPLICATE KEY UPDATE) that needs a mirror is refused. `database`: the session's
+// current database, in which an unqualified table name is looked up ("": not known, any
+// database's table of the migration's name counts; read_routing.h names_table).
 RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route = {},
-                          const LexicalSettings& settings = {});
+                          const LexicalSettings& settings = {}, const std::string& database = {});
 
 // The client's error for a refusal: ERR 1235 (ER_NOT_SUPPORTED_YET), SQLSTATE 42000, and the
 // message "switchyard: migration <name>: <reason>".

@@ -47,6 +47,29 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// The text's first word, past blanks and comments (a /*! ... */ comment is code: it stops there).
+std::string_view first_word(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (c == '#' || (c == '-' && sql.substr(i, 3).size() == 3 && sql[i + 1] == '-' &&
+                            std::isspace(static_cast<unsigned char>(sql[i + 2])))) {
+      const size_t nl = sql.find('\n', i);
+      i = nl == std::string_view::npos ? sql.size() : nl + 1;
+    } else if (sql.substr(i, 2) == "/*" && sql.substr(i, 3) != "/*!") {
+      const size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  size_t j = i;
+  while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+  return sql.substr(i, j - i);
+}
+
 }  // namespace
 
 void follow_server_version(LexicalSettings& s, std::string_view version) {
@@ -76,6 +99,10 @@ std::optional<std::string> follow_session(LexicalSettings& s, std::string_view s
 }
 
 bool may_change_settings(std::string_view sql) {
+  if (Prefilter::contains_word(sql, "use")) {
+    const std::string word = lower(first_word(sql));
+    if (word == "use" || sql.find(';') != std::string_view::npos) return true;
+  }
   if (!Prefilter::contains_word(sql, "set")) return false;
   for (std::string_view w : {"sql_mode", "names", "character", "charset", "character_set_client"})
     if (Prefilter::contains_word(sql, w)) return true;

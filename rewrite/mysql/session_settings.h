@@ -12,8 +12,9 @@
 
 namespace switchyard::rewrite::mysql {
 
-// The query whose one row holds @@SESSION.sql_mode and @@SESSION.character_set_client.
-inline constexpr char kSettingsQuery[] = "SELECT @@SESSION.sql_mode, @@SESSION.character_set_client";
+// The query whose one row holds @@SESSION.sql_mode, @@SESSION.character_set_client and the
+// current database (NULL when none is selected).
+inline constexpr char kSettingsQuery[] = "SELECT @@SESSION.sql_mode, @@SESSION.character_set_client, DATABASE()";
 
 // The greeting's version string ("5.5.5-10.11.6-MariaDB-0+deb12u1", "8.0.36"): version number
 // and whether the server is MariaDB. Unparseable digits leave the version as it was.
@@ -25,10 +26,10 @@ void follow_server_version(LexicalSettings& s, std::string_view version);
 // that change the grammar: ORACLE, HIGH_NOT_PRECEDENCE), or nullopt.
 std::optional<std::string> follow_session(LexicalSettings& s, std::string_view sql_mode, std::string_view charset);
 
-// True if `sql` may change sql_mode or the client character set: a SET that names sql_mode,
-// NAMES, CHARACTER SET, CHARSET or character_set_client (or anything that sets every session
-// variable: SET ... DEFAULT still names them). Word matching, no parse: it may say true of a
-// statement that changes neither, which only costs a settings query.
+// True if `sql` may change sql_mode, the client character set or the current database: a SET that
+// names sql_mode, NAMES, CHARACTER SET, CHARSET or character_set_client, or a USE (the text's
+// first word, or any word "use" in a text of several statements). Word matching, no parse: it
+// may say true of a statement that changes none of them, which only costs a settings query.
 bool may_change_settings(std::string_view sql);
 
 }  // namespace switchyard::rewrite::mysql

@@ -190,6 +190,31 @@ TEST_F(MariaDbMigrationRelaySession, ARefusalIsErr1235NamingTheMigrationAndChang
   EXPECT_EQ(must(client_.get(), "SELECT 1"), "");
 }
 
+// The migration is oracle_rw's users (control's dbname), not a users table of another database:
+// the session's current database is followed (USE, COM_INIT_DB), and qualified names say it.
+TEST_F(MariaDbMigrationRelaySession, OnlyTheMigratedDatabasesTableIsRewritten) {
+  for (const char* sql : {"DROP DATABASE IF EXISTS other_db", "CREATE DATABASE other_db",
+                          "CREATE TABLE other_db.users (id INT PRIMARY KEY, full_name VARCHAR(100))"})
+    ASSERT_EQ(must(direct_.get(), sql), "");
+  ASSERT_TRUE(reload(*proxy_, "dual_write", 0, 2));
+  // other_db.users has no display_name: a rewrite would fail there.
+  ASSERT_EQ(must(client_.get(), "USE other_db"), "");
+  EXPECT_EQ(must(client_.get(), "INSERT INTO users (id, full_name) VALUES (70, 'other')"), "");
+  EXPECT_EQ(must(client_.get(), "UPDATE users SET full_name = 'other2' WHERE id = 70"), "");
+  // Qualified, from there: the migrated table, mirrored.
+  EXPECT_EQ(must(client_.get(), "UPDATE oracle_rw.users SET full_name = 'qualified' WHERE id = 1"), "");
+  EXPECT_NE(users().find("1:qualified/qualified"), std::string::npos) << users();
+  // COM_INIT_DB back: unqualified is the migrated table again.
+  ASSERT_EQ(mysql_select_db(client_.get(), "oracle_rw"), 0) << mysql_error(client_.get());
+  EXPECT_EQ(must(client_.get(), "UPDATE users SET full_name = 'home' WHERE id = 2"), "");
+  EXPECT_NE(users().find("2:home/home"), std::string::npos) << users();
+  std::string error;
+  const auto other = mariadb_query(direct_.get(), "SELECT full_name FROM other_db.users", error);
+  ASSERT_TRUE(other) << error;
+  EXPECT_EQ((*other)[0][0], "other2");
+  ASSERT_EQ(must(direct_.get(), "DROP DATABASE other_db"), "");
+}
+
 // A stored procedure that writes the migrated table is found at reload; calling it through the
 // proxy is refused (it would write one shape only), and nothing changes.
 TEST_F(MariaDbMigrationRelaySession, CallingAProcedureThatWritesTheMigratedTableIsRefused) {

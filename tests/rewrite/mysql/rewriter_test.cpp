@@ -245,3 +245,27 @@ TEST(MysqlRewriter, StatementsThatRunServerCodeWritingAMigratedTableAreRefused) 
 
 }  // namespace
 }  // namespace switchyard::rewrite::mysql
+
+namespace switchyard::rewrite::mysql {
+namespace {
+
+// A migration's table is the one in its database: an unqualified name is the session's current
+// database's, so a table of the same name in another database is left alone.
+TEST(MysqlRewriter, AnUnqualifiedTableIsTheCurrentDatabasesOne) {
+  const Catalog c = testing::column_catalog(Phase::kDualWrite);  // schema "app"
+  const char* write = "UPDATE users SET full_name = 'x' WHERE id = 1";
+  EXPECT_EQ(rewrite_sql(write, c, {}, {}, "app").kind, RewriteResult::Kind::kRewritten);
+  EXPECT_EQ(rewrite_sql(write, c, {}, {}, "APP").kind, RewriteResult::Kind::kRewritten);  // names fold
+  EXPECT_EQ(rewrite_sql(write, c, {}, {}, "other").kind, RewriteResult::Kind::kUnchanged);
+  EXPECT_EQ(rewrite_sql(write, c, {}, {}, "").kind, RewriteResult::Kind::kRewritten);  // not known: any
+  // Qualified names say it themselves, whatever the current database.
+  EXPECT_EQ(rewrite_sql("UPDATE app.users SET full_name = 'x'", c, {}, {}, "other").kind, RewriteResult::Kind::kRewritten);
+  EXPECT_EQ(rewrite_sql("UPDATE other.users SET full_name = 'x'", c, {}, {}, "app").kind, RewriteResult::Kind::kUnchanged);
+  // Reads too.
+  const ReadRoute all{~uint64_t{0}};
+  EXPECT_EQ(rewrite_sql("SELECT full_name FROM users", c, all, {}, "other").kind, RewriteResult::Kind::kUnchanged);
+  EXPECT_EQ(rewrite_sql("SELECT full_name FROM users", c, all, {}, "app").kind, RewriteResult::Kind::kRewritten);
+}
+
+}  // namespace
+}  // namespace switchyard::rewrite::mysql

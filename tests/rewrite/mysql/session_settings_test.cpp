@@ -60,6 +60,11 @@ TEST(MysqlSessionSettings, StatementsThatMayChangeThemAreTheSetsNamingThem) {
                           "SET autocommit=1, sql_mode = concat(@@sql_mode,',STRICT_TRANS_TABLES')",
                           "/* x */ SET SESSION sql_mode=DEFAULT"})
     EXPECT_TRUE(may_change_settings(sql)) << sql;
+  // USE changes the current database: the first word, or anywhere in a text of several statements.
+  for (const char* sql : {"USE app", "  /* pool */ use `other`", "-- c\nUSE x", "SELECT 1; USE app"})
+    EXPECT_TRUE(may_change_settings(sql)) << sql;
+  for (const char* sql : {"SELECT * FROM t USE INDEX (i) WHERE a = 1", "SELECT use_count FROM t", "/*!40101 USE app */"})
+    EXPECT_FALSE(may_change_settings(sql)) << sql;
   for (const char* sql : {"SELECT @@sql_mode", "SET autocommit = 1", "SET @x = 1", "UPDATE t SET names = 1 WHERE id = 2x",
                           "INSERT INTO t (a) VALUES (1)", "SET time_zone = '+00:00'"})
     EXPECT_EQ(may_change_settings(sql), std::string(sql).find("names") != std::string::npos) << sql;
