@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/integration/mariadb_relay_fixture.h"
 #include "tests/support/admin_probe.h"
 #include "tests/support/http_client.h"
 #include "tests/support/mariadb_connection.h"
@@ -229,15 +230,9 @@ TEST_P(MariaDbDrivers, PooledSessionFollowsAMigrationThroughEveryPhase) {
     ASSERT_TRUE(mariadb_query(direct.get(), sql, error)) << sql << ": " << error;
   int generation = 1;
   const auto phase = [&](const std::string& name) {
-    const std::string yaml = base + "control: \"host=" + server.host() + " port=" + std::to_string(server.port()) +
-                             " user=" + kMariaDbNativeUser + " password=" + kMariaDbNativePassword + " dbname=app\"\n" +
-                             "migrations:\n  - name: drv\n    table: " + table +
-                             "\n    rename_column: {from: v, to: v2}\n    phase: " + name + "\n";
-    std::string e;
-    ASSERT_TRUE(write_file(proxy->config_path(), yaml, e)) << e;
-    ASSERT_EQ(kill(proxy->pid(), SIGHUP), 0);
-    const std::string want = "reload: generation " + std::to_string(++generation) + ":";
-    ASSERT_TRUE(eventually([&] { return proxy->log().find(want) != std::string::npos; }, 20s)) << proxy->log();
+    ASSERT_TRUE(reload_with(*proxy, base + mariadb_control_yaml("app") + "migrations:\n  - name: drv\n    table: " + table +
+                                         "\n    rename_column: {from: v, to: v2}\n    phase: " + name + "\n",
+                            ++generation));
   };
   const auto rounds = [&](const std::string& label) {
     for (int i = 0; i < 3; ++i) {

@@ -31,11 +31,8 @@ using config::Phase;
 // The proxy's config for the oracle's three column migrations, all in `phase` (canary with
 // `percent`).
 std::string migrations_yaml(const std::string& phase, int percent = 0) {
-  MariaDbServer& s = shared_mariadb();
   std::string canary = phase == "canary" ? "    canary: {percent: " + std::to_string(percent) + "}\n" : "";
-  std::string y = "control: \"host=" + s.host() + " port=" + std::to_string(s.port()) + " user=" + kMariaDbNativeUser +
-                  " password=" + kMariaDbNativePassword + " dbname=oracle_rw\"\n"
-                  "log:\n  level: debug\nmigrations:\n";
+  std::string y = mariadb_control_yaml("oracle_rw") + "log:\n  level: debug\nmigrations:\n";
   y += "  - name: users_display_name\n    table: users\n    rename_column: {from: full_name, to: display_name}\n"
        "    phase: " + phase + "\n" + canary;
   y += "  - name: accounts_include_bool\n    table: accounts\n    change_column: {from: include, to: include_bool, "
@@ -50,17 +47,10 @@ std::string migrations_yaml(const std::string& phase, int percent = 0) {
 // Rewrites the proxy's config for `phase` and reloads it (SIGHUP); waits until generation `g`
 // is in force.
 ::testing::AssertionResult reload(ProxyProcess& proxy, const std::string& phase, int percent, int g) {
-  std::string config = proxy.log().empty() ? "" : read_file(proxy.config_path());
+  const std::string config = read_file(proxy.config_path());
   const size_t control = config.find("control:");
   if (control == std::string::npos) return ::testing::AssertionFailure() << "no control: in\n" << config;
-  config = config.substr(0, control) + migrations_yaml(phase, percent);
-  std::string error;
-  if (!write_file(proxy.config_path(), config, error)) return ::testing::AssertionFailure() << error;
-  if (kill(proxy.pid(), SIGHUP) != 0) return ::testing::AssertionFailure() << "SIGHUP failed";
-  const std::string want = "reload: generation " + std::to_string(g) + ":";
-  if (!eventually([&] { return proxy.log().find(want) != std::string::npos; }, 20s))
-    return ::testing::AssertionFailure() << "no \"" << want << "\" in the log:\n" << proxy.log();
-  return ::testing::AssertionSuccess();
+  return reload_with(proxy, config.substr(0, control) + migrations_yaml(phase, percent), g);
 }
 
 struct PhaseStep {

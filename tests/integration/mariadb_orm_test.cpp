@@ -7,14 +7,9 @@
 // equal in the dual phases, only the new one in new_only), and the ORM's reads come from the
 // phase's shape (a value set only in the new column is what read_new reads).
 #include <gtest/gtest.h>
-#include <signal.h>
 
+#include "tests/integration/mariadb_relay_fixture.h"
 #include "tests/support/line_driver.h"
-#include "tests/support/mariadb_connection.h"
-#include "tests/support/mariadb_environment.h"
-#include "tests/support/proxy_process.h"
-#include "tests/support/temp_dir.h"
-#include "tests/support/wait.h"
 
 namespace switchyard::test_support {
 namespace {
@@ -52,15 +47,10 @@ TEST_P(MariaDbOrm, PooledOrmSessionFollowsAMigrationThroughEveryPhase) {
   ASSERT_EQ(sql("UPDATE orm_people SET display_name = full_name"), "");
   int generation = 1;
   const auto phase = [&](const std::string& name) {
-    const std::string yaml = base + "control: \"host=" + server.host() + " port=" + std::to_string(server.port()) +
-                             " user=" + kMariaDbNativeUser + " password=" + kMariaDbNativePassword + " dbname=app\"\n" +
-                             "migrations:\n  - name: orm\n    table: orm_people\n"
-                             "    rename_column: {from: full_name, to: display_name}\n    phase: " + name + "\n";
-    std::string e;
-    ASSERT_TRUE(write_file(proxy->config_path(), yaml, e)) << e;
-    ASSERT_EQ(kill(proxy->pid(), SIGHUP), 0);
-    const std::string want = "reload: generation " + std::to_string(++generation) + ":";
-    ASSERT_TRUE(eventually([&] { return proxy->log().find(want) != std::string::npos; }, 20s)) << proxy->log();
+    ASSERT_TRUE(reload_with(*proxy, base + mariadb_control_yaml("app") +
+                                         "migrations:\n  - name: orm\n    table: orm_people\n"
+                                         "    rename_column: {from: full_name, to: display_name}\n    phase: " + name + "\n",
+                            ++generation));
   };
   const auto round = [&](int n) {
     ASSERT_EQ(orm->ask("round " + std::to_string(n), answer), "");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "tests/support/proxy_process.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
 
 namespace switchyard::test_support {
 
@@ -36,6 +38,25 @@ inline std::unique_ptr<ProxyProcess> start_mysql_proxy(const std::string& extra_
 }
 
 inline MysqlTarget target_of(const ProxyProcess& p) { return {p.endpoint().host, p.endpoint().port}; }
+
+// The `control:` line for the shared MariaDB, as native_user, with `dbname`.
+inline std::string mariadb_control_yaml(const std::string& dbname) {
+  MariaDbServer& s = shared_mariadb();
+  return "control: \"host=" + s.host() + " port=" + std::to_string(s.port()) + " user=" + kMariaDbNativeUser +
+         " password=" + kMariaDbNativePassword + " dbname=" + dbname + "\"\n";
+}
+
+// Writes `config` as the proxy's config file, reloads it by SIGHUP, and waits until the log says
+// generation `generation` is in force.
+inline ::testing::AssertionResult reload_with(ProxyProcess& proxy, const std::string& config, int generation) {
+  std::string error;
+  if (!write_file(proxy.config_path(), config, error)) return ::testing::AssertionFailure() << error;
+  if (kill(proxy.pid(), SIGHUP) != 0) return ::testing::AssertionFailure() << "SIGHUP failed";
+  const std::string want = "reload: generation " + std::to_string(generation) + ":";
+  if (!eventually([&] { return proxy.log().find(want) != std::string::npos; }, 20s))
+    return ::testing::AssertionFailure() << "no \"" << want << "\" in the log:\n" << proxy.log();
+  return ::testing::AssertionSuccess();
+}
 
 // The mariadb CLI as `user`, database app, batch mode, reading `script` on stdin; `extra`
 // arguments before it.
