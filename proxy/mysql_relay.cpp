@@ -73,6 +73,9 @@ void MySqlSession::pump_feed(Pump& p, std::string_view data) {
 }
 
 bool MySqlSession::frame(Pump& p, std::string_view data) {
+  // A reload is taken before the next command's header is framed, so that the framer reads it
+  // under the new generation's capture (a long query after a reload that activated a migration).
+  if (p.dir == Dir::kToUpstream && state_ == State::kCommand && p.framer.at_boundary()) adopt_generation();
   const mysql::FrameError err = p.framer.feed(data, p);
   if (done()) return false;  // a packet ended the session
   if (err != mysql::FrameError::kNone) {

@@ -53,8 +53,9 @@ void MySqlSession::update_routing() {
   plans_.update(*gen_, std::move(who), false);  // no shadow reads under MySQL yet
   plan_statements_ = !gen_->catalog.migrations.empty();
   // A statement is read whole to be planned; with every migration off, nothing is rewritten.
-  to_upstream_->framer.set_wide_capture(static_cast<uint8_t>(mysql::Command::kQuery),
-                                        migrations_past_off(*gen_) ? wide_capture_bytes(cfg()) : 0);
+  to_upstream_->framer.set_wide_capture(
+      {static_cast<uint8_t>(mysql::Command::kQuery), static_cast<uint8_t>(mysql::Command::kStmtPrepare)},
+      migrations_past_off(*gen_) ? wide_capture_bytes(cfg()) : 0);
 }
 
 void MySqlSession::adopt_generation() {
@@ -111,8 +112,8 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
   if (command != mysql::Command::kQuery && command != mysql::Command::kStmtPrepare) return false;
   const auto kind = command == mysql::Command::kQuery ? planner::Statement::Kind::kQuery : planner::Statement::Kind::kPrepare;
   if (!whole) {
-    // Past the capture: the framer reads queries whole up to limits.max_message_bytes while a
-    // migration is past off, and prepared texts up to 64 KiB.
+    // Past the capture: the framer reads queries and prepared texts whole up to
+    // limits.max_message_bytes while a migration is past off, else up to 64 KiB.
     if (!migrations_past_off(*gen_)) {
       if (kind == planner::Statement::Kind::kPrepare) {
         Prepared s;
@@ -121,10 +122,9 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
       }
       return false;
     }
-    fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: a statement longer than " +
-                       std::to_string(kind == planner::Statement::Kind::kQuery ? wide_capture_bytes(cfg()) : Pump::kCaptureBytes) +
+    fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: a statement longer than " + std::to_string(wide_capture_bytes(cfg())) +
                        " bytes while migrations are active: switchyard reads each statement whole to know whether it "
-                       "writes a migrated table",
+                       "writes a migrated table (limits.max_message_bytes)",
                    1);
     return false;
   }

@@ -16,7 +16,7 @@ size_t length_of(const unsigned char* h) { return static_cast<size_t>(get_int(h,
 
 bool StreamFramer::captured(const unsigned char* h) const {
   const size_t len = length_of(h);
-  return len <= capture_bytes_ || (len <= wide_bytes_ && h[kHeaderBytes] == wide_first_);
+  return len <= capture_bytes_ || (len <= wide_bytes_ && wide_first_.test(h[kHeaderBytes]));
 }
 
 size_t StreamFramer::decision_bytes(const unsigned char* h, size_t avail) const {

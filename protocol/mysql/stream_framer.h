@@ -13,7 +13,9 @@
 // definitions, rows) can be followed by a reply tracker.
 #pragma once
 
+#include <bitset>
 #include <cstddef>
+#include <initializer_list>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,12 +45,13 @@ class StreamFramer {
   explicit StreamFramer(size_t capture_bytes) : capture_bytes_(capture_bytes) {}
   ~StreamFramer() = default;
 
-  // Packets whose first payload byte is `first_byte` are shown whole up to `bytes` long (more
-  // than capture_bytes: a COM_QUERY the relay must read whole to rewrite); 0 turns it off.
-  // Only a packet without continuation can be captured: `bytes` is at most kMaxPacketChunk - 1.
-  // Takes effect from the next packet header.
-  void set_wide_capture(uint8_t first_byte, size_t bytes) {
-    wide_first_ = first_byte;
+  // Packets whose first payload byte is one of `first_bytes` are shown whole up to `bytes` long
+  // (more than capture_bytes: a COM_QUERY or COM_STMT_PREPARE the relay must read whole to
+  // rewrite); 0 turns it off. Only a packet without continuation can be captured: `bytes` is at
+  // most kMaxPacketChunk - 1. Takes effect from the next packet header.
+  void set_wide_capture(std::initializer_list<uint8_t> first_bytes, size_t bytes) {
+    wide_first_.reset();
+    for (uint8_t b : first_bytes) wide_first_.set(b);
     wide_bytes_ = bytes < kMaxPacketChunk ? bytes : kMaxPacketChunk - 1;
   }
 
@@ -80,7 +83,7 @@ class StreamFramer {
   FrameError decide(std::string_view bytes, StreamCallbacks& cb, bool& replace, size_t& consumed);
 
   size_t capture_bytes_;
-  uint8_t wide_first_ = 0;
+  std::bitset<256> wide_first_;
   size_t wide_bytes_ = 0;  // 0: no wide capture
   State state_ = State::kHeader;
   bool continuing_ = false;       // inside a long logical packet whose last chunk was 0xFFFFFF

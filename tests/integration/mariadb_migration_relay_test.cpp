@@ -309,6 +309,20 @@ TEST_F(MariaDbMigrationRelaySession, PreparedStatementsFollowEveryPhaseFlipWitho
   EXPECT_EQ((*count)[0][1], "2");
 }
 
+// Statements longer than the 64 KiB every packet is shown whole up to: while a migration is
+// active, queries and prepared texts are read whole (up to limits.max_message_bytes), planned
+// and mirrored like short ones.
+TEST_F(MariaDbMigrationRelaySession, StatementsLongerThan64KiBAreRewrittenToo) {
+  ASSERT_TRUE(reload(*proxy_, "dual_write", 0, 2));
+  const std::string pad = "/* " + std::string(100000, 'p') + " */";
+  EXPECT_EQ(must(client_.get(), "UPDATE users SET full_name = 'long query' WHERE id = 1 " + pad), "");
+  EXPECT_NE(users().find("1:long query/long query"), std::string::npos) << users();
+  Prepared write(client_.get(), "UPDATE users SET full_name = ? WHERE id = 2 " + pad);
+  ASSERT_TRUE(write.ok()) << write.error();
+  ASSERT_EQ(write.execute("long prepared"), "");
+  EXPECT_NE(users().find("2:long prepared/long prepared"), std::string::npos) << users();
+}
+
 TEST_F(MariaDbMigrationRelaySession, APreparedStatementThatANewPhaseRefusesIsRefusedAtExecution) {
   // Relayed as written while off; dual_write cannot mirror it (both shapes, different values).
   Prepared both(client_.get(), "UPDATE users SET full_name = ?, display_name = 'other' WHERE id = 3");

@@ -69,7 +69,7 @@ TEST(MysqlStreamFramer, AWideCaptureShowsItsPacketsWholeAndStreamsTheRest) {
   for (size_t a = 0; a <= input.size(); ++a) {
     for (size_t b = a; b <= input.size(); b += 7) {
       StreamFramer f(16);
-      f.set_wide_capture(0x03, 200);
+      f.set_wide_capture({0x03}, 200);
       Recorder r;
       ASSERT_EQ(f.feed(std::string_view(input).substr(0, a), r), FrameError::kNone);
       ASSERT_EQ(f.feed(std::string_view(input).substr(a, b - a), r), FrameError::kNone);
@@ -83,7 +83,7 @@ TEST(MysqlStreamFramer, AWideCaptureShowsItsPacketsWholeAndStreamsTheRest) {
   }
   // Replaced at its place, as a small packet is.
   StreamFramer f(16);
-  f.set_wide_capture(0x03, 200);
+  f.set_wide_capture({0x03}, 200);
   Recorder r;
   r.replace_payload = query;
   ASSERT_EQ(f.feed(PacketBuilder(0).packet(query).bytes(), r), FrameError::kNone);
