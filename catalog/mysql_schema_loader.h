@@ -3,7 +3,7 @@
 // session's thread), and checks each migration against it as load_schema (schema_loader.h)
 // does for PostgreSQL: the shapes the phase needs exist (column_checks.h), and every up/down
 // expression, as the MySQL rewriter splices it (rewrite/mysql/column_mapping.h), is valid over
-// its table: the server itself prepares `SELECT <expr> FROM db.table WHERE false`. Also reads the
+// its table: the server itself runs `SELECT <expr> FROM db.table WHERE false`. Also reads the
 // triggers and stored routines that write a migrated table (ResolvedMigration::server_writers).
 //
 // Names: a migration's schema "public" (the default) means the control connection's database
