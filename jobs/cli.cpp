@@ -139,11 +139,11 @@ int run_job_command(int argc, char** argv) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
   }
-  if (loaded.config->protocol == config::Protocol::kMysql && a.command != "backfill") {
-    // Only backfill has a MySQL path yet (jobs/mysql_backfill.h); the others speak libpq.
+  if (loaded.config->protocol == config::Protocol::kMysql && a.command != "backfill" && a.command != "verify") {
+    // Only backfill and verify have a MySQL path yet (jobs/mysql_backfill.h, mysql_verify.h).
     std::fprintf(stderr,
-                 "switchyard %s: not supported under protocol: mysql yet; only `switchyard backfill` runs against "
-                 "MySQL/MariaDB (see docs/backfill.md)\n",
+                 "switchyard %s: not supported under protocol: mysql yet; only `switchyard backfill` and `switchyard verify` "
+                 "run against MySQL/MariaDB (see docs/backfill.md)\n",
                  a.command.c_str());
     return 2;
   }

@@ -2,7 +2,7 @@
 // runs it (the real binary, a config file of its own): every row filled through up, --reverse
 // through down, a SIGKILL mid-run resumed from the checkpoint, the lock refusing a second run,
 // a backfill racing writers that go through the proxy in dual_write with no row left wrong, and
-// a bad control string named in the error.
+// a bad control string named in the error. Verify finds a row planted behind the proxy's back.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -115,6 +115,19 @@ TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {
   EXPECT_EQ(mismatches("bf_fill"), "0");
   EXPECT_EQ(value("SELECT display_name FROM app.bf_fill WHERE id = 4321"), "user 4321");
   EXPECT_EQ(value("SELECT stage FROM switchyard.checkpoints WHERE migration = 'bf-fill' AND job = 'backfill'"), "done");
+  const CommandResult clean = config.run("verify", "bf-fill", {"--chunk-rows", "700"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.describe();
+  EXPECT_NE(clean.out.find("5000 rows compared: 5000 matching, 0 mismatched, 0 missing"), std::string::npos) << clean.out;
+  // A divergence behind the proxy's back is found by its key (up, and down: both columns differ).
+  std::string planted;
+  ASSERT_TRUE(mariadb_query(direct_.get(), "UPDATE app.bf_fill SET display_name = 'planted' WHERE id = 1234", planted))
+      << planted;
+  const CommandResult dirty = config.run("verify", "bf-fill", {"--chunk-rows", "700"});
+  EXPECT_EQ(dirty.exit_code, 1) << dirty.describe();
+  EXPECT_NE(dirty.out.find("1 mismatched"), std::string::npos) << dirty.out;
+  EXPECT_NE(dirty.out.find("key '1234'"), std::string::npos) << dirty.out;
+  ASSERT_TRUE(mariadb_query(direct_.get(), "UPDATE app.bf_fill SET display_name = full_name WHERE id = 1234", planted))
+      << planted;
   // Run again: nothing left to change.
   const CommandResult again = config.run("backfill", "bf-fill", {"--batch-rows", "1000"});
   ASSERT_EQ(again.exit_code, 0) << again.describe();
@@ -227,6 +240,8 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_GT(updates.load(), 100);
   EXPECT_EQ(mismatches("bf_race"), "0");
+  const CommandResult verify = config.run("verify", "bf-race");
+  EXPECT_EQ(verify.exit_code, 0) << verify.describe();
   std::printf("%ld updates through the proxy raced the backfill of %d rows\n", updates.load(), kRows);
 }
 
@@ -237,7 +252,7 @@ TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedJobsAreClearErrors) {
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_NE(r.err.find("control: unknown key sslmode"), std::string::npos) << r.err;
   MysqlJobConfig good(control_yaml() + migration_yaml("bf-bad", "bf_bad"));
-  for (const char* command : {"verify", "expand", "contract"}) {
+  for (const char* command : {"expand", "contract"}) {
     const CommandResult no = good.run(command, "bf-bad");
     EXPECT_EQ(no.exit_code, 2) << no.describe();
     EXPECT_NE(no.err.find(std::string("switchyard ") + command + ": not supported under protocol: mysql yet"),
