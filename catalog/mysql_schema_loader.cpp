@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "catalog/column_checks.h"
+#include "catalog/mysql_connection.h"
 #include "catalog/mysql_server_writers.h"
 #include "rewrite/mysql/column_mapping.h"
 #include "rewrite/mysql/sql_text.h"
@@ -17,47 +18,20 @@ namespace {
 
 using rewrite::mysql::quote_identifier;
 
-struct MysqlCloser {
-  void operator()(MYSQL* c) const { mysql_close(c); }
-};
-using MysqlConn = std::unique_ptr<MYSQL, MysqlCloser>;
-using Row = std::vector<std::optional<std::string>>;  // nullopt: SQL NULL
+using Row = MysqlRow;
 
-constexpr unsigned kConnectTimeoutSeconds = 10;
 constexpr unsigned kReadTimeoutSeconds = 30;
 
-// Every row of `sql`'s result (none for a statement without one); nullopt with the server's
-// message in `error`.
 std::optional<std::vector<Row>> query(MYSQL* c, const std::string& sql, std::string& error) {
-  if (mysql_real_query(c, sql.data(), sql.size()) != 0) {
-    error = mysql_error(c);
+  MysqlResult r = mysql_exec(c, sql);
+  if (!r.ok) {
+    error = r.error;
     return std::nullopt;
   }
-  std::vector<Row> rows;
-  MYSQL_RES* res = mysql_store_result(c);
-  if (res == nullptr) {
-    if (mysql_field_count(c) == 0) return rows;
-    error = mysql_error(c);
-    return std::nullopt;
-  }
-  const unsigned n = mysql_num_fields(res);
-  while (MYSQL_ROW row = mysql_fetch_row(res)) {
-    const unsigned long* lengths = mysql_fetch_lengths(res);
-    Row r;
-    for (unsigned i = 0; i < n; ++i)
-      r.push_back(row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt);
-    rows.push_back(std::move(r));
-  }
-  mysql_free_result(res);
-  return rows;
+  return std::move(r.rows);
 }
 
-// `s` as a string literal, escaped for this connection's character set and sql_mode.
-std::string literal(MYSQL* c, const std::string& s) {
-  std::string out(s.size() * 2 + 1, '\0');
-  out.resize(mysql_real_escape_string(c, out.data(), s.data(), static_cast<unsigned long>(s.size())));
-  return "'" + out + "'";
-}
+std::string literal(MYSQL* c, const std::string& s) { return mysql_literal(c, s); }
 
 std::string text(const std::optional<std::string>& v) { return v.value_or(""); }
 
@@ -194,25 +168,6 @@ bool read_server_code(MYSQL* c, std::vector<MysqlRoutine>& routines, std::vector
   return true;
 }
 
-MysqlConn connect(const MysqlControl& ctl, std::string& error) {
-  MysqlConn c(mysql_init(nullptr));
-  if (!c) {
-    error = "out of memory";
-    return nullptr;
-  }
-  mysql_options(c.get(), MYSQL_OPT_CONNECT_TIMEOUT, &kConnectTimeoutSeconds);
-  mysql_options(c.get(), MYSQL_OPT_READ_TIMEOUT, &kReadTimeoutSeconds);
-  mysql_options(c.get(), MYSQL_OPT_WRITE_TIMEOUT, &kReadTimeoutSeconds);
-  mysql_options(c.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  const auto or_null = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
-  if (mysql_real_connect(c.get(), or_null(ctl.host), or_null(ctl.user), ctl.password.c_str(), or_null(ctl.dbname), ctl.port,
-                         nullptr, 0) == nullptr) {
-    error = mysql_error(c.get());
-    return nullptr;
-  }
-  return c;
-}
-
 }  // namespace
 
 SchemaLoad load_mysql_schema(const config::Config& config) {
@@ -227,7 +182,7 @@ SchemaLoad load_mysql_schema(const config::Config& config) {
     out.error = err;
     return out;
   }
-  MysqlConn conn = connect(*control, err);
+  MysqlConn conn = connect_mysql(*control, kReadTimeoutSeconds, err);
   if (!conn) {
     out.error = "control: cannot connect: " + err;
     return out;

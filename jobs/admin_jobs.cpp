@@ -34,6 +34,9 @@ std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std:
   bool known = false;
   for (const auto& m : config.migrations) known = known || m.name == migration;
   if (!known) return {404, error_json("no migration named " + migration)};
+  if (config.protocol == config::Protocol::kMysql)
+    return {501, error_json(kind + " from the admin API is not supported under protocol: mysql yet; run `switchyard " +
+                            kind + "` instead" + (kind == "verify" ? " (backfill only for now)" : ""))};
 
   std::lock_guard lock(mu_);
   const Key key{migration, kind};

@@ -30,7 +30,7 @@ class AdminJobs {
   ~AdminJobs();
 
   // `kind` is "backfill" or "verify". 202 and the job as JSON; 404 for an unknown migration or
-  // kind; 409 if that job of that migration is already running.
+  // kind; 409 if that job of that migration is already running; 501 under protocol: mysql (not yet).
   std::pair<int, std::string> start(const std::string& kind, const std::string& migration);
   std::pair<int, std::string> start_backfill(const std::string& migration) { return start("backfill", migration); }
   // {"NAME": {"backfill": {"job":..., "state":"running|done|stopped|failed", "rows_done":...},

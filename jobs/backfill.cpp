@@ -7,6 +7,7 @@
 
 #include "jobs/backfill_sql.h"
 #include "jobs/job_context.h"
+#include "jobs/mysql_backfill.h"
 #include "jobs/sql_text.h"
 #include "jobs/throttle.h"
 
@@ -272,6 +273,7 @@ class Backfiller {
 
 BackfillResult run_backfill(const config::Config& config, const std::string& migration, const BackfillOptions& options,
                             BackfillProgress& progress, std::atomic<bool>& stop) {
+  if (config.protocol == config::Protocol::kMysql) return run_mysql_backfill(config, migration, options, progress, stop);
   Backfiller b(options, progress, stop);
   return b.run(config, migration);
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "jobs/backfill_sql.h"
+#include "catalog/mysql_schema_loader.h"
 #include "catalog/schema_loader.h"
 
 namespace switchyard::jobs {
@@ -28,7 +29,7 @@ bool resolve_migration(const config::Config& config, const std::string& name, bo
     one.migrations.front().phase = config::Phase::kOff;
     one.migrations.front().down.clear();
   }
-  auto loaded = catalog::load_schema(one);
+  auto loaded = config.protocol == config::Protocol::kMysql ? catalog::load_mysql_schema(one) : catalog::load_schema(one);
   if (!loaded.ok) {
     error = loaded.error;
     return false;

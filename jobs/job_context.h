@@ -16,7 +16,8 @@
 
 namespace switchyard::jobs {
 
-// Finds `name` in `config` and resolves it with proxy::load_schema. `before_expand` resolves it
+// Finds `name` in `config` and resolves it with catalog::load_schema (or, under protocol: mysql,
+// catalog::load_mysql_schema). `before_expand` resolves it
 // as in phase `off` and without checking `down` (which reads new columns that expand has yet to
 // add); `out.spec` is always the migration as configured.
 bool resolve_migration(const config::Config& config, const std::string& name, bool before_expand,

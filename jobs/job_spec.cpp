@@ -25,6 +25,18 @@ std::vector<std::string> JobSpec::column_names() const {
 }
 
 JobSpecResult make_job_spec(const rewrite::ResolvedMigration& m, Direction direction) {
+  return make_job_spec(m, direction, [](const std::string&, const std::string& expr, std::string& error) {
+    // The jobs paste `expr` into their SQL: only ever the one expression of its parse tree.
+    auto one = rewrite::pg::canonical_expression(expr);
+    if (!one) {
+      error = one.error().message;
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(std::move(one.value()));
+  });
+}
+
+JobSpecResult make_job_spec(const rewrite::ResolvedMigration& m, Direction direction, const ExpressionText& text) {
   JobSpecResult out;
   const bool forward = direction == Direction::kForward;
   const rewrite::RelationInfo& src = forward ? m.old_rel : m.new_rel;
@@ -62,13 +74,13 @@ JobSpecResult make_job_spec(const rewrite::ResolvedMigration& m, Direction direc
       out.error = what + "column " + name + " does not exist in " + dst.name.to_string() + (forward ? " (run expand first)" : "");
       return false;
     }
-    // The jobs paste `expr` into their SQL: only ever the one expression of its parse tree.
-    auto one = rewrite::pg::canonical_expression(expr);
+    std::string why;
+    auto one = text(name, expr, why);
     if (!one) {
-      out.error = what + "the expression for " + name + " is not exactly one SQL expression: " + one.error().message;
+      out.error = what + "the expression for " + name + " is not exactly one SQL expression: " + why;
       return false;
     }
-    spec.columns.push_back({name, std::move(one.value()), col->type});
+    spec.columns.push_back({name, std::move(*one), col->type});
     return true;
   };
   if (!m.spec.same_table()) {

@@ -8,6 +8,7 @@
 // both tables under one name are copied as they are (rename_table copies every column so).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,5 +46,13 @@ struct JobSpecResult {
 
 // REQUIRES: `m` was resolved by proxy::load_schema.
 JobSpecResult make_job_spec(const rewrite::ResolvedMigration& m, Direction direction);
+
+// The text of a mapping's expression in the dialect the job runs: `expr` as configured for
+// target column `column`, or nullopt with why in `error` when it is not exactly one expression.
+using ExpressionText = std::function<std::optional<std::string>(const std::string& column, const std::string& expr,
+                                                                std::string& error)>;
+// As above, each expression spelled by `text` (make_job_spec uses PostgreSQL's canonical
+// deparse; the MySQL jobs pass mysql_job_spec.h's).
+JobSpecResult make_job_spec(const rewrite::ResolvedMigration& m, Direction direction, const ExpressionText& text);
 
 }  // namespace switchyard::jobs

@@ -8,17 +8,20 @@
 
 namespace switchyard::jobs {
 
+std::string Throttle::check_latency(const std::function<bool()>& round_trip) const {
+  if (limits_.max_latency_ms <= 0) return "";
+  const auto start = std::chrono::steady_clock::now();
+  const bool ok = round_trip();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!ok || ms <= limits_.max_latency_ms) return "";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "upstream latency %.1f ms > %d ms", ms, limits_.max_latency_ms);
+  return buf;
+}
+
 std::string Throttle::check(Db& db, std::string& warning) {
   char buf[160];
-  if (limits_.max_latency_ms > 0) {
-    const auto start = std::chrono::steady_clock::now();
-    QueryResult r = db.exec("SELECT 1");
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (r.ok() && ms > limits_.max_latency_ms) {
-      std::snprintf(buf, sizeof buf, "upstream latency %.1f ms > %d ms", ms, limits_.max_latency_ms);
-      return buf;
-    }
-  }
+  if (std::string latency = check_latency([&] { return db.exec("SELECT 1").ok(); }); !latency.empty()) return latency;
   if (limits_.max_lag_ms > 0 && !lag_unavailable_) {
     QueryResult r = db.exec(
         "SELECT coalesce(extract(epoch FROM replay_lag) * 1000, 0)::float8, coalesce(client_addr::text, application_name) "

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "jobs/pg.h"
@@ -23,6 +24,9 @@ class Throttle {
  public:
   explicit Throttle(ThrottleLimits limits) : limits_(limits) {}
   std::string check(Db& db, std::string& warning);
+  // The latency check alone, for a connection of another kind (the MySQL jobs, which have no
+  // replica-lag check): `round_trip` runs one `SELECT 1` and says whether it succeeded.
+  std::string check_latency(const std::function<bool()>& round_trip) const;
 
  private:
   ThrottleLimits limits_;

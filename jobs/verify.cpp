@@ -1,6 +1,8 @@
 // The verify runner: chunks, checksums, drill-down, checkpoint; see verify.h.
 #include "jobs/verify.h"
 
+#include "jobs/mysql_verify.h"
+
 #include <chrono>
 #include <memory>
 
@@ -189,6 +191,7 @@ class Verifier {
 
 VerifyReport run_verify(const config::Config& config, const std::string& migration, const VerifyOptions& options,
                         ProgressBoard& progress, std::atomic<bool>& stop) {
+  if (config.protocol == config::Protocol::kMysql) return run_mysql_verify(config, migration, options, progress, stop);
   Verifier v(options, progress, stop);
   return v.run(config, migration);
 }

@@ -1,0 +1,19 @@
+// Backfill of a MySQL / MariaDB column migration (rename_column, change_column, add_column):
+// run_backfill (backfill.h) under protocol: mysql. Keyset batches by the primary key, each its
+// own short transaction `UPDATE t SET new = (up) WHERE key in (lo, hi]` that also advances the
+// checkpoint row (`switchyard`.`checkpoints`, migration, job "backfill"/"backfill_reverse"), so
+// a kill -9 resumes at the last committed batch; race-free against dual writes through the proxy
+// because InnoDB's UPDATE reads and locks the newest row version (mysql_backfill_sql.h). One
+// backfill of a migration at a time (GET_LOCK, mysql_job_context.h). Throttled on the upstream's
+// latency; --max-lag-ms is not supported (no replica check) and refused. See docs/backfill.md.
+#pragma once
+
+#include "jobs/backfill.h"
+
+namespace switchyard::jobs {
+
+// REQUIRES: config.protocol is kMysql. Same contract as run_backfill.
+BackfillResult run_mysql_backfill(const config::Config& config, const std::string& migration,
+                                  const BackfillOptions& options, BackfillProgress& progress, std::atomic<bool>& stop);
+
+}  // namespace switchyard::jobs

@@ -1,0 +1,18 @@
+// Verify of a MySQL / MariaDB column migration: run_verify (verify.h) under protocol: mysql. It
+// walks the table in key chunks and, per chunk in one statement, counts rows where some new
+// column is not NULL-safe equal to up(old row) or, when the migration has down, some old column
+// to down(new row) (`<=>`, so under the column's collation), "missing" when the new columns are
+// all NULL; then describes up to `samples` differing rows by key. Not resumable yet (each run
+// walks every row; --restart changes nothing). One verify of a migration at a time
+// (GET_LOCK 'switchyard.verify.<migration>').
+#pragma once
+
+#include "jobs/verify.h"
+
+namespace switchyard::jobs {
+
+// REQUIRES: config.protocol is kMysql. Same contract as run_verify.
+VerifyReport run_mysql_verify(const config::Config& config, const std::string& migration, const VerifyOptions& options,
+                              ProgressBoard& progress, std::atomic<bool>& stop);
+
+}  // namespace switchyard::jobs
