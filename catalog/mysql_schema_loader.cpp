@@ -159,12 +159,12 @@ bool read_server_code(MYSQL* c, std::vector<MysqlRoutine>& routines, std::vector
   if (!r) return false;
   for (const Row& row : *r) routines.push_back({text(row[0]), text(row[1]), text(row[2]) == "PROCEDURE", row[3]});
   auto t = query(c,
-                 std::string("SELECT TRIGGER_NAME, EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM "
+                 std::string("SELECT TRIGGER_NAME, EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, ACTION_STATEMENT, ACTION_TIMING FROM "
                              "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN ") +
                      kSystemSchemas + " ORDER BY 2, 3, 1",
                  error);
   if (!t) return false;
-  for (const Row& row : *t) triggers.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3])});
+  for (const Row& row : *t) triggers.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3]), text(row[4]) == "BEFORE"});
   return true;
 }
 

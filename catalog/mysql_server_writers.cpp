@@ -57,9 +57,9 @@ std::vector<ServerWriter> mysql_server_writers(const config::TableName& table, c
   }
   for (const auto& t : triggers) {
     const bool own = same_name(t.table_schema, db) && same_name(t.table, table.name);
-    const std::string what = own ? where : writes(t.body);
+    const std::string what = own && t.before ? where : writes(t.body);
     if (what.empty()) continue;
-    const config::TableName object = own ? table : config::TableName{t.table_schema, t.table};
+    const config::TableName object = own ? config::TableName{db, table.name} : config::TableName{t.table_schema, t.table};
     out.push_back({ServerWriter::Kind::kTrigger, object, "trigger " + t.name + " on " + t.table_schema + "." + t.table, what});
   }
   return out;

@@ -1,7 +1,8 @@
 // Which MySQL triggers and stored routines write a migrated table (rewrite::ServerWriter), from
 // what information_schema.TRIGGERS and ROUTINES hold; mysql_schema_loader.cpp reads them. Pure.
 //
-// A trigger on the table writes it (a BEFORE trigger sets NEW.col in the shape it knows). A
+// A BEFORE trigger on the table writes it (it may set NEW.col in the shape it knows; an AFTER
+// trigger cannot change its own table's row, MySQL refuses that with error 1442). A
 // routine writes it when its body names the table as a whole word (any letter case) and holds a
 // write keyword (INSERT, UPDATE, DELETE, REPLACE, ...), or names a routine that does
 // (transitively); a trigger on another table writes it when its body does the same. A body that
@@ -22,6 +23,7 @@ struct MysqlTrigger {
   std::string table_schema;  // EVENT_OBJECT_SCHEMA
   std::string table;         // EVENT_OBJECT_TABLE
   std::string body;          // ACTION_STATEMENT
+  bool before = true;        // ACTION_TIMING BEFORE: it may set NEW.col of its own table's row
 };
 
 struct MysqlRoutine {

@@ -46,7 +46,7 @@ MySqlSession::MySqlSession(tcp::socket client, SessionContext& ctx, uint64_t id)
   lexical_.unfollowed = "sent before switchyard read the session's sql_mode";  // asked after authentication
 }
 
-MySqlSession::~MySqlSession() { release_assembly(prepared_bytes_); }
+MySqlSession::~MySqlSession() { ctx_.shared.prepared_text_bytes.fetch_sub(prepared_bytes_, std::memory_order_relaxed); }
 
 void MySqlSession::start() {
   note_accepted();

@@ -188,7 +188,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
     std::string refused;      // the generation refuses it: why
     std::optional<std::string> reprepare;  // the generation plans another text: prepared at its next execution
     bool represparing = false;  // that prepare is upstream
-    size_t held = 0;            // bytes of the texts, held from the assembly budget
+    size_t held = 0;            // bytes of the texts, counted in SharedState::prepared_text_bytes
   };
   std::unordered_map<uint32_t, Prepared> prepared_;
   // COM_STMT_PREPAREs in flight, by ordinal: the client's (what prepared_ records when the OK

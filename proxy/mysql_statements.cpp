@@ -71,7 +71,7 @@ void MySqlSession::adopt_generation() {
 }
 
 void MySqlSession::forget(Prepared& s) {
-  release_assembly(s.held);
+  ctx_.shared.prepared_text_bytes.fetch_sub(s.held, std::memory_order_relaxed);
   prepared_bytes_ -= s.held;
   s.held = 0;
 }
@@ -140,10 +140,12 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
   } else if (d.action == Action::kRefuse) {
     plans_.count_write(plans_.write_count(d.counting), sql, d.refusal.reason);
   } else {
-    // The texts are held from the budget every session's assembly draws on, so that however many
-    // statements clients prepare, the proxy's memory for them is bounded.
+    // The texts of every session's prepared statements are bounded together, so that however
+    // many statements clients prepare, the proxy's memory for them is.
     const size_t bytes = sql.size() + d.upstream(sql).size();
-    if (!hold_assembly(bytes)) {
+    auto& held = ctx_.shared.prepared_text_bytes;
+    if (held.fetch_add(bytes, std::memory_order_relaxed) + bytes > cfg().limits.max_assembly_bytes) {
+      held.fetch_sub(bytes, std::memory_order_relaxed);
       refuse_command(p, "switchyard: the prepared statements of all sessions hold more than limits.max_assembly_bytes (" +
                             std::to_string(cfg().limits.max_assembly_bytes) + " bytes) of text", sent);
       return true;

@@ -51,6 +51,9 @@ struct SharedState {
   // Bytes of captured messages being assembled across reads, by all sessions
   // (limits.max_assembly_bytes bounds it).
   std::atomic<uint64_t> assembly_bytes{0};
+  // Bytes of prepared-statement texts MySQL sessions keep (proxy/mysql_prepared.cpp), bounded by
+  // limits.max_assembly_bytes too, apart from assembly so that neither starves the other.
+  std::atomic<uint64_t> prepared_text_bytes{0};
   Metrics metrics;
   SessionCensus census;  // generations and prepared statements per session, for /status
   // Roles' SCRAM verifiers for sessions that run SCRAM on both legs (auth:); its thread starts at

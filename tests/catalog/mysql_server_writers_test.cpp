@@ -31,12 +31,13 @@ TEST(MysqlServerWriters, FindsTriggersAndRoutinesThatWriteTheTable) {
       {"orders_ai", "app", "orders", "CALL calls_touch()"},
       {"orders_bu", "app", "orders", "SET NEW.total = 0"},
       {"other_db", "elsewhere", "users", "SET NEW.x = 1"},  // on a users table of another database
+      {"users_ai", "app", "users", "INSERT INTO audit VALUES (NEW.id)", false},  // AFTER: cannot change the row
   };
   EXPECT_EQ(describe(mysql_server_writers(users, "app", routines, triggers)),
             "procedure app.touch_user [procedure app.touch_user] via app.users; "
             "procedure app.calls_touch [procedure app.calls_touch] via procedure app.touch_user; "
             "function app.replacer [function app.replacer] via app.users; "
-            "trigger public.users [trigger users_bi on app.users] via app.users; "
+            "trigger app.users [trigger users_bi on app.users] via app.users; "
             "trigger app.orders [trigger orders_ai on app.orders] via procedure app.calls_touch");
 }
 

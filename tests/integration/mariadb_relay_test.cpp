@@ -206,7 +206,8 @@ TEST(MariaDbRelayLimits, AClientPastMaxClientConnectionsGetsError1040) {
   EXPECT_TRUE(eventually([&] { return connect_mariadb(login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword), error) != nullptr; }, 10s, 50ms)) << error;
 }
 
-// Prepared texts are held from the process's assembly budget: however many statements a client
+// Prepared texts are bounded process-wide by limits.max_assembly_bytes (apart from the packet
+// assembly budget, which they must not starve): however many statements a client
 // prepares, what switchyard keeps of them is bounded; past it a prepare gets ERR 1235, the
 // session goes on, and closing statements gives the room back.
 TEST(MariaDbRelayLimits, PreparedTextsPastTheAssemblyBudgetAreRefused) {

@@ -121,10 +121,13 @@ TEST_F(MariaDbSchemaLoader, NewOnlyAfterContractKeepsTheDroppedColumnAsAGhost) {
   EXPECT_FALSE(load("dual_write").ok);
 }
 
-TEST_F(MariaDbSchemaLoader, ATriggerOnTheTableIsAServerWriter) {
+TEST_F(MariaDbSchemaLoader, ABeforeTriggerOnTheTableIsAServerWriterAndAnAfterOneIsNot) {
   std::string error;
   ASSERT_TRUE(mariadb_query(conn_.get(), "CREATE TRIGGER users_bi BEFORE INSERT ON users FOR EACH ROW SET NEW.full_name = UPPER(NEW.full_name)",
                             error)) << error;
+  // An AFTER trigger cannot change its own table's row: an audit log is no writer.
+  for (const char* sql : {"CREATE TABLE audit (id INT)", "CREATE TRIGGER users_ai AFTER INSERT ON users FOR EACH ROW INSERT INTO audit VALUES (NEW.id)"})
+    ASSERT_TRUE(mariadb_query(conn_.get(), sql, error)) << sql << ": " << error;
   const auto r = load("dual_write");
   ASSERT_TRUE(r.ok) << r.error;
   const auto& writers = r.catalog.migrations[0].server_writers;
