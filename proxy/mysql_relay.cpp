@@ -153,8 +153,16 @@ bool MySqlSession::client_packet(Pump& p, uint8_t seq, std::string_view payload,
   }
   if (mysql::command_of(payload) == mysql::Command::kQuit) quit_ = true;
   std::string sent;
+  changes_settings_ = false;
   bool replaced = plan_command(p, payload, whole, sent);
   if (done()) return false;
+  if (changes_settings_) {
+    // Asked of the server after its reply (mysql_settings.cpp); what the client pipelines behind
+    // it is read under settings not known yet.
+    settings_change_ = commands_sent_;
+    lexical_.unfollowed = "sent while a statement that may change the session's sql_mode, character set or database "
+                          "was in flight (pipelined); send it after its reply";
+  }
   if (replies_->on_command(replaced ? std::string_view(sent) : payload)) ++commands_sent_;
   if (!to_close_.empty() && whole) {
     // Server statements that re-prepares replaced (mysql_prepared.cpp): closed ahead of this

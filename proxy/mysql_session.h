@@ -204,6 +204,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
 
   // Settings: the command (ordinal) whose reply may change them, and the settings query.
   std::optional<uint64_t> settings_change_;
+  bool changes_settings_ = false;  // the command being planned may change them (plan_command)
   bool settings_stale_ = false;   // asked for, and not asked yet (the client pipelined)
   bool asking_settings_ = false;  // the settings query is the front command upstream
   size_t settings_packets_ = 0;   // packets of its reply so far

@@ -86,17 +86,17 @@ void MySqlSession::refuse_command(Pump& p, std::string message, std::string& sen
 
 bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, std::string& sent) {
   const auto command = mysql::command_of(payload);
-  if (command == mysql::Command::kInitDb) settings_change_ = commands_sent_;  // the current database
+  if (command == mysql::Command::kInitDb) changes_settings_ = true;  // the current database
   if (command == mysql::Command::kResetConnection || command == mysql::Command::kChangeUser) {
-    settings_change_ = commands_sent_;  // both reset the session's variables
+    changes_settings_ = true;           // both reset the session's variables
     for (auto& [id, s] : prepared_) forget(s);
     prepared_.clear();                  // and close its prepared statements
     to_close_.clear();
     return false;
   }
   adopt_generation();
-  if (command == mysql::Command::kQuery && rewrite::mysql::may_change_settings(payload.substr(1)))
-    settings_change_ = commands_sent_;
+  // Known after this command is planned (under the settings before it): client_packet notes it.
+  if (command == mysql::Command::kQuery && rewrite::mysql::may_change_settings(payload.substr(1))) changes_settings_ = true;
   // Prepared statements are followed whatever the generation (mysql_prepared.cpp), so that one
   // prepared before a reload brought a migration is planned under it.
   switch (command.value_or(mysql::Command::kQuit)) {
