@@ -16,6 +16,8 @@
 
 #include <string>
 
+#include "protocol/mysql/response.h"
+#include "tests/integration/mariadb_codec_session.h"
 #include "tests/integration/mariadb_column_oracle.h"
 #include "tests/integration/mariadb_relay_fixture.h"
 #include "tests/support/wait.h"
@@ -203,6 +205,39 @@ TEST_F(MariaDbMigrationRelaySession, OnlyTheMigratedDatabasesTableIsRewritten) {
   ASSERT_TRUE(other) << error;
   EXPECT_EQ((*other)[0][0], "other2");
   ASSERT_EQ(must(direct_.get(), "DROP DATABASE other_db"), "");
+}
+
+// A statement sent behind a SET that may change sql_mode, before its reply (pipelined), cannot be
+// read under settings switchyard knows: naming a migrated table, it is refused and does nothing;
+// sent after the reply, it runs (here under ANSI_QUOTES, which the rewrite must follow).
+TEST_F(MariaDbMigrationRelaySession, AStatementPipelinedBehindASqlModeChangeIsRefused) {
+  ASSERT_TRUE(reload(*proxy_, "dual_write", 0, 2));
+  std::optional<MysqlPacket> last;
+  CodecSession raw = open_session(true, kMariaDbNativePassword, last, proxy_->endpoint().host, proxy_->endpoint().port);
+  ASSERT_TRUE(last) << raw.client->error();
+  ASSERT_EQ(mysql::classify_auth_reply(last->payload), mysql::AuthReply::kOk);
+  const auto query = [](const std::string& sql) { return std::string(1, '\x03') + sql; };
+  std::string both;  // in one write, so that switchyard reads the second before the first's reply
+  mysql::encode_packet(both, 0, query("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')"));
+  mysql::encode_packet(both, 0, query("UPDATE oracle_rw.users SET \"full_name\" = 'piped' WHERE id = 1"));
+  ASSERT_TRUE(raw.client->send_bytes(both));
+  const auto set_reply = raw.client->read();
+  ASSERT_TRUE(set_reply) << raw.client->error();
+  EXPECT_TRUE(mysql::is_ok_packet(set_reply->payload, raw.capabilities));
+  const auto piped = raw.client->read();
+  ASSERT_TRUE(piped) << raw.client->error();
+  ASSERT_TRUE(mysql::is_err_packet(piped->payload)) << "not refused: " << users();
+  const auto err = mysql::decode_err(piped->payload, raw.capabilities);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->error_code, 1235);
+  EXPECT_NE(std::string(err->message).find("pipelined"), std::string::npos) << err->message;
+  EXPECT_EQ(users().find("piped"), std::string::npos) << users();
+  // After the reply: read under ANSI_QUOTES, mirrored.
+  ASSERT_TRUE(raw.client->send(0, query("UPDATE oracle_rw.users SET \"full_name\" = 'after' WHERE id = 1")));
+  const auto after = raw.client->read();
+  ASSERT_TRUE(after) << raw.client->error();
+  EXPECT_TRUE(mysql::is_ok_packet(after->payload, raw.capabilities)) << users();
+  EXPECT_NE(users().find("1:after/after"), std::string::npos) << users();
 }
 
 // A stored procedure that writes the migrated table is found at reload; calling it through the

@@ -23,6 +23,7 @@
 #include "tests/protocol/mysql/reply_walk.h"
 #include "tests/support/mariadb_connection.h"
 #include "tests/support/mariadb_environment.h"
+#include "tests/integration/mariadb_codec_session.h"
 #include "tests/support/mysql_raw_client.h"
 
 namespace switchyard::test_support {
@@ -53,63 +54,6 @@ void setup_sql(const std::string& sql) {
   MariaDbConn conn = connect_mariadb(native_login(), error);
   ASSERT_TRUE(conn) << error;
   ASSERT_TRUE(mariadb_query(conn.get(), sql, error)) << sql << ": " << error;
-}
-
-// A raw connection logged in by the codecs alone.
-struct CodecSession {
-  std::unique_ptr<MysqlRawClient> client;
-  mysql::HandshakeV10 greeting;
-  std::string greeting_bytes;
-  uint32_t capabilities = 0;  // agreed on
-};
-
-uint32_t client_capabilities(bool deprecate_eof) {
-  return cap::kLongPassword | cap::kProtocol41 | cap::kSecureConnection | cap::kPluginAuth |
-         cap::kPluginAuthLenencClientData | cap::kConnectWithDb | cap::kTransactions | cap::kMultiStatements |
-         cap::kMultiResults | cap::kPsMultiResults | cap::kConnectAttrs | cap::kLocalFiles | cap::kSessionTrack |
-         (deprecate_eof ? cap::kDeprecateEof : 0);
-}
-
-// Reads the greeting and logs in as `user` with a mysql_native_password scramble; the server's
-// final OK or ERR goes to `last`.
-CodecSession open_session(bool deprecate_eof, const std::string& password, std::optional<MysqlPacket>& last) {
-  MariaDbServer& s = shared_mariadb();
-  CodecSession session;
-  session.client = std::make_unique<MysqlRawClient>(s.host(), s.port());
-  EXPECT_TRUE(session.client->connected()) << session.client->error();
-  const auto hello = session.client->read();
-  EXPECT_TRUE(hello) << session.client->error();
-  if (!hello) return session;
-  session.greeting_bytes = hello->payload;
-  const auto greeting = mysql::decode_handshake_v10(hello->payload);
-  EXPECT_TRUE(greeting) << greeting.error;
-  if (!greeting) return session;
-  session.greeting = *greeting;
-  session.capabilities = client_capabilities(deprecate_eof) & greeting->capabilities;
-
-  mysql::HandshakeResponse41 response;
-  response.capabilities = session.capabilities;
-  response.max_packet_size = 16u << 20;
-  response.character_set = 45;  // utf8mb4_general_ci
-  response.username = kMariaDbNativeUser;
-  response.auth_response = mysql::native_password_scramble(password, greeting->scramble());
-  response.database = kMariaDbAppDatabase;
-  response.auth_plugin_name = mysql::kNativePasswordPlugin;
-  response.connect_attrs = {{"_client_name", "switchyard-codec-test"}};
-  std::string payload;
-  mysql::encode_handshake_response(payload, response);
-  EXPECT_TRUE(session.client->send(hello->last_sequence_id + 1, payload));
-  last = session.client->read();
-  // A server whose default plugin differs asks to switch; answer with the new nonce.
-  if (last && mysql::classify_auth_reply(last->payload) == mysql::AuthReply::kSwitch) {
-    const auto sw = mysql::decode_auth_switch_request(last->payload);
-    EXPECT_TRUE(sw);
-    EXPECT_EQ(sw->plugin_name, mysql::kNativePasswordPlugin);
-    EXPECT_TRUE(session.client->send(last->last_sequence_id + 1, mysql::native_password_scramble(password, sw->nonce())));
-    last = session.client->read();
-  }
-  session.client->take_received();
-  return session;
 }
 
 CodecSession logged_in(bool deprecate_eof) {

@@ -25,6 +25,8 @@ bool MysqlRawClient::send(uint8_t sequence_id, std::string_view payload) {
   return send_all(fd_, bytes, error_);
 }
 
+bool MysqlRawClient::send_bytes(std::string_view bytes) { return send_all(fd_, std::string(bytes), error_); }
+
 void MysqlRawClient::on_packet(const mysql::Packet& packet) {
   packets_.push_back(MysqlPacket{packet.sequence_id, packet.last_sequence_id, std::string(packet.payload)});
 }

@@ -33,6 +33,8 @@ class MysqlRawClient : private mysql::FramerCallbacks {
 
   // Sends `payload` as packets numbered from `sequence_id`. False on error.
   bool send(uint8_t sequence_id, std::string_view payload);
+  // Sends wire bytes as they are (several packets in one write: a pipelining client).
+  bool send_bytes(std::string_view bytes);
   // The next logical packet from the server; nullopt on timeout, end of stream, framing error.
   std::optional<MysqlPacket> read(std::chrono::milliseconds timeout = 10s);
 
