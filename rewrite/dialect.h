@@ -58,6 +58,14 @@ class Dialect {
   // quote or backslash bytes, when the dialect cannot follow it); nullopt if it can be.
   virtual std::optional<std::string> unreadable(const Lexical& lexical) const = 0;
 
+  // The settings a shadow connection (proxy/shadow.h) reads a sampled read under when the
+  // session's are `session`, or nullopt when it cannot read the read's texts as the session's
+  // server does (the read is then not shadowed). PostgreSQL: the default ones (its shadow
+  // connections read with standard_conforming_strings on). MySQL: the session's own (the shadow
+  // connection takes on its sql_mode flags, ShadowRead::mysql_lexical), when its character set
+  // is one whose bytes a utf8mb4 connection reads alike at every quote and backslash.
+  virtual std::optional<Lexical> shadow_lexical(const Lexical& session) const = 0;
+
   // `sql` with its literals lifted out; nullopt if it does not scan (the server says why).
   virtual std::optional<Shape> shape(std::string_view sql) const = 0;
   // `shaped_sql` (a rewrite of shape.text) with the literals put back; nullopt if it cannot be.
