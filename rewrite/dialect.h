@@ -19,10 +19,9 @@
 //   Decision carries the SQLSTATE and message for that).
 // - may_be_ddl() / lint_ddl() / describe(): the DDL lint.
 // - may_write(): the pre-filter's write keywords (MySQL adds REPLACE and LOAD DATA).
-// Declared for later, not part of this pure interface because they do I/O (their PostgreSQL
-// implementations are libpq code in proxy/ and jobs/): the schema source (proxy/schema_loader.h),
-// the shadow backend with its snapshot start (proxy/shadow_connection.h), and the job SQL
-// (jobs/); see proxy/dialect_backends.h.
+// - shadow_lexical(): which reads a shadow connection can read as the session's server does.
+// Not part of this pure interface because they do I/O: the shadow backend (both dialects,
+// proxy/dialect_backends.h), and, declared for later, the schema source and the job SQL.
 #pragma once
 
 #include <optional>
