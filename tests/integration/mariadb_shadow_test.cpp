@@ -121,8 +121,7 @@ TEST_F(MariaDbShadowExecutor, EachStatementIsBoundedByTheServer) {
   const auto started = std::chrono::steady_clock::now();
   submit_and_wait("SELECT SLEEP(5) FROM DUAL WHERE 1 = 1", "SELECT 0");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 4s) << counts();
-  EXPECT_EQ(m().shadow_match + m().shadow_mismatch + m().shadow_error, 1u) << counts();
-  EXPECT_EQ(m().shadow_match, 0u) << counts();
+  EXPECT_EQ(counts(), "0/0/0/1") << "interrupted by max_statement_time: an error";
   // The connection is usable afterwards.
   submit_and_wait("SELECT 1", "SELECT 1");
   EXPECT_EQ(m().shadow_match, 1u) << counts();
