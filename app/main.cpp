@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   proxy::raise_fd_limit(generation->config.limits.max_client_connections);
   proxy::log_migrations(*generation);
   const config::Config startup_config = generation->config;
-  // The probe and the shadow executor speak libpq: PostgreSQL only.
+  // The plaintext probe speaks libpq: PostgreSQL only.
   const bool postgres = startup_config.protocol == config::Protocol::kPostgres;
   if (const auto warning = postgres ? proxy::plaintext_refused_warning(startup_config) : std::string(); !warning.empty())
     spdlog::warn("{}", warning);
@@ -91,9 +91,10 @@ int main(int argc, char** argv) {
   // Shadow reads (proxy/shadow.h) run on their own connections over `control`, opened lazily,
   // so the executor costs nothing until a migration samples reads; a reload can turn sampling
   // on. The `control` and `shadow:` settings in force at start-up are the ones it keeps.
-  if (postgres && !startup_config.control.empty()) {
+  // The executor's backend (libpq or libmariadb) follows `protocol`.
+  if (!startup_config.control.empty()) {
     auto shadow = std::make_shared<proxy::ShadowExecutor>(startup_config.shadow, startup_config.control,
-                                                          server.shared().metrics);
+                                                          server.shared().metrics, startup_config.protocol);
     std::string error;
     if (!shadow->start(error)) {
       spdlog::error("shadow reads: {}", error);

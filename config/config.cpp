@@ -85,8 +85,6 @@ void check_mysql(const YAML::Node& root, Reader& r, const Config& c) {
     if (m.kind == MigrationKind::kRenameTable || m.kind == MigrationKind::kCopyTable)
       r.fail(node, key, "migration " + m.name + ": " + std::string(to_string(m.kind)) +
                             " is not supported under protocol: mysql yet (rename_column, change_column and add_column are)");
-    if (m.shadow.sample_percent > 0)
-      r.fail(node, key + ".shadow.sample_percent", "migration " + m.name + ": shadow reads are not supported under protocol: mysql yet");
     if (m.canary_key == CanaryKey::kApplicationName)
       r.fail(node, key + ".canary.key", "migration " + m.name + ": MySQL sessions have no application_name; use session, user or client_address");
   }

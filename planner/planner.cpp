@@ -79,7 +79,7 @@ Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexic
       const bool may_sample = facts_.shadow && scan.shadow_percent > 0;
       const bool parse = statement.kind == Statement::Kind::kPrepare
                              ? may_sample
-                             : may_sample && lexical.standard_strings && sampler.sample(scan.shadow_percent);
+                             : may_sample && dialect.shadow_lexical(lexical) && sampler.sample(scan.shadow_percent);
       if (!parse) {
         d.touches = d.reads_mask;
         return d;
@@ -92,9 +92,10 @@ Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexic
   // table) can only be sent in a simple Query.
   if (statement.kind == Statement::Kind::kPrepare && r.simple_query_only) r = simple_query_only_refusal(r);
   apply(r, d);
-  // Shadow connections read text with standard_conforming_strings on.
-  if (statement.kind == Statement::Kind::kQuery && d.shadow_candidate && lexical.standard_strings)
-    d.shadow = shadow_read(*d.shadow_candidate, sql, r, {}, rewrites, sampler, drawn);
+  // Only what a shadow connection reads as the session's server does (Dialect::shadow_lexical).
+  if (statement.kind == Statement::Kind::kQuery && d.shadow_candidate)
+    if (const auto shadow_settings = dialect.shadow_lexical(lexical))
+      d.shadow = shadow_read(*d.shadow_candidate, sql, r, {}, *shadow_settings, rewrites, sampler, drawn);
   return d;
 }
 

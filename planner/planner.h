@@ -104,8 +104,11 @@ class Planner {
   void apply(const rewrite::RewriteResult& r, Decision& d) const;
   std::optional<size_t> shadow_pick(const rewrite::RewriteResult& r) const;
   // `drawn`: a draw at that percent already passed (0: none was made), so only the rest is drawn.
+  // `lexical`: what the other side is rewritten under and the shadow connection reads both under
+  // (Dialect::shadow_lexical).
   std::optional<ShadowRead> shadow_read(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
-                                        ShadowParams params, Rewrites& rewrites, Sampler& sampler, double drawn = 0) const;
+                                        ShadowParams params, const rewrite::Lexical& lexical, Rewrites& rewrites,
+                                        Sampler& sampler, double drawn = 0) const;
   uint64_t migration_bit(const std::string& name) const;
 
   GenerationFacts facts_;

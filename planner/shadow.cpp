@@ -38,8 +38,8 @@ std::optional<size_t> Planner::shadow_pick(const rewrite::RewriteResult& r) cons
 }
 
 std::optional<ShadowRead> Planner::shadow_read(size_t index, std::string_view sql, const rewrite::RewriteResult& served,
-                                               ShadowParams params, Rewrites& rewrites, Sampler& sampler,
-                                               double drawn) const {
+                                               ShadowParams params, const rewrite::Lexical& lexical,
+                                               Rewrites& rewrites, Sampler& sampler, double drawn) const {
   using Kind = rewrite::RewriteResult::Kind;
   const auto& m = facts_.catalog->migrations[index].spec;
   const double percent = m.shadow.sample_percent;
@@ -47,7 +47,7 @@ std::optional<ShadowRead> Planner::shadow_read(size_t index, std::string_view sq
   if (drawn > 0 ? percent < drawn && !sampler.sample(100.0 * percent / drawn) : !sampler.sample(percent)) return std::nullopt;
   rewrite::ReadRoute other_route = route_;
   other_route.new_mask ^= uint64_t{1} << index;
-  const rewrite::RewriteResult other = rewrites.get(sql, other_route, rewrite::Lexical{});
+  const rewrite::RewriteResult other = rewrites.get(sql, other_route, lexical);
   if (other.kind == Kind::kRefused) return std::nullopt;
   ShadowRead read;
   read.served_sql = served.kind == Kind::kRewritten ? served.sql : std::string(sql);
@@ -63,6 +63,7 @@ std::optional<ShadowRead> Planner::shadow_read(size_t index, std::string_view sq
   read.ordered = served.ordered;
   read.float_tolerance = m.shadow.float_tolerance;
   read.redact_parameters = m.shadow.redact_parameters;
+  read.mysql_lexical = lexical.mysql;
   return read;
 }
 
@@ -75,7 +76,8 @@ std::optional<ShadowRead> Planner::shadow_use(std::string_view sql, ShadowParams
   if (served.kind == rewrite::RewriteResult::Kind::kRefused) return std::nullopt;
   const auto i = shadow_pick(served);
   if (!i) return std::nullopt;
-  return shadow_read(*i, sql, served, std::move(params), rewrites, sampler, scan.shadow_percent);
+  // Extended-protocol reads (PostgreSQL): the shadow connection reads with its default settings.
+  return shadow_read(*i, sql, served, std::move(params), rewrite::Lexical{}, rewrites, sampler, scan.shadow_percent);
 }
 
 }  // namespace switchyard::planner

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "rewrite/mysql/lexical.h"
+
 namespace switchyard::planner {
 
 struct ShadowRead {
@@ -15,7 +17,8 @@ struct ShadowRead {
   // as given, so that mismatches of one query group together.
   std::string fingerprint;
   bool served_is_new = false;  // the client read the new shape; `other_sql` reads the old one
-  // Exactly one statement each (they run through the extended protocol); both take `params`.
+  // Exactly one statement each (PostgreSQL runs them through the extended protocol, MySQL as
+  // text-protocol queries); both take `params`.
   std::string served_sql;
   std::string other_sql;
   // Values of $1.. as the client bound them (nullopt is NULL); empty for the simple protocol.
@@ -27,6 +30,9 @@ struct ShadowRead {
   bool ordered = false;         // the query has ORDER BY: compare row by row, not as multisets
   double float_tolerance = 0;   // ShadowSpec::float_tolerance
   bool redact_parameters = true;  // log "$1".. instead of the values
+  // MySQL / MariaDB: the sql_mode flags the texts were read and written under (the session's);
+  // the MySQL shadow connection reads them under the same. Unused for PostgreSQL.
+  rewrite::mysql::LexicalSettings mysql_lexical;
 };
 
 }  // namespace switchyard::planner

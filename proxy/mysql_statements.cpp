@@ -50,7 +50,7 @@ void MySqlSession::update_routing() {
   boost::system::error_code ec;
   const auto peer = client_.remote_endpoint(ec);
   if (!ec) who.client_address = peer.address().to_string();
-  plans_.update(*gen_, std::move(who), false);  // no shadow reads under MySQL yet
+  plans_.update(*gen_, std::move(who), ctx_.shared.shadow != nullptr);  // reads may be sampled when an executor runs
   plan_statements_ = !gen_->catalog.migrations.empty();
   // A statement is read whole to be planned; with every migration off, nothing is rewritten.
   to_upstream_->framer.set_wide_capture(
@@ -137,6 +137,7 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
   planner::Decision d = plans_.plan({kind, sql, {}}, lexical_, shadow_sampler());
   if (kind == planner::Statement::Kind::kQuery) {
     plans_.count_query(sql, d);
+    plans_.submit_shadow(std::move(d.shadow));  // never waits; unset unless sampled
   } else if (d.action == Action::kRefuse) {
     plans_.count_write(plans_.write_count(d.counting), sql, d.refusal.reason);
   } else {

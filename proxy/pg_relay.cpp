@@ -137,7 +137,7 @@ planner::Decision PgSession::plan(planner::Statement statement) {
 
 void PgSession::count_query(std::string_view sql, planner::Decision& d) {
   plans_.count_query(sql, d);
-  submit_shadow(std::move(d.shadow));
+  plans_.submit_shadow(std::move(d.shadow));
 }
 
 Replacement PgSession::inspect_frontend(char type, std::string_view body, const std::optional<pg::BindNames>& bind,

@@ -176,8 +176,7 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   Replacement remap_error(std::string_view body);
   // pg_routing.cpp: the session's identity for canary routing, given to plans_.
   void update_routing();
-  // pg_shadow.cpp: handing shadow reads the planner chose to the executor.
-  void submit_shadow(std::optional<ShadowRead> read);
+  // pg_shadow.cpp: handing shadow reads the planner chose to the executor (SessionPlans::submit_shadow).
   // Each Bind of a statement that may be sampled (PreparedStatement::shadow), with its parameters;
   // an EXECUTE of one, as the plain read it runs.
   void shadow_bind(const pg::BindMessage& bind, const PreparedStatement& s);

@@ -14,7 +14,6 @@
 #include "protocol/pg/describe.h"
 #include "protocol/pg/frontend.h"
 #include "proxy/pg_session.h"
-#include "proxy/shadow.h"
 #include "rewrite/pg/dialect.h"
 
 namespace switchyard::proxy {
@@ -33,13 +32,9 @@ planner::Sampler& shadow_sampler() {
   return sampler;
 }
 
-void PgSession::submit_shadow(std::optional<ShadowRead> read) {
-  if (read && ctx_.shared.shadow) ctx_.shared.shadow->submit(std::move(*read));  // full queue: counted as skipped
-}
-
 void PgSession::shadow_execute(std::string_view read) {
   CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
-  submit_shadow(plans_.planner().shadow_use(read, {}, lexical_, rewrites, shadow_sampler()));
+  plans_.submit_shadow(plans_.planner().shadow_use(read, {}, lexical_, rewrites, shadow_sampler()));
 }
 
 void PgSession::shadow_bind(const pg::BindMessage& bind, const PreparedStatement& s) {
@@ -69,7 +64,7 @@ void PgSession::shadow_bind(const pg::BindMessage& bind, const PreparedStatement
   if (binary) sp.formats = std::move(formats);
   if (binary || std::any_of(types.begin(), types.end(), [](uint32_t t) { return t != 0; })) sp.types = std::move(types);
   CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
-  submit_shadow(plans_.planner().shadow_use(s.text, std::move(sp), rewrite::Lexical{}, rewrites, shadow_sampler()));
+  plans_.submit_shadow(plans_.planner().shadow_use(s.text, std::move(sp), rewrite::Lexical{}, rewrites, shadow_sampler()));
 }
 
 }  // namespace switchyard::proxy

@@ -10,6 +10,7 @@
 #include "proxy/recent_events.h"
 #include "proxy/rewrite_cache.h"
 #include "proxy/session_context.h"
+#include "proxy/shadow.h"
 #include "rewrite/read_phase.h"
 
 namespace switchyard::proxy {
@@ -62,6 +63,10 @@ planner::Decision SessionPlans::plan(const planner::Statement& statement, const 
   planner::Decision d = planner_->plan(statement, lexical, rewrites, sampler);
   if (!d.ddl_warnings.empty() || d.ddl_blocked != 0) report_ddl(d, ctx_.shared.metrics, id_);
   return d;
+}
+
+void SessionPlans::submit_shadow(std::optional<planner::ShadowRead> read) {
+  if (read && ctx_.shared.shadow) ctx_.shared.shadow->submit(std::move(*read));
 }
 
 MigrationMetrics& SessionPlans::metrics_of(const std::string& migration) {

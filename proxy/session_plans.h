@@ -51,6 +51,9 @@ class SessionPlans {
   // A decision run now (a Query, a COM_QUERY): its reads and writes counted and logged. Its
   // shadow read, if any, is the session's to submit.
   void count_query(std::string_view sql, const planner::Decision& d);
+  // Hands a read the planner chose to shadow to the shadow executor, if one runs (never waits;
+  // a full queue counts it as skipped). Both sessions submit through here.
+  void submit_shadow(std::optional<planner::ShadowRead> read);
   void count_reads(uint64_t reads_mask);
   // How each execution of a statement counts as a write, with the session's metrics.
   WriteCount write_count(const planner::WriteCounting& c);

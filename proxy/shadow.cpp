@@ -1,22 +1,14 @@
 // Shadow reads: the executor's queue, workers, re-check and counting (see shadow.h).
 #include "proxy/shadow.h"
 
-#include "proxy/shadow_connection.h"
+#include "proxy/dialect_backends.h"
 
 namespace switchyard::proxy {
-struct ShadowExecutor::Run {
-  bool ok = false;
-  std::string side;  // when !ok: "connection", "setup", "served" or "other"
-  std::string error;
-  ShadowRows served;
-  ShadowRows other;
-  double served_seconds = 0;
-  double other_seconds = 0;
-};
-
-ShadowExecutor::ShadowExecutor(const config::ShadowConfig& config, std::string control_conninfo, Metrics& metrics)
+ShadowExecutor::ShadowExecutor(const config::ShadowConfig& config, std::string control_conninfo, Metrics& metrics,
+                               config::Protocol protocol)
     : config_(config),
       conninfo_(std::move(control_conninfo)),
+      protocol_(protocol),
       metrics_(metrics),
       log_(config.log, config.max_log_lines_per_second) {}
 
@@ -77,7 +69,9 @@ std::size_t ShadowExecutor::queued() const {
 }
 
 void ShadowExecutor::work() {
-  ShadowConnection conn(conninfo_, config_.timeout_ms, stopping_);
+  const std::unique_ptr<ShadowBackend> backend =
+      protocol_ == config::Protocol::kMysql ? make_mysql_shadow_backend(conninfo_, config_.timeout_ms, stopping_)
+                                            : make_pg_shadow_backend(conninfo_, config_.timeout_ms, stopping_);
   for (;;) {
     ShadowRead read;
     {
@@ -88,64 +82,23 @@ void ShadowExecutor::work() {
       queue_.pop_front();
       ++in_flight_;
     }
-    process(conn, read);
+    process(*backend, read);
     std::lock_guard lock(mu_);
     --in_flight_;
     if (queue_.empty() && in_flight_ == 0) idle_cv_.notify_all();
   }
 }
 
-ShadowExecutor::Run ShadowExecutor::run_both(ShadowConnection& conn, const ShadowRead& read) {
-  Run run;
-  if (!conn.ensure(run.error)) {
-    run.side = "connection";
-    return run;
-  }
-  // One round trip: the transaction, both sides in its one snapshot, and its end. Both sides
-  // read one snapshot, so their order does not change the results; it does warm the caches for
-  // the second, so alternate it to keep the latency histograms fair.
-  static const std::string begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-  static const std::string rollback = "ROLLBACK";
-  const std::string timeout = "SET LOCAL statement_timeout = " + std::to_string(config_.timeout_ms);
+// Both sides read one snapshot, so their order does not change the results; it does warm the
+// caches for the second, so alternate it to keep the latency histograms fair.
+ShadowPair ShadowExecutor::run_both(ShadowBackend& backend, const ShadowRead& read) {
   static thread_local unsigned turn = 0;
-  const bool served_first = (turn++ % 2) == 0;
-  const std::string& first = served_first ? read.served_sql : read.other_sql;
-  const std::string& second = served_first ? read.other_sql : read.served_sql;
-  using Command = ShadowConnection::Command;
-  const std::vector<Command> commands{
-      {&begin},
-      {&timeout},
-      {&first, &read.params, &read.param_formats, &read.param_types},
-      {&second, &read.params, &read.param_formats, &read.param_types},
-      {&rollback},
-  };
-  std::vector<ShadowConnection::CommandResult> results;
-  size_t failed = 0;
-  if (!conn.run_pipeline(commands, results, failed, run.error)) {
-    run.side = failed < 2 ? "setup" : failed > 3 ? "finish" : (failed == 2) == served_first ? "served" : "other";
-    // An error left the transaction open (its ROLLBACK was skipped): end it, or the session.
-    std::string ignored;
-    if (conn.connected() && !conn.command("ROLLBACK", ignored)) conn.reset();
-    if (failed > 3) {  // both sides were read: only the ROLLBACK failed, and the session is gone
-      run.side.clear();
-      run.error.clear();
-    } else {
-      return run;
-    }
-  }
-  ShadowConnection::CommandResult& a = results[2];
-  ShadowConnection::CommandResult& b = results[3];
-  run.served = std::move(served_first ? a.rows : b.rows);
-  run.other = std::move(served_first ? b.rows : a.rows);
-  run.served_seconds = served_first ? a.seconds : b.seconds;
-  run.other_seconds = served_first ? b.seconds : a.seconds;
-  run.ok = true;
-  return run;
+  return backend.read_pair(read, (turn++ % 2) == 0);
 }
 
-void ShadowExecutor::process(ShadowConnection& conn, const ShadowRead& read) {
+void ShadowExecutor::process(ShadowBackend& backend, const ShadowRead& read) {
   MigrationMetrics& m = metrics_.migration(read.migration);
-  const Run first = run_both(conn, read);
+  const ShadowPair first = run_both(backend, read);
   if (!first.ok) {
     if (stopping_) return;  // cancelled by shutdown: says nothing about the shapes
     m.shadow_error.fetch_add(1, std::memory_order_relaxed);
@@ -161,7 +114,7 @@ void ShadowExecutor::process(ShadowConnection& conn, const ShadowRead& read) {
   }
   if (before_recheck_) before_recheck_(read);
   if (stopping_) return;
-  const Run second = run_both(conn, read);
+  const ShadowPair second = run_both(backend, read);
   if (!second.ok) {
     if (stopping_) return;
     m.shadow_error.fetch_add(1, std::memory_order_relaxed);

@@ -4,9 +4,12 @@
 // The session never waits for the shadow. For a sampled read it calls submit() with both texts
 // (the read as served to the client, and the same read against the other shape) and goes on; its
 // cost is one enqueue: a mutex and moving the request in, never a wait on the database. A fixed
-// pool of `shadow.workers` threads, each with its own libpq connection over `control`, takes the
-// requests and runs both texts in ONE transaction
-//   BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = timeout_ms
+// pool of `shadow.workers` threads, each with its own connection over `control` (a ShadowBackend,
+// proxy/dialect_backends.h: libpq for PostgreSQL, libmariadb for MySQL / MariaDB), takes the
+// requests and runs both texts in ONE read-only snapshot
+//   PostgreSQL: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = ...
+//   MySQL:      START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY; each read bounded by
+//               max_statement_time (MariaDB) or max_execution_time (MySQL)
 // so both sides read the same snapshot: a write committed meanwhile cannot make them differ, and
 // the session's own uncommitted writes are invisible to both sides alike, so a read inside a
 // transaction that has written cannot produce a false mismatch. Each side's latency is measured.
@@ -41,12 +44,15 @@
 
 namespace switchyard::proxy {
 
-class ShadowConnection;
+class ShadowBackend;
+struct ShadowPair;
 
 class ShadowExecutor {
  public:
-  // `metrics` must outlive the executor. `control_conninfo` is config::Config::control.
-  ShadowExecutor(const config::ShadowConfig& config, std::string control_conninfo, Metrics& metrics);
+  // `metrics` must outlive the executor. `control_conninfo` is config::Config::control;
+  // `protocol` (config::Config::protocol) picks the workers' backend (proxy/dialect_backends.h).
+  ShadowExecutor(const config::ShadowConfig& config, std::string control_conninfo, Metrics& metrics,
+                 config::Protocol protocol = config::Protocol::kPostgres);
   // stop().
   ~ShadowExecutor();
   ShadowExecutor(const ShadowExecutor&) = delete;
@@ -57,8 +63,9 @@ class ShadowExecutor {
   // why in `error` if the log cannot be opened. Call at most once.
   bool start(std::string& error);
   // Stops accepting, drops the queued reads (not counted), lets each read in flight finish for
-  // ShadowConnection::kStopGrace, then cancels it and abandons it within kAbandonAfter, and joins
-  // the workers: returns within about 2.5 s (plus a PQcancel round trip). Idempotent.
+  // ShadowConnection::kStopGrace, then cancels it and abandons it within kAbandonAfter (MySQL:
+  // abandons it after the grace), and joins the workers: returns within about 2.5 s (plus a
+  // PQcancel round trip). Idempotent.
   void stop();
 
   // Queues `read`. False, counted as skipped, when the queue is full or the executor is not
@@ -75,13 +82,13 @@ class ShadowExecutor {
   }
 
  private:
-  struct Run;  // one run of both sides in one transaction
   void work();
-  void process(ShadowConnection& conn, const ShadowRead& read);
-  Run run_both(ShadowConnection& conn, const ShadowRead& read);
+  void process(ShadowBackend& backend, const ShadowRead& read);
+  ShadowPair run_both(ShadowBackend& backend, const ShadowRead& read);  // one run of both sides in one snapshot
 
   const config::ShadowConfig config_;
   const std::string conninfo_;
+  const config::Protocol protocol_;
   Metrics& metrics_;
   ShadowLog log_;
   std::function<void(const ShadowRead&)> before_recheck_;

@@ -19,10 +19,9 @@
 //   Decision carries the SQLSTATE and message for that).
 // - may_be_ddl() / lint_ddl() / describe(): the DDL lint.
 // - may_write(): the pre-filter's write keywords (MySQL adds REPLACE and LOAD DATA).
-// Declared for later, not part of this pure interface because they do I/O (their PostgreSQL
-// implementations are libpq code in proxy/ and jobs/): the schema source (proxy/schema_loader.h),
-// the shadow backend with its snapshot start (proxy/shadow_connection.h), and the job SQL
-// (jobs/); see proxy/dialect_backends.h.
+// - shadow_lexical(): which reads a shadow connection can read as the session's server does.
+// Not part of this pure interface because they do I/O: the shadow backend (both dialects,
+// proxy/dialect_backends.h), and, declared for later, the schema source and the job SQL.
 #pragma once
 
 #include <optional>
@@ -57,6 +56,14 @@ class Dialect {
   // Why no text can be read safely under `lexical` (a client encoding whose characters may hold
   // quote or backslash bytes, when the dialect cannot follow it); nullopt if it can be.
   virtual std::optional<std::string> unreadable(const Lexical& lexical) const = 0;
+
+  // The settings a shadow connection (proxy/shadow.h) reads a sampled read under when the
+  // session's are `session`, or nullopt when it cannot read the read's texts as the session's
+  // server does (the read is then not shadowed). PostgreSQL: the default ones (its shadow
+  // connections read with standard_conforming_strings on). MySQL: the session's own (the shadow
+  // connection takes on its sql_mode flags, ShadowRead::mysql_lexical), when its character set
+  // is one whose bytes a utf8mb4 connection reads alike at every quote and backslash.
+  virtual std::optional<Lexical> shadow_lexical(const Lexical& session) const = 0;
 
   // `sql` with its literals lifted out; nullopt if it does not scan (the server says why).
   virtual std::optional<Shape> shape(std::string_view sql) const = 0;

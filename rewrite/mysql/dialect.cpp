@@ -31,6 +31,10 @@ class MySqlDialect final : public Dialect {
     if (lexical.unfollowed.empty()) return std::nullopt;
     return lexical.unfollowed;
   }
+  std::optional<Lexical> shadow_lexical(const Lexical& session) const override {
+    if (!session.unfollowed.empty() || session.mysql.charset != ClientCharset::kAsciiCompatible) return std::nullopt;
+    return session;
+  }
   // Literal shapes are not lifted yet: each text is its own cache entry.
   std::optional<Shape> shape(std::string_view) const override { return std::nullopt; }
   std::optional<std::string> with_literals(std::string_view, const Shape&) const override { return std::nullopt; }

@@ -22,6 +22,10 @@ class PgDialect final : public Dialect {
     return "client_encoding " + lexical.client_encoding +
            " lets a character hold a backslash or quote byte, which switchyard cannot read; use UTF8";
   }
+  std::optional<Lexical> shadow_lexical(const Lexical& session) const override {
+    if (!session.standard_strings) return std::nullopt;
+    return Lexical{};
+  }
   std::optional<Shape> shape(std::string_view sql) const override { return shape_of(sql); }
   std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape) const override {
     return pg::with_literals(shaped_sql, shape);

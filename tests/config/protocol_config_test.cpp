@@ -25,8 +25,9 @@ TEST(ProtocolConfig, MysqlRefusesWhatItCannotHonour) {
       {column + "    phase: canary\n    canary: {percent: 10, key: user}\n", "", ""},
       {"protocol: mysql\ncontrol: host=x\nmigrations:\n  - name: t\n    rename_table: {from: a, to: b}\n", "migrations[0]",
        "migration t: rename_table is not supported under protocol: mysql yet (rename_column, change_column and add_column are)"},
-      {column + "    phase: shadow\n    shadow: {sample_percent: 5}\n", "migrations[0].shadow.sample_percent",
-       "migration m: shadow reads are not supported under protocol: mysql yet"},
+      // Shadow reads run on a libmariadb backend (proxy/mysql_shadow_connection.h).
+      {column + "    phase: shadow\n    shadow: {sample_percent: 5}\n", "", ""},
+      {column + "    phase: read_new\n    shadow: {sample_percent: 100, in_read_new: true, float_tolerance: 0.01}\n", "", ""},
       {column + "    phase: canary\n    canary: {percent: 10, key: application_name}\n", "migrations[0].canary.key",
        "migration m: MySQL sessions have no application_name; use session, user or client_address"},
       {"protocol: mysql\nddl_lint: block\n", "ddl_lint", "the DDL lint is not supported under protocol: mysql yet; remove it or set off"},
