@@ -231,9 +231,13 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
     });
   }
   MysqlJobConfig config(control_yaml() + migration_yaml("bf-race", "bf_race"));
+  // The writers are going before the backfill starts, and keep going after it ends.
+  EXPECT_TRUE(eventually([&] { return updates.load() >= 20 || failures.load() > 0; }, 20s)) << updates.load();
+  const long before = updates.load();
   const CommandResult run = config.run("backfill", "bf-race", {"--batch-rows", "100"});
-  // Keep writing a moment after the backfill, then stop.
-  std::this_thread::sleep_for(300ms);
+  const long at_end = updates.load();
+  EXPECT_GT(at_end, before) << "no update raced the backfill";
+  EXPECT_TRUE(eventually([&] { return updates.load() >= at_end + 20 || failures.load() > 0; }, 20s));
   done = true;
   for (auto& t : writers) t.join();
   ASSERT_EQ(run.exit_code, 0) << run.describe();
