@@ -25,6 +25,8 @@
 // Thread: owned and used by one worker thread; `stopping` may be set from any thread.
 #pragma once
 
+#include "proxy/reconnect_backoff.h"
+
 #include <mysql.h>
 
 #include <atomic>
@@ -80,9 +82,7 @@ class MySqlShadowConnection final : public ShadowBackend {
   MYSQL* conn_ = nullptr;
   std::string default_sql_mode_;                       // the session's at connect
   rewrite::mysql::LexicalSettings lexical_;           // the flags the session reads with now
-  std::chrono::steady_clock::time_point next_attempt_{};
-  std::chrono::milliseconds backoff_{100};
-  std::string last_error_;
+  ReconnectBackoff backoff_;
 };
 
 }  // namespace switchyard::proxy

@@ -11,7 +11,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kPollSlice{100};
-constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // How long past the server's statement_timeout we wait before giving up on the server.
 constexpr std::chrono::milliseconds kTimeoutMargin{2000};
 
@@ -71,18 +70,13 @@ bool ShadowConnection::wait_socket(short events) {
 bool ShadowConnection::ensure(std::string& error) {
   if (conn_ && PQstatus(conn_) == CONNECTION_OK) return true;
   reset();
-  if (Clock::now() < next_attempt_) {
-    error = "control connection unavailable (retrying): " + last_error_;
-    return false;
-  }
+  if (!backoff_.may_try(error)) return false;
   if (connect(error)) {
-    backoff_ = std::chrono::milliseconds(100);
+    backoff_.succeeded();
     return true;
   }
   reset();
-  last_error_ = error;
-  next_attempt_ = Clock::now() + backoff_;
-  backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+  backoff_.failed(error);
   return false;
 }
 

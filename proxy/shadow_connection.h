@@ -8,6 +8,8 @@
 // Thread: owned and used by one worker thread; `stopping` may be set from any thread.
 #pragma once
 
+#include "proxy/reconnect_backoff.h"
+
 #include <libpq-fe.h>
 
 #include <atomic>
@@ -86,9 +88,7 @@ class ShadowConnection {
   uint32_t statement_timeout_ms_;
   const std::atomic<bool>& stopping_;
   PGconn* conn_ = nullptr;
-  std::chrono::steady_clock::time_point next_attempt_{};
-  std::chrono::milliseconds backoff_{100};
-  std::string last_error_;
+  ReconnectBackoff backoff_;
 };
 
 }  // namespace switchyard::proxy
