@@ -10,6 +10,7 @@
 #include "catalog/column_checks.h"
 #include "catalog/mysql_connection.h"
 #include "catalog/mysql_server_writers.h"
+#include "rewrite/migration_facts.h"
 #include "rewrite/mysql/column_mapping.h"
 #include "rewrite/mysql/sql_text.h"
 
@@ -34,6 +35,12 @@ std::optional<std::vector<Row>> query(MYSQL* c, const std::string& sql, std::str
 std::string literal(MYSQL* c, const std::string& s) { return mysql_literal(c, s); }
 
 std::string text(const std::optional<std::string>& v) { return v.value_or(""); }
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
 
 bool has_word(std::string extra, const char* word) {
   std::transform(extra.begin(), extra.end(), extra.begin(), [](unsigned char ch) { return std::tolower(ch); });
@@ -110,8 +117,7 @@ class Checker {
 
   bool run(rewrite::ResolvedMigration& out) {
     out.spec = m_;
-    if (!rewrite::mysql::is_column_kind(m_))
-      return fail("kind", std::string(config::to_string(m_.kind)) + " is not supported under protocol: mysql");
+    if (!rewrite::mysql::is_column_kind(m_)) return run_tables(out);
     // The column kinds have one table: new_rel is old_rel.
     if (!database(m_.old_table, db_)) return false;
     std::string err;
@@ -128,8 +134,52 @@ class Checker {
   }
 
   const std::string& db() const { return db_; }
+  const std::string& new_db() const { return new_db_.empty() ? db_ : new_db_; }
 
  private:
+  // rename_table, copy_table: both tables, where the phase needs them, keyed alike
+  // (rewrite/migration_facts.h: a unique index on exactly the row key in each), and copy_table's
+  // expressions resolved over the table each reads.
+  bool run_tables(rewrite::ResolvedMigration& out) {
+    if (!database(m_.old_table, db_) || !database(m_.new_table, new_db_)) return false;
+    std::string err;
+    if (!read_relation(c_, db_, m_.old_table, out.old_rel, err)) return fail("from", err);
+    if (!read_relation(c_, new_db_, m_.new_table, out.new_rel, err)) return fail("to", err);
+    const rewrite::PhaseShapes shapes = rewrite::phase_shapes(m_.phase);
+    if (shapes.needs_old && !out.old_rel.exists)
+      return fail("from", "table " + db_ + "." + m_.old_table.name + " does not exist");
+    if (shapes.needs_new && !out.new_rel.exists)
+      return fail("to", "table " + new_db_ + "." + m_.new_table.name + " does not exist (run `switchyard expand`, or create it)");
+    const rewrite::RowKey key = rewrite::row_key(out);
+    if (key.columns.empty())
+      return fail("key", "the old table has no primary key: name the row key's columns with key:");
+    std::vector<std::string> sorted = key.columns;
+    std::sort(sorted.begin(), sorted.end());
+    for (const rewrite::RelationInfo* rel : {&out.old_rel, &out.new_rel}) {
+      if (!rel->exists) continue;
+      const bool keyed = std::any_of(rel->constraints.begin(), rel->constraints.end(),
+                                     [&](const rewrite::ConstraintInfo& k) { return k.columns == sorted; });
+      if (!keyed)
+        return fail("key", "table " + rel->name.name + " has no primary key or unique index on exactly the row key (" +
+                               join(key.columns) + "); writes are mirrored by it");
+    }
+    if (m_.kind == config::MigrationKind::kCopyTable) {
+      for (const auto* list : {&m_.up, &m_.down}) {
+        const bool up = list == &m_.up;
+        const std::string& db = up ? db_ : new_db_;
+        const config::TableName& t = up ? m_.old_table : m_.new_table;
+        if (!(up ? out.old_rel : out.new_rel).exists) continue;
+        for (const config::ColumnMap& c : *list) {
+          auto e = rewrite::mysql::MappedExpr::parse(c.expr, rewrite::mysql::LexicalSettings{}, err);
+          if (!e) return fail(up ? "columns" : "down", "the expression for " + c.column + " " + err);
+          const std::string sql = "SELECT " + e->text() + " FROM " + quote_identifier(db) + "." + quote_identifier(t.name) + " WHERE false";
+          if (!query(c_, sql, err)) return fail(up ? "columns" : "down", "the expression for " + c.column + ": " + err);
+        }
+      }
+    }
+    return true;
+  }
+
   // The server resolves the expression's columns and functions over the table without reading a
   // row. `expr` is a parsed expression's own text, parenthesised (column_mapping.h), so it
   // cannot close the parenthesis and add a clause or a statement of its own.
@@ -144,6 +194,7 @@ class Checker {
   const config::Migration& m_;
   size_t index_;
   std::string db_;
+  std::string new_db_;
   std::string error_;
 };
 
@@ -188,6 +239,7 @@ SchemaLoad load_mysql_schema(const config::Config& config) {
     return out;
   }
   std::vector<std::string> databases;  // of each migration, in catalog order
+  std::vector<std::string> new_databases;
   for (size_t i = 0; i < config.migrations.size(); ++i) {
     Checker checker(conn.get(), *control, config.migrations[i], i);
     rewrite::ResolvedMigration resolved;
@@ -196,6 +248,7 @@ SchemaLoad load_mysql_schema(const config::Config& config) {
       return out;
     }
     databases.push_back(checker.db());
+    new_databases.push_back(checker.new_db());
     out.catalog.migrations.push_back(std::move(resolved));
   }
   std::vector<MysqlRoutine> routines;
@@ -206,8 +259,10 @@ SchemaLoad load_mysql_schema(const config::Config& config) {
   }
   for (size_t i = 0; i < out.catalog.migrations.size(); ++i) {
     auto& m = out.catalog.migrations[i];
-    if (m.spec.phase != config::Phase::kOff)
-      m.server_writers = mysql_server_writers(m.spec.old_table, databases[i], routines, triggers);
+    if (m.spec.phase == config::Phase::kOff) continue;
+    m.server_writers = mysql_server_writers(m.spec.old_table, databases[i], routines, triggers);
+    if (rewrite::is_two_table(m.spec))
+      for (auto& w : mysql_server_writers(m.spec.new_table, new_databases[i], routines, triggers)) m.server_writers.push_back(std::move(w));
   }
   out.ok = true;
   return out;

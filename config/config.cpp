@@ -82,9 +82,6 @@ void check_mysql(const YAML::Node& root, Reader& r, const Config& c) {
     const Migration& m = c.migrations[i];
     const YAML::Node node = list && list.IsSequence() && i < list.size() ? list[i] : list;
     const std::string key = "migrations[" + std::to_string(i) + "]";
-    if (m.kind == MigrationKind::kRenameTable || m.kind == MigrationKind::kCopyTable)
-      r.fail(node, key, "migration " + m.name + ": " + std::string(to_string(m.kind)) +
-                            " is not supported under protocol: mysql yet (rename_column, change_column and add_column are)");
     if (m.canary_key == CanaryKey::kApplicationName)
       r.fail(node, key + ".canary.key", "migration " + m.name + ": MySQL sessions have no application_name; use session, user or client_address");
   }

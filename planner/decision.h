@@ -71,6 +71,8 @@ struct Decision {
   // kReplace: one entry per top-level statement when replies must be restored (two-table
   // migrations); empty when the server's replies can be relayed as they are.
   std::vector<rewrite::Completion> completions;
+  // kReplace: the statements a MySQL session runs in place of the text (rewrite/write_script.h).
+  std::optional<rewrite::WriteScript> script;
 
   bool writes = false;       // the text may write (the dialect's write keywords, or server code)
   bool parsed = true;        // false: the rewriter could not parse it (the server will say why)

@@ -126,6 +126,7 @@ void Planner::apply(const rewrite::RewriteResult& r, Decision& d) const {
       d.text = r.sql;
       d.migration = r.migration;
       d.completions = r.completions;
+      d.script = r.script;
       if (d.writes && !r.migration.empty()) d.counting = {Route::kRewritten, r.migration, {}};
       break;
     case Kind::kRefused:

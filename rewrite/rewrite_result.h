@@ -2,9 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "rewrite/write_script.h"
 
 namespace switchyard::rewrite {
 
@@ -81,6 +84,10 @@ struct RewriteResult {
   // The text holds a COPY FROM into a migrated table, rewritten into several statements (which
   // only a simple Query may carry) or relayed as written: a Parse of it must be refused.
   bool simple_query_only = false;
+  // kRewritten (MySQL's two-table migrations): the statements the session runs in place of the
+  // text, in a transaction or savepoint of its own (write_script.h); `sql` is then the write alone,
+  // for the logs. Only a text of one statement, sent as a query (not prepared), carries one.
+  std::optional<WriteScript> script;
   // Bit i: the text reads a relation of catalog migration i (for routing metrics and shadow reads).
   uint64_t reads_mask = 0;
   // The text is one read whose top-level query has ORDER BY (shadow reads compare in order).

@@ -108,14 +108,38 @@ ReadEdit route_reads(const Tree& t, const std::vector<ColumnMigration>& migratio
     if (alias == kNoNode && !schema.empty()) shortened.emplace_back(fold(schema), fold(tname));
     out.changed = true;
   }
-  for (const ColumnRef& r : column_refs(t, root, true)) {
+  shorten_qualified_refs(t, shortened, edits);
+  return out;
+}
+
+std::vector<NodeId> read_tables(const Tree& t) {
+  std::vector<NodeId> out;
+  const NodeId root = t.root();
+  if (root == kNoNode) return out;
+  Walk w{t, {}, {}, {}, false};
+  collect(w, root);
+  const Kind kind = t.node(root).kind;
+  if (kind == Kind::kUpdate) mark_targets(w, t.child(root, 0));
+  if (kind == Kind::kDelete) mark_targets(w, t.child(root, 1));
+  std::vector<NodeId> all;
+  tables(w, root, all);
+  for (NodeId table : all) {
+    const NodeId name = t.child(table, 0);
+    if (t.child_count(name) == 1 && w.ctes.count(fold(identifier_value(t.node(t.child(name, 0)).text))) > 0) continue;
+    out.push_back(table);
+  }
+  return out;
+}
+
+void shorten_qualified_refs(const Tree& t, const std::vector<std::pair<std::string, std::string>>& shortened, TextEdits& edits) {
+  if (shortened.empty()) return;
+  for (const ColumnRef& r : column_refs(t, t.root(), true)) {
     if (r.parts != 3) continue;
     const std::string s = fold(identifier_value(t.node(t.child(r.node, 0)).text));
     if (std::find(shortened.begin(), shortened.end(), std::make_pair(s, r.qualifier)) == shortened.end()) continue;
     const Node& n = t.node(r.node);
     edits.replace(n.begin, n.end, std::string(t.source().substr(t.node(t.child(r.node, 1)).begin, n.end - t.node(t.child(r.node, 1)).begin)));
   }
-  return out;
 }
 
 }  // namespace switchyard::rewrite::mysql

@@ -39,6 +39,15 @@ struct ReadEdit {
 ReadEdit route_reads(const Tree& tree, const std::vector<ColumnMigration>& migrations, ReadRoute route, TextEdits& edits,
                      const std::string& database);
 
+// The kTable nodes `tree` reads, as route_reads sees them: FROM and JOIN items at any depth, not
+// the write targets of an UPDATE or DELETE, and not the names of the statement's CTEs.
+std::vector<NodeId> read_tables(const Tree& tree);
+
+// Where a table reference `table` (a kTable) replaced by `replacement` without an alias of its
+// own was written `db`.`t`: the `db`.`t`.`col` references to it become `t`.`col` (what the
+// replacement, aliased `t`, answers to). Adds the edits.
+void shorten_qualified_refs(const Tree& tree, const std::vector<std::pair<std::string, std::string>>& shortened, TextEdits& edits);
+
 // True when `schema`.`name` names the table `t` as the rewriter matches them: the name without
 // case, and the database: `schema`, or for an unqualified name the session's `database`. A
 // database not known (empty) matches any, and so does a migration whose schema is still the

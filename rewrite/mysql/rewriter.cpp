@@ -12,6 +12,8 @@
 #include "rewrite/mysql/parser.h"
 #include "rewrite/mysql/read_routing.h"
 #include "rewrite/mysql/statement_facts.h"
+#include "rewrite/mysql/table_writes.h"
+#include "rewrite/read_phase.h"
 #include "rewrite/prefilter.h"
 
 namespace switchyard::rewrite::mysql {
@@ -98,11 +100,72 @@ struct StatementOutcome {
   bool parsed = true;
   bool ordered = false;
   bool single_read = false;
+  std::optional<WriteScript> script;
 };
 
+// The two-table migrations' part of a statement's rewrite (table_writes.h): a script for a write
+// in the dual phases, rename_table's reads and new_only statements retargeted. False: `out` holds
+// a refusal, or on_unsupported: pass's verdict, and the statement goes no further.
+bool table_kinds(const Tree& tree, NodeId root, const StatementFacts& facts, const std::vector<TableMigration>& tms,
+                 ReadRoute route, bool alone, const LexicalSettings& settings, const std::string& database, TextEdits& edits,
+                 StatementOutcome& out) {
+  for (const TableMigration& tm : tms) {
+    const config::Migration& spec = tm.migration->spec;
+    const bool w_old = writes_table(facts, spec.old_table, database), w_new = writes_table(facts, spec.new_table, database);
+    const bool names_old = mentions_table(facts, spec.old_table, database);
+    if (tm.rename && names_old && tm.index < 64) out.reads_mask |= uint64_t{1} << tm.index;
+    std::string refusal;
+    if (spec.phase == Phase::kNewOnly) {
+      if (tm.rename) {
+        if (retarget_rename(tree, tm, false, edits, database)) {
+          out.changed = true;
+          out.migration = spec.name;
+        }
+      } else if (names_old) {
+        refusal = "in new_only, " + spec.old_table.to_string() + " no longer receives writes; use " + spec.new_table.to_string();
+      }
+    } else if (w_old && w_new) {
+      refusal = "a statement that writes both " + spec.old_table.to_string() + " and " + spec.new_table.to_string();
+    } else if (w_old || w_new) {
+      if (out.script) {
+        refusal = "a statement that writes tables of two table migrations";
+      } else {
+        TableWrite tw = plan_table_write(tree, root, tm, w_new, edits, alone, settings, database);
+        if (!tw.refusal.empty()) {
+          if (spec.pass_unsupported) {
+            out.passed_migration = spec.name;
+            out.passed_code = tw.code;
+            out.changed = false;
+            out.script.reset();
+            return false;
+          }
+          out.refusal = Refusal{spec.name, tw.refusal, tw.code};
+          return false;
+        }
+        out.script = std::move(tw.script);
+        out.changed = true;
+        out.migration = spec.name;
+      }
+    } else if (tm.rename && names_old && reads_new_shape(spec, tm.index, route)) {
+      if (retarget_rename(tree, tm, true, edits, database)) out.changed = true;
+    }
+    if (!refusal.empty()) {
+      if (spec.pass_unsupported) {
+        out.passed_migration = spec.name;
+        out.changed = false;
+        out.script.reset();
+        return false;
+      }
+      out.refusal = Refusal{spec.name, refusal};
+      return false;
+    }
+  }
+  return true;
+}
+
 StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog, const std::vector<ColumnMigration>& cms,
-                                   const std::vector<Refusal>& broken, ReadRoute route, const LexicalSettings& settings,
-                                   const std::string& database) {
+                                   const std::vector<TableMigration>& tms, const std::vector<Refusal>& broken, ReadRoute route,
+                                   const LexicalSettings& settings, const std::string& database, bool alone) {
   StatementOutcome out;
   Parsed parsed = parse(text, settings);
   if (!parsed) {
@@ -129,19 +192,11 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
   }
   for (const Refusal& b : broken)
     for (const auto& m : catalog.migrations)
-      if (m.spec.name == b.migration && mentions_table(facts, m.spec.old_table, database)) {
+      if (m.spec.name == b.migration &&
+          (mentions_table(facts, m.spec.old_table, database) || mentions_table(facts, m.spec.new_table, database))) {
         out.refusal = b;
         return out;
       }
-  // The two-table kinds: not rewritten for MySQL yet.
-  for (const auto& m : catalog.migrations)
-    if (m.spec.phase != Phase::kOff && !is_column_kind(m.spec) &&
-        (writes_table(facts, m.spec.old_table, database) || writes_table(facts, m.spec.new_table, database))) {
-      out.refusal = Refusal{m.spec.name, "switchyard does not rewrite writes for " + std::string(config::to_string(m.spec.kind)) +
-                                             " on MySQL yet"};
-      return out;
-    }
-
   TextEdits edits;
   const ReadEdit reads = route_reads(tree, cms, route, edits, database);
   out.reads_mask = reads.reads_mask;
@@ -177,6 +232,10 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
       }
     }
   }
+  if (!tms.empty() && !table_kinds(tree, root, facts, tms, route, alone, settings, database, edits, out)) {
+    if (!out.refusal) out.text.clear();
+    return out;
+  }
   // The query under a WITH; its top-level ORDER BY; and whether it is one plain read (no
   // locking clause anywhere), which a shadow read may run again elsewhere.
   NodeId body = root;
@@ -195,7 +254,7 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
   out.text = edits.apply(text);
   // What is sent must be SQL this front end reads back; never send a text it cannot.
   if (Parsed again = parse(out.text, settings); !again) {
-    out.refusal = Refusal{out.migration.empty() ? cms.front().migration->spec.name : out.migration,
+    out.refusal = Refusal{!out.migration.empty() ? out.migration : !cms.empty() ? cms.front().migration->spec.name : tms.front().migration->spec.name,
                           "switchyard could not print the rewritten statement (" + again.error().message + "); write it another way",
                           RefusalReason::kRewriteFailed};
   }
@@ -217,13 +276,20 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
   if (names.empty() || !Prefilter(names).may_touch(sql)) return result;
 
   std::vector<ColumnMigration> cms;
+  std::vector<TableMigration> tms;
   std::vector<Refusal> broken;  // migrations whose expressions do not parse as MySQL
   for (size_t i = 0; i < catalog.migrations.size(); ++i) {
     const ResolvedMigration& m = catalog.migrations[i];
-    if (m.spec.phase == Phase::kOff || !is_column_kind(m.spec)) continue;
+    if (m.spec.phase == Phase::kOff) continue;
     std::string error;
-    if (auto cm = column_migration(m, i, settings, error)) cms.push_back(std::move(*cm));
-    else broken.push_back(Refusal{m.spec.name, error, RefusalReason::kRewriteFailed});
+    if (is_column_kind(m.spec)) {
+      if (auto cm = column_migration(m, i, settings, error)) cms.push_back(std::move(*cm));
+      else broken.push_back(Refusal{m.spec.name, error, RefusalReason::kRewriteFailed});
+    } else if (auto tm = table_migration(m, i, settings, error)) {
+      tms.push_back(std::move(*tm));
+    } else {
+      broken.push_back(Refusal{m.spec.name, error, RefusalReason::kRewriteFailed});
+    }
   }
 
   std::vector<StatementRange> ranges;
@@ -237,7 +303,7 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
   bool any = false;
   for (const StatementRange& r : ranges) {
     const std::string_view text = sql.substr(r.begin, r.end - r.begin);
-    StatementOutcome s = rewrite_statement(text, catalog, cms, broken, route, settings, database);
+    StatementOutcome s = rewrite_statement(text, catalog, cms, tms, broken, route, settings, database, ranges.size() == 1);
     if (s.refusal) {
       result.kind = RewriteResult::Kind::kRefused;
       result.migration = std::move(s.refusal->migration);
@@ -262,6 +328,7 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
     }
     at = r.end;
     if (ranges.size() == 1) {
+      result.script = std::move(s.script);
       result.ordered = s.ordered;
       result.single_read = s.single_read;
     }
