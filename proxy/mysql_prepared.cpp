@@ -68,6 +68,7 @@ void MySqlSession::replan_prepared() {
       continue;
     }
     planner::Decision d = plans_.plan({planner::Statement::Kind::kPrepare, s.sql, {}}, lexical_, shadow_sampler());
+    if (d.script) refuse_prepared_script(d);
     s.counting = plans_.write_count(d.counting);
     s.reads_mask = d.writes ? 0 : d.reads_mask;
     if (d.action == Action::kRefuse) s.refused = std::move(d.refusal.message);

@@ -96,6 +96,10 @@ bool MySqlSession::relay_written(Pump& p) {
     close("client quit");  // COM_QUIT is relayed, then both legs close
     return false;
   }
+  if (p.dir == Dir::kToUpstream && script_) {
+    upstream_paused_ = true;  // read again when the script ends (mysql_scripts.cpp)
+    return false;
+  }
   return true;
 }
 
@@ -134,6 +138,14 @@ bool MySqlSession::client_packet(Pump& p, uint8_t seq, std::string_view payload,
   if (state_ == State::kAuth) {
     if (!whole) fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: an authentication packet too long", reply_seq);
     return false;  // an answer to AuthSwitchRequest or AuthMoreData
+  }
+  if (script_) {
+    // Pipelined in the same read behind a write the session runs as a script: it cannot go up
+    // before the script's statements, and the session cannot hold it.
+    fail_to_client(kPacketsOutOfOrder, "08S01", "switchyard: a command pipelined behind a write to a table under a two-table "
+                                                "migration (which switchyard runs as several statements); wait for its reply",
+                   reply_seq);
+    return false;
   }
   if (replies_->awaiting_client_data()) {  // the LOCAL INFILE file the server asked for
     replies_->on_client_packet(whole ? payload : std::string_view("x", 1));

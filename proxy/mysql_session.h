@@ -49,6 +49,7 @@
 #include "proxy/session_core.h"
 #include "proxy/session_plans.h"
 #include "rewrite/lexical.h"
+#include "rewrite/write_script.h"
 
 namespace switchyard::proxy {
 
@@ -114,6 +115,9 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   bool plan_command(Pump& p, std::string_view payload, bool whole, std::string& sent);
   // A refusal: the stand-in goes up in place of the command, its OK comes back as ERR 1235.
   void refuse_command(Pump& p, std::string message, std::string& sent);
+  // A plan with a write script (two-table migrations) for a prepared statement, made a refusal:
+  // a script runs only in place of a text query.
+  void refuse_prepared_script(planner::Decision& d) const;
   // A packet of the reply to command `ordinal`; true when p.replacement replaces it.
   bool reply_packet(Pump& p, uint64_t ordinal, uint8_t seq, std::string_view payload, mysql::ReplyTracker::Progress progress);
   // Routing and the framer's capture for gen_ (at authentication, and at each adoption).
@@ -134,6 +138,15 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   bool settings_packet(Pump& p, std::string_view payload, mysql::ReplyTracker::Progress progress);
   bool hold_assembly(size_t bytes);
   void release_assembly(size_t bytes);
+  // mysql_scripts.cpp: a write of a two-table migration run as its script's statements
+  // (rewrite/write_script.h) in a transaction or savepoint of the session's own, the client's
+  // packet answered with the write's own reply. Reads from the client pause meanwhile.
+  void start_script(Pump& p, rewrite::WriteScript plan, std::string& sent);
+  // A packet of a script statement's reply (always dropped); the last one's end answers the client.
+  bool script_packet(Pump& p, std::string_view payload, mysql::ReplyTracker::Progress progress);
+  void script_send(const std::string& sql);
+  void script_advance(Pump& p);
+  void script_finish(Pump& p, std::string wire);
 
   // Sends an ERR packet (sequence id `seq`) to the client, then closes. Safe in any state:
   // while relaying, the upstream->client pump (the only writer to the client) sends it when idle.
@@ -212,6 +225,28 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   std::optional<std::pair<std::string, std::string>> settings_row_;  // sql_mode, character_set_client
   std::string settings_database_;  // DATABASE() in the same row ("" for NULL)
   std::string held_;              // the client's packet held until the reply is read
+
+  // The write script running (mysql_scripts.cpp), if any.
+  struct Script {
+    enum class Step : uint8_t { kBegin, kCapture, kWrite, kMirror, kEnd, kRetry, kRollback };
+    rewrite::WriteScript plan;
+    Step step = Step::kBegin;
+    bool savepoint = false;  // inside the client's transaction (or with autocommit off)
+    size_t mirror = 0;       // the mirror statement running
+    uint64_t ordinal = 0;    // the command whose reply is being read
+    size_t packets = 0;      // of that reply, so far
+    uint64_t columns = 0;    // the capture's result set
+    std::vector<std::vector<std::string>> keys;
+    bool too_many = false;
+    bool unrestricted = false;  // the write runs without keys (the capture found none)
+    int retries = 0;
+    std::string keys_sql;    // the keys condition, once known
+    std::string write_ok;    // the write's OK payload: the client's reply
+    std::string step_error;  // the running statement's ERR payload
+    std::string failure;     // the ERR packet (wire) the client gets after the rollback
+  };
+  std::unique_ptr<Script> script_;
+  bool upstream_paused_ = false;  // the client->upstream pump waits for the script's end
 
   std::string final_error_;  // the ERR packet sent to the client before closing
   std::string close_reason_;

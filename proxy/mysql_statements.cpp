@@ -76,6 +76,18 @@ void MySqlSession::forget(Prepared& s) {
   s.held = 0;
 }
 
+void MySqlSession::refuse_prepared_script(planner::Decision& d) const {
+  d.action = Action::kRefuse;
+  d.refusal.message = "switchyard: migration " + d.script->migration +
+                      ": a prepared write (COM_STMT_PREPARE) to a table under a two-table migration; switchyard mirrors "
+                      "these writes as several statements, which only a text query can carry: send it as a query "
+                      "(client-side prepared statements)";
+  d.refusal.migration = d.script->migration;
+  d.refusal.reason = "a prepared write to a table under a two-table migration";
+  d.counting = {planner::WriteCounting::Route::kRefused, d.script->migration, rewrite::RefusalReason::kUnsupportedForm};
+  d.script.reset();
+}
+
 void MySqlSession::refuse_command(Pump& p, std::string message, std::string& sent) {
   sent.assign(1, static_cast<char>(mysql::Command::kQuery));
   sent += rewrite::mysql::kRefusalStandIn;
@@ -135,6 +147,7 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
     return true;
   }
   planner::Decision d = plans_.plan({kind, sql, {}}, lexical_, shadow_sampler());
+  if (d.script && kind == planner::Statement::Kind::kPrepare) refuse_prepared_script(d);
   if (kind == planner::Statement::Kind::kQuery) {
     plans_.count_query(sql, d);
     plans_.submit_shadow(std::move(d.shadow));  // never waits; unset unless sampled
@@ -164,6 +177,10 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
     case Action::kRelay: return false;
     case Action::kRefuse: refuse_command(p, std::move(d.refusal.message), sent); return true;
     case Action::kReplace:
+      if (d.script) {
+        start_script(p, std::move(*d.script), sent);
+        return true;
+      }
       sent.assign(1, payload[0]);
       sent += d.text;
       mysql::encode_packet(p.replacement, 0, sent);
@@ -173,6 +190,7 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
 }
 
 bool MySqlSession::reply_packet(Pump& p, uint64_t ordinal, uint8_t seq, std::string_view payload, Progress progress) {
+  if (script_ && script_->ordinal == ordinal) return script_packet(p, payload, progress);
   bool replaced = false;
   if (asking_settings_) {
     replaced = settings_packet(p, payload, progress);

@@ -63,9 +63,10 @@ Sides sides(const TableMigration& tm, bool writes_new) {
 // INSERT INTO other (cols) SELECT map FROM written WHERE <keys> ON DUPLICATE KEY UPDATE ...
 std::string upsert_text(const TableMigration& tm, const Sides& s) {
   std::string cols, exprs, updates;
-  for (const auto& [column, expr] : *s.map) {
+  for (const auto& pair : *s.map) {
+    const std::string& column = pair.first;
     cols += (cols.empty() ? "" : ", ") + quote_identifier(column);
-    exprs += (exprs.empty() ? "" : ", ") + expr;
+    exprs += (exprs.empty() ? "" : ", ") + pair.second;
     const bool key = std::any_of(tm.key.begin(), tm.key.end(), [&](const std::string& k) { return fold(k) == fold(column); });
     if (!key) updates += (updates.empty() ? "" : ", ") + quote_identifier(column) + " = VALUES(" + quote_identifier(column) + ")";
   }
@@ -347,33 +348,44 @@ bool retarget_rename(const Tree& tree, const TableMigration& tm, bool reads_only
     for (NodeId id = 0; id < tree.size(); ++id)
       if (tree.node(id).kind == Kind::kTable) tables.push_back(id);
   }
+  // A single-table DELETE takes no alias on MariaDB 10.11, and an INSERT's target none at all:
+  // their columns qualified by the old name are qualified by the new one instead.
+  const NodeId root = tree.root();
+  const Kind root_kind = tree.node(root).kind;
+  const bool single_delete =
+      !reads_only && root_kind == Kind::kDelete && (tree.node(root).flags & (flag::kDeleteMulti | flag::kDeleteUsing)) == 0;
+  bool rename_refs = false;
   for (NodeId table : tables) {
     const NodeId name = tree.child(table, 0);
     std::string schema, tname;
     const size_t parts = name_parts(name, schema, tname);
     if (!names_table(schema, tname, spec.old_table, database)) continue;
     std::string text = new_name(schema);
-    if (tree.child(table, 1) == kNoNode) {
+    if (single_delete && table == tree.child(tree.child(root, 1), 0) && tree.child(table, 1) == kNoNode) {
+      rename_refs = true;
+    } else if (tree.child(table, 1) == kNoNode) {
       text += " AS " + std::string(tree.source_text(tree.child(name, parts - 1)));
       if (!schema.empty()) shortened.emplace_back(fold(schema), fold(tname));
     }
     edits.replace(tree.node(name).begin, tree.node(name).end, text);
     changed = true;
   }
-  if (!reads_only) {
+  if (!reads_only && (root_kind == Kind::kInsert || root_kind == Kind::kTruncate)) {
     // The targets that are names, not table references: INSERT INTO t, TRUNCATE t.
-    const NodeId root = tree.root();
-    const Kind k = tree.node(root).kind;
-    if (k == Kind::kInsert || k == Kind::kTruncate) {
-      const NodeId name = tree.child(root, 0);
-      std::string schema, tname;
-      name_parts(name, schema, tname);
-      if (names_table(schema, tname, spec.old_table, database)) {
-        edits.replace(tree.node(name).begin, tree.node(name).end, new_name(schema));
-        changed = true;
-      }
+    const NodeId name = tree.child(root, 0);
+    std::string schema, tname;
+    name_parts(name, schema, tname);
+    if (names_table(schema, tname, spec.old_table, database)) {
+      edits.replace(tree.node(name).begin, tree.node(name).end, new_name(schema));
+      changed = rename_refs = true;
     }
   }
+  if (rename_refs)
+    for (const ColumnRef& r : column_refs(tree, root, false)) {
+      if (r.parts < 2 || r.qualifier != fold(spec.old_table.name)) continue;
+      const Node& t = tree.node(tree.child(r.node, r.parts - 2));
+      edits.replace(t.begin, t.end, quote_identifier(spec.new_table.name));
+    }
   shorten_qualified_refs(tree, shortened, edits);
   return changed;
 }

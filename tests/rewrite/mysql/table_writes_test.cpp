@@ -161,6 +161,15 @@ TEST(MysqlTableWrites, RenameTableReadsFollowTheRouteAndNewOnlyRetargets) {
   EXPECT_FALSE(w.script);
   EXPECT_EQ(w.sql, "UPDATE `invoices` i SET i.total = 2 WHERE i.id = 1");
   EXPECT_EQ(rw("INSERT INTO inovices (total) VALUES (1)", Phase::kNewOnly).sql, "INSERT INTO `invoices` (total) VALUES (1)");
+  // A single-table DELETE takes no alias (MariaDB 10.11), an INSERT's target none: their
+  // columns qualified by the old name follow it to the new one.
+  EXPECT_EQ(rw("DELETE FROM inovices WHERE inovices.id = 2 ORDER BY id LIMIT 1", Phase::kNewOnly).sql,
+            "DELETE FROM `invoices` WHERE `invoices`.id = 2 ORDER BY id LIMIT 1");
+  EXPECT_EQ(rw("DELETE FROM app.inovices WHERE app.inovices.id = 2", Phase::kNewOnly).sql,
+            "DELETE FROM `app`.`invoices` WHERE app.`invoices`.id = 2");
+  EXPECT_EQ(rw("DELETE FROM inovices d WHERE d.id = 2", Phase::kNewOnly).sql, "DELETE FROM `invoices` d WHERE d.id = 2");
+  EXPECT_EQ(rw("INSERT INTO inovices (id, total) VALUES (1, 2) ON DUPLICATE KEY UPDATE total = inovices.total + 1", Phase::kNewOnly).sql,
+            "INSERT INTO `invoices` (id, total) VALUES (1, 2) ON DUPLICATE KEY UPDATE total = `invoices`.total + 1");
   // copy_table in new_only: the old table's statements are refused.
   EXPECT_EQ(rw("SELECT * FROM legacy_accounts", Phase::kNewOnly).kind, RewriteResult::Kind::kRefused);
   EXPECT_EQ(rw("SELECT * FROM accounts2", Phase::kNewOnly).kind, RewriteResult::Kind::kUnchanged);
