@@ -78,19 +78,36 @@ void MySqlSession::replan_prepared() {
 
 bool MySqlSession::prepared_command(Pump& p, std::string_view payload, bool whole, std::string& sent) {
   const auto command = *mysql::command_of(payload);
-  if (!whole) {
-    // A long COM_STMT_EXECUTE or COM_STMT_SEND_LONG_DATA shows only its first byte: relayed as
-    // it is only while every statement runs upstream under its own id and plan.
-    for (const auto& [id, s] : prepared_) {
-      if (s.server_id == id && !s.reprepare && s.refused.empty()) continue;
-      fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: a prepared-statement packet longer than " +
-                         std::to_string(Pump::kCaptureBytes) + " bytes after a reload changed how this session's prepared "
-                         "statements run: switchyard must read which statement it names; prepare them again",
-                     1);
-      return false;
+  // A packet longer than the capture (an execute with inline BLOBs, SEND_LONG_DATA) shows its
+  // head, Pump::kLongHead bytes: what replaces it is a header of the packet's length and the
+  // head as changed (renumbered, or with the parameter types), and the rest streams behind.
+  const auto emit = [&](const std::string& body) {
+    if (whole) {
+      mysql::encode_packet(p.replacement, 0, body);
+      return true;
     }
+    const size_t length = p.long_chunk + body.size() - payload.size();
+    // A longer head changes the chunk boundaries when continuation packets follow.
+    if (body.size() != payload.size() && (p.long_chunk >= mysql::kMaxPacketChunk || length >= mysql::kMaxPacketChunk)) return false;
+    for (int i = 0; i < 3; ++i) p.replacement.push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
+    p.replacement.push_back('\0');
+    p.replacement += body;
+    return true;
+  };
+  const auto cannot_stream = [&](const std::string& why) {
+    fail_to_client(kNetPacketTooLarge, "08S01", "switchyard: a prepared-statement packet longer than " +
+                       std::to_string(Pump::kCaptureBytes) + " bytes, which switchyard streams and cannot answer in its place: " +
+                       why,
+                   1);
     return false;
-  }
+  };
+  // A refusal: a stand-in in the packet's place, or for a long one (which cannot be dropped),
+  // the session's end.
+  const auto refuse = [&](std::string message) {
+    if (!whole) return cannot_stream(message);
+    refuse_command(p, std::move(message), sent);
+    return true;
+  };
   const auto id = statement_id(payload);
   const auto it = id ? prepared_.find(*id) : prepared_.end();
   if (it == prepared_.end()) return false;  // the server answers an unknown id
@@ -99,8 +116,7 @@ bool MySqlSession::prepared_command(Pump& p, std::string_view payload, bool whol
     if (s.server_id == *id) return false;
     sent.assign(payload);
     put_id(sent, s.server_id);
-    mysql::encode_packet(p.replacement, 0, sent);
-    return true;
+    return emit(sent) || cannot_stream("its statement could not be renumbered");
   };
   switch (command) {
     case mysql::Command::kStmtClose: {
@@ -115,30 +131,27 @@ bool MySqlSession::prepared_command(Pump& p, std::string_view payload, bool whol
     default: break;  // an execution
   }
   const std::string why_again = "switchyard: statement " + std::to_string(*id) + " was prepared before a reload changed how it runs";
-  if (s.represparing) {
-    refuse_command(p, why_again + ", and was executed again before its new prepare was answered; wait for each reply", sent);
-    return true;
-  }
+  if (s.represparing) return refuse(why_again + ", and was executed again before its new prepare was answered; wait for each reply");
   if (!s.refused.empty()) {
     plans_.count_write(s.counting, s.sql, s.refused);
-    refuse_command(p, s.refused, sent);
-    return true;
+    return refuse(s.refused);
   }
   if (s.reads_mask != 0) plans_.count_reads(s.reads_mask);
   plans_.count_write(s.counting, s.sql, {});
-  if (command == mysql::Command::kStmtExecute)
+  if (command == mysql::Command::kStmtExecute) {
     if (auto types = bound_types(payload, s.num_params)) s.types.assign(*types);
+    else if (!whole && s.num_params > 0 && payload.size() < bound_flag_at(s.num_params) + 1 + 2u * s.num_params)
+      return cannot_stream("its parameters' types lie past the " + std::to_string(Pump::kLongHead) + " bytes switchyard reads");
+  }
   if (!s.reprepare) {
     s.long_data = false;
     return renumbered();
   }
   const bool typed = s.num_params == 0 || s.types.size() == 2u * s.num_params;
-  if (!lexical_.mysql.mariadb || command != mysql::Command::kStmtExecute || s.long_data || !typed) {
-    refuse_command(p, why_again + (lexical_.mysql.mariadb ? (s.long_data ? " and has COM_STMT_SEND_LONG_DATA pending" : "")
-                                                          : " (MySQL cannot execute a statement prepared in the same write)") +
-                          "; prepare it again", sent);
-    return true;
-  }
+  if (!lexical_.mysql.mariadb || command != mysql::Command::kStmtExecute || s.long_data || !typed)
+    return refuse(why_again + (lexical_.mysql.mariadb ? (s.long_data ? " and has COM_STMT_SEND_LONG_DATA pending" : "")
+                                                      : " (MySQL cannot execute a statement prepared in the same write)") +
+                  "; prepare it again");
   // Prepared again, and executed as the statement just prepared, in one write.
   std::string prepare(1, static_cast<char>(mysql::Command::kStmtPrepare));
   prepare += *s.reprepare;
@@ -151,7 +164,7 @@ bool MySqlSession::prepared_command(Pump& p, std::string_view payload, bool whol
     sent.insert(at + 1, s.types);
   }
   mysql::encode_packet(p.replacement, 0, prepare);
-  mysql::encode_packet(p.replacement, 0, sent);
+  if (!emit(sent)) return cannot_stream("its parameters' types cannot be added to it");
   preparing_.emplace_back(commands_sent_, Preparing{{}, *id});
   if (replies_->on_command(prepare)) ++commands_sent_;
   spdlog::debug("session={} statement {} prepared again: {}", id_, *id, *s.reprepare);

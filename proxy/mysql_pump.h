@@ -20,11 +20,15 @@ namespace switchyard::proxy {
 
 struct MySqlSession::Pump final : mysql::StreamCallbacks {
   // Packets up to this size are seen whole (commands, OK, ERR, column definitions, most rows);
-  // longer ones stream, only their first byte seen.
+  // longer ones stream, only their head seen: a server packet's first byte, a client packet's
+  // first kLongHead bytes (a COM_STMT_EXECUTE's statement id and parameter types).
   static constexpr size_t kCaptureBytes = 64 * 1024;
+  static constexpr size_t kLongHead = 4096;
 
   Pump(MySqlSession& s, Dir d, StreamLeg& src, StreamLeg& dst, BufferPool& p)
-      : session(s), dir(d), from(src), to(dst), framer(kCaptureBytes), pool(p) {}
+      : session(s), dir(d), from(src), to(dst), framer(kCaptureBytes), pool(p) {
+    if (d == Dir::kToUpstream) framer.set_long_head(kLongHead);
+  }
   ~Pump() {
     pool.release(std::move(in));
     release(framer.held());  // a packet left half assembled
@@ -33,9 +37,9 @@ struct MySqlSession::Pump final : mysql::StreamCallbacks {
   void on_passthrough(std::string_view bytes) override { output.passthrough(bytes); }
   bool inspect(uint8_t seq, std::string_view payload) override { return session.inspect(*this, seq, payload, true); }
   void on_replace(uint8_t, std::string_view) override { session.replace(*this); }
-  void on_long_packet(uint8_t seq, uint8_t first_byte) override {
-    const char b = static_cast<char>(first_byte);
-    session.inspect(*this, seq, std::string_view(&b, 1), false);
+  bool on_long_packet(uint8_t seq, std::string_view head, size_t chunk_length) override {
+    long_chunk = chunk_length;
+    return session.inspect(*this, seq, head, false);
   }
   bool hold(size_t bytes) override { return session.hold_assembly(bytes); }
   void release(size_t bytes) override { session.release_assembly(bytes); }
@@ -55,6 +59,7 @@ struct MySqlSession::Pump final : mysql::StreamCallbacks {
   WaitBuffer waiting;     // what a waiting plaintext direction reads into (proxy/relay_read.h)
   RelayOutput output;     // what is written next: straight from `in`, or copied
   std::string replacement;  // wire bytes in place of the packet inspect() replaced (may be none)
+  size_t long_chunk = 0;    // a long packet's first chunk's payload length (its head is inspected)
   bool busy = false;        // a write to `to` is in flight
   uint64_t bytes_read = 0;  // bytes read from `from`
 };

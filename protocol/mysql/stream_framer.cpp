@@ -23,8 +23,8 @@ size_t StreamFramer::decision_bytes(const unsigned char* h, size_t avail) const 
   if (continuing_) return kHeaderBytes;  // a continuation's header: only its sequence is checked
   const size_t len = length_of(h);
   if (len <= capture_bytes_) return kHeaderBytes + len;  // shown whole
-  if (len > wide_bytes_ || avail < kHeaderBytes + 1) return kHeaderBytes + 1;  // long: its first payload byte
-  return captured(h) ? kHeaderBytes + len : kHeaderBytes + 1;
+  if (len <= wide_bytes_ && avail < kHeaderBytes + 1) return kHeaderBytes + 1;  // may be captured wide: its first byte
+  return captured(h) ? kHeaderBytes + len : kHeaderBytes + long_head_;  // long: its head (long_head_ < len)
 }
 
 FrameError StreamFramer::decide(std::string_view bytes, StreamCallbacks& cb, bool& replace, size_t& consumed) {
@@ -37,10 +37,10 @@ FrameError StreamFramer::decide(std::string_view bytes, StreamCallbacks& cb, boo
   }
   last_seq_ = seq;
   if (continuing_ || !captured(h)) {
-    if (!continuing_) cb.on_long_packet(seq, static_cast<uint8_t>(bytes[kHeaderBytes]));
+    if (!continuing_) replace = cb.on_long_packet(seq, bytes.substr(kHeaderBytes, long_head_), len);
     chunk_continues_ = len == kMaxPacketChunk;
     continuing_ = chunk_continues_;
-    consumed = std::min(bytes.size(), kHeaderBytes + len);
+    consumed = replace ? kHeaderBytes + long_head_ : std::min(bytes.size(), kHeaderBytes + len);
     remaining_ = kHeaderBytes + len - consumed;
     state_ = remaining_ > 0 ? State::kStream : State::kHeader;
     return FrameError::kNone;

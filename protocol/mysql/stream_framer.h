@@ -7,8 +7,9 @@
 // inspect(), in place when it arrived in one feed, else assembled (at most capture_bytes + 4,
 // drawn from the budget); the caller keeps it (its bytes stream on, without a copy when in
 // place) or replaces it. A longer packet (a 64 MB row, a 16 MiB continuation chain) streams:
-// on_long_packet sees its sequence id and first payload byte, and its bytes pass through as
-// they come, continuation headers checked for their sequence. So memory is bounded by the
+// on_long_packet sees its sequence id and its first payload bytes (the head: a statement id to
+// renumber), which it may replace, and its bytes pass through as they come, continuation
+// headers checked for their sequence. So memory is bounded by the
 // capture limit whatever the payload size, and small packets (commands, OK, ERR, column
 // definitions, rows) can be followed by a reply tracker.
 #pragma once
@@ -35,8 +36,12 @@ class StreamCallbacks : public protocol::AssemblyBudget {
   // through what came before it and calls on_replace, and the packet's own bytes are dropped.
   virtual bool inspect(uint8_t sequence_id, std::string_view payload) = 0;
   virtual void on_replace(uint8_t sequence_id, std::string_view payload) = 0;
-  // A logical packet longer than capture_bytes; it streams through after this call.
-  virtual void on_long_packet(uint8_t sequence_id, uint8_t first_byte) = 0;
+  // A logical packet longer than capture_bytes: `head` is its first long_head bytes of payload
+  // (set_long_head; 1 by default), `chunk_length` its first physical packet's payload length
+  // (kMaxPacketChunk when continuation packets follow). False: the packet streams through as it
+  // is after this call. True: replace its header and head; the framer passes through what came
+  // before, calls on_replace with the head, and streams the rest of the packet behind.
+  virtual bool on_long_packet(uint8_t sequence_id, std::string_view head, size_t chunk_length) = 0;
 };
 
 class StreamFramer {
@@ -55,6 +60,10 @@ class StreamFramer {
     wide_bytes_ = bytes < kMaxPacketChunk ? bytes : kMaxPacketChunk - 1;
   }
 
+  // How much of a long packet's payload on_long_packet sees (at least 1, at most capture_bytes):
+  // that many bytes are assembled before the decision. Takes effect from the next packet header.
+  void set_long_head(size_t bytes) { long_head_ = bytes < 1 ? 1 : bytes > capture_bytes_ ? capture_bytes_ : bytes; }
+
   // Consumes all of `data`. Returns kNone, kBadSequence (a continuation out of sequence) or
   // kOverBudget (assembling was refused); after an error the stream is unusable.
   FrameError feed(std::string_view data, StreamCallbacks& cb);
@@ -71,8 +80,8 @@ class StreamFramer {
  private:
   enum class State { kHeader, kAssemble, kStream };
   // How many bytes from a header at `h` (`avail` of them at hand) the decision on its packet
-  // needs: the whole packet when it is shown whole, else its first payload byte; a packet that
-  // may be captured wide needs its first byte before that is known.
+  // needs: the whole packet when it is shown whole, else its head; a packet that may be
+  // captured wide needs its first byte before that is known.
   size_t decision_bytes(const unsigned char* h, size_t avail) const;
   // A packet whose header is at `h` (and, if longer than capture_bytes, its first byte after it)
   // is shown whole.
@@ -85,6 +94,7 @@ class StreamFramer {
   size_t capture_bytes_;
   std::bitset<256> wide_first_;
   size_t wide_bytes_ = 0;  // 0: no wide capture
+  size_t long_head_ = 1;   // of a long packet's payload, shown to on_long_packet
   State state_ = State::kHeader;
   bool continuing_ = false;       // inside a long logical packet whose last chunk was 0xFFFFFF
   bool chunk_continues_ = false;  // the physical chunk being streamed is 0xFFFFFF long

@@ -277,6 +277,8 @@ class Prepared {
     if (mysql_stmt_bind_param(stmt_, &bind) != 0 || mysql_stmt_execute(stmt_) != 0) return error();
     return "";
   }
+  // Executes again with the parameter bound last, not bound again: libmariadb then sends no types.
+  std::string execute_bound() { return mysql_stmt_execute(stmt_) != 0 ? error() : ""; }
   // The first column of the first row of a read (after execute), or the error.
   std::string fetch() {
     char buf[256] = {};
@@ -356,6 +358,30 @@ TEST_F(MariaDbMigrationRelaySession, StatementsLongerThan64KiBAreRewrittenToo) {
   ASSERT_TRUE(write.ok()) << write.error();
   ASSERT_EQ(write.execute("long prepared"), "");
   EXPECT_NE(users().find("2:long prepared/long prepared"), std::string::npos) << users();
+}
+
+// A COM_STMT_EXECUTE longer than 64 KiB (an inline value) streams through the proxy, which reads
+// only its head: after a reload re-planned its statement it is prepared again and executed by id
+// -1 (with the types the client bound before, when this execute carries none), then renumbered,
+// and the session goes on.
+TEST_F(MariaDbMigrationRelaySession, ALongExecuteAfterAReloadIsPreparedAgainAndRenumbered) {
+  Prepared write(client_.get(), "UPDATE users SET full_name = LEFT(?, 8) WHERE id = 1");
+  ASSERT_TRUE(write.ok()) << write.error();
+  const std::string long_value = "longval1" + std::string(100000, 'z');
+  ASSERT_EQ(write.execute(long_value), "");  // off: relayed as it is
+  EXPECT_NE(users().find("1:longval1/Ada"), std::string::npos) << users();
+  ASSERT_TRUE(reload(*proxy_, "dual_write", 0, 2));
+  // Types were sent with the last execute; this one, not bound again, carries none.
+  ASSERT_EQ(must(direct_.get(), "UPDATE users SET full_name = 'reset' WHERE id = 1"), "");
+  ASSERT_EQ(write.execute_bound(), "");
+  EXPECT_NE(users().find("1:longval1/longval1"), std::string::npos) << "not mirrored: " << users();
+  // Now the client's id stands for the statement prepared again: renumbered in the long packet.
+  ASSERT_EQ(write.execute("longval2" + std::string(200000, 'y')), "");
+  EXPECT_NE(users().find("1:longval2/longval2"), std::string::npos) << users();
+  ASSERT_EQ(write.execute("short"), "");
+  EXPECT_NE(users().find("1:short/short"), std::string::npos) << users();
+  EXPECT_EQ(must(client_.get(), "DO 1"), "");  // the session goes on
+  EXPECT_EQ(proxy_->log().find("longer than 65536"), std::string::npos) << proxy_->log();
 }
 
 TEST_F(MariaDbMigrationRelaySession, APreparedStatementThatANewPhaseRefusesIsRefusedAtExecution) {

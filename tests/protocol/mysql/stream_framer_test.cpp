@@ -25,8 +25,20 @@ struct Recorder : StreamCallbacks {
     seen.emplace_back(seq, std::string(payload));
     return !replace_payload.empty() && payload == replace_payload;
   }
-  void on_replace(uint8_t seq, std::string_view) override { encode_packet(relayed, seq, "R"); }
-  void on_long_packet(uint8_t seq, uint8_t first) override { long_packets.emplace_back(seq, first); }
+  std::string long_replacement;  // wire bytes in place of a long packet's header and head, if any
+  std::vector<std::string> heads;
+  bool replacing_long = false;
+  void on_replace(uint8_t seq, std::string_view) override {
+    if (replacing_long) relayed.append(long_replacement);
+    else encode_packet(relayed, seq, "R");
+    replacing_long = false;
+  }
+  bool on_long_packet(uint8_t seq, std::string_view head, size_t) override {
+    long_packets.emplace_back(seq, static_cast<uint8_t>(head[0]));
+    heads.emplace_back(head);
+    replacing_long = !long_replacement.empty();
+    return replacing_long;
+  }
   bool hold(size_t n) override {
     held += n;
     peak = std::max(peak, held);
@@ -55,6 +67,33 @@ TEST(MysqlStreamFramer, EveryTwoCutsRelayTheSameBytesAndShowTheSamePackets) {
       EXPECT_TRUE(f.at_boundary());
       EXPECT_EQ(r.held, 0u);
       EXPECT_LE(r.peak, 16u + 4u);
+    }
+  }
+}
+
+// A long packet's head (set_long_head) is shown, and may be replaced: the rest streams behind
+// the replacement, however the input is cut (a COM_STMT_EXECUTE renumbered).
+TEST(MysqlStreamFramer, ALongPacketsHeadIsShownAndMayBeReplaced) {
+  const std::string execute = std::string("\x17\x01\x00\x00\x00", 5) + std::string(95, 'p');  // 100 bytes
+  const std::string input = PacketBuilder(0).packet("ab").packet(execute).packet("ok").bytes();
+  std::string expected = input;
+  expected.replace(6 + 4 + 1, 4, std::string("\x09\x00\x00\x00", 4));  // the id, renumbered
+  for (const bool replace : {false, true}) {
+    for (size_t a = 0; a <= input.size(); ++a) {
+      for (size_t b = a; b <= input.size(); ++b) {
+        StreamFramer f(16);
+        f.set_long_head(5);
+        Recorder r;
+        if (replace) r.long_replacement = std::string("\x64\x00\x00\x01\x17\x09\x00\x00\x00", 9);
+        ASSERT_EQ(f.feed(std::string_view(input).substr(0, a), r), FrameError::kNone);
+        ASSERT_EQ(f.feed(std::string_view(input).substr(a, b - a), r), FrameError::kNone);
+        ASSERT_EQ(f.feed(std::string_view(input).substr(b), r), FrameError::kNone);
+        EXPECT_EQ(r.relayed, replace ? expected : input) << a << "," << b;
+        EXPECT_EQ(r.heads, std::vector<std::string>{execute.substr(0, 5)}) << a << "," << b;
+        EXPECT_EQ(r.seen.size(), 2u);
+        EXPECT_TRUE(f.at_boundary());
+        EXPECT_EQ(r.held, 0u);
+      }
     }
   }
 }
