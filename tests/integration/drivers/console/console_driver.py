@@ -31,15 +31,19 @@ def start(profile_dir):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
-def text_of(driver, css):
+def on_fresh(driver, css, act):
     # The page redraws every 2 s: an element found just before a redraw is gone; look again.
     for attempt in range(5):
         try:
-            return driver.find_element(By.CSS_SELECTOR, css).text.replace("\n", " | ")
+            return act(driver.find_element(By.CSS_SELECTOR, css))
         except StaleElementReferenceException:
             if attempt == 4:
                 raise
             time.sleep(0.05)
+
+
+def text_of(driver, css):
+    return on_fresh(driver, css, lambda element: element.text.replace("\n", " | "))
 
 
 def answer(line):
@@ -68,7 +72,7 @@ def main():
                     driver.execute_script("sessionStorage.clear()")
                     answer("ok")
                 elif command == "click":
-                    driver.find_element(By.CSS_SELECTOR, " ".join(args)).click()
+                    on_fresh(driver, " ".join(args), lambda element: element.click())
                     answer("ok")
                 elif command == "wait":
                     css, seconds, wanted = args[0].replace("~", " "), float(args[1]), " ".join(args[2:])
