@@ -33,7 +33,7 @@ class MysqlBackfiller {
 
   BackfillResult run(const config::Config& config, const std::string& name) {
     snap_.job = std::string(o_.direction == Direction::kForward ? "backfill " : "backfill --reverse ") + name;
-    if (!setup(config, name) || !copy()) return fail();
+    if (!setup(config, name) || !copy() || (!job_.spec.same_table() && !sweep())) return fail();
     if (stopped()) return result_;
     if (!save("'done'", lo_)) return fail();
     publish("done");
@@ -60,13 +60,15 @@ class MysqlBackfiller {
     if (!cp.ok) return set_error("cannot read the checkpoint: " + cp.error);
     if (!cp.rows.empty() && cp.rows[0][0].value_or("") != "done" && !o_.restart) {
       const auto& row = cp.rows[0];
+      stage_ = row[0].value_or("copy");
       for (size_t i = 5; i < row.size() && row[i]; ++i) lo_.push_back(*row[i]);
       if (lo_.size() != job_.spec.key.size()) lo_.clear();
       result_.rows_done = as_number(row[1]);
       result_.rows_changed = as_number(row[2]);
       result_.resumed = true;
       result_.resumed_after = lo_;
-      note("resuming " + snap_.job + " from its checkpoint: " + std::to_string(result_.rows_done) + " rows done, after key " +
+      note("resuming " + snap_.job + " from its checkpoint: stage " + stage_ + ", " + std::to_string(result_.rows_done) +
+           " rows done, after key " +
            key_text(lo_) + " (last run on " + row[3].value_or("") + " at " + row[4].value_or("") + ")");
     } else {
       catalog::MysqlResult r = job_.exec(mysql_checkpoint_start(mig_, job_name_, job_.literal(host_name())));
@@ -81,27 +83,61 @@ class MysqlBackfiller {
   }
 
   bool copy() {
+    if (stage_ != "copy") return true;
     publish("copy");
     while (!stopped()) {
       if (!wait_while_throttled()) return true;  // stopped
       const int64_t n = sizer_.rows();
       const auto t0 = Clock::now();
       int64_t rows = 0;
-      if (!batch(n, rows)) return false;
+      if (!batch(false, n, rows)) return false;
       sizer_.observe(rows, std::chrono::duration<double>(Clock::now() - t0).count());
       publish("copy");
       if (rows < n) break;
       if (o_.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o_.pause_ms));
     }
+    if (stopped() || job_.spec.same_table()) return true;
+    stage_ = "sweep";
+    lo_.clear();
+    return save("'sweep'", lo_);
+  }
+
+  // The sweep of the table kinds: once every transaction that started before the copy ended has
+  // ended too (one may have deleted an old row whose new row the copy had not yet written, and
+  // its mirror found nothing to delete), delete new rows whose old row is gone.
+  bool sweep() {
+    if (stage_ != "sweep" || stopped()) return true;
+    catalog::MysqlResult since = job_.exec("SELECT NOW(6)");
+    if (!since.ok || since.rows.empty()) return set_error("cannot read the server's clock: " + since.error);
+    const std::string since_literal = job_.literal(since.rows[0][0].value_or(""));
+    while (!stopped()) {
+      catalog::MysqlResult older = job_.exec(mysql_older_transactions(since_literal));
+      if (!older.ok || older.rows.empty())
+        return set_error("cannot list older transactions (information_schema.INNODB_TRX needs the PROCESS privilege): " +
+                         older.error);
+      if (as_number(older.rows[0][0]) == 0) break;
+      snap_.throttle = "waiting for " + older.rows[0][0].value_or("") + " transaction(s) older than the copy to end " +
+                       "(connection ids " + older.rows[0][1].value_or("") + ")";
+      publish("sweep");
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    snap_.throttle.clear();
+    while (!stopped()) {
+      int64_t rows = 0;
+      const int64_t n = sizer_.rows();
+      if (!batch(true, n, rows)) return false;
+      publish("sweep");
+      if (rows < n) break;
+    }
     return true;
   }
 
   // One batch, retried on a deadlock or lock wait timeout (a writer took row locks first).
-  bool batch(int64_t n, int64_t& rows) {
+  bool batch(bool sweep_stage, int64_t n, int64_t& rows) {
     for (int attempt = 1;; ++attempt) {
       std::string err;
       unsigned code = 0;
-      if (try_batch(n, rows, err, code)) return true;
+      if (try_batch(sweep_stage, n, rows, err, code)) return true;
       job_.exec("ROLLBACK");
       if (!is_mysql_retryable(code) || attempt == kMaxAttempts) return set_error(err);
       note("batch after key " + key_text(lo_) + " failed (" + err + "), retrying");
@@ -109,39 +145,105 @@ class MysqlBackfiller {
     }
   }
 
-  // The page's end, the write and the checkpoint in one transaction.
-  bool try_batch(int64_t n, int64_t& rows, std::string& err, unsigned& code) {
-    auto failed = [&](const catalog::MysqlResult& r, const std::string& what) {
-      err = what + ": " + r.error;
-      code = r.code;
-      return false;
-    };
+  // The page's end, the write (or the sweep's delete) and the checkpoint in one transaction.
+  bool try_batch(bool sweep_stage, int64_t n, int64_t& rows, std::string& err, unsigned& code) {
+    Step step{job_, err, code};
     auto escape = [&](const std::string& v) { return job_.literal(v); };
-    catalog::MysqlResult begin = job_.exec("START TRANSACTION");
-    if (!begin.ok) return failed(begin, "START TRANSACTION");
+    // The sweep's gap locks need REPEATABLE READ (for its transaction only; the session stays
+    // READ COMMITTED).
+    if (sweep_stage && !step.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "SET TRANSACTION")) return false;
+    if (!step.run("START TRANSACTION", "START TRANSACTION")) return false;
     const Literals lo = mysql_key_literals(job_.spec.key_types, lo_, escape);
-    catalog::MysqlResult end = job_.exec(mysql_page_end(job_.spec, lo, n));
-    if (!end.ok) return failed(end, "reading the next page of " + job_.spec.source.to_string());
+    const config::TableName& page_of = sweep_stage ? job_.spec.target : job_.spec.source;
+    catalog::MysqlResult end;
+    if (!step.run(mysql_page_end(job_.spec, page_of, lo, n), "reading the next page of " + page_of.to_string(), &end))
+      return false;
     rows = end.rows.empty() ? 0 : as_number(end.rows[0][0]);
     std::vector<std::string> hi;
     for (size_t c = 1; rows > 0 && c < end.rows[0].size(); ++c) hi.push_back(end.rows[0][c].value_or(""));
     int64_t changed = 0;
     if (rows > 0) {
-      catalog::MysqlResult w = job_.exec(mysql_batch_update(job_.spec, lo, mysql_key_literals(job_.spec.key_types, hi, escape)));
-      if (!w.ok) return failed(w, "writing the batch");
-      changed = static_cast<int64_t>(w.affected);
+      const Literals hi_lits = mysql_key_literals(job_.spec.key_types, hi, escape);
+      const bool ok = sweep_stage              ? sweep_rows(step, lo, hi_lits, changed)
+                      : job_.spec.same_table() ? update_rows(step, lo, hi_lits, changed)
+                                               : copy_rows(step, lo, hi_lits, changed);
+      if (!ok) return false;
     }
     const std::vector<std::string> next = rows > 0 ? hi : lo_;
-    catalog::MysqlResult cp = job_.exec(mysql_checkpoint_update(mig_, job_name_, "'copy'",
-                                                                mysql_key_literals({}, next, escape),
-                                                                result_.rows_done + rows, result_.rows_changed + changed));
-    if (!cp.ok) return failed(cp, "updating the checkpoint");
-    catalog::MysqlResult commit = job_.exec("COMMIT");
-    if (!commit.ok) return failed(commit, "COMMIT");
+    const int64_t walked = sweep_stage ? 0 : rows;
+    if (!step.run(mysql_checkpoint_update(mig_, job_name_, job_.literal(stage_), mysql_key_literals({}, next, escape),
+                                          result_.rows_done + walked, result_.rows_changed + changed),
+                  "updating the checkpoint") ||
+        !step.run("COMMIT", "COMMIT"))
+      return false;
     lo_ = next;
-    result_.rows_done += rows;
-    result_.rows_this_run += rows;
+    result_.rows_done += walked;
+    result_.rows_this_run += walked;
     result_.rows_changed += changed;
+    return true;
+  }
+
+  // One statement of a batch; a failure leaves its message and code for batch()'s retry.
+  struct Step {
+    MysqlJob& job;
+    std::string& err;
+    unsigned& code;
+    bool run(const std::string& sql, const std::string& what, catalog::MysqlResult* out = nullptr) {
+      catalog::MysqlResult r = job.exec(sql);
+      if (!r.ok) {
+        err = what + ": " + r.error;
+        code = r.code;
+        return false;
+      }
+      if (out) *out = std::move(r);
+      return true;
+    }
+  };
+
+  // The column kinds: one UPDATE; InnoDB counts only rows really changed.
+  bool update_rows(Step& step, const Literals& lo, const Literals& hi, int64_t& changed) {
+    catalog::MysqlResult w;
+    if (!step.run(mysql_batch_write(job_.spec, lo, hi), "writing the batch", &w)) return false;
+    changed = static_cast<int64_t>(w.affected);
+    return true;
+  }
+
+  // The table kinds: the old rows locked first (mysql_lock_source), then the upsert, with the new
+  // table's rows in the range counted before and after it to tell inserts from updates.
+  bool copy_rows(Step& step, const Literals& lo, const Literals& hi, int64_t& changed) {
+    const std::string count = mysql_count_range(job_.spec, job_.spec.target, lo, hi);
+    catalog::MysqlResult before, w, after;
+    if (!step.run(mysql_lock_source(job_.spec, lo, hi), "locking the batch's rows of " + job_.spec.source.to_string()) ||
+        !step.run(count, "counting the rows of " + job_.spec.target.to_string(), &before) ||
+        !step.run(mysql_batch_write(job_.spec, lo, hi), "writing the batch", &w) ||
+        !step.run(count, "counting the rows of " + job_.spec.target.to_string(), &after))
+      return false;
+    const auto n = [](const catalog::MysqlResult& r) { return r.rows.empty() ? 0 : as_number(r.rows[0][0]); };
+    changed = mysql_copy_changed(n(after) - n(before), w.affected);
+    return true;
+  }
+
+  // The sweep over (lo, hi] of the new table, in REPEATABLE READ: the new rows with no old row
+  // (read without locks), then their old keys locked in share mode (gap locks where no row is,
+  // so no writer can insert one until the batch ends; a writer's script locks the old row before
+  // the new one, and so does this), then those of them still without an old row deleted.
+  bool sweep_rows(Step& step, const Literals& lo, const Literals& hi, int64_t& changed) {
+    catalog::MysqlResult candidates;
+    if (!step.run(mysql_orphan_candidates(job_.spec, lo, hi), "looking for rows whose old row is gone", &candidates))
+      return false;
+    if (candidates.rows.empty()) return true;
+    auto escape = [&](const std::string& v) { return job_.literal(v); };
+    std::vector<Literals> keys;
+    for (const auto& row : candidates.rows) {
+      std::vector<std::string> key;
+      for (const auto& v : row) key.push_back(v.value_or(""));
+      keys.push_back(mysql_key_literals(job_.spec.key_types, key, escape));
+    }
+    catalog::MysqlResult w;
+    if (!step.run(mysql_lock_old_keys(job_.spec, keys), "locking the old rows' keys") ||
+        !step.run(mysql_orphan_delete(job_.spec, keys), "deleting rows whose old row is gone", &w))
+      return false;
+    changed = static_cast<int64_t>(w.affected);
     return true;
   }
 
@@ -209,6 +311,7 @@ class MysqlBackfiller {
   BatchSizer sizer_;
   MysqlJob job_;
   std::string mig_, job_name_, error_;  // mig_ and job_name_ as literals
+  std::string stage_ = "copy";  // copy, then (the table kinds) sweep
   std::vector<std::string> lo_;
   BackfillResult result_;
   ProgressSnapshot snap_;

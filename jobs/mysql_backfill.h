@@ -1,6 +1,7 @@
-// Backfill of a MySQL / MariaDB column migration (rename_column, change_column, add_column):
-// run_backfill (backfill.h) under protocol: mysql. Keyset batches by the primary key, each its
-// own short transaction `UPDATE t SET new = (up) WHERE key in (lo, hi]` that also advances the
+// Backfill of a MySQL / MariaDB migration: run_backfill (backfill.h) under protocol: mysql.
+// Keyset batches by the primary key, each its own short transaction (the column kinds'
+// `UPDATE t SET new = (up) WHERE key in (lo, hi]`, the table kinds' upsert into the new table
+// and then their sweep of new rows whose old row is gone: mysql_backfill_sql.h) that also advances the
 // checkpoint row (`switchyard`.`checkpoints`, migration, job "backfill"/"backfill_reverse"), so
 // a kill -9 resumes at the last committed batch; race-free against dual writes through the proxy
 // because InnoDB's UPDATE reads and locks the newest row version (mysql_backfill_sql.h). One

@@ -1,6 +1,7 @@
 // MySQL backfill and verify SQL generation; see mysql_backfill_sql.h.
 #include "jobs/mysql_backfill_sql.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "jobs/sql_text.h"
@@ -52,6 +53,50 @@ bool is_integer_text(const std::string& v) {
 
 std::string where_key(const JobSpec& spec, const Literals& lo, const Literals& hi) {
   return " WHERE " + mysql_key_range(spec.key, lo, hi);
+}
+
+// The table kinds' source rows of (lo, hi] as the target would have them: a derived table `s`
+// whose columns are the target's names, each computed by its expression over the source row
+// (unqualified names in the expressions resolve to the source, the only table in scope).
+std::string mapped_source(const JobSpec& spec, const Literals& lo, const Literals& hi) {
+  std::vector<std::string> select;
+  for (const auto& c : spec.columns) select.push_back(c.expr + " AS " + quote_identifier(c.name));
+  return "(SELECT " + join(select, ", ") + " FROM " + mysql_table(spec.source) + where_key(spec, lo, hi) + ") s";
+}
+
+// s LEFT JOIN the target t on the key.
+std::string joined(const JobSpec& spec, const Literals& lo, const Literals& hi) {
+  std::vector<std::string> on;
+  for (const auto& k : spec.key) on.push_back("t." + quote_identifier(k) + " = s." + quote_identifier(k));
+  return mapped_source(spec, lo, hi) + " LEFT JOIN " + mysql_table(spec.target) + " t ON " + join(on, " AND ");
+}
+
+bool is_key(const JobSpec& spec, const std::string& column) {
+  return std::find(spec.key.begin(), spec.key.end(), column) != spec.key.end();
+}
+
+// " AND NOT EXISTS (a source row whose key expressions equal the target row's key)", in a
+// statement over the target (named in full: the subquery's bare names are the source's).
+std::string no_source_row(const JobSpec& spec) {
+  std::vector<std::string> match;
+  for (const auto& c : spec.columns)
+    if (is_key(spec, c.name)) match.push_back(c.expr + " = " + mysql_table(spec.target) + "." + quote_identifier(c.name));
+  return " AND NOT EXISTS (SELECT 1 FROM " + mysql_table(spec.source) + " WHERE " + join(match, " AND ") + ")";
+}
+
+// `k IN (1, 2)`, or `(a, b) IN ((1, 'x'), (2, 'y'))` for a composite key.
+std::string key_in(const std::vector<std::string>& key, const std::vector<Literals>& keys) {
+  std::vector<std::string> values;
+  for (const auto& k : keys) values.push_back(key.size() == 1 ? k[0] : "(" + join(k, ", ") + ")");
+  const std::string lhs = key.size() == 1 ? quote_identifier(key[0]) : "(" + columns(key) + ")";
+  return lhs + " IN (" + join(values, ", ") + ")";
+}
+
+// NOT (t.c <=> s.c AND ...) over `checked`.
+std::string joined_differs(const std::vector<TargetColumn>& checked) {
+  std::vector<std::string> same;
+  for (const auto& c : checked) same.push_back("t." + quote_identifier(c.name) + " <=> s." + quote_identifier(c.name));
+  return "NOT (" + join(same, " AND ") + ")";
 }
 
 }  // namespace
@@ -127,18 +172,68 @@ std::string mysql_key_range(const std::vector<std::string>& key, const Literals&
   return parts.empty() ? "TRUE" : join(parts, " AND ");
 }
 
-std::string mysql_page_end(const JobSpec& spec, const Literals& lo, int64_t n) {
+std::string mysql_page_end(const JobSpec& spec, const config::TableName& table, const Literals& lo, int64_t n) {
   std::vector<std::string> desc;
   for (const auto& k : spec.key) desc.push_back("page." + quote_identifier(k) + " DESC");
   return "SELECT COUNT(*) OVER (), " + columns(spec.key, "page") + " FROM (SELECT " + columns(spec.key) + " FROM " +
-         mysql_table(spec.source) + (lo.empty() ? "" : " WHERE " + mysql_key_after(spec.key, lo)) + " ORDER BY " +
+         mysql_table(table) + (lo.empty() ? "" : " WHERE " + mysql_key_after(spec.key, lo)) + " ORDER BY " +
          columns(spec.key) + " LIMIT " + std::to_string(n) + ") page ORDER BY " + join(desc, ", ") + " LIMIT 1";
 }
 
-std::string mysql_batch_update(const JobSpec& spec, const Literals& lo, const Literals& hi) {
-  std::vector<std::string> set;
-  for (const auto& c : spec.columns) set.push_back(quote_identifier(c.name) + " = " + c.expr);
-  return "UPDATE " + mysql_table(spec.target) + " SET " + join(set, ", ") + where_key(spec, lo, hi);
+std::string mysql_batch_write(const JobSpec& spec, const Literals& lo, const Literals& hi) {
+  if (spec.same_table()) {
+    std::vector<std::string> set;
+    for (const auto& c : spec.columns) set.push_back(quote_identifier(c.name) + " = " + c.expr);
+    return "UPDATE " + mysql_table(spec.target) + " SET " + join(set, ", ") + where_key(spec, lo, hi);
+  }
+  std::vector<std::string> select, update;
+  for (const auto& c : spec.columns) {
+    select.push_back(c.expr);
+    if (!is_key(spec, c.name))
+      update.push_back(quote_identifier(c.name) + " = VALUES(" + quote_identifier(c.name) + ")");
+  }
+  // Every column a key column: a duplicate is already right.
+  if (update.empty()) update.push_back(quote_identifier(spec.key[0]) + " = " + quote_identifier(spec.key[0]));
+  return "INSERT INTO " + mysql_table(spec.target) + " (" + columns(spec.column_names()) + ") SELECT " +
+         join(select, ", ") + " FROM " + mysql_table(spec.source) + where_key(spec, lo, hi) + " ORDER BY " +
+         columns(spec.key) + " LOCK IN SHARE MODE ON DUPLICATE KEY UPDATE " + join(update, ", ");
+}
+
+int64_t mysql_copy_changed(int64_t inserted, uint64_t affected) {
+  const int64_t updated = (static_cast<int64_t>(affected) - inserted) / 2;
+  return std::max<int64_t>(inserted, 0) + std::max<int64_t>(updated, 0);
+}
+
+std::string mysql_lock_source(const JobSpec& spec, const Literals& lo, const Literals& hi) {
+  return "SELECT " + columns(spec.key) + " FROM " + mysql_table(spec.source) + where_key(spec, lo, hi) + " ORDER BY " +
+         columns(spec.key) + " LOCK IN SHARE MODE";
+}
+
+std::string mysql_count_range(const JobSpec& spec, const config::TableName& table, const Literals& lo, const Literals& hi) {
+  return "SELECT COUNT(*) FROM " + mysql_table(table) + where_key(spec, lo, hi);
+}
+
+std::string mysql_orphan_candidates(const JobSpec& spec, const Literals& lo, const Literals& hi) {
+  return "SELECT " + columns(spec.key) + " FROM " + mysql_table(spec.target) + where_key(spec, lo, hi) + no_source_row(spec) +
+         " ORDER BY " + columns(spec.key);
+}
+
+std::string mysql_lock_old_keys(const JobSpec& spec, const std::vector<Literals>& keys) {
+  bool copied = true;  // every key column of the target is the source's column of that name
+  for (const auto& c : spec.columns)
+    if (is_key(spec, c.name) && c.expr != quote_identifier(c.name)) copied = false;
+  if (!copied) return "DO 0";
+  return "SELECT " + columns(spec.key) + " FROM " + mysql_table(spec.source) + " WHERE " + key_in(spec.key, keys) +
+         " ORDER BY " + columns(spec.key) + " LOCK IN SHARE MODE";
+}
+
+std::string mysql_orphan_delete(const JobSpec& spec, const std::vector<Literals>& keys) {
+  return "DELETE FROM " + mysql_table(spec.target) + " WHERE " + key_in(spec.key, keys) + no_source_row(spec);
+}
+
+std::string mysql_older_transactions(const std::string& since) {
+  return "SELECT COUNT(*), COALESCE(GROUP_CONCAT(trx_mysql_thread_id), '') FROM information_schema.INNODB_TRX "
+         "WHERE trx_started < " + since + " AND trx_mysql_thread_id <> CONNECTION_ID()";
 }
 
 std::string mysql_estimated_rows(const std::string& schema, const std::string& name) {
@@ -153,6 +248,11 @@ std::string mysql_differs(const std::vector<TargetColumn>& checked) {
 
 std::string mysql_verify_stats(const JobSpec& spec, const std::vector<TargetColumn>& checked, const Literals& lo,
                                const Literals& hi) {
+  if (!spec.same_table()) {
+    const std::string differs = joined_differs(checked);
+    return "SELECT COUNT(*), COALESCE(SUM(" + differs + "), 0), COALESCE(SUM(t." + quote_identifier(spec.key[0]) +
+           " IS NULL), 0) FROM " + joined(spec, lo, hi);
+  }
   std::vector<std::string> unfilled;
   for (const auto& c : spec.columns) unfilled.push_back(quote_identifier(c.name) + " IS NULL");
   const std::string differs = mysql_differs(checked);
@@ -162,6 +262,21 @@ std::string mysql_verify_stats(const JobSpec& spec, const std::vector<TargetColu
 
 std::string mysql_verify_samples(const JobSpec& spec, const std::vector<TargetColumn>& checked, const Literals& lo,
                                  const Literals& hi, int limit) {
+  if (!spec.same_table()) {
+    std::vector<std::string> key, expected, actual, order;
+    for (const auto& k : spec.key) {
+      key.push_back("QUOTE(s." + quote_identifier(k) + ")");
+      order.push_back("s." + quote_identifier(k));
+    }
+    for (const auto& c : checked) {
+      expected.push_back("QUOTE(s." + quote_identifier(c.name) + ")");
+      actual.push_back("QUOTE(t." + quote_identifier(c.name) + ")");
+    }
+    return "SELECT CONCAT_WS(', ', " + join(key, ", ") + "), CONCAT_WS(', ', " + join(expected, ", ") + "), IF(t." +
+           quote_identifier(spec.key[0]) + " IS NULL, 'no row', CONCAT_WS(', ', " + join(actual, ", ") + ")) FROM " +
+           joined(spec, lo, hi) + " WHERE " + joined_differs(checked) + " ORDER BY " + join(order, ", ") + " LIMIT " +
+           std::to_string(limit);
+  }
   std::vector<std::string> key, expected, actual;
   for (const auto& k : spec.key) key.push_back("QUOTE(" + quote_identifier(k) + ")");
   for (const auto& c : checked) {
@@ -171,6 +286,10 @@ std::string mysql_verify_samples(const JobSpec& spec, const std::vector<TargetCo
   return "SELECT CONCAT_WS(', ', " + join(key, ", ") + "), CONCAT_WS(', ', " + join(expected, ", ") + "), CONCAT_WS(', ', " +
          join(actual, ", ") + ") FROM " + mysql_table(spec.source) + where_key(spec, lo, hi) + " AND " +
          mysql_differs(checked) + " ORDER BY " + columns(spec.key) + " LIMIT " + std::to_string(limit);
+}
+
+std::string mysql_verify_extra(const JobSpec& spec, const Literals& lo, const Literals& hi) {
+  return "SELECT COUNT(*) FROM " + mysql_table(spec.target) + where_key(spec, lo, hi) + no_source_row(spec);
 }
 
 }  // namespace switchyard::jobs

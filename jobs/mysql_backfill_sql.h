@@ -13,6 +13,14 @@
 // columns itself. No `WHERE new <=> up` filter: `<=>` follows the column's collation ('A' = 'a'),
 // while InnoDB skips a row whose bytes would not change on its own (affected rows count only
 // rows really changed).
+//
+// The table kinds (rename_table, copy_table): `INSERT INTO new (cols) SELECT up FROM old WHERE key
+// in (lo, hi] ORDER BY key LOCK IN SHARE MODE ON DUPLICATE KEY UPDATE c = VALUES(c), ...`. The
+// shared locks make a writer's script (which locks the old rows FOR UPDATE before writing and
+// mirroring, proxy/mysql_scripts.cpp) either commit first, when the locking read returns its
+// version, or wait for the batch and overwrite its mirror itself. Then the sweep pages through
+// the new table deleting rows whose old row is gone (`NOT EXISTS`), once every transaction older
+// than the copy's end has ended.
 #pragma once
 
 #include <functional>
@@ -60,11 +68,35 @@ std::string mysql_key_at_most(const std::vector<std::string>& key, const Literal
 // (lo, hi]: either bound empty means unbounded on that side; "TRUE" when both are.
 std::string mysql_key_range(const std::vector<std::string>& key, const Literals& lo, const Literals& hi);
 
-// The end of the next page after `lo`: one row (rows in the page, k1, k2, ...) or none when
-// nothing is left.
-std::string mysql_page_end(const JobSpec& spec, const Literals& lo, int64_t n);
-// The batch write over (lo, hi].
-std::string mysql_batch_update(const JobSpec& spec, const Literals& lo, const Literals& hi);
+// The end of the next page of `table` (the spec's source or target) after `lo`: one row (rows in
+// the page, k1, k2, ...) or none when nothing is left.
+std::string mysql_page_end(const JobSpec& spec, const config::TableName& table, const Literals& lo, int64_t n);
+// The batch write over (lo, hi]: the UPDATE of the column kinds, the upsert of the table kinds.
+std::string mysql_batch_write(const JobSpec& spec, const Literals& lo, const Literals& hi);
+// The rows a batch write of the table kinds really changed (inserted, or updated to other
+// values), from its affected rows (1 per insert, 2 per changed update, 0 per row already right)
+// and the rows it inserted (the target's rows in the range after it less before it: MariaDB's
+// "Duplicates:" counts no row an ON DUPLICATE KEY UPDATE updated).
+int64_t mysql_copy_changed(int64_t inserted, uint64_t affected);
+// The table kinds' first statement of a batch: shared locks on every source row of (lo, hi], in
+// key order, before the batch writes any target row. A writer's script locks its old row and
+// then its new one; were the batch to lock old rows while already holding new ones (as the
+// upsert's own locking read does row by row), the two could deadlock, and InnoDB would roll
+// back the writer, the smaller transaction.
+std::string mysql_lock_source(const JobSpec& spec, const Literals& lo, const Literals& hi);
+// One row: the rows of `table` in (lo, hi].
+std::string mysql_count_range(const JobSpec& spec, const config::TableName& table, const Literals& lo, const Literals& hi);
+// The table kinds' sweep over (lo, hi] of the target, in three statements: the keys of its rows
+// whose source row is gone (a plain read); the source rows of those keys locked in share mode,
+// which under REPEATABLE READ also locks the gap where there is none (nothing is read when the
+// key is computed by an expression: locking it would scan the source); and the delete of those
+// keys' rows still without a source row. `keys`: each key as literals, at least one.
+std::string mysql_orphan_candidates(const JobSpec& spec, const Literals& lo, const Literals& hi);
+std::string mysql_lock_old_keys(const JobSpec& spec, const std::vector<Literals>& keys);
+std::string mysql_orphan_delete(const JobSpec& spec, const std::vector<Literals>& keys);
+// Transactions that started before `since` (a DATETIME literal), this connection's left out: one
+// row (count, their connection ids). Needs the PROCESS privilege (information_schema.INNODB_TRX).
+std::string mysql_older_transactions(const std::string& since);
 // The estimated rows of a table (information_schema.TABLES.TABLE_ROWS); `schema` is a literal
 // or DATABASE(), `name` a literal.
 std::string mysql_estimated_rows(const std::string& schema, const std::string& name);
@@ -73,12 +105,17 @@ std::string mysql_estimated_rows(const std::string& schema, const std::string& n
 // expression over the row. Both lists are checked: up's (the new columns) and down's (the old
 // columns, when the migration has down); either may be empty, not both.
 std::string mysql_differs(const std::vector<TargetColumn>& columns);
-// One row: rows in the range, rows that differ, rows that differ with every target column NULL
-// (never filled: "missing").
+// One row: source rows in the range, rows that differ, and of those the "missing" ones: every
+// target column NULL (never filled) for the column kinds, no target row at all for the table
+// kinds (whose source rows are compared with the target row of the same key, in one statement).
 std::string mysql_verify_stats(const JobSpec& spec, const std::vector<TargetColumn>& checked, const Literals& lo,
                                const Literals& hi);
-// Rows (key, expected, actual) that differ, in key order, at most `limit`; values QUOTE()d.
+// Rows (key, expected, actual) that differ, in key order, at most `limit`; values QUOTE()d; the
+// actual side of a missing target row is "no row".
 std::string mysql_verify_samples(const JobSpec& spec, const std::vector<TargetColumn>& checked, const Literals& lo,
                                  const Literals& hi, int limit);
+// The table kinds: one row, the target rows in (lo, hi] (bounds over the target's key) with no
+// source row ("extra").
+std::string mysql_verify_extra(const JobSpec& spec, const Literals& lo, const Literals& hi);
 
 }  // namespace switchyard::jobs

@@ -14,6 +14,12 @@ using Clock = std::chrono::steady_clock;
 
 int64_t as_number(const std::optional<std::string>& v) { return v ? std::atoll(v->c_str()) : 0; }
 
+std::string join_key(const std::vector<std::string>& key) {
+  std::string out;
+  for (size_t i = 0; i < key.size(); ++i) out += (i ? ", " : "") + key[i];
+  return out;
+}
+
 }  // namespace
 
 VerifyReport run_mysql_verify(const config::Config& config, const std::string& migration, const VerifyOptions& o,
@@ -38,21 +44,37 @@ VerifyReport run_mysql_verify(const config::Config& config, const std::string& m
   MysqlJob job;
   std::string error;
   if (!open_mysql_job(config, migration, Direction::kForward, "verify", "verify", job, error)) return fail(error);
+  // Column kinds: both lists, over the one row. Table kinds: the new row against up(old row),
+  // and then new rows with no old row.
+  const bool two_tables = !job.spec.same_table();
   std::vector<TargetColumn> checked = job.spec.columns;
-  if (job.has_reverse) checked.insert(checked.end(), job.reverse.columns.begin(), job.reverse.columns.end());
+  if (job.has_reverse && !two_tables)
+    checked.insert(checked.end(), job.reverse.columns.begin(), job.reverse.columns.end());
   auto escape = [&](const std::string& v) { return job.literal(v); };
   std::vector<std::string> lo;
   while (!stop.load()) {
     const Literals lo_lits = mysql_key_literals(job.spec.key_types, lo, escape);
-    catalog::MysqlResult end = job.exec(mysql_page_end(job.spec, lo_lits, o.chunk_rows));
+    catalog::MysqlResult end = job.exec(mysql_page_end(job.spec, job.spec.source, lo_lits, o.chunk_rows));
     if (!end.ok) return fail("reading the next chunk: " + end.error);
     const int64_t rows = end.rows.empty() ? 0 : as_number(end.rows[0][0]);
-    if (rows == 0) break;
     std::vector<std::string> hi;
-    for (size_t c = 1; c < end.rows[0].size(); ++c) hi.push_back(end.rows[0][c].value_or(""));
+    for (size_t c = 1; rows > 0 && c < end.rows[0].size(); ++c) hi.push_back(end.rows[0][c].value_or(""));
     const bool last = rows < o.chunk_rows;
+    if (rows == 0 && !two_tables) break;
     // The last chunk has no upper bound: rows inserted past its key are compared too.
     const Literals hi_lits = last ? Literals{} : mysql_key_literals(job.spec.key_types, hi, escape);
+    if (two_tables) {
+      // The same bounds over the new table's key: every chunk's, the first and last open, cover it.
+      catalog::MysqlResult x = job.exec(mysql_verify_extra(job.spec, lo_lits, hi_lits));
+      if (!x.ok || x.rows.empty()) return fail("looking for rows only in the new table: " + x.error);
+      const int64_t extra = as_number(x.rows[0][0]);
+      r.extra += extra;
+      if (extra > 0 && static_cast<int>(r.samples.size()) < o.samples)
+        r.samples.push_back(std::to_string(extra) + " row(s) in " + job.spec.target.to_string() + " after key (" +
+                            (lo.empty() ? std::string("start") : join_key(lo)) + ") have no row in " +
+                            job.spec.source.to_string());
+      if (rows == 0) break;
+    }
     catalog::MysqlResult s = job.exec(mysql_verify_stats(job.spec, checked, lo_lits, hi_lits));
     if (!s.ok || s.rows.empty()) return fail("comparing a chunk: " + s.error);
     const int64_t n = as_number(s.rows[0][0]), differ = as_number(s.rows[0][1]), missing = as_number(s.rows[0][2]);

@@ -2,7 +2,10 @@
 // walks the table in key chunks and, per chunk in one statement, counts rows where some new
 // column is not NULL-safe equal to up(old row) or, when the migration has down, some old column
 // to down(new row) (`<=>`, so under the column's collation), "missing" when the new columns are
-// all NULL; then describes up to `samples` differing rows by key. Not resumable yet (each run
+// all NULL; then describes up to `samples` differing rows by key. The table kinds compare each
+// old row's up() with the new row of its key (one statement per chunk, a LEFT JOIN: "missing"
+// when there is none), then count new rows with no old row over the same bounds ("extra"),
+// down not checked. Not resumable yet (each run
 // walks every row; --restart changes nothing). One verify of a migration at a time
 // (GET_LOCK 'switchyard.verify.<migration>').
 #pragma once

@@ -253,6 +253,16 @@ std::optional<TableMigration> table_migration(const ResolvedMigration& m, size_t
   };
   if (!maps(m.spec.up, tm.up, "columns")) return std::nullopt;
   if (!m.spec.down.empty() && !maps(m.spec.down, tm.down, "down")) return std::nullopt;
+  // As under PostgreSQL, the old table is written from down plus the columns both tables have by
+  // the same name.
+  if (!tm.down.empty() && m.old_rel.exists && m.new_rel.exists)
+    for (const ColumnInfo& c : m.old_rel.columns) {
+      const std::string folded = fold(c.name);
+      const bool mapped = std::any_of(tm.down.begin(), tm.down.end(), [&](const auto& d) { return fold(d.first) == folded; });
+      const ColumnInfo* in_new = find_column(m.new_rel, folded);
+      if (!mapped && !c.generated && !c.dropped && in_new != nullptr && !in_new->generated)
+        tm.down.emplace_back(c.name, quote_identifier(in_new->name));
+    }
   return tm;
 }
 

@@ -3,10 +3,14 @@
 // through down, a SIGKILL mid-run resumed from the checkpoint, the lock refusing a second run,
 // a backfill racing writers that go through the proxy in dual_write with no row left wrong, and
 // a bad control string named in the error. Verify finds a row planted behind the proxy's back.
+// The table kinds: copy_table backfilled while writers insert, update and delete old rows through
+// the proxy, and rename_table killed mid-run and resumed, each checked against hand-written SQL
+// over both tables; verify finds a changed, a missing and an extra new row.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <csignal>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -167,7 +171,7 @@ TEST_F(MariaDbBackfill, ResumesFromItsCheckpointAfterSigkill) {
 
   const CommandResult second = config.run("backfill", "bf-kill", {"--batch-rows", "2000"});
   ASSERT_EQ(second.exit_code, 0) << second.describe();
-  EXPECT_NE(second.err.find("resuming backfill bf-kill from its checkpoint: " + std::to_string(at_kill) + " rows done"),
+  EXPECT_NE(second.err.find("resuming backfill bf-kill from its checkpoint: stage copy, " + std::to_string(at_kill) + " rows done"),
             std::string::npos)
       << second.err;
   EXPECT_NE(second.out.find(std::to_string(kRows) + " rows walked (" + std::to_string(kRows - at_kill) + " in this run)"),
@@ -266,6 +270,173 @@ TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedJobsAreClearErrors) {
   const CommandResult lag = good.run("backfill", "bf-bad", {"--max-lag-ms", "100"});
   EXPECT_EQ(lag.exit_code, 1) << lag.describe();
   EXPECT_NE(lag.err.find("--max-lag-ms is not supported under protocol: mysql"), std::string::npos) << lag.err;
+}
+
+// copy_table tb_legacy (id, name, accttype) -> tb_account (id, name, kind).
+constexpr char kKindUp[] = "CASE accttype WHEN 'S' THEN 'savings' ELSE 'checking' END";
+
+std::string copy_yaml(const std::string& phase) {
+  return "migrations:\n  - name: tb-copy\n    copy_table:\n      from: tb_legacy\n      to: tb_account\n"
+         "      columns: {name: name, kind: \"" + std::string(kKindUp) + "\"}\n"
+         "      down: {accttype: \"CASE kind WHEN 'savings' THEN 'S' ELSE 'C' END\"}\n    phase: " + phase + "\n";
+}
+
+class MariaDbTableBackfill : public MariaDbBackfill {
+ protected:
+  std::string latest_deadlock() {
+    std::string error;
+    auto r = mariadb_query(direct_.get(), "SHOW ENGINE INNODB STATUS", error);
+    if (!r || r->empty() || (*r)[0].size() < 3) return error;
+    const std::string& status = (*r)[0][2];
+    const size_t at = status.find("LATEST DETECTED DEADLOCK");
+    return at == std::string::npos ? "" : status.substr(at, status.find("TRANSACTIONS\n", at) - at);
+  }
+  void forget_checkpoints(const std::string& migration) {
+    std::string error;  // no checkpoint table yet is fine
+    (void)mariadb_query(direct_.get(), "DELETE FROM switchyard.checkpoints WHERE migration = '" + migration + "'", error);
+  }
+  void run_all(const std::vector<std::string>& sqls) {
+    std::string error;
+    for (const std::string& sql : sqls) ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
+  }
+  // The oracle, by hand: old rows whose new row is absent or not up(old), and new rows with no old row.
+  std::string copy_differences() {
+    return value("SELECT COUNT(*) FROM app.tb_legacy l LEFT JOIN app.tb_account a ON a.id = l.id WHERE a.id IS NULL OR "
+                 "NOT (a.name <=> l.name AND a.kind <=> (" + std::string(kKindUp) + "))") + "/" +
+           value("SELECT COUNT(*) FROM app.tb_account a WHERE NOT EXISTS (SELECT 1 FROM app.tb_legacy l WHERE l.id = a.id)");
+  }
+};
+
+TEST_F(MariaDbTableBackfill, CopyTableUnderRacingWritersLeavesTheNewTableExactlyUpOfTheOld) {
+  constexpr int kRows = 20000;
+  run_all({"DROP TABLE IF EXISTS tb_legacy", "DROP TABLE IF EXISTS tb_account",
+           "CREATE TABLE tb_legacy (id INT PRIMARY KEY, name VARCHAR(60), accttype CHAR(1)) ENGINE=InnoDB",
+           "CREATE TABLE tb_account (id INT PRIMARY KEY, name VARCHAR(60), kind VARCHAR(10)) ENGINE=InnoDB",
+           "INSERT INTO tb_legacy SELECT seq, CONCAT('acct ', seq), IF(seq % 3 = 0, 'S', 'C') FROM seq_1_to_" +
+               std::to_string(kRows),
+           // What an earlier phase left: a stale row, and rows whose old row was deleted unmirrored.
+           "INSERT INTO tb_account VALUES (7, 'stale', 'savings'), (900001, 'orphan', 'checking'), (900002, NULL, NULL)",
+           "ANALYZE TABLE tb_legacy"});
+  forget_checkpoints("tb-copy");
+  std::string error;
+  auto proxy = start_mysql_proxy(control_yaml() + copy_yaml("dual_write"), error);
+  ASSERT_NE(proxy, nullptr) << error;
+  std::atomic<bool> done{false};
+  std::atomic<long> writes{0}, failures{0};
+  std::vector<std::string> failed;
+  std::mutex failed_mutex;
+  std::vector<std::thread> writers;
+  const MariaDbLogin login = login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword);
+  for (int w = 0; w < 3; ++w) {
+    writers.emplace_back([&, w] {
+      std::string err;
+      MariaDbConn c = connect_mariadb(login, err);
+      if (!c || !mariadb_query(c.get(), "USE app", err)) {
+        ++failures;
+        return;
+      }
+      std::mt19937 rng(w + 7);
+      std::uniform_int_distribution<int> id(1, kRows);
+      for (int i = 0; !done; ++i) {
+        const std::string k = std::to_string(id(rng));
+        std::string sql;
+        switch (i % 4) {
+          case 0:
+          case 1:
+            sql = "UPDATE tb_legacy SET name = CONCAT('w', " + std::to_string(rng() % 1000) + "), accttype = IF(RAND() < 0.5, "
+                  "'S', 'C') WHERE id = " + k;
+            break;
+          case 2: sql = "DELETE FROM tb_legacy WHERE id = " + k; break;
+          default:
+            sql = "INSERT INTO tb_legacy (id, name, accttype) VALUES (" + std::to_string(1000000 * (w + 1) + i) + ", 'new', 'S')";
+        }
+        if (mariadb_query(c.get(), sql, err)) {
+          ++writes;
+        } else {
+          ++failures;
+          std::lock_guard<std::mutex> lock(failed_mutex);
+          failed.push_back(sql + ": " + err);
+        }
+      }
+    });
+  }
+  MysqlJobConfig config(control_yaml() + copy_yaml("dual_write"));
+  EXPECT_TRUE(eventually([&] { return writes.load() >= 20 || failures.load() > 0; }, 20s)) << writes.load();
+  const long before = writes.load();
+  const CommandResult run = config.run("backfill", "tb-copy", {"--batch-rows", "250"});
+  const long at_end = writes.load();
+  EXPECT_GT(at_end, before) << "no write raced the backfill";
+  EXPECT_TRUE(eventually([&] { return writes.load() >= at_end + 20 || failures.load() > 0; }, 20s));
+  done = true;
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  EXPECT_EQ(failures.load(), 0) << (failed.empty() ? "" : failed[0]) << "\n" << latest_deadlock();
+  EXPECT_EQ(copy_differences(), "0/0");
+  const CommandResult verify = config.run("verify", "tb-copy", {"--chunk-rows", "3000"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.describe();
+  EXPECT_NE(verify.out.find("0 mismatched, 0 missing in new, 0 extra in new"), std::string::npos) << verify.out;
+  std::printf("%ld writes through the proxy raced the copy of %d rows: %s", writes.load(), kRows, run.out.c_str());
+
+  // Behind the proxy's back: one new row changed, one gone, one with no old row.
+  const std::string changed = value("SELECT MIN(id) FROM app.tb_legacy WHERE id >= 1200");
+  const std::string gone = value("SELECT MIN(id) FROM app.tb_legacy WHERE id > " + changed);
+  run_all({"UPDATE app.tb_account SET kind = 'planted' WHERE id = " + changed,
+           "DELETE FROM app.tb_account WHERE id = " + gone, "INSERT INTO app.tb_account VALUES (950000, 'extra', NULL)"});
+  const CommandResult dirty = config.run("verify", "tb-copy", {"--chunk-rows", "3000"});
+  EXPECT_EQ(dirty.exit_code, 1) << dirty.describe();
+  EXPECT_NE(dirty.out.find("1 mismatched, 1 missing in new, 1 extra in new"), std::string::npos) << dirty.out;
+  EXPECT_NE(dirty.out.find("key '" + changed + "': expected '" + changed + "', "), std::string::npos) << dirty.out;
+  EXPECT_NE(dirty.out.find("'planted'"), std::string::npos) << dirty.out;
+  EXPECT_NE(dirty.out.find("key '" + gone + "': expected '" + gone + "', "), std::string::npos) << dirty.out;
+  EXPECT_NE(dirty.out.find("found no row"), std::string::npos) << dirty.out;
+  // The backfill puts it right again: the changed and the missing row rewritten, the extra one swept.
+  const CommandResult again = config.run("backfill", "tb-copy", {"--batch-rows", "5000"});
+  ASSERT_EQ(again.exit_code, 0) << again.describe();
+  EXPECT_NE(again.out.find(", 3 rows written"), std::string::npos) << again.out;
+  EXPECT_EQ(copy_differences(), "0/0");
+}
+
+TEST_F(MariaDbTableBackfill, RenameTableResumesAfterSigkillAndCopiesEveryColumn) {
+  constexpr int kRows = 40000;
+  run_all({"DROP TABLE IF EXISTS tb_inovices", "DROP TABLE IF EXISTS tb_invoices",
+           "CREATE TABLE tb_inovices (id INT AUTO_INCREMENT PRIMARY KEY, total DECIMAL(10,2), note VARCHAR(40), "
+           "issued DATETIME(6)) ENGINE=InnoDB",
+           "INSERT INTO tb_inovices SELECT seq, seq / 7, IF(seq % 5 = 0, NULL, CONCAT('n', seq)), "
+           "'2026-01-01' + INTERVAL seq SECOND FROM seq_1_to_" + std::to_string(kRows),
+           "CREATE TABLE tb_invoices LIKE tb_inovices", "ANALYZE TABLE tb_inovices"});
+  forget_checkpoints("tb-rename");
+  MysqlJobConfig config(control_yaml() +
+                        "migrations:\n  - name: tb-rename\n    rename_table: {from: tb_inovices, to: tb_invoices}\n"
+                        "    phase: dual_write\n");
+  std::string error;
+  auto first = config.spawn("tb-rename", {"--batch-rows", "200", "--pause-ms", "20"}, error);
+  ASSERT_TRUE(first) << error;
+  ASSERT_TRUE(eventually([&] { return checkpoint_rows("tb-rename").size() && std::stol(checkpoint_rows("tb-rename")) >= 4000; },
+                         60s))
+      << config.log();
+  first->stop(SIGKILL, 0ms);
+  const long at_kill = std::stol(checkpoint_rows("tb-rename"));
+  ASSERT_LT(at_kill, kRows) << "the backfill finished before it could be killed";
+  EXPECT_EQ(value("SELECT COUNT(*) FROM app.tb_invoices"), std::to_string(at_kill));
+  const CommandResult second = config.run("backfill", "tb-rename", {"--batch-rows", "3000"});
+  ASSERT_EQ(second.exit_code, 0) << second.describe();
+  EXPECT_NE(second.err.find("resuming backfill tb-rename from its checkpoint: stage copy, " + std::to_string(at_kill) +
+                            " rows done"),
+            std::string::npos)
+      << second.err;
+  EXPECT_NE(second.out.find(std::to_string(kRows) + " rows walked (" + std::to_string(kRows - at_kill) + " in this run), " +
+                            std::to_string(kRows) + " rows written"),
+            std::string::npos)
+      << second.out;
+  EXPECT_EQ(value("SELECT COUNT(*) FROM app.tb_inovices o LEFT JOIN app.tb_invoices n ON n.id = o.id WHERE n.id IS NULL "
+                  "OR NOT (n.total <=> o.total AND n.note <=> o.note AND n.issued <=> o.issued)"),
+            "0");
+  EXPECT_EQ(value("SELECT COUNT(*) FROM app.tb_invoices"), std::to_string(kRows));
+  const CommandResult verify = config.run("verify", "tb-rename");
+  EXPECT_EQ(verify.exit_code, 0) << verify.describe();
+  EXPECT_NE(verify.out.find(std::to_string(kRows) + " rows compared: " + std::to_string(kRows) + " matching"), std::string::npos)
+      << verify.out;
+  std::printf("killed at %ld of %d rows; the second run walked %ld\n", at_kill, kRows, kRows - at_kill);
 }
 
 }  // namespace

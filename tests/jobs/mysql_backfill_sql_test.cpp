@@ -30,14 +30,14 @@ std::string quoted(const std::string& v) { return "'" + v + "'"; }
 
 TEST(MysqlBackfillSql, RenameWritesTheBackquotedOtherColumnOverTheKeyRange) {
   const JobSpec s = spec_of(mysql_users());
-  EXPECT_EQ(mysql_batch_update(s, {"10"}, {"20"}),
+  EXPECT_EQ(mysql_batch_write(s, {"10"}, {"20"}),
             "UPDATE `users` SET `display_name` = (`full_name`) WHERE `id` > 10 AND `id` <= 20");
-  EXPECT_EQ(mysql_batch_update(s, {}, {"20"}), "UPDATE `users` SET `display_name` = (`full_name`) WHERE `id` <= 20");
+  EXPECT_EQ(mysql_batch_write(s, {}, {"20"}), "UPDATE `users` SET `display_name` = (`full_name`) WHERE `id` <= 20");
 }
 
 TEST(MysqlBackfillSql, ReverseWritesTheOldColumnThroughDown) {
   const JobSpec s = spec_of(mysql_users(), Direction::kReverse);
-  EXPECT_EQ(mysql_batch_update(s, {}, {"5"}), "UPDATE `users` SET `full_name` = (`display_name`) WHERE `id` <= 5");
+  EXPECT_EQ(mysql_batch_write(s, {}, {"5"}), "UPDATE `users` SET `full_name` = (`display_name`) WHERE `id` <= 5");
 }
 
 TEST(MysqlBackfillSql, ChangeColumnKeepsTheMysqlExpressionParenthesised) {
@@ -45,7 +45,7 @@ TEST(MysqlBackfillSql, ChangeColumnKeepsTheMysqlExpressionParenthesised) {
   m.spec.up = {{"include_bool", "IF(`include` = 'X', 1, 0)"}};
   m.old_rel.columns[0].base_type = "int(10) unsigned";
   const JobSpec s = spec_of(m);
-  EXPECT_EQ(mysql_batch_update(s, {"1"}, {"9"}),
+  EXPECT_EQ(mysql_batch_write(s, {"1"}, {"9"}),
             "UPDATE `accounts` SET `include_bool` = (IF(`include` = 'X', 1, 0)) WHERE `aid` > 1 AND `aid` <= 9");
 }
 
@@ -72,7 +72,7 @@ TEST(MysqlBackfillSql, OnlyIntegersOfIntegerColumnsGoBare) {
 
 TEST(MysqlBackfillSql, PageEndCountsThePageAndReturnsItsLastKey) {
   const JobSpec s = spec_of(mysql_users());
-  EXPECT_EQ(mysql_page_end(s, {"3"}, 100),
+  EXPECT_EQ(mysql_page_end(s, s.source, {"3"}, 100),
             "SELECT COUNT(*) OVER (), page.`id` FROM (SELECT `id` FROM `users` WHERE `id` > 3 ORDER BY `id` LIMIT 100) "
             "page ORDER BY page.`id` DESC LIMIT 1");
 }
@@ -110,6 +110,86 @@ TEST(MysqlBackfillSql, VerifyComparesNullSafelyOverBothDirections) {
   EXPECT_EQ(mysql_verify_stats(up, up.columns, {}, {"9"}),
             "SELECT COUNT(*), COALESCE(SUM(NOT (`display_name` <=> (`full_name`))), 0), COALESCE(SUM(NOT (`display_name` "
             "<=> (`full_name`)) AND `display_name` IS NULL), 0) FROM `users` WHERE `id` <= 9");
+}
+
+// legacy_accounts (id, name, accttype, note) copied into account (id, name, type, note): `note`
+// is in both tables, mapped by neither list.
+rewrite::ResolvedMigration mysql_account_split() {
+  rewrite::ResolvedMigration m = fixtures::account_split();
+  m.spec.up = {{"name", "name"}, {"type", "IF(accttype = 'CREDITLINE', 'LIABILITY', 'ASSET')"}};
+  m.spec.down = {{"accttype", "IF(type = 'LIABILITY', 'CREDITLINE', 'CHECKING')"}, {"name", "name"}};
+  for (auto* rel : {&m.old_rel, &m.new_rel}) {
+    rel->columns.erase(rel->columns.begin() + 2);  // user_id
+    rel->columns.push_back({"note", "varchar(20)", "varchar(20)", "", false});
+    for (auto& c : rel->columns) c.base_type = c.type = c.name == "id" ? "int(11)" : "varchar(20)";
+  }
+  return m;
+}
+
+TEST(MysqlBackfillSql, TableKindsUpsertTheMappedRowsUnderSharedLocks) {
+  const JobSpec s = spec_of(mysql_account_split());
+  EXPECT_EQ(s.column_names(), (std::vector<std::string>{"id", "name", "type"}));
+  EXPECT_EQ(mysql_batch_write(s, {"10"}, {"20"}),
+            "INSERT INTO `account` (`id`, `name`, `type`) SELECT `id`, (name), (IF(accttype = 'CREDITLINE', "
+            "'LIABILITY', 'ASSET')) FROM `legacy_accounts` WHERE `id` > 10 AND `id` <= 20 ORDER BY `id` LOCK IN SHARE MODE "
+            "ON DUPLICATE KEY UPDATE `name` = VALUES(`name`), `type` = VALUES(`type`)");
+  EXPECT_EQ(mysql_page_end(s, s.target, {}, 5),
+            "SELECT COUNT(*) OVER (), page.`id` FROM (SELECT `id` FROM `account` ORDER BY `id` LIMIT 5) page ORDER BY "
+            "page.`id` DESC LIMIT 1");
+}
+
+TEST(MysqlBackfillSql, TableKindsReverseFillsSameNamedColumnsTheDownListLeavesOut) {
+  const JobSpec s = spec_of(mysql_account_split(), Direction::kReverse);
+  EXPECT_EQ(s.source.name, "account");
+  EXPECT_EQ(s.column_names(), (std::vector<std::string>{"id", "accttype", "name", "note"}));
+}
+
+TEST(MysqlBackfillSql, TableKindsSweepDeletesNewRowsWhoseOldRowIsGone) {
+  const JobSpec s = spec_of(mysql_account_split());
+  const std::string no_old_row = " AND NOT EXISTS (SELECT 1 FROM `legacy_accounts` WHERE `id` = `account`.`id`)";
+  EXPECT_EQ(mysql_orphan_candidates(s, {"3"}, {}), "SELECT `id` FROM `account` WHERE `id` > 3" + no_old_row + " ORDER BY `id`");
+  EXPECT_EQ(mysql_lock_old_keys(s, {{"4"}, {"9"}}),
+            "SELECT `id` FROM `legacy_accounts` WHERE `id` IN (4, 9) ORDER BY `id` LOCK IN SHARE MODE");
+  EXPECT_EQ(mysql_orphan_delete(s, {{"4"}, {"9"}}), "DELETE FROM `account` WHERE `id` IN (4, 9)" + no_old_row);
+  // A computed key is not looked up (it would scan the old table); a composite one goes by rows.
+  JobSpec computed = s;
+  computed.columns[0].expr = "(`id` + 1000)";
+  EXPECT_EQ(mysql_lock_old_keys(computed, {{"4"}}), "DO 0");
+  JobSpec composite = s;
+  composite.key = {"id", "name"};
+  EXPECT_EQ(mysql_orphan_delete(composite, {{"4", "'a'"}}).substr(0, 63),
+            "DELETE FROM `account` WHERE (`id`, `name`) IN ((4, 'a')) AND NO");
+  EXPECT_EQ(mysql_older_transactions("'2026-12-04 01:02:03.000004'"),
+            "SELECT COUNT(*), COALESCE(GROUP_CONCAT(trx_mysql_thread_id), '') FROM information_schema.INNODB_TRX WHERE "
+            "trx_started < '2026-12-04 01:02:03.000004' AND trx_mysql_thread_id <> CONNECTION_ID()");
+}
+
+TEST(MysqlBackfillSql, TableKindsVerifyJoinsTheMappedOldRowsToTheNewOnes) {
+  const JobSpec s = spec_of(mysql_account_split());
+  const std::string joined =
+      "(SELECT `id` AS `id`, (name) AS `name`, (IF(accttype = 'CREDITLINE', 'LIABILITY', 'ASSET')) AS `type` FROM "
+      "`legacy_accounts` WHERE `id` <= 9) s LEFT JOIN `account` t ON t.`id` = s.`id`";
+  const std::string differs = "NOT (t.`id` <=> s.`id` AND t.`name` <=> s.`name` AND t.`type` <=> s.`type`)";
+  EXPECT_EQ(mysql_verify_stats(s, s.columns, {}, {"9"}),
+            "SELECT COUNT(*), COALESCE(SUM(" + differs + "), 0), COALESCE(SUM(t.`id` IS NULL), 0) FROM " + joined);
+  EXPECT_EQ(mysql_verify_samples(s, s.columns, {}, {"9"}, 3),
+            "SELECT CONCAT_WS(', ', QUOTE(s.`id`)), CONCAT_WS(', ', QUOTE(s.`id`), QUOTE(s.`name`), QUOTE(s.`type`)), "
+            "IF(t.`id` IS NULL, 'no row', CONCAT_WS(', ', QUOTE(t.`id`), QUOTE(t.`name`), QUOTE(t.`type`))) FROM " +
+                joined + " WHERE " + differs + " ORDER BY s.`id` LIMIT 3");
+  EXPECT_EQ(mysql_verify_extra(s, {"9"}, {}),
+            "SELECT COUNT(*) FROM `account` WHERE `id` > 9 AND NOT EXISTS (SELECT 1 FROM `legacy_accounts` WHERE `id` = "
+            "`account`.`id`)");
+}
+
+TEST(MysqlBackfillSql, CopyChangedCountsInsertsAndChangedUpdatesOnce) {
+  // 3 rows inserted (3 affected) and one existing row changed (2 affected); the rest already right.
+  EXPECT_EQ(mysql_copy_changed(3, 5), 4);
+  EXPECT_EQ(mysql_copy_changed(0, 0), 0);
+  EXPECT_EQ(mysql_copy_changed(0, 4), 2);
+  const JobSpec s = spec_of(mysql_account_split());
+  EXPECT_EQ(mysql_count_range(s, s.target, {"1"}, {"9"}), "SELECT COUNT(*) FROM `account` WHERE `id` > 1 AND `id` <= 9");
+  EXPECT_EQ(mysql_lock_source(s, {"1"}, {"9"}),
+            "SELECT `id` FROM `legacy_accounts` WHERE `id` > 1 AND `id` <= 9 ORDER BY `id` LOCK IN SHARE MODE");
 }
 
 }  // namespace
