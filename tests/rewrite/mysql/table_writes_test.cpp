@@ -128,6 +128,23 @@ TEST(MysqlTableWrites, CopyTableMapsColumnsEachWayAndQuotesStringKeys) {
   EXPECT_EQ(keys_condition(*down.script, {}, 0, false), "(`code` IN (('y')))");
 }
 
+TEST(MysqlTableWrites, CopyTableDownAlsoFillsTheColumnsBothTablesNameAlike) {
+  // As under PostgreSQL: the old table is written from down plus the same-named columns.
+  Catalog c = table_catalog(Phase::kDualWrite);
+  c.migrations[1].spec.down = {{"accttype", "CASE kind WHEN 'savings' THEN 'S' ELSE 'C' END"}};
+  const RewriteResult down = rewrite_sql("UPDATE accounts2 SET kind = 'savings' WHERE code = 'y'", c, {}, LexicalSettings{}, "app");
+  ASSERT_TRUE(down.script) << down.reason;
+  EXPECT_EQ(down.script->mirror[0].with("K"),
+            "INSERT INTO `app`.`legacy_accounts` (`code`, `accttype`, `name`) SELECT `code`, (CASE kind WHEN 'savings' THEN 'S' "
+            "ELSE 'C' END), `name` FROM `app`.`accounts2` WHERE K ON DUPLICATE KEY UPDATE `accttype` = VALUES(`accttype`), "
+            "`name` = VALUES(`name`)");
+  // up is only what columns: names (and the key).
+  c.migrations[1].spec.up = {{"kind", "CASE accttype WHEN 'S' THEN 'savings' ELSE 'checking' END"}};
+  const RewriteResult up = rewrite_sql("UPDATE legacy_accounts SET accttype = 'S' WHERE code = 'x'", c, {}, LexicalSettings{}, "app");
+  ASSERT_TRUE(up.script) << up.reason;
+  EXPECT_EQ(up.script->mirror[0].with("K").rfind("INSERT INTO `app`.`accounts2` (`code`, `kind`) SELECT ", 0), 0u);
+}
+
 TEST(MysqlTableWrites, RefusesWhatCannotBeMirroredExactly) {
   const auto refused = [](const std::string& sql, const std::string& part) {
     const RewriteResult r = rw(sql);
