@@ -34,9 +34,6 @@ std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std:
   bool known = false;
   for (const auto& m : config.migrations) known = known || m.name == migration;
   if (!known) return {404, error_json("no migration named " + migration)};
-  if (config.protocol == config::Protocol::kMysql)
-    return {501, error_json(kind + " from the admin API is not supported under protocol: mysql yet; run `switchyard " +
-                            kind + "` instead" + (kind == "verify" ? " (backfill only for now)" : ""))};
 
   std::lock_guard lock(mu_);
   const Key key{migration, kind};
@@ -50,6 +47,7 @@ std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std:
     bool ok = false, stopped = false;
     std::string error;
     std::optional<VerifyReport> report;
+    // run_backfill and run_verify take the MySQL path under protocol: mysql.
     if (kind == "backfill") {
       const BackfillResult r = run_backfill(config, migration, BackfillOptions{}, job->progress, job->stop);
       ok = r.ok;

@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "tests/integration/mariadb_relay_fixture.h"
+#include "tests/support/http_client.h"
+#include "tests/support/net.h"
 #include "tests/support/wait.h"
 
 namespace switchyard::test_support {
@@ -270,6 +272,38 @@ TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedJobsAreClearErrors) {
   const CommandResult lag = good.run("backfill", "bf-bad", {"--max-lag-ms", "100"});
   EXPECT_EQ(lag.exit_code, 1) << lag.describe();
   EXPECT_NE(lag.err.find("--max-lag-ms is not supported under protocol: mysql"), std::string::npos) << lag.err;
+}
+
+// The console's buttons: POST /migrations/NAME/backfill and /verify run the jobs inside the proxy.
+TEST_F(MariaDbBackfill, TheAdminApiRunsBackfillAndVerifyInsideTheProxy) {
+  make_table("bf_admin", "bf-admin", 6000);
+  const int admin = pick_free_port();
+  std::string error;
+  auto proxy = start_mysql_proxy(control_yaml() + migration_yaml("bf-admin", "bf_admin") + "admin: {listen: 127.0.0.1:" +
+                                     std::to_string(admin) + "}\n",
+                                 error);
+  ASSERT_NE(proxy, nullptr) << error;
+  std::string status;
+  const auto finished = [&](const std::string& kind) {
+    return eventually(
+        [&] {
+          status = http_request(admin, "GET", "/status").body;
+          const size_t at = status.find("\"job\":\"" + kind + " bf-admin\"");
+          return at != std::string::npos && (status.find("\"state\":\"done\"", at) != std::string::npos ||
+                                             status.find("\"state\":\"failed\"", at) != std::string::npos);
+        },
+        60s);
+  };
+  const HttpResponse started = http_request(admin, "POST", "/migrations/bf-admin/backfill");
+  ASSERT_EQ(started.status, 202) << started.describe();
+  ASSERT_TRUE(finished("backfill")) << status;
+  EXPECT_NE(status.find("\"rows_changed\":6000"), std::string::npos) << status << proxy->log();
+  EXPECT_EQ(mismatches("bf_admin"), "0");
+  ASSERT_TRUE(mariadb_query(direct_.get(), "UPDATE app.bf_admin SET display_name = 'x' WHERE id IN (5, 6)", error)) << error;
+  ASSERT_EQ(http_request(admin, "POST", "/migrations/bf-admin/verify").status, 202);
+  ASSERT_TRUE(finished("verify")) << status;
+  EXPECT_NE(status.find("\"clean\":false,\"matching\":5998,\"mismatched\":2,\"missing\":0,\"extra\":0"), std::string::npos)
+      << status;
 }
 
 // copy_table tb_legacy (id, name, accttype) -> tb_account (id, name, kind).
