@@ -36,6 +36,8 @@ class Backfiller {
 
  private:
   bool setup(const config::Config& config, const std::string& name) {
+    if (!o_.replicas.empty())
+      return set_error("--replica is for protocol: mysql; PostgreSQL's replicas are found in pg_stat_replication");
     rewrite::ResolvedMigration m;
     if (!resolve_migration(config, name, false, m, error_)) return false;
     if (o_.direction == Direction::kForward && m.spec.phase == config::Phase::kNewOnly)

@@ -31,6 +31,9 @@ struct BackfillOptions {
   int pause_ms = 0;           // sleep between batches
   int max_latency_ms = 0;     // 0: no latency throttle
   int max_lag_ms = 0;         // 0: no replica-lag throttle
+  // protocol: mysql: replicas (HOST:PORT) whose lag is checked besides those the primary lists
+  // in SHOW SLAVE HOSTS (PostgreSQL's are all in pg_stat_replication: refused there).
+  std::vector<std::string> replicas;
   bool restart = false;       // ignore an unfinished checkpoint and start from the first key
   // Called on the job's thread: every batch (progress) and for notable events (notes).
   std::function<void(const ProgressSnapshot&)> on_progress;

@@ -24,7 +24,8 @@ int usage(const std::string& problem) {
   std::fprintf(stderr,
                "switchyard: %s\n"
                "usage: switchyard backfill --config FILE MIGRATION [--reverse] [--batch-rows N] [--batch-seconds S]\n"
-               "                           [--pause-ms N] [--max-latency-ms N] [--max-lag-ms N] [--restart]\n"
+               "                           [--pause-ms N] [--max-latency-ms N] [--max-lag-ms N [--replica HOST:PORT]...]\n"
+               "                           [--restart]\n"
                "       switchyard verify   --config FILE MIGRATION [--chunk-rows N] [--samples N] [--restart]\n"
                "       switchyard expand   --config FILE MIGRATION [--dry-run] [--type COLUMN=TYPE]...\n"
                "                           [--lock-timeout-ms N] [--retries N]\n"
@@ -69,6 +70,7 @@ std::string parse(int argc, char** argv, Args& a) {
     else if (bf && arg == "--pause-ms") problem = value(0, v), a.backfill.pause_ms = static_cast<int>(v);
     else if (bf && arg == "--max-latency-ms") problem = value(0, v), a.backfill.max_latency_ms = static_cast<int>(v);
     else if (bf && arg == "--max-lag-ms") problem = value(0, v), a.backfill.max_lag_ms = static_cast<int>(v);
+    else if (bf && arg == "--replica" && i + 1 < argc) a.backfill.replicas.push_back(argv[++i]);
     else if (vf && arg == "--chunk-rows") problem = value(1, v), a.verify.chunk_rows = static_cast<int64_t>(v);
     else if (vf && arg == "--samples") problem = value(0, v), a.verify.samples = static_cast<int>(v);
     else if (ddl && arg == "--dry-run") a.ddl.dry_run = true;

@@ -9,6 +9,7 @@
 #include "jobs/job_context.h"
 #include "jobs/mysql_backfill_sql.h"
 #include "jobs/mysql_job_context.h"
+#include "jobs/mysql_replica_lag.h"
 #include "jobs/throttle.h"
 
 namespace switchyard::jobs {
@@ -43,10 +44,14 @@ class MysqlBackfiller {
 
  private:
   bool setup(const config::Config& config, const std::string& name) {
-    if (o_.max_lag_ms > 0)
-      return set_error("--max-lag-ms is not supported under protocol: mysql yet (no replica lag check); use "
-                       "--max-latency-ms or --pause-ms");
+    if (!o_.replicas.empty() && o_.max_lag_ms <= 0) return set_error("--replica needs --max-lag-ms");
     if (!open_mysql_job(config, name, o_.direction, "backfill", "backfill", job_, error_)) return false;
+    if (o_.max_lag_ms > 0) {
+      auto control = catalog::parse_mysql_control(config.control, error_);
+      std::string lag_note;
+      if (!control || !lag_.open(job_, *control, o_.replicas, lag_note, error_)) return false;
+      note(lag_note);
+    }
     const config::Phase phase = job_.migration.spec.phase;
     if (o_.direction == Direction::kForward && phase == config::Phase::kNewOnly)
       return set_error("migration " + name + " is in phase new_only: the new shape is the source of truth, and a forward "
@@ -249,7 +254,8 @@ class MysqlBackfiller {
 
   bool wait_while_throttled() {
     while (!stopped()) {
-      const std::string reason = throttle_.check_latency([&] { return job_.exec("SELECT 1").ok; });
+      std::string reason = throttle_.check_latency([&] { return job_.exec("SELECT 1").ok; });
+      if (reason.empty()) reason = lag_.check(job_, o_.max_lag_ms);
       if (reason.empty()) {
         snap_.throttle.clear();
         return true;
@@ -310,6 +316,7 @@ class MysqlBackfiller {
   Throttle throttle_;
   BatchSizer sizer_;
   MysqlJob job_;
+  MysqlReplicaLag lag_;
   std::string mig_, job_name_, error_;  // mig_ and job_name_ as literals
   std::string stage_ = "copy";  // copy, then (the table kinds) sweep
   std::vector<std::string> lo_;

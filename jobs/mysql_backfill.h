@@ -6,7 +6,8 @@
 // a kill -9 resumes at the last committed batch; race-free against dual writes through the proxy
 // because InnoDB's UPDATE reads and locks the newest row version (mysql_backfill_sql.h). One
 // backfill of a migration at a time (GET_LOCK, mysql_job_context.h). Throttled on the upstream's
-// latency; --max-lag-ms is not supported (no replica check) and refused. See docs/backfill.md.
+// latency and on its replicas' lag (--max-lag-ms: a heartbeat row, mysql_replica_lag.h). See
+// docs/backfill.md.
 #pragma once
 
 #include "jobs/backfill.h"

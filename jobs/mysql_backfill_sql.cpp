@@ -138,6 +138,27 @@ std::string mysql_checkpoint_update(const std::string& migration, const std::str
          ", updated_at = NOW(6) WHERE migration = " + migration + " AND job = " + job;
 }
 
+std::vector<std::string> mysql_heartbeat_ddl() {
+  return {"CREATE DATABASE IF NOT EXISTS `switchyard`",
+          std::string("CREATE TABLE IF NOT EXISTS ") + kMysqlHeartbeatTable +
+              " (migration VARCHAR(64) NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, beat DATETIME(6) NOT NULL)"
+              " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"};
+}
+
+std::string mysql_heartbeat_beat(const std::string& migration) {
+  return std::string("INSERT INTO ") + kMysqlHeartbeatTable + " (migration, seq, beat) VALUES (" + migration +
+         ", 1, NOW(6)) ON DUPLICATE KEY UPDATE seq = seq + 1, beat = VALUES(beat)";
+}
+
+std::string mysql_heartbeat_seq(const std::string& migration) {
+  return std::string("SELECT seq FROM ") + kMysqlHeartbeatTable + " WHERE migration = " + migration;
+}
+
+std::string mysql_heartbeat_seen(const std::string& migration) {
+  return std::string("SELECT seq, TIMESTAMPDIFF(MICROSECOND, beat, NOW(6)) FROM ") + kMysqlHeartbeatTable +
+         " WHERE migration = " + migration;
+}
+
 std::string mysql_lock_name(const std::string& family, const std::string& migration) {
   const std::string name = "switchyard." + family + "." + migration;
   constexpr size_t kMax = 64;

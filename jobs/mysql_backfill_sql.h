@@ -51,6 +51,17 @@ std::string mysql_checkpoint_start(const std::string& migration, const std::stri
 std::string mysql_checkpoint_update(const std::string& migration, const std::string& job, const std::string& stage,
                                     const Literals& key, int64_t rows_done, int64_t rows_changed);
 
+// The replica-lag heartbeat (mysql_replica_lag.h): one row per migration in
+// `switchyard`.`heartbeat`, created by these statements (idempotent); `beat` increments its
+// sequence number and stamps it with the primary's NOW(6); `seq` reads the number back (on the
+// primary); `seen` reads, on a replica, the number it has applied and that beat's age in
+// microseconds by the replica's clock. `migration` is a literal.
+inline constexpr char kMysqlHeartbeatTable[] = "`switchyard`.`heartbeat`";
+std::vector<std::string> mysql_heartbeat_ddl();
+std::string mysql_heartbeat_beat(const std::string& migration);
+std::string mysql_heartbeat_seq(const std::string& migration);
+std::string mysql_heartbeat_seen(const std::string& migration);
+
 // The GET_LOCK name of a job family ("backfill", "verify") of a migration:
 // switchyard.backfill.<migration>, cut and suffixed with a hash past MySQL's 64 characters.
 std::string mysql_lock_name(const std::string& family, const std::string& migration);

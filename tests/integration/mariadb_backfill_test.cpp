@@ -269,9 +269,16 @@ TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedJobsAreClearErrors) {
               std::string::npos)
         << no.err;
   }
+  // The shared server has no replicas: the lag limit checks nothing, and says so.
   const CommandResult lag = good.run("backfill", "bf-bad", {"--max-lag-ms", "100"});
-  EXPECT_EQ(lag.exit_code, 1) << lag.describe();
-  EXPECT_NE(lag.err.find("--max-lag-ms is not supported under protocol: mysql"), std::string::npos) << lag.err;
+  EXPECT_EQ(lag.exit_code, 0) << lag.describe();
+  EXPECT_NE(lag.err.find("--max-lag-ms: no replica found"), std::string::npos) << lag.err;
+  const CommandResult alone = good.run("backfill", "bf-bad", {"--replica", "127.0.0.1:1"});
+  EXPECT_EQ(alone.exit_code, 1) << alone.describe();
+  EXPECT_NE(alone.err.find("--replica needs --max-lag-ms"), std::string::npos) << alone.err;
+  const CommandResult bad_replica = good.run("backfill", "bf-bad", {"--max-lag-ms", "100", "--replica", "nowhere"});
+  EXPECT_EQ(bad_replica.exit_code, 1) << bad_replica.describe();
+  EXPECT_NE(bad_replica.err.find("--replica wants HOST:PORT, got 'nowhere'"), std::string::npos) << bad_replica.err;
 }
 
 // The console's buttons: POST /migrations/NAME/backfill and /verify run the jobs inside the proxy.
@@ -304,6 +311,69 @@ TEST_F(MariaDbBackfill, TheAdminApiRunsBackfillAndVerifyInsideTheProxy) {
   ASSERT_TRUE(finished("verify")) << status;
   EXPECT_NE(status.find("\"clean\":false,\"matching\":5998,\"mismatched\":2,\"missing\":0,\"extra\":0"), std::string::npos)
       << status;
+}
+
+// A primary with a binlog and a replica of it (GTID, from the primary's position after setup),
+// each its own server: --max-lag-ms holds the backfill while the replica's SQL thread is
+// stopped, and lets it go on once the replica catches up.
+TEST(MariaDbReplicaLag, BackfillWaitsWhileAReplicaLagsAndGoesOnWhenItCatchesUp) {
+  std::string error;
+  MariaDbOptions primary_options, replica_options;
+  primary_options.settings = {"--log-bin={dir}/binlog", "--server-id=1", "--binlog-format=ROW"};
+  replica_options.settings = {"--server-id=2", "--report-host=127.0.0.1"};
+  auto primary = MariaDbServer::start(error, primary_options);
+  ASSERT_TRUE(primary) << error;
+  auto replica = MariaDbServer::start(error, replica_options);
+  ASSERT_TRUE(replica) << error;
+  MariaDbConn p = connect_mariadb(socket_login(primary->socket_path(), kMariaDbRoot), error);
+  MariaDbConn r = connect_mariadb(socket_login(replica->socket_path(), kMariaDbRoot), error);
+  ASSERT_TRUE(p && r) << error;
+  auto one = [&](MYSQL* c, const std::string& sql) {
+    std::string e;
+    auto rows = mariadb_query(c, sql, e);
+    return !rows ? "error: " + e : rows->empty() || (*rows)[0].empty() ? std::string() : (*rows)[0][0];
+  };
+  const std::string position = one(p.get(), "SELECT @@gtid_binlog_pos");
+  for (const std::string& sql :
+       {"SET GLOBAL gtid_slave_pos = '" + position + "'",
+        "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + std::to_string(primary->port()) + ", MASTER_USER = '" +
+            kMariaDbNativeUser + "', MASTER_PASSWORD = '" + kMariaDbNativePassword +
+            "', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
+        std::string("START SLAVE")})
+    ASSERT_TRUE(mariadb_query(r.get(), sql, error)) << sql << ": " << error;
+  for (const std::string& sql : {std::string("USE app"), std::string("CREATE TABLE app.bf_lag (id INT PRIMARY KEY, full_name VARCHAR(100), "
+                                             "display_name VARCHAR(100)) ENGINE=InnoDB"),
+                                 std::string("INSERT INTO app.bf_lag (id, full_name) SELECT seq, CONCAT('user ', seq) FROM "
+                                             "seq_1_to_3000")})
+    ASSERT_TRUE(mariadb_query(p.get(), sql, error)) << sql << ": " << error;
+  ASSERT_TRUE(eventually([&] { return one(r.get(), "SELECT COUNT(*) FROM app.bf_lag") == "3000"; }, 30s))
+      << one(r.get(), "SHOW SLAVE STATUS");
+  ASSERT_TRUE(mariadb_query(r.get(), "STOP SLAVE SQL_THREAD", error)) << error;
+
+  MysqlJobConfig config(control_yaml("host=127.0.0.1 port=" + std::to_string(primary->port()) + " user=" +
+                                     kMariaDbNativeUser + " password=" + kMariaDbNativePassword + " dbname=app") +
+                        migration_yaml("bf-lag", "bf_lag"));
+  auto job = config.spawn("bf-lag", {"--max-lag-ms", "300", "--batch-rows", "100"}, error);
+  ASSERT_TRUE(job) << error;
+  const std::string want = "throttling: replica 127.0.0.1:" + std::to_string(replica->port()) + " lags more than 300 ms";
+  ASSERT_TRUE(eventually([&] { return config.log().find(want) != std::string::npos; }, 30s)) << config.log();
+  std::this_thread::sleep_for(2s);
+  // Held: not a row written while the replica lags.
+  EXPECT_EQ(one(p.get(), "SELECT COUNT(*) FROM app.bf_lag WHERE display_name IS NOT NULL"), "0");
+  EXPECT_TRUE(job->running()) << config.log();
+  const auto resumed_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(mariadb_query(r.get(), "START SLAVE SQL_THREAD", error)) << error;
+  ASSERT_TRUE(job->wait_exit(60s)) << config.log();
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - resumed_at);
+  EXPECT_EQ(job->wait_status().value_or(-1), 0) << config.log();
+  EXPECT_NE(config.log().find("--max-lag-ms: checking 1 replica(s): 127.0.0.1:" + std::to_string(replica->port())),
+            std::string::npos)
+      << config.log();
+  EXPECT_EQ(one(p.get(), "SELECT COUNT(*) FROM app.bf_lag WHERE NOT (display_name <=> full_name)"), "0");
+  EXPECT_TRUE(eventually([&] { return one(r.get(), "SELECT COUNT(*) FROM app.bf_lag WHERE display_name IS NULL") == "0"; },
+                         30s));
+  std::printf("held while the replica's SQL thread was stopped; done %lld ms after it started again\n",
+              static_cast<long long>(took.count()));
 }
 
 // copy_table tb_legacy (id, name, accttype) -> tb_account (id, name, kind).

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "jobs/mysql_job_spec.h"
+#include "jobs/mysql_replica_lag.h"
 #include "tests/jobs/job_fixtures.h"
 
 namespace switchyard::jobs {
@@ -190,6 +191,19 @@ TEST(MysqlBackfillSql, CopyChangedCountsInsertsAndChangedUpdatesOnce) {
   EXPECT_EQ(mysql_count_range(s, s.target, {"1"}, {"9"}), "SELECT COUNT(*) FROM `account` WHERE `id` > 1 AND `id` <= 9");
   EXPECT_EQ(mysql_lock_source(s, {"1"}, {"9"}),
             "SELECT `id` FROM `legacy_accounts` WHERE `id` > 1 AND `id` <= 9 ORDER BY `id` LOCK IN SHARE MODE");
+}
+
+TEST(MysqlBackfillSql, HeartbeatRowIsNumberedAndStampedByThePrimary) {
+  EXPECT_EQ(mysql_heartbeat_beat("'m'"),
+            "INSERT INTO `switchyard`.`heartbeat` (migration, seq, beat) VALUES ('m', 1, NOW(6)) ON DUPLICATE KEY UPDATE "
+            "seq = seq + 1, beat = VALUES(beat)");
+  EXPECT_EQ(mysql_heartbeat_seen("'m'"),
+            "SELECT seq, TIMESTAMPDIFF(MICROSECOND, beat, NOW(6)) FROM `switchyard`.`heartbeat` WHERE migration = 'm'");
+  std::string host;
+  unsigned port = 0;
+  EXPECT_TRUE(parse_host_port("10.0.0.2:3307", host, port));
+  EXPECT_EQ(host + " " + std::to_string(port), "10.0.0.2 3307");
+  for (const char* bad : {"nowhere", ":3306", "h:", "h:0", "h:70000", "h:12x"}) EXPECT_FALSE(parse_host_port(bad, host, port)) << bad;
 }
 
 }  // namespace
