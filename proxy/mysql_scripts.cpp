@@ -49,6 +49,13 @@ constexpr char kSavepoint[] = "switchyard_write";
 // Rounds of a script whose capture found no rows but whose write then matched some.
 constexpr int kMaxRetries = 3;
 
+// Rounds of a script of its own transaction that InnoDB chose as a deadlock's victim (1213:
+// the whole transaction is rolled back, so nothing of it is left and it can run again, as an
+// application would retry it). Inside the client's transaction the deadlock undid the client's
+// work too, and the client gets the error, as it would without switchyard.
+constexpr int kMaxDeadlockRetries = 3;
+constexpr unsigned kDeadlock = 1213;
+
 // Whether the write's OK says it matched rows: affected rows, or an UPDATE's "Rows matched: N".
 bool touched_rows(const std::string& ok_payload, uint32_t capabilities) {
   const auto ok = mysql::decode_ok(ok_payload, capabilities);
@@ -155,6 +162,19 @@ void MySqlSession::script_advance(Pump& p) {
     script_send(s.savepoint ? std::string("RELEASE SAVEPOINT ") + kSavepoint : std::string("COMMIT"));
   };
   const std::string prefix = "switchyard: migration " + s.plan.migration + ": ";
+  // A deadlock of the script's own transaction: go round again from the start.
+  const bool in_script = s.step == Script::Step::kCapture || s.step == Script::Step::kWrite || s.step == Script::Step::kMirror;
+  if (in_script && !s.savepoint && !s.step_error.empty() && s.deadlocks < kMaxDeadlockRetries) {
+    const auto err = mysql::decode_err(s.step_error, capabilities_);
+    if (err && err->error_code == kDeadlock) {
+      ++s.deadlocks;
+      spdlog::info("session={} migration {}: the mirrored write was chosen as a deadlock's victim and rolled back; running it "
+                   "again (round {} of {})",
+                   id_, s.plan.migration, s.deadlocks + 1, kMaxDeadlockRetries + 1);
+      s.step = Script::Step::kRetry;
+      return script_send("ROLLBACK");
+    }
+  }
   switch (s.step) {
     case Script::Step::kBegin:
       if (!s.step_error.empty()) return script_finish(p, error_wire(s.step_error, prefix + "could not begin the mirrored write: "));
@@ -226,6 +246,9 @@ void MySqlSession::script_advance(Pump& p) {
       if (!s.step_error.empty()) return script_finish(p, error_wire(s.step_error, prefix + "could not retry the mirrored write: "));
       s.unrestricted = false;
       s.write_ok.clear();
+      s.keys.clear();
+      s.keys_sql.clear();
+      s.mirror = 0;
       if (s.savepoint) {
         s.step = Script::Step::kCapture;
         return script_send(s.plan.capture.with("TRUE"));

@@ -240,6 +240,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
     bool too_many = false;
     bool unrestricted = false;  // the write runs without keys (the capture found none)
     int retries = 0;
+    int deadlocks = 0;       // rounds begun again after a deadlock (own transaction only)
     std::string keys_sql;    // the keys condition, once known
     std::string write_ok;    // the write's OK payload: the client's reply
     std::string step_error;  // the running statement's ERR payload
