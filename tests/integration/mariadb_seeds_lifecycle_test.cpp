@@ -375,5 +375,96 @@ TEST_F(MariaDbSeedsLifecycle, EverySeedThroughEveryPhaseToItsContractUnderLiveCl
             "PRI");
 }
 
+// The char -> boolean seed to its very end: include_bool replaces include, and then the seed's
+// `CHANGE include_bool include boolean NOT NULL DEFAULT 1` is a second migration, a rename back,
+// with the app of the first step as its old version and an app that writes the boolean
+// `include` as its new one.
+TEST_F(MariaDbSeedsLifecycle, CharToBooleanThenTheRenameBackToInclude) {
+  const Seed first = seeds()[0];
+  run_all(first.setup);
+  run_all(first.expand);
+  const std::string back_yaml =
+      "  - name: accounts-include-back\n    table: accounts\n    rename_column: {from: include_bool, to: include}\n"
+      "    phase: PHASE\n";
+  const auto yaml = [&](const std::string& first_phase, const std::string& back_phase) {
+    if (first_phase.empty() && back_phase.empty()) return mariadb_control_yaml(kDb) + "migrations: []\n";
+    std::string out = mariadb_control_yaml(kDb) + "migrations:\n";
+    if (!first_phase.empty()) out += fill(first.migration, 0).replace(first.migration.find("PHASE"), 5, first_phase);
+    if (!back_phase.empty()) {
+      std::string b = back_yaml;
+      out += b.replace(b.find("PHASE"), 5, back_phase);
+    }
+    return out;
+  };
+  std::string error;
+  auto proxy = start_mysql_proxy(yaml("dual_write", ""), error);
+  ASSERT_NE(proxy, nullptr) << error;
+  const std::string written = read_file(proxy->config_path());
+  const std::string settings = written.substr(0, written.find("control:"));
+  int generation = 1;
+  auto reload = [&](const std::string& y) { ASSERT_TRUE(reload_with(*proxy, settings + y, ++generation)); };
+  const MariaDbLogin login = login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword);
+  std::atomic<bool> stop{false};
+  Client char_app(first.old_app, 100000, 1), bool_app(first.new_app, 200000, 2);
+  const Shape include_app{"INSERT INTO accounts (aid, include, name) VALUES ({id}, {v}, 'b')",
+                          "UPDATE accounts SET include = {v} WHERE aid = {id}", "SELECT include FROM accounts WHERE aid = {id}",
+                          {"TRUE", "FALSE"}, {"1", "0"}};
+  Client back_app(include_app, 300000, 3);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { char_app.run(login, stop); });
+  threads.emplace_back([&] { bool_app.run(login, stop); });
+  auto settle = [&] { std::this_thread::sleep_for(std::chrono::milliseconds(500)); };
+  settle();
+  for (const char* command : {"backfill", "verify"}) {
+    const CommandResult r = job(*proxy, command, first.name);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+  }
+  reload(yaml("read_new", ""));
+  settle();
+  char_app.stop_self();  // the char app is retired before its column goes
+  reload(yaml("new_only", ""));
+  settle();
+  run_all(first.contract);  // DROP COLUMN include
+  reload(yaml("", ""));     // the first migration is done
+  settle();
+  // The seed's last step as a migration of its own: the boolean include beside include_bool.
+  run_all({"ALTER TABLE accounts ADD COLUMN include boolean NULL"});
+  reload(yaml("", "dual_write"));
+  threads.emplace_back([&] { back_app.run(login, stop); });
+  settle();
+  for (const char* command : {"backfill", "verify"}) {
+    const CommandResult r = job(*proxy, command, "accounts-include-back");
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+  }
+  for (const char* phase : {"shadow", "read_new", "new_only"}) {
+    reload(yaml("", phase));
+    settle();
+  }
+  bool_app.stop_self();
+  settle();
+  run_all({"ALTER TABLE accounts DROP COLUMN include_bool", "ALTER TABLE accounts MODIFY include boolean NOT NULL DEFAULT 1"});
+  reload(yaml("", ""));
+  settle();
+  stop = true;
+  for (auto& t : threads) t.join();
+  for (const Client* c : {&char_app, &bool_app, &back_app}) {
+    EXPECT_EQ(c->error(), "") << proxy->log();
+    EXPECT_GT(c->writes(), 10);
+  }
+  // Every row: include is what its last writer meant ('X' -> 1, '' -> 0; TRUE -> 1, FALSE -> 0).
+  long checked = 0;
+  for (const Client* c : {&char_app, &bool_app, &back_app})
+    for (const auto& [id, v] : c->last()) {
+      EXPECT_EQ(value(fill("SELECT include FROM accounts WHERE aid = {id}", id)), v == 0 ? "1" : "0") << id;
+      ++checked;
+    }
+  EXPECT_EQ(value("SELECT COUNT(*) FROM accounts WHERE aid <= 200 AND include <> (aid % 2)"), "0");
+  EXPECT_EQ(value("SELECT CONCAT_WS(' ', COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT) FROM information_schema.COLUMNS WHERE "
+                  "TABLE_SCHEMA = 'seeds_db' AND TABLE_NAME = 'accounts' AND COLUMN_NAME = 'include'"),
+            "tinyint(1) NO 1");  // the seed's `include boolean NOT NULL DEFAULT 1`
+  std::printf("include -> include_bool -> include: %ld + %ld + %ld writes, %ld rows checked\n", char_app.writes(),
+              bool_app.writes(), back_app.writes(), checked);
+}
+
 }  // namespace
 }  // namespace switchyard::test_support
