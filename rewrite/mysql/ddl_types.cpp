@@ -122,7 +122,7 @@ std::optional<ColumnType> parse_column_type(const std::string& column_type) {
 
 bool in_place_change(const ColumnInfo& from, const ColumnDef& to) {
   if (!to.type || to.collation || from.own_collation || from.generated || to.generated) return false;
-  if (from.auto_increment != to.auto_increment) return false;
+  if (to.auto_increment && !from.auto_increment) return false;  // numbering the rows locks the table
   const auto old_type = parse_column_type(from.type);
   return old_type && widens(*old_type, *to.type);
 }

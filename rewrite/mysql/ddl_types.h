@@ -37,8 +37,8 @@ ColumnDef read_column_def(std::string_view sql, const std::vector<Token>& tokens
 std::optional<ColumnType> parse_column_type(const std::string& column_type);
 
 // True if changing `from` to `to` is known to leave the table in place: the column's collation
-// is its table's default and `to` names none, neither is generated, AUTO_INCREMENT is kept as it
-// is, and the type is the same, a VARCHAR made longer, or an ENUM with members added at its end
+// is its table's default and `to` names none, neither is generated, `to` adds no AUTO_INCREMENT
+// (taking one away is done in place), and the type is the same, a VARCHAR made longer, or an ENUM with members added at its end
 // (at most 255). Anything else may copy the table (ALGORITHM=COPY).
 bool in_place_change(const ColumnInfo& from, const ColumnDef& to);
 

@@ -114,6 +114,7 @@ TEST(MysqlDdlLint, LetsTheSafeFormsThrough) {
       {"ALTER TABLE users MODIFY mood enum('a','b','c')", {}},
       {"ALTER TABLE items MODIFY price numeric(10,2) AFTER sku", {}},
       {"ALTER TABLE ledger MODIFY aid int AUTO_INCREMENT", {}},
+      {"ALTER TABLE ledger MODIFY aid int", {}},  // AUTO_INCREMENT taken away: in place
       {"ALTER TABLE people ADD INDEX (name)", {}},
       {"ALTER TABLE people ADD UNIQUE KEY u (name), ADD PRIMARY KEY (id)", {}},
       {"CREATE UNIQUE INDEX people_name ON people (name)", {}},
