@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "rewrite/ddl_usage.h"
-#include "tests/rewrite/mysql/column_catalog.h"
+#include "tests/rewrite/mysql/table_catalog.h"
 
 namespace switchyard::rewrite::mysql {
 namespace {
@@ -19,26 +19,16 @@ using config::Phase;
 using Rules = std::vector<std::string>;
 
 // The rewriter tests' column migrations (users, accounts, ledger, items in database app; see
-// column_catalog.h), a latin1 column in users, and app.inovices renamed to app.invoices.
+// column_catalog.h), with a latin1 column and an enum in users, and their two-table ones
+// (app.inovices renamed to app.invoices, legacy_accounts copied to accounts2; table_catalog.h).
 Catalog lint_catalog(Phase phase) {
   Catalog c = testing::column_catalog(phase);
   ColumnInfo nick = testing::column("nick", "varchar(20)", "NULL");
   nick.own_collation = true;
   c.migrations[0].old_rel.columns.push_back(nick);
-  c.migrations[0].new_rel.columns.push_back(nick);
   c.migrations[0].old_rel.columns.push_back(testing::column("mood", "enum('a','b')", "NULL"));
   c.migrations[0].new_rel.columns = c.migrations[0].old_rel.columns;
-  ResolvedMigration rename;
-  rename.spec.name = "invoices_rename";
-  rename.spec.kind = config::MigrationKind::kRenameTable;
-  rename.spec.old_table = {"app", "inovices"};
-  rename.spec.new_table = {"app", "invoices"};
-  rename.spec.all_columns = true;
-  rename.spec.phase = phase;
-  rename.old_rel.name = rename.spec.old_table;
-  rename.new_rel.name = rename.spec.new_table;
-  rename.old_rel.exists = rename.new_rel.exists = true;
-  c.migrations.push_back(rename);
+  for (auto& m : testing::table_catalog(phase).migrations) c.migrations.push_back(std::move(m));
   return c;
 }
 
