@@ -61,6 +61,7 @@ TEST(MysqlDdlLint, CatchesEachRule) {
       {"ALTER TABLE people RENAME TO persons", {"rename_table"}},
       {"ALTER TABLE people RENAME AS persons", {"rename_table"}},
       {"RENAME TABLE people TO persons, orgs TO organisations", {"rename_table", "rename_table"}},
+      {"RENAME TABLE IF EXISTS people WAIT 5 TO persons", {"rename_table"}},
       {"ALTER TABLE people MODIFY age bigint", {"alter_column_type"}},
       {"ALTER TABLE users MODIFY email varchar(50)", {"alter_column_type"}},          // shorter
       {"ALTER TABLE users MODIFY email text", {"alter_column_type"}},                 // another type
