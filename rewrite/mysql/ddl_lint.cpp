@@ -123,14 +123,14 @@ class Linter {
       const std::string column = r.name();
       modify(r, t, column, c);
     } else if (r.accept("drop")) {
-      static constexpr std::string_view kNotColumns[] = {"index",   "key",    "primary", "foreign", "constraint",
-                                                         "check",   "partition", "period", "system", "fulltext", "spatial", "unique"};
+      static constexpr std::string_view kNotColumns[] = {"index",     "key",    "primary", "foreign",  "constraint", "check",
+                                                         "partition", "period", "system",  "fulltext", "spatial",    "unique"};
       for (std::string_view w : kNotColumns)
         if (r.is(w)) return;
       r.accept("column");
       r.skip_if_exists();
       const std::string column = r.name();
-      const std::string user = using_migration(t, column);
+      const std::string user = column.empty() ? "" : using_migration(t, column);
       if (!user.empty()) findings.push_back(rewrite::ddl::drop_column_in_use(where + column, user));
     } else if (r.accept("add")) {
       add(r, t, c);
@@ -178,7 +178,8 @@ class Linter {
       if (!c.guarded()) index_lock(t, std::string(r.text(r.pos())));
       return;
     }
-    static constexpr std::string_view kNotColumns[] = {"index", "key", "primary", "unique", "check", "partition", "period", "system"};
+    static constexpr std::string_view kNotColumns[] = {"index", "key",       "primary", "unique",
+                                                       "check", "partition", "period",  "system"};
     for (std::string_view w : kNotColumns)
       if (r.is(w)) return;
     r.accept("column");
@@ -202,7 +203,9 @@ class Linter {
     findings.push_back(
         {"add_column_volatile_default",
          "adds column " + t.to_string() + "." + column + " with a value computed for every row (" +
-             (def.auto_increment ? "AUTO_INCREMENT: under a lock that blocks writes" : "a STORED generated column: the table is copied") + ")",
+             (def.auto_increment ? "AUTO_INCREMENT: under a lock that blocks writes"
+                                 : "a STORED generated column: the table is copied") +
+             ")",
          "add the column nullable (or VIRTUAL), then fill it in batches; or the statement with " + std::string(kGuard)});
   }
 
@@ -302,6 +305,9 @@ class Linter {
 }  // namespace
 
 bool may_be_ddl(std::string_view sql) {
+  // A versioned comment's code may start right after its digits (/*!50100ALTER ...), where no
+  // word boundary is.
+  if (sql.find("/*!") != std::string_view::npos || sql.find("/*M!") != std::string_view::npos) return true;
   for (std::string_view w : {"alter", "rename", "drop", "create", "truncate"})
     if (Prefilter::contains_word(sql, w)) return true;
   return false;

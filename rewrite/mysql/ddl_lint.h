@@ -38,7 +38,8 @@
 
 namespace switchyard::rewrite::mysql {
 
-// True if `sql` has ALTER, RENAME, DROP, CREATE or TRUNCATE as a word anywhere (errs wide).
+// True if `sql` has ALTER, RENAME, DROP, CREATE or TRUNCATE as a word anywhere, or a versioned
+// comment (errs wide: every text lint_ddl finds something in passes).
 bool may_be_ddl(std::string_view sql);
 
 // The findings for every statement of `sql`, in text order, as a server with the session's

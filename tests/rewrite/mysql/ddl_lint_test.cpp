@@ -145,6 +145,7 @@ TEST(MysqlDdlLint, ReadsMysqlText) {
       {"ALTER TABLE people MODIFY age bigint /*M!100100 , ALGORITHM=INSTANT */", {}},
       {"ALTER TABLE people MODIFY age bigint /*M!999999 , LOCK=NONE */", {"alter_column_type"}},
       {"/*!40014 SET FOREIGN_KEY_CHECKS=0 */; ALTER TABLE people ADD FOREIGN KEY (org) REFERENCES orgs (id)", {}},
+      {"/*!50100ALTER TABLE people RENAME TO persons*/", {"rename_table"}},
       // Qualified names: app is the session's database and the migrations'.
       {"ALTER TABLE app.users DROP COLUMN full_name", {"drop_column_in_use"}},
       {"ALTER TABLE `app`.`users` DROP COLUMN full_name", {"drop_column_in_use"}},
@@ -196,7 +197,7 @@ TEST(MysqlDdlLint, FindingsNameTheObjectsTheMigrationAndTheSafeAlternative) {
 
 TEST(MysqlDdlLint, TheKeywordScanErrsWide) {
   for (const char* sql : {"ALTER TABLE t ADD x int", "rename table a to b", "select 1; DROP TABLE t", "Create index i on t (a)",
-                          "TRUNCATE t", "SELECT 'drop'"})
+                          "TRUNCATE t", "SELECT 'drop'", "/*!50100ALTER TABLE t RENAME TO u*/"})
     EXPECT_TRUE(may_be_ddl(sql)) << sql;
   for (const char* sql : {"SELECT * FROM users", "INSERT INTO dropped VALUES (1)", "UPDATE creates SET a = 1"})
     EXPECT_FALSE(may_be_ddl(sql)) << sql;
