@@ -54,7 +54,9 @@ bool read_relation(MYSQL* c, const std::string& db, const config::TableName& nam
   out.name = name;
   const std::string where = " WHERE TABLE_SCHEMA = " + literal(c, db) + " AND TABLE_NAME = " + literal(c, name.name);
   auto cols = query(c,
-                    "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_DEFAULT, IS_NULLABLE, EXTRA FROM information_schema.COLUMNS" +
+                    "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_DEFAULT, IS_NULLABLE, EXTRA, COLLATION_NAME <> (SELECT "
+                    "t.TABLE_COLLATION FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA = c.TABLE_SCHEMA AND "
+                    "t.TABLE_NAME = c.TABLE_NAME) FROM information_schema.COLUMNS c" +
                         where + " ORDER BY ORDINAL_POSITION",
                     error);
   if (!cols) return false;
@@ -69,6 +71,7 @@ bool read_relation(MYSQL* c, const std::string& db, const config::TableName& nam
     // MariaDB and MySQL spell a generated column VIRTUAL GENERATED or STORED GENERATED (MySQL's
     // DEFAULT_GENERATED is a default expression, not a generated column).
     col.generated = has_word(extra, "virtual generated") || has_word(extra, "stored generated");
+    col.own_collation = text(r[5]) == "1";  // NULL (not a string column) is not
     out.columns.push_back(std::move(col));
   }
   out.exists = !out.columns.empty();

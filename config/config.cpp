@@ -74,9 +74,6 @@ void check_mysql(const YAML::Node& root, Reader& r, const Config& c) {
   // clear over a TLS client leg, which must not continue in plaintext).
   if (c.tls.enabled() && !c.upstream_tls.enabled())
     r.fail(root["tls"], "tls", "under protocol: mysql a TLS client gets a TLS upstream: set upstream_tls.mode too");
-  // The DDL lint reads PostgreSQL's DDL; under mysql it is off, and asking for it is refused.
-  if (root["ddl_lint"] && c.ddl_lint != DdlLint::kOff)
-    r.fail(root["ddl_lint"], "ddl_lint", "the DDL lint is not supported under protocol: mysql yet; remove it or set off");
   const YAML::Node list = root["migrations"];
   for (size_t i = 0; i < c.migrations.size(); ++i) {
     const Migration& m = c.migrations[i];
@@ -206,10 +203,7 @@ Config read_config(const YAML::Node& root, Reader& r) {
     {"control", [&](auto& n, auto& k) { c.control = r.scalar(n, k); }},
     {"migrations", [&](auto& n, auto& k) { detail::read_migrations(r, n, k, c.migrations); }},
   });
-  if (c.protocol == Protocol::kMysql) {
-    check_mysql(root, r, c);
-    c.ddl_lint = DdlLint::kOff;
-  }
+  if (c.protocol == Protocol::kMysql) check_mysql(root, r, c);
   if (c.migrations.size() > 64) r.fail(root["migrations"], "migrations", "at most 64 migrations are supported");
   if (!c.auth.effective_query().empty() && c.control.empty())
     r.fail(root["auth"], "auth", "SCRAM on both legs reads each role's verifier over a control: connection string, "

@@ -56,7 +56,7 @@ Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexic
   const std::string_view sql = statement.sql;
   Decision d;
   if (facts_.ddl_lint != config::DdlLint::kOff && dialect.may_be_ddl(sql)) {
-    auto findings = dialect.lint_ddl(sql, *facts_.catalog);
+    auto findings = dialect.lint_ddl(sql, *facts_.catalog, lexical);
     if (!findings.empty() && facts_.ddl_lint == config::DdlLint::kBlock) {
       block_ddl(dialect, findings, d);
       return d;

@@ -182,7 +182,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   // settings as last read from the server.
   SessionPlans plans_;
   rewrite::Lexical lexical_;
-  bool plan_statements_ = false;  // gen_ has migrations
+  bool plan_statements_ = false;  // gen_ has migrations, or the DDL lint is on
   // Refused commands, by ordinal: the ERR their stand-in's OK becomes.
   std::deque<std::pair<uint64_t, std::string>> refusals_;
   // A prepared statement, by the id the client knows (the server's when it was prepared):

@@ -51,7 +51,9 @@ void MySqlSession::update_routing() {
   const auto peer = client_.remote_endpoint(ec);
   if (!ec) who.client_address = peer.address().to_string();
   plans_.update(*gen_, std::move(who), ctx_.shared.shadow != nullptr);  // reads may be sampled when an executor runs
-  plan_statements_ = !gen_->catalog.migrations.empty();
+  // The DDL lint needs no migration: with it on, every query is planned (most leave the
+  // planner at its keyword scan).
+  plan_statements_ = !gen_->catalog.migrations.empty() || gen_->config.ddl_lint != config::DdlLint::kOff;
   // A statement is read whole to be planned; with every migration off, nothing is rewritten.
   to_upstream_->framer.set_wide_capture(
       {static_cast<uint8_t>(mysql::Command::kQuery), static_cast<uint8_t>(mysql::Command::kStmtPrepare)},

@@ -30,6 +30,9 @@ struct ColumnInfo {
   // MySQL: AUTO_INCREMENT. Its value is assigned after a row's other values, so an INSERT's
   // other expressions cannot read it (they see 0).
   bool auto_increment = false;
+  // MySQL: its collation (and so maybe its character set) is not its table's default, so a
+  // MODIFY that names none changes it (the DDL lint, rewrite/mysql/ddl_types.h).
+  bool own_collation = false;
 };
 
 // A constraint ON CONFLICT ON CONSTRAINT may name: primary key, unique or exclusion.

@@ -1,4 +1,4 @@
-// One finding of a dialect's DDL lint (PostgreSQL's rules: rewrite/pg/ddl_lint.h): a schema
+// One finding of a dialect's DDL lint (rewrite/pg/ddl_lint.h, rewrite/mysql/ddl_lint.h): a schema
 // change that locks or rewrites a busy table, or breaks clients or a running migration, and the
 // safe way to make it. Plain data.
 #pragma once

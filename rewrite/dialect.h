@@ -78,9 +78,10 @@ class Dialect {
   // (an error there leaves the transaction open, and SIGNAL would cut the message to 128 bytes).
   virtual std::string raise_statement(const std::string& message) const = 0;
 
-  // The DDL lint: a cheap test that errs wide, then the findings of a text that passed it.
+  // The DDL lint: a cheap test that errs wide, then the findings of a text that passed it, read
+  // under the session's `lexical` settings (MySQL: sql_mode, the current database).
   virtual bool may_be_ddl(std::string_view sql) const = 0;
-  virtual std::vector<DdlFinding> lint_ddl(std::string_view sql, const Catalog& catalog) const = 0;
+  virtual std::vector<DdlFinding> lint_ddl(std::string_view sql, const Catalog& catalog, const Lexical& lexical) const = 0;
   // The client's error text for a blocked finding.
   virtual std::string describe(const DdlFinding& finding) const = 0;
 

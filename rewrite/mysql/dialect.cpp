@@ -1,6 +1,8 @@
 // MySQL's dialect: each method forwards to the rewrite/mysql/ function that does it; see dialect.h.
 #include "rewrite/mysql/dialect.h"
 
+#include "rewrite/ddl_usage.h"
+#include "rewrite/mysql/ddl_lint.h"
 #include "rewrite/mysql/rewriter.h"
 #include "rewrite/prefilter.h"
 
@@ -41,9 +43,12 @@ class MySqlDialect final : public Dialect {
   // The rewriter reads backslashes itself, under the session's NO_BACKSLASH_ESCAPES.
   StringReading read_strings(std::string_view sql, bool) const override { return StringReading{true, std::string(sql), false}; }
   std::string raise_statement(const std::string&) const override { return kRefusalStandIn; }
-  bool may_be_ddl(std::string_view) const override { return false; }
-  std::vector<DdlFinding> lint_ddl(std::string_view, const Catalog&) const override { return {}; }
-  std::string describe(const DdlFinding&) const override { return {}; }
+  bool may_be_ddl(std::string_view sql) const override { return mysql::may_be_ddl(sql); }
+  std::vector<DdlFinding> lint_ddl(std::string_view sql, const Catalog& catalog, const Lexical& lexical) const override {
+    return mysql::lint_ddl(sql, catalog, lexical);
+  }
+  // The text of the ERR 1235 the session answers a blocked statement with.
+  std::string describe(const DdlFinding& finding) const override { return rewrite::ddl::describe(finding); }
   bool may_write(std::string_view sql) const override {
     for (std::string_view w : {"insert", "update", "delete", "replace", "truncate", "load"})
       if (Prefilter::contains_word(sql, w)) return true;

@@ -1,8 +1,8 @@
 // MySQL / MariaDB as a rewrite::Dialect (rewrite/dialect.h): the column rewriter (rewriter.h)
 // under the session's sql_mode and character set (Lexical::mysql), refusals answered by the
 // session with ERR 1235 in place of the OK of a statement that does nothing, and the pre-filter's
-// write keywords with MySQL's REPLACE and LOAD DATA. Not yet: literal shapes (texts are cached
-// whole), the DDL lint (issue 14). Stateless.
+// write keywords with MySQL's REPLACE and LOAD DATA, and the DDL lint in MariaDB's terms
+// (ddl_lint.h). Not yet: literal shapes (texts are cached whole). Stateless.
 #pragma once
 
 #include "rewrite/dialect.h"

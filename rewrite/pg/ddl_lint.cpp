@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "rewrite/ddl_usage.h"
 #include "rewrite/pg/ddl_lint_catalog.h"
 #include "rewrite/pg/expr.h"
 #include "rewrite/pg/parse_tree.h"
@@ -54,28 +55,6 @@ bool ddl_keyword_at(std::string_view sql, size_t i) {
   std::string word;
   for (size_t k = i; k < end; ++k) word.push_back(lower(sql[k]));
   return word == "alter" || word == "create" || word == "drop";
-}
-
-// The rules a `switchyard:allow RULE[, RULE...]` marker anywhere in the text switches off.
-std::set<std::string> allowed_rules(std::string_view sql) {
-  static constexpr std::string_view kMarker = "switchyard:allow";
-  std::set<std::string> out;
-  for (size_t at = sql.find(kMarker); at != std::string_view::npos; at = sql.find(kMarker, at + 1)) {
-    size_t i = at + kMarker.size();
-    std::string rule;
-    for (; i < sql.size(); ++i) {
-      const char c = sql[i];
-      if (word_char(c) || c == '_') {
-        rule.push_back(lower(c));
-      } else if (c == ',' || c == ' ' || c == '\t') {
-        if (!rule.empty()) out.insert(std::exchange(rule, ""));
-      } else {
-        break;
-      }
-    }
-    if (!rule.empty()) out.insert(rule);
-  }
-  return out;
 }
 
 std::string type_text(const PgQuery__TypeName* t) {
@@ -158,10 +137,7 @@ class Linter {
     const std::string where = table.to_string() + "." + column;
     if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn) {
       const std::string user = ddl::migration_using(catalog_, table, column);
-      if (!user.empty())
-        add("drop_column_in_use", "drops column " + where + ", which " + user + " still uses",
-            "finish the migration first: drop an old-shape column once the migration is in new_only, a new-shape "
-            "column only after removing the migration from the configuration");
+      if (!user.empty()) findings.push_back(rewrite::ddl::drop_column_in_use(where, user));
       return;
     }
     if (fresh(table)) return;
@@ -272,17 +248,9 @@ class Linter {
     if (fresh(table)) return;
     const std::string to = set(s->newname) ? s->newname : "";
     if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && s->relation_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-      add("rename_column",
-          "renames column " + table.to_string() + "." + (set(s->subname) ? s->subname : "") + " to " + to +
-              ": every client that still uses the old name fails at once",
-          "a rename_column migration in switchyard: add the new column, let switchyard dual-write and backfill it, "
-          "move the clients over, then drop the old column");
+      findings.push_back(rewrite::ddl::rename_column(table.to_string() + "." + (set(s->subname) ? s->subname : ""), to, ""));
     else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-      add("rename_table",
-          "renames table " + table.to_string() + " to " + to + ": every client that still uses the old name fails "
-              "at once",
-          "a rename_table migration in switchyard: create the new table, let switchyard dual-write and backfill it, "
-          "move the clients over, then drop the old table");
+      findings.push_back(rewrite::ddl::rename_table(table.to_string(), to, ""));
   }
 
   void drop(const PgQuery__DropStmt* s) {
@@ -296,10 +264,7 @@ class Linter {
         table.schema = std::exchange(table.name, parts->items[k]->string->sval);
       }
       const std::string user = ddl::migration_using(catalog_, table, "");
-      if (!user.empty())
-        add("drop_table_in_use", "drops table " + table.to_string() + ", which " + user + " still uses",
-            "finish the migration first: drop its old table once the migration is in new_only, its new table only "
-            "after removing the migration from the configuration");
+      if (!user.empty()) findings.push_back(rewrite::ddl::drop_table_in_use(table.to_string(), user));
     }
   }
 
@@ -326,13 +291,10 @@ std::vector<DdlFinding> lint_ddl(std::string_view sql, const Catalog& catalog) {
   Linter linter(catalog);
   for (const PgQuery__RawStmt* s : tree->statements())
     if (s->stmt != nullptr) linter.statement(s->stmt);
-  const std::set<std::string> allowed = allowed_rules(sql);
-  std::erase_if(linter.findings, [&](const DdlFinding& f) { return allowed.count(f.rule) > 0; });
+  rewrite::ddl::drop_allowed(sql, linter.findings);
   return std::move(linter.findings);
 }
 
-std::string describe(const DdlFinding& finding) {
-  return "switchyard: ddl_lint " + finding.rule + ": " + finding.message + "; safe alternative: " + finding.alternative;
-}
+std::string describe(const DdlFinding& finding) { return rewrite::ddl::describe(finding); }
 
 }  // namespace switchyard::rewrite::pg

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "rewrite/ddl_usage.h"
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/walk.h"
 
@@ -22,19 +23,6 @@ void add_columns_read(const std::string& expr, std::vector<std::string>& out) {
     const PgQuery__Node* last = ref->n_fields == 0 ? nullptr : ref->fields[ref->n_fields - 1];
     if (last != nullptr && last->node_case == PG_QUERY__NODE__NODE_STRING) out.emplace_back(last->string->sval);
   }
-}
-
-bool uses_column(const ResolvedMigration& m, const std::string& column, bool old_side_in_use) {
-  std::vector<std::string> used;
-  for (const auto& c : m.spec.up) {
-    used.push_back(c.column);
-    if (old_side_in_use) add_columns_read(c.expr, used);
-  }
-  for (const auto& c : m.spec.down) {
-    add_columns_read(c.expr, used);
-    if (old_side_in_use) used.push_back(c.column);
-  }
-  return std::find(used.begin(), used.end(), column) != used.end();
 }
 
 // A type as the grammar spells it, reduced to what the widening rules compare.
@@ -105,15 +93,11 @@ bool names(const Relation& r, const config::TableName& t) {
 }
 
 std::string migration_using(const Catalog& catalog, const Relation& table, const std::string& column) {
-  for (const auto& m : catalog.migrations) {
-    const bool old_in_use = m.spec.phase < config::Phase::kNewOnly;
-    const bool on_old = old_in_use && names(table, m.spec.old_table);
-    const bool on_new = names(table, m.spec.new_table);
-    if (!on_old && !on_new) continue;
-    const bool used = column.empty() || !m.spec.same_table() || uses_column(m, column, old_in_use);
-    if (used) return "migration " + m.spec.name + " (phase " + std::string(config::to_string(m.spec.phase)) + ")";
-  }
-  return "";
+  rewrite::ddl::NameRules rules;
+  rules.is_table = [&](const config::TableName& t) { return names(table, t); };
+  rules.same_column = [](const std::string& a, const std::string& b) { return a == b; };
+  rules.columns_read = add_columns_read;
+  return rewrite::ddl::migration_using(catalog, rules, column);
 }
 
 bool known_widening(const Catalog& catalog, const Relation& table, const std::string& column,

@@ -35,7 +35,7 @@ class PgDialect final : public Dialect {
   }
   std::string raise_statement(const std::string& message) const override { return pg::raise_statement(message); }
   bool may_be_ddl(std::string_view sql) const override { return pg::may_be_ddl(sql); }
-  std::vector<DdlFinding> lint_ddl(std::string_view sql, const Catalog& catalog) const override {
+  std::vector<DdlFinding> lint_ddl(std::string_view sql, const Catalog& catalog, const Lexical&) const override {
     return pg::lint_ddl(sql, catalog);
   }
   std::string describe(const DdlFinding& finding) const override { return pg::describe(finding); }

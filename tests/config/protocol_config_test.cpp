@@ -29,7 +29,7 @@ TEST(ProtocolConfig, MysqlRefusesWhatItCannotHonour) {
       {column + "    phase: read_new\n    shadow: {sample_percent: 100, in_read_new: true, float_tolerance: 0.01}\n", "", ""},
       {column + "    phase: canary\n    canary: {percent: 10, key: application_name}\n", "migrations[0].canary.key",
        "migration m: MySQL sessions have no application_name; use session, user or client_address"},
-      {"protocol: mysql\nddl_lint: block\n", "ddl_lint", "the DDL lint is not supported under protocol: mysql yet; remove it or set off"},
+      {"protocol: mysql\nddl_lint: block\n", "", ""},
       {"protocol: mysql\nddl_lint: off\n", "", ""},
       {"protocol: mysql\nauth: {mode: scram}\n", "auth", "is PostgreSQL's SCRAM on both legs; MySQL sessions relay the server's authentication"},
       {"protocol: mysql\ntls: {mode: disable}\nupstream_tls: {mode: disable}\n", "", ""},
@@ -50,10 +50,14 @@ TEST(ProtocolConfig, MysqlRefusesWhatItCannotHonour) {
   // The migration's line is named: FILE:LINE: KEY: ...
   const auto r = parse_config(column + "    phase: canary\n    canary: {percent: 10, key: application_name}\n", "f.yaml");
   EXPECT_EQ(r.error.line, 4) << r.error.to_string();
-  // The DDL lint is off under mysql (it reads PostgreSQL's DDL).
+  // The DDL lint reads MySQL's DDL under mysql (rewrite/mysql/ddl_lint.h): warn by default, as
+  // under postgresql, and block when asked.
   const auto ok = parse_config(column, "f.yaml");
   ASSERT_TRUE(ok) << ok.error.to_string();
-  EXPECT_EQ(ok.config->ddl_lint, DdlLint::kOff);
+  EXPECT_EQ(ok.config->ddl_lint, DdlLint::kWarn);
+  const auto blocking = parse_config("protocol: mysql\nddl_lint: block\n", "f.yaml");
+  ASSERT_TRUE(blocking) << blocking.error.to_string();
+  EXPECT_EQ(blocking.config->ddl_lint, DdlLint::kBlock);
 }
 
 }  // namespace

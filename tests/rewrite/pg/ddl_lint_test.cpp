@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/rewrite/pg/catalog_fixture.h"
+#include "tests/rewrite/table_spec.h"
 
 namespace switchyard::rewrite::pg {
 namespace {
@@ -28,12 +29,9 @@ Catalog lint_catalog(Phase phase) {
                                                     {"total_cents", "bigint", "int8", "", false}},
                                                    phase));
   ResolvedMigration rename;
-  rename.spec.name = "invoices-rename";
-  rename.spec.kind = config::MigrationKind::kRenameTable;
-  rename.spec.old_table = {"public", "inovices"};
-  rename.spec.new_table = {"public", "invoices"};
+  rename.spec = rewrite::testing::table_spec("invoices-rename", config::MigrationKind::kRenameTable,
+                                             {"public", "inovices"}, {"public", "invoices"}, phase);
   rename.spec.all_columns = true;
-  rename.spec.phase = phase;
   rename.old_rel.name = rename.spec.old_table;
   rename.new_rel.name = rename.spec.new_table;
   rename.old_rel.exists = rename.new_rel.exists = true;

@@ -6,6 +6,7 @@
 
 #include "rewrite/catalog.h"
 #include "tests/rewrite/pg/volatility_fixture.h"
+#include "tests/rewrite/table_spec.h"
 
 namespace switchyard::rewrite::testing {
 
@@ -38,12 +39,9 @@ inline Catalog tables_catalog(config::Phase phase = config::Phase::kDualWrite) {
   Catalog c;
   c.volatility = builtin_volatility();
   ResolvedMigration invoices;
-  invoices.spec.name = "invoices-rename";
-  invoices.spec.kind = config::MigrationKind::kRenameTable;
-  invoices.spec.old_table = {"public", "inovices"};
-  invoices.spec.new_table = {"public", "invoices"};
+  invoices.spec = rewrite::testing::table_spec("invoices-rename", config::MigrationKind::kRenameTable,
+                                               {"public", "inovices"}, {"public", "invoices"}, phase);
   invoices.spec.all_columns = true;
-  invoices.spec.phase = phase;
   const std::vector<ColumnInfo> invoice_columns = {{"id", "integer", "int4", "", true},
                                                    {"customer", "text", "text", "", true},
                                                    {"amount", "numeric(10,2)", "numeric", "0", true},
@@ -56,14 +54,11 @@ inline Catalog tables_catalog(config::Phase phase = config::Phase::kDualWrite) {
   c.migrations.push_back(invoices);
 
   ResolvedMigration accounts;
-  accounts.spec.name = "account-split";
-  accounts.spec.kind = config::MigrationKind::kCopyTable;
-  accounts.spec.old_table = {"public", "legacy_accounts"};
-  accounts.spec.new_table = {"public", "account"};
+  accounts.spec = rewrite::testing::table_spec("account-split", config::MigrationKind::kCopyTable,
+                                               {"public", "legacy_accounts"}, {"public", "account"}, phase);
   accounts.spec.up = {{"id", "id"}, {"name", "name"}, {"user_id", "user_id"}, {"type", kAccountTypeUp}};
   accounts.spec.down = {{"accttype", kAccttypeDown}};
   accounts.spec.key = {"id"};
-  accounts.spec.phase = phase;
   accounts.old_rel = tables_relation("legacy_accounts", {{"id", "integer", "int4", "nextval('legacy_accounts_id_seq'::regclass)", true},
                                                   {"name", "character varying(191)", "varchar", "", true},
                                                   {"user_id", "integer", "int4", "", true},
