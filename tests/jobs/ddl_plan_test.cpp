@@ -133,7 +133,8 @@ TEST(DdlPlan, ContractIsRefusedBeforeNewOnly) {
   DdlFacts f;
   f.migration = fixtures::users_display_name();
   const DdlPlan p = plan_contract(f, false);
-  EXPECT_EQ(p.error, "contract is allowed only in phase new_only; migration users-display-name is in phase dual_write");
+  EXPECT_EQ(p.error, "contract is allowed only in phase new_only; the migration is in phase dual_write (move it to "
+                     "new_only first, and keep it there a while)");
   EXPECT_TRUE(p.steps.empty());
 }
 
