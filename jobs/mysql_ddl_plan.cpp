@@ -35,6 +35,7 @@ class Lookups {
            " AND INDEX_NAME = " + literal_(name) + ")";
   }
   std::string negated(const std::string& query) const { return "SELECT NOT (" + query + ")"; }
+  std::string literal(const std::string& text) const { return literal_(text); }
 
  private:
   const MysqlLiteral& literal_;
@@ -56,7 +57,9 @@ void expand_columns(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
   for (const auto& up : m.spec.up) {
     std::string def;
     if (m.spec.kind == MigrationKind::kRenameColumn) {
-      if (const auto* old = f.column(from)) def = mysql_column_definition(*old, true);
+      // No default yet: a row the backfill has not reached stays NULL (verify counts it
+      // missing, and contract's NOT NULL fails on it); contract gives the default.
+      if (const auto* old = f.column(from)) def = mysql_column_definition(*old, false);
     } else if (auto it = f.new_types.find(up.column); it != f.new_types.end()) {
       def = it->second;
     }
@@ -138,13 +141,23 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
   const std::string t = mysql_table(table);
   const std::string from = replaced_column(m.spec);
   const auto* old_col = from.empty() ? nullptr : f.column(from);
-  if (old_col && !old_col->nullable) {
+  // The replaced column's NOT NULL and, for a rename, its default and ON UPDATE, given to the new
+  // column in one MODIFY (which needs the whole definition).
+  if (old_col) {
+    const bool rename = m.spec.kind == MigrationKind::kRenameColumn;
     for (const auto& up : m.spec.up) {
       const auto* nc = f.column(up.column);
-      if (!nc || !nc->nullable) continue;
-      plan.steps.push_back(online_alter(t, "MODIFY COLUMN " + quote_identifier(up.column) + " " +
-                                               mysql_column_definition(*nc, true) + " NOT NULL",
-                                        q.column_test(table, up.column, " AND IS_NULLABLE = 'NO'")));
+      if (!nc) continue;
+      const bool not_null = !old_col->nullable;
+      const auto& def_source = rename ? *old_col : *nc;
+      const bool has_default = def_source.default_sql && *def_source.default_sql != "NULL";
+      if ((not_null && nc->nullable) || (rename && has_default && nc->default_sql != old_col->default_sql)) {
+        std::string test = not_null ? " AND IS_NULLABLE = 'NO'" : "";
+        if (rename && has_default) test += " AND COLUMN_DEFAULT = " + q.literal(*old_col->default_sql);
+        plan.steps.push_back(online_alter(t, "MODIFY COLUMN " + quote_identifier(up.column) + " " +
+                                                 mysql_column_definition(def_source, true) + (not_null ? " NOT NULL" : " NULL"),
+                                          q.column_test(table, up.column, test)));
+      }
     }
   }
   std::vector<std::string> drop;

@@ -6,16 +6,17 @@
 //    LOCK=NONE` where the server refuses INSTANT; ADD INDEX: `ALGORITHM=INPLACE, LOCK=NONE`.
 //    Never a COPY: a step whose every online form is refused fails and names the statement to
 //    run by hand (DdlStep::by_hand).
-//  - expand, column kinds: the new column, nullable. A rename copies the old column's type,
-//    character set, collation, default and ON UPDATE; change_column / add_column take the type
+//  - expand, column kinds: the new column, nullable, with no default (so a row not backfilled
+//    stays NULL). A rename copies the old column's type, character set and collation;
+//    change_column / add_column take the type
 //    from --type or from the server's own answer for `up` (mysql_ddl_runner.cpp's probe). A
 //    rename rebuilds each index over the old column (whole columns, BTREE or HASH) over the new.
 //  - expand, rename_table: CREATE TABLE new LIKE old (columns, defaults, indexes; not foreign
 //    keys). copy_table: CREATE TABLE new (the mapped columns, PRIMARY KEY (key)); a column copied
 //    as is keeps the old one's type, character set and collation, NOT NULL where it was.
 //  - contract (phase new_only only): MODIFY the new column NOT NULL where the replaced column
-//    was (strict mode, set by the runner, makes a NULL left behind fail the step rather than
-//    become ''), an optional backup into `switchyard`.`<migration>_backup`, then DROP COLUMN
+//    was, and for a rename give it the old column's default and ON UPDATE (strict mode, set by
+//    the runner, makes a NULL left behind fail the step rather than become ''), an optional backup into `switchyard`.`<migration>_backup`, then DROP COLUMN
 //    the old columns (refused for a primary key column) or DROP TABLE the old table.
 // Each step is skipped when information_schema shows its effect (a rerun does nothing).
 #pragma once

@@ -10,57 +10,17 @@
 #include <random>
 #include <thread>
 
+#include "tests/integration/mariadb_job_config.h"
 #include "tests/integration/mariadb_relay_fixture.h"
 #include "tests/support/wait.h"
 
 namespace switchyard::test_support {
 namespace {
 
-std::string control_yaml(const std::string& control_override = "") {
-  MariaDbServer& s = shared_mariadb();
-  const std::string control = control_override.empty()
-                                  ? "host=" + s.host() + " port=" + std::to_string(s.port()) + " user=" +
-                                        kMariaDbNativeUser + " password=" + kMariaDbNativePassword + " dbname=app"
-                                  : control_override;
-  return "control: \"" + control + "\"\n";
-}
-
 std::string migration_yaml(const std::string& name, const std::string& table, const std::string& phase = "dual_write") {
   return "migrations:\n  - name: " + name + "\n    table: " + table +
          "\n    rename_column: {from: full_name, to: display_name}\n    phase: " + phase + "\n";
 }
-
-// A protocol: mysql config file in a temp dir, and the job commands over it.
-class MysqlJobConfig {
- public:
-  MysqlJobConfig(const std::string& yaml) {
-    std::string error;
-    dir_ = TempDir::create("switchyard-mysql-job-", error);
-    path_ = dir_->file("switchyard.yaml");
-    write_file(path_, "protocol: mysql\n" + yaml, error);
-  }
-  std::vector<std::string> argv(const std::string& command, const std::string& migration,
-                                const std::vector<std::string>& extra) const {
-    std::vector<std::string> out = {ProxyProcess::binary_path(), command, "--config", path_, migration};
-    out.insert(out.end(), extra.begin(), extra.end());
-    return out;
-  }
-  CommandResult run(const std::string& command, const std::string& migration, const std::vector<std::string>& extra = {}) const {
-    return run_command(argv(command, migration, extra), 180s);
-  }
-  std::unique_ptr<ChildProcess> spawn(const std::string& migration, const std::vector<std::string>& extra,
-                                      std::string& error) const {
-    ChildSpec spec;
-    spec.argv = argv("backfill", migration, extra);
-    spec.output_path = dir_->file("spawned.log");
-    return ChildProcess::spawn(spec, error);
-  }
-  std::string log() const { return read_file(dir_->file("spawned.log")); }
-
- private:
-  std::unique_ptr<TempDir> dir_;
-  std::string path_;
-};
 
 class MariaDbBackfill : public ::testing::Test {
  protected:
@@ -108,7 +68,7 @@ class MariaDbBackfill : public ::testing::Test {
 
 TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {
   make_table("bf_fill", "bf-fill", 5000);
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-fill", "bf_fill"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-fill", "bf_fill"));
   const CommandResult fwd = config.run("backfill", "bf-fill", {"--batch-rows", "300"});
   ASSERT_EQ(fwd.exit_code, 0) << fwd.describe();
   EXPECT_NE(fwd.out.find("done, 5000 rows walked (5000 in this run), 5000 rows written"), std::string::npos) << fwd.out;
@@ -136,7 +96,7 @@ TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {
   // Reverse: the old column emptied, then filled back from the new one through down.
   std::string error;
   ASSERT_TRUE(mariadb_query(direct_.get(), "UPDATE app.bf_fill SET full_name = NULL", error)) << error;
-  MysqlJobConfig with_down(control_yaml() +
+  MysqlJobConfig with_down(mysql_job_control_yaml() +
                            "migrations:\n  - name: bf-fill\n    table: bf_fill\n"
                            "    rename_column: {from: full_name, to: display_name}\n    phase: new_only\n");
   const CommandResult refused = with_down.run("backfill", "bf-fill");
@@ -151,7 +111,7 @@ TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {
 TEST_F(MariaDbBackfill, ResumesFromItsCheckpointAfterSigkill) {
   constexpr int kRows = 40000;
   make_table("bf_kill", "bf-kill", kRows);
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-kill", "bf_kill"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-kill", "bf_kill"));
   std::string error;
   auto first = config.spawn("bf-kill", {"--batch-rows", "200", "--pause-ms", "20"}, error);
   ASSERT_TRUE(first) << error;
@@ -184,7 +144,7 @@ TEST_F(MariaDbBackfill, ResumesFromItsCheckpointAfterSigkill) {
 
 TEST_F(MariaDbBackfill, SecondConcurrentRunIsRefusedByTheLock) {
   make_table("bf_lock", "bf-lock", 3000);
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-lock", "bf_lock"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-lock", "bf_lock"));
   std::string error;
   auto slow = config.spawn("bf-lock", {"--batch-rows", "10", "--pause-ms", "200"}, error);
   ASSERT_TRUE(slow) << error;
@@ -204,7 +164,7 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
   constexpr int kRows = 20000;
   make_table("bf_race", "bf-race", kRows);
   std::string error;
-  auto proxy = start_mysql_proxy(control_yaml() + migration_yaml("bf-race", "bf_race"), error);
+  auto proxy = start_mysql_proxy(mysql_job_control_yaml() + migration_yaml("bf-race", "bf_race"), error);
   ASSERT_NE(proxy, nullptr) << error;
   std::atomic<bool> done{false};
   std::atomic<long> updates{0}, failures{0};
@@ -230,7 +190,7 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
       }
     });
   }
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-race", "bf_race"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-race", "bf_race"));
   // The writers are going before the backfill starts, and keep going after it ends.
   EXPECT_TRUE(eventually([&] { return updates.load() >= 20 || failures.load() > 0; }, 20s)) << updates.load();
   const long before = updates.load();
@@ -249,20 +209,13 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
   std::printf("%ld updates through the proxy raced the backfill of %d rows\n", updates.load(), kRows);
 }
 
-TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedJobsAreClearErrors) {
+TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedOptionsAreClearErrors) {
   make_table("bf_bad", "bf-bad", 10);
-  MysqlJobConfig bad(control_yaml("host=127.0.0.1 sslmode=require") + migration_yaml("bf-bad", "bf_bad"));
+  MysqlJobConfig bad(mysql_job_control_yaml("host=127.0.0.1 sslmode=require") + migration_yaml("bf-bad", "bf_bad"));
   const CommandResult r = bad.run("backfill", "bf-bad");
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_NE(r.err.find("control: unknown key sslmode"), std::string::npos) << r.err;
-  MysqlJobConfig good(control_yaml() + migration_yaml("bf-bad", "bf_bad"));
-  for (const char* command : {"expand", "contract"}) {
-    const CommandResult no = good.run(command, "bf-bad");
-    EXPECT_EQ(no.exit_code, 2) << no.describe();
-    EXPECT_NE(no.err.find(std::string("switchyard ") + command + ": not supported under protocol: mysql yet"),
-              std::string::npos)
-        << no.err;
-  }
+  MysqlJobConfig good(mysql_job_control_yaml() + migration_yaml("bf-bad", "bf_bad"));
   const CommandResult lag = good.run("backfill", "bf-bad", {"--max-lag-ms", "100"});
   EXPECT_EQ(lag.exit_code, 1) << lag.describe();
   EXPECT_NE(lag.err.find("--max-lag-ms is not supported under protocol: mysql"), std::string::npos) << lag.err;

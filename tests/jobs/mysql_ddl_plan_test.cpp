@@ -45,16 +45,16 @@ TEST(MysqlDdlPlan, ExpandRenameColumnCopiesTheDefinitionAndTheIndexes) {
   ASSERT_TRUE(p.error.empty()) << p.error;
   EXPECT_EQ(sql_of(p), (std::vector<std::string>{
                            "ALTER TABLE `users` ADD COLUMN `display_name` varchar(100) CHARACTER SET utf8mb4 COLLATE "
-                           "utf8mb4_bin DEFAULT 'nobody' NULL, ALGORITHM=INSTANT",
+                           "utf8mb4_bin NULL, ALGORITHM=INSTANT",
                            "ALTER TABLE `users` ADD INDEX `users_display_name_idx` (`display_name`, `id`), "
                            "ALGORITHM=INPLACE, LOCK=NONE",
                            "ALTER TABLE `users` ADD UNIQUE INDEX `users_name_unique_display_name` (`display_name`), "
                            "ALGORITHM=INPLACE, LOCK=NONE"}));
   EXPECT_EQ(p.steps[0].fallbacks,
             std::vector<std::string>{"ALTER TABLE `users` ADD COLUMN `display_name` varchar(100) CHARACTER SET utf8mb4 "
-                                     "COLLATE utf8mb4_bin DEFAULT 'nobody' NULL, ALGORITHM=INPLACE, LOCK=NONE"});
+                                     "COLLATE utf8mb4_bin NULL, ALGORITHM=INPLACE, LOCK=NONE"});
   EXPECT_EQ(p.steps[0].by_hand, "ALTER TABLE `users` ADD COLUMN `display_name` varchar(100) CHARACTER SET utf8mb4 COLLATE "
-                                "utf8mb4_bin DEFAULT 'nobody' NULL");
+                                "utf8mb4_bin NULL");
   EXPECT_EQ(p.steps[0].done_if, "SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
                                 "AND TABLE_NAME = 'users' AND COLUMN_NAME = 'display_name')");
   EXPECT_TRUE(p.steps[1].fallbacks.empty());  // an index is never INSTANT: INPLACE or nothing
@@ -143,7 +143,7 @@ MysqlDdlFacts users_in_new_only() {
   f.migration.spec.phase = config::Phase::kNewOnly;
   f.columns = {{"id", "int(11)", false, std::nullopt, "", "", ""},
                {"full_name", "varchar(100)", false, "'nobody'", "utf8mb4", "utf8mb4_bin", ""},
-               {"display_name", "varchar(100)", true, "'nobody'", "utf8mb4", "utf8mb4_bin", ""}};
+               {"display_name", "varchar(100)", true, std::nullopt, "utf8mb4", "utf8mb4_bin", ""}};
   return f;
 }
 
@@ -168,7 +168,10 @@ TEST(MysqlDdlPlan, ContractSetsNotNullThenDropsTheOldColumn) {
                            "ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INSTANT"}));
   EXPECT_EQ(p.steps[3].fallbacks,
             std::vector<std::string>{"ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INPLACE, LOCK=NONE"});
-  EXPECT_NE(p.steps[0].done_if.find("COLUMN_NAME = 'display_name' AND IS_NULLABLE = 'NO')"), std::string::npos);
+  EXPECT_NE(p.steps[0].done_if.find("COLUMN_NAME = 'display_name' AND IS_NULLABLE = 'NO' AND COLUMN_DEFAULT = "
+                                    "'\\'nobody\\'')"),
+            std::string::npos)
+      << p.steps[0].done_if;
   EXPECT_EQ(p.steps[3].done_if, "SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
                                 "DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'full_name'))");
 }
@@ -177,6 +180,7 @@ TEST(MysqlDdlPlan, ContractAfterTheDropHasNothingLeft) {
   MysqlDdlFacts f = users_in_new_only();
   f.columns.erase(f.columns.begin() + 1);
   f.columns.back().nullable = false;
+  f.columns.back().default_sql = "'nobody'";
   const DdlPlan p = plan_mysql_contract(f, false, literal);
   EXPECT_TRUE(p.steps.empty());
   EXPECT_EQ(p.notes, std::vector<std::string>{"no old column left to drop"});
