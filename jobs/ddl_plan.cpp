@@ -159,21 +159,11 @@ void contract_columns(const DdlFacts& f, bool backup, DdlPlan& plan) {
     }
   }
   std::vector<std::string> drop;
-  for (const auto& d : m.spec.down) {
-    const auto* c = m.old_rel.column(d.column);
-    if (!c || c->dropped) continue;
-    const auto& pk = m.old_rel.primary_key;
-    if (std::find(pk.begin(), pk.end(), d.column) != pk.end()) {
-      plan.error = "old column " + d.column + " is part of the primary key of " + table.to_string() +
-                   ": move the primary key first, then drop it by hand";
-      return;
-    }
-    drop.push_back(d.column);
-  }
-  if (drop.empty()) {
-    plan.notes.push_back("no old column left to drop");
-    return;
-  }
+  auto exists = [&](const std::string& name) {
+    const auto* c = m.old_rel.column(name);
+    return c && !c->dropped;
+  };
+  if (!columns_to_drop(m, exists, drop, plan)) return;
   if (backup) {
     const auto key = rewrite::row_key(m).columns;
     plan.steps.push_back({"CREATE SCHEMA IF NOT EXISTS switchyard", "", ""});
@@ -229,6 +219,22 @@ std::string contract_phase_problem(const config::Migration& m) {
   if (m.phase == config::Phase::kNewOnly) return "";
   return "contract is allowed only in phase new_only; the migration is in phase " + std::string(config::to_string(m.phase)) +
          " (move it to new_only first, and keep it there a while)";
+}
+
+bool columns_to_drop(const rewrite::ResolvedMigration& m, const std::function<bool(const std::string&)>& exists,
+                     std::vector<std::string>& drop, DdlPlan& plan) {
+  for (const auto& d : m.spec.down) {
+    if (!exists(d.column)) continue;
+    const auto& pk = m.old_rel.primary_key;
+    if (std::find(pk.begin(), pk.end(), d.column) != pk.end()) {
+      plan.error = "old column " + d.column + " is part of the primary key of " + m.spec.old_table.to_string() +
+                   ": move the primary key first, then drop it by hand";
+      return false;
+    }
+    drop.push_back(d.column);
+  }
+  if (drop.empty()) plan.notes.push_back("no old column left to drop");
+  return !drop.empty();
 }
 
 std::string no_type_error(const std::string& column) {

@@ -15,6 +15,7 @@
 // the check), an optional backup, then DROP the old column(s) or table.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -91,6 +92,11 @@ std::string renamed_object(const std::string& name, const std::string& from, con
 std::vector<std::string> replace_column(std::vector<std::string> cols, const std::string& from, const std::string& to);
 // "contract is allowed only in phase new_only; ..." when `m` is not in new_only, else "".
 std::string contract_phase_problem(const config::Migration& m);
+// The old (`down`) columns contract drops, those `exists` says are still there: true with them in
+// `drop`; false when there is nothing to do (a note in `plan`) or one is part of the primary
+// key (plan.error).
+bool columns_to_drop(const rewrite::ResolvedMigration& m, const std::function<bool(const std::string&)>& exists,
+                     std::vector<std::string>& drop, DdlPlan& plan);
 // "no type for new column c: pass --type c=TYPE".
 std::string no_type_error(const std::string& column);
 

@@ -161,20 +161,7 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
     }
   }
   std::vector<std::string> drop;
-  for (const auto& d : m.spec.down) {
-    if (!f.column(d.column)) continue;
-    const auto& pk = m.old_rel.primary_key;
-    if (std::find(pk.begin(), pk.end(), d.column) != pk.end()) {
-      plan.error = "old column " + d.column + " is part of the primary key of " + table.to_string() +
-                   ": move the primary key first, then drop it by hand";
-      return;
-    }
-    drop.push_back(d.column);
-  }
-  if (drop.empty()) {
-    plan.notes.push_back("no old column left to drop");
-    return;
-  }
+  if (!columns_to_drop(m, [&](const std::string& name) { return f.column(name) != nullptr; }, drop, plan)) return;
   if (backup) {
     const auto key = rewrite::row_key(m).columns;
     plan.steps.emplace_back("CREATE DATABASE IF NOT EXISTS `switchyard`");

@@ -18,19 +18,11 @@ namespace switchyard::test_support {
 namespace {
 
 std::string migration_yaml(const std::string& name, const std::string& table, const std::string& phase = "dual_write") {
-  return "migrations:\n  - name: " + name + "\n    table: " + table +
-         "\n    rename_column: {from: full_name, to: display_name}\n    phase: " + phase + "\n";
+  return rename_full_name_yaml(name, table, phase);
 }
 
-class MariaDbBackfill : public ::testing::Test {
+class MariaDbBackfill : public MariaDbJobTest {
  protected:
-  void SetUp() override {
-    std::string error;
-    direct_ = connect_mariadb(tcp_login(shared_mariadb(), kMariaDbNativeUser, kMariaDbNativePassword), error);
-    ASSERT_TRUE(direct_) << error;
-    ASSERT_TRUE(mariadb_query(direct_.get(), "USE app", error)) << error;
-  }
-
   // `table` (id INT PK, full_name, display_name NULL) with `rows` rows; its checkpoint rows gone.
   void make_table(const std::string& table, const std::string& migration, int rows) {
     std::string error;
@@ -41,13 +33,6 @@ class MariaDbBackfill : public ::testing::Test {
           "ANALYZE TABLE " + table, "CREATE DATABASE IF NOT EXISTS switchyard"})
       ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
     (void)mariadb_query(direct_.get(), "DELETE FROM switchyard.checkpoints WHERE migration = '" + migration + "'", error);
-  }
-
-  std::string value(const std::string& sql) {
-    std::string error;
-    auto r = mariadb_query(direct_.get(), sql, error);
-    if (!r || r->empty() || (*r)[0].empty()) return "error: " + error;
-    return (*r)[0][0];
   }
 
   std::string mismatches(const std::string& table) {
@@ -62,8 +47,6 @@ class MariaDbBackfill : public ::testing::Test {
                            error);
     return r && !r->empty() ? (*r)[0][0] : "";
   }
-
-  MariaDbConn direct_;
 };
 
 TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {

@@ -26,30 +26,14 @@ using Clock = std::chrono::steady_clock;
 bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 std::string rename_yaml(const std::string& name, const std::string& table, const std::string& phase) {
-  return mysql_job_control_yaml() + "migrations:\n  - name: " + name + "\n    table: " + table +
-         "\n    rename_column: {from: full_name, to: display_name}\n    phase: " + phase + "\n";
+  return mysql_job_control_yaml() + rename_full_name_yaml(name, table, phase);
 }
 
-class MariaDbExpandContract : public ::testing::Test {
+class MariaDbExpandContract : public MariaDbJobTest {
  protected:
-  void SetUp() override {
-    std::string error;
-    direct_ = connect_mariadb(tcp_login(shared_mariadb(), kMariaDbNativeUser, kMariaDbNativePassword), error);
-    ASSERT_TRUE(direct_) << error;
-    ASSERT_TRUE(mariadb_query(direct_.get(), "USE app", error)) << error;
-  }
-
   void run_sql(const std::vector<std::string>& statements) {
     std::string error;
     for (const auto& sql : statements) ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
-  }
-
-  std::string value(const std::string& sql) {
-    std::string error;
-    auto r = mariadb_query(direct_.get(), sql, error);
-    if (!r) return "error: " + error;
-    if (r->empty() || (*r)[0].empty()) return "(no row)";
-    return (*r)[0][0];
   }
 
   // name type NULL/NOT NULL collation default, one line a column, as information_schema says.
@@ -91,8 +75,6 @@ class MariaDbExpandContract : public ::testing::Test {
     std::string error;  // none before the first backfill: nothing to delete
     (void)mariadb_query(direct_.get(), "DELETE FROM switchyard.checkpoints WHERE migration = '" + migration + "'", error);
   }
-
-  MariaDbConn direct_;
 };
 
 // The seed example (users.full_name -> display_name) from expand to contract.

@@ -3,6 +3,8 @@
 // commands run over it as the operator runs them (the real binary).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +23,34 @@ inline std::string mysql_job_control_yaml(const std::string& control_override = 
                                   : control_override;
   return "control: \"" + control + "\"\n";
 }
+
+// A `migrations:` list of one rename_column full_name -> display_name of `table`.
+inline std::string rename_full_name_yaml(const std::string& name, const std::string& table, const std::string& phase) {
+  return "migrations:\n  - name: " + name + "\n    table: " + table +
+         "\n    rename_column: {from: full_name, to: display_name}\n    phase: " + phase + "\n";
+}
+
+// A suite with a direct connection to the shared MariaDB, in `app`.
+class MariaDbJobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    direct_ = connect_mariadb(tcp_login(shared_mariadb(), kMariaDbNativeUser, kMariaDbNativePassword), error);
+    ASSERT_TRUE(direct_) << error;
+    ASSERT_TRUE(mariadb_query(direct_.get(), "USE app", error)) << error;
+  }
+
+  // The first value of the first row, "(no row)", or "error: ...".
+  std::string value(const std::string& sql) {
+    std::string error;
+    auto r = mariadb_query(direct_.get(), sql, error);
+    if (!r) return "error: " + error;
+    if (r->empty() || (*r)[0].empty()) return "(no row)";
+    return (*r)[0][0];
+  }
+
+  MariaDbConn direct_;
+};
 
 class MysqlJobConfig {
  public:

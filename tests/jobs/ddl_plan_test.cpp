@@ -8,11 +8,7 @@
 namespace switchyard::jobs {
 namespace {
 
-std::vector<std::string> sql_of(const DdlPlan& p) {
-  std::vector<std::string> out;
-  for (const auto& s : p.steps) out.push_back(s.sql);
-  return out;
-}
+using fixtures::sql_of;
 
 DdlFacts users_before_expand() {
   DdlFacts f;

@@ -9,17 +9,13 @@
 namespace switchyard::jobs {
 namespace {
 
+using fixtures::sql_of;
+
 // As mysql_real_escape_string would for these names: ' and \ escaped.
 std::string literal(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' || c == '\\' ? std::string("\\") + c : std::string(1, c);
   return out + "'";
-}
-
-std::vector<std::string> sql_of(const DdlPlan& p) {
-  std::vector<std::string> out;
-  for (const auto& s : p.steps) out.push_back(s.sql);
-  return out;
 }
 
 // users (id int PK, full_name varchar(100) utf8mb4_bin NOT NULL DEFAULT 'nobody', ...), before
