@@ -165,6 +165,9 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
   if (backup) {
     const auto key = rewrite::row_key(m).columns;
     plan.steps.emplace_back("CREATE DATABASE IF NOT EXISTS `switchyard`");
+    // Under REPEATABLE READ InnoDB share-locks every row CREATE ... SELECT reads, holding up the
+    // writers for the whole copy; READ COMMITTED reads a snapshot instead.
+    plan.steps.emplace_back("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     plan.steps.emplace_back("CREATE TABLE IF NOT EXISTS " + mysql_backup_table(m.spec.name) + " AS SELECT " +
                             mysql_columns(key) + ", " + mysql_columns(drop) + " FROM " + t);
   }

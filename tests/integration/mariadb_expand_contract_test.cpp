@@ -287,6 +287,11 @@ TEST_F(MariaDbExpandContract, RenameTableAndCopyTableFromExpandToContract) {
   EXPECT_TRUE(contains(dropped.out, "DROP TABLE `ec_legacy`;\n")) << dropped.describe();
   EXPECT_EQ(value("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'ec_legacy'"),
             "0");
+  for (const char* m : {"ec-invoices", "ec-account"}) {
+    const CommandResult again = config.run("contract", m);
+    ASSERT_EQ(again.exit_code, 0) << again.describe();
+    EXPECT_TRUE(contains(again.err, "is already gone")) << again.describe();
+  }
   run_sql({"DROP TABLE IF EXISTS switchyard.`ec-invoices_backup`"});
 }
 

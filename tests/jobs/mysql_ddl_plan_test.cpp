@@ -159,17 +159,35 @@ TEST(MysqlDdlPlan, ContractSetsNotNullThenDropsTheOldColumn) {
                            "ALTER TABLE `users` MODIFY COLUMN `display_name` varchar(100) CHARACTER SET utf8mb4 COLLATE "
                            "utf8mb4_bin DEFAULT 'nobody' NOT NULL, ALGORITHM=INSTANT",
                            "CREATE DATABASE IF NOT EXISTS `switchyard`",
+                           "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
                            "CREATE TABLE IF NOT EXISTS `switchyard`.`users-display-name_backup` AS SELECT `id`, `full_name` "
                            "FROM `users`",
                            "ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INSTANT"}));
-  EXPECT_EQ(p.steps[3].fallbacks,
+  EXPECT_EQ(p.steps[4].fallbacks,
             std::vector<std::string>{"ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INPLACE, LOCK=NONE"});
   EXPECT_NE(p.steps[0].done_if.find("COLUMN_NAME = 'display_name' AND IS_NULLABLE = 'NO' AND COLUMN_DEFAULT = "
                                     "'\\'nobody\\'')"),
             std::string::npos)
       << p.steps[0].done_if;
-  EXPECT_EQ(p.steps[3].done_if, "SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+  EXPECT_EQ(p.steps[4].done_if, "SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
                                 "DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'full_name'))");
+}
+
+TEST(MysqlDdlPlan, ContractGivesARenamedNullableColumnItsDefault) {
+  MysqlDdlFacts f = users_in_new_only();
+  f.columns[1].nullable = true;
+  f.columns[1].extra = "on update 'x'";
+  const DdlPlan p = plan_mysql_contract(f, false, literal);
+  ASSERT_EQ(p.steps.size(), 2u) << p.error;
+  EXPECT_EQ(p.steps[0].sql, "ALTER TABLE `users` MODIFY COLUMN `display_name` varchar(100) CHARACTER SET utf8mb4 COLLATE "
+                            "utf8mb4_bin DEFAULT 'nobody' ON UPDATE 'x' NULL, ALGORITHM=INSTANT");
+  EXPECT_EQ(p.steps[0].done_if, "SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+                                "AND TABLE_NAME = 'users' AND COLUMN_NAME = 'display_name' AND COLUMN_DEFAULT = "
+                                "'\\'nobody\\'')");
+  // A change_column's new column has its own type: no default of the old one.
+  f.migration.spec.kind = config::MigrationKind::kChangeColumn;
+  EXPECT_EQ(sql_of(plan_mysql_contract(f, false, literal)),
+            std::vector<std::string>{"ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INSTANT"});
 }
 
 TEST(MysqlDdlPlan, ContractAfterTheDropHasNothingLeft) {
