@@ -171,6 +171,18 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
     plan.steps.emplace_back("CREATE TABLE IF NOT EXISTS " + mysql_backup_table(m.spec.name) + " AS SELECT " +
                             mysql_columns(key) + ", " + mysql_columns(drop) + " FROM " + t);
   }
+  // The old columns' indexes first (no rebuild; expand rebuilt the plain ones over the new
+  // columns): a DROP COLUMN that must also change an index rebuilds the table, one that need not
+  // is INSTANT.
+  for (const auto& idx : f.indexes) {
+    if (idx.primary) continue;
+    const bool over_old = std::any_of(drop.begin(), drop.end(), [&](const std::string& c) {
+      return std::find(idx.columns.begin(), idx.columns.end(), c) != idx.columns.end();
+    });
+    if (over_old)
+      plan.steps.push_back(online_alter(t, "DROP INDEX " + quote_identifier(idx.name),
+                                        q.negated(q.index_exists(table, idx.name))));
+  }
   for (const auto& c : drop)
     plan.steps.push_back(online_alter(t, "DROP COLUMN " + quote_identifier(c), q.negated(q.column_test(table, c, ""))));
 }

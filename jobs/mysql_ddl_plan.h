@@ -16,8 +16,10 @@
 //    as is keeps the old one's type, character set and collation, NOT NULL where it was.
 //  - contract (phase new_only only): MODIFY the new column NOT NULL where the replaced column
 //    was, and for a rename give it the old column's default and ON UPDATE (strict mode, set by
-//    the runner, makes a NULL left behind fail the step rather than become ''), an optional backup into `switchyard`.`<migration>_backup`, then DROP COLUMN
-//    the old columns (refused for a primary key column) or DROP TABLE the old table.
+//    the runner, makes a NULL left behind fail the step rather than become ''), an optional
+//    backup into `switchyard`.`<migration>_backup`, then DROP INDEX the old columns' indexes (so
+//    the DROP COLUMN that follows can be INSTANT, no rebuild) and DROP COLUMN the old columns
+//    (refused for a primary key column), or DROP TABLE the old table.
 // Each step is skipped when information_schema shows its effect (a rerun does nothing).
 #pragma once
 

@@ -140,6 +140,9 @@ MysqlDdlFacts users_in_new_only() {
   f.columns = {{"id", "int(11)", false, std::nullopt, "", "", ""},
                {"full_name", "varchar(100)", false, "'nobody'", "utf8mb4", "utf8mb4_bin", ""},
                {"display_name", "varchar(100)", true, std::nullopt, "utf8mb4", "utf8mb4_bin", ""}};
+  f.indexes = {{"PRIMARY", true, true, true, "BTREE", {"id"}},
+               {"users_full_name_idx", false, false, true, "BTREE", {"full_name", "id"}},
+               {"users_display_name_idx", false, false, true, "BTREE", {"display_name", "id"}}};
   return f;
 }
 
@@ -162,14 +165,17 @@ TEST(MysqlDdlPlan, ContractSetsNotNullThenDropsTheOldColumn) {
                            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
                            "CREATE TABLE IF NOT EXISTS `switchyard`.`users-display-name_backup` AS SELECT `id`, `full_name` "
                            "FROM `users`",
+                           "ALTER TABLE `users` DROP INDEX `users_full_name_idx`, ALGORITHM=INSTANT",
                            "ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INSTANT"}));
-  EXPECT_EQ(p.steps[4].fallbacks,
+  EXPECT_NE(p.steps[4].done_if.find("SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.STATISTICS"),
+            std::string::npos);
+  EXPECT_EQ(p.steps[5].fallbacks,
             std::vector<std::string>{"ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INPLACE, LOCK=NONE"});
   EXPECT_NE(p.steps[0].done_if.find("COLUMN_NAME = 'display_name' AND IS_NULLABLE = 'NO' AND COLUMN_DEFAULT = "
                                     "'\\'nobody\\'')"),
             std::string::npos)
       << p.steps[0].done_if;
-  EXPECT_EQ(p.steps[4].done_if, "SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+  EXPECT_EQ(p.steps[5].done_if, "SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
                                 "DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'full_name'))");
 }
 
@@ -178,7 +184,7 @@ TEST(MysqlDdlPlan, ContractGivesARenamedNullableColumnItsDefault) {
   f.columns[1].nullable = true;
   f.columns[1].extra = "on update 'x'";
   const DdlPlan p = plan_mysql_contract(f, false, literal);
-  ASSERT_EQ(p.steps.size(), 2u) << p.error;
+  ASSERT_EQ(p.steps.size(), 3u) << p.error;
   EXPECT_EQ(p.steps[0].sql, "ALTER TABLE `users` MODIFY COLUMN `display_name` varchar(100) CHARACTER SET utf8mb4 COLLATE "
                             "utf8mb4_bin DEFAULT 'nobody' ON UPDATE 'x' NULL, ALGORITHM=INSTANT");
   EXPECT_EQ(p.steps[0].done_if, "SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
@@ -187,7 +193,8 @@ TEST(MysqlDdlPlan, ContractGivesARenamedNullableColumnItsDefault) {
   // A change_column's new column has its own type: no default of the old one.
   f.migration.spec.kind = config::MigrationKind::kChangeColumn;
   EXPECT_EQ(sql_of(plan_mysql_contract(f, false, literal)),
-            std::vector<std::string>{"ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INSTANT"});
+            (std::vector<std::string>{"ALTER TABLE `users` DROP INDEX `users_full_name_idx`, ALGORITHM=INSTANT",
+                                      "ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INSTANT"}));
 }
 
 TEST(MysqlDdlPlan, ContractAfterTheDropHasNothingLeft) {
