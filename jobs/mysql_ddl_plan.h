@@ -1,4 +1,4 @@
-// The DDL of expand and contract under protocol: mysql (MySQL 8 / MariaDB 10.4+), planned with
+// The DDL of expand and contract under protocol: mysql (MariaDB 10.4+), planned with
 // no I/O from facts mysql_ddl_runner.cpp reads from information_schema, so `--dry-run` prints
 // what a real run executes and the plans are unit-tested as text. The rules are PostgreSQL's
 // (ddl_plan.h); the SQL is MySQL's, names backquoted, and every ALTER TABLE in an online form:

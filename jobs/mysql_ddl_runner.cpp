@@ -144,6 +144,14 @@ bool prepare_mysql_ddl(const config::Config& config, const rewrite::ResolvedMigr
     error = "control: cannot connect: " + error;
     return false;
   }
+  // information_schema.COLUMNS.COLUMN_DEFAULT is SQL text on MariaDB 10.2+, but a bare value on
+  // MySQL 8, which the plans would copy as SQL: refused there until it is read apart and tested.
+  const std::string version = mysql_get_server_info(conn.get());
+  if (version.find("MariaDB") == std::string::npos) {
+    error = "expand and contract under protocol: mysql run on MariaDB only for now (the server is MySQL " + version +
+            "); run the DDL by hand (docs/backfill.md, \"expand and contract under MySQL\")";
+    return false;
+  }
   auto db = std::make_unique<MysqlDdlConnection>(std::move(conn));
   MysqlDdlFacts facts;
   facts.migration = m;

@@ -7,7 +7,8 @@
 // Its connection tells the step loop (ddl_steps.h) a lock wait timeout (1205) or deadlock (1213),
 // worth a retry, from a refused online form (1845, 1846: ALGORITHM=... is not supported), worth
 // the next form. The session runs with lock_wait_timeout and STRICT_ALL_TABLES
-// (mysql_session_setup).
+// (mysql_session_setup). MariaDB only for now: a MySQL server is refused (its information_schema
+// spells defaults as bare values).
 #pragma once
 
 #include <string>
