@@ -18,6 +18,7 @@
 
 #include "tests/integration/mariadb_job_config.h"
 #include "tests/integration/mariadb_relay_fixture.h"
+#include "tests/support/net.h"
 
 namespace switchyard::test_support {
 namespace {
@@ -296,6 +297,27 @@ TEST_F(MariaDbExpandContract, RenameTableAndCopyTableFromExpandToContract) {
     EXPECT_TRUE(contains(again.err, "is already gone")) << again.describe();
   }
   run_sql({"DROP TABLE IF EXISTS switchyard.`ec-invoices_backup`"});
+}
+
+// The proxy check before contract is the same as on PostgreSQL (jobs/proxy_check.h): a proxy in
+// the config that cannot be asked blocks it, --force goes ahead.
+TEST_F(MariaDbExpandContract, AProxyThatCannotBeAskedBlocksContractUnlessForced) {
+  make_users("ec_asked", "ec-asked", 20);
+  const int admin_port = pick_free_port();  // nothing listens there
+  const std::string admin = "admin: {listen: 127.0.0.1:" + std::to_string(admin_port) + "}\n";
+  MysqlJobConfig config(admin + rename_yaml("ec-asked", "ec_asked", "off"));
+  ASSERT_EQ(config.run("expand", "ec-asked").exit_code, 0);
+  run_sql({"UPDATE ec_asked SET display_name = full_name"});
+  ASSERT_TRUE(config.rewrite(admin + rename_yaml("ec-asked", "ec_asked", "new_only")));
+  const CommandResult refused = config.run("contract", "ec-asked");
+  EXPECT_EQ(refused.exit_code, 1) << refused.describe();
+  EXPECT_TRUE(contains(refused.err, "cannot ask the proxy's admin API at 127.0.0.1:" + std::to_string(admin_port)))
+      << refused.describe();
+  EXPECT_TRUE(contains(columns("ec_asked"), "full_name varchar(100) NOT NULL"));
+  const CommandResult forced = config.run("contract", "ec-asked", {"--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.describe();
+  EXPECT_TRUE(contains(forced.err, "--force: going ahead although")) << forced.describe();
+  EXPECT_FALSE(contains(columns("ec_asked"), "full_name"));
 }
 
 TEST_F(MariaDbExpandContract, EveryOnlineFormRefusedFailsAndNamesTheStatementToRunByHand) {
