@@ -5,11 +5,12 @@
 //    shape) and contracted, each rerun doing nothing, contract refused before new_only;
 //  - one seed lifecycle end to end: expand -> backfill -> verify -> contract of a rename_column;
 //  - the online property: a writer on another connection keeps writing while expand and contract
-//    run (contract's two table rebuilds included); while a long transaction holds the table's
+//    run (contract's NOT NULL rebuild included); while a long transaction holds the table's
 //    metadata lock, each attempt waits at most lock_wait_timeout and is retried, and the
 //    writer's longest wait stays near that timeout;
 //  - a step whose every online form the server refuses fails, names the statement to run by
-//    hand, and changes nothing (no silent ALGORITHM=COPY).
+//    hand, and changes nothing (no silent ALGORITHM=COPY);
+//  - contract's proxy check (a proxy that cannot be asked blocks it; --force) and strict NOT NULL.
 #include <gtest/gtest.h>
 
 #include <atomic>
