@@ -11,8 +11,8 @@
 // TableName as configured (the rewriter matches tables by name). Column facts are as
 // information_schema.COLUMNS gives them: type and base_type are COLUMN_TYPE ("varchar(100)",
 // "int(11)"), default_expr is COLUMN_DEFAULT as MariaDB 10.2+ spells it (SQL text: "NULL",
-// "''", "0"; "" when there is none). Only the column kinds are supported (config/ refuses the
-// table kinds under protocol: mysql; one that arrives here fails).
+// "''", "0"; "" when there is none). The table kinds (rename_table, copy_table) read both
+// tables, each where the phase needs it, keyed alike (a unique index on exactly the row key).
 #pragma once
 
 #include <optional>

@@ -141,14 +141,6 @@ int run_job_command(int argc, char** argv) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
   }
-  if (loaded.config->protocol == config::Protocol::kMysql && a.command != "backfill" && a.command != "verify") {
-    // Only backfill and verify have a MySQL path yet (jobs/mysql_backfill.h, mysql_verify.h).
-    std::fprintf(stderr,
-                 "switchyard %s: not supported under protocol: mysql yet; only `switchyard backfill` and `switchyard verify` "
-                 "run against MySQL/MariaDB (see docs/backfill.md)\n",
-                 a.command.c_str());
-    return 2;
-  }
   if (a.command == "backfill") return backfill(*loaded.config, a);
   if (a.command == "verify") return verify(*loaded.config, a);
   if (a.command == "expand") return run_expand(*loaded.config, a.migration, a.ddl, stdout, stderr);

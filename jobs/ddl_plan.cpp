@@ -32,29 +32,10 @@ std::string valid_index_exists(const std::string& schema, const std::string& nam
          " AND i.indisvalid)";
 }
 
-bool column_kind(MigrationKind k) { return k != MigrationKind::kRenameTable && k != MigrationKind::kCopyTable; }
-
-// The old column a column-kind migration replaces (rename_column, change_column), or "".
-std::string replaced_column(const config::Migration& m) {
-  if (m.kind == MigrationKind::kRenameColumn || m.kind == MigrationKind::kChangeColumn) return m.down.front().column;
-  return "";
-}
-
 // The old column `expr` is, when it is a bare column reference (id, "createdAt"), else "".
 std::string bare_column(const std::string& expr, const rewrite::RelationInfo& rel) {
   const auto name = rewrite::pg::bare_column(expr);
   return name && rel.column(*name) ? *name : "";
-}
-
-std::string renamed(const std::string& name, const std::string& from, const std::string& to) {
-  const auto at = name.find(from);
-  return fit_identifier(at == std::string::npos ? name + "_" + to : name.substr(0, at) + to + name.substr(at + from.size()));
-}
-
-std::vector<std::string> swap(std::vector<std::string> cols, const std::string& from, const std::string& to) {
-  for (auto& c : cols)
-    if (c == from) c = to;
-  return cols;
 }
 
 void add_foreign_key(DdlPlan& plan, const config::TableName& table, const std::string& name,
@@ -79,7 +60,7 @@ void expand_columns(const DdlFacts& f, DdlPlan& plan) {
       type = it->second;
     }
     if (type.empty() && !m.old_rel.column(up.column)) {
-      plan.error = "no type for new column " + up.column + ": pass --type " + up.column + "=TYPE";
+      plan.error = no_type_error(up.column);
       return;
     }
     if (type.empty()) continue;  // it exists already; its type is what it is
@@ -99,19 +80,19 @@ void expand_columns(const DdlFacts& f, DdlPlan& plan) {
                            (idx.primary ? "the primary key" : "expressions, a predicate or options") + "): copy it by hand");
       continue;
     }
-    const std::string name = renamed(idx.name, from, to);
+    const std::string name = renamed_object(idx.name, from, to);
     const std::string qualified_index = quote_ident(table.schema) + "." + quote_ident(name);
     // An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index that IF NOT EXISTS would
     // take for done: drop it first (a no-op when there is none).
     plan.steps.push_back({"DROP INDEX CONCURRENTLY IF EXISTS " + qualified_index, valid_index_exists(table.schema, name), ""});
     plan.steps.push_back({"CREATE " + std::string(idx.unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS " +
                               quote_ident(name) + " ON " + qualified(table) + " USING " + idx.method + " (" +
-                              column_list(swap(idx.columns, from, to)) + ")",
+                              column_list(replace_column(idx.columns, from, to)) + ")",
                           valid_index_exists(table.schema, name), qualified_index});
   }
   for (const auto& fk : f.old_foreign_keys) {
     if (std::find(fk.columns.begin(), fk.columns.end(), from) == fk.columns.end()) continue;
-    add_foreign_key(plan, table, renamed(fk.name, from, to), swap(fk.columns, from, to), fk);
+    add_foreign_key(plan, table, renamed_object(fk.name, from, to), replace_column(fk.columns, from, to), fk);
   }
 }
 
@@ -134,7 +115,7 @@ void expand_tables(const DdlFacts& f, DdlPlan& plan) {
     if (auto it = f.new_types.find(name); it != f.new_types.end()) type = it->second;
     else if (!source.empty()) type = m.old_rel.column(source)->type;
     if (type.empty()) {
-      plan.error = "no type for new column " + name + ": pass --type " + name + "=TYPE";
+      plan.error = no_type_error(name);
       return false;
     }
     const bool is_key = std::find(key.begin(), key.end(), name) != key.end();
@@ -178,21 +159,11 @@ void contract_columns(const DdlFacts& f, bool backup, DdlPlan& plan) {
     }
   }
   std::vector<std::string> drop;
-  for (const auto& d : m.spec.down) {
-    const auto* c = m.old_rel.column(d.column);
-    if (!c || c->dropped) continue;
-    const auto& pk = m.old_rel.primary_key;
-    if (std::find(pk.begin(), pk.end(), d.column) != pk.end()) {
-      plan.error = "old column " + d.column + " is part of the primary key of " + table.to_string() +
-                   ": move the primary key first, then drop it by hand";
-      return;
-    }
-    drop.push_back(d.column);
-  }
-  if (drop.empty()) {
-    plan.notes.push_back("no old column left to drop");
-    return;
-  }
+  auto exists = [&](const std::string& name) {
+    const auto* c = m.old_rel.column(name);
+    return c && !c->dropped;
+  };
+  if (!columns_to_drop(m, exists, drop, plan)) return;
   if (backup) {
     const auto key = rewrite::row_key(m).columns;
     plan.steps.push_back({"CREATE SCHEMA IF NOT EXISTS switchyard", "", ""});
@@ -226,6 +197,50 @@ void contract_tables(const DdlFacts& f, bool backup, DdlPlan& plan) {
 
 }  // namespace
 
+bool is_column_kind(MigrationKind k) { return k != MigrationKind::kRenameTable && k != MigrationKind::kCopyTable; }
+
+std::string replaced_column(const config::Migration& m) {
+  if (m.kind == MigrationKind::kRenameColumn || m.kind == MigrationKind::kChangeColumn) return m.down.front().column;
+  return "";
+}
+
+std::string renamed_object(const std::string& name, const std::string& from, const std::string& to) {
+  const auto at = name.find(from);
+  return fit_identifier(at == std::string::npos ? name + "_" + to : name.substr(0, at) + to + name.substr(at + from.size()));
+}
+
+std::vector<std::string> replace_column(std::vector<std::string> cols, const std::string& from, const std::string& to) {
+  for (auto& c : cols)
+    if (c == from) c = to;
+  return cols;
+}
+
+std::string contract_phase_problem(const config::Migration& m) {
+  if (m.phase == config::Phase::kNewOnly) return "";
+  return "contract is allowed only in phase new_only; the migration is in phase " + std::string(config::to_string(m.phase)) +
+         " (move it to new_only first, and keep it there a while)";
+}
+
+bool columns_to_drop(const rewrite::ResolvedMigration& m, const std::function<bool(const std::string&)>& exists,
+                     std::vector<std::string>& drop, DdlPlan& plan) {
+  for (const auto& d : m.spec.down) {
+    if (!exists(d.column)) continue;
+    const auto& pk = m.old_rel.primary_key;
+    if (std::find(pk.begin(), pk.end(), d.column) != pk.end()) {
+      plan.error = "old column " + d.column + " is part of the primary key of " + m.spec.old_table.to_string() +
+                   ": move the primary key first, then drop it by hand";
+      return false;
+    }
+    drop.push_back(d.column);
+  }
+  if (drop.empty()) plan.notes.push_back("no old column left to drop");
+  return !drop.empty();
+}
+
+std::string no_type_error(const std::string& column) {
+  return "no type for new column " + column + ": pass --type " + column + "=TYPE";
+}
+
 std::string backup_table_name(const std::string& migration) {
   return "switchyard." + quote_ident(fit_identifier(migration + "_backup"));
 }
@@ -236,7 +251,7 @@ DdlPlan plan_expand(const DdlFacts& facts) {
     plan.error = "table " + facts.migration.spec.old_table.to_string() + " does not exist";
     return plan;
   }
-  if (column_kind(facts.migration.spec.kind)) expand_columns(facts, plan);
+  if (is_column_kind(facts.migration.spec.kind)) expand_columns(facts, plan);
   else expand_tables(facts, plan);
   return plan;
 }
@@ -244,12 +259,9 @@ DdlPlan plan_expand(const DdlFacts& facts) {
 DdlPlan plan_contract(const DdlFacts& facts, bool backup) {
   DdlPlan plan;
   const auto& spec = facts.migration.spec;
-  if (spec.phase != config::Phase::kNewOnly) {
-    plan.error = "contract is allowed only in phase new_only; migration " + spec.name + " is in phase " +
-                 std::string(config::to_string(spec.phase));
-    return plan;
-  }
-  if (column_kind(spec.kind)) contract_columns(facts, backup, plan);
+  plan.error = contract_phase_problem(spec);
+  if (!plan.error.empty()) return plan;
+  if (is_column_kind(spec.kind)) contract_columns(facts, backup, plan);
   else contract_tables(facts, backup, plan);
   return plan;
 }

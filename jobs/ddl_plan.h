@@ -15,8 +15,10 @@
 // the check), an optional backup, then DROP the old column(s) or table.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rewrite/catalog.h"
@@ -53,6 +55,9 @@ struct DdlFacts {
 };
 
 struct DdlStep {
+  DdlStep(std::string sql_, std::string done_if_ = "", std::string concurrent_index_ = "")
+      : sql(std::move(sql_)), done_if(std::move(done_if_)), concurrent_index(std::move(concurrent_index_)) {}
+
   std::string sql;
   // A query returning one boolean: true when the step's effect is already there (a rerun, or an
   // expand that was interrupted), so the step is skipped. Empty: always run.
@@ -60,6 +65,11 @@ struct DdlStep {
   // CREATE INDEX CONCURRENTLY: runs outside a transaction; a failed attempt leaves an invalid
   // index, which the runner drops (DROP INDEX CONCURRENTLY IF EXISTS `index`) before retrying.
   std::string concurrent_index;
+  // MySQL: the statement's other online forms, tried in order when the server refuses the one
+  // before (ALGORITHM=INSTANT, then ALGORITHM=INPLACE, LOCK=NONE). None left: the step fails
+  // naming `by_hand`, the statement to run in a maintenance window (it may copy the table).
+  std::vector<std::string> fallbacks;
+  std::string by_hand;
 };
 
 struct DdlPlan {
@@ -70,6 +80,25 @@ struct DdlPlan {
 
 DdlPlan plan_expand(const DdlFacts& facts);
 DdlPlan plan_contract(const DdlFacts& facts, bool backup);
+
+// Shared with the MySQL plans (mysql_ddl_plan.h): the rules that are not SQL.
+bool is_column_kind(config::MigrationKind k);
+// The old column a column-kind migration replaces (rename_column, change_column), or "".
+std::string replaced_column(const config::Migration& m);
+// The name of an index or constraint of `from` rebuilt over `to`: `from` in `name` replaced by
+// `to` (users_full_name_idx -> users_display_name_idx), else `to` appended; fit_identifier'd.
+std::string renamed_object(const std::string& name, const std::string& from, const std::string& to);
+// `cols` with `from` replaced by `to`.
+std::vector<std::string> replace_column(std::vector<std::string> cols, const std::string& from, const std::string& to);
+// "contract is allowed only in phase new_only; ..." when `m` is not in new_only, else "".
+std::string contract_phase_problem(const config::Migration& m);
+// The old (`down`) columns contract drops, those `exists` says are still there: true with them in
+// `drop`; false when there is nothing to do (a note in `plan`) or one is part of the primary
+// key (plan.error).
+bool columns_to_drop(const rewrite::ResolvedMigration& m, const std::function<bool(const std::string&)>& exists,
+                     std::vector<std::string>& drop, DdlPlan& plan);
+// "no type for new column c: pass --type c=TYPE".
+std::string no_type_error(const std::string& column);
 
 // The backup of contract --backup: switchyard."<migration>_backup" (cut to 63 bytes if need be).
 std::string backup_table_name(const std::string& migration);

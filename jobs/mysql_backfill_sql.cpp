@@ -106,6 +106,8 @@ std::string mysql_table(const config::TableName& table) {
   return quote_identifier(table.schema) + "." + quote_identifier(table.name);
 }
 
+std::string mysql_columns(const std::vector<std::string>& names) { return columns(names); }
+
 std::vector<std::string> mysql_checkpoint_ddl() {
   return {"CREATE DATABASE IF NOT EXISTS `switchyard`",
           std::string("CREATE TABLE IF NOT EXISTS ") + kMysqlCheckpointTable +

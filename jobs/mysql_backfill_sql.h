@@ -37,6 +37,8 @@ using Literals = std::vector<std::string>;
 // `name` or `schema`.`name`; schema "public" is the control connection's database (the
 // connection's default, as mysql_schema_loader.h reads it).
 std::string mysql_table(const config::TableName& table);
+// `a`, `b`: names as a backquoted column list.
+std::string mysql_columns(const std::vector<std::string>& names);
 
 // The checkpoint: one InnoDB table `switchyard`.`checkpoints`, a row per (migration, job),
 // created by these statements in order (each idempotent).

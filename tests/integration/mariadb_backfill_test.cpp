@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "tests/integration/mariadb_job_config.h"
 #include "tests/integration/mariadb_relay_fixture.h"
 #include "tests/support/http_client.h"
 #include "tests/support/net.h"
@@ -22,61 +23,12 @@
 namespace switchyard::test_support {
 namespace {
 
-std::string control_yaml(const std::string& control_override = "") {
-  MariaDbServer& s = shared_mariadb();
-  const std::string control = control_override.empty()
-                                  ? "host=" + s.host() + " port=" + std::to_string(s.port()) + " user=" +
-                                        kMariaDbNativeUser + " password=" + kMariaDbNativePassword + " dbname=app"
-                                  : control_override;
-  return "control: \"" + control + "\"\n";
-}
-
 std::string migration_yaml(const std::string& name, const std::string& table, const std::string& phase = "dual_write") {
-  return "migrations:\n  - name: " + name + "\n    table: " + table +
-         "\n    rename_column: {from: full_name, to: display_name}\n    phase: " + phase + "\n";
+  return rename_full_name_yaml(name, table, phase);
 }
 
-// A protocol: mysql config file in a temp dir, and the job commands over it.
-class MysqlJobConfig {
- public:
-  MysqlJobConfig(const std::string& yaml) {
-    std::string error;
-    dir_ = TempDir::create("switchyard-mysql-job-", error);
-    path_ = dir_->file("switchyard.yaml");
-    write_file(path_, "protocol: mysql\n" + yaml, error);
-  }
-  std::vector<std::string> argv(const std::string& command, const std::string& migration,
-                                const std::vector<std::string>& extra) const {
-    std::vector<std::string> out = {ProxyProcess::binary_path(), command, "--config", path_, migration};
-    out.insert(out.end(), extra.begin(), extra.end());
-    return out;
-  }
-  CommandResult run(const std::string& command, const std::string& migration, const std::vector<std::string>& extra = {}) const {
-    return run_command(argv(command, migration, extra), 180s);
-  }
-  std::unique_ptr<ChildProcess> spawn(const std::string& migration, const std::vector<std::string>& extra,
-                                      std::string& error) const {
-    ChildSpec spec;
-    spec.argv = argv("backfill", migration, extra);
-    spec.output_path = dir_->file("spawned.log");
-    return ChildProcess::spawn(spec, error);
-  }
-  std::string log() const { return read_file(dir_->file("spawned.log")); }
-
- private:
-  std::unique_ptr<TempDir> dir_;
-  std::string path_;
-};
-
-class MariaDbBackfill : public ::testing::Test {
+class MariaDbBackfill : public MariaDbJobTest {
  protected:
-  void SetUp() override {
-    std::string error;
-    direct_ = connect_mariadb(tcp_login(shared_mariadb(), kMariaDbNativeUser, kMariaDbNativePassword), error);
-    ASSERT_TRUE(direct_) << error;
-    ASSERT_TRUE(mariadb_query(direct_.get(), "USE app", error)) << error;
-  }
-
   // `table` (id INT PK, full_name, display_name NULL) with `rows` rows; its checkpoint rows gone.
   void make_table(const std::string& table, const std::string& migration, int rows) {
     std::string error;
@@ -87,13 +39,6 @@ class MariaDbBackfill : public ::testing::Test {
           "ANALYZE TABLE " + table, "CREATE DATABASE IF NOT EXISTS switchyard"})
       ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
     (void)mariadb_query(direct_.get(), "DELETE FROM switchyard.checkpoints WHERE migration = '" + migration + "'", error);
-  }
-
-  std::string value(const std::string& sql) {
-    std::string error;
-    auto r = mariadb_query(direct_.get(), sql, error);
-    if (!r || r->empty() || (*r)[0].empty()) return "error: " + error;
-    return (*r)[0][0];
   }
 
   std::string mismatches(const std::string& table) {
@@ -108,13 +53,11 @@ class MariaDbBackfill : public ::testing::Test {
                            error);
     return r && !r->empty() ? (*r)[0][0] : "";
   }
-
-  MariaDbConn direct_;
 };
 
 TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {
   make_table("bf_fill", "bf-fill", 5000);
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-fill", "bf_fill"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-fill", "bf_fill"));
   const CommandResult fwd = config.run("backfill", "bf-fill", {"--batch-rows", "300"});
   ASSERT_EQ(fwd.exit_code, 0) << fwd.describe();
   EXPECT_NE(fwd.out.find("done, 5000 rows walked (5000 in this run), 5000 rows written"), std::string::npos) << fwd.out;
@@ -142,7 +85,7 @@ TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {
   // Reverse: the old column emptied, then filled back from the new one through down.
   std::string error;
   ASSERT_TRUE(mariadb_query(direct_.get(), "UPDATE app.bf_fill SET full_name = NULL", error)) << error;
-  MysqlJobConfig with_down(control_yaml() +
+  MysqlJobConfig with_down(mysql_job_control_yaml() +
                            "migrations:\n  - name: bf-fill\n    table: bf_fill\n"
                            "    rename_column: {from: full_name, to: display_name}\n    phase: new_only\n");
   const CommandResult refused = with_down.run("backfill", "bf-fill");
@@ -157,7 +100,7 @@ TEST_F(MariaDbBackfill, FillsEveryRowThroughUpThenReverseThroughDown) {
 TEST_F(MariaDbBackfill, ResumesFromItsCheckpointAfterSigkill) {
   constexpr int kRows = 40000;
   make_table("bf_kill", "bf-kill", kRows);
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-kill", "bf_kill"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-kill", "bf_kill"));
   std::string error;
   auto first = config.spawn("bf-kill", {"--batch-rows", "200", "--pause-ms", "20"}, error);
   ASSERT_TRUE(first) << error;
@@ -190,7 +133,7 @@ TEST_F(MariaDbBackfill, ResumesFromItsCheckpointAfterSigkill) {
 
 TEST_F(MariaDbBackfill, SecondConcurrentRunIsRefusedByTheLock) {
   make_table("bf_lock", "bf-lock", 3000);
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-lock", "bf_lock"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-lock", "bf_lock"));
   std::string error;
   auto slow = config.spawn("bf-lock", {"--batch-rows", "10", "--pause-ms", "200"}, error);
   ASSERT_TRUE(slow) << error;
@@ -210,7 +153,7 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
   constexpr int kRows = 20000;
   make_table("bf_race", "bf-race", kRows);
   std::string error;
-  auto proxy = start_mysql_proxy(control_yaml() + migration_yaml("bf-race", "bf_race"), error);
+  auto proxy = start_mysql_proxy(mysql_job_control_yaml() + migration_yaml("bf-race", "bf_race"), error);
   ASSERT_NE(proxy, nullptr) << error;
   std::atomic<bool> done{false};
   std::atomic<long> updates{0}, failures{0};
@@ -236,7 +179,7 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
       }
     });
   }
-  MysqlJobConfig config(control_yaml() + migration_yaml("bf-race", "bf_race"));
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-race", "bf_race"));
   // The writers are going before the backfill starts, and keep going after it ends.
   EXPECT_TRUE(eventually([&] { return updates.load() >= 20 || failures.load() > 0; }, 20s)) << updates.load();
   const long before = updates.load();
@@ -255,20 +198,13 @@ TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
   std::printf("%ld updates through the proxy raced the backfill of %d rows\n", updates.load(), kRows);
 }
 
-TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedJobsAreClearErrors) {
+TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedOptionsAreClearErrors) {
   make_table("bf_bad", "bf-bad", 10);
-  MysqlJobConfig bad(control_yaml("host=127.0.0.1 sslmode=require") + migration_yaml("bf-bad", "bf_bad"));
+  MysqlJobConfig bad(mysql_job_control_yaml("host=127.0.0.1 sslmode=require") + migration_yaml("bf-bad", "bf_bad"));
   const CommandResult r = bad.run("backfill", "bf-bad");
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_NE(r.err.find("control: unknown key sslmode"), std::string::npos) << r.err;
-  MysqlJobConfig good(control_yaml() + migration_yaml("bf-bad", "bf_bad"));
-  for (const char* command : {"expand", "contract"}) {
-    const CommandResult no = good.run(command, "bf-bad");
-    EXPECT_EQ(no.exit_code, 2) << no.describe();
-    EXPECT_NE(no.err.find(std::string("switchyard ") + command + ": not supported under protocol: mysql yet"),
-              std::string::npos)
-        << no.err;
-  }
+  MysqlJobConfig good(mysql_job_control_yaml() + migration_yaml("bf-bad", "bf_bad"));
   // The shared server has no replicas: the lag limit checks nothing, and says so.
   const CommandResult lag = good.run("backfill", "bf-bad", {"--max-lag-ms", "100"});
   EXPECT_EQ(lag.exit_code, 0) << lag.describe();
@@ -286,7 +222,7 @@ TEST_F(MariaDbBackfill, TheAdminApiRunsBackfillAndVerifyInsideTheProxy) {
   make_table("bf_admin", "bf-admin", 6000);
   const int admin = pick_free_port();
   std::string error;
-  auto proxy = start_mysql_proxy(control_yaml() + migration_yaml("bf-admin", "bf_admin") + "admin: {listen: 127.0.0.1:" +
+  auto proxy = start_mysql_proxy(mysql_job_control_yaml() + migration_yaml("bf-admin", "bf_admin") + "admin: {listen: 127.0.0.1:" +
                                      std::to_string(admin) + "}\n",
                                  error);
   ASSERT_NE(proxy, nullptr) << error;
@@ -350,7 +286,7 @@ TEST(MariaDbReplicaLag, BackfillWaitsWhileAReplicaLagsAndGoesOnWhenItCatchesUp) 
       << one(r.get(), "SHOW SLAVE STATUS");
   ASSERT_TRUE(mariadb_query(r.get(), "STOP SLAVE SQL_THREAD", error)) << error;
 
-  MysqlJobConfig config(control_yaml("host=127.0.0.1 port=" + std::to_string(primary->port()) + " user=" +
+  MysqlJobConfig config(mysql_job_control_yaml("host=127.0.0.1 port=" + std::to_string(primary->port()) + " user=" +
                                      kMariaDbNativeUser + " password=" + kMariaDbNativePassword + " dbname=app") +
                         migration_yaml("bf-lag", "bf_lag"));
   auto job = config.spawn("bf-lag", {"--max-lag-ms", "300", "--batch-rows", "100"}, error);
@@ -423,7 +359,7 @@ TEST_F(MariaDbTableBackfill, CopyTableUnderRacingWritersLeavesTheNewTableExactly
            "ANALYZE TABLE tb_legacy"});
   forget_checkpoints("tb-copy");
   std::string error;
-  auto proxy = start_mysql_proxy(control_yaml() + copy_yaml("dual_write"), error);
+  auto proxy = start_mysql_proxy(mysql_job_control_yaml() + copy_yaml("dual_write"), error);
   ASSERT_NE(proxy, nullptr) << error;
   std::atomic<bool> done{false};
   std::atomic<long> writes{0}, failures{0};
@@ -464,7 +400,7 @@ TEST_F(MariaDbTableBackfill, CopyTableUnderRacingWritersLeavesTheNewTableExactly
       }
     });
   }
-  MysqlJobConfig config(control_yaml() + copy_yaml("dual_write"));
+  MysqlJobConfig config(mysql_job_control_yaml() + copy_yaml("dual_write"));
   EXPECT_TRUE(eventually([&] { return writes.load() >= 20 || failures.load() > 0; }, 20s)) << writes.load();
   const long before = writes.load();
   const CommandResult run = config.run("backfill", "tb-copy", {"--batch-rows", "250"});
@@ -509,7 +445,7 @@ TEST_F(MariaDbTableBackfill, RenameTableResumesAfterSigkillAndCopiesEveryColumn)
            "'2026-01-01' + INTERVAL seq SECOND FROM seq_1_to_" + std::to_string(kRows),
            "CREATE TABLE tb_invoices LIKE tb_inovices", "ANALYZE TABLE tb_inovices"});
   forget_checkpoints("tb-rename");
-  MysqlJobConfig config(control_yaml() +
+  MysqlJobConfig config(mysql_job_control_yaml() +
                         "migrations:\n  - name: tb-rename\n    rename_table: {from: tb_inovices, to: tb_invoices}\n"
                         "    phase: dual_write\n");
   std::string error;

@@ -8,11 +8,7 @@
 namespace switchyard::jobs {
 namespace {
 
-std::vector<std::string> sql_of(const DdlPlan& p) {
-  std::vector<std::string> out;
-  for (const auto& s : p.steps) out.push_back(s.sql);
-  return out;
-}
+using fixtures::sql_of;
 
 DdlFacts users_before_expand() {
   DdlFacts f;
@@ -133,7 +129,8 @@ TEST(DdlPlan, ContractIsRefusedBeforeNewOnly) {
   DdlFacts f;
   f.migration = fixtures::users_display_name();
   const DdlPlan p = plan_contract(f, false);
-  EXPECT_EQ(p.error, "contract is allowed only in phase new_only; migration users-display-name is in phase dual_write");
+  EXPECT_EQ(p.error, "contract is allowed only in phase new_only; the migration is in phase dual_write (move it to "
+                     "new_only first, and keep it there a while)");
   EXPECT_TRUE(p.steps.empty());
 }
 

@@ -2,6 +2,7 @@
 // SQL generators of jobs/ can be tested as text without a database.
 #pragma once
 
+#include "jobs/ddl_plan.h"
 #include "rewrite/catalog.h"
 
 namespace switchyard::jobs::fixtures {
@@ -132,6 +133,13 @@ inline rewrite::ResolvedMigration old_accounts_copy() {
                         {"order", "text", "text", "", false}},
                        {"accountId"});
   return m;
+}
+
+// The SQL of a plan's steps, in order.
+inline std::vector<std::string> sql_of(const DdlPlan& p) {
+  std::vector<std::string> out;
+  for (const auto& s : p.steps) out.push_back(s.sql);
+  return out;
 }
 
 }  // namespace switchyard::jobs::fixtures
