@@ -47,11 +47,16 @@ std::optional<CheckProblem> check_columns(rewrite::ResolvedMigration& out, const
       return CheckProblem{"up." + up.column,
                           "expression \"" + up.expr + "\" is not valid over " + m.old_table.to_string() + ": " + err};
   }
+  // Before dual_write the new shape may not have been added yet (expand comes after the config
+  // names the migration): down reads its columns, so it is checked once they are there.
+  bool new_shape_there = out.new_rel.exists;
+  if (m.same_table())
+    for (const auto& up : m.up) new_shape_there = new_shape_there && out.new_rel.column(up.column) != nullptr;
   for (size_t i = 0; i < m.down.size(); ++i) {
     const auto& down = m.down[i];
     if (need_old && out.old_rel.exists && !out.old_rel.column(down.column))
       return CheckProblem{"down." + down.column, "column " + down.column + " does not exist in " + m.old_table.to_string()};
-    if (out.new_rel.exists && !valid(false, i, out.new_rel, err))
+    if ((need_new || new_shape_there) && out.new_rel.exists && !valid(false, i, out.new_rel, err))
       return CheckProblem{"down." + down.column,
                           "expression \"" + down.expr + "\" is not valid over " + m.new_table.to_string() + ": " + err};
   }

@@ -4,11 +4,12 @@
 // query; inovices -> invoices; legacy_accounts -> Account with accttype mapped to an ENUM; and
 // the foreign key addition (a nullable user_id, populated, then NOT NULL and the constraint).
 //
-// Each migration's new shape is added by hand with the seeds' own DDL (the expand step), then
-// SIGHUP moves every migration off -> dual_write -> (backfill and verify by the real binary) ->
-// shadow -> canary 50% -> read_new -> dual_write (a step back) -> read_new -> new_only, the old
-// shape is dropped by the seeds' DDL (the contract step, the key swap and the constraint among
-// it), and the proxy reloads once more. Throughout, an old-shaped and a new-shaped client per
+// Each migration's new shape is added by `switchyard expand` (the seed's own CREATE TABLE for
+// Account, which says more: AUTO_INCREMENT, the ENUM, the foreign key), then SIGHUP moves every
+// migration off -> dual_write -> (backfill and verify by the real binary) -> shadow -> canary
+// 50% -> read_new -> dual_write (a step back) -> read_new -> new_only, `switchyard contract`
+// drops each old shape and the seeds' own last DDL follows (the key swap, NOT NULL and the
+// foreign key constraint), and the proxy reloads once more. Throughout, an old-shaped and a new-shaped client per
 // migration, each on one connection held open across every reload as a pool holds it, insert
 // and update their own rows and read each back through their own shape. Zero errors, every read
 // what that client last wrote, and at the end every row in the new shape as the oracle (the
@@ -43,9 +44,9 @@ struct Shape {
 struct Seed {
   std::string name;
   std::vector<std::string> setup;     // the old shape with rows 1..200, as in production
-  std::vector<std::string> expand;    // the seed's phase 1 DDL
+  std::vector<std::string> expand;    // `switchyard expand` arguments, or (starting with a space) the seed's own DDL
   std::string migration;              // its migrations: entry, with PHASE
-  std::vector<std::string> contract;  // the seed's last phase DDL
+  std::vector<std::string> contract;  // the seed's last phase DDL, run after `switchyard contract`
   Shape old_app, new_app;
   bool old_app_in_new_only = true;  // copy_table's old table is refused in new_only
   std::string final_read;           // the new shape, directly, for {id}
@@ -57,11 +58,11 @@ std::vector<Seed> seeds() {
   s.push_back({"accounts-include",
                {"CREATE TABLE accounts (aid INT PRIMARY KEY, include CHAR(1) NOT NULL DEFAULT '', name VARCHAR(40))",
                 "INSERT INTO accounts SELECT seq, IF(seq % 2, 'X', ''), CONCAT('a', seq) FROM seq_1_to_200"},
-               {"ALTER TABLE accounts ADD COLUMN include_bool boolean NULL"},
+               {"--type", "include_bool=BOOLEAN"},
                "  - name: accounts-include\n    table: accounts\n    change_column: {from: include, to: include_bool, "
                "up: \"CASE WHEN include = 'X' THEN 1 ELSE 0 END\", down: \"CASE WHEN include_bool THEN 'X' ELSE '' END\"}\n"
                "    phase: PHASE\n",
-               {"ALTER TABLE accounts DROP COLUMN include"},
+               {},
                {"INSERT INTO accounts (aid, include, name) VALUES ({id}, {v}, 'o')", "UPDATE accounts SET include = {v} WHERE aid = {id}",
                 "SELECT include FROM accounts WHERE aid = {id}", {"'X'", "''"}, {"X", ""}},
                {"INSERT INTO accounts (aid, include_bool, name) VALUES ({id}, {v}, 'n')",
@@ -75,7 +76,7 @@ std::vector<Seed> seeds() {
   s.push_back({"pk-swap",
                {"CREATE TABLE pk_accounts (aid INT NOT NULL PRIMARY KEY, name VARCHAR(40))",
                 "INSERT INTO pk_accounts SELECT seq, CONCAT('p', seq) FROM seq_1_to_200"},
-               {"ALTER TABLE pk_accounts ADD COLUMN id INT NULL"},
+               {"--type", "id=INT"},
                "  - name: pk-swap\n    table: pk_accounts\n    add_column: {name: id, up: aid}\n    phase: PHASE\n",
                {"ALTER TABLE pk_accounts MODIFY aid INT NOT NULL, DROP PRIMARY KEY, MODIFY id INT NOT NULL AUTO_INCREMENT, "
                 "ADD PRIMARY KEY (id)"},
@@ -91,9 +92,9 @@ std::vector<Seed> seeds() {
   s.push_back({"users-email",
                {"CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(255))",
                 "INSERT INTO users SELECT seq, CONCAT('u', seq, '@example.com') FROM seq_1_to_200"},
-               {"ALTER TABLE users ADD COLUMN new_email VARCHAR(255)"},
+               {},
                "  - name: users-email\n    table: users\n    rename_column: {from: email, to: new_email}\n    phase: PHASE\n",
-               {"ALTER TABLE users DROP COLUMN email"},
+               {},
                {"INSERT INTO users (id, email) VALUES ({id}, {v})", "UPDATE users SET email = {v} WHERE id = {id}",
                 "SELECT email FROM users WHERE id = {id}", {"'o1@x.io'", "'o2@x.io'"}, {"o1@x.io", "o2@x.io"}},
                {"INSERT INTO users (id, new_email) VALUES ({id}, {v})", "UPDATE users SET new_email = {v} WHERE id = {id}",
@@ -105,9 +106,9 @@ std::vector<Seed> seeds() {
   s.push_back({"invoices",
                {"CREATE TABLE inovices (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, total DECIMAL(10,2), note VARCHAR(40))",
                 "INSERT INTO inovices SELECT seq, seq / 4, CONCAT('i', seq) FROM seq_1_to_200"},
-               {"CREATE TABLE invoices LIKE inovices"},
+               {},
                "  - name: invoices\n    rename_table: {from: inovices, to: invoices}\n    phase: PHASE\n",
-               {"DROP TABLE inovices"},
+               {},
                {"INSERT INTO inovices (id, total, note) VALUES ({id}, {v}, 'o')", "UPDATE inovices SET total = {v} WHERE id = {id}",
                 "SELECT total FROM inovices WHERE id = {id}", {"1.50", "20.25"}, {"1.50", "20.25"}},
                {"INSERT INTO invoices (id, total, note) VALUES ({id}, {v}, 'n')", "UPDATE invoices SET total = {v} WHERE id = {id}",
@@ -123,7 +124,7 @@ std::vector<Seed> seeds() {
                 "accttype VARCHAR(20))",
                 "INSERT INTO legacy_accounts SELECT seq, CONCAT('l', seq), 1, ELT(1 + seq % 3, 'CHECKING', 'SAVINGS', "
                 "'CREDITLINE') FROM seq_1_to_200"},
-               {"CREATE TABLE Account (id int NOT NULL AUTO_INCREMENT, name varchar(191) NOT NULL, user_id int NOT NULL, "
+               {" CREATE TABLE Account (id int NOT NULL AUTO_INCREMENT, name varchar(191) NOT NULL, user_id int NOT NULL, "
                 "type ENUM('ASSET', 'LIABILITY', 'INCOME', 'EXPENSE', 'EQUITY'), PRIMARY KEY (id), "
                 "CONSTRAINT Account_user_id_fk FOREIGN KEY (user_id) REFERENCES User (id))"},
                "  - name: account\n    copy_table:\n      from: legacy_accounts\n      to: Account\n"
@@ -131,7 +132,7 @@ std::vector<Seed> seeds() {
                "'SAVINGS' THEN 'ASSET' WHEN 'CREDITLINE' THEN 'LIABILITY' END\"}\n"
                "      down: {accttype: \"CASE type WHEN 'LIABILITY' THEN 'CREDITLINE' ELSE 'CHECKING' END\"}\n"
                "    phase: PHASE\n",
-               {"DROP TABLE legacy_accounts"},
+               {},
                {"INSERT INTO legacy_accounts (id, name, user_id, accttype) VALUES ({id}, 'o', 1, {v})",
                 "UPDATE legacy_accounts SET accttype = {v} WHERE id = {id}", "SELECT accttype FROM legacy_accounts WHERE id = {id}",
                 {"'CHECKING'", "'SAVINGS'", "'CREDITLINE'"}, {"CHECKING", "SAVINGS", "CREDITLINE"}},
@@ -146,7 +147,7 @@ std::vector<Seed> seeds() {
   s.push_back({"fk-user",
                {"CREATE TABLE fk_accounts (id INT PRIMARY KEY, name VARCHAR(40))",
                 "INSERT INTO fk_accounts SELECT seq, CONCAT('f', seq) FROM seq_1_to_200"},
-               {"ALTER TABLE fk_accounts ADD COLUMN user_id int NULL"},
+               {"--type", "user_id=INT"},
                "  - name: fk-user\n    table: fk_accounts\n    add_column: {name: user_id, up: \"7\"}\n    phase: PHASE\n",
                {"ALTER TABLE fk_accounts MODIFY user_id int NOT NULL",
                 "ALTER TABLE fk_accounts ADD CONSTRAINT user_id_fk FOREIGN KEY (user_id) REFERENCES User (id)"},
@@ -262,8 +263,11 @@ class MariaDbSeedsLifecycle : public ::testing::Test {
     }
     return yaml;
   }
-  CommandResult job(ProxyProcess& proxy, const std::string& command, const std::string& migration) {
-    return run_command({ProxyProcess::binary_path(), command, "--config", proxy.config_path(), migration}, 120s);
+  CommandResult job(ProxyProcess& proxy, const std::string& command, const std::string& migration,
+                    const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{ProxyProcess::binary_path(), command, "--config", proxy.config_path(), migration};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_command(argv, 120s);
   }
   MariaDbConn direct_;
 };
@@ -271,10 +275,18 @@ class MariaDbSeedsLifecycle : public ::testing::Test {
 TEST_F(MariaDbSeedsLifecycle, EverySeedThroughEveryPhaseToItsContractUnderLiveClients) {
   const std::vector<Seed> all = seeds();
   for (const Seed& s : all) run_all(s.setup);
-  for (const Seed& s : all) run_all(s.expand);
   std::string error;
   auto proxy = start_mysql_proxy(config(all, "off"), error);
   ASSERT_NE(proxy, nullptr) << error;
+  // Step 1: `switchyard expand` (online DDL), or the seed's own CREATE TABLE where it says more.
+  for (const Seed& s : all) {
+    if (!s.expand.empty() && s.expand[0].front() == ' ') {
+      run_all(s.expand);
+      continue;
+    }
+    const CommandResult e = job(*proxy, "expand", s.name, s.expand);
+    ASSERT_EQ(e.exit_code, 0) << e.describe();
+  }
   int generation = 1;
   // The proxy's own settings (listen, upstream, ...) kept; the migrations rewritten.
   const std::string written = read_file(proxy->config_path());
@@ -332,7 +344,13 @@ TEST_F(MariaDbSeedsLifecycle, EverySeedThroughEveryPhaseToItsContractUnderLiveCl
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   step("new_only");
   settle();
-  for (const Seed& s : all) run_all(s.contract);
+  // The last step: `switchyard contract` drops the old shape; then the seeds' own DDL (the key
+  // swap, NOT NULL and the foreign key).
+  for (const Seed& s : all) {
+    const CommandResult c = job(*proxy, "contract", s.name);
+    ASSERT_EQ(c.exit_code, 0) << c.describe();
+    run_all(s.contract);
+  }
   step("new_only");  // the schema reloaded without the old shapes
   settle();
   stop = true;
@@ -382,7 +400,7 @@ TEST_F(MariaDbSeedsLifecycle, EverySeedThroughEveryPhaseToItsContractUnderLiveCl
 TEST_F(MariaDbSeedsLifecycle, CharToBooleanThenTheRenameBackToInclude) {
   const Seed first = seeds()[0];
   run_all(first.setup);
-  run_all(first.expand);
+  run_all({"ALTER TABLE accounts ADD COLUMN include_bool boolean NULL"});
   const std::string back_yaml =
       "  - name: accounts-include-back\n    table: accounts\n    rename_column: {from: include_bool, to: include}\n"
       "    phase: PHASE\n";
@@ -424,7 +442,7 @@ TEST_F(MariaDbSeedsLifecycle, CharToBooleanThenTheRenameBackToInclude) {
   char_app.stop_self();  // the char app is retired before its column goes
   reload(yaml("new_only", ""));
   settle();
-  run_all(first.contract);  // DROP COLUMN include
+  run_all({"ALTER TABLE accounts DROP COLUMN include"});
   reload(yaml("", ""));     // the first migration is done
   settle();
   // The seed's last step as a migration of its own: the boolean include beside include_bool.
