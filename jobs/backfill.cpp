@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "jobs/backfill_sql.h"
+#include "jobs/sweep.h"
 #include "jobs/job_context.h"
 #include "jobs/mysql_backfill.h"
 #include "jobs/sql_text.h"
@@ -113,24 +114,30 @@ class Backfiller {
     if (stage_ != "sweep" || stopped()) return true;
     QueryResult since = db_->exec("SELECT now()::text");
     if (!since.ok()) return set_error(since.error());
-    while (!stopped()) {
+    SweepHooks hooks;
+    hooks.stopped = [&] { return stopped(); };
+    hooks.older = [&] {
       QueryResult older = db_->exec(older_transactions(), {since.value(0, 0)});
-      if (!older.ok()) return set_error("cannot list older transactions: " + older.error());
-      if (older.number(0, 0) == 0) break;
-      snap_.throttle = "waiting for " + older.value(0, 0) + " transaction(s) older than the copy to end (pids " +
-                       older.value(0, 1) + ")";
+      OlderTransactions out;
+      out.ok = older.ok();
+      out.error = older.ok() ? "" : older.error();
+      if (out.ok) {
+        out.count = older.number(0, 0);
+        out.ids = older.value(0, 1);
+      }
+      return out;
+    };
+    hooks.ids_are = "pids";
+    hooks.publish = [&](const std::string& waiting) {
+      snap_.throttle = waiting;
       publish("sweep");
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    snap_.throttle.clear();
-    while (!stopped()) {
-      int64_t rows = 0;
-      const int64_t n = sizer_.rows();
-      if (!batch(spec_.target, true, n, rows)) return false;
-      publish("sweep");
-      if (rows < n) break;
-    }
-    return true;
+    };
+    hooks.batch_rows = [&] { return sizer_.rows(); };
+    hooks.batch = [&](int64_t n, int64_t& rows) { return batch(spec_.target, true, n, rows); };
+    std::string error;
+    if (run_sweep(hooks, error)) return true;
+    if (!error.empty()) set_error(error);
+    return false;
   }
 
   // One batch in one transaction: the page's end, the write, and the checkpoint. Retried on a

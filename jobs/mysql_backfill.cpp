@@ -10,6 +10,7 @@
 #include "jobs/mysql_backfill_sql.h"
 #include "jobs/mysql_job_context.h"
 #include "jobs/mysql_replica_lag.h"
+#include "jobs/sweep.h"
 #include "jobs/throttle.h"
 
 namespace switchyard::jobs {
@@ -115,26 +116,30 @@ class MysqlBackfiller {
     catalog::MysqlResult since = job_.exec("SELECT NOW(6)");
     if (!since.ok || since.rows.empty()) return set_error("cannot read the server's clock: " + since.error);
     const std::string since_literal = job_.literal(since.rows[0][0].value_or(""));
-    while (!stopped()) {
+    SweepHooks hooks;
+    hooks.stopped = [&] { return stopped(); };
+    hooks.older = [&] {
       catalog::MysqlResult older = job_.exec(mysql_older_transactions(since_literal));
-      if (!older.ok || older.rows.empty())
-        return set_error("cannot list older transactions (information_schema.INNODB_TRX needs the PROCESS privilege): " +
-                         older.error);
-      if (as_number(older.rows[0][0]) == 0) break;
-      snap_.throttle = "waiting for " + older.rows[0][0].value_or("") + " transaction(s) older than the copy to end " +
-                       "(connection ids " + older.rows[0][1].value_or("") + ")";
+      OlderTransactions out;
+      out.ok = older.ok && !older.rows.empty();
+      out.error = "information_schema.INNODB_TRX needs the PROCESS privilege: " + older.error;
+      if (out.ok) {
+        out.count = as_number(older.rows[0][0]);
+        out.ids = older.rows[0][1].value_or("");
+      }
+      return out;
+    };
+    hooks.ids_are = "connection ids";
+    hooks.publish = [&](const std::string& waiting) {
+      snap_.throttle = waiting;
       publish("sweep");
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    snap_.throttle.clear();
-    while (!stopped()) {
-      int64_t rows = 0;
-      const int64_t n = sizer_.rows();
-      if (!batch(true, n, rows)) return false;
-      publish("sweep");
-      if (rows < n) break;
-    }
-    return true;
+    };
+    hooks.batch_rows = [&] { return sizer_.rows(); };
+    hooks.batch = [&](int64_t n, int64_t& rows) { return batch(true, n, rows); };
+    std::string error;
+    if (run_sweep(hooks, error)) return true;
+    if (!error.empty()) set_error(error);
+    return false;
   }
 
   // One batch, retried on a deadlock or lock wait timeout (a writer took row locks first).

@@ -255,7 +255,8 @@ std::string mysql_orphan_delete(const JobSpec& spec, const std::vector<Literals>
 }
 
 std::string mysql_older_transactions(const std::string& since) {
-  return "SELECT COUNT(*), COALESCE(GROUP_CONCAT(trx_mysql_thread_id), '') FROM information_schema.INNODB_TRX "
+  return "SELECT COUNT(*), COALESCE(GROUP_CONCAT(trx_mysql_thread_id ORDER BY trx_mysql_thread_id SEPARATOR ', '), '') "
+         "FROM information_schema.INNODB_TRX "
          "WHERE trx_started < " + since + " AND trx_mysql_thread_id <> CONNECTION_ID()";
 }
 

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <csignal>
 #include <mutex>
 #include <random>
@@ -149,53 +150,81 @@ TEST_F(MariaDbBackfill, SecondConcurrentRunIsRefusedByTheLock) {
   EXPECT_EQ(mismatches("bf_lock"), "0");
 }
 
+// Writers through the proxy, three connections in `app`, each statement from next(writer, i, rng),
+// that are going before a job starts and keep going after it ends.
+class WriterRace {
+ public:
+  using Next = std::function<std::string(int writer, int i, std::mt19937& rng)>;
+  WriterRace(const MariaDbLogin& login, Next next) {
+    for (int w = 0; w < 3; ++w)
+      threads_.emplace_back([this, login, next, w] {
+        std::string err;
+        MariaDbConn c = connect_mariadb(login, err);
+        if (!c || !mariadb_query(c.get(), "USE app", err)) return failed("connect: " + err);
+        std::mt19937 rng(w + 7);
+        for (int i = 0; !done_; ++i) {
+          const std::string sql = next(w, i, rng);
+          if (mariadb_query(c.get(), sql, err)) ++writes_;
+          else failed(sql + ": " + err);
+        }
+      });
+  }
+  ~WriterRace() { stop(); }
+  // Runs `job` once writes are going, and returns its result once more have gone after it.
+  CommandResult around(const std::function<CommandResult()>& job) {
+    EXPECT_TRUE(eventually([&] { return writes_.load() >= 20 || failures_.load() > 0; }, 20s)) << writes_.load();
+    const long before = writes_.load();
+    CommandResult r = job();
+    const long at_end = writes_.load();
+    EXPECT_GT(at_end, before) << "no write raced the job";
+    EXPECT_TRUE(eventually([&] { return writes_.load() >= at_end + 20 || failures_.load() > 0; }, 20s));
+    stop();
+    return r;
+  }
+  void stop() {
+    done_ = true;
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+  long writes() const { return writes_.load(); }
+  long failures() const { return failures_.load(); }
+  std::string first_failure() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return first_failure_;
+  }
+
+ private:
+  void failed(const std::string& why) {
+    ++failures_;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (first_failure_.empty()) first_failure_ = why;
+  }
+  std::atomic<bool> done_{false};
+  std::atomic<long> writes_{0}, failures_{0};
+  std::mutex mu_;
+  std::string first_failure_;
+  std::vector<std::thread> threads_;
+};
+
 TEST_F(MariaDbBackfill, RacingWritersThroughTheProxyLeaveNoMismatch) {
   constexpr int kRows = 20000;
   make_table("bf_race", "bf-race", kRows);
   std::string error;
   auto proxy = start_mysql_proxy(mysql_job_control_yaml() + migration_yaml("bf-race", "bf_race"), error);
   ASSERT_NE(proxy, nullptr) << error;
-  std::atomic<bool> done{false};
-  std::atomic<long> updates{0}, failures{0};
-  std::vector<std::thread> writers;
-  const MariaDbLogin login = login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword);
-  for (int w = 0; w < 3; ++w) {
-    writers.emplace_back([&, w] {
-      std::string err;
-      MariaDbConn c = connect_mariadb(login, err);
-      if (!c) {
-        ++failures;
-        return;
-      }
-      std::mt19937 rng(w);
-      std::uniform_int_distribution<int> id(1, kRows);
-      while (!done) {
-        const int k = id(rng);
-        if (mariadb_query(c.get(), "UPDATE bf_race SET full_name = CONCAT('w', " + std::to_string(rng()) + ") WHERE id = " +
-                                       std::to_string(k), err))
-          ++updates;
-        else
-          ++failures;
-      }
-    });
-  }
+  WriterRace race(login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword), [](int, int, std::mt19937& rng) {
+    return "UPDATE bf_race SET full_name = CONCAT('w', " + std::to_string(rng()) + ") WHERE id = " +
+           std::to_string(1 + rng() % kRows);
+  });
   MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-race", "bf_race"));
-  // The writers are going before the backfill starts, and keep going after it ends.
-  EXPECT_TRUE(eventually([&] { return updates.load() >= 20 || failures.load() > 0; }, 20s)) << updates.load();
-  const long before = updates.load();
-  const CommandResult run = config.run("backfill", "bf-race", {"--batch-rows", "100"});
-  const long at_end = updates.load();
-  EXPECT_GT(at_end, before) << "no update raced the backfill";
-  EXPECT_TRUE(eventually([&] { return updates.load() >= at_end + 20 || failures.load() > 0; }, 20s));
-  done = true;
-  for (auto& t : writers) t.join();
+  const CommandResult run = race.around([&] { return config.run("backfill", "bf-race", {"--batch-rows", "100"}); });
   ASSERT_EQ(run.exit_code, 0) << run.describe();
-  EXPECT_EQ(failures.load(), 0);
-  EXPECT_GT(updates.load(), 100);
+  EXPECT_EQ(race.failures(), 0) << race.first_failure();
+  EXPECT_GT(race.writes(), 100);
   EXPECT_EQ(mismatches("bf_race"), "0");
   const CommandResult verify = config.run("verify", "bf-race");
   EXPECT_EQ(verify.exit_code, 0) << verify.describe();
-  std::printf("%ld updates through the proxy raced the backfill of %d rows\n", updates.load(), kRows);
+  std::printf("%ld updates through the proxy raced the backfill of %d rows\n", race.writes(), kRows);
 }
 
 TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedOptionsAreClearErrors) {
@@ -335,10 +364,6 @@ class MariaDbTableBackfill : public MariaDbBackfill {
     std::string error;  // no checkpoint table yet is fine
     (void)mariadb_query(direct_.get(), "DELETE FROM switchyard.checkpoints WHERE migration = '" + migration + "'", error);
   }
-  void run_all(const std::vector<std::string>& sqls) {
-    std::string error;
-    for (const std::string& sql : sqls) ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
-  }
   // The oracle, by hand: old rows whose new row is absent or not up(old), and new rows with no old row.
   std::string copy_differences() {
     return value("SELECT COUNT(*) FROM app.tb_legacy l LEFT JOIN app.tb_account a ON a.id = l.id WHERE a.id IS NULL OR "
@@ -361,61 +386,27 @@ TEST_F(MariaDbTableBackfill, CopyTableUnderRacingWritersLeavesTheNewTableExactly
   std::string error;
   auto proxy = start_mysql_proxy(mysql_job_control_yaml() + copy_yaml("dual_write"), error);
   ASSERT_NE(proxy, nullptr) << error;
-  std::atomic<bool> done{false};
-  std::atomic<long> writes{0}, failures{0};
-  std::vector<std::string> failed;
-  std::mutex failed_mutex;
-  std::vector<std::thread> writers;
-  const MariaDbLogin login = login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword);
-  for (int w = 0; w < 3; ++w) {
-    writers.emplace_back([&, w] {
-      std::string err;
-      MariaDbConn c = connect_mariadb(login, err);
-      if (!c || !mariadb_query(c.get(), "USE app", err)) {
-        ++failures;
-        return;
-      }
-      std::mt19937 rng(w + 7);
-      std::uniform_int_distribution<int> id(1, kRows);
-      for (int i = 0; !done; ++i) {
-        const std::string k = std::to_string(id(rng));
-        std::string sql;
-        switch (i % 4) {
-          case 0:
-          case 1:
-            sql = "UPDATE tb_legacy SET name = CONCAT('w', " + std::to_string(rng() % 1000) + "), accttype = IF(RAND() < 0.5, "
-                  "'S', 'C') WHERE id = " + k;
-            break;
-          case 2: sql = "DELETE FROM tb_legacy WHERE id = " + k; break;
-          default:
-            sql = "INSERT INTO tb_legacy (id, name, accttype) VALUES (" + std::to_string(1000000 * (w + 1) + i) + ", 'new', 'S')";
-        }
-        if (mariadb_query(c.get(), sql, err)) {
-          ++writes;
-        } else {
-          ++failures;
-          std::lock_guard<std::mutex> lock(failed_mutex);
-          failed.push_back(sql + ": " + err);
-        }
-      }
-    });
-  }
+  WriterRace race(login_to(target_of(*proxy), kMariaDbNativeUser, kMariaDbNativePassword), [](int w, int i, std::mt19937& rng) {
+    const std::string k = std::to_string(1 + rng() % kRows);
+    switch (i % 4) {
+      case 0:
+      case 1:
+        return "UPDATE tb_legacy SET name = CONCAT('w', " + std::to_string(rng() % 1000) + "), accttype = IF(RAND() < 0.5, "
+               "'S', 'C') WHERE id = " + k;
+      case 2: return "DELETE FROM tb_legacy WHERE id = " + k;
+      default:
+        return "INSERT INTO tb_legacy (id, name, accttype) VALUES (" + std::to_string(1000000 * (w + 1) + i) + ", 'new', 'S')";
+    }
+  });
   MysqlJobConfig config(mysql_job_control_yaml() + copy_yaml("dual_write"));
-  EXPECT_TRUE(eventually([&] { return writes.load() >= 20 || failures.load() > 0; }, 20s)) << writes.load();
-  const long before = writes.load();
-  const CommandResult run = config.run("backfill", "tb-copy", {"--batch-rows", "250"});
-  const long at_end = writes.load();
-  EXPECT_GT(at_end, before) << "no write raced the backfill";
-  EXPECT_TRUE(eventually([&] { return writes.load() >= at_end + 20 || failures.load() > 0; }, 20s));
-  done = true;
-  for (auto& t : writers) t.join();
+  const CommandResult run = race.around([&] { return config.run("backfill", "tb-copy", {"--batch-rows", "250"}); });
   ASSERT_EQ(run.exit_code, 0) << run.describe();
-  EXPECT_EQ(failures.load(), 0) << (failed.empty() ? "" : failed[0]) << "\n" << latest_deadlock();
+  EXPECT_EQ(race.failures(), 0) << race.first_failure() << "\n" << latest_deadlock();
   EXPECT_EQ(copy_differences(), "0/0");
   const CommandResult verify = config.run("verify", "tb-copy", {"--chunk-rows", "3000"});
   EXPECT_EQ(verify.exit_code, 0) << verify.describe();
   EXPECT_NE(verify.out.find("0 mismatched, 0 missing in new, 0 extra in new"), std::string::npos) << verify.out;
-  std::printf("%ld writes through the proxy raced the copy of %d rows: %s", writes.load(), kRows, run.out.c_str());
+  std::printf("%ld writes through the proxy raced the copy of %d rows: %s", race.writes(), kRows, run.out.c_str());
 
   // Behind the proxy's back: one new row changed, one gone, one with no old row.
   const std::string changed = value("SELECT MIN(id) FROM app.tb_legacy WHERE id >= 1200");

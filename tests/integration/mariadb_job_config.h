@@ -40,6 +40,12 @@ class MariaDbJobTest : public ::testing::Test {
     ASSERT_TRUE(mariadb_query(direct_.get(), "USE app", error)) << error;
   }
 
+  // Runs each statement on the direct connection; a failure fails the test, naming it.
+  void run_all(const std::vector<std::string>& sqls) {
+    std::string error;
+    for (const std::string& sql : sqls) ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
+  }
+
   // The first value of the first row, "(no row)", or "error: ...".
   std::string value(const std::string& sql) {
     std::string error;

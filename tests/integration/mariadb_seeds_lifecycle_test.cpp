@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/mariadb_job_config.h"
 #include "tests/integration/mariadb_relay_fixture.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -235,24 +236,11 @@ class Client {
   std::string error_;
 };
 
-class MariaDbSeedsLifecycle : public ::testing::Test {
+class MariaDbSeedsLifecycle : public MariaDbJobTest {
  protected:
   void SetUp() override {
-    std::string error;
-    direct_ = connect_mariadb(tcp_login(shared_mariadb(), kMariaDbNativeUser, kMariaDbNativePassword), error);
-    ASSERT_TRUE(direct_) << error;
-    for (const std::string& sql : {std::string("DROP DATABASE IF EXISTS ") + kDb, std::string("CREATE DATABASE ") + kDb,
-                                   std::string("USE ") + kDb})
-      ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
-  }
-  void run_all(const std::vector<std::string>& sqls) {
-    std::string error;
-    for (const std::string& sql : sqls) ASSERT_TRUE(mariadb_query(direct_.get(), sql, error)) << sql << ": " << error;
-  }
-  std::string value(const std::string& sql) {
-    std::string error;
-    auto r = mariadb_query(direct_.get(), sql, error);
-    return !r ? "error: " + error : r->empty() || (*r)[0].empty() ? "(no row)" : (*r)[0][0];
+    MariaDbJobTest::SetUp();
+    run_all({std::string("DROP DATABASE IF EXISTS ") + kDb, std::string("CREATE DATABASE ") + kDb, std::string("USE ") + kDb});
   }
   std::string config(const std::vector<Seed>& all, const std::string& phase) {
     std::string yaml = mariadb_control_yaml(kDb) + "migrations:\n";

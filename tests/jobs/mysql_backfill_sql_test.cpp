@@ -161,7 +161,8 @@ TEST(MysqlBackfillSql, TableKindsSweepDeletesNewRowsWhoseOldRowIsGone) {
   EXPECT_EQ(mysql_orphan_delete(composite, {{"4", "'a'"}}).substr(0, 63),
             "DELETE FROM `account` WHERE (`id`, `name`) IN ((4, 'a')) AND NO");
   EXPECT_EQ(mysql_older_transactions("'2026-12-04 01:02:03.000004'"),
-            "SELECT COUNT(*), COALESCE(GROUP_CONCAT(trx_mysql_thread_id), '') FROM information_schema.INNODB_TRX WHERE "
+            "SELECT COUNT(*), COALESCE(GROUP_CONCAT(trx_mysql_thread_id ORDER BY trx_mysql_thread_id SEPARATOR ', '), '') "
+            "FROM information_schema.INNODB_TRX WHERE "
             "trx_started < '2026-12-04 01:02:03.000004' AND trx_mysql_thread_id <> CONNECTION_ID()");
 }
 
