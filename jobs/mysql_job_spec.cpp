@@ -35,14 +35,15 @@ JobSpecResult table_job_spec(const rewrite::ResolvedMigration& m, Direction dire
   if (!out.spec) return out;
   std::vector<TargetColumn> columns;
   const rewrite::RelationInfo& dst = forward ? m.new_rel : m.old_rel;
-  for (const auto& [name, expr] : maps) {
+  for (const auto& map : maps) {
+    const std::string& name = map.first;
     auto col = std::find_if(dst.columns.begin(), dst.columns.end(), [&](const rewrite::ColumnInfo& c) {
       return rewrite::mysql::fold(c.name) == rewrite::mysql::fold(name);
     });
     if (col == dst.columns.end() || col->dropped)
       return {std::nullopt, "migration " + m.spec.name + ": column " + name + " does not exist in " + dst.name.to_string() +
                                 (forward ? " (run expand first)" : "")};
-    columns.push_back({col->name, expr, col->type});
+    columns.push_back({col->name, map.second, col->type});
   }
   out.spec->columns = std::move(columns);
   return out;
