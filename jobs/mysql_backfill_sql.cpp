@@ -140,6 +140,37 @@ std::string mysql_checkpoint_update(const std::string& migration, const std::str
          ", updated_at = NOW(6) WHERE migration = " + migration + " AND job = " + job;
 }
 
+std::vector<std::string> mysql_verify_checkpoint_ddl() {
+  return {"CREATE DATABASE IF NOT EXISTS `switchyard`",
+          std::string("CREATE TABLE IF NOT EXISTS ") + kMysqlVerifyCheckpointTable +
+              " (migration VARCHAR(64) NOT NULL PRIMARY KEY, stage VARCHAR(16) NOT NULL, last_key LONGTEXT NULL,"
+              " rows_compared BIGINT NOT NULL, matching BIGINT NOT NULL, mismatched BIGINT NOT NULL,"
+              " missing BIGINT NOT NULL, extra BIGINT NOT NULL, samples LONGTEXT NOT NULL, host VARCHAR(255) NULL,"
+              " updated_at DATETIME(6) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"};
+}
+
+std::string mysql_verify_checkpoint_save(const std::string& migration, const std::string& stage, const Literals& key,
+                                         const VerifyCounts& c, const Literals& samples, const std::string& host) {
+  const std::string last_key = key.empty() ? "NULL" : "JSON_ARRAY(" + join(key, ", ") + ")";
+  const std::string values = std::to_string(c.rows) + ", " + std::to_string(c.matching) + ", " + std::to_string(c.mismatched) +
+                             ", " + std::to_string(c.missing) + ", " + std::to_string(c.extra);
+  return std::string("INSERT INTO ") + kMysqlVerifyCheckpointTable +
+         " (migration, stage, last_key, rows_compared, matching, mismatched, missing, extra, samples, host, updated_at)"
+         " VALUES (" + migration + ", " + stage + ", " + last_key + ", " + values + ", JSON_ARRAY(" + join(samples, ", ") +
+         "), " + host + ", NOW(6)) ON DUPLICATE KEY UPDATE stage = VALUES(stage), last_key = VALUES(last_key),"
+         " rows_compared = VALUES(rows_compared), matching = VALUES(matching), mismatched = VALUES(mismatched),"
+         " missing = VALUES(missing), extra = VALUES(extra), samples = VALUES(samples), host = VALUES(host),"
+         " updated_at = VALUES(updated_at)";
+}
+
+std::string mysql_verify_checkpoint_load(const std::string& migration, size_t key_size, int samples) {
+  std::string out = "SELECT stage, rows_compared, matching, mismatched, missing, extra";
+  for (size_t i = 0; i < key_size; ++i)
+    out += ", JSON_UNQUOTE(JSON_EXTRACT(last_key, '$[" + std::to_string(i) + "]'))";
+  for (int i = 0; i < samples; ++i) out += ", JSON_UNQUOTE(JSON_EXTRACT(samples, '$[" + std::to_string(i) + "]'))";
+  return out + " FROM " + kMysqlVerifyCheckpointTable + " WHERE migration = " + migration;
+}
+
 std::vector<std::string> mysql_heartbeat_ddl() {
   return {"CREATE DATABASE IF NOT EXISTS `switchyard`",
           std::string("CREATE TABLE IF NOT EXISTS ") + kMysqlHeartbeatTable +

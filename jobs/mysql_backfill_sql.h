@@ -53,6 +53,20 @@ std::string mysql_checkpoint_start(const std::string& migration, const std::stri
 std::string mysql_checkpoint_update(const std::string& migration, const std::string& job, const std::string& stage,
                                     const Literals& key, int64_t rows_done, int64_t rows_changed);
 
+// Verify's checkpoint: one row per migration in `switchyard`.`verify_checkpoints`, created by
+// these statements (idempotent): the stage ('compare', 'done'), the last chunk's key (a JSON
+// array), the counts so far and the samples so far (a JSON array of strings). `save` writes it
+// after each chunk (`host`: where the job runs); `load` reads stage, rows, matching, mismatched, missing, extra, then the key's
+// `key_size` values, then up to `samples` samples (NULL past the last). Literals in.
+inline constexpr char kMysqlVerifyCheckpointTable[] = "`switchyard`.`verify_checkpoints`";
+std::vector<std::string> mysql_verify_checkpoint_ddl();
+struct VerifyCounts {
+  int64_t rows = 0, matching = 0, mismatched = 0, missing = 0, extra = 0;
+};
+std::string mysql_verify_checkpoint_save(const std::string& migration, const std::string& stage, const Literals& key,
+                                         const VerifyCounts& counts, const Literals& samples, const std::string& host);
+std::string mysql_verify_checkpoint_load(const std::string& migration, size_t key_size, int samples);
+
 // The replica-lag heartbeat (mysql_replica_lag.h): one row per migration in
 // `switchyard`.`heartbeat`, created by these statements (idempotent); `beat` increments its
 // sequence number and stamps it with the primary's NOW(6); `seq` reads the number back (on the

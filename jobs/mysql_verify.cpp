@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "jobs/job_context.h"
 #include "jobs/mysql_backfill_sql.h"
 #include "jobs/mysql_job_context.h"
 
@@ -52,6 +53,34 @@ VerifyReport run_mysql_verify(const config::Config& config, const std::string& m
     checked.insert(checked.end(), job.reverse.columns.begin(), job.reverse.columns.end());
   auto escape = [&](const std::string& v) { return job.literal(v); };
   std::vector<std::string> lo;
+  // The checkpoint: an unfinished verify goes on after its last compared chunk.
+  for (const std::string& ddl : mysql_verify_checkpoint_ddl())
+    if (catalog::MysqlResult c = job.exec(ddl); !c.ok) return fail(std::string("cannot create the checkpoint table ") +
+                                                                   kMysqlVerifyCheckpointTable + ": " + c.error);
+  const std::string mig = job.literal(migration), host = job.literal(host_name());
+  catalog::MysqlResult cp = job.exec(mysql_verify_checkpoint_load(mig, job.spec.key.size(), o.samples));
+  if (!cp.ok) return fail("cannot read the checkpoint: " + cp.error);
+  if (!cp.rows.empty() && cp.rows[0][0].value_or("") == "compare" && !o.restart) {
+    const auto& row = cp.rows[0];
+    r.rows = as_number(row[1]);
+    r.matching = as_number(row[2]);
+    r.mismatched = as_number(row[3]);
+    r.missing = as_number(row[4]);
+    r.extra = as_number(row[5]);
+    const size_t key_at = 6, samples_at = key_at + job.spec.key.size();
+    for (size_t i = key_at; i < samples_at && row[i]; ++i) lo.push_back(*row[i]);
+    if (lo.size() != job.spec.key.size()) lo.clear();
+    for (size_t i = samples_at; i < row.size() && row[i]; ++i) r.samples.push_back(*row[i]);
+    if (o.on_note)
+      o.on_note("resuming verify " + migration + " from its checkpoint: " + std::to_string(r.rows) + " rows compared, after key (" +
+                join_key(lo) + ")");
+  }
+  auto save = [&](const std::string& stage) {
+    Literals samples;
+    for (const auto& sample : r.samples) samples.push_back(job.literal(sample));
+    const VerifyCounts counts{r.rows, r.matching, r.mismatched, r.missing, r.extra};
+    return job.exec(mysql_verify_checkpoint_save(mig, stage, mysql_key_literals({}, lo, escape), counts, samples, host));
+  };
   while (!stop.load()) {
     const Literals lo_lits = mysql_key_literals(job.spec.key_types, lo, escape);
     catalog::MysqlResult end = job.exec(mysql_page_end(job.spec, job.spec.source, lo_lits, o.chunk_rows));
@@ -93,11 +122,13 @@ VerifyReport run_mysql_verify(const config::Config& config, const std::string& m
     publish("compare");
     if (last) break;
     lo = hi;
+    if (catalog::MysqlResult saved = save("'compare'"); !saved.ok) return fail("cannot write the checkpoint: " + saved.error);
   }
   if (stop.load()) {
     publish("stopped");
     return r;
   }
+  if (catalog::MysqlResult saved = save("'done'"); !saved.ok) return fail("cannot write the checkpoint: " + saved.error);
   r.completed = true;
   publish("done");
   return r;

@@ -5,8 +5,9 @@
 // all NULL; then describes up to `samples` differing rows by key. The table kinds compare each
 // old row's up() with the new row of its key (one statement per chunk, a LEFT JOIN: "missing"
 // when there is none), then count new rows with no old row over the same bounds ("extra"),
-// down not checked. Not resumable yet (each run
-// walks every row; --restart changes nothing). One verify of a migration at a time
+// down not checked. Resumable: after each chunk the counts, the samples so far and the chunk's
+// last key go to `switchyard`.`verify_checkpoints`, and an unfinished verify goes on from there
+// (--restart ignores it; a finished one starts over). One verify of a migration at a time
 // (GET_LOCK 'switchyard.verify.<migration>').
 #pragma once
 

@@ -246,6 +246,49 @@ TEST_F(MariaDbBackfill, BadControlStringAndUnsupportedOptionsAreClearErrors) {
   EXPECT_NE(bad_replica.err.find("--replica wants HOST:PORT, got 'nowhere'"), std::string::npos) << bad_replica.err;
 }
 
+// Verify keeps its place: killed mid-run, the next run goes on after the last compared chunk with
+// the counts and samples so far, and reports what one uninterrupted run reports.
+TEST_F(MariaDbBackfill, VerifyResumesFromItsCheckpointAfterSigkill) {
+  constexpr int kRows = 100000;
+  make_table("bf_verify", "bf-verify", kRows);
+  run_all({"UPDATE app.bf_verify SET display_name = full_name",
+           "UPDATE app.bf_verify SET display_name = 'planted' WHERE id IN (10, 99990)",
+           "UPDATE app.bf_verify SET display_name = NULL WHERE id = 60000"});
+  std::string ignored;  // no checkpoint table yet is fine
+  (void)mariadb_query(direct_.get(), "DELETE FROM switchyard.verify_checkpoints WHERE migration = 'bf-verify'", ignored);
+  MysqlJobConfig config(mysql_job_control_yaml() + migration_yaml("bf-verify", "bf_verify"));
+  const CommandResult whole = config.run("verify", "bf-verify", {"--chunk-rows", "5000"});
+  EXPECT_EQ(whole.exit_code, 1) << whole.describe();
+  const std::string counts = "100000 rows compared: 99997 matching, 2 mismatched, 1 missing in new, 0 extra in new";
+  EXPECT_NE(whole.out.find(counts), std::string::npos) << whole.out;
+  // A finished verify starts over; this one is killed once it is past the first planted row.
+  std::string error;
+  auto first = config.spawn_command("verify", "bf-verify", {"--chunk-rows", "20"}, error);
+  ASSERT_TRUE(first) << error;
+  const auto compared = [&] {
+    const std::string v = value("SELECT rows_compared FROM switchyard.verify_checkpoints WHERE migration = 'bf-verify' AND "
+                                "stage = 'compare'");
+    return v.empty() || v[0] < '0' || v[0] > '9' ? 0L : std::stol(v);
+  };
+  ASSERT_TRUE(eventually([&] { return compared() >= 2000; }, 60s)) << config.log();
+  first->stop(SIGKILL, 0ms);
+  const long at_kill = compared();
+  ASSERT_LT(at_kill, kRows) << "the verify finished before it could be killed";
+  const CommandResult second = config.run("verify", "bf-verify", {"--chunk-rows", "5000"});
+  EXPECT_EQ(second.exit_code, 1) << second.describe();
+  EXPECT_NE(second.err.find("resuming verify bf-verify from its checkpoint: " + std::to_string(at_kill) + " rows compared"),
+            std::string::npos)
+      << second.err;
+  EXPECT_NE(second.out.find(counts), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("key '10'"), std::string::npos) << second.out;  // a sample from before the kill
+  EXPECT_NE(second.out.find("key '99990'"), std::string::npos) << second.out;
+  EXPECT_EQ(value("SELECT stage FROM switchyard.verify_checkpoints WHERE migration = 'bf-verify'"), "done");
+  // --restart walks every row again.
+  const CommandResult restart = config.run("verify", "bf-verify", {"--restart"});
+  EXPECT_NE(restart.out.find(counts), std::string::npos) << restart.out;
+  std::printf("verify killed after %ld of %d rows, resumed there\n", at_kill, kRows);
+}
+
 // The console's buttons: POST /migrations/NAME/backfill and /verify run the jobs inside the proxy.
 TEST_F(MariaDbBackfill, TheAdminApiRunsBackfillAndVerifyInsideTheProxy) {
   make_table("bf_admin", "bf-admin", 6000);

@@ -194,6 +194,20 @@ TEST(MysqlBackfillSql, CopyChangedCountsInsertsAndChangedUpdatesOnce) {
             "SELECT `id` FROM `legacy_accounts` WHERE `id` > 1 AND `id` <= 9 ORDER BY `id` LOCK IN SHARE MODE");
 }
 
+TEST(MysqlBackfillSql, VerifyCheckpointKeepsCountsSamplesAndTheLastKey) {
+  EXPECT_EQ(mysql_verify_checkpoint_save("'m'", "'compare'", {"7", "'a'"}, {10, 7, 2, 1, 0}, {"'key 3: x'"}, "'h'"),
+            "INSERT INTO `switchyard`.`verify_checkpoints` (migration, stage, last_key, rows_compared, matching, mismatched, "
+            "missing, extra, samples, host, updated_at) VALUES ('m', 'compare', JSON_ARRAY(7, 'a'), 10, 7, 2, 1, 0, "
+            "JSON_ARRAY('key 3: x'), 'h', NOW(6)) ON DUPLICATE KEY UPDATE stage = VALUES(stage), last_key = VALUES(last_key), "
+            "rows_compared = VALUES(rows_compared), matching = VALUES(matching), mismatched = VALUES(mismatched), missing = "
+            "VALUES(missing), extra = VALUES(extra), samples = VALUES(samples), host = VALUES(host), updated_at = "
+            "VALUES(updated_at)");
+  EXPECT_EQ(mysql_verify_checkpoint_load("'m'", 1, 2),
+            "SELECT stage, rows_compared, matching, mismatched, missing, extra, JSON_UNQUOTE(JSON_EXTRACT(last_key, '$[0]')), "
+            "JSON_UNQUOTE(JSON_EXTRACT(samples, '$[0]')), JSON_UNQUOTE(JSON_EXTRACT(samples, '$[1]')) FROM "
+            "`switchyard`.`verify_checkpoints` WHERE migration = 'm'");
+}
+
 TEST(MysqlBackfillSql, HeartbeatRowIsNumberedAndStampedByThePrimary) {
   EXPECT_EQ(mysql_heartbeat_beat("'m'"),
             "INSERT INTO `switchyard`.`heartbeat` (migration, seq, beat) VALUES ('m', 1, NOW(6)) ON DUPLICATE KEY UPDATE "
