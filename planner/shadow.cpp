@@ -54,8 +54,8 @@ std::optional<ShadowRead> Planner::shadow_read(size_t index, std::string_view sq
   read.other_sql = other.kind == Kind::kRewritten ? other.sql : std::string(sql);
   if (read.served_sql == read.other_sql) return std::nullopt;  // nothing of this migration is read
   read.migration = m.name;
-  const auto shape = facts_.dialect->shape(sql);
-  read.fingerprint = shape ? shape->text : std::string(sql);
+  const auto shape = facts_.dialect->shape(sql, lexical);
+  read.fingerprint = shape ? shape->fingerprint() : std::string(sql);
   read.served_is_new = rewrite::reads_new_shape(m, index, route_);
   read.params = std::move(params.values);
   read.param_formats = std::move(params.formats);

@@ -117,7 +117,7 @@ rewrite::RewriteResult RewriteCache::get(std::string_view sql, const Generation&
 }
 
 rewrite::RewriteResult RewriteCache::get_standard(std::string_view sql, const Request& q) {
-  auto shape = q.dialect.shape(sql);
+  auto shape = q.dialect.shape(sql, q.lexical);
   if (!shape || shape->literals.empty()) return by_text(sql, q);
 
   std::string key = q.prefix;
@@ -132,8 +132,11 @@ rewrite::RewriteResult RewriteCache::get_standard(std::string_view sql, const Re
   const rewrite::RewriteResult& r = it->second;
   // A shape that does not parse (e.g. DATE $3) says nothing about the statement itself.
   if (!r.parsed) return by_text(sql, q);
+  if (r.kind == rewrite::RewriteResult::Kind::kRefused && !q.dialect.refusals_hold_for_texts()) return by_text(sql, q);
   if (r.kind != rewrite::RewriteResult::Kind::kRewritten) return r;
-  auto filled = q.dialect.with_literals(r.sql, *shape);
+  // A write script carries the statement's values in its plan, not only in its text.
+  if (r.script) return by_text(sql, q);
+  auto filled = q.dialect.with_literals(r.sql, *shape, q.lexical);
   if (!filled) return by_text(sql, q);
   rewrite::RewriteResult out = r;
   out.sql = std::move(*filled);

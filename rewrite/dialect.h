@@ -65,10 +65,16 @@ class Dialect {
   // is one whose bytes a utf8mb4 connection reads alike at every quote and backslash.
   virtual std::optional<Lexical> shadow_lexical(const Lexical& session) const = 0;
 
-  // `sql` with its literals lifted out; nullopt if it does not scan (the server says why).
-  virtual std::optional<Shape> shape(std::string_view sql) const = 0;
+  // `sql` with its literals lifted out, read under `lexical`; nullopt if it does not scan (the
+  // server says why) or has nothing to lift.
+  virtual std::optional<Shape> shape(std::string_view sql, const Lexical& lexical) const = 0;
   // `shaped_sql` (a rewrite of shape.text) with the literals put back; nullopt if it cannot be.
-  virtual std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape) const = 0;
+  virtual std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape,
+                                                   const Lexical& lexical) const = 0;
+  // Whether a refusal of a shape is the refusal of every text of that shape. MySQL's is not
+  // always (a refusal may name the sentinel, or hang on a literal's value): the cache then plans
+  // the text itself.
+  virtual bool refusals_hold_for_texts() const = 0;
   // `sql` as read with backslashes ordinary in plain literals (`standard_strings`: they already are).
   virtual StringReading read_strings(std::string_view sql, bool standard_strings) const = 0;
 

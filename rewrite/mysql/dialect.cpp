@@ -3,6 +3,7 @@
 
 #include "rewrite/ddl_usage.h"
 #include "rewrite/mysql/ddl_lint.h"
+#include "rewrite/mysql/literal_shape.h"
 #include "rewrite/mysql/rewriter.h"
 #include "rewrite/prefilter.h"
 
@@ -37,9 +38,15 @@ class MySqlDialect final : public Dialect {
     if (!session.unfollowed.empty() || session.mysql.charset != ClientCharset::kAsciiCompatible) return std::nullopt;
     return session;
   }
-  // Literal shapes are not lifted yet: each text is its own cache entry.
-  std::optional<Shape> shape(std::string_view) const override { return std::nullopt; }
-  std::optional<std::string> with_literals(std::string_view, const Shape&) const override { return std::nullopt; }
+  // Literals lifted as sentinels of their own kind (literal_shape.h), read as the session reads.
+  std::optional<Shape> shape(std::string_view sql, const Lexical& lexical) const override {
+    return literal_shape(sql, lexical.mysql);
+  }
+  std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape,
+                                           const Lexical& lexical) const override {
+    return fill_literals(shaped_sql, shape, lexical.mysql);
+  }
+  bool refusals_hold_for_texts() const override { return false; }
   // The rewriter reads backslashes itself, under the session's NO_BACKSLASH_ESCAPES.
   StringReading read_strings(std::string_view sql, bool) const override { return StringReading{true, std::string(sql), false}; }
   std::string raise_statement(const std::string&) const override { return kRefusalStandIn; }

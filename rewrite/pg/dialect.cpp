@@ -26,8 +26,10 @@ class PgDialect final : public Dialect {
     if (!session.standard_strings) return std::nullopt;
     return Lexical{};
   }
-  std::optional<Shape> shape(std::string_view sql) const override { return shape_of(sql); }
-  std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape) const override {
+  // The text comes read with standard settings (read_strings), so `lexical` changes nothing.
+  std::optional<Shape> shape(std::string_view sql, const Lexical&) const override { return shape_of(sql); }
+  bool refusals_hold_for_texts() const override { return true; }
+  std::optional<std::string> with_literals(std::string_view shaped_sql, const Shape& shape, const Lexical&) const override {
     return pg::with_literals(shaped_sql, shape);
   }
   StringReading read_strings(std::string_view sql, bool standard_strings) const override {

@@ -42,7 +42,7 @@ TEST(Literals, EveryKindOfLiteralRoundTrips) {
 TEST(Literals, PlaceholdersInsideQuotesAreNotFilled) {
   const auto s = shape_of("SELECT 'x'");
   ASSERT_TRUE(s);
-  EXPECT_EQ(with_literals("SELECT '$1', \"$1\", $1, $12", Shape{"", {"'x'"}, 1}), std::nullopt)
+  EXPECT_EQ(with_literals("SELECT '$1', \"$1\", $1, $12", Shape{"", {"'x'"}, 1, ""}), std::nullopt)
       << "$12 is out of range";
   EXPECT_EQ(with_literals("SELECT '$1', \"$1\", $1 || 'it''s $1'", *s), "SELECT '$1', \"$1\", 'x' || 'it''s $1'");
 }
