@@ -8,16 +8,19 @@
 // "speculative" recv, which after a short read returns EAGAIN. The reactor skips that recv only
 // when its per-descriptor try_speculative flag is clear, which it clears for sends that came back
 // short but for reads only at end of stream, and sets again at every readiness event. A relay
-// knows better: its last recv came back short, so the socket was empty at that moment, and any
+// knows better when its last recv returned EAGAIN: the socket was empty at that moment, and any
 // byte that arrives after it raises a new edge (Asio registers every socket with EPOLLET and
-// EPOLLIN), which sets the flag again and runs the queued read. Clearing the flag after a short
-// read therefore loses no readiness, and the read costs one recv, done by the reactor when the
-// bytes are there (measured in docs/benchmarks.md).
+// EPOLLIN), which sets the flag again and runs the queued read. Clearing the flag after that
+// loses no readiness. A recv that merely came back short is not enough: the peer's FIN may have
+// been announced by the same edge as the bytes it returned (a server that sends its last
+// message and closes), so the end of stream is there for the next recv and no edge will say so
+// again; marking then left sessions waiting for ever on a closed peer (found by
+// integration_fault, a PostgreSQL restart under pgbench).
 //
 // Contracts: call it on the thread that runs the socket's io_context (the reactor touches the
 // flag under a descriptor lock, on that same thread here: every io_context of switchyard runs
-// one thread), in the very handler where a read of `socket` returned fewer bytes than asked or
-// would_block: never later. The mark must be made before the reactor can process another
+// one thread), in the very handler where a read of `socket` returned would_block: never later,
+// and never after a read that returned bytes. The mark must be made before the reactor can process another
 // readiness event of the socket, since such an event (which sets the flag again) may have been
 // the announcement of bytes that arrived after the read; an event processed after the mark
 // clears it, and the next read is then speculative, as it must be. Only for a plaintext socket:

@@ -8,10 +8,12 @@
 //   once; otherwise it gives the buffer back and waits, so an idle direction holds no pool
 //   buffer (proxy/relay_read.h). A plaintext leg waits by reading: async_read_some into the
 //   pump's small WaitBuffer, which Asio's reactor performs when the socket becomes readable. A
-//   read that comes back short marks the socket dry at once, in the handler that made it
+//   read that returned would_block marks the socket dry at once, in the handler that made it
 //   (proxy/reactor_hint.h): the reactor clears the mark at the socket's next readiness edge, so
-//   the wait that follows, however much later, costs no system call unless bytes came meanwhile,
-//   and the read one recv. A TLS leg waits the same way, and the ciphertext read is handed to
+//   the wait that follows costs no system call unless bytes came meanwhile. A read that merely
+//   came back short does not: the peer's FIN may have arrived in the same edge as its last bytes
+//   (a server's FATAL and its close), and a wait that skipped the speculative recv would never
+//   see the end (a client then hung until killed: integration_fault). A TLS leg waits the same way, and the ciphertext read is handed to
 //   OpenSSL, which reads it before the socket (StreamLeg::prefetched); only a TLS read that must
 //   first write waits for writability (async_wait).
 // - Writing: tried at once, non-blocking (StreamLeg::write_now): the socket nearly always takes
@@ -65,7 +67,8 @@ struct RelayLoop {
           std::memcpy(p.in.get(), p.waiting.bytes.data(), n);
           return read_now(*self, p, n);
         }
-        mark_read_dry(p.from.socket());  // a short read: the socket was empty (reactor_hint.h)
+        // A short read is not a dry socket: the peer's FIN may have come in the same readiness
+        // edge as these bytes, and only the next recv would see it (reactor_hint.h).
         p.full = false;
         p.bytes_read += n;
         self->pump_feed(p, std::string_view(p.waiting.bytes.data(), n));
@@ -82,7 +85,8 @@ struct RelayLoop {
   // `have`: bytes already in p.in (the WaitBuffer's, copied), read on behind.
   static void read_now(Session& s, Pump& p, size_t have = 0) {
     const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, source(p), have);
-    if (!p.full && p.from.socket_emptied()) mark_read_dry(p.from.socket());  // short, or would block
+    // Dry only when the last recv said so (EAGAIN): then no byte and no FIN was waiting.
+    if (r.wait && p.from.socket_emptied()) mark_read_dry(p.from.socket());
     if (r.wait) return read(s, p);
     if (!r.error.empty()) return s.close(r.error);
     p.bytes_read += r.bytes;
