@@ -14,12 +14,33 @@ PgError error_from(const PgQueryError& e) {
   return PgError{e.message != nullptr ? e.message : "unknown libpg_query error", e.cursorpos};
 }
 
+// libpg_query's deparser reads the argument of these COPY options without checking that there is
+// one, and crashes on `COPY t FROM STDIN WITH (FORMAT)` (which parses; the server refuses it):
+// the option's name when a top-level COPY has one of them without a value, else "".
+std::string copy_option_without_value(const PgQuery__ParseResult& result) {
+  for (size_t i = 0; i < result.n_stmts; ++i) {
+    const PgQuery__Node* stmt = result.stmts[i] ? result.stmts[i]->stmt : nullptr;
+    if (stmt == nullptr || stmt->node_case != PG_QUERY__NODE__NODE_COPY_STMT) continue;
+    const PgQuery__CopyStmt* copy = stmt->copy_stmt;
+    for (size_t j = 0; j < copy->n_options; ++j) {
+      const PgQuery__Node* o = copy->options[j];
+      if (o == nullptr || o->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || o->def_elem->arg != nullptr) continue;
+      const std::string name = o->def_elem->defname ? o->def_elem->defname : "";
+      for (const char* needs : {"format", "delimiter", "null", "quote", "escape", "encoding", "force_quote"})
+        if (name == needs) return name;
+    }
+  }
+  return {};
+}
+
 // Packs `result` (read only) and asks libpg_query for its SQL.
 DeparseOutcome deparse_result(const PgQuery__ParseResult& result) {
   // A null in a repeated field would crash the packer; check turns that into an error.
   if (!protobuf_c_message_check(&result.base)) {
     return PgError{"malformed parse tree (a null entry in a list or a broken message)", 0};
   }
+  if (const std::string option = copy_option_without_value(result); !option.empty())
+    return PgError{"COPY option \"" + option + "\" needs a value", 0};
   std::string buffer(pg_query__parse_result__get_packed_size(&result), '\0');
   pg_query__parse_result__pack(&result, reinterpret_cast<std::uint8_t*>(buffer.data()));
   // Printed from a copy that carries the parentheses the deparser would leave out

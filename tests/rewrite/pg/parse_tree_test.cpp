@@ -113,6 +113,20 @@ TEST(ParseTreeRoundTrip, KnownQuirkLockingClauseWithOfListLosesASpace) {
   EXPECT_EQ(deparsed("SELECT * FROM t FOR UPDATE OF t SKIP LOCKED"), "SELECT * FROM t FOR UPDATE OF tSKIP LOCKED");
 }
 
+// libpg_query's deparser would crash on these (found by pg_rewrite_fuzz): an error instead.
+TEST(ParseTreeRoundTrip, ACopyOptionWithoutItsValueIsAnErrorNotACrash) {
+  for (const char* option : {"FORMAT", "DELIMITER", "NULL", "QUOTE", "ESCAPE", "ENCODING", "FORCE_QUOTE"}) {
+    auto tree = ParseTree::parse(std::string("COPY users (id) FROM STDIN WITH (") + option + ")");
+    ASSERT_TRUE(tree) << option;
+    const auto deparsed = tree->deparse();
+    ASSERT_FALSE(deparsed) << option;
+    EXPECT_NE(deparsed.error().message.find("needs a value"), std::string::npos) << deparsed.error().message;
+  }
+  auto header = ParseTree::parse("COPY users (id) FROM STDIN WITH (HEADER, FORMAT csv)");
+  ASSERT_TRUE(header);
+  EXPECT_TRUE(header->deparse());
+}
+
 TEST(ParseTreeParse, ReportsASyntaxErrorWithItsPosition) {
   ParseOutcome bad = ParseTree::parse("SELECT 1; UPDATE users SET WHERE id = 1");
   ASSERT_FALSE(bad.ok());
