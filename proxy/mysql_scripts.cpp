@@ -248,6 +248,7 @@ void MySqlSession::script_advance(Pump& p) {
       s.write_ok.clear();
       s.keys.clear();
       s.keys_sql.clear();
+      s.too_many = false;
       s.mirror = 0;
       if (s.savepoint) {
         s.step = Script::Step::kCapture;
