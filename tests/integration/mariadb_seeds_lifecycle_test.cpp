@@ -177,6 +177,7 @@ class Client {
   Client(const Shape& shape, int first_id, unsigned seed) : shape_(shape), next_id_(first_id), rng_(seed) {}
 
   void run(const MariaDbLogin& login, const std::atomic<bool>& stop) {
+    started_ = true;
     std::string error;
     MariaDbConn c = connect_mariadb(login, error);
     if (!c || !mariadb_query(c.get(), std::string("USE ") + kDb, error)) return fail("connect: " + error);
@@ -208,6 +209,8 @@ class Client {
     }
   }
   void stop_self() { stop_self_ = true; }
+  // Started, not told to stop, and not failed: it should be writing.
+  bool writing() const { return started_ && !stop_self_ && error().empty(); }
   std::string error() const {
     std::lock_guard<std::mutex> lock(mu_);
     return error_;
@@ -229,12 +232,26 @@ class Client {
   const Shape& shape_;
   int next_id_;
   std::mt19937 rng_;
-  std::atomic<bool> stop_self_{false};
+  std::atomic<bool> started_{false}, stop_self_{false};
   mutable std::mutex mu_;
   std::map<int, size_t> last_;
   long writes_ = 0;
   std::string error_;
 };
+
+// Waits until each of `clients` that is writing has written `n` more times, so that every phase
+// meets traffic from every app version; false after 30 s.
+bool each_writes(const std::vector<const Client*>& clients, long n = 20) {
+  std::vector<long> from;
+  for (const Client* c : clients) from.push_back(c->writes());
+  return eventually(
+      [&] {
+        for (size_t i = 0; i < clients.size(); ++i)
+          if (clients[i]->writing() && clients[i]->writes() < from[i] + n) return false;
+        return true;
+      },
+      30s);
+}
 
 class MariaDbSeedsLifecycle : public MariaDbJobTest {
  protected:
@@ -300,7 +317,10 @@ TEST_F(MariaDbSeedsLifecycle, EverySeedThroughEveryPhaseToItsContractUnderLiveCl
         if (!c->error().empty()) out += all[i].name + ": " + c->error() + "\n";
     return out;
   };
-  auto settle = [&] { std::this_thread::sleep_for(std::chrono::milliseconds(700)); };
+  std::vector<const Client*> clients;
+  for (auto* apps : {&old_apps, &new_apps})
+    for (auto& c : *apps) clients.push_back(c.get());
+  auto settle = [&] { ASSERT_TRUE(each_writes(clients)) << errors(); };
   settle();
 
   // The backfill and verify of each, by the real binary, while the clients write.
@@ -419,7 +439,7 @@ TEST_F(MariaDbSeedsLifecycle, CharToBooleanThenTheRenameBackToInclude) {
   std::vector<std::thread> threads;
   threads.emplace_back([&] { char_app.run(login, stop); });
   threads.emplace_back([&] { bool_app.run(login, stop); });
-  auto settle = [&] { std::this_thread::sleep_for(std::chrono::milliseconds(500)); };
+  auto settle = [&] { ASSERT_TRUE(each_writes({&char_app, &bool_app, &back_app})); };
   settle();
   for (const char* command : {"backfill", "verify"}) {
     const CommandResult r = job(*proxy, command, first.name);
