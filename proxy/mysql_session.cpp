@@ -10,6 +10,7 @@
 #include "protocol/mysql/constants.h"
 #include "protocol/mysql/handshake.h"
 #include "protocol/mysql/response.h"
+#include "proxy/reactor_hint.h"
 #include "proxy/mysql_errors.h"
 #include "proxy/mysql_pump.h"
 #include "proxy/tls_context.h"
@@ -81,6 +82,7 @@ void MySqlSession::connect_upstream() {
 void MySqlSession::on_upstream_connected() {
   boost::system::error_code ec;
   upstream_.set_option(tcp::no_delay(true), ec);
+  enable_rest_reports(upstream_.native_handle());
   state_ = State::kGreeting;  // still bounded by connect_timeout_ms
   read_hello_packet(upstream_leg_, &MySqlSession::on_greeting, "upstream");
 }

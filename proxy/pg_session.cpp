@@ -137,6 +137,7 @@ void PgSession::connect_upstream() {
 void PgSession::on_upstream_connected() {
   boost::system::error_code ec;
   upstream_.set_option(tcp::no_delay(true), ec);
+  enable_rest_reports(upstream_.native_handle());
   spdlog::debug("session={} user={} database={} application_name={} connected upstream", id_, user_, database_,
                 application_name_);
   if (tls_ && tls_->upstream) return request_upstream_tls();  // then send_startup_upstream

@@ -4,18 +4,18 @@
 // the other leg, repeat. Only the framing is the session's; the waiting, reading, writing and
 // their failures are this loop's, the same for every wire protocol.
 //
-// - Reading: after a read that filled the buffer (or left bytes in OpenSSL) it reads again at
-//   once; otherwise it gives the buffer back and waits, so an idle direction holds no pool
-//   buffer (proxy/relay_read.h). A plaintext leg waits by reading: async_read_some into the
-//   pump's small WaitBuffer, which Asio's reactor performs when the socket becomes readable. A
-//   read that returned would_block marks the socket dry at once, in the handler that made it
-//   (proxy/reactor_hint.h): the reactor clears the mark at the socket's next readiness edge, so
-//   the wait that follows costs no system call unless bytes came meanwhile. A read that merely
-//   came back short does not: the peer's FIN may have arrived in the same edge as its last bytes
-//   (a server's FATAL and its close), and a wait that skipped the speculative recv would never
-//   see the end (a client then hung until killed: integration_fault). A TLS leg waits the same way, and the ciphertext read is handed to
-//   OpenSSL, which reads it before the socket (StreamLeg::prefetched); only a TLS read that must
-//   first write waits for writability (async_wait).
+// - Reading: after a read that filled the buffer, left bytes in OpenSSL, or was told that more
+//   (or the peer's FIN) is behind it, it reads again at once; otherwise it gives the buffer back
+//   and waits, so an idle direction holds no pool buffer (proxy/relay_read.h). A leg waits by
+//   reading: a ReactorRead into the pump's small WaitBuffer, which Asio's reactor performs when
+//   the socket becomes readable. Every recv says what it left in the socket (TCP_INQ,
+//   proxy/reactor_hint.h); one that left nothing, not even a FIN, makes the next wait cost no
+//   system call until the socket's next readiness edge. A read that merely came back short
+//   says nothing: the peer's FIN may have arrived in the same edge as its last bytes (a
+//   server's FATAL and its close), and a wait that skipped the recv would never see the end (a
+//   client then hung until killed: integration_fault). On a TLS leg the ciphertext read is
+//   handed to OpenSSL, which reads it before the socket (StreamLeg::prefetched); only a TLS
+//   read that must first write waits for writability (async_wait).
 // - Writing: tried at once, non-blocking (StreamLeg::write_now): the socket nearly always takes
 //   it all, and then no Asio operation is started for it; only what it did not take goes to
 //   async_write, with `busy` set so that fail_to_client leaves the client leg to this write.
@@ -33,6 +33,7 @@
 
 #include <boost/asio/post.hpp>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -53,26 +54,8 @@ struct RelayLoop {
     if (p.full) return read_now(s, p);  // the buffer came back full: more is probably there
     p.release_buffer();
     if (!p.from.read_waits_for_write()) {
-      return p.from.socket().async_read_some(boost::asio::buffer(p.waiting.bytes), [self = s.shared_from_this(), &p](boost::system::error_code ec, size_t n) {
-        if (self->done()) return;
-        if (ec) return self->close(read_failure(ec, source(p)));
-        if (p.from.encrypted()) {
-          // Ciphertext: OpenSSL reads it before the socket (stream_leg.h).
-          p.from.prefetched(std::string_view(p.waiting.bytes.data(), n), n < WaitBuffer::kBytes);
-          return read_now(*self, p);
-        }
-        if (n == WaitBuffer::kBytes) {
-          // More may be waiting: read it behind these into a pool buffer, to be written on as one.
-          if (!p.in) p.in = p.pool.acquire();
-          std::memcpy(p.in.get(), p.waiting.bytes.data(), n);
-          return read_now(*self, p, n);
-        }
-        // A short read is not a dry socket: the peer's FIN may have come in the same readiness
-        // edge as these bytes, and only the next recv would see it (reactor_hint.h).
-        p.full = false;
-        p.bytes_read += n;
-        self->pump_feed(p, std::string_view(p.waiting.bytes.data(), n));
-      });
+      return p.waiting.read.start(p.from.socket(), p.waiting.bytes.data(), WaitBuffer::kBytes, s.shared_from_this(), &p,
+                                  &RelayLoop::waited);
     }
     // OpenSSL must write before it can read on (a TLS 1.3 KeyUpdate answered inside SSL_read).
     p.from.socket().async_wait(p.from.read_wait(), [self = s.shared_from_this(), &p](boost::system::error_code ec) {
@@ -82,11 +65,39 @@ struct RelayLoop {
     });
   }
 
+  // The WaitBuffer's read completed (ReactorRead): `rest` is what the socket held after it.
+  static void waited(const std::shared_ptr<void>& owner, void* pump, const boost::system::error_code& ec, size_t n, Rest rest) {
+    Session& self = *static_cast<Session*>(owner.get());
+    Pump& p = *static_cast<Pump*>(pump);
+    if (self.done()) return;
+    if (ec) return self.close(read_failure(ec, source(p)));
+    if (p.from.encrypted()) {
+      // Ciphertext: OpenSSL reads it before the socket (stream_leg.h).
+      p.from.prefetched(std::string_view(p.waiting.bytes.data(), n), rest);
+      return read_now(self, p);
+    }
+    if (rest == Rest::kMore || (rest == Rest::kUnknown && n == WaitBuffer::kBytes)) {
+      // More is there (or may be): read it behind these into a pool buffer, to be written on as one.
+      if (!p.in) p.in = p.pool.acquire();
+      std::memcpy(p.in.get(), p.waiting.bytes.data(), n);
+      return read_now(self, p, n);
+    }
+    // kEmpty: the reactor was told (done_and_exhausted), and the next read waits for the next
+    // edge without a recv. kUnknown and short: the next read tries a recv first, since the
+    // peer's FIN may have come in the same readiness edge as these bytes (reactor_hint.h).
+    p.full = false;
+    p.bytes_read += n;
+    self.pump_feed(p, std::string_view(p.waiting.bytes.data(), n));
+  }
+
   // `have`: bytes already in p.in (the WaitBuffer's, copied), read on behind.
   static void read_now(Session& s, Pump& p, size_t have = 0) {
     const ChunkRead r = read_chunk(p.from, p.pool, p.in, p.full, source(p), have);
-    // Dry only when the last recv said so (EAGAIN): then no byte and no FIN was waiting.
-    if (r.wait && p.from.socket_emptied()) mark_read_dry(p.from.socket());
+    // The socket is dry when its last recv left nothing, not even a FIN, and OpenSSL holds no
+    // bytes of a record either: the next wait then costs no recv (reactor_hint.h).
+    if ((r.wait || !p.full) && r.error.empty() && p.from.socket_emptied() && !p.from.drain_before_wait()) {
+      mark_read_dry(p.from.socket());
+    }
     if (r.wait) return read(s, p);
     if (!r.error.empty()) return s.close(r.error);
     p.bytes_read += r.bytes;

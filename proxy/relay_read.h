@@ -10,6 +10,7 @@
 #include <string>
 
 #include "proxy/buffer_pool.h"
+#include "proxy/reactor_hint.h"
 #include "proxy/stream_leg.h"
 
 namespace switchyard::proxy {
@@ -20,15 +21,18 @@ struct ChunkRead {
   std::string error;  // the peer left or the read failed: why, to close the session with
 };
 
-// The small buffer a waiting direction reads into (RelayLoop::read): the wait for readability and
-// the read are then one operation of Asio's reactor, which costs one recv and no epoll_ctl (a
-// bare wait re-arms the descriptor every time; proxy/reactor_hint.h). On a TLS leg the bytes are
-// ciphertext, handed to OpenSSL. Most messages fit (a query, a Bind/Execute/Sync, a short reply);
-// on a plaintext leg a chunk that fills it is followed by a read into a pool buffer. Part of every pump, so an idle session
-// costs kBytes per direction rather than a pool buffer.
+// The small buffer a waiting direction reads into (RelayLoop::read), and the read into it: the
+// wait for readability and the read are then one operation of Asio's reactor, which costs one
+// recv and no epoll_ctl (a bare wait re-arms the descriptor every time), and none at all while
+// the socket is known to be empty (proxy/reactor_hint.h). On a TLS leg the bytes are
+// ciphertext, handed to OpenSSL. Most messages fit (a query, a Bind/Execute/Sync, a short
+// reply); on a plaintext leg a chunk with more behind it is followed by a read into a pool
+// buffer. Part of every pump, so an idle session costs kBytes per direction rather than a pool
+// buffer.
 struct WaitBuffer {
   static constexpr size_t kBytes = 1024;
   std::array<char, kBytes> bytes;
+  ReactorRead read;
 };
 
 // The session's reason for a read that failed on `side`.
@@ -64,7 +68,7 @@ inline ChunkRead read_chunk(StreamLeg& from, BufferPool& pool, BufferPool::Buffe
     r.error = read_failure(ec, side);
     return r;
   }
-  full = r.bytes == BufferPool::kBufferSize || from.drain_before_wait();
+  full = r.bytes == BufferPool::kBufferSize || from.drain_before_wait() || from.socket_has_more();
   return r;
 }
 

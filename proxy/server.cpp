@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <spdlog/spdlog.h>
 
+#include "proxy/reactor_hint.h"
 #include "proxy/client_refusal.h"
 #include "proxy/session.h"
 
@@ -73,6 +74,8 @@ bool Server::open_listener(tcp::acceptor& acceptor, const config::HostPort& list
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  // Accepted sockets inherit it: every recv from a client says what it left (reactor_hint.h).
+  if (!ec && !enable_rest_reports(acceptor.native_handle())) spdlog::debug("listen: TCP_INQ not available");
   if (ec) {
     error = "cannot listen on " + listen.to_string() + ": " + ec.message();
     boost::system::error_code ignored;

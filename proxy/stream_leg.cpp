@@ -38,6 +38,14 @@ boost::system::error_code classify(int err, int saved_errno) {
   }
 }
 
+// What the socket holds after the recv that gave `r`: nothing after EAGAIN, more after the end
+// of stream (it reads again as the end).
+Rest rest_after(const Received& r) {
+  if (r.n < 0) return r.error == EAGAIN || r.error == EWOULDBLOCK ? Rest::kEmpty : Rest::kUnknown;
+  if (r.n == 0) return Rest::kMore;
+  return r.rest;
+}
+
 }  // namespace
 
 // The BIO under a leg's TLS connection: a socket BIO on the leg's descriptor (non-blocking recv
@@ -68,19 +76,15 @@ struct LegBio {
       l.prefetch_.remove_prefix(n);
       return static_cast<int>(n);
     }
-    const ssize_t r = ::recv(l.socket_.native_handle(), out, static_cast<size_t>(len), 0);
-    if (r > 0) {
-      l.socket_dry_ = r < len;
-      return static_cast<int>(r);
-    }
-    if (r == 0) {
+    const Received r = recv_reporting_rest(l.socket_.native_handle(), out, static_cast<size_t>(len));
+    l.socket_rest_ = rest_after(r);
+    if (r.n > 0) return static_cast<int>(r.n);
+    if (r.n == 0) {
       l.eof_ = true;
       return 0;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-      l.socket_dry_ = errno != EINTR;
-      BIO_set_retry_read(b);
-    }
+    if (l.socket_emptied()) BIO_set_retry_read(b);
+    errno = r.error;  // for SSL_ERROR_SYSCALL's report
     return -1;
   }
 
@@ -121,6 +125,18 @@ void StreamLeg::start_tls(asio::ssl::context& ctx) {
   SSL_set_bio(ssl_.get(), bio, bio);  // one reference, for both directions
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);
+}
+
+size_t StreamLeg::plain_read(asio::mutable_buffer b, boost::system::error_code& ec) {
+  ec = {};
+  if (b.size() == 0) return 0;
+  const Received r = recv_reporting_rest(socket_.native_handle(), static_cast<char*>(b.data()), b.size());
+  socket_rest_ = rest_after(r);
+  if (r.n > 0) return static_cast<size_t>(r.n);
+  if (r.n == 0) ec = asio::error::eof;
+  else if (socket_emptied()) ec = asio::error::would_block;
+  else ec = boost::system::error_code(r.error, asio::error::get_system_category());
+  return 0;
 }
 
 size_t StreamLeg::tls_read(asio::mutable_buffer b, boost::system::error_code& ec) {

@@ -30,6 +30,8 @@
 #include <string_view>
 #include <utility>
 
+#include "proxy/reactor_hint.h"
+
 namespace switchyard::proxy {
 
 class StreamLeg {
@@ -52,15 +54,19 @@ class StreamLeg {
   // OpenSSL holds bytes of a record it read ahead.
   bool drain_before_wait() const { return ssl_ && (!prefetch_.empty() || SSL_has_pending(ssl_.get()) == 1); }
   // REQUIRES: encrypted(). Ciphertext read from the socket by someone else, for OpenSSL to read
-  // first; `bytes` must stay valid until drain_before_wait() is false. `short_read`: the read
-  // that got them came back short, so the socket was empty then.
-  void prefetched(std::string_view bytes, bool short_read) {
+  // first; `bytes` must stay valid until drain_before_wait() is false. `rest`: what the socket
+  // held after the read that got them (proxy/reactor_hint.h).
+  void prefetched(std::string_view bytes, Rest rest) {
     prefetch_ = bytes;
-    socket_dry_ = short_read;
+    socket_rest_ = rest;
   }
-  // After a read_some that returned fewer bytes than asked or would_block (and left nothing in
-  // OpenSSL): whether the socket was empty at the last recv from it. Always, on a plaintext leg.
-  bool socket_emptied() const { return !ssl_ || socket_dry_; }
+  // Whether the last recv from the socket left it empty: it returned EAGAIN, or bytes and Linux
+  // reported nothing behind them, not even the peer's FIN (Rest::kEmpty, proxy/reactor_hint.h).
+  // What OpenSSL holds is drain_before_wait's.
+  bool socket_emptied() const { return socket_rest_ == Rest::kEmpty; }
+  // Whether the last recv reported bytes or the peer's FIN behind what it returned: the next
+  // read must come at once, no readiness edge will announce them again.
+  bool socket_has_more() const { return socket_rest_ == Rest::kMore; }
   // Whether a read waits for writability (see read_wait).
   bool read_waits_for_write() const { return read_wants_write_; }
 
@@ -74,7 +80,7 @@ class StreamLeg {
 
   // What the leg has now, without waiting; would_block when nothing.
   size_t read_some(boost::asio::mutable_buffer b, boost::system::error_code& ec) {
-    return ssl_ ? tls_read(b, ec) : socket_.read_some(b, ec);
+    return ssl_ ? tls_read(b, ec) : plain_read(b, ec);
   }
   // What the socket takes now, without waiting: the bytes written, 0 if it would block (`ec`
   // stays clear then) or on an error (`ec` set).
@@ -118,6 +124,9 @@ class StreamLeg {
   static constexpr auto kWaitRead = boost::asio::socket_base::wait_read;
   static constexpr auto kWaitWrite = boost::asio::socket_base::wait_write;
 
+  // One recv from a plaintext socket (recv_reporting_rest; sets socket_rest_); would_block
+  // when nothing is there, eof at its end.
+  size_t plain_read(boost::asio::mutable_buffer b, boost::system::error_code& ec);
   // One SSL_read or SSL_write; would_block when OpenSSL must wait for the socket (the *_wants_*
   // flags tell which way), eof or stream_truncated when the peer closed, an SSL error otherwise.
   size_t tls_read(boost::asio::mutable_buffer b, boost::system::error_code& ec);
@@ -172,7 +181,7 @@ class StreamLeg {
   // The BIO's state (stream_leg.cpp): ciphertext handed over by prefetched(), not read yet;
   // whether the last read from the socket came back short or would block; end of stream seen.
   std::string_view prefetch_;
-  bool socket_dry_ = false;
+  Rest socket_rest_ = Rest::kUnknown;  // after the last recv from the socket (EAGAIN: kEmpty)
   bool eof_ = false;
 };
 

@@ -1,6 +1,7 @@
 // The relay's read boundaries (proxy/relay_loop.h): a waiting direction reads into a 1 KiB
-// buffer, goes on into a pool buffer when that fills, and after a short read waits for the next
-// readiness edge without trying a read first (proxy/reactor_hint.h). Bytes that arrive a few at
+// buffer, goes on into a pool buffer when more is behind it, and after a read that left the
+// socket empty waits for the next readiness edge without trying a read first
+// (proxy/reactor_hint.h). Bytes that arrive a few at
 // a time, messages and answers of every size around that buffer, and a client that leaves right
 // behind exactly a buffer's worth all arrive whole and in order.
 #include <gtest/gtest.h>
