@@ -4,15 +4,18 @@
 #include <chrono>
 
 #include "proxy/shadow_log.h"
-#include "rewrite/pg/literals.h"
+#include "rewrite/dialect.h"
+#include "rewrite/lexical.h"
 #include "util/json_writer.h"
 
 namespace switchyard::proxy {
 
-std::string refusal_event(std::string_view sql, std::string_view reason) {
+std::string refusal_event(const rewrite::Dialect& dialect, std::string_view sql, std::string_view reason) {
   constexpr std::size_t kUnscannedLimit = 200;
-  const auto shape = rewrite::pg::shape_of(sql);
-  const std::string fingerprint = shape ? shape->text : std::string(sql.substr(0, kUnscannedLimit));
+  // The dialect's default lexical settings: a fingerprint is for reading, and a text that does
+  // not scan under them is shown cut instead.
+  const auto shape = dialect.shape(sql, rewrite::Lexical{});
+  const std::string fingerprint = shape ? shape->fingerprint() : std::string(sql.substr(0, kUnscannedLimit));
   std::string out;
   util::JsonWriter(out)
       .begin_object()

@@ -13,6 +13,10 @@
 #include <string_view>
 #include <vector>
 
+namespace switchyard::rewrite {
+class Dialect;
+}
+
 namespace switchyard::proxy {
 
 class RecentEvents {
@@ -37,9 +41,9 @@ class RecentEvents {
 };
 
 // {"ts":"2024-05-01T12:00:00.123Z","fingerprint":"UPDATE users SET n = $1","reason":"..."}: the
-// statement with its literals replaced by placeholders (rewrite/pg/literals.h), so a refusal shows
-// no values, as the shadow log's fingerprints do. A text that does not scan is shown cut to 200
-// bytes.
-std::string refusal_event(std::string_view sql, std::string_view reason);
+// statement with its literals replaced by placeholders (the dialect's shape: $n for PostgreSQL,
+// ? for MySQL), so a refusal shows no values, as the shadow log's fingerprints do. A text that
+// does not scan is shown cut to 200 bytes.
+std::string refusal_event(const rewrite::Dialect& dialect, std::string_view sql, std::string_view reason);
 
 }  // namespace switchyard::proxy

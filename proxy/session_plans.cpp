@@ -129,7 +129,7 @@ void SessionPlans::count_write(const WriteCount& w, std::string_view sql, std::s
       count(ctx_.shared.statements_refused_by, w.reason);
       w.migration->writes_refused.fetch_add(1, relaxed);
       count(w.migration->writes_refused_by, w.reason);
-      w.migration->recent_refused.add(refusal_event(sql, reason));
+      w.migration->recent_refused.add(refusal_event(dialect_, sql, reason));
       return;
     case WriteCount::Route::kPassed:
       ctx_.shared.statements_passed.fetch_add(1, relaxed);

@@ -9,6 +9,7 @@
 
 #include "proxy/admin_handler.h"
 #include "proxy/status_history.h"
+#include "rewrite/pg/dialect.h"
 
 namespace switchyard::proxy {
 namespace {
@@ -39,7 +40,7 @@ AdminView view(uint64_t rewritten, uint64_t refused) {
   m.counters.writes_refused = refused;
   m.counters.shadow_match = 12;
   m.counters.shadow_mismatch = 1;
-  m.counters.recent_refused = {refusal_event("UPDATE users SET email = 'x' WHERE id = 1", "writes a generated column")};
+  m.counters.recent_refused = {refusal_event(rewrite::pg::dialect(), "UPDATE users SET email = 'x' WHERE id = 1", "writes a generated column")};
   v.migrations.push_back(m);
   return v;
 }

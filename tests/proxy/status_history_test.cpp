@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "proxy/recent_events.h"
+#include "rewrite/mysql/dialect.h"
+#include "rewrite/pg/dialect.h"
 
 namespace switchyard::proxy {
 namespace {
@@ -59,10 +61,21 @@ TEST(RecentEvents, KeepsTheLastFewNewestLast) {
 }
 
 TEST(RecentEvents, ARefusalShowsItsShapeNotItsValues) {
-  const std::string event = refusal_event("UPDATE users SET full_name = 'Ada Lovelace' WHERE id = 42", "why");
+  const std::string event =
+      refusal_event(rewrite::pg::dialect(), "UPDATE users SET full_name = 'Ada Lovelace' WHERE id = 42", "why");
   EXPECT_NE(event.find(R"("fingerprint":"UPDATE users SET full_name = $1 WHERE id = $2")"), std::string::npos) << event;
   EXPECT_EQ(event.find("Lovelace"), std::string::npos) << event;
   EXPECT_NE(event.find(R"("reason":"why")"), std::string::npos) << event;
+}
+
+// MySQL's shapes: backticks, a backslash escape, ? for each literal (never the sentinels the
+// rewrite cache keys by), and a text PostgreSQL's scanner would misread.
+TEST(RecentEvents, AMySqlRefusalShowsItsShapeInMySqlTerms) {
+  const std::string event = refusal_event(rewrite::mysql::dialect(),
+                                          R"(UPDATE `users` SET full_name = 'Ada \' Lovelace' WHERE id = 42 # note)", "why");
+  EXPECT_NE(event.find(R"("fingerprint":"UPDATE `users` SET full_name = ? WHERE id = ?)"), std::string::npos) << event;
+  EXPECT_EQ(event.find("Lovelace"), std::string::npos) << event;
+  EXPECT_EQ(event.find("sy~lit"), std::string::npos) << event;
 }
 
 }  // namespace
