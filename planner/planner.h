@@ -87,10 +87,15 @@ class Planner {
   Decision plan(const Statement& statement, const rewrite::Lexical& lexical, Rewrites& rewrites,
                 Sampler& sampler) const;
 
-  // One execution of a prepared statement whose decision had a shadow_candidate: the shadow read
-  // to submit for it (sampled), with `params` as bound; nullopt: none this time.
+  // One execution of a prepared statement whose decision had a shadow_candidate, in two steps so
+  // that an execution not sampled costs a word scan and nothing else (its parameters are not
+  // even copied). shadow_draw: the percent the execution was drawn at, 0 when it was not.
+  // shadow_use, for a drawn one: the shadow read to submit, with `params` as bound, read and
+  // written under `lexical` (what the shadow connection reads under: Lexical{} for PostgreSQL's
+  // extended protocol, Dialect::shadow_lexical of the session for MySQL); nullopt: none.
+  double shadow_draw(std::string_view sql, Sampler& sampler) const;
   std::optional<ShadowRead> shadow_use(std::string_view sql, ShadowParams params, const rewrite::Lexical& lexical,
-                                       Rewrites& rewrites, Sampler& sampler) const;
+                                       Rewrites& rewrites, Sampler& sampler, double drawn) const;
 
   // Turns a decision to replace its statement into a refusal of it (0A000) for `reason`: for
   // what only the session knows, e.g. that the replies of a rewrite could not be restored.

@@ -67,17 +67,21 @@ std::optional<ShadowRead> Planner::shadow_read(size_t index, std::string_view sq
   return read;
 }
 
-std::optional<ShadowRead> Planner::shadow_use(std::string_view sql, ShadowParams params, const rewrite::Lexical& lexical,
-                                              Rewrites& rewrites, Sampler& sampler) const {
+double Planner::shadow_draw(std::string_view sql, Sampler& sampler) const {
   // Drawn for before the rewrite, as in plan(): an execution not sampled costs a word scan.
   const ReadTriggers::Scan scan = triggers_.scan(sql);
-  if (!facts_.shadow || scan.shadow_percent <= 0 || !sampler.sample(scan.shadow_percent)) return std::nullopt;
+  if (!facts_.shadow || scan.shadow_percent <= 0 || !sampler.sample(scan.shadow_percent)) return 0;
+  return scan.shadow_percent;
+}
+
+std::optional<ShadowRead> Planner::shadow_use(std::string_view sql, ShadowParams params, const rewrite::Lexical& lexical,
+                                              Rewrites& rewrites, Sampler& sampler, double drawn) const {
+  if (drawn <= 0) return std::nullopt;
   const rewrite::RewriteResult served = rewrites.get(sql, route_, lexical);
   if (served.kind == rewrite::RewriteResult::Kind::kRefused) return std::nullopt;
   const auto i = shadow_pick(served);
   if (!i) return std::nullopt;
-  // Extended-protocol reads (PostgreSQL): the shadow connection reads with its default settings.
-  return shadow_read(*i, sql, served, std::move(params), rewrite::Lexical{}, rewrites, sampler, scan.shadow_percent);
+  return shadow_read(*i, sql, served, std::move(params), lexical, rewrites, sampler, drawn);
 }
 
 }  // namespace switchyard::planner

@@ -14,6 +14,7 @@
 // to the old statement), the execution is refused with "prepare it again" instead.
 #include <spdlog/spdlog.h>
 
+#include "protocol/mysql/binary_value.h"
 #include "protocol/mysql/coding.h"
 #include "protocol/mysql/command.h"
 #include "protocol/mysql/response.h"
@@ -21,6 +22,8 @@
 #include "proxy/mysql_errors.h"
 #include "proxy/mysql_pump.h"
 #include "proxy/mysql_session.h"
+#include "rewrite/mysql/dialect.h"
+#include "rewrite/mysql/placeholders.h"
 
 namespace switchyard::proxy {
 
@@ -71,6 +74,7 @@ void MySqlSession::replan_prepared() {
     if (d.script) refuse_prepared_script(d);
     s.counting = plans_.write_count(d.counting);
     s.reads_mask = d.writes ? 0 : d.reads_mask;
+    s.shadow = d.shadow_candidate.has_value();
     if (d.action == Action::kRefuse) s.refused = std::move(d.refusal.message);
     else if (std::string upstream(d.upstream(s.sql)); upstream != s.upstream_sql) s.reprepare = std::move(upstream);
   }
@@ -142,6 +146,7 @@ bool MySqlSession::prepared_command(Pump& p, std::string_view payload, bool whol
     if (auto types = bound_types(payload, s.num_params)) s.types.assign(*types);
     else if (!whole && s.num_params > 0 && payload.size() < bound_flag_at(s.num_params) + 1 + 2u * s.num_params)
       return cannot_stream("its parameters' types lie past the " + std::to_string(Pump::kLongHead) + " bytes switchyard reads");
+    if (s.shadow && whole && !s.long_data && ctx_.shared.shadow) shadow_execute(s, payload);
   }
   if (!s.reprepare) {
     s.long_data = false;
@@ -173,6 +178,33 @@ bool MySqlSession::prepared_command(Pump& p, std::string_view payload, bool whol
   s.represparing = true;
   s.long_data = false;
   return true;
+}
+
+void MySqlSession::shadow_execute(const Prepared& s, std::string_view payload) {
+  planner::Sampler& sampler = shadow_sampler();
+  const double drawn = plans_.planner().shadow_draw(s.sql, sampler);
+  if (drawn <= 0) return;  // not sampled: nothing decoded
+  const rewrite::Dialect& dialect = rewrite::mysql::dialect();
+  const auto lexical = dialect.shadow_lexical(lexical_);
+  if (!lexical) return;
+  std::vector<mysql::ParamType> previous;
+  for (size_t i = 0; i + 1 < s.types.size(); i += 2)
+    previous.push_back({static_cast<mysql::ColumnType>(static_cast<uint8_t>(s.types[i])), (static_cast<uint8_t>(s.types[i + 1]) & 0x80) != 0});
+  const auto execute = mysql::decode_stmt_execute(payload, s.num_params, previous);
+  if (!execute.value || execute.value->params.size() != s.num_params) return;
+  std::vector<std::string> values;
+  values.reserve(s.num_params);
+  for (const mysql::ExecuteParam& param : execute.value->params) {
+    std::optional<std::string> literal;
+    if (param.is_null) literal = "NULL";
+    else if (!param.long_data) literal = mysql::binary_value_literal(param.type.type, param.type.is_unsigned, param.value, client_charset_);
+    if (!literal) return;  // a value the shadow read cannot say exactly: not compared
+    values.push_back(std::move(*literal));
+  }
+  const auto read = rewrite::mysql::with_parameters(s.sql, values, lexical->mysql);
+  if (!read) return;
+  CachedRewrites rewrites(ctx_.rewrites, *gen_, dialect);
+  plans_.submit_shadow(plans_.planner().shadow_use(*read, {}, *lexical, rewrites, sampler, drawn));
 }
 
 bool MySqlSession::prepare_reply(Pump& p, std::string_view payload, Progress progress) {

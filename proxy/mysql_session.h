@@ -182,6 +182,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
   // settings as last read from the server.
   SessionPlans plans_;
   rewrite::Lexical lexical_;
+  std::string client_charset_;  // character_set_client as last read (string parameters arrive in it)
   bool plan_statements_ = false;  // gen_ has migrations, or the DDL lint is on
   // Refused commands, by ordinal: the ERR their stand-in's OK becomes.
   std::deque<std::pair<uint64_t, std::string>> refusals_;
@@ -193,6 +194,7 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
     std::string upstream_sql;
     WriteCount counting;
     uint64_t reads_mask = 0;
+    bool shadow = false;      // its executions may be sampled for a shadow read (the plan's shadow_candidate)
     bool unread = false;      // its text was too long to read (no migration was active then)
     uint32_t server_id = 0;   // the server's id for it now: the client's, or its re-prepared one's
     uint16_t num_params = 0;
@@ -204,6 +206,10 @@ class MySqlSession final : public SessionCore, public std::enable_shared_from_th
     size_t held = 0;            // bytes of the texts, counted in SharedState::prepared_text_bytes
   };
   std::unordered_map<uint32_t, Prepared> prepared_;
+  // A COM_STMT_EXECUTE of a statement whose reads are sampled: drawn for, and when drawn, its
+  // text with the bound values in place handed to the shadow executor (never waits).
+  void shadow_execute(const Prepared& s, std::string_view payload);
+
   // COM_STMT_PREPAREs in flight, by ordinal: the client's (what prepared_ records when the OK
   // comes), and the session's own re-prepares (client id = the statement's).
   struct Preparing {

@@ -75,6 +75,7 @@ bool MySqlSession::settings_packet(Pump& p, std::string_view payload, Progress p
     lexical_.unfollowed = rewrite::mysql::follow_session(lexical_.mysql, settings_row_->first, settings_row_->second).value_or("");
     lexical_.standard_strings = lexical_.mysql.no_backslash_escapes;
     lexical_.database = settings_database_;
+    client_charset_ = settings_row_->second;
     spdlog::debug("session={} sql_mode={} character_set_client={} database={}", id_, settings_row_->first,
                   settings_row_->second, settings_database_);
   } else {

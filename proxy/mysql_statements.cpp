@@ -173,6 +173,7 @@ bool MySqlSession::plan_command(Pump& p, std::string_view payload, bool whole, s
     s.upstream_sql = std::string(d.upstream(sql));
     s.counting = plans_.write_count(d.counting);
     s.reads_mask = d.writes ? 0 : d.reads_mask;
+    s.shadow = d.shadow_candidate.has_value();
     preparing_.emplace_back(commands_sent_, Preparing{std::move(s), std::nullopt});
   }
   switch (d.action) {

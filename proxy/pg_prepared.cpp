@@ -134,7 +134,7 @@ Replacement PgSession::inspect_bind(std::string_view body, const pg::BindNames& 
   else if (auto p = portals_.find(names.portal); p != portals_.end()) portals_.erase(p);
   count_use(*s);
   if (s->shadow && ctx_.shared.shadow) {
-    if (const auto bind = pg::decode_bind(body)) shadow_bind(*bind, *s);
+    shadow_bind(body, *s);
   }
   if (s->refused) {
     // The refusal statement takes no parameters.

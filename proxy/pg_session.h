@@ -179,7 +179,7 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   // pg_shadow.cpp: handing shadow reads the planner chose to the executor (SessionPlans::submit_shadow).
   // Each Bind of a statement that may be sampled (PreparedStatement::shadow), with its parameters;
   // an EXECUTE of one, as the plain read it runs.
-  void shadow_bind(const pg::BindMessage& bind, const PreparedStatement& s);
+  void shadow_bind(std::string_view bind_body, const PreparedStatement& s);  // decoded only when sampled
   void shadow_execute(std::string_view read);
 
   // Sends a FATAL ErrorResponse to the client, then closes. Safe in any state: while relaying,

@@ -33,11 +33,20 @@ planner::Sampler& shadow_sampler() {
 }
 
 void PgSession::shadow_execute(std::string_view read) {
+  planner::Sampler& sampler = shadow_sampler();
+  const double drawn = plans_.planner().shadow_draw(read, sampler);
+  if (drawn <= 0) return;
   CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
-  plans_.submit_shadow(plans_.planner().shadow_use(read, {}, lexical_, rewrites, shadow_sampler()));
+  plans_.submit_shadow(plans_.planner().shadow_use(read, {}, rewrite::Lexical{}, rewrites, sampler, drawn));
 }
 
-void PgSession::shadow_bind(const pg::BindMessage& bind, const PreparedStatement& s) {
+void PgSession::shadow_bind(std::string_view bind_body, const PreparedStatement& s) {
+  planner::Sampler& sampler = shadow_sampler();
+  const double drawn = plans_.planner().shadow_draw(s.text, sampler);
+  if (drawn <= 0) return;  // not sampled: the Bind is not even decoded
+  const auto decoded = pg::decode_bind(bind_body);
+  if (!decoded) return;
+  const pg::BindMessage& bind = *decoded;
   const size_t n = bind.params.size();
   // Formats: none (all text), one for all, or one per parameter. A binary value needs its type:
   // as the client declared it, or as the server described it to the client.
@@ -64,7 +73,7 @@ void PgSession::shadow_bind(const pg::BindMessage& bind, const PreparedStatement
   if (binary) sp.formats = std::move(formats);
   if (binary || std::any_of(types.begin(), types.end(), [](uint32_t t) { return t != 0; })) sp.types = std::move(types);
   CachedRewrites rewrites(ctx_.rewrites, *gen_, rewrite::pg::dialect());
-  plans_.submit_shadow(plans_.planner().shadow_use(s.text, std::move(sp), rewrite::Lexical{}, rewrites, shadow_sampler()));
+  plans_.submit_shadow(plans_.planner().shadow_use(s.text, std::move(sp), rewrite::Lexical{}, rewrites, sampler, drawn));
 }
 
 }  // namespace switchyard::proxy

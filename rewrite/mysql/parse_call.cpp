@@ -14,6 +14,8 @@ NodeId Parser::type_spec() {
   const uint32_t begin = here();
   while (!at_end()) {
     if (at_op(')') && depth == 0) break;
+    // A ? here would be a placeholder the tree does not show (and the server refuses anyway).
+    if (peek().type == Tok::kParam) return fail("a placeholder in a type");
     if (at_op('(')) ++depth;
     if (at_op(')')) --depth;
     const Token& t = take();

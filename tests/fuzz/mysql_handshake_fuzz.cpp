@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/mysql/auth.h"
+#include "protocol/mysql/binary_value.h"
 #include "protocol/mysql/handshake.h"
 #include "protocol/mysql/statement.h"
 
@@ -36,6 +37,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   round_trip<HandshakeResponse41>(payload, decode_handshake_response, encode_handshake_response);
   round_trip<StmtExecute>(
       payload, [&](std::string_view p) { return decode_stmt_execute(p, num_params); }, encode_stmt_execute);
+  // What a shadow read makes of each bound value: a literal, or nothing (never a crash).
+  if (const auto execute = decode_stmt_execute(payload, num_params); execute.value)
+    for (const ExecuteParam& param : execute.value->params)
+      if (!param.is_null && !param.long_data) (void)binary_value_literal(param.type.type, param.type.is_unsigned, param.value, "utf8mb4");
   (void)is_ssl_request(payload);
   if (const auto sw = decode_auth_switch_request(payload)) (void)sw->nonce();
   if (const auto more = decode_auth_more_data(payload)) (void)classify_caching_sha2(*more);

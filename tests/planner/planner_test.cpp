@@ -242,7 +242,8 @@ TEST(Planner, AShadowDrawBeforeTheParseKeepsEachMigrationsPercent) {
 
   // A prepared execution not drawn for is not rewritten: nothing but the draw.
   FixedSampler no(false);
-  EXPECT_FALSE(planner.shadow_use(sql, {}, {}, rewrites, no).has_value());
+  EXPECT_EQ(planner.shadow_draw(sql, no), 0);
+  EXPECT_FALSE(planner.shadow_use(sql, {}, {}, rewrites, no, 0).has_value());
   EXPECT_EQ(no.percents, std::vector<double>{10});
 }
 
@@ -258,7 +259,9 @@ TEST(Planner, APreparedReadIsSampledAtEachUseWithItsParameters) {
   DirectRewrites rewrites(rewrite::pg::dialect(), f.catalog);
   FixedSampler sampler(true);
   const Planner planner(f.facts, rewrite::ReadRoute{kUsers});
-  const auto read = planner.shadow_use(sql, ShadowParams{{std::string("7")}, {}, {}}, {}, rewrites, sampler);
+  const double drawn = planner.shadow_draw(sql, sampler);
+  EXPECT_EQ(drawn, 100);
+  const auto read = planner.shadow_use(sql, ShadowParams{{std::string("7")}, {}, {}}, {}, rewrites, sampler, drawn);
   ASSERT_TRUE(read.has_value());
   EXPECT_TRUE(read->served_is_new);
   EXPECT_NE(read->served_sql.find("display_name"), std::string::npos) << read->served_sql;

@@ -385,6 +385,14 @@ TEST(MysqlTreeShape, ReplaceChildFillsAnAbsentPositionOrReplacesAPresentOne) {
   EXPECT_EQ(print(t), "SELECT a FROM t WHERE 3 HAVING 1");
 }
 
+TEST(MysqlParseErrors, APlaceholderInACastTypeIsAnErrorNotAHiddenParameter) {
+  // Every ? the text holds is a parameter node in the tree, or the text does not parse: a
+  // COM_STMT_EXECUTE's values are put in place of the tree's placeholders, one by one.
+  EXPECT_FALSE(parse("SELECT CAST(a AS CHAR(?)), ?", {}));
+  EXPECT_FALSE(parse("SELECT CONVERT(a, UNSIGNED ?)", {}));
+  EXPECT_TRUE(parse("SELECT CAST(? AS CHAR(3))", {}));
+}
+
 TEST(MysqlParseErrors, DeepNestingIsRefusedNotACrash) {
   const std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
   const Parsed p = parse(deep, {});
