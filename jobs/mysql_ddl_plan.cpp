@@ -34,6 +34,10 @@ class Lookups {
     return "SELECT EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE " + where_table(t) +
            " AND INDEX_NAME = " + literal_(name) + ")";
   }
+  std::string foreign_key_exists(const config::TableName& t, const std::string& name) const {
+    return "SELECT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE " + where_table(t) +
+           " AND CONSTRAINT_TYPE = 'FOREIGN KEY' AND CONSTRAINT_NAME = " + literal_(name) + ")";
+  }
   std::string negated(const std::string& query) const { return "SELECT NOT (" + query + ")"; }
   std::string literal(const std::string& text) const { return literal_(text); }
 
@@ -47,6 +51,35 @@ DdlStep online_alter(const std::string& table, const std::string& change, std::s
   step.fallbacks = {"ALTER TABLE " + table + " " + change + ", ALGORITHM=INPLACE, LOCK=NONE"};
   step.by_hand = "ALTER TABLE " + table + " " + change;
   return step;
+}
+
+// `fk`'s copy on `table` over `cols`, named `name`: added in place with checks off, then the
+// rows it did not check are checked (mysql_ddl_plan.h).
+void add_foreign_key(const Lookups& q, const config::TableName& table, const std::string& name,
+                     const std::vector<std::string>& cols, const MysqlForeignKeyFact& fk, DdlPlan& plan) {
+  const std::string t = mysql_table(table), parent = mysql_table(fk.references);
+  // information_schema says RESTRICT for a rule left unsaid (and NO ACTION for one said
+  // RESTRICT; InnoDB treats the two alike): an unsaid rule is copied unsaid.
+  const auto rule = [](const char* on, const std::string& r) { return r == "RESTRICT" ? "" : std::string(on) + r; };
+  const std::string add = "ADD CONSTRAINT " + quote_identifier(name) + " FOREIGN KEY (" + mysql_columns(cols) +
+                          ") REFERENCES " + parent + " (" + mysql_columns(fk.referenced_columns) + ")" +
+                          rule(" ON DELETE ", fk.delete_rule) + rule(" ON UPDATE ", fk.update_rule);
+  DdlStep step("SET STATEMENT foreign_key_checks=0 FOR ALTER TABLE " + t + " " + add + ", ALGORITHM=INPLACE, LOCK=NONE",
+               q.foreign_key_exists(table, name));
+  step.by_hand = "ALTER TABLE " + t + " " + add;
+  plan.steps.push_back(std::move(step));
+  std::string filled, matched;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    filled += (i ? " AND c." : "c.") + quote_identifier(cols[i]) + " IS NOT NULL";
+    matched += std::string(i ? " AND " : "") + "p." + quote_identifier(fk.referenced_columns[i]) + " = c." +
+               quote_identifier(cols[i]);
+  }
+  const std::string no_orphans = "SELECT NOT EXISTS (SELECT 1 FROM " + t + " AS c WHERE " + filled +
+                                 " AND NOT EXISTS (SELECT 1 FROM " + parent + " AS p WHERE " + matched + "))";
+  // MESSAGE_TEXT holds at most 128 characters.
+  plan.steps.emplace_back("SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = " +
+                              q.literal(("rows of " + table.name + " break foreign key " + name).substr(0, 128)),
+                          no_orphans);
 }
 
 void expand_columns(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
@@ -93,7 +126,11 @@ void expand_columns(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
     step.by_hand = "ALTER TABLE " + t + " " + add;
     plan.steps.push_back(std::move(step));
   }
-  plan.notes.push_back("foreign keys and CHECK constraints over " + from +
+  for (const auto& fk : f.foreign_keys) {
+    if (std::find(fk.columns.begin(), fk.columns.end(), from) == fk.columns.end()) continue;
+    add_foreign_key(q, table, renamed_object(fk.name, from, to), replace_column(fk.columns, from, to), fk, plan);
+  }
+  plan.notes.push_back("CHECK constraints over " + from +
                        " are not copied under protocol: mysql: add them by hand before read_new if it has any");
 }
 
@@ -102,8 +139,19 @@ void expand_tables(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
   const std::string old_t = mysql_table(m.spec.old_table), new_t = mysql_table(m.spec.new_table);
   if (m.spec.kind == MigrationKind::kRenameTable) {
     plan.steps.emplace_back("CREATE TABLE " + new_t + " LIKE " + old_t, q.table_exists(m.spec.new_table));
-    plan.notes.push_back("foreign keys of " + m.spec.old_table.to_string() + ", and those of other tables that reference "
-                         "it, are not copied (CREATE TABLE ... LIKE leaves them out): add them by hand if it has any");
+    for (const auto& fk : f.foreign_keys) {
+      if (rewrite::mysql::fold(fk.references.name) == rewrite::mysql::fold(m.spec.old_table.name) &&
+          rewrite::mysql::fold(fk.references.schema) == rewrite::mysql::fold(m.spec.old_table.schema)) {
+        plan.notes.push_back("foreign key " + fk.name + " references " + m.spec.old_table.to_string() +
+                             " itself: not copied (the backfill's order would break it); add it to " +
+                             m.spec.new_table.to_string() + " by hand after the backfill");
+        continue;
+      }
+      add_foreign_key(q, m.spec.new_table, renamed_object(fk.name, m.spec.old_table.name, m.spec.new_table.name),
+                      fk.columns, fk, plan);
+    }
+    plan.notes.push_back("foreign keys of other tables that reference " + m.spec.old_table.to_string() +
+                         " are not moved: point them at " + m.spec.new_table.to_string() + " by hand before contract");
     return;
   }
   const auto key = rewrite::row_key(m).columns;  // the one rule (rewrite/migration_facts.h)
@@ -171,7 +219,17 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
     plan.steps.emplace_back("CREATE TABLE IF NOT EXISTS " + mysql_backup_table(m.spec.name) + " AS SELECT " +
                             mysql_columns(key) + ", " + mysql_columns(drop) + " FROM " + t);
   }
-  // The old columns' indexes first (no rebuild; expand rebuilt the plain ones over the new
+  // The foreign keys over the old columns first: MariaDB refuses to drop a column or an index
+  // one needs (expand copied those over a renamed column to the new one).
+  for (const auto& fk : f.foreign_keys) {
+    const bool over_old = std::any_of(drop.begin(), drop.end(), [&](const std::string& c) {
+      return std::find(fk.columns.begin(), fk.columns.end(), c) != fk.columns.end();
+    });
+    if (over_old)
+      plan.steps.push_back(online_alter(t, "DROP FOREIGN KEY " + quote_identifier(fk.name),
+                                        q.negated(q.foreign_key_exists(table, fk.name))));
+  }
+  // Then the old columns' indexes (no rebuild; expand rebuilt the plain ones over the new
   // columns): a DROP COLUMN that must also change an index rebuilds the table, one that need not
   // is INSTANT.
   for (const auto& idx : f.indexes) {

@@ -11,9 +11,23 @@
 //    change_column / add_column take the type
 //    from --type or from the server's own answer for `up` (mysql_ddl_runner.cpp's probe). A
 //    rename rebuilds each index over the old column (whole columns, BTREE or HASH) over the new.
-//  - expand, rename_table: CREATE TABLE new LIKE old (columns, defaults, indexes; not foreign
-//    keys). copy_table: CREATE TABLE new (the mapped columns, PRIMARY KEY (key)); a column copied
-//    as is keeps the old one's type, character set and collation, NOT NULL where it was.
+//    A rename also copies each foreign key over the old column to the new one (below).
+//  - expand, rename_table: CREATE TABLE new LIKE old (columns, defaults, indexes, CHECK
+//    constraints), then the old table's foreign keys (below; one referencing its own table is
+//    left to the operator, since the backfill's order would break it). copy_table: CREATE TABLE
+//    new (the mapped columns, PRIMARY KEY (key)); a column copied as is keeps the old one's type,
+//    character set and collation, NOT NULL where it was.
+//  - a copied foreign key: MariaDB adds one in place (INPLACE, LOCK=NONE) only with
+//    foreign_key_checks off, which skips checking the rows already there, so the step is
+//    `SET STATEMENT foreign_key_checks=0 FOR ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY`, and
+//    the step after it checks those rows (PostgreSQL's NOT VALID, then VALIDATE): once the key is
+//    in place every write is checked by the server, so a query for rows whose non-NULL values
+//    the parent lacks, run after it, sees every row the key did not check; any such row fails
+//    expand (SIGNAL), naming the key, and a rerun after they are fixed goes on. The name: the
+//    old one with the old column (table) name replaced by the new, or `_new` appended (foreign
+//    key names are per database in InnoDB).
+//  - contract, column kinds: the foreign keys over the columns it drops go first (MariaDB
+//    refuses to drop a column or an index a foreign key needs).
 //  - contract (phase new_only only): MODIFY the new column NOT NULL where the replaced column
 //    was, and for a rename give it the old column's default and ON UPDATE (strict mode, set by
 //    the runner, makes a NULL left behind fail the step rather than become ''), an optional
@@ -43,10 +57,21 @@ struct MysqlColumnFact {
   std::string extra;                        // EXTRA: "auto_increment", "on update current_timestamp()", ...
 };
 
+// One foreign key of the old table, as information_schema.KEY_COLUMN_USAGE and
+// REFERENTIAL_CONSTRAINTS give it.
+struct MysqlForeignKeyFact {
+  std::string name;
+  std::vector<std::string> columns;
+  config::TableName references;                 // the parent table
+  std::vector<std::string> referenced_columns;  // in the order of `columns`
+  std::string update_rule = "RESTRICT", delete_rule = "RESTRICT";  // UPDATE_RULE, DELETE_RULE
+};
+
 struct MysqlDdlFacts {
   rewrite::ResolvedMigration migration;
   std::vector<MysqlColumnFact> columns;     // of the old table, in order (for the column kinds, the new ones too)
   std::vector<IndexFact> indexes;           // of the old table; plain: whole columns only, BTREE or HASH
+  std::vector<MysqlForeignKeyFact> foreign_keys;  // of the old table (those it holds, not those naming it)
   // New column -> its definition without NULL / NOT NULL: --type, or the server's answer for up.
   std::map<std::string, std::string> new_types;
   // copy_table: new column -> the old column its `up` is, when it is nothing but that column.

@@ -44,9 +44,9 @@ class MysqlDdlConnection : public DdlConnection {
   catalog::MysqlConn c_;
 };
 
-std::string where_table(MysqlDdlConnection& db, const config::TableName& t) {
+std::string where_table(MysqlDdlConnection& db, const config::TableName& t, const std::string& alias = "") {
   const std::string schema = t.schema.empty() || t.schema == "public" ? "DATABASE()" : db.literal(t.schema);
-  return " WHERE TABLE_SCHEMA = " + schema + " AND TABLE_NAME = " + db.literal(t.name);
+  return " WHERE " + alias + "TABLE_SCHEMA = " + schema + " AND " + alias + "TABLE_NAME = " + db.literal(t.name);
 }
 
 bool read_columns(MysqlDdlConnection& db, const config::TableName& t, std::vector<MysqlColumnFact>& out,
@@ -79,6 +79,37 @@ bool read_indexes(MysqlDdlConnection& db, const config::TableName& t, std::vecto
       out.push_back({name, text(row[1]) == "0", name == "PRIMARY", method == "BTREE" || method == "HASH", method, {}});
     if (!row[3] || row[4]) out.back().plain = false;
     out.back().columns.push_back(text(row[3]));
+  }
+  return true;
+}
+
+// The foreign keys `t` holds. A parent in t's own database keeps t's spelling of it, so plans
+// compare and print it as the migration names it.
+bool read_foreign_keys(MysqlDdlConnection& db, const config::TableName& t, std::vector<MysqlForeignKeyFact>& out,
+                       std::string& error) {
+  const catalog::MysqlResult r = catalog::mysql_exec(
+      db.raw(),
+      "SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA = k.TABLE_SCHEMA, k.REFERENCED_TABLE_SCHEMA, "
+      "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE "
+      "FROM information_schema.KEY_COLUMN_USAGE AS k JOIN information_schema.REFERENTIAL_CONSTRAINTS AS r "
+      "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME" +
+          where_table(db, t, "k.") + " AND k.REFERENCED_TABLE_NAME IS NOT NULL ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION");
+  if (!r.ok) {
+    error = "cannot read the foreign keys of " + t.to_string() + ": " + r.error;
+    return false;
+  }
+  for (const auto& row : r.rows) {
+    const std::string name = text(row[0]);
+    if (out.empty() || out.back().name != name) {
+      MysqlForeignKeyFact fk;
+      fk.name = name;
+      fk.references = {text(row[2]) == "1" ? t.schema : text(row[3]), text(row[4])};
+      fk.update_rule = text(row[6]);
+      fk.delete_rule = text(row[7]);
+      out.push_back(std::move(fk));
+    }
+    out.back().columns.push_back(text(row[1]));
+    out.back().referenced_columns.push_back(text(row[5]));
   }
   return true;
 }
@@ -157,7 +188,8 @@ bool prepare_mysql_ddl(const config::Config& config, const rewrite::ResolvedMigr
   facts.migration = m;
   facts.new_types = o.types;
   if (m.old_rel.exists &&
-      (!read_columns(*db, m.spec.old_table, facts.columns, error) || !read_indexes(*db, m.spec.old_table, facts.indexes, error)))
+      (!read_columns(*db, m.spec.old_table, facts.columns, error) || !read_indexes(*db, m.spec.old_table, facts.indexes, error) ||
+       !read_foreign_keys(*db, m.spec.old_table, facts.foreign_keys, error)))
     return false;
   const bool infer = expand && m.old_rel.exists && m.spec.kind != config::MigrationKind::kRenameColumn &&
                      m.spec.kind != config::MigrationKind::kRenameTable;

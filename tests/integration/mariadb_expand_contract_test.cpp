@@ -238,7 +238,8 @@ TEST_F(MariaDbExpandContract, RenameTableAndCopyTableFromExpandToContract) {
   run_sql({"DROP TABLE IF EXISTS ec_inovices", "DROP TABLE IF EXISTS ec_invoices", "DROP TABLE IF EXISTS ec_legacy",
            "DROP TABLE IF EXISTS ec_account", "DROP TABLE IF EXISTS switchyard.`ec-invoices_backup`",
            "CREATE TABLE ec_inovices (id INT AUTO_INCREMENT PRIMARY KEY, amount DECIMAL(12,2) NOT NULL DEFAULT 0, "
-           "note VARCHAR(50) COLLATE utf8mb4_bin, KEY ec_inovices_amount (amount)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+           "note VARCHAR(50) COLLATE utf8mb4_bin, KEY ec_inovices_amount (amount), CONSTRAINT ec_inovices_amount_ok CHECK "
+           "(amount >= 0)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
            "INSERT INTO ec_inovices (amount, note) SELECT seq / 100, CONCAT('n', seq) FROM seq_1_to_500",
            "CREATE TABLE ec_legacy (id INT PRIMARY KEY, name VARCHAR(191) NOT NULL, user_id INT NOT NULL, "
            "accttype VARCHAR(20)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"});
@@ -258,6 +259,7 @@ TEST_F(MariaDbExpandContract, RenameTableAndCopyTableFromExpandToContract) {
   const auto auto_inc = want.find(" AUTO_INCREMENT=");
   if (auto_inc != std::string::npos) want.erase(auto_inc, want.find(' ', auto_inc + 1) - auto_inc);  // the counter is not copied
   EXPECT_EQ(show_create("ec_invoices"), want);
+  EXPECT_TRUE(contains(want, "CONSTRAINT `ec_inovices_amount_ok` CHECK (`amount` >= 0)")) << want;  // LIKE copies CHECKs
   EXPECT_EQ(value("SELECT COUNT(*) FROM app.ec_invoices"), "0");
 
   const CommandResult copy = config.run("expand", "ec-account");
@@ -298,6 +300,90 @@ TEST_F(MariaDbExpandContract, RenameTableAndCopyTableFromExpandToContract) {
     EXPECT_TRUE(contains(again.err, "is already gone")) << again.describe();
   }
   run_sql({"DROP TABLE IF EXISTS switchyard.`ec-invoices_backup`"});
+}
+
+// Foreign keys follow the migration: a renamed column's key is copied to the new column in place
+// (foreign_key_checks off for that ALTER only, so no table copy), then the rows the server did
+// not check are checked: a row let in past the key fails expand naming the key, and a rerun once
+// it is fixed goes on. A renamed table gets the old table's keys; contract drops the old column's
+// key before the column. The oracle: information_schema, and the server enforcing the keys.
+TEST_F(MariaDbExpandContract, ForeignKeysFollowARenamedColumnAndATable) {
+  run_sql({"DROP TABLE IF EXISTS ec_pets", "DROP TABLE IF EXISTS ec_collars", "DROP TABLE IF EXISTS ec_collars2",
+           "DROP TABLE IF EXISTS ec_owners", "CREATE TABLE ec_owners (id INT PRIMARY KEY) ENGINE=InnoDB",
+           "INSERT INTO ec_owners SELECT seq FROM seq_1_to_10",
+           "CREATE TABLE ec_pets (id INT PRIMARY KEY, owner_id INT, CONSTRAINT ec_pets_owner_id_fk FOREIGN KEY (owner_id) "
+           "REFERENCES ec_owners (id) ON DELETE CASCADE) ENGINE=InnoDB",
+           "INSERT INTO ec_pets SELECT seq, 1 + seq % 10 FROM seq_1_to_200",
+           "CREATE TABLE ec_collars (id INT PRIMARY KEY, owner INT, parent INT, CONSTRAINT ec_collars_ibfk_1 FOREIGN KEY "
+           "(owner) REFERENCES ec_owners (id) ON UPDATE CASCADE, CONSTRAINT ec_collars_parent FOREIGN KEY (parent) "
+           "REFERENCES ec_collars (id)) ENGINE=InnoDB",
+           "INSERT INTO ec_collars SELECT seq, 1 + seq % 10, NULL FROM seq_1_to_50"});
+  auto yaml = [](const std::string& phase) {
+    return mysql_job_control_yaml() + "migrations:\n"
+           "  - name: ec-pets\n    table: ec_pets\n    rename_column: {from: owner_id, to: owner}\n    phase: " + phase + "\n"
+           "  - name: ec-collars\n    rename_table: {from: ec_collars, to: ec_collars2}\n    phase: " + phase + "\n";
+  };
+  // name(columns)->parent(columns) delete/update rules, every key of `table`.
+  auto keys = [this](const std::string& table) {
+    return value("SELECT GROUP_CONCAT(k ORDER BY k SEPARATOR ' ') FROM (SELECT CONCAT(c.CONSTRAINT_NAME, '(', "
+                 "GROUP_CONCAT(c.COLUMN_NAME ORDER BY c.ORDINAL_POSITION), ')->', MAX(c.REFERENCED_TABLE_NAME), '(', "
+                 "GROUP_CONCAT(c.REFERENCED_COLUMN_NAME ORDER BY c.ORDINAL_POSITION), ') ', MAX(r.DELETE_RULE), '/', "
+                 "MAX(r.UPDATE_RULE)) AS k FROM information_schema.KEY_COLUMN_USAGE c JOIN "
+                 "information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND "
+                 "r.CONSTRAINT_NAME = c.CONSTRAINT_NAME WHERE c.TABLE_SCHEMA = 'app' AND c.TABLE_NAME = '" + table +
+                 "' AND c.REFERENCED_TABLE_NAME IS NOT NULL GROUP BY c.CONSTRAINT_NAME) s");
+  };
+  MysqlJobConfig config(yaml("off"));
+  const CommandResult expand = config.run("expand", "ec-pets");
+  ASSERT_EQ(expand.exit_code, 0) << expand.describe();
+  EXPECT_TRUE(contains(expand.out, "SET STATEMENT foreign_key_checks=0 FOR ALTER TABLE `ec_pets` ADD CONSTRAINT "
+                                   "`ec_pets_owner_fk` FOREIGN KEY (`owner`) REFERENCES `ec_owners` (`id`) ON DELETE "
+                                   "CASCADE, ALGORITHM=INPLACE, LOCK=NONE;"))
+      << expand.describe();
+  EXPECT_EQ(keys("ec_pets"), "ec_pets_owner_fk(owner)->ec_owners(id) CASCADE/RESTRICT "
+                             "ec_pets_owner_id_fk(owner_id)->ec_owners(id) CASCADE/RESTRICT");
+  std::string error;
+  EXPECT_FALSE(mariadb_query(direct_.get(), "INSERT INTO ec_pets (id, owner) VALUES (1000, 99)", error));
+  EXPECT_TRUE(contains(error, "foreign key constraint fails")) << error;
+
+  // A row the key never checked: expand fails naming the key, and goes on once it is fixed.
+  run_sql({"ALTER TABLE ec_pets DROP FOREIGN KEY ec_pets_owner_fk", "SET SESSION foreign_key_checks = 0",
+           "UPDATE ec_pets SET owner = 77 WHERE id = 5", "SET SESSION foreign_key_checks = 1"});
+  const CommandResult orphan = config.run("expand", "ec-pets");
+  EXPECT_EQ(orphan.exit_code, 1) << orphan.describe();
+  EXPECT_TRUE(contains(orphan.err, "rows of ec_pets break foreign key ec_pets_owner_fk")) << orphan.describe();
+  EXPECT_TRUE(contains(keys("ec_pets"), "ec_pets_owner_fk(owner)->ec_owners(id)")) << "in place for every new write";
+  run_sql({"UPDATE ec_pets SET owner = 7 WHERE id = 5"});
+  const CommandResult fixed = config.run("expand", "ec-pets");
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.describe();
+
+  // The renamed table: its key to ec_owners, renamed; the one to itself left to the operator.
+  const CommandResult table = config.run("expand", "ec-collars");
+  ASSERT_EQ(table.exit_code, 0) << table.describe();
+  EXPECT_EQ(keys("ec_collars2"), "ec_collars2_ibfk_1(owner)->ec_owners(id) RESTRICT/CASCADE");
+  EXPECT_TRUE(contains(table.err + table.out, "foreign key ec_collars_parent references public.ec_collars itself: not copied"))
+      << table.describe();
+  for (const char* m : {"ec-pets", "ec-collars"}) {
+    const CommandResult again = config.run("expand", m);
+    ASSERT_EQ(again.exit_code, 0) << again.describe();
+    EXPECT_TRUE(contains(again.out, "nothing to do, every step was already done")) << again.describe();
+  }
+
+  ASSERT_TRUE(config.rewrite(yaml("dual_write")));
+  const CommandResult backfill = config.run("backfill", "ec-pets");
+  ASSERT_EQ(backfill.exit_code, 0) << backfill.describe();
+  ASSERT_TRUE(config.rewrite(yaml("new_only")));
+  const CommandResult contract = config.run("contract", "ec-pets");
+  ASSERT_EQ(contract.exit_code, 0) << contract.describe();
+  EXPECT_TRUE(contains(contract.out, "ALTER TABLE `ec_pets` DROP FOREIGN KEY `ec_pets_owner_id_fk`")) << contract.describe();
+  EXPECT_EQ(keys("ec_pets"), "ec_pets_owner_fk(owner)->ec_owners(id) CASCADE/RESTRICT");
+  EXPECT_EQ(value("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = "
+                  "'ec_pets' AND COLUMN_NAME = 'owner_id'"),
+            "0");
+  run_sql({"DELETE FROM ec_collars WHERE owner = 3", "DELETE FROM ec_owners WHERE id = 3"});  // the copied key's ON DELETE CASCADE
+  EXPECT_EQ(value("SELECT COUNT(*) FROM ec_pets WHERE owner = 3"), "0");
+  EXPECT_EQ(value("SELECT COUNT(*) FROM ec_pets"), "180");
+  run_sql({"DROP TABLE ec_pets", "DROP TABLE ec_collars2", "DROP TABLE ec_collars", "DROP TABLE ec_owners"});
 }
 
 // The proxy check before contract is the same as on PostgreSQL (jobs/proxy_check.h): a proxy in

@@ -61,7 +61,38 @@ TEST(MysqlDdlPlan, ExpandRenameColumnCopiesTheDefinitionAndTheIndexes) {
   EXPECT_NE(p.notes[0].find("users_name_prefix"), std::string::npos);
   EXPECT_NE(p.notes[1].find("users_name_text on full_name is not copied (a prefix, an expression or a FULLTEXT index)"),
             std::string::npos);
-  EXPECT_NE(p.notes[2].find("foreign keys"), std::string::npos);
+  EXPECT_NE(p.notes[2].find("CHECK constraints over full_name are not copied"), std::string::npos);
+}
+
+TEST(MysqlDdlPlan, ExpandRenameColumnCopiesItsForeignKeysThenChecksTheRowsTheyDidNotCheck) {
+  MysqlDdlFacts f = users_before_expand();
+  f.indexes.resize(1);
+  MysqlForeignKeyFact fk;
+  fk.name = "users_full_name_fk";
+  fk.columns = {"full_name"};
+  fk.references = {"public", "people"};
+  fk.referenced_columns = {"name"};
+  fk.delete_rule = "CASCADE";
+  MysqlForeignKeyFact other = fk;  // over another column: not the migration's
+  other.name = "users_id_fk";
+  other.columns = {"id"};
+  f.foreign_keys = {other, fk};
+  const DdlPlan p = plan_mysql_expand(f, literal);
+  ASSERT_TRUE(p.error.empty()) << p.error;
+  ASSERT_EQ(p.steps.size(), 3u) << ::testing::PrintToString(sql_of(p));
+  EXPECT_EQ(p.steps[1].sql, "SET STATEMENT foreign_key_checks=0 FOR ALTER TABLE `users` ADD CONSTRAINT "
+                            "`users_display_name_fk` FOREIGN KEY (`display_name`) REFERENCES `people` (`name`) ON "
+                            "DELETE CASCADE, ALGORITHM=INPLACE, LOCK=NONE");
+  EXPECT_TRUE(p.steps[1].fallbacks.empty());
+  EXPECT_EQ(p.steps[1].by_hand, "ALTER TABLE `users` ADD CONSTRAINT `users_display_name_fk` FOREIGN KEY (`display_name`) "
+                                "REFERENCES `people` (`name`) ON DELETE CASCADE");
+  EXPECT_EQ(p.steps[1].done_if, "SELECT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = "
+                                "DATABASE() AND TABLE_NAME = 'users' AND CONSTRAINT_TYPE = 'FOREIGN KEY' AND "
+                                "CONSTRAINT_NAME = 'users_display_name_fk')");
+  // After the key is in place: rows whose value the parent lacks fail expand; none, and the step is skipped.
+  EXPECT_EQ(p.steps[2].sql, "SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'rows of users break foreign key users_display_name_fk'");
+  EXPECT_EQ(p.steps[2].done_if, "SELECT NOT EXISTS (SELECT 1 FROM `users` AS c WHERE c.`display_name` IS NOT NULL AND NOT "
+                                "EXISTS (SELECT 1 FROM `people` AS p WHERE p.`name` = c.`display_name`))");
 }
 
 TEST(MysqlDdlPlan, ColumnDefinitionKeepsOnUpdateButNotANullDefault) {
@@ -133,6 +164,39 @@ TEST(MysqlDdlPlan, ExpandRenameTableCopiesItsShape) {
   EXPECT_NE(p.steps[0].done_if.find("TABLE_SCHEMA = 'archive' AND TABLE_NAME = 'account'"), std::string::npos);
 }
 
+TEST(MysqlDdlPlan, ExpandRenameTableCopiesItsForeignKeysButNotOneToItself) {
+  MysqlDdlFacts f;
+  f.migration = fixtures::account_split();
+  f.migration.spec.kind = config::MigrationKind::kRenameTable;
+  f.migration.spec.new_table = {"public", "accounts"};
+  MysqlForeignKeyFact user;
+  user.name = "legacy_accounts_ibfk_1";
+  user.columns = {"user_id", "org"};
+  user.references = {"crm", "users"};
+  user.referenced_columns = {"id", "org"};
+  user.update_rule = "NO ACTION";
+  MysqlForeignKeyFact self = user;
+  self.name = "legacy_accounts_parent";
+  self.columns = {"parent_id"};
+  self.references = f.migration.spec.old_table;
+  self.referenced_columns = {"id"};
+  f.foreign_keys = {user, self};
+  const DdlPlan p = plan_mysql_expand(f, literal);
+  ASSERT_TRUE(p.error.empty()) << p.error;
+  ASSERT_EQ(p.steps.size(), 3u) << ::testing::PrintToString(sql_of(p));
+  EXPECT_EQ(p.steps[1].sql, "SET STATEMENT foreign_key_checks=0 FOR ALTER TABLE `accounts` ADD CONSTRAINT "
+                            "`accounts_ibfk_1` FOREIGN KEY (`user_id`, `org`) REFERENCES `crm`.`users` (`id`, `org`) ON "
+                            "UPDATE NO ACTION, ALGORITHM=INPLACE, LOCK=NONE");
+  EXPECT_EQ(p.steps[2].done_if, "SELECT NOT EXISTS (SELECT 1 FROM `accounts` AS c WHERE c.`user_id` IS NOT NULL AND "
+                                "c.`org` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `crm`.`users` AS p WHERE p.`id` = "
+                                "c.`user_id` AND p.`org` = c.`org`))");
+  ASSERT_EQ(p.notes.size(), 2u);
+  EXPECT_NE(p.notes[0].find("legacy_accounts_parent references public.legacy_accounts itself: not copied"), std::string::npos)
+      << p.notes[0];
+  EXPECT_NE(p.notes[1].find("foreign keys of other tables that reference public.legacy_accounts are not moved"),
+            std::string::npos);
+}
+
 MysqlDdlFacts users_in_new_only() {
   MysqlDdlFacts f;
   f.migration = fixtures::users_display_name();
@@ -177,6 +241,29 @@ TEST(MysqlDdlPlan, ContractSetsNotNullThenDropsTheOldColumn) {
       << p.steps[0].done_if;
   EXPECT_EQ(p.steps[5].done_if, "SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
                                 "DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'full_name'))");
+}
+
+TEST(MysqlDdlPlan, ContractDropsTheForeignKeysOverTheOldColumnBeforeItsIndexes) {
+  MysqlDdlFacts f = users_in_new_only();
+  MysqlForeignKeyFact fk;
+  fk.name = "users_full_name_fk";
+  fk.columns = {"full_name"};
+  fk.references = {"public", "people"};
+  fk.referenced_columns = {"name"};
+  MysqlForeignKeyFact kept = fk;
+  kept.name = "users_display_name_fk";
+  kept.columns = {"display_name"};
+  f.foreign_keys = {kept, fk};
+  const DdlPlan p = plan_mysql_contract(f, false, literal);
+  ASSERT_TRUE(p.error.empty()) << p.error;
+  const auto sql = sql_of(p);
+  ASSERT_EQ(sql.size(), 4u) << ::testing::PrintToString(sql);
+  EXPECT_EQ(sql[1], "ALTER TABLE `users` DROP FOREIGN KEY `users_full_name_fk`, ALGORITHM=INSTANT");
+  EXPECT_EQ(p.steps[1].done_if, "SELECT NOT (SELECT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE "
+                                "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND CONSTRAINT_TYPE = 'FOREIGN KEY' "
+                                "AND CONSTRAINT_NAME = 'users_full_name_fk'))");
+  EXPECT_EQ(sql[2], "ALTER TABLE `users` DROP INDEX `users_full_name_idx`, ALGORITHM=INSTANT");
+  EXPECT_EQ(sql[3], "ALTER TABLE `users` DROP COLUMN `full_name`, ALGORITHM=INSTANT");
 }
 
 TEST(MysqlDdlPlan, ContractGivesARenamedNullableColumnItsDefault) {
