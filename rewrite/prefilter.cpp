@@ -2,6 +2,7 @@
 #include "rewrite/prefilter.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace switchyard::rewrite {
 namespace {
@@ -15,10 +16,26 @@ bool ident_char(char c) {
 }
 
 
+char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// The next offset at or after `from` (below `end`) holding `c`, or `end`.
+size_t next_of(std::string_view sql, char c, size_t from, size_t end) {
+  if (from >= end) return end;
+  const void* at = std::memchr(sql.data() + from, c, end - from);
+  return at ? static_cast<size_t>(static_cast<const char*>(at) - sql.data()) : end;
+}
+
 bool contains_spelling(std::string_view sql, std::string_view word) {
-  const char first = word[0];
-  for (size_t i = 0; i + word.size() <= sql.size(); ++i) {
-    if (lower(sql[i]) != first) continue;
+  if (word.size() > sql.size()) return false;
+  // Candidates are found by memchr for the first letter in either case, each kept until passed.
+  const char first = word[0], first_upper = upper(first);
+  const size_t end = sql.size() - word.size() + 1;
+  size_t lo = next_of(sql, first, 0, end), up = first_upper == first ? end : next_of(sql, first_upper, 0, end);
+  while (true) {
+    const size_t i = std::min(lo, up);
+    if (i >= end) return false;
+    if (i == lo) lo = next_of(sql, first, i + 1, end);
+    if (i == up) up = next_of(sql, first_upper, i + 1, end);
     if (i > 0 && ident_char(sql[i - 1])) continue;
     size_t k = 1;
     while (k < word.size() && lower(sql[i + k]) == word[k]) ++k;
@@ -26,7 +43,6 @@ bool contains_spelling(std::string_view sql, std::string_view word) {
     if (i + k < sql.size() && ident_char(sql[i + k])) continue;
     return true;
   }
-  return false;
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // under the session's sql_mode and character set (Lexical::mysql), refusals answered by the
 // session with ERR 1235 in place of the OK of a statement that does nothing, and the pre-filter's
 // write keywords with MySQL's REPLACE and LOAD DATA, and the DDL lint in MariaDB's terms
-// (ddl_lint.h). Not yet: literal shapes (texts are cached whole). Stateless.
+// (ddl_lint.h), and literal shapes for the rewrite cache (literal_shape.h). Stateless.
 #pragma once
 
 #include "rewrite/dialect.h"

@@ -261,26 +261,31 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
   return out;
 }
 
+// Whether `sql` names, as a whole word in any case, one of m's tables or the server code that
+// writes them (a routine's call, a trigger's table): Prefilter::may_touch for one migration.
+bool names_migration(std::string_view sql, const ResolvedMigration& m) {
+  const auto named = [sql](const std::string& name) {
+    return !name.empty() && Prefilter::contains_word(sql, Prefilter::lower_case(name));
+  };
+  if (named(m.spec.old_table.name) || named(m.spec.new_table.name)) return true;
+  for (const ServerWriter& w : m.server_writers)
+    if (named(w.object.name)) return true;
+  return false;
+}
+
 }  // namespace
 
 RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRoute route, const LexicalSettings& settings,
                           const std::string& database) {
   RewriteResult result;
-  std::vector<std::string> names;
-  for (const auto& m : catalog.migrations)
-    if (m.spec.phase != Phase::kOff) {
-      names.push_back(m.spec.old_table.name);
-      names.push_back(m.spec.new_table.name);
-      for (const ServerWriter& w : m.server_writers) names.push_back(w.object.name);  // a routine's call, a trigger's table
-    }
-  if (names.empty() || !Prefilter(names).may_touch(sql)) return result;
-
+  // Only the migrations the text names are prepared (their expressions parsed): the
+  // pre-filter's test, one migration at a time; a text naming none is not parsed at all.
   std::vector<ColumnMigration> cms;
   std::vector<TableMigration> tms;
   std::vector<Refusal> broken;  // migrations whose expressions do not parse as MySQL
   for (size_t i = 0; i < catalog.migrations.size(); ++i) {
     const ResolvedMigration& m = catalog.migrations[i];
-    if (m.spec.phase == Phase::kOff) continue;
+    if (m.spec.phase == Phase::kOff || !names_migration(sql, m)) continue;
     std::string error;
     if (is_column_kind(m.spec)) {
       if (auto cm = column_migration(m, i, settings, error)) cms.push_back(std::move(*cm));
@@ -291,6 +296,7 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
       broken.push_back(Refusal{m.spec.name, error, RefusalReason::kRewriteFailed});
     }
   }
+  if (cms.empty() && tms.empty() && broken.empty()) return result;
 
   std::vector<StatementRange> ranges;
   std::string error;

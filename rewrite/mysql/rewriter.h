@@ -1,9 +1,8 @@
-// The MySQL / MariaDB statement rewriter for the column migrations (rename_column,
-// change_column, add_column): SQL text and the migrations in force in, a RewriteResult out, as
-// the PostgreSQL rewriter (rewrite/pg/rewriter.h) gives it, so that a MySQL session can relay,
-// replace or refuse a statement exactly as a PostgreSQL one does. Pure: no I/O, no logging, no
-// exceptions; safe to call from any thread. Not wired into sessions yet (issue 14): a config
-// with migrations under `protocol: mysql` is still refused at load.
+// The MySQL / MariaDB statement rewriter: SQL text and the migrations in force in, a
+// RewriteResult out, as the PostgreSQL rewriter (rewrite/pg/rewriter.h) gives it, so that a
+// MySQL session (proxy/mysql_session.h, through the rewrite cache) can relay, replace or refuse
+// a statement exactly as a PostgreSQL one does. Pure: no I/O, no logging, no exceptions; safe to
+// call from any thread.
 //
 // For each statement of the text (a COM_QUERY may hold several): a text that names no migrated
 // table is not parsed (rewrite/prefilter.h); reads are routed by phase (read_routing.h); writes
@@ -11,8 +10,8 @@
 // text, so what they do not touch (comments, spacing, spelling) is relayed as written; every
 // rewritten statement must parse again, or the text is refused (kRewriteFailed). A text that
 // does not parse is left for the server to reject, unless it may write a migrated table in a
-// form the parser does not handle: that is refused. The two-table kinds (rename_table,
-// copy_table) are not rewritten for MySQL yet: a write to their tables is refused.
+// form the parser does not handle: that is refused. A write of a two-table kind (rename_table,
+// copy_table) becomes a write script (table_writes.h) the session runs in steps.
 #pragma once
 
 #include <string>
