@@ -1,5 +1,6 @@
 // ORMs through a column migration's whole life under protocol: mysql: Django's MySQL backend
-// (MySQLdb) and SQLAlchemy over PyMySQL (tests/integration/drivers/mysql/orm_driver.py), each
+// (MySQLdb) and SQLAlchemy over PyMySQL (tests/integration/drivers/mysql/orm_driver.py), and
+// ActiveRecord with its mysql2 adapter (drivers/mysql/activerecord_driver.rb), each
 // holding one connection as a pool does, while switchyard is reloaded from no migration into
 // dual_write, read_new and new_only for orm_people.full_name -> display_name. Every round of ORM
 // writes (create, bulk_create, save(), a queryset update with an expression, a filtered read, a
@@ -33,11 +34,14 @@ TEST_P(MariaDbOrm, PooledOrmSessionFollowsAMigrationThroughEveryPhase) {
   auto proxy = ProxyProcess::start(Endpoint{server.host(), server.port()}, "protocol: mysql\n", error);
   ASSERT_TRUE(proxy) << error;
   const std::string base = read_file(proxy->config_path());
-  const std::string script = std::string(kDriversDir) + "/mysql/orm_driver.py";
-  auto orm = LineDriver::start(GetParam(), {kPython, script, GetParam(), proxy->endpoint().host,
-                                            std::to_string(proxy->endpoint().port), kMariaDbNativeUser,
-                                            kMariaDbNativePassword, "app"},
-                               error);
+  const std::string port = std::to_string(proxy->endpoint().port);
+  const std::vector<std::string> command =
+      GetParam() == "activerecord"
+          ? std::vector<std::string>{kRuby, std::string(kDriversDir) + "/mysql/activerecord_driver.rb", proxy->endpoint().host,
+                                     port, kMariaDbNativeUser, kMariaDbNativePassword, "app"}
+          : std::vector<std::string>{kPython, std::string(kDriversDir) + "/mysql/orm_driver.py", GetParam(),
+                                     proxy->endpoint().host, port, kMariaDbNativeUser, kMariaDbNativePassword, "app"};
+  auto orm = LineDriver::start(GetParam(), command, error);
   ASSERT_TRUE(orm) << error;
   std::string first, answer;
   ASSERT_EQ(orm->ask("round 1", first), "");
@@ -80,7 +84,7 @@ TEST_P(MariaDbOrm, PooledOrmSessionFollowsAMigrationThroughEveryPhase) {
   sql("DROP TABLE orm_people");
 }
 
-INSTANTIATE_TEST_SUITE_P(Orms, MariaDbOrm, ::testing::Values("django", "sqlalchemy"),
+INSTANTIATE_TEST_SUITE_P(Orms, MariaDbOrm, ::testing::Values("django", "sqlalchemy", "activerecord"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
