@@ -10,7 +10,11 @@
 //                       a statement costs the first time its shape is seen;
 //   cached/FILE:LINE    proxy::RewriteCache::get, warm: the literal shape, one hash lookup and
 //                       the literals filled back; what every later statement of that shape costs.
-// Each is labelled with what the rewriter did (rewritten, refused, unchanged). After the runs a
+// Each is labelled with what the rewriter did (rewritten, refused, unchanged). And, for every
+// statement of the corpus, reads too:
+//   ddl_scan/FILE:LINE  Dialect::may_be_ddl, the DDL lint's keyword scan every COM_QUERY pays
+//                       while ddl_lint is on (warn, the default, or block).
+// After the runs a
 // summary prints, per path and outcome, the count and the median, 90th percentile and maximum
 // CPU time per statement.
 //
@@ -148,11 +152,11 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
   }
   void print_summary() const {
-    std::printf("\n%-22s %6s %10s %10s %10s\n", "path, outcome", "stmts", "p50 ns", "p90 ns", "max ns");
+    std::printf("\n%-26s %6s %10s %10s %10s\n", "path, outcome", "stmts", "p50 ns", "p90 ns", "max ns");
     for (auto [key, v] : times_) {
       std::sort(v.begin(), v.end());
       const auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))]; };
-      std::printf("%-22s %6zu %10.0f %10.0f %10.0f\n", key.c_str(), v.size(), at(0.5), at(0.9), v.back());
+      std::printf("%-26s %6zu %10.0f %10.0f %10.0f\n", key.c_str(), v.size(), at(0.5), at(0.9), v.back());
     }
   }
 
@@ -191,6 +195,17 @@ int main(int argc, char** argv) {
         rewrite::RewriteResult out = cache.get(sql, f.gen, dialect, {}, f.lexical);
         benchmark::DoNotOptimize(out.kind);
       }
+      state.SetLabel(label);
+    })->Unit(benchmark::kNanosecond);
+  }
+  // The DDL lint's keyword scan, which every COM_QUERY pays while ddl_lint is warn or block
+  // (the default), migrated table or not: over every statement of the corpus, reads included.
+  for (const auto& s : corpus) {
+    const std::string where = s.file + ":" + std::to_string(s.line);
+    const std::string label = dialect.may_be_ddl(s.sql) ? "may be DDL" : "no DDL";
+    outcomes()["ddl_scan/" + where] = label;
+    benchmark::RegisterBenchmark(("ddl_scan/" + where).c_str(), [sql = s.sql, label, &dialect](benchmark::State& state) {
+      for (auto _ : state) benchmark::DoNotOptimize(dialect.may_be_ddl(sql));
       state.SetLabel(label);
     })->Unit(benchmark::kNanosecond);
   }
