@@ -6,6 +6,7 @@
 #include "jobs/mysql_backfill_sql.h"
 #include "jobs/sql_text.h"
 #include "rewrite/migration_facts.h"
+#include "rewrite/mysql/column_mapping.h"
 #include "rewrite/mysql/sql_text.h"
 
 namespace switchyard::jobs {
@@ -37,6 +38,11 @@ class Lookups {
   std::string foreign_key_exists(const config::TableName& t, const std::string& name) const {
     return "SELECT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE " + where_table(t) +
            " AND CONSTRAINT_TYPE = 'FOREIGN KEY' AND CONSTRAINT_NAME = " + literal_(name) + ")";
+  }
+  std::string check_exists(const config::TableName& t, const std::string& name, const std::string& test = "") const {
+    const std::string schema = t.schema.empty() || t.schema == "public" ? "DATABASE()" : literal_(t.schema);
+    return "SELECT EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " + schema +
+           " AND TABLE_NAME = " + literal_(t.name) + " AND CONSTRAINT_NAME = " + literal_(name) + test + ")";
   }
   std::string negated(const std::string& query) const { return "SELECT NOT (" + query + ")"; }
   std::string literal(const std::string& text) const { return literal_(text); }
@@ -82,11 +88,66 @@ void add_foreign_key(const Lookups& q, const config::TableName& table, const std
                           no_orphans);
 }
 
+// A CHECK's condition as the MySQL parser reads it; nullopt (and a note) when it does not.
+std::optional<rewrite::mysql::MappedExpr> read_check(const MysqlCheckFact& c, DdlPlan& plan) {
+  std::string error;
+  auto e = rewrite::mysql::MappedExpr::parse(c.clause, rewrite::mysql::LexicalSettings{}, error);
+  if (!e) plan.notes.push_back("CHECK " + c.name + " (" + c.clause + ") is not read (" + error + "): see to it by hand");
+  return e;
+}
+
+// Every CHECK over `from` but `to`'s own, with `from` replaced by `to`, ANDed (each one
+// parenthesised); "" when there is none. Their names go to `names`.
+std::string checks_renamed(const MysqlDdlFacts& f, const std::string& from, const std::string& to,
+                           std::vector<std::string>& names, DdlPlan& plan) {
+  const std::string old_folded = rewrite::mysql::fold(from), new_folded = rewrite::mysql::fold(to);
+  std::string out;
+  for (const auto& c : f.checks) {
+    if (c.column_level && rewrite::mysql::fold(c.name) == new_folded) continue;
+    const auto e = read_check(c, plan);
+    if (!e || !e->reads().count(old_folded)) continue;
+    out += (out.empty() ? "" : " AND ") + e->text([&](const std::string& col) -> std::optional<std::string> {
+      if (col == old_folded) return quote_identifier(to);
+      return std::nullopt;
+    });
+    names.push_back(c.name);
+  }
+  return out;
+}
+
+// The CHECK of column `col` itself, if it has one.
+const MysqlCheckFact* column_check(const MysqlDdlFacts& f, const std::string& col) {
+  for (const auto& c : f.checks)
+    if (c.column_level && rewrite::mysql::fold(c.name) == rewrite::mysql::fold(col)) return &c;
+  return nullptr;
+}
+
+// How MariaDB prints the guard expand puts before a renamed column's CHECK (see the header).
+std::string guard_prefix(const std::string& col) { return quote_identifier(col) + " is null or "; }
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 void expand_columns(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
   const auto& m = f.migration;
   const config::TableName& table = m.spec.old_table;
   const std::string t = mysql_table(table);
   const std::string from = replaced_column(m.spec);
+  std::string guarded_check;  // the new column's CHECK, for a rename (see the header)
+  if (m.spec.kind == MigrationKind::kRenameColumn) {
+    const std::string& to = m.spec.up.front().column;
+    std::vector<std::string> names;
+    const std::string exact = checks_renamed(f, from, to, names, plan);
+    if (!exact.empty()) {
+      guarded_check = " CHECK (" + quote_identifier(to) + " IS NULL OR (" + exact + "))";
+      plan.notes.push_back("CHECK " + join(names) + " over " + from + " now holds for " + to + " too, as " + to +
+                           "'s own CHECK, but not yet where " + to +
+                           " is NULL (rows the backfill has not reached): contract makes it exact");
+    }
+  }
   for (const auto& up : m.spec.up) {
     std::string def;
     if (m.spec.kind == MigrationKind::kRenameColumn) {
@@ -101,7 +162,7 @@ void expand_columns(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
       return;
     }
     if (def.empty()) continue;  // it exists already; its type is what it is
-    plan.steps.push_back(online_alter(t, "ADD COLUMN " + quote_identifier(up.column) + " " + def + " NULL",
+    plan.steps.push_back(online_alter(t, "ADD COLUMN " + quote_identifier(up.column) + " " + def + " NULL" + guarded_check,
                                       q.column_test(table, up.column, "")));
   }
   if (m.spec.kind != MigrationKind::kRenameColumn) {
@@ -130,8 +191,6 @@ void expand_columns(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
     if (std::find(fk.columns.begin(), fk.columns.end(), from) == fk.columns.end()) continue;
     add_foreign_key(q, table, renamed_object(fk.name, from, to), replace_column(fk.columns, from, to), fk, plan);
   }
-  plan.notes.push_back("CHECK constraints over " + from +
-                       " are not copied under protocol: mysql: add them by hand before read_new if it has any");
 }
 
 void expand_tables(const MysqlDdlFacts& f, const Lookups& q, DdlPlan& plan) {
@@ -189,22 +248,44 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
   const std::string t = mysql_table(table);
   const std::string from = replaced_column(m.spec);
   const auto* old_col = from.empty() ? nullptr : f.column(from);
-  // The replaced column's NOT NULL and, for a rename, its default and ON UPDATE, given to the new
-  // column in one MODIFY (which needs the whole definition).
+  const bool rename = m.spec.kind == MigrationKind::kRenameColumn;
+  // The replaced column's NOT NULL and, for a rename, its default, ON UPDATE and exact CHECK,
+  // given to the new column in one MODIFY (which needs the whole definition, its CHECK too:
+  // a MODIFY without one drops the column's own).
   if (old_col) {
-    const bool rename = m.spec.kind == MigrationKind::kRenameColumn;
     for (const auto& up : m.spec.up) {
       const auto* nc = f.column(up.column);
       if (!nc) continue;
       const bool not_null = !old_col->nullable;
       const auto& def_source = rename ? *old_col : *nc;
       const bool has_default = def_source.default_sql && *def_source.default_sql != "NULL";
-      if ((not_null && nc->nullable) || (rename && has_default && nc->default_sql != old_col->default_sql)) {
+      std::vector<std::string> names;
+      const std::string exact = rename ? checks_renamed(f, from, up.column, names, plan) : "";
+      const MysqlCheckFact* own = column_check(f, up.column);
+      const std::string guard = guard_prefix(up.column);
+      const bool guarded = own && own->clause.compare(0, guard.size(), guard) == 0;
+      const bool check_pending = !exact.empty() && (!own || guarded);
+      if ((not_null && nc->nullable) || (rename && has_default && nc->default_sql != old_col->default_sql) || check_pending) {
         std::string test = not_null ? " AND IS_NULLABLE = 'NO'" : "";
         if (rename && has_default) test += " AND COLUMN_DEFAULT = " + q.literal(*old_col->default_sql);
+        std::string done = q.column_test(table, up.column, test);
+        std::string check;
+        if (!exact.empty()) {
+          // The rows first: a MODIFY in place does not read them.
+          plan.steps.emplace_back("SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = " +
+                                      q.literal(("rows of " + table.name + " break CHECK " + join(names) + " over " +
+                                                 up.column).substr(0, 128)),
+                                  "SELECT NOT EXISTS (SELECT 1 FROM " + t + " WHERE NOT (" + exact + "))");
+          check = " CHECK (" + exact + ")";
+          done = "SELECT (" + done + ") AND NOT (" +
+                 q.check_exists(table, up.column, " AND CHECK_CLAUSE LIKE " + q.literal(guard + "%")) + ")";
+        } else if (own) {
+          check = " CHECK (" + own->clause + ")";  // kept as it is
+        }
         plan.steps.push_back(online_alter(t, "MODIFY COLUMN " + quote_identifier(up.column) + " " +
-                                                 mysql_column_definition(def_source, true) + (not_null ? " NOT NULL" : " NULL"),
-                                          q.column_test(table, up.column, test)));
+                                                 mysql_column_definition(def_source, true) +
+                                                 (not_null ? " NOT NULL" : " NULL") + check,
+                                          done));
       }
     }
   }
@@ -219,28 +300,46 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
     plan.steps.emplace_back("CREATE TABLE IF NOT EXISTS " + mysql_backup_table(m.spec.name) + " AS SELECT " +
                             mysql_columns(key) + ", " + mysql_columns(drop) + " FROM " + t);
   }
+  const auto dropped = [&](const std::vector<std::string>& cols) {
+    return std::any_of(drop.begin(), drop.end(), [&](const std::string& d) {
+      return std::any_of(cols.begin(), cols.end(),
+                         [&](const std::string& c) { return rewrite::mysql::fold(c) == rewrite::mysql::fold(d); });
+    });
+  };
   // The foreign keys over the old columns first: MariaDB refuses to drop a column or an index
   // one needs (expand copied those over a renamed column to the new one).
-  for (const auto& fk : f.foreign_keys) {
-    const bool over_old = std::any_of(drop.begin(), drop.end(), [&](const std::string& c) {
-      return std::find(fk.columns.begin(), fk.columns.end(), c) != fk.columns.end();
-    });
-    if (over_old)
+  for (const auto& fk : f.foreign_keys)
+    if (dropped(fk.columns))
       plan.steps.push_back(online_alter(t, "DROP FOREIGN KEY " + quote_identifier(fk.name),
                                         q.negated(q.foreign_key_exists(table, fk.name))));
+  // The table CHECKs that read an old column (DROP COLUMN fails on one); a dropped column's own
+  // CHECK goes with it. A rename's live on in the new column's own CHECK.
+  for (const auto& c : f.checks) {
+    if (c.column_level && dropped({c.name})) continue;
+    const auto e = read_check(c, plan);
+    if (!e) continue;
+    std::vector<std::string> reads;
+    for (const auto& d : drop)
+      if (e->reads().count(rewrite::mysql::fold(d))) reads.push_back(d);
+    if (reads.empty()) continue;
+    if (c.column_level) {
+      plan.notes.push_back("column " + c.name + "'s CHECK (" + c.clause + ") reads " + join(reads) +
+                           ": DROP COLUMN fails on it; MODIFY " + c.name + " without it by hand first");
+      continue;
+    }
+    if (!rename)
+      plan.notes.push_back("CHECK " + c.name + " (" + c.clause + ") reads " + join(reads) + " and is dropped with it; a " +
+                           std::string(config::to_string(m.spec.kind)) +
+                           " does not derive it over the new column: add one by hand if it should hold there");
+    plan.steps.push_back(online_alter(t, "DROP CONSTRAINT " + quote_identifier(c.name), q.negated(q.check_exists(table, c.name))));
   }
   // Then the old columns' indexes (no rebuild; expand rebuilt the plain ones over the new
   // columns): a DROP COLUMN that must also change an index rebuilds the table, one that need not
   // is INSTANT.
-  for (const auto& idx : f.indexes) {
-    if (idx.primary) continue;
-    const bool over_old = std::any_of(drop.begin(), drop.end(), [&](const std::string& c) {
-      return std::find(idx.columns.begin(), idx.columns.end(), c) != idx.columns.end();
-    });
-    if (over_old)
+  for (const auto& idx : f.indexes)
+    if (!idx.primary && dropped(idx.columns))
       plan.steps.push_back(online_alter(t, "DROP INDEX " + quote_identifier(idx.name),
                                         q.negated(q.index_exists(table, idx.name))));
-  }
   for (const auto& c : drop)
     plan.steps.push_back(online_alter(t, "DROP COLUMN " + quote_identifier(c), q.negated(q.column_test(table, c, ""))));
 }

@@ -26,8 +26,20 @@
 //    expand (SIGNAL), naming the key, and a rerun after they are fixed goes on. The name: the
 //    old one with the old column (table) name replaced by the new, or `_new` appended (foreign
 //    key names are per database in InnoDB).
+//  - CHECK constraints over a renamed column: MariaDB adds a table CHECK only by copying the
+//    table, but a column's own CHECK comes with ADD COLUMN and changes with MODIFY COLUMN in
+//    place, without reading the rows. So expand gives the new column one CHECK, every CHECK over
+//    the old column with the old name replaced by the new one, ANDed (a row fails a CHECK only
+//    when it is false, so the AND fails exactly when one of them does), guarded by `new IS NULL
+//    OR`: MariaDB checks every CHECK on every UPDATE of a row, so a condition false over a NULL
+//    (`qty IS NOT NULL`) would refuse the clients' updates of the rows the backfill has not
+//    reached. contract (after the backfill and verify) checks the rows against the exact
+//    condition, fails naming it (SIGNAL) if one breaks it, then MODIFYs the column to the
+//    exact CHECK. A column's own CHECK of another column that reads a dropped one is left to
+//    the operator (a note; DROP COLUMN fails on it).
 //  - contract, column kinds: the foreign keys over the columns it drops go first (MariaDB
-//    refuses to drop a column or an index a foreign key needs).
+//    refuses to drop a column or an index a foreign key needs), and so do the table CHECKs
+//    that read them (DROP COLUMN fails on one: "Unknown column in 'CHECK'").
 //  - contract (phase new_only only): MODIFY the new column NOT NULL where the replaced column
 //    was, and for a rename give it the old column's default and ON UPDATE (strict mode, set by
 //    the runner, makes a NULL left behind fail the step rather than become ''), an optional
@@ -67,11 +79,19 @@ struct MysqlForeignKeyFact {
   std::string update_rule = "RESTRICT", delete_rule = "RESTRICT";  // UPDATE_RULE, DELETE_RULE
 };
 
+// One CHECK constraint of the old table, as information_schema.CHECK_CONSTRAINTS gives it.
+struct MysqlCheckFact {
+  std::string name;
+  std::string clause;         // CHECK_CLAUSE, the server's text: "`qty` >= 0"
+  bool column_level = false;  // LEVEL 'Column': a column's own CHECK, named after it, dropped with it
+};
+
 struct MysqlDdlFacts {
   rewrite::ResolvedMigration migration;
   std::vector<MysqlColumnFact> columns;     // of the old table, in order (for the column kinds, the new ones too)
   std::vector<IndexFact> indexes;           // of the old table; plain: whole columns only, BTREE or HASH
   std::vector<MysqlForeignKeyFact> foreign_keys;  // of the old table (those it holds, not those naming it)
+  std::vector<MysqlCheckFact> checks;             // of the old table, table and column CHECKs
   // New column -> its definition without NULL / NOT NULL: --type, or the server's answer for up.
   std::map<std::string, std::string> new_types;
   // copy_table: new column -> the old column its `up` is, when it is nothing but that column.

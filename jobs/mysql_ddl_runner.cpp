@@ -1,6 +1,8 @@
 // The MySQL half of expand and contract: facts, probe, connection; see mysql_ddl_runner.h.
 #include "jobs/mysql_ddl_runner.h"
 
+#include <algorithm>
+
 #include "catalog/mysql_connection.h"
 #include "jobs/mysql_backfill_sql.h"
 #include "jobs/mysql_ddl_plan.h"
@@ -114,6 +116,31 @@ bool read_foreign_keys(MysqlDdlConnection& db, const config::TableName& t, std::
   return true;
 }
 
+// The CHECK constraints of `t`. LEVEL is MariaDB 10.5.10+; before it, a CHECK named after a
+// column is taken for that column's own (the plan only needs to know which go with DROP COLUMN).
+bool read_checks(MysqlDdlConnection& db, const config::TableName& t, const std::vector<MysqlColumnFact>& columns,
+                 std::vector<MysqlCheckFact>& out, std::string& error) {
+  const std::string schema = t.schema.empty() || t.schema == "public" ? "DATABASE()" : db.literal(t.schema);
+  const std::string where = " FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " + schema +
+                            " AND TABLE_NAME = " + db.literal(t.name) + " ORDER BY CONSTRAINT_NAME";
+  catalog::MysqlResult r = catalog::mysql_exec(db.raw(), "SELECT CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL = 'Column'" + where);
+  const bool has_level = r.ok;
+  if (!r.ok) r = catalog::mysql_exec(db.raw(), "SELECT CONSTRAINT_NAME, CHECK_CLAUSE, NULL" + where);
+  if (!r.ok) {
+    error = "cannot read the CHECK constraints of " + t.to_string() + ": " + r.error;
+    return false;
+  }
+  for (const auto& row : r.rows) {
+    MysqlCheckFact c{text(row[0]), text(row[1]), text(row[2]) == "1"};
+    if (!has_level)
+      c.column_level = std::any_of(columns.begin(), columns.end(), [&](const MysqlColumnFact& col) {
+        return rewrite::mysql::fold(col.name) == rewrite::mysql::fold(c.name);
+      });
+    out.push_back(std::move(c));
+  }
+  return true;
+}
+
 // The MySQL text of each new column's up (parenthesised, as the rewriter splices it), and the
 // old column it is when it is nothing but that column.
 struct UpText {
@@ -189,7 +216,8 @@ bool prepare_mysql_ddl(const config::Config& config, const rewrite::ResolvedMigr
   facts.new_types = o.types;
   if (m.old_rel.exists &&
       (!read_columns(*db, m.spec.old_table, facts.columns, error) || !read_indexes(*db, m.spec.old_table, facts.indexes, error) ||
-       !read_foreign_keys(*db, m.spec.old_table, facts.foreign_keys, error)))
+       !read_foreign_keys(*db, m.spec.old_table, facts.foreign_keys, error) ||
+       !read_checks(*db, m.spec.old_table, facts.columns, facts.checks, error)))
     return false;
   const bool infer = expand && m.old_rel.exists && m.spec.kind != config::MigrationKind::kRenameColumn &&
                      m.spec.kind != config::MigrationKind::kRenameTable;

@@ -386,6 +386,68 @@ TEST_F(MariaDbExpandContract, ForeignKeysFollowARenamedColumnAndATable) {
   run_sql({"DROP TABLE ec_pets", "DROP TABLE ec_collars2", "DROP TABLE ec_collars", "DROP TABLE ec_owners"});
 }
 
+// CHECK constraints over a renamed column: expand gives the new column the old one's (its own
+// and a table CHECK over it and another column) as its own CHECK, guarded for the rows the
+// backfill has not reached; contract checks the rows, makes it exact, and drops the table CHECK
+// that would make DROP COLUMN fail. The oracle: the server accepting and refusing writes.
+TEST_F(MariaDbExpandContract, ChecksFollowARenamedColumnAndContractMakesThemExact) {
+  run_sql({"DROP TABLE IF EXISTS ec_stock", "CREATE DATABASE IF NOT EXISTS switchyard",
+           "CREATE TABLE ec_stock (id INT PRIMARY KEY, qty INT CHECK (qty >= 0), cap INT, "
+           "CONSTRAINT ec_stock_qty_cap CHECK (qty <= cap OR cap IS NULL), "
+           "CONSTRAINT ec_stock_qty_set CHECK (qty IS NOT NULL OR id > 1000)) ENGINE=InnoDB",
+           "INSERT INTO ec_stock SELECT seq, seq % 7, 10 FROM seq_1_to_300"});
+  std::string error;
+  (void)mariadb_query(direct_.get(), "DELETE FROM switchyard.checkpoints WHERE migration = 'ec-stock'", error);
+  auto yaml = [](const std::string& phase) {
+    return mysql_job_control_yaml() + "migrations:\n  - name: ec-stock\n    table: ec_stock\n"
+           "    rename_column: {from: qty, to: quantity}\n    phase: " + phase + "\n";
+  };
+  auto refused = [this](const std::string& sql) {
+    std::string e;
+    return !mariadb_query(direct_.get(), sql, e) && contains(e, "CONSTRAINT");
+  };
+  MysqlJobConfig config(yaml("off"));
+  const CommandResult expand = config.run("expand", "ec-stock");
+  ASSERT_EQ(expand.exit_code, 0) << expand.describe();
+  EXPECT_TRUE(contains(expand.out, "ADD COLUMN `quantity` int(11) NULL CHECK (`quantity` IS NULL OR (")) << expand.describe();
+  EXPECT_TRUE(contains(expand.err + expand.out, "CHECK ec_stock_qty_cap, ec_stock_qty_set, qty over qty now holds for quantity"))
+      << expand.describe();
+  // Rows the backfill has not reached (quantity NULL) still take the clients' updates ...
+  run_sql({"UPDATE ec_stock SET cap = 20 WHERE id = 1"});
+  // ... and a value the old column's CHECKs refuse is refused in the new one from now on.
+  EXPECT_TRUE(refused("UPDATE ec_stock SET quantity = -1 WHERE id = 2"));
+  EXPECT_TRUE(refused("UPDATE ec_stock SET quantity = 50 WHERE id = 2"));  // above cap
+  run_sql({"UPDATE ec_stock SET quantity = 3 WHERE id = 2"});
+
+  ASSERT_TRUE(config.rewrite(yaml("dual_write")));
+  const CommandResult backfill = config.run("backfill", "ec-stock");
+  ASSERT_EQ(backfill.exit_code, 0) << backfill.describe();
+  ASSERT_TRUE(config.rewrite(yaml("new_only")));
+  // A row the guard let through (NULL, which ec_stock_qty_set refuses): contract stops on it.
+  run_sql({"UPDATE ec_stock SET quantity = NULL WHERE id = 5"});
+  const CommandResult stopped = config.run("contract", "ec-stock");
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.describe();
+  EXPECT_TRUE(contains(stopped.err, "rows of ec_stock break CHECK ec_stock_qty_cap, ec_stock_qty_set, qty over quantity"))
+      << stopped.describe();
+  EXPECT_EQ(value("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = "
+                  "'ec_stock' AND COLUMN_NAME = 'qty'"),
+            "1");
+  run_sql({"UPDATE ec_stock SET quantity = qty WHERE id = 5"});
+  const CommandResult contract = config.run("contract", "ec-stock");
+  ASSERT_EQ(contract.exit_code, 0) << contract.describe();
+  EXPECT_TRUE(contains(contract.out, "DROP CONSTRAINT `ec_stock_qty_cap`")) << contract.describe();
+  EXPECT_FALSE(contains(show_create("ec_stock"), "`qty`"));
+  EXPECT_EQ(value("SELECT COUNT(*) FROM ec_stock WHERE quantity = id % 7"), "300");
+  // The exact CHECK: every condition the old column had, NULL included.
+  EXPECT_TRUE(refused("UPDATE ec_stock SET quantity = -1 WHERE id = 3"));
+  EXPECT_TRUE(refused("UPDATE ec_stock SET quantity = 50 WHERE id = 3"));
+  EXPECT_TRUE(refused("UPDATE ec_stock SET quantity = NULL WHERE id = 3"));
+  run_sql({"UPDATE ec_stock SET quantity = 9 WHERE id = 3", "INSERT INTO ec_stock (id, quantity, cap) VALUES (2000, NULL, 1)"});
+  const CommandResult again = config.run("contract", "ec-stock");
+  EXPECT_EQ(again.exit_code, 0) << again.describe();
+  run_sql({"DROP TABLE ec_stock"});
+}
+
 // The proxy check before contract is the same as on PostgreSQL (jobs/proxy_check.h): a proxy in
 // the config that cannot be asked blocks it, --force goes ahead.
 TEST_F(MariaDbExpandContract, AProxyThatCannotBeAskedBlocksContractUnlessForced) {
