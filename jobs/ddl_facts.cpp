@@ -42,6 +42,23 @@ bool read_indexes(Db& db, const std::string& rel, std::vector<IndexFact>& out, s
   return true;
 }
 
+bool read_checks(Db& db, const std::string& rel, std::vector<CheckFact>& out, std::string& error) {
+  QueryResult r = db.exec(R"(
+      SELECT co.conname, pg_get_expr(co.conbin, co.conrelid), co.connoinherit,
+             (SELECT string_agg(a.attname, E'\x1f' ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum)
+        FROM pg_constraint co WHERE co.conrelid = to_regclass($1) AND co.contype = 'c' ORDER BY co.conname)",
+                          {rel});
+  if (!r.ok()) {
+    error = "cannot read CHECK constraints of " + rel + ": " + r.error();
+    return false;
+  }
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.value(i, 0), r.value(i, 1), r.is_null(i, 3) ? std::vector<std::string>{} : split(r.value(i, 3)),
+                   r.value(i, 2) == "t"});
+  return true;
+}
+
 bool read_foreign_keys(Db& db, const std::string& rel, std::vector<ForeignKeyFact>& out, std::string& error) {
   QueryResult r = db.exec(R"(
       SELECT co.conname, pg_get_constraintdef(co.oid),
@@ -120,7 +137,7 @@ bool read_ddl_facts(Db& db, const rewrite::ResolvedMigration& m, const std::map<
   if (!m.old_rel.exists) return true;
   const std::string rel = qualified(m.spec.old_table);
   if (!read_indexes(db, rel, out.old_indexes, error) || !read_foreign_keys(db, rel, out.old_foreign_keys, error) ||
-      !read_owned_sequences(db, rel, out.owned_sequences, error))
+      !read_checks(db, rel, out.old_checks, error) || !read_owned_sequences(db, rel, out.owned_sequences, error))
     return false;
   if (m.spec.kind == config::MigrationKind::kRenameColumn || m.spec.kind == config::MigrationKind::kRenameTable) return true;
   for (const auto& up : m.spec.up) {

@@ -48,6 +48,28 @@ void add_foreign_key(DdlPlan& plan, const config::TableName& table, const std::s
                         constraint_test(table, name, " AND convalidated"), ""});
 }
 
+// A CHECK over a renamed column, over the new one: its names during the migration and after
+// it, and its condition with the old name replaced (ddl_plan.h).
+struct RenamedCheck {
+  std::string final_name, guarded_name, expr, options;
+};
+
+std::vector<RenamedCheck> renamed_checks(const DdlFacts& f, const std::string& from, const std::string& to, DdlPlan& plan) {
+  std::vector<RenamedCheck> out;
+  for (const auto& c : f.old_checks) {
+    if (std::find(c.columns.begin(), c.columns.end(), from) == c.columns.end()) continue;
+    auto expr = rewrite::pg::with_column_renamed(c.expr, from, to);
+    if (!expr) {
+      plan.notes.push_back("CHECK " + c.name + " " + c.expr + " over " + from + " is not copied (" + expr.error().message +
+                           "): add it over " + to + " by hand");
+      continue;
+    }
+    const std::string final_name = renamed_object(c.name, from, to);
+    out.push_back({final_name, fit_identifier(final_name + "_null_ok"), expr.value(), c.no_inherit ? " NO INHERIT" : ""});
+  }
+  return out;
+}
+
 void expand_columns(const DdlFacts& f, DdlPlan& plan) {
   const auto& m = f.migration;
   const config::TableName& table = m.spec.old_table;
@@ -93,6 +115,15 @@ void expand_columns(const DdlFacts& f, DdlPlan& plan) {
   for (const auto& fk : f.old_foreign_keys) {
     if (std::find(fk.columns.begin(), fk.columns.end(), from) == fk.columns.end()) continue;
     add_foreign_key(plan, table, renamed_object(fk.name, from, to), replace_column(fk.columns, from, to), fk);
+  }
+  for (const auto& c : renamed_checks(f, from, to, plan)) {
+    plan.steps.push_back({"ALTER TABLE " + qualified(table) + " ADD CONSTRAINT " + quote_ident(c.guarded_name) + " CHECK (" +
+                              quote_ident(to) + " IS NULL OR (" + c.expr + "))" + c.options + " NOT VALID",
+                          "SELECT (" + constraint_test(table, c.guarded_name, "") + ") OR (" +
+                              constraint_test(table, c.final_name, "") + ")",
+                          ""});
+    plan.notes.push_back("CHECK " + c.final_name + " holds for " + to + " as " + c.guarded_name + ", but not yet where " +
+                         to + " is NULL (rows the backfill has not reached): contract makes it exact");
   }
 }
 
@@ -156,6 +187,19 @@ void contract_columns(const DdlFacts& f, bool backup, DdlPlan& plan) {
                             "SELECT (" + is_not_null + ") OR (" + constraint_test(table, check, " AND convalidated") + ")", ""});
       plan.steps.push_back({"ALTER TABLE " + t + " ALTER COLUMN " + quote_ident(up.column) + " SET NOT NULL", is_not_null, ""});
       plan.steps.push_back({"ALTER TABLE " + t + " DROP CONSTRAINT IF EXISTS " + quote_ident(check), "", ""});
+    }
+  }
+  // A renamed column's CHECKs made exact (expand added them guarded for NULL): the exact one
+  // added unchecked, validated without blocking writes, then the guarded one dropped.
+  if (old_col && !old_col->dropped && m.spec.kind == MigrationKind::kRenameColumn) {
+    for (const auto& c : renamed_checks(f, from, m.spec.up.front().column, plan)) {
+      plan.steps.push_back({"ALTER TABLE " + t + " ADD CONSTRAINT " + quote_ident(c.final_name) + " CHECK (" + c.expr + ")" +
+                                c.options + " NOT VALID",
+                            constraint_test(table, c.final_name, ""), ""});
+      plan.steps.push_back({"ALTER TABLE " + t + " VALIDATE CONSTRAINT " + quote_ident(c.final_name),
+                            constraint_test(table, c.final_name, " AND convalidated"), ""});
+      plan.steps.push_back({"ALTER TABLE " + t + " DROP CONSTRAINT IF EXISTS " + quote_ident(c.guarded_name),
+                            "SELECT NOT (" + constraint_test(table, c.guarded_name, "") + ")", ""});
     }
   }
   std::vector<std::string> drop;

@@ -41,6 +41,14 @@ struct ForeignKeyFact {
   std::string actions;     // " ON DELETE CASCADE" etc., as SQL text, may be empty
 };
 
+// A CHECK constraint of the old table.
+struct CheckFact {
+  std::string name;
+  std::string expr;                  // pg_get_expr(conbin): "(qty >= 0)"
+  std::vector<std::string> columns;  // the columns it reads (conkey)
+  bool no_inherit = false;
+};
+
 struct OwnedSequence {
   std::string sequence;  // qualified, quoted
   std::string column;    // the old table's column it belongs to
@@ -51,6 +59,7 @@ struct DdlFacts {
   std::map<std::string, std::string> new_types;  // new column -> SQL type (--type, or inferred)
   std::vector<IndexFact> old_indexes;            // of the old relation
   std::vector<ForeignKeyFact> old_foreign_keys;  // of the old relation
+  std::vector<CheckFact> old_checks;             // of the old relation
   std::vector<OwnedSequence> owned_sequences;    // serial/identity sequences of the old table
 };
 

@@ -36,4 +36,18 @@ std::set<std::string> columns_read(std::string_view expr_text) {
   return out;
 }
 
+Outcome<std::string> with_column_renamed(std::string_view expr_text, const std::string& from, const std::string& to) {
+  auto parsed = parse_expression(expr_text);
+  if (!parsed) return parsed.error();
+  NodePtr expr = std::move(parsed.value());
+  walk_nodes(expr, [&](PgQuery__Node** slot) {
+    const auto* ref = (*slot)->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ? (*slot)->column_ref : nullptr;
+    if (ref && ref->n_fields == 1 && ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING &&
+        from == ref->fields[0]->string->sval)
+      replace_node(slot, column_ref(to));
+    return WalkAction::kDescend;
+  });
+  return deparse_expression(expr.get());
+}
+
 }  // namespace switchyard::rewrite::pg

@@ -27,4 +27,9 @@ std::optional<std::string> bare_column(std::string_view expr_text);
 // Names of the unqualified column references in an expression (empty if it does not parse).
 std::set<std::string> columns_read(std::string_view expr_text);
 
+// The expression with every unqualified reference to column `from` made one to `to` (names as
+// PostgreSQL stores them), deparsed: `(qty >= 0)` with qty -> quantity is `quantity >= 0`.
+// An error if the text is not exactly one expression.
+Outcome<std::string> with_column_renamed(std::string_view expr_text, const std::string& from, const std::string& to);
+
 }  // namespace switchyard::rewrite::pg

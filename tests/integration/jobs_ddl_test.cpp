@@ -107,6 +107,39 @@ TEST_F(JobsDdl, ExpandBackfillContractOfARenameColumn) {
   EXPECT_EQ(query_value(direct_.get(), "SELECT full_name FROM switchyard.\"users-display-name_backup\" WHERE id = 7"), "user 7");
 }
 
+// CHECK constraints over a renamed column: expand copies them over the new one, guarded for
+// NULL (PostgreSQL checks every CHECK on every updated row, so an unguarded `display_name IS NOT
+// NULL OR ...` would refuse the clients' updates of rows the backfill has not reached); contract
+// adds them exact, validates them, drops the guarded ones. The oracle: the server's answers.
+TEST_F(JobsDdl, ChecksFollowARenamedColumnAndContractMakesThemExact) {
+  std::string error;
+  ASSERT_TRUE(run_direct(db_, "ALTER TABLE users ADD CONSTRAINT users_full_name_check CHECK (length(full_name) > 0), "
+                              "ADD CONSTRAINT users_name_set CHECK (full_name IS NOT NULL OR id > 5000)",
+                         error))
+      << error;
+  const CommandResult expand = config_->run("expand", "users-display-name");
+  ASSERT_EQ(expand.exit_code, 0) << expand.describe();
+  EXPECT_TRUE(contains(expand.out, "ADD CONSTRAINT \"users_display_name_check_null_ok\" CHECK (\"display_name\" IS NULL OR "
+                                   "(length(display_name) > 0)) NOT VALID;"))
+      << expand.describe();
+  EXPECT_TRUE(run_direct(db_, "UPDATE users SET email = 'e' WHERE id = 1", error)) << error;  // display_name still NULL
+  EXPECT_FALSE(run_direct(db_, "UPDATE users SET display_name = '' WHERE id = 2", error));
+  EXPECT_TRUE(contains(error, "users_display_name_check_null_ok")) << error;
+
+  ASSERT_EQ(config_->run("backfill", "users-display-name").exit_code, 0);
+  ASSERT_TRUE(config_->rewrite(with_phase(kRename, "new_only"), error)) << error;
+  const CommandResult contract = config_->run("contract", "users-display-name");
+  ASSERT_EQ(contract.exit_code, 0) << contract.describe();
+  EXPECT_EQ(columns(), "id!,email,display_name!");
+  EXPECT_EQ(query_value(direct_.get(), "SELECT string_agg(conname || ':' || convalidated || ':' || pg_get_constraintdef(oid), "
+                                       "' | ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'users'::regclass AND "
+                                       "contype = 'c'"),
+            "users_display_name_check:true:CHECK ((length(display_name) > 0)) | "
+            "users_name_set_display_name:true:CHECK (((display_name IS NOT NULL) OR (id > 5000)))");
+  EXPECT_FALSE(run_direct(db_, "UPDATE users SET display_name = '' WHERE id = 3", error));
+  EXPECT_TRUE(contains(error, "users_display_name_check")) << error;
+}
+
 TEST_F(JobsDdl, LockTimeoutIsRetriedUntilTheLockIsFree) {
   PgConn holder = connect(integration_env().direct().conninfo(db_, kSuperuser));
   exec(holder.get(), "BEGIN; LOCK TABLE users IN ACCESS SHARE MODE");

@@ -125,6 +125,45 @@ TEST(DdlPlan, NamesThatNeedQuotingAreQuotedInExpandAndContract) {
                                                      "  PRIMARY KEY (\"accountId\"))"});
 }
 
+TEST(DdlPlan, ExpandRenameColumnCopiesItsChecksGuardedForNullAndContractMakesThemExact) {
+  DdlFacts f = users_before_expand();
+  f.old_indexes.clear();
+  f.old_foreign_keys.clear();
+  f.old_checks = {{"users_full_name_check", "(length(full_name) > 0)", {"full_name"}, false},
+                  {"users_id_check", "(id > 0)", {"id"}, false},
+                  {"users_name_or_id", "((full_name IS NOT NULL) OR (id > 1000))", {"full_name", "id"}, true}};
+  const DdlPlan p = plan_expand(f);
+  ASSERT_TRUE(p.error.empty()) << p.error;
+  EXPECT_EQ(sql_of(p), (std::vector<std::string>{
+                           "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"display_name\" text",
+                           "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_display_name_check_null_ok\" CHECK "
+                           "(\"display_name\" IS NULL OR (length(display_name) > 0)) NOT VALID",
+                           "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_name_or_id_display_name_null_ok\" "
+                           "CHECK (\"display_name\" IS NULL OR (display_name IS NOT NULL OR id > 1000)) NO INHERIT NOT "
+                           "VALID"}));
+  EXPECT_NE(p.steps[1].done_if.find("conname = 'users_display_name_check'"), std::string::npos) << p.steps[1].done_if;
+
+  DdlFacts c;
+  c.migration = fixtures::users_display_name();
+  c.migration.spec.phase = config::Phase::kNewOnly;
+  c.old_checks = f.old_checks;
+  c.old_checks.push_back({"users_display_name_check_null_ok", "((display_name IS NULL) OR (length(display_name) > 0))",
+                          {"display_name"}, false});
+  const auto sql = sql_of(plan_contract(c, false));
+  ASSERT_EQ(sql.size(), 11u) << ::testing::PrintToString(sql);
+  EXPECT_EQ(std::vector<std::string>(sql.begin() + 4, sql.end()),
+            (std::vector<std::string>{
+                "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_display_name_check\" CHECK "
+                "(length(display_name) > 0) NOT VALID",
+                "ALTER TABLE \"public\".\"users\" VALIDATE CONSTRAINT \"users_display_name_check\"",
+                "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"users_display_name_check_null_ok\"",
+                "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_name_or_id_display_name\" CHECK "
+                "(display_name IS NOT NULL OR id > 1000) NO INHERIT NOT VALID",
+                "ALTER TABLE \"public\".\"users\" VALIDATE CONSTRAINT \"users_name_or_id_display_name\"",
+                "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"users_name_or_id_display_name_null_ok\"",
+                "ALTER TABLE \"public\".\"users\" DROP COLUMN IF EXISTS \"full_name\""}));
+}
+
 TEST(DdlPlan, ContractIsRefusedBeforeNewOnly) {
   DdlFacts f;
   f.migration = fixtures::users_display_name();
