@@ -18,7 +18,8 @@
 // summary prints, per path and outcome, the count and the median, 90th percentile and maximum
 // CPU time per statement.
 //
-// Run: build/mysql_rewrite_bench [--benchmark_min_time=0.2] (numbers in docs/benchmarks.md).
+// Run: build/mysql_rewrite_bench [--benchmark_min_time=0.2] (numbers in docs/benchmarks.md), or
+// build/mysql_rewrite_bench --rewrites=N under callgrind to count instructions (see main()).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -174,6 +175,24 @@ int main(int argc, char** argv) {
   }
   Fixture& f = fixture();
   const rewrite::Dialect& dialect = rewrite::mysql::dialect();
+  // --rewrites=N: every write of the corpus rewritten N times uncached, then exit, for counting
+  // instructions with callgrind (the total for N minus the total for 0, over N times the writes).
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--rewrites=", 0) != 0) continue;
+    const int n = std::stoi(arg.substr(11));
+    size_t writes = 0;
+    for (const auto& s : corpus) {
+      if (s.file == "forms.sql" || !is_dml(s.sql)) continue;
+      ++writes;
+      for (int k = 0; k < n; ++k) {
+        rewrite::RewriteResult out = rewrite::mysql::rewrite_sql(s.sql, f.gen.catalog, {}, f.lexical.mysql, f.lexical.database);
+        benchmark::DoNotOptimize(out.kind);
+      }
+    }
+    std::printf("%zu writes x %d rewrites\n", writes, n);
+    return 0;
+  }
   for (const auto& s : corpus) {
     if (s.file == "forms.sql" || !is_dml(s.sql)) continue;  // the ORMs' and seeds' writes
     const std::string where = s.file + ":" + std::to_string(s.line);

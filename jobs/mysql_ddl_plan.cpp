@@ -270,7 +270,7 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
         if (rename && has_default) test += " AND COLUMN_DEFAULT = " + q.literal(*old_col->default_sql);
         std::string done = q.column_test(table, up.column, test);
         std::string check;
-        if (!exact.empty()) {
+        if (check_pending) {
           // The rows first: a MODIFY in place does not read them.
           plan.steps.emplace_back("SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = " +
                                       q.literal(("rows of " + table.name + " break CHECK " + join(names) + " over " +
@@ -280,7 +280,7 @@ void contract_columns(const MysqlDdlFacts& f, bool backup, const Lookups& q, Ddl
           done = "SELECT (" + done + ") AND NOT (" +
                  q.check_exists(table, up.column, " AND CHECK_CLAUSE LIKE " + q.literal(guard + "%")) + ")";
         } else if (own) {
-          check = " CHECK (" + own->clause + ")";  // kept as it is
+          check = " CHECK (" + own->clause + ")";  // exact already, or the operator's: kept as it is
         }
         plan.steps.push_back(online_alter(t, "MODIFY COLUMN " + quote_identifier(up.column) + " " +
                                                  mysql_column_definition(def_source, true) +

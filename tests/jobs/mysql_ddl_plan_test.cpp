@@ -121,6 +121,15 @@ TEST(MysqlDdlPlan, ContractChecksTheRowsThenMakesTheRenamedColumnsCheckExactAndD
   const auto again = sql_of(plan_mysql_contract(f, false, literal));
   ASSERT_EQ(again.size(), 2u) << ::testing::PrintToString(again);
   EXPECT_EQ(again[0], "ALTER TABLE `users` DROP CONSTRAINT `users_name_not_x`, ALGORITHM=INSTANT");
+
+  // A CHECK of the new column's own that expand did not put there (no guard) is the operator's:
+  // a MODIFY for NOT NULL keeps it as it is, and no rows step is planned for it.
+  f.columns[2].nullable = true;
+  f.checks.back().clause = "`display_name` <> 'root'";
+  const auto kept = sql_of(plan_mysql_contract(f, false, literal));
+  ASSERT_EQ(kept.size(), 3u) << ::testing::PrintToString(kept);
+  EXPECT_EQ(kept[0], "ALTER TABLE `users` MODIFY COLUMN `display_name` varchar(100) CHARACTER SET utf8mb4 COLLATE "
+                     "utf8mb4_bin DEFAULT 'nobody' NOT NULL CHECK (`display_name` <> 'root'), ALGORITHM=INSTANT");
 }
 
 TEST(MysqlDdlPlan, ContractOfAChangeColumnKeepsTheNewColumnsOwnCheckAndDropsTheOldOnesWithANote) {
