@@ -8,15 +8,15 @@
 namespace switchyard::rewrite::mysql {
 
 std::optional<MappedExpr> MappedExpr::parse(const std::string& expr, const LexicalSettings& settings, std::string& error) {
-  MappedExpr m;
-  m.sql_ = std::make_unique<std::string>("SELECT " + expr);
-  Parsed parsed = mysql::parse(*m.sql_, settings);
+  auto st = std::make_shared<State>();
+  st->sql = "SELECT " + expr;
+  Parsed parsed = mysql::parse(st->sql, settings);
   if (!parsed) {
     error = "`" + expr + "` does not parse as MySQL: " + parsed.error().message;
     return std::nullopt;
   }
-  m.tree_ = std::make_unique<Tree>(std::move(parsed.tree()));
-  const Tree& t = *m.tree_;
+  st->tree = std::move(parsed.tree());
+  const Tree& t = st->tree;
   const NodeId root = t.root();
   // SELECT <expr>: one item, no alias, nothing after the list.
   const NodeId items = t.child(root, 0);
@@ -25,26 +25,29 @@ std::optional<MappedExpr> MappedExpr::parse(const std::string& expr, const Lexic
     error = "`" + expr + "` is not one expression";
     return std::nullopt;
   }
-  m.expr_ = t.child(t.child(items, 0), 0);
-  m.refs_ = column_refs(t, m.expr_, true);
-  for (const ColumnRef& r : m.refs_) m.reads_.insert(r.column);
-  if (t.node(m.expr_).kind == Kind::kName && m.refs_.size() == 1) m.bare_ = m.refs_[0].column;
-  m.volatile_ = may_be_volatile(t, m.expr_);
+  st->expr = t.child(t.child(items, 0), 0);
+  st->refs = column_refs(t, st->expr, true);
+  for (const ColumnRef& r : st->refs) st->reads.insert(r.column);
+  if (t.node(st->expr).kind == Kind::kName && st->refs.size() == 1) st->bare = st->refs[0].column;
+  st->is_volatile = may_be_volatile(t, st->expr);
+  MappedExpr m;
+  m.s_ = std::move(st);
   return m;
 }
 
 size_t MappedExpr::reads_count(const std::string& column) const {
-  return static_cast<size_t>(std::count_if(refs_.begin(), refs_.end(), [&](const ColumnRef& r) { return r.column == column; }));
+  return static_cast<size_t>(
+      std::count_if(s_->refs.begin(), s_->refs.end(), [&](const ColumnRef& r) { return r.column == column; }));
 }
 
 std::string MappedExpr::text(const std::function<std::optional<std::string>(const std::string&)>& value) const {
-  if (!bare_.empty())
-    if (auto v = value(bare_)) return "(" + *v + ")";
+  if (!s_->bare.empty())
+    if (auto v = value(s_->bare)) return "(" + *v + ")";
   TextEdits edits;
-  for (const ColumnRef& r : refs_)
-    if (auto v = value(r.column)) edits.replace(tree_->node(r.node).begin, tree_->node(r.node).end, "(" + *v + ")");
-  const Range range = expression_range(*tree_, expr_);
-  return "(" + edits.text(*sql_, range.begin, range.end) + ")";
+  for (const ColumnRef& r : s_->refs)
+    if (auto v = value(r.column)) edits.replace(s_->tree.node(r.node).begin, s_->tree.node(r.node).end, "(" + *v + ")");
+  const Range range = expression_range(s_->tree, s_->expr);
+  return "(" + edits.text(s_->sql, range.begin, range.end) + ")";
 }
 
 bool is_column_kind(const config::Migration& m) {
@@ -81,17 +84,45 @@ bool add_mappings(const std::vector<config::ColumnMap>& maps, bool rename, const
   return true;
 }
 
+// A migration's parsed mappings, kept per thread: preparing them is a fifth of rewriting a
+// statement seen for the first time, and they depend only on the migration's kind and
+// expressions and on the lexical settings, which change at a reload or a session's SET.
+struct PreparedMappings {
+  bool rename = false;
+  std::vector<config::ColumnMap> up_maps, down_maps;
+  LexicalSettings settings;
+  std::vector<Mapping> up, down;
+};
+
+bool same_settings(const LexicalSettings& a, const LexicalSettings& b) {
+  return a.ansi_quotes == b.ansi_quotes && a.no_backslash_escapes == b.no_backslash_escapes &&
+         a.pipes_as_concat == b.pipes_as_concat && a.charset == b.charset && a.server_version == b.server_version &&
+         a.mariadb == b.mariadb && a.simultaneous_assignment == b.simultaneous_assignment;
+}
+
+constexpr size_t kPreparedPerThread = 64;  // migrations x settings a worker meets; more: start over
+
 }  // namespace
 
 std::optional<ColumnMigration> column_migration(const ResolvedMigration& m, size_t index, const LexicalSettings& settings,
                                                 std::string& error) {
+  thread_local std::vector<PreparedMappings> prepared;
   ColumnMigration cm;
   cm.migration = &m;
   cm.index = index;
   const bool rename = m.spec.kind == config::MigrationKind::kRenameColumn;
+  for (const PreparedMappings& p : prepared) {
+    if (p.rename == rename && p.up_maps == m.spec.up && p.down_maps == m.spec.down && same_settings(p.settings, settings)) {
+      cm.up = p.up;
+      cm.down = p.down;
+      return cm;
+    }
+  }
   if (!add_mappings(m.spec.up, rename, settings, cm.up, m.spec.name, error) ||
       !add_mappings(m.spec.down, rename, settings, cm.down, m.spec.name, error))
     return std::nullopt;
+  if (prepared.size() >= kPreparedPerThread) prepared.clear();
+  prepared.push_back({rename, m.spec.up, m.spec.down, settings, cm.up, cm.down});
   return cm;
 }
 

@@ -18,32 +18,36 @@
 
 namespace switchyard::rewrite::mysql {
 
-// One parsed up or down expression. Movable; the tree views into text the object owns.
+// One parsed up or down expression. Immutable once parsed; copies share it (cheaply, across
+// threads too); the tree views into text it owns.
 class MappedExpr {
  public:
   // nullopt if `expr` is not exactly one MySQL expression (`error` says why).
   static std::optional<MappedExpr> parse(const std::string& expr, const LexicalSettings& settings, std::string& error);
 
   // The columns it reads, folded.
-  const std::set<std::string>& reads() const { return reads_; }
+  const std::set<std::string>& reads() const { return s_->reads; }
   // How many times it reads `column` (folded).
   size_t reads_count(const std::string& column) const;
   // The folded column it is, when it is nothing but a column; else "".
-  const std::string& bare_column() const { return bare_; }
+  const std::string& bare_column() const { return s_->bare; }
   // Its text, parenthesised, with each column reference for which `value` gives text replaced
   // by that text (parenthesised); `value` receives the folded column name.
   std::string text(const std::function<std::optional<std::string>(const std::string&)>& value) const;
   std::string text() const { return text([](const std::string&) { return std::nullopt; }); }
-  bool is_volatile() const { return volatile_; }
+  bool is_volatile() const { return s_->is_volatile; }
 
  private:
-  std::unique_ptr<std::string> sql_;  // "SELECT <expr>", which tree_ views into
-  std::unique_ptr<Tree> tree_;
-  NodeId expr_ = kNoNode;
-  std::vector<ColumnRef> refs_;
-  std::set<std::string> reads_;
-  std::string bare_;
-  bool volatile_ = false;
+  struct State {
+    std::string sql;  // "SELECT <expr>", which tree views into
+    Tree tree;
+    NodeId expr = kNoNode;
+    std::vector<ColumnRef> refs;
+    std::set<std::string> reads;
+    std::string bare;
+    bool is_volatile = false;
+  };
+  std::shared_ptr<const State> s_;
 };
 
 struct Mapping {
