@@ -42,12 +42,15 @@ bool read_indexes(Db& db, const std::string& rel, std::vector<IndexFact>& out, s
   return true;
 }
 
+// A constraint's columns (conkey), in order, as names separated by \x1f (split()).
+constexpr char kConstraintColumns[] =
+    "(SELECT string_agg(a.attname, E'\\x1f' ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord) "
+    "JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum)";
+
 bool read_checks(Db& db, const std::string& rel, std::vector<CheckFact>& out, std::string& error) {
-  QueryResult r = db.exec(R"(
-      SELECT co.conname, pg_get_expr(co.conbin, co.conrelid), co.connoinherit,
-             (SELECT string_agg(a.attname, E'\x1f' ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord)
-                JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum)
-        FROM pg_constraint co WHERE co.conrelid = to_regclass($1) AND co.contype = 'c' ORDER BY co.conname)",
+  QueryResult r = db.exec(std::string("SELECT co.conname, pg_get_expr(co.conbin, co.conrelid), co.connoinherit, ") +
+                              kConstraintColumns +
+                              " FROM pg_constraint co WHERE co.conrelid = to_regclass($1) AND co.contype = 'c' ORDER BY co.conname",
                           {rel});
   if (!r.ok()) {
     error = "cannot read CHECK constraints of " + rel + ": " + r.error();
@@ -60,11 +63,8 @@ bool read_checks(Db& db, const std::string& rel, std::vector<CheckFact>& out, st
 }
 
 bool read_foreign_keys(Db& db, const std::string& rel, std::vector<ForeignKeyFact>& out, std::string& error) {
-  QueryResult r = db.exec(R"(
-      SELECT co.conname, pg_get_constraintdef(co.oid),
-             (SELECT string_agg(a.attname, E'\x1f' ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord)
-                JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum)
-        FROM pg_constraint co WHERE co.conrelid = to_regclass($1) AND co.contype = 'f' ORDER BY co.conname)",
+  QueryResult r = db.exec(std::string("SELECT co.conname, pg_get_constraintdef(co.oid), ") + kConstraintColumns +
+                              " FROM pg_constraint co WHERE co.conrelid = to_regclass($1) AND co.contype = 'f' ORDER BY co.conname",
                           {rel});
   if (!r.ok()) {
     error = "cannot read foreign keys of " + rel + ": " + r.error();
