@@ -92,7 +92,8 @@ void add_foreign_key(const Lookups& q, const config::TableName& table, const std
 std::optional<rewrite::mysql::MappedExpr> read_check(const MysqlCheckFact& c, DdlPlan& plan) {
   std::string error;
   auto e = rewrite::mysql::MappedExpr::parse(c.clause, rewrite::mysql::LexicalSettings{}, error);
-  if (!e) plan.notes.push_back("CHECK " + c.name + " (" + c.clause + ") is not read (" + error + "): see to it by hand");
+  const std::string note = "CHECK " + c.name + " (" + c.clause + ") is not read (" + error + "): see to it by hand";
+  if (!e && std::find(plan.notes.begin(), plan.notes.end(), note) == plan.notes.end()) plan.notes.push_back(note);
   return e;
 }
 

@@ -94,12 +94,6 @@ struct PreparedMappings {
   std::vector<Mapping> up, down;
 };
 
-bool same_settings(const LexicalSettings& a, const LexicalSettings& b) {
-  return a.ansi_quotes == b.ansi_quotes && a.no_backslash_escapes == b.no_backslash_escapes &&
-         a.pipes_as_concat == b.pipes_as_concat && a.charset == b.charset && a.server_version == b.server_version &&
-         a.mariadb == b.mariadb && a.simultaneous_assignment == b.simultaneous_assignment;
-}
-
 constexpr size_t kPreparedPerThread = 64;  // migrations x settings a worker meets; more: start over
 
 }  // namespace
@@ -112,7 +106,7 @@ std::optional<ColumnMigration> column_migration(const ResolvedMigration& m, size
   cm.index = index;
   const bool rename = m.spec.kind == config::MigrationKind::kRenameColumn;
   for (const PreparedMappings& p : prepared) {
-    if (p.rename == rename && p.up_maps == m.spec.up && p.down_maps == m.spec.down && same_settings(p.settings, settings)) {
+    if (p.rename == rename && p.up_maps == m.spec.up && p.down_maps == m.spec.down && p.settings == settings) {
       cm.up = p.up;
       cm.down = p.down;
       return cm;

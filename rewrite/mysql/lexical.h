@@ -26,6 +26,8 @@ struct LexicalSettings {
   // UPDATE) reads the row as it was, not left to right. It changes how a statement is evaluated,
   // not how it is read; the rewriter (rewrite/mysql/rewriter.h) needs it to mirror exactly.
   bool simultaneous_assignment = false;
+
+  bool operator==(const LexicalSettings&) const = default;
 };
 
 }  // namespace switchyard::rewrite::mysql
