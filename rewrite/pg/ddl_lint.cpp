@@ -52,9 +52,14 @@ bool ddl_keyword_at(std::string_view sql, size_t i) {
   size_t end = i;
   while (end < sql.size() && word_char(sql[end]) && end - i <= 6) ++end;
   if (end < sql.size() && (word_char(sql[end]) || sql[end] == '_' || (sql[end] >= '0' && sql[end] <= '9'))) return false;
-  std::string word;
-  for (size_t k = i; k < end; ++k) word.push_back(lower(sql[k]));
-  return word == "alter" || word == "create" || word == "drop";
+  // Compared in place, case-folded letter by letter: this runs for every Query a session sends.
+  const auto is = [&](std::string_view keyword) {
+    if (end - i != keyword.size()) return false;
+    for (size_t k = 0; k < keyword.size(); ++k)
+      if (lower(sql[i + k]) != keyword[k]) return false;
+    return true;
+  };
+  return is("alter") || is("create") || is("drop");
 }
 
 std::string type_text(const PgQuery__TypeName* t) {

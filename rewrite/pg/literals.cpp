@@ -24,9 +24,149 @@ bool is_literal(PgQuery__Token t) {
   }
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+bool ident_cont(char c) { return ident_start(c) || is_digit(c) || c == '$'; }
+// PostgreSQL's {space}: [ \t\n\r\f] (a vertical tab is not one in every version: declined).
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// The end of the comment or space run at `i` (i itself when there is none); npos when a
+// block comment does not end.
+size_t skip_space_and_comments(std::string_view s, size_t i) {
+  while (i < s.size()) {
+    if (is_space(s[i])) {
+      ++i;
+    } else if (s[i] == '-' && i + 1 < s.size() && s[i + 1] == '-') {
+      const size_t nl = s.find('\n', i);
+      i = nl == std::string_view::npos ? s.size() : nl;
+    } else if (s[i] == '/' && i + 1 < s.size() && s[i + 1] == '*') {
+      int depth = 0;  // block comments nest
+      do {
+        if (i + 1 < s.size() && s[i] == '/' && s[i + 1] == '*') {
+          ++depth;
+          i += 2;
+        } else if (i + 1 < s.size() && s[i] == '*' && s[i + 1] == '/') {
+          --depth;
+          i += 2;
+        } else {
+          ++i;
+        }
+      } while (depth > 0 && i < s.size());
+      if (depth > 0) return std::string_view::npos;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
 }  // namespace
 
+std::optional<Shape> fast_shape_of(std::string_view s) {
+  // The scanner reads a C string, so a NUL anywhere (inside a literal too) ends its text there.
+  if (s.find('\0') != std::string_view::npos) return std::nullopt;
+  std::vector<std::pair<size_t, size_t>> literals;  // [begin, end)
+  int max_param = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t after = skip_space_and_comments(s, i);
+    if (after == std::string_view::npos) return std::nullopt;
+    if (after != i) {
+      i = after;
+      continue;
+    }
+    const char c = s[i];
+    if (ident_start(c)) {
+      size_t j = i + 1;
+      while (j < s.size() && ident_cont(s[j])) ++j;
+      // E'', B'', X'', N'', a typed literal written against its type, U&'' and U&"".
+      if (j < s.size() && (s[j] == '\'' || (s[j] == '&' && j == i + 1 && (c == 'u' || c == 'U')))) return std::nullopt;
+      i = j;
+    } else if (c == '"') {
+      size_t j = i + 1;
+      while (true) {
+        j = s.find('"', j);
+        if (j == std::string_view::npos) return std::nullopt;
+        if (j + 1 < s.size() && s[j + 1] == '"') {
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      if (j == i + 1) return std::nullopt;  // "" is a zero-length identifier: an error
+      i = j + 1;
+    } else if (c == '\'') {
+      size_t j = i + 1;
+      while (true) {
+        j = s.find('\'', j);
+        if (j == std::string_view::npos) return std::nullopt;
+        if (j + 1 < s.size() && s[j + 1] == '\'') {
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      // 'a' <newline> 'b' is one string: declined, as is any string that a quote follows.
+      const size_t next = skip_space_and_comments(s, j + 1);
+      if (next == std::string_view::npos || (next < s.size() && s[next] == '\'')) return std::nullopt;
+      literals.emplace_back(i, j + 1);
+      i = j + 1;
+    } else if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+      size_t j = i;
+      while (j < s.size() && is_digit(s[j])) ++j;
+      if (j < s.size() && s[j] == '.') {
+        if (j + 1 < s.size() && s[j + 1] == '.') return std::nullopt;  // 1..2
+        ++j;
+        while (j < s.size() && is_digit(s[j])) ++j;
+      }
+      if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
+        size_t k = j + 1;
+        if (k < s.size() && (s[k] == '+' || s[k] == '-')) ++k;
+        if (k >= s.size() || !is_digit(s[k])) return std::nullopt;
+        while (k < s.size() && is_digit(s[k])) ++k;
+        j = k;
+      }
+      if (j < s.size() && (ident_cont(s[j]) || s[j] == '.')) return std::nullopt;  // trailing junk
+      literals.emplace_back(i, j);
+      i = j;
+    } else if (c == '$') {
+      size_t j = i + 1;
+      if (j >= s.size() || !is_digit(s[j])) return std::nullopt;  // a dollar quote
+      int n = 0;
+      while (j < s.size() && is_digit(s[j])) {
+        if (n > 100000) return std::nullopt;
+        n = n * 10 + (s[j++] - '0');
+      }
+      if (j < s.size() && ident_cont(s[j])) return std::nullopt;
+      max_param = std::max(max_param, n);
+      i = j;
+    } else if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return std::nullopt;  // outside a string; control bytes (NUL, a vertical tab)
+    } else {
+      ++i;  // an operator or punctuation character
+    }
+  }
+  Shape shape;
+  shape.first = max_param + 1;
+  size_t copied = 0;
+  for (const auto& [begin, end] : literals) {
+    shape.text.append(s.substr(copied, begin - copied));
+    shape.text += "$" + std::to_string(shape.first + static_cast<int>(shape.literals.size()));
+    shape.literals.emplace_back(s.substr(begin, end - begin));
+    copied = end;
+  }
+  shape.text.append(s.substr(copied));
+  return shape;
+}
+
 std::optional<Shape> shape_of(std::string_view sql) {
+  if (auto fast = fast_shape_of(sql)) return fast;
+  return scanned_shape_of(sql);
+}
+
+std::optional<Shape> scanned_shape_of(std::string_view sql) {
   const std::string text(sql);  // the scanner needs a NUL-terminated string
   PgQueryScanResult scanned = pg_query_scan(text.c_str());
   if (scanned.error != nullptr) {

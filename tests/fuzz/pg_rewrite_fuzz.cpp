@@ -4,11 +4,13 @@
 // produces parses again. The printing the rewriter relies on is checked on the input's own
 // statements too: deparse_faithfully either refuses or gives a text that parses back to the same
 // tree (checked here again, independently), never anything else. The first byte picks the catalog
-// (low 3 bits) and the route (bit 3).
+// (low 3 bits) and the route (bit 3). The literal shape's fast scan is checked against
+// PostgreSQL's scanner on every input (rewrite/pg/literals.h).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "rewrite/pg/literals.h"
 #include "rewrite/pg/parse_tree.h"
 #include "rewrite/pg/rewriter.h"
 #include "rewrite/pg/tree_compare.h"
@@ -28,6 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       t::tables_catalog(Phase::kDualWrite),     t::tables_catalog(Phase::kNewOnly)};
   const rewrite::ReadRoute route{(data[0] & 8) ? ~uint64_t{0} : 0};
   const std::string sql(reinterpret_cast<const char*>(data + 1), size - 1);
+  // The shape cache's fast scan: what it accepts it shapes as PostgreSQL's scanner does.
+  if (const auto fast = rewrite::pg::fast_shape_of(sql)) {
+    const auto scanned = rewrite::pg::scanned_shape_of(sql);
+    if (!scanned || scanned->text != fast->text || scanned->literals != fast->literals || scanned->first != fast->first)
+      std::abort();
+  }
   const auto r = rewrite::pg::rewrite_sql(sql, catalogs[data[0] & 7], route);
   if (r.kind == rewrite::RewriteResult::Kind::kRewritten && !rewrite::pg::ParseTree::parse(r.sql)) std::abort();
   if (r.kind == rewrite::RewriteResult::Kind::kRefused &&

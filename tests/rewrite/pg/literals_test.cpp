@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <random>
 
 #include "rewrite/pg/rewriter.h"
 #include "tests/rewrite/pg/catalog_fixture.h"
@@ -83,6 +86,94 @@ TEST(Literals, RewritingTheShapeThenRefillingEqualsRewritingTheText) {
     }
     EXPECT_GT(with_literal, 20u);
   }
+}
+
+}  // namespace
+}  // namespace switchyard::rewrite::pg
+
+namespace switchyard::rewrite::pg {
+namespace {
+
+// Every statement of the golden files (the lines between "-- sql" and "-- expect") and the
+// pg_rewrite fuzz corpus (its first byte picks a catalog).
+std::vector<std::string> scan_corpus() {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const auto& f : fs::directory_iterator(std::string(SWITCHYARD_SOURCE_DIR) + "/tests/rewrite/pg/golden")) {
+    std::ifstream in(f.path());
+    std::string line, sql;
+    bool in_sql = false;
+    while (std::getline(in, line)) {
+      if (line == "-- sql") {
+        in_sql = true;
+        sql.clear();
+      } else if (line == "-- expect" && in_sql) {
+        out.push_back(sql);
+        in_sql = false;
+      } else if (in_sql) {
+        sql += (sql.empty() ? "" : "\n") + line;
+      }
+    }
+  }
+  for (const auto& f : fs::directory_iterator(std::string(SWITCHYARD_SOURCE_DIR) + "/tests/fuzz/corpus/pg_rewrite")) {
+    std::ifstream in(f.path(), std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (data.size() > 1) out.push_back(data.substr(1));
+  }
+  return out;
+}
+
+void expect_same_shape(const std::string& sql, size_t& accepted) {
+  const auto fast = fast_shape_of(sql);
+  if (!fast) return;
+  ++accepted;
+  const auto scanned = scanned_shape_of(sql);
+  ASSERT_TRUE(scanned) << "the fast scan accepted what the scanner refuses: " << sql;
+  EXPECT_EQ(fast->text, scanned->text) << sql;
+  EXPECT_EQ(fast->literals, scanned->literals) << sql;
+  EXPECT_EQ(fast->first, scanned->first) << sql;
+}
+
+TEST(Literals, TheFastScanShapesExactlyAsPostgresScannerDoesOrDeclines) {
+  const std::vector<std::string> cases = {
+      "UPDATE pgbench_accounts SET abalance = abalance + -4711 WHERE aid = 923;",
+      "SELECT abalance FROM pgbench_accounts WHERE aid = 1", "INSERT INTO t VALUES (1.5, .5, 1e3, 1.e-3, 2E+7, 10.)",
+      "SELECT 'a\\b', 'it''s', '', \"Quoted\"\"Name\", x$1, $1, $23 FROM t -- trailing 'comment'",
+      "SELECT /* a /* nested */ 'comment' */ 1", "SELECT 'a'\n'b'", "SELECT 'a' 'b'", "SELECT 'a' -- c\n'b'",
+      "SELECT E'x\\'y'", "SELECT e'x'", "SELECT B'101', X'1F', N'x', U&'d\\0061t', U&\"d\"", "SELECT date'2024-01-01'",
+      "SELECT DATE '2024-01-01'", "SELECT $$dollar$$", "SELECT $tag$x$tag$", "SELECT 123abc", "SELECT 0x1F",
+      "SELECT 1..2", "SELECT 1e", "SELECT $1a", "SELECT a\vb", "SELECT 'x", "SELECT \"x", "SELECT /* x",
+      "SELECT \"\"", "SELECT 1::text, '2'::int, -3, +4, 5-6, 7/8, 9*0", "SELECT t.5", "SELECT a.b.c",
+      "SELECT 'über', ü, \"ß\"", "SELECT '\t'", "SELECT 1 \\g", std::string("SELECT 1\0 'x'", 13), std::string("SELECT 'a\0b'", 12), "",
+      "UPDATE t SET a=a+1,b='x'WHERE id=2", "SELECT 1.2.3", "SELECT 4e5e6", "SELECT a--b\n, 2"};
+  size_t accepted = 0;
+  for (const auto& sql : cases) expect_same_shape(sql, accepted);
+  const auto corpus = scan_corpus();
+  ASSERT_GT(corpus.size(), 300u);
+  for (const auto& sql : corpus) expect_same_shape(sql, accepted);
+  // Mutants: the corpus with bytes that matter to the lexer put in, taken out and changed.
+  std::mt19937 rng(20261204);
+  const std::string alphabet = "'\"$.eE0123456789-/*\n ;:&\\xXbBuUnN_a(),+";
+  size_t mutants = 0;
+  for (int round = 0; round < 40; ++round) {
+    for (std::string sql : corpus) {
+      if (sql.empty()) continue;
+      for (int k = 0; k < 3; ++k) {
+        const size_t at = rng() % sql.size();
+        switch (rng() % 3) {
+          case 0: sql.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+          case 1: sql.erase(at, 1); break;
+          default: sql[at] = alphabet[rng() % alphabet.size()];
+        }
+        if (sql.empty()) break;
+      }
+      expect_same_shape(sql, accepted);
+      ++mutants;
+      if (::testing::Test::HasFailure()) return;
+    }
+  }
+  // The fast scan takes nearly all of the real statements; an input it declines costs the scanner.
+  EXPECT_GT(accepted, corpus.size() / 2) << accepted << " of " << corpus.size() + mutants + cases.size();
 }
 
 }  // namespace
