@@ -144,8 +144,15 @@ std::optional<Shape> fast_shape_of(std::string_view s) {
       i = j;
     } else if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       return std::nullopt;  // outside a string; control bytes (NUL, a vertical tab)
+    } else if (std::string_view("~!@#^&|`?+-*/%<>=").find(c) != std::string_view::npos) {
+      // An operator: PostgreSQL refuses one of NAMEDATALEN (64) characters or more ("operator
+      // too long"); a long run is declined (a comment start inside it is found by the next turn).
+      size_t j = i;
+      while (j < s.size() && std::string_view("~!@#^&|`?+-*/%<>=").find(s[j]) != std::string_view::npos) ++j;
+      if (j - i >= 32) return std::nullopt;
+      ++i;
     } else {
-      ++i;  // an operator or punctuation character
+      ++i;  // punctuation
     }
   }
   Shape shape;

@@ -145,7 +145,7 @@ TEST(Literals, TheFastScanShapesExactlyAsPostgresScannerDoesOrDeclines) {
       "SELECT 1..2", "SELECT 1e", "SELECT $1a", "SELECT a\vb", "SELECT 'x", "SELECT \"x", "SELECT /* x",
       "SELECT \"\"", "SELECT 1::text, '2'::int, -3, +4, 5-6, 7/8, 9*0", "SELECT t.5", "SELECT a.b.c",
       "SELECT 'über', ü, \"ß\"", "SELECT '\t'", "SELECT 1 \\g", std::string("SELECT 1\0 'x'", 13), std::string("SELECT 'a\0b'", 12), "",
-      "UPDATE t SET a=a+1,b='x'WHERE id=2", "SELECT 1.2.3", "SELECT 4e5e6", "SELECT a--b\n, 2"};
+      "UPDATE t SET a=a+1,b='x'WHERE id=2", "SELECT 1.2.3", "SELECT 1 " + std::string(70, '@') + " 2", "SELECT 4e5e6", "SELECT a--b\n, 2"};
   size_t accepted = 0;
   for (const auto& sql : cases) expect_same_shape(sql, accepted);
   const auto corpus = scan_corpus();
