@@ -49,7 +49,7 @@ constexpr char kConstraintColumns[] =
 
 bool read_checks(Db& db, const std::string& rel, std::vector<CheckFact>& out, std::string& error) {
   QueryResult r = db.exec(std::string("SELECT co.conname, pg_get_expr(co.conbin, co.conrelid), co.connoinherit, ") +
-                              kConstraintColumns +
+                              kConstraintColumns + ", co.convalidated" +
                               " FROM pg_constraint co WHERE co.conrelid = to_regclass($1) AND co.contype = 'c' ORDER BY co.conname",
                           {rel});
   if (!r.ok()) {
@@ -58,7 +58,7 @@ bool read_checks(Db& db, const std::string& rel, std::vector<CheckFact>& out, st
   }
   for (int i = 0; i < r.rows(); ++i)
     out.push_back({r.value(i, 0), r.value(i, 1), r.is_null(i, 3) ? std::vector<std::string>{} : split(r.value(i, 3)),
-                   r.value(i, 2) == "t"});
+                   r.value(i, 2) == "t", r.value(i, 4) == "t"});
   return true;
 }
 

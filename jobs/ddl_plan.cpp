@@ -52,6 +52,7 @@ void add_foreign_key(DdlPlan& plan, const config::TableName& table, const std::s
 // it, and its condition with the old name replaced (ddl_plan.h).
 struct RenamedCheck {
   std::string final_name, guarded_name, expr, options;
+  bool validated = true;  // the old one was; one left NOT VALID stays so (its rows were never checked)
 };
 
 std::vector<RenamedCheck> renamed_checks(const DdlFacts& f, const std::string& from, const std::string& to, DdlPlan& plan) {
@@ -65,7 +66,8 @@ std::vector<RenamedCheck> renamed_checks(const DdlFacts& f, const std::string& f
       continue;
     }
     const std::string final_name = renamed_object(c.name, from, to);
-    out.push_back({final_name, fit_identifier(final_name + "_null_ok"), expr.value(), c.no_inherit ? " NO INHERIT" : ""});
+    out.push_back({final_name, fit_identifier(final_name + "_null_ok"), expr.value(), c.no_inherit ? " NO INHERIT" : "",
+                   c.validated});
   }
   return out;
 }
@@ -196,8 +198,11 @@ void contract_columns(const DdlFacts& f, bool backup, DdlPlan& plan) {
       plan.steps.push_back({"ALTER TABLE " + t + " ADD CONSTRAINT " + quote_ident(c.final_name) + " CHECK (" + c.expr + ")" +
                                 c.options + " NOT VALID",
                             constraint_test(table, c.final_name, ""), ""});
-      plan.steps.push_back({"ALTER TABLE " + t + " VALIDATE CONSTRAINT " + quote_ident(c.final_name),
-                            constraint_test(table, c.final_name, " AND convalidated"), ""});
+      if (c.validated)
+        plan.steps.push_back({"ALTER TABLE " + t + " VALIDATE CONSTRAINT " + quote_ident(c.final_name),
+                              constraint_test(table, c.final_name, " AND convalidated"), ""});
+      else
+        plan.notes.push_back("CHECK " + c.final_name + " is left NOT VALID, as the old column's was");
       plan.steps.push_back({"ALTER TABLE " + t + " DROP CONSTRAINT IF EXISTS " + quote_ident(c.guarded_name),
                             "SELECT NOT (" + constraint_test(table, c.guarded_name, "") + ")", ""});
     }

@@ -47,6 +47,7 @@ struct CheckFact {
   std::string expr;                  // pg_get_expr(conbin): "(qty >= 0)"
   std::vector<std::string> columns;  // the columns it reads (conkey)
   bool no_inherit = false;
+  bool validated = true;  // convalidated: false for one added NOT VALID and not validated since
 };
 
 struct OwnedSequence {

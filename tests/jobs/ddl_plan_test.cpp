@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/jobs/job_fixtures.h"
 
 namespace switchyard::jobs {
@@ -162,6 +164,16 @@ TEST(DdlPlan, ExpandRenameColumnCopiesItsChecksGuardedForNullAndContractMakesThe
                 "ALTER TABLE \"public\".\"users\" VALIDATE CONSTRAINT \"users_name_or_id_display_name\"",
                 "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"users_name_or_id_display_name_null_ok\"",
                 "ALTER TABLE \"public\".\"users\" DROP COLUMN IF EXISTS \"full_name\""}));
+
+  // One the operator left NOT VALID (its rows never checked) is left NOT VALID over the new column.
+  c.old_checks[0].validated = false;
+  const DdlPlan left = plan_contract(c, false);
+  const auto left_sql = sql_of(left);
+  ASSERT_EQ(left_sql.size(), 10u) << ::testing::PrintToString(left_sql);
+  EXPECT_EQ(left_sql[5], "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"users_display_name_check_null_ok\"");
+  EXPECT_NE(std::find(left.notes.begin(), left.notes.end(),
+                      "CHECK users_display_name_check is left NOT VALID, as the old column's was"),
+            left.notes.end());
 }
 
 TEST(DdlPlan, ContractIsRefusedBeforeNewOnly) {
