@@ -113,6 +113,8 @@ std::optional<Shape> fast_shape_of(std::string_view s) {
       if (next == std::string_view::npos || (next < s.size() && s[next] == '\'')) return std::nullopt;
       literals.emplace_back(i, j + 1);
       i = j + 1;
+    } else if (c == '.' && i + 1 < s.size() && s[i + 1] == '.') {
+      i += 2;  // DOT_DOT: `..2` is `..` then 2, not `.` then .2
     } else if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
       size_t j = i;
       while (j < s.size() && is_digit(s[j])) ++j;

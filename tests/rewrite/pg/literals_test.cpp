@@ -142,7 +142,7 @@ TEST(Literals, TheFastScanShapesExactlyAsPostgresScannerDoesOrDeclines) {
       "SELECT /* a /* nested */ 'comment' */ 1", "SELECT 'a'\n'b'", "SELECT 'a' 'b'", "SELECT 'a' -- c\n'b'",
       "SELECT E'x\\'y'", "SELECT e'x'", "SELECT B'101', X'1F', N'x', U&'d\\0061t', U&\"d\"", "SELECT date'2024-01-01'",
       "SELECT DATE '2024-01-01'", "SELECT $$dollar$$", "SELECT $tag$x$tag$", "SELECT 123abc", "SELECT 0x1F",
-      "SELECT 1..2", "SELECT 1e", "SELECT $1a", "SELECT a\vb", "SELECT 'x", "SELECT \"x", "SELECT /* x",
+      "SELECT 1..2", "SELECT a..2", "SELECT ...2", "SELECT 1e", "SELECT $1a", "SELECT a\vb", "SELECT 'x", "SELECT \"x", "SELECT /* x",
       "SELECT \"\"", "SELECT 1::text, '2'::int, -3, +4, 5-6, 7/8, 9*0", "SELECT t.5", "SELECT a.b.c",
       "SELECT 'über', ü, \"ß\"", "SELECT '\t'", "SELECT 1 \\g", std::string("SELECT 1\0 'x'", 13), std::string("SELECT 'a\0b'", 12), "",
       "UPDATE t SET a=a+1,b='x'WHERE id=2", "SELECT 1.2.3", "SELECT 1 " + std::string(70, '@') + " 2", "SELECT 4e5e6", "SELECT a--b\n, 2"};
