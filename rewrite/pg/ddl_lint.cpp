@@ -26,7 +26,7 @@ size_t skip_blank(std::string_view sql, size_t i) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
       ++i;
     } else if (sql.substr(i, 2) == "--") {
-      i = sql.find('\n', i);
+      i = sql.find_first_of("\n\r", i);  // a -- comment ends at either (PostgreSQL's non_newline)
       if (i == std::string_view::npos) return sql.size();
     } else if (sql.substr(i, 2) == "/*") {  // block comments nest in PostgreSQL
       int depth = 0;

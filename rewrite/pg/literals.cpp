@@ -2,7 +2,6 @@
 #include "rewrite/pg/literals.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "rewrite/pg/pg_query_c.h"
@@ -39,7 +38,7 @@ size_t skip_space_and_comments(std::string_view s, size_t i) {
     if (is_space(s[i])) {
       ++i;
     } else if (s[i] == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-      const size_t nl = s.find('\n', i);
+      const size_t nl = s.find_first_of("\n\r", i);  // PostgreSQL's non_newline is [^\n\r]
       i = nl == std::string_view::npos ? s.size() : nl;
     } else if (s[i] == '/' && i + 1 < s.size() && s[i + 1] == '*') {
       int depth = 0;  // block comments nest
@@ -61,6 +60,11 @@ size_t skip_space_and_comments(std::string_view s, size_t i) {
   }
   return i;
 }
+
+// Whether a placeholder put at `at` would join the word before it: `date'2024-01-01'` would
+// shape as `date$1`, one identifier, so the shape would mean another statement. Such a text
+// has no shape (it is rewritten from itself).
+bool merges_with_word(std::string_view s, size_t at) { return at > 0 && ident_cont(s[at - 1]); }
 
 }  // namespace
 
@@ -161,6 +165,7 @@ std::optional<Shape> fast_shape_of(std::string_view s) {
   shape.first = max_param + 1;
   size_t copied = 0;
   for (const auto& [begin, end] : literals) {
+    if (merges_with_word(s, begin)) return std::nullopt;
     shape.text.append(s.substr(copied, begin - copied));
     shape.text += "$" + std::to_string(shape.first + static_cast<int>(shape.literals.size()));
     shape.literals.emplace_back(s.substr(begin, end - begin));
@@ -204,6 +209,10 @@ std::optional<Shape> scanned_shape_of(std::string_view sql) {
     const auto* t = tokens->tokens[i];
     if (!is_literal(t->token)) continue;
     const auto start = static_cast<size_t>(t->start), end = static_cast<size_t>(t->end);
+    if (merges_with_word(text, start)) {
+      pg_query__scan_result__free_unpacked(tokens, nullptr);
+      return std::nullopt;
+    }
     shape.text.append(text, copied, start - copied);
     shape.text += "$" + std::to_string(shape.first + static_cast<int>(shape.literals.size()));
     shape.literals.emplace_back(text.substr(start, end - start));
@@ -220,6 +229,14 @@ std::optional<std::string> with_literals(std::string_view s, const Shape& shape)
   size_t i = 0;
   while (i < s.size()) {
     const char c = s[i];
+    if ((c == '-' || c == '/') && i + 1 < s.size() && s[i + 1] == (c == '-' ? '-' : '*')) {
+      // A comment, copied as it is: a $1 in it is no placeholder.
+      const size_t end = skip_space_and_comments(s, i);
+      const size_t j = end == std::string_view::npos ? s.size() : end;
+      out.append(s.substr(i, j - i));
+      i = j;
+      continue;
+    }
     if (c == '\'' || c == '"') {
       // A quoted string or identifier, with doubled quotes inside: copied as it is.
       size_t j = i + 1;
@@ -238,8 +255,16 @@ std::optional<std::string> with_literals(std::string_view s, const Shape& shape)
       i = j + 1;
       continue;
     }
-    if (c == '$' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9' &&
-        (i == 0 || !(std::isalnum(static_cast<unsigned char>(s[i - 1])) || s[i - 1] == '_'))) {
+    if (ident_start(c)) {
+      // A word, `$` and digits included (`a$1` is an identifier), copied as it is. After a
+      // number, `$2` is a parameter again (`'a'7` shapes as `$1$2`).
+      size_t j = i + 1;
+      while (j < s.size() && ident_cont(s[j])) ++j;
+      out.append(s.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    if (c == '$' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
       size_t j = i + 1;
       int n = 0;
       while (j < s.size() && s[j] >= '0' && s[j] <= '9') n = n * 10 + (s[j++] - '0');

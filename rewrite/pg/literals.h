@@ -20,7 +20,8 @@ namespace switchyard::rewrite::pg {
 
 using rewrite::Shape;  // rewrite/shape.h
 
-// nullopt if the text does not scan (the server will report why). scanned_shape_of when
+// nullopt if the text does not scan (the server will report why), or when a placeholder would
+// join the word before it (`date'2024-01-01'` is not `date$1`). scanned_shape_of when
 // fast_shape_of declines.
 std::optional<Shape> shape_of(std::string_view sql);
 

@@ -177,7 +177,8 @@ TEST(DdlLint, FindingsNameTheObjectsAndTheSafeAlternative) {
 TEST(DdlLint, OnlyDdlReachesTheParser) {
   for (const char* sql : {"ALTER TABLE t RENAME TO u", "  create index on t (a)", "Drop table t",
                           "-- migration 7\n/* a /* nested */ comment */\n\tALTER TABLE t ADD c int",
-                          "SELECT 1; DROP TABLE t", "BEGIN;ALTER TABLE t ADD c int;COMMIT", "SELECT ';'; create table x ()"})
+                          "SELECT 1; DROP TABLE t", "BEGIN;ALTER TABLE t ADD c int;COMMIT", "SELECT ';'; create table x ()",
+                          "SELECT 1; -- a carriage return ends a comment too\rALTER TABLE t ADD c int"})
     EXPECT_TRUE(may_be_ddl(sql)) << sql;
   for (const char* sql : {"", " ; ", "SELECT 1", "SELECT created, dropped FROM alterations",
                           "INSERT INTO t VALUES ('alter'); UPDATE dropbox SET created = now()",

@@ -52,6 +52,16 @@ TEST(Literals, PlaceholdersInsideQuotesAreNotFilled) {
 
 TEST(Literals, TextThatDoesNotScanHasNoShape) { EXPECT_FALSE(shape_of("SELECT 'unterminated")); }
 
+// `date'2024-01-01'` shaped as `date$1` would be one identifier: another statement.
+TEST(Literals, ALiteralAgainstAWordHasNoShape) {
+  for (const char* sql : {"UPDATE users SET full_name = date'2024-01-01'::text WHERE id = 1", "SELECT x.5",
+                          "SELECT \xc3\xa9'x'"}) {
+    EXPECT_FALSE(shape_of(sql)) << sql;
+    EXPECT_FALSE(scanned_shape_of(sql)) << sql;
+  }
+  EXPECT_TRUE(shape_of("UPDATE users SET full_name = date '2024-01-01'::text WHERE id = 1"));
+}
+
 std::vector<std::string> golden_inputs() {
   std::vector<std::string> out;
   for (const char* f : {"dual_write.txt", "new_only.txt"}) {
@@ -145,7 +155,7 @@ TEST(Literals, TheFastScanShapesExactlyAsPostgresScannerDoesOrDeclines) {
       "SELECT 1..2", "SELECT a..2", "SELECT ...2", "SELECT 1e", "SELECT $1a", "SELECT a\vb", "SELECT 'x", "SELECT \"x", "SELECT /* x",
       "SELECT \"\"", "SELECT 1::text, '2'::int, -3, +4, 5-6, 7/8, 9*0", "SELECT t.5", "SELECT a.b.c",
       "SELECT 'über', ü, \"ß\"", "SELECT '\t'", "SELECT 1 \\g", std::string("SELECT 1\0 'x'", 13), std::string("SELECT 'a\0b'", 12), "",
-      "UPDATE t SET a=a+1,b='x'WHERE id=2", "SELECT 1.2.3", "SELECT 1 " + std::string(70, '@') + " 2", "SELECT 4e5e6", "SELECT a--b\n, 2"};
+      "UPDATE t SET a=a+1,b='x'WHERE id=2", "SELECT 1.2.3", "SELECT 1 " + std::string(70, '@') + " 2", "SELECT 4e5e6", "SELECT a--b\n, 2", "SELECT 1 -- c\r2, 3"};
   size_t accepted = 0;
   for (const auto& sql : cases) expect_same_shape(sql, accepted);
   const auto corpus = scan_corpus();
