@@ -11,8 +11,10 @@ echo "== fuzz (libFuzzer, ${FUZZ_SECONDS:-20}s per target)"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DSWITCHYARD_FUZZ=ON -DSWITCHYARD_TESTS=OFF >/dev/null
 cmake --build build-fuzz --target pg_frame_fuzz pg_startup_fuzz pg_rewrite_fuzz pg_replies_fuzz \
-      mysql_frame_fuzz mysql_replies_fuzz mysql_handshake_fuzz mysql_parse_fuzz mysql_rewrite_fuzz mysql_ddl_lint_fuzz
-for target in pg_frame pg_startup pg_rewrite pg_replies mysql_frame mysql_replies mysql_handshake mysql_parse mysql_rewrite mysql_ddl_lint; do
+      mysql_frame_fuzz mysql_replies_fuzz mysql_handshake_fuzz mysql_parse_fuzz mysql_rewrite_fuzz mysql_ddl_lint_fuzz \
+      pg_shape_fuzz
+for target in pg_frame pg_startup pg_rewrite pg_replies pg_shape mysql_frame mysql_replies mysql_handshake mysql_parse mysql_rewrite \
+              mysql_ddl_lint; do
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   ./build-fuzz/${target}_fuzz -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=0 \
