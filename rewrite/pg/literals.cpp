@@ -61,6 +61,16 @@ size_t skip_space_and_comments(std::string_view s, size_t i) {
   return i;
 }
 
+// The quote that closes the string or identifier opening at `open` (a doubled quote is one
+// character of it), or npos when none does.
+size_t closing_quote(std::string_view s, size_t open) {
+  const char q = s[open];
+  for (size_t j = open + 1;; j += 2) {
+    j = s.find(q, j);
+    if (j == std::string_view::npos || j + 1 >= s.size() || s[j + 1] != q) return j;
+  }
+}
+
 // Whether a placeholder put at `at` would join the word before it: `date'2024-01-01'` would
 // shape as `date$1`, one identifier, so the shape would mean another statement. Such a text
 // has no shape (it is rewritten from itself).
@@ -89,29 +99,12 @@ std::optional<Shape> fast_shape_of(std::string_view s) {
       if (j < s.size() && (s[j] == '\'' || (s[j] == '&' && j == i + 1 && (c == 'u' || c == 'U')))) return std::nullopt;
       i = j;
     } else if (c == '"') {
-      size_t j = i + 1;
-      while (true) {
-        j = s.find('"', j);
-        if (j == std::string_view::npos) return std::nullopt;
-        if (j + 1 < s.size() && s[j + 1] == '"') {
-          j += 2;
-          continue;
-        }
-        break;
-      }
-      if (j == i + 1) return std::nullopt;  // "" is a zero-length identifier: an error
+      const size_t j = closing_quote(s, i);
+      if (j == std::string_view::npos || j == i + 1) return std::nullopt;  // "" is a zero-length identifier: an error
       i = j + 1;
     } else if (c == '\'') {
-      size_t j = i + 1;
-      while (true) {
-        j = s.find('\'', j);
-        if (j == std::string_view::npos) return std::nullopt;
-        if (j + 1 < s.size() && s[j + 1] == '\'') {
-          j += 2;
-          continue;
-        }
-        break;
-      }
+      const size_t j = closing_quote(s, i);
+      if (j == std::string_view::npos) return std::nullopt;
       // 'a' <newline> 'b' is one string: declined, as is any string that a quote follows.
       const size_t next = skip_space_and_comments(s, j + 1);
       if (next == std::string_view::npos || (next < s.size() && s[next] == '\'')) return std::nullopt;
