@@ -1,4 +1,5 @@
-// Literal placeholders for shape caching, using libpg_query's scanner; see literals.h.
+// Literal placeholders for shape caching: a fast scan of the common lexical rules, else
+// libpg_query's scanner; see literals.h.
 #include "rewrite/pg/literals.h"
 
 #include <algorithm>

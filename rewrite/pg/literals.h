@@ -1,5 +1,5 @@
 // A statement's shape: its text with every literal constant replaced by a placeholder $N
-// (numbered after the statement's own parameters), found with PostgreSQL's own lexer. Writes
+// (numbered after the statement's own parameters), found as PostgreSQL's own lexer finds them. Writes
 // that differ only in their literals (what a simple-protocol client sends, e.g.
 // `UPDATE t SET a = a + 7 WHERE id = 42`) share one shape, so their rewrite is computed once and
 // the literals are put back into it.
