@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,9 @@ struct Decision {
   std::vector<rewrite::Completion> completions;
   // kReplace: the statements a MySQL session runs in place of the text (rewrite/write_script.h).
   std::optional<rewrite::WriteScript> script;
+  // kReplace of a Parse: a COPY FROM into a migrated table, `text` being its COPY into the
+  // temporary table; what the session sends around each Execute of it (rewrite_result.h).
+  std::shared_ptr<const rewrite::ExtendedCopy> copy;
 
   bool writes = false;       // the text may write (the dialect's write keywords, or server code)
   bool parsed = true;        // false: the rewriter could not parse it (the server will say why)

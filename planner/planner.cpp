@@ -41,8 +41,8 @@ rewrite::RewriteResult simple_query_only_refusal(const rewrite::RewriteResult& r
   rewrite::RewriteResult refused;
   refused.kind = rewrite::RewriteResult::Kind::kRefused;
   refused.migration = r.migration.empty() ? r.passed_migration : r.migration;
-  refused.reason = "COPY FROM into a migrated table is mirrored only in a simple Query (a prepared statement holds one "
-                   "statement, and the mirror needs four); send it without parameters, with the simple query protocol";
+  refused.reason = "COPY FROM into a migrated table is mirrored in a prepared statement only when it is the statement's "
+                   "one command; send it alone";
   refused.code = rewrite::RefusalReason::kUnsupportedForm;
   refused.reads_mask = r.reads_mask;
   return refused;
@@ -89,9 +89,17 @@ Decision Planner::plan(const Statement& statement, const rewrite::Lexical& lexic
   }
   rewrite::RewriteResult r = rewrites.get(sql, route_, lexical);
   // A prepared statement holds one statement; a rewrite into several (COPY FROM into a migrated
-  // table) can only be sent in a simple Query.
-  if (statement.kind == Statement::Kind::kPrepare && r.simple_query_only) r = simple_query_only_refusal(r);
+  // table) is sent as the one COPY, the session running the others around its Execute, or, in a
+  // text of several statements, refused.
+  const bool extended_copy = statement.kind == Statement::Kind::kPrepare && r.simple_query_only && r.extended_copy &&
+                             r.completions.size() == 4;
+  if (statement.kind == Statement::Kind::kPrepare && r.simple_query_only && !extended_copy) r = simple_query_only_refusal(r);
   apply(r, d);
+  if (extended_copy && d.action == Decision::Action::kReplace) {
+    d.text = r.extended_copy->copy;
+    d.completions = {r.completions[1]};
+    d.copy = r.extended_copy;
+  }
   // Only what a shadow connection reads as the session's server does (Dialect::shadow_lexical).
   if (statement.kind == Statement::Kind::kQuery && d.shadow_candidate)
     if (const auto shadow_settings = dialect.shadow_lexical(lexical))

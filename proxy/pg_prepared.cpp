@@ -28,10 +28,7 @@ namespace {
 using Request = pg::InjectedReplies::Request;
 
 void encode_close_statement(std::string& out, std::string_view name) {
-  std::string body = "S";
-  body.append(name);
-  body.push_back('\0');
-  pg::encode_message(out, 'C', body);
+  pg::encode_describe_or_close(out, 'C', pg::Target{'S', name});
 }
 
 }  // namespace
@@ -44,7 +41,9 @@ PreparedStatement PgSession::statement_of(std::string_view text, const planner::
   if (d.action != Action::kRelay) s.upstream_text = d.text;  // kRelay: upstream() is the text itself
   s.refused = d.action == Action::kRefuse;
   if (d.action == Action::kReplace && !d.completions.empty() && d.completions.front().patched)
-    s.patch = pg::ReplyPatch{d.completions.front().tag_verb, d.completions.front().suppress_rows};
+    s.patch = pg::ReplyPatch{d.completions.front().tag_verb, d.completions.front().suppress_rows,
+                             d.completions.front().drop_tag};
+  if (d.action == Action::kReplace) s.copy = d.copy;
   if (!d.writes) s.reads_mask = d.reads_mask;
   s.write_count = plans_.write_count(d.counting);
   s.shadow = d.shadow_candidate.has_value();
@@ -65,7 +64,8 @@ void PgSession::count_use(const PreparedStatement& s) {
 
 bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool before_query) {
   if (!prepared_.stale(s)) return false;
-  const planner::Decision d = plan({planner::Statement::Kind::kPrepare, s.text, name});
+  planner::Decision d = plan({planner::Statement::Kind::kPrepare, s.text, name});
+  if (!s.sql_level) track_copy(d);
   PreparedStatement next = statement_of(s.text, d);
   next.sql_level = s.sql_level;
   next.param_types = s.param_types;
@@ -75,6 +75,8 @@ bool PgSession::refresh(const std::string& name, PreparedStatement& s, bool befo
   next.reprepared = s.reprepared;
   const bool same = s.stamp.generation != 0 && next.upstream() == s.upstream();
   if (same) {
+    // The same text may now be patched otherwise (a COPY whose tracking started since).
+    if (replies_) replies_->on_reprepare(name, next.patch);
     prepared_.replace(s, std::move(next));
     to_upstream_->framer.set_capture(frontend_capture());
     return false;
@@ -130,7 +132,8 @@ Replacement PgSession::inspect_bind(std::string_view body, const pg::BindNames& 
     return kKept;  // the server will say it does not exist
   }
   refresh(std::string(names.statement), *s, false);
-  if (s->reads_mask != 0 || s->reprepared) portals_.insert_or_assign(std::string(names.portal), std::string(names.statement));
+  if (s->reads_mask != 0 || s->reprepared || s->copy)
+    portals_.insert_or_assign(std::string(names.portal), std::string(names.statement));
   else if (auto p = portals_.find(names.portal); p != portals_.end()) portals_.erase(p);
   count_use(*s);
   if (s->shadow && ctx_.shared.shadow) {

@@ -39,6 +39,8 @@ Replacement PgSession::inspect(Pump& p, char type, std::string_view body) {
     lexical_.settled = idle_before_request_;  // else a request ahead may still change the settings
     // A Sync the server ignores in copy-in mode gets no ReadyForQuery: nothing counts it.
     if (!copy_syncs_.on_frontend(type)) return kKept;
+    // Only Syncs come between a COPY's Execute and the end of its data (pg_copy.cpp).
+    if (copy_running_ && type != 'S' && type != 'c' && type != 'f') copy_running_.reset();
     // A Bind's names are decoded once, here, for whoever looks at them.
     std::optional<pg::BindNames> bind;
     if (type == 'B') {
@@ -73,12 +75,15 @@ Replacement PgSession::inspect(Pump& p, char type, std::string_view body) {
     copy_in_started();
     return kKept;
   }
-  // The replies to requests the proxy slipped in are the client's to never see.
-  const auto verdict = requests_.on_backend(type, outcomes_);
+  // The replies to requests the proxy slipped in are the client's to never see (but for the tag
+  // of an extended-protocol COPY's mirror, which becomes the COPY's).
+  std::string replaced;
+  const auto verdict = requests_.on_backend(type, body, replaced, outcomes_);
   if (!outcomes_.empty()) on_request_outcomes();
-  if (verdict == pg::InjectedReplies::Verdict::kDrop) {
+  if (verdict != pg::InjectedReplies::Verdict::kKeep) {
     if (!requests_.injecting()) to_client_->framer.set_capture(backend_capture());
-    return kDropped;
+    if (verdict == pg::InjectedReplies::Verdict::kDrop) return kDropped;
+    return replaced;
   }
   if (type == 'K') return replace_backend_key(body);
   if (replies_) {
@@ -150,6 +155,9 @@ Replacement PgSession::inspect_frontend(char type, std::string_view body, const 
     case 'C':
       note_close(body);
       return kKept;
+    case 'E': return inspect_execute(body);
+    case 'c':
+    case 'f': return inspect_copy_end(type);
   }
   return kKept;
 }
@@ -204,6 +212,7 @@ Replacement PgSession::inspect_parse(std::string_view body, std::vector<rewrite:
     return kDropped;
   }
   planner::Decision d = plan({planner::Statement::Kind::kPrepare, parse->query, parse->statement});
+  track_copy(d);
   const bool changed = d.action != Action::kRelay;
   if (d.action == Action::kReplace) error_positions_.parse_rewritten(d.text, std::string(parse->query));
   else error_positions_.parse_relayed();

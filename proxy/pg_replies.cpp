@@ -6,7 +6,7 @@
 // Tracking costs a look at every request and at each reply's completion message, so a session
 // tracks only while its generation has a rename_table or copy_table migration, or, once it sent
 // a COPY FROM that became four statements (rewrite/pg/copy_from.h), until it adopts another
-// generation. It starts or
+// generation, and for good once it prepared one (pg_copy.cpp). It starts or
 // stops only at a transaction boundary with nothing in flight (adopt_generation), so the
 // tracker never misses a request whose replies are still to come.
 #include <spdlog/spdlog.h>
@@ -28,7 +28,7 @@ bool has_two_table_migration(const Generation& g) {
 }  // namespace
 
 void PgSession::update_reply_tracking() {
-  if (has_two_table_migration(*gen_)) {
+  if (has_two_table_migration(*gen_) || tracks_copies_) {
     if (!replies_) replies_ = std::make_unique<pg::ReplyTracker>();
   } else {
     replies_.reset();

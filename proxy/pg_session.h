@@ -144,6 +144,15 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   // Its parameters are decoded only for a shadow read or a refusal, which never meet.
   Replacement inspect_bind(std::string_view body, const pg::BindNames& names);
   Replacement inspect_describe(std::string_view body);
+  // pg_copy.cpp: an Execute of a COPY FROM into a migrated table prepared in a Parse
+  // (rewrite::ExtendedCopy): the temporary table is made just before it, and the client's
+  // CopyDone is followed by the mirrored INSERT and the DROP. Each statement is sent as the
+  // proxy's own Parse, Bind, Execute and Close, whose replies the client never sees.
+  Replacement inspect_execute(std::string_view body);
+  Replacement inspect_copy_end(char type);  // CopyDone 'c' or CopyFail 'f'
+  // A Parse (or re-prepare) of such a COPY: replies are tracked from now on, or it is refused.
+  void track_copy(planner::Decision& d);
+  void inject_statement(std::string_view sql, std::string verb);
   // A ParameterDescription or RowDescription answering a Describe of statement `name`: kept in
   // the statement's record, or restored to what the client was told before a re-prepare.
   Replacement on_describe_answer(const std::string& name, char type, std::string_view body);
@@ -229,6 +238,10 @@ class PgSession final : public SessionCore, public std::enable_shared_from_this<
   PreparedStatements::Census published_statements_;  // as the census last heard it
   uint64_t published_generation_ = 0;
   std::string injection_;    // messages the proxy sends upstream before the client's message
+  // The extended-protocol COPY whose Execute went up last, until the client ends its data or
+  // sends another request (pg_copy.cpp).
+  std::shared_ptr<const rewrite::ExtendedCopy> copy_running_;
+  bool tracks_copies_ = false;  // a COPY of that kind was prepared: replies are tracked for good
   std::string close_reason_;
   bool message_deadline_armed_ = false;
 };

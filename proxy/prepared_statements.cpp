@@ -5,7 +5,7 @@ namespace switchyard::proxy {
 namespace {
 
 bool interesting(const PreparedStatement& s) {
-  return s.refused || s.shadow || s.reads_mask != 0 || s.write_count.route != WriteCount::Route::kNone;
+  return s.refused || s.shadow || s.reads_mask != 0 || s.write_count.route != WriteCount::Route::kNone || s.copy;
 }
 
 void forget_copy(PreparedStatement& s) { s.stamp = {}; }  // stamp 0: prepared again at next use

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,8 @@ struct PreparedStatement {
   const std::string& upstream() const { return upstream_text.empty() ? text : upstream_text; }
   bool refused = false;                // a parameterless statement raising the refusal
   std::optional<pg::ReplyPatch> patch;  // two-table rewrites: the replies to restore
+  // A COPY FROM into a migrated table: what runs around each Execute of it (pg_copy.cpp).
+  std::shared_ptr<const rewrite::ExtendedCopy> copy;
 
   // What each use of it does under its plan, for metrics and shadow reads.
   uint64_t reads_mask = 0;             // bit i: reads catalog migration i

@@ -136,6 +136,8 @@ rewrite::RewriteResult RewriteCache::get_standard(std::string_view sql, const Re
   if (r.kind != rewrite::RewriteResult::Kind::kRewritten) return r;
   // A write script carries the statement's values in its plan, not only in its text.
   if (r.script) return by_text(sql, q);
+  // So does a COPY's in the pieces a Parse of it is sent as.
+  if (r.extended_copy) return by_text(sql, q);
   auto filled = q.dialect.with_literals(r.sql, *shape, q.lexical);
   if (!filled) return by_text(sql, q);
   rewrite::RewriteResult out = r;

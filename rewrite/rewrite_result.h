@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,19 @@ inline std::string_view to_string(RefusalReason r) {
   return "unsupported_form";
 }
 
+// A COPY FROM into a migrated table sent in a Parse (the extended protocol), which holds one
+// statement where the mirror needs four (rewrite/pg/copy_from.h): the Parse holds `copy`, the
+// COPY into the temporary table; the session runs `before` ahead of each Execute of it and
+// `after` once the client's CopyDone has gone up, all before the client's Sync, so the four run in
+// one transaction as they do in a simple Query. `after_completions` restores what the client
+// sees of `after` (the mirrored INSERT's tag becomes "COPY n"); the COPY's own tag is dropped.
+struct ExtendedCopy {
+  std::string before;               // CREATE TEMPORARY TABLE pg_temp."_switchyard_copy_0" (...)
+  std::string copy;                 // COPY pg_temp."_switchyard_copy_0" (...) FROM STDIN ...
+  std::vector<std::string> after;   // the mirrored INSERT ... SELECT, then DROP TABLE
+  std::vector<Completion> after_completions;  // one per `after` statement
+};
+
 struct RewriteResult {
   enum class Kind {
     kUnchanged,  // relay the original text
@@ -81,9 +95,11 @@ struct RewriteResult {
   // kRewritten: one entry per top-level statement when any statement's replies must be patched;
   // empty when the server's replies can be relayed as they are.
   std::vector<Completion> completions;
-  // The text holds a COPY FROM into a migrated table, rewritten into several statements (which
-  // only a simple Query may carry) or relayed as written: a Parse of it must be refused.
+  // The text holds a COPY FROM into a migrated table, rewritten into several statements, which
+  // only a simple Query may carry: a Parse of it must be refused, or, when the text is that one
+  // COPY, sent as `extended_copy` says.
   bool simple_query_only = false;
+  std::shared_ptr<const ExtendedCopy> extended_copy;
   // kRewritten (MySQL's two-table migrations): the statements the session runs in place of the
   // text, in a transaction or savepoint of its own (write_script.h); `sql` is then the write alone,
   // for the logs. Only a text of one statement, sent as a query (not prepared), carries one.

@@ -102,6 +102,19 @@ std::optional<Target> decode_describe_or_close(std::string_view body) {
   return t;
 }
 
+void encode_describe_or_close(std::string& out, char type, const Target& t) {
+  std::string body(1, t.kind);
+  put_cstring(body, t.name);
+  encode_message(out, type, body);
+}
+
+void encode_execute(std::string& out, std::string_view portal, uint32_t max_rows) {
+  std::string body;
+  put_cstring(body, portal);
+  put_u32(body, max_rows);
+  encode_message(out, 'E', body);
+}
+
 std::optional<std::string_view> decode_execute_portal(std::string_view body) {
   ByteReader r(body);
   std::string_view portal;

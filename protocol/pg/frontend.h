@@ -50,7 +50,10 @@ struct Target {
 };
 std::optional<Target> decode_describe_or_close(std::string_view body);
 
+void encode_describe_or_close(std::string& out, char type, const Target& t);  // type 'D' or 'C'
+
 // Execute ('E'): the portal (the row limit is not needed).
 std::optional<std::string_view> decode_execute_portal(std::string_view body);
+void encode_execute(std::string& out, std::string_view portal, uint32_t max_rows = 0);
 
 }  // namespace switchyard::pg

@@ -4,19 +4,29 @@
 #include <algorithm>
 #include <iterator>
 
+#include "protocol/pg/backend.h"
+#include "protocol/pg/reply_tracker.h"
+
 namespace switchyard::pg {
 
 void InjectedReplies::sent(Request r, bool injected, uint32_t tag) {
   if (injected) {
     ++injected_pending_;
     if (r == Request::kQuery) ++injected_queries_;
+    if (r == Request::kBind) ++injected_binds_;
+    if (r == Request::kExecute) ++injected_executes_;
   }
   Entry* back = queue_.empty() ? nullptr : &queue_.back();
   if (back != nullptr && !injected && tag == 0 && back->kind == r && !back->injected && back->tag == 0 && !back->failed) {
     ++back->count;
     return;
   }
-  queue_.push_back(Entry{r, injected, tag, 1});
+  queue_.push_back(Entry{r, injected, tag, 1, false, {}});
+}
+
+void InjectedReplies::sent_execute(std::string verb) {
+  sent(Request::kExecute, true);
+  queue_.back().verb = std::move(verb);
 }
 
 void InjectedReplies::syncs_ignored(uint64_t n) {
@@ -37,6 +47,8 @@ void InjectedReplies::pop_one(std::vector<Outcome>& outcomes, bool ok) {
   if (e.injected) {
     --injected_pending_;
     if (e.kind == Request::kQuery) --injected_queries_;
+    if (e.kind == Request::kBind) --injected_binds_;
+    if (e.kind == Request::kExecute) --injected_executes_;
   }
   if (e.tag != 0) outcomes.push_back(Outcome{e.tag, ok});
   if (--e.count == 0) queue_.pop_front();
@@ -48,6 +60,12 @@ void InjectedReplies::drop_to_sync(std::vector<Outcome>& outcomes) {
 }
 
 InjectedReplies::Verdict InjectedReplies::on_backend(char type, std::vector<Outcome>& outcomes) {
+  std::string unused;
+  return on_backend(type, {}, unused, outcomes);
+}
+
+InjectedReplies::Verdict InjectedReplies::on_backend(char type, std::string_view body, std::string& out,
+                                                     std::vector<Outcome>& outcomes) {
   if (queue_.empty()) return Verdict::kKeep;  // e.g. the ReadyForQuery that ends authentication
   Entry& front = queue_.front();
   const bool injected = front.injected;
@@ -59,8 +77,25 @@ InjectedReplies::Verdict InjectedReplies::on_backend(char type, std::vector<Outc
       pop_one(outcomes, true);
       return injected ? Verdict::kDrop : Verdict::kKeep;
     }
-    case 'C':
-      return front.kind == Request::kQuery && injected ? Verdict::kDrop : Verdict::kKeep;
+    case '2':  // BindComplete: only the proxy's own Binds have entries
+      if (front.kind != Request::kBind || !injected) return Verdict::kKeep;
+      pop_one(outcomes, true);
+      return Verdict::kDrop;
+    case 'D':  // a DataRow of the proxy's own Execute
+      return front.kind == Request::kExecute && injected ? Verdict::kDrop : Verdict::kKeep;
+    case 'C': {
+      if (front.kind == Request::kQuery && injected) return Verdict::kDrop;
+      if (front.kind != Request::kExecute || !injected) return Verdict::kKeep;
+      std::string verb = std::move(front.verb);
+      pop_one(outcomes, true);
+      if (verb.empty()) return Verdict::kDrop;
+      // CommandComplete's body is the tag and its terminating NUL.
+      const std::string_view tag = body.substr(0, body.find('\0'));
+      std::string patched = patched_tag(tag, verb);
+      patched.push_back('\0');
+      encode_message(out, 'C', patched);
+      return Verdict::kReplace;
+    }
     case 'T':
     case 'n':
       // RowDescription ends a Describe's answer (NoData for a statement that returns no rows);
@@ -93,7 +128,9 @@ TypeSet InjectedReplies::backend_capture() const {
   // The answers to Describe always: a client's Describe may be answered before the proxy knows
   // it will want to look, and a missed answer would pair the next one with the wrong request.
   TypeSet t{'1', '3', 'E', 'Z', 't', 'T', 'n'};
-  if (injected_queries_ > 0) t.add('C');
+  if (injected_queries_ > 0 || injected_executes_ > 0) t.add('C');
+  if (injected_executes_ > 0) t.add('D');
+  if (injected_binds_ > 0) t.add('2');
   return t;
 }
 

@@ -18,8 +18,9 @@
 // rolls back what any of the four did, the temporary table included.
 //
 // Refused (docs/migrations.md): FREEZE (it cannot apply to the table through a temporary one),
-// WHERE (it may read unlisted columns' defaults, which only the table has). Only for a simple
-// Query: RewriteResult::simple_query_only says the text holds several statements.
+// WHERE (it may read unlisted columns' defaults, which only the table has). The four statements
+// need a simple Query (RewriteResult::simple_query_only); a Parse of the COPY alone is sent as
+// RewriteResult::extended_copy says (the session runs the other three around its Execute).
 #pragma once
 
 #include <cstddef>

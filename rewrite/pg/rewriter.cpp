@@ -200,6 +200,14 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
       sent.insert(sent.end(), copies[i].completions.begin(), copies[i].completions.end());
       any = true;
       result.simple_query_only = true;
+      if (tree.size() == 1 && copies[i].statements.size() == 4) {
+        auto e = std::make_shared<ExtendedCopy>();
+        e->before = copies[i].statements[0];
+        e->copy = copies[i].statements[1];
+        e->after = {copies[i].statements[2], copies[i].statements[3]};
+        e->after_completions = {copies[i].completions[2], copies[i].completions[3]};
+        result.extended_copy = std::move(e);
+      }
       continue;
     }
     sent.push_back(completions[i]);

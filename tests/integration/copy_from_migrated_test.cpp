@@ -4,7 +4,8 @@
 // the "COPY n" tag, errors by SQLSTATE) and both databases end with the same rows in both
 // shapes. Also: 100,000 rows, an error in row 5000 (nothing lands), COPY in a transaction and a
 // savepoint rolled back, CopyFail, a transaction already in error, the extended protocol
-// (refused), psql's \copy, and a rename_table migration's two tables.
+// (PQexecParams, and a statement prepared once and executed across phase flips), psql's \copy,
+// and a rename_table migration's two tables.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -13,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/admin_probe.h"
 #include "tests/support/migration_proxy.h"
+#include "tests/support/net.h"
 #include "tests/support/child_process.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -51,11 +54,17 @@ struct Copy {
   std::string sql;
   std::string data;     // sent as CopyData, in two messages
   bool fail = false;    // end with CopyFail instead of CopyDone
+  // How it is sent: a simple Query; PQsendQueryParams's unnamed Parse, Bind, Describe, Execute
+  // and Sync; or an Execute of the named statement `sql` prepared by PQprepare.
+  enum class Send { kQuery, kParams, kPrepared } send = Send::kQuery;
 };
 
 // What the client sees of one COPY: the CopyInResponse's shape, then the tag or the SQLSTATE.
 std::string copy_view(PGconn* conn, const Copy& c) {
-  if (PQsendQuery(conn, c.sql.c_str()) != 1) return std::string("send: ") + PQerrorMessage(conn);
+  const int sent = c.send == Copy::Send::kQuery    ? PQsendQuery(conn, c.sql.c_str())
+                   : c.send == Copy::Send::kParams ? PQsendQueryParams(conn, c.sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)
+                                                   : PQsendQueryPrepared(conn, c.sql.c_str(), 0, nullptr, nullptr, nullptr, 0);
+  if (sent != 1) return std::string("send: ") + PQerrorMessage(conn);
   std::string view;
   while (PGresult* raw = PQgetResult(conn)) {
     PgResult r(raw);
@@ -79,7 +88,9 @@ class CopyFromMigrated : public ::testing::Test {
     std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));  // database names
     std::string error;
-    proxy_ = MigrationProxy::start("copy_from_" + name, kUsers, kMigration, error);
+    admin_port_ = pick_free_port();
+    proxy_ = MigrationProxy::start("copy_from_" + name, kUsers,
+                                   std::string(kMigration) + "admin: {listen: 127.0.0.1:" + std::to_string(admin_port_) + "}\n", error);
     ASSERT_TRUE(proxy_) << error;
     reference_ = MigrationProxy::start("copy_from_ref_" + name, std::string(kUsers) + kReferenceTrigger, "", error);
     ASSERT_TRUE(reference_) << error;
@@ -102,6 +113,7 @@ class CopyFromMigrated : public ::testing::Test {
   }
   std::unique_ptr<MigrationProxy> proxy_, reference_;
   PgConn through_, ref_;
+  int admin_port_ = 0;
 };
 
 TEST_F(CopyFromMigrated, ClientsSeeWhatADirectCopyGives) {
@@ -181,15 +193,68 @@ TEST_F(CopyFromMigrated, TransactionsSavepointsAndAnAbortedTransaction) {
   expect_same_rows();
 }
 
-// A Parse holds one statement: the extended protocol's COPY is refused, and says how to send it.
-TEST_F(CopyFromMigrated, ExtendedProtocolIsRefused) {
-  PgResult r(PQexecParams(through_.get(), "COPY users (full_name) FROM STDIN", 0, nullptr, nullptr, nullptr, nullptr, 0));
-  EXPECT_EQ(sqlstate(r.get()), "0A000");
-  EXPECT_NE(std::string(PQresultErrorMessage(r.get())).find("simple query protocol"), std::string::npos)
-      << PQresultErrorMessage(r.get());
+// The extended protocol (libpq's PQexecParams, Rust's tokio-postgres): a Parse holds one
+// statement, so the proxy runs the temporary table, the mirror and the DROP around the client's
+// Execute and CopyDone (proxy/pg_copy.cpp). The client sees what a direct COPY gives, errors of
+// each kind included, and a failed mirror is an error, never "COPY n".
+TEST_F(CopyFromMigrated, ExtendedProtocolGivesWhatADirectCopyGives) {
+  using Send = Copy::Send;
+  const std::vector<Copy> copies = {
+      {"COPY users (full_name, email) FROM STDIN", "Ada\tada@x\nBob\t\\N\n", false, Send::kParams},
+      {"COPY users (id, full_name, email) FROM STDIN WITH (FORMAT csv, HEADER true)", "id,full_name,email\n100,Carl,c@x\n", false,
+       Send::kParams},
+      {"COPY public.users (email, full_name) FROM STDIN WITH (DELIMITER ';', NULL 'none')", "e@x;Eve\nnone;none\n", false, Send::kParams},
+      {"COPY users (display_name) FROM STDIN", "Fay\nGus\n", false, Send::kParams},
+      {"COPY users (full_name, email) FROM STDIN", "Ivy\tno-at-sign\n", false, Send::kParams},  // the mirror fails: 23514
+      {"COPY users (id, full_name) FROM STDIN", "100\tdup\n", false, Send::kParams},           // 23505, in the mirror
+      {"COPY users (id, full_name) FROM STDIN", "x\ty\n", false, Send::kParams},               // bad input: 22P02
+      {"COPY users (full_name) FROM STDIN", "Jo\n", true, Send::kParams},                       // CopyFail: 57014
+      {"COPY users (full_name) FROM STDIN", "After\n", false, Send::kParams},
+  };
+  for (const Copy& c : copies) both(c);
+  EXPECT_EQ(both(copies[0]), "copy in 2 cols, format 0; COPY 2; ");
+  EXPECT_EQ(both(copies[4]), "copy in 2 cols, format 0; error 23514; ");
+  // In the client's transactions: rolled back with it, kept with it.
+  for (const char* end : {"ROLLBACK", "COMMIT"}) {
+    for (PGconn* c : {through_.get(), ref_.get()}) ASSERT_EQ(PQresultStatus(exec(c, "BEGIN").get()), PGRES_COMMAND_OK);
+    EXPECT_EQ(both({"COPY users (full_name) FROM STDIN", std::string(end) + "\n", false, Send::kParams}), "copy in 1 cols, format 0; COPY 1; ");
+    EXPECT_EQ(both({"COPY users (full_name) FROM STDIN", "second\n", false, Send::kParams}), "copy in 1 cols, format 0; COPY 1; ");
+    for (PGconn* c : {through_.get(), ref_.get()}) ASSERT_EQ(PQresultStatus(exec(c, end).get()), PGRES_COMMAND_OK);
+  }
   // COPY TO and unmigrated tables pass in every protocol.
   PgResult to(PQexecParams(through_.get(), "COPY users TO STDOUT", 0, nullptr, nullptr, nullptr, nullptr, 0));
-  EXPECT_EQ(PQresultStatus(to.get()), PGRES_COPY_OUT);
+  ASSERT_EQ(PQresultStatus(to.get()), PGRES_COPY_OUT);
+  char* buf = nullptr;
+  int copied = 0;
+  for (int n; (n = PQgetCopyData(through_.get(), &buf, 0)) > 0; PQfreemem(buf)) ++copied;
+  while (PGresult* r = PQgetResult(through_.get())) PQclear(r);
+  EXPECT_GT(copied, 5);
+  expect_same_rows();
+  EXPECT_EQ(query_value(through_.get(), "SELECT count(*) FROM pg_class WHERE relname LIKE '\\_switchyard\\_copy%'"), "0");
+  // The session goes on as ever: its unnamed statement and later writes are its own.
+  EXPECT_EQ(query_value(through_.get(), "SELECT count(*) FROM users WHERE full_name IS DISTINCT FROM display_name"), "0");
+}
+
+// A named statement prepared once and executed again and again, as a pool's driver keeps it,
+// also across a reload that moves the migration to another phase and back.
+TEST_F(CopyFromMigrated, APreparedCopyRunsEachTimeAndFollowsPhaseFlips) {
+  for (PGconn* c : {through_.get(), ref_.get()}) {
+    PgResult p(PQprepare(c, "copy_users", "COPY users (full_name, email) FROM STDIN", 0, nullptr));
+    ASSERT_EQ(PQresultStatus(p.get()), PGRES_COMMAND_OK) << PQresultErrorMessage(p.get());
+  }
+  const auto run = [&](const std::string& data) { return both({"copy_users", data, false, Copy::Send::kPrepared}); };
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(run("Run " + std::to_string(i) + "\tr@x\nTwo\t\\N\n"), "copy in 2 cols, format 0; COPY 2; ");
+  EXPECT_EQ(run("Bad\tbad\n"), "copy in 2 cols, format 0; error 23514; ");
+  ASSERT_EQ(reload_phase(proxy_->process(), admin_port_, "    phase: off\n"), "");
+  // In phase off the COPY is relayed as written (the reference has no trigger to follow it).
+  EXPECT_EQ(copy_view(through_.get(), {"copy_users", "Off\to@x\n", false, Copy::Send::kPrepared}), "copy in 2 cols, format 0; COPY 1; ");
+  ASSERT_EQ(reload_phase(proxy_->process(), admin_port_, "    phase: dual_write\n"), "");
+  exec(ref_.get(), "INSERT INTO users (full_name, email) VALUES ('Off', 'o@x')");
+  PgConn direct = proxy_->connect_direct();
+  exec(direct.get(), "UPDATE users SET display_name = full_name WHERE full_name = 'Off'");  // as a backfill would
+  EXPECT_EQ(run("Back\tb@x\n"), "copy in 2 cols, format 0; COPY 1; ");
+  expect_same_rows();
 }
 
 TEST_F(CopyFromMigrated, PsqlCopyFromAFile) {
@@ -239,9 +304,16 @@ TEST(CopyFromMigratedTable, RenameTableWritesBothTables) {
             "copy in 2 cols, format 0; COPY 3; ");
   EXPECT_EQ(copy_view(c.get(), {"COPY invoices (id, customer) FROM STDIN CSV", "50,new\n"}), "copy in 2 cols, format 0; COPY 1; ");
   EXPECT_EQ(copy_view(c.get(), {"COPY inovices (customer) FROM STDIN", "ok\n\\N\n"}), "copy in 1 cols, format 0; error 23502; ");
+  // The extended protocol: the same, the mirror's tag restored (the failed COPY above used ids 4 and 5).
+  EXPECT_EQ(copy_view(c.get(), {"COPY inovices (customer, amount) FROM STDIN", "d\t4\n", false, Copy::Send::kParams}),
+            "copy in 2 cols, format 0; COPY 1; ");
+  EXPECT_EQ(copy_view(c.get(), {"COPY invoices (id, customer) FROM STDIN", "51\tnewer\n", false, Copy::Send::kParams}),
+            "copy in 2 cols, format 0; COPY 1; ");
+  EXPECT_EQ(copy_view(c.get(), {"COPY inovices (customer) FROM STDIN", "\\N\n", false, Copy::Send::kParams}),
+            "copy in 1 cols, format 0; error 23502; ");
   PgConn direct = proxy->connect_direct();
   const char* rows = "SELECT string_agg(id || ':' || customer || ':' || coalesce(amount::text, '-'), ',' ORDER BY id) FROM ";
-  EXPECT_EQ(query_value(direct.get(), std::string(rows) + "inovices"), "1:a:1.23,2:b:-,3:c:3.00,50:new:0.00");
+  EXPECT_EQ(query_value(direct.get(), std::string(rows) + "inovices"), "1:a:1.23,2:b:-,3:c:3.00,6:d:4.00,50:new:0.00,51:newer:0.00");
   EXPECT_EQ(query_value(direct.get(), std::string(rows) + "invoices"), query_value(direct.get(), std::string(rows) + "inovices"));
 }
 

@@ -41,7 +41,6 @@ const std::string kDir = SWITCHYARD_SOURCE_DIR "/tests/integration/differential/
 // other refusal.
 const std::map<std::string, std::string> kRefusals = {
     {"merge_insert_serial", "MERGE ... THEN INSERT of a volatile value or default (a serial)"},
-    {"copy_from_stdin (extended)", "COPY ... FROM into a migrated table in a Parse (the extended protocol)"},
     {"insert_select_both_shapes_positional", "INSERT ... SELECT without a column list"},
     {"server_side_function", "CREATE FUNCTION of a routine that writes a migrated table"},
     {"do_block", "a DO block that writes a migrated table"},

@@ -284,6 +284,30 @@ TEST(Planner, APreparedWriteCountsAtEachUseAsItsPlanSays) {
   EXPECT_EQ(again.text, d.text);
 }
 
+// A COPY FROM into a migrated table: four statements in a Query; in a Parse, the COPY into the
+// temporary table, with what the session runs around its Execute; a Parse of two statements is
+// refused (no Parse holds two).
+TEST(Planner, ACopyFromIsMirroredInAQueryAndInAParse) {
+  Fixture f(Phase::kDualWrite);
+  const Decision query = f.plan("COPY users (id, full_name) FROM STDIN");
+  ASSERT_EQ(query.action, Action::kReplace) << query.refusal.message;
+  EXPECT_EQ(query.completions.size(), 4u);
+  EXPECT_FALSE(query.copy);
+  const Decision parse = f.plan("COPY users (id, full_name) FROM STDIN", 0, Kind::kPrepare);
+  ASSERT_EQ(parse.action, Action::kReplace) << parse.refusal.message;
+  ASSERT_TRUE(parse.copy);
+  EXPECT_EQ(parse.text, parse.copy->copy);
+  EXPECT_EQ(parse.text, "COPY pg_temp._switchyard_copy_0(id, full_name) FROM STDIN");
+  ASSERT_EQ(parse.completions.size(), 1u);
+  EXPECT_TRUE(parse.completions[0].drop_tag);  // the COPY into the temporary table
+  EXPECT_EQ(query.text, parse.copy->before + "; " + parse.copy->copy + "; " + parse.copy->after[0] + "; " + parse.copy->after[1]);
+  EXPECT_EQ(parse.counting, (WriteCounting{Route::kRewritten, "users-display-name", {}}));
+  const Decision two = f.plan("COPY users (full_name) FROM STDIN; SELECT 1", 0, Kind::kPrepare);
+  EXPECT_EQ(two.action, Action::kRefuse);
+  EXPECT_FALSE(two.copy);
+  EXPECT_NE(two.refusal.message.find("send it alone"), std::string::npos) << two.refusal.message;
+}
+
 TEST(Planner, ACopyTableWriteIsMirrored) {
   // The two-table catalog (tables_catalog.h): 0 invoices-rename, 1 account-split (copy_table).
   rewrite::Catalog catalog = rewrite::testing::tables_catalog(Phase::kDualWrite);

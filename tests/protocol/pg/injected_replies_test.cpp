@@ -120,5 +120,76 @@ TEST(InjectedReplies, PipelinedRequestsShareEntries) {
   EXPECT_EQ(t.on_backend('Z', o), V::kKeep);  // nothing pending: kept
 }
 
+// One statement the proxy runs around an extended-protocol COPY (proxy/pg_copy.cpp): Closes,
+// Parse, Bind, Execute, Closes, each reply dropped, `verb` given to the Execute.
+void inject_statement(InjectedReplies& t, std::string verb = {}) {
+  t.sent(R::kClose, true);
+  t.sent(R::kClose, true);
+  t.sent(R::kParse, true);
+  t.sent(R::kBind, true);
+  t.sent_execute(std::move(verb));
+  t.sent(R::kClose, true);
+  t.sent(R::kClose, true);
+}
+const std::vector<Step> kInjectedStatement = {{'3', V::kDrop}, {'3', V::kDrop}, {'1', V::kDrop}, {'2', V::kDrop},
+                                              {'C', V::kDrop}, {'3', V::kDrop}, {'3', V::kDrop}};
+
+TEST(InjectedReplies, AStatementRunBeforeTheClientsExecuteIsInvisible) {
+  InjectedReplies t;
+  t.sent(R::kParse, false, 4);  // the client's Parse, Bind (no entry), Describe
+  t.sent(R::kDescribe, false);
+  inject_statement(t);  // then the client's Execute (no entry) and Sync
+  t.sent(R::kSync, false);
+  EXPECT_TRUE(t.backend_capture().contains('2'));
+  EXPECT_TRUE(t.backend_capture().contains('C'));
+  EXPECT_TRUE(t.backend_capture().contains('D'));
+  // The client's BindComplete comes while the proxy's Close is in front: kept.
+  std::vector<Step> steps = {{'1', V::kKeep}, {'2', V::kKeep}, {'n', V::kKeep}};
+  steps.insert(steps.end(), kInjectedStatement.begin(), kInjectedStatement.end());
+  steps.push_back({'C', V::kKeep});  // the client's own COPY's tag (the reply tracker drops it)
+  steps.push_back({'Z', V::kKeep});
+  const Outcomes o = feed(t, steps);
+  ASSERT_EQ(o.size(), 1u);
+  EXPECT_EQ(o[0].tag, 4u);
+  EXPECT_FALSE(t.injecting());
+  EXPECT_FALSE(t.backend_capture().contains('2'));
+  EXPECT_FALSE(t.backend_capture().contains('C'));
+}
+
+TEST(InjectedReplies, AnInjectedExecuteWithAVerbGivesTheClientItsTag) {
+  InjectedReplies t;
+  inject_statement(t, "COPY");
+  inject_statement(t);
+  t.sent(R::kSync, false);
+  Outcomes o;
+  std::string out;
+  for (const char type : {'3', '3', '1', '2'}) ASSERT_EQ(t.on_backend(type, {}, out, o), V::kDrop);
+  EXPECT_EQ(t.on_backend('D', std::string_view("\0\0", 2), out, o), V::kDrop);  // rows of the proxy's statement
+  ASSERT_EQ(t.on_backend('C', std::string_view("INSERT 0 3\0", 11), out, o), V::kReplace);
+  EXPECT_EQ(out, std::string("C\0\0\0\x0b" "COPY 3\0", 12));
+  out.clear();
+  for (const char type : {'3', '3'}) ASSERT_EQ(t.on_backend(type, {}, out, o), V::kDrop);
+  for (const Step& s : kInjectedStatement) ASSERT_EQ(t.on_backend(s.type, {}, out, o), s.verdict);
+  EXPECT_EQ(t.on_backend('Z', o), V::kKeep);
+  EXPECT_TRUE(out.empty());
+}
+
+// An error in the proxy's statement reaches the client and settles everything up to the Sync,
+// as the server skips it; the Sync's ReadyForQuery is the client's.
+TEST(InjectedReplies, AnErrorInAnInjectedExecuteSkipsToTheSync) {
+  InjectedReplies t;
+  inject_statement(t, "COPY");
+  inject_statement(t);
+  t.sent(R::kSync, false);
+  feed(t, {{'3', V::kDrop}, {'3', V::kDrop}, {'1', V::kDrop}, {'2', V::kDrop}, {'E', V::kKeep}, {'Z', V::kKeep}});
+  EXPECT_FALSE(t.injecting());
+  EXPECT_FALSE(t.backend_capture().contains('C'));
+  // An error before any reply of the proxy's (the client's COPY data was bad): the same.
+  inject_statement(t, "COPY");
+  t.sent(R::kSync, false);
+  feed(t, {{'E', V::kKeep}, {'Z', V::kKeep}});
+  EXPECT_FALSE(t.injecting());
+}
+
 }  // namespace
 }  // namespace switchyard::pg

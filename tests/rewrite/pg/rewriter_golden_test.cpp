@@ -198,12 +198,29 @@ TEST(Rewriter, AValuesRowOfAnotherLengthThanItsColumnsIsLeftForTheServer) {
   }
 }
 
-// A Parse holds one statement: every COPY FROM into a migrated table says it needs a simple
-// Query, the one relayed as written too (the proxy refuses it in a Parse); COPY TO does not.
+// A Parse holds one statement: a mirrored COPY FROM into a migrated table says it needs a simple
+// Query, and when it is the text's one statement, how a Parse of it is sent instead (its four
+// statements apart: the Parse holds the COPY into the temporary table); one relayed as written
+// and COPY TO need neither.
 TEST(Rewriter, AMirroredCopyFromIntoAMigratedTableNeedsASimpleQuery) {
   const Catalog dual = testing::seeds_catalog();
   const Catalog new_only = testing::seeds_catalog(config::Phase::kNewOnly);
-  EXPECT_TRUE(rewrite_sql("COPY users (id, full_name) FROM STDIN", dual).simple_query_only);
+  const RewriteResult mirrored = rewrite_sql("COPY users (id, full_name) FROM STDIN", dual);
+  EXPECT_TRUE(mirrored.simple_query_only);
+  ASSERT_TRUE(mirrored.extended_copy);
+  const ExtendedCopy& e = *mirrored.extended_copy;
+  EXPECT_EQ(mirrored.sql, e.before + "; " + e.copy + "; " + e.after[0] + "; " + e.after[1]);
+  EXPECT_EQ(e.before.rfind("CREATE TEMPORARY TABLE pg_temp.\"_switchyard_copy_0\" (", 0), 0u) << e.before;
+  EXPECT_EQ(e.copy, "COPY pg_temp._switchyard_copy_0(id, full_name) FROM STDIN");
+  EXPECT_EQ(e.after[0].rfind("INSERT INTO users (id, full_name, display_name) SELECT", 0), 0u) << e.after[0];
+  EXPECT_EQ(e.after[1], "DROP TABLE pg_temp.\"_switchyard_copy_0\"");
+  ASSERT_EQ(e.after_completions.size(), 2u);
+  EXPECT_EQ(e.after_completions[0].tag_verb, "COPY");
+  EXPECT_TRUE(e.after_completions[1].drop_tag);
+  // Two statements: no Parse can hold them.
+  const RewriteResult two = rewrite_sql("COPY users (full_name) FROM STDIN; SELECT 1", dual);
+  EXPECT_TRUE(two.simple_query_only);
+  EXPECT_FALSE(two.extended_copy);
   const RewriteResult relayed = rewrite_sql("COPY users (id, display_name) FROM STDIN", new_only);
   EXPECT_EQ(relayed.kind, RewriteResult::Kind::kUnchanged);
   EXPECT_FALSE(relayed.simple_query_only);  // needs no mirror: a Parse of it is relayed too
