@@ -56,6 +56,12 @@ bool Prefilter::contains_word(std::string_view sql, std::string_view word) {
   return contains_spelling(sql, doubled);
 }
 
+bool Prefilter::contains_name(std::string_view sql, std::string_view name) {
+  if (name.empty()) return false;
+  if (std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return contains_word(sql, name);
+  return contains_word(sql, lower_case(name));
+}
+
 std::string Prefilter::lower_case(std::string_view name) {
   std::string l;
   for (char c : name) l.push_back(lower(c));

@@ -47,6 +47,8 @@ class Prefilter {
   static bool contains_word(std::string_view sql, std::string_view word);
   // `name` with ASCII letters lower-cased, as contains_word wants its `word`.
   static std::string lower_case(std::string_view name);
+  // contains_word of `name` in any case; no copy of it when it has no capital letter.
+  static bool contains_name(std::string_view sql, std::string_view name);
 
  private:
   std::vector<std::string> names_;  // lower-cased, longest first

@@ -2,6 +2,7 @@
 #include "rewrite/mysql/lexer.h"
 
 #include <array>
+#include <cstring>
 
 namespace switchyard::rewrite::mysql {
 namespace {
@@ -335,6 +336,16 @@ bool tokenize(std::string_view sql, const LexicalSettings& settings, std::vector
     }
     out.push_back(t);
   }
+}
+
+bool single_statement(std::string_view sql, StatementRange& out) {
+  if (sql.empty() || !has(sql[0], kWordStart)) return false;
+  if (std::memchr(sql.data(), ';', sql.size()) != nullptr || std::memchr(sql.data(), '#', sql.size()) != nullptr) return false;
+  if (sql.find("--") != std::string_view::npos || sql.find("/*") != std::string_view::npos) return false;
+  size_t end = sql.size();
+  while (end > 0 && is_space(sql[end - 1])) --end;
+  out = StatementRange{0, static_cast<uint32_t>(end)};
+  return true;
 }
 
 bool split_statements(std::string_view sql, const LexicalSettings& settings, std::vector<StatementRange>& out,

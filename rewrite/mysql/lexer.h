@@ -112,5 +112,9 @@ struct StatementRange {
 };
 bool split_statements(std::string_view sql, const LexicalSettings& settings, std::vector<StatementRange>& out,
                       std::string& error);
+// The common case without lexing: a text that starts with a letter and holds no ';', '#', "--"
+// or "/*" anywhere (so no comment and no second statement, whatever its strings hold) is one
+// statement, `out`, to its last non-space byte. False: split_statements decides.
+bool single_statement(std::string_view sql, StatementRange& out);
 
 }  // namespace switchyard::rewrite::mysql

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "rewrite/mysql/keywords.h"
 #include "rewrite/mysql/statement_facts.h"
 #include "rewrite/read_phase.h"
 
@@ -11,9 +12,9 @@ namespace switchyard::rewrite::mysql {
 
 bool names_table(const std::string& schema, const std::string& name, const config::TableName& t,
                  const std::string& database) {
-  if (fold(name) != fold(t.name)) return false;
+  if (!same_word(name, t.name)) return false;
   const std::string& db = schema.empty() ? database : schema;
-  return db.empty() || t.schema == "public" || fold(db) == fold(t.schema);
+  return db.empty() || t.schema == "public" || same_word(db, t.schema);
 }
 
 namespace {

@@ -44,7 +44,7 @@ const ResolvedMigration* named_in(std::string_view text, const Catalog& catalog)
   for (const auto& m : catalog.migrations) {
     if (m.spec.phase == Phase::kOff) continue;
     for (const auto* t : {&m.spec.old_table, &m.spec.new_table})
-      if (Prefilter::contains_word(text, Prefilter::lower_case(t->name))) return &m;
+      if (Prefilter::contains_name(text, t->name)) return &m;
   }
   return nullptr;
 }
@@ -58,7 +58,7 @@ std::optional<Refusal> server_writer_refusal(std::string_view text, const Statem
   for (const auto& m : catalog.migrations) {
     if (m.spec.phase == Phase::kOff || m.spec.pass_unsupported) continue;
     for (const ServerWriter& w : m.server_writers) {
-      const bool named = Prefilter::contains_word(text, Prefilter::lower_case(w.object.name));
+      const bool named = Prefilter::contains_name(text, w.object.name);
       const bool runs = w.kind != ServerWriter::Kind::kTrigger ? named
                         : facts != nullptr                       ? writes_table(*facts, w.object, db)
                                                                  : named && Prefilter::may_write(text);
@@ -265,7 +265,7 @@ StatementOutcome rewrite_statement(std::string_view text, const Catalog& catalog
 // writes them (a routine's call, a trigger's table): Prefilter::may_touch for one migration.
 bool names_migration(std::string_view sql, const ResolvedMigration& m) {
   const auto named = [sql](const std::string& name) {
-    return !name.empty() && Prefilter::contains_word(sql, Prefilter::lower_case(name));
+    return Prefilter::contains_name(sql, name);
   };
   if (named(m.spec.old_table.name) || named(m.spec.new_table.name)) return true;
   for (const ServerWriter& w : m.server_writers)
@@ -300,7 +300,8 @@ RewriteResult rewrite_sql(std::string_view sql, const Catalog& catalog, ReadRout
 
   std::vector<StatementRange> ranges;
   std::string error;
-  if (!split_statements(sql, settings, ranges, error)) {
+  if (StatementRange one; single_statement(sql, one)) ranges.push_back(one);
+  else if (!split_statements(sql, settings, ranges, error)) {
     result.parsed = false;
     return result;
   }

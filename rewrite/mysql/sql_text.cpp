@@ -47,12 +47,13 @@ std::string quote_identifier(std::string_view name) {
   return out + "`";
 }
 
-std::string fold(std::string_view name) {
-  std::string u(name);
-  for (char& c : u)
+std::string fold(std::string&& name) {
+  for (char& c : name)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  return u;
+  return std::move(name);
 }
+
+std::string fold(std::string_view name) { return fold(std::string(name)); }
 
 Range expression_range(const Tree& tree, NodeId id) {
   const Node& n = tree.node(id);

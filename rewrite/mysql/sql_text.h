@@ -41,6 +41,8 @@ class TextEdits {
 std::string quote_identifier(std::string_view name);
 // ASCII upper case: MySQL compares column names (and, here, table names) without case.
 std::string fold(std::string_view name);
+std::string fold(std::string&& name);  // in place: fold(identifier_value(x)) makes one string
+inline std::string fold(const char* name) { return fold(std::string_view(name)); }
 
 // The byte range of an expression node in the statement's text. A kSubquery's own range starts
 // after its '(' (the parser's), so it is given as its query's, to be parenthesised.

@@ -104,7 +104,7 @@ std::string refusal_for(ProtobufCMessage* stmt, const ResolvedMigration& m) {
             if (written.empty() && names_table(rv, *t)) written = t->name;
       } else if (const std::string_view body = function_body(f); Prefilter::may_write(body)) {
         for (const auto* t : {&m.spec.old_table, &m.spec.new_table})
-          if (written.empty() && Prefilter::contains_word(body, Prefilter::lower_case(t->name))) written = t->name;
+          if (written.empty() && Prefilter::contains_name(body, t->name)) written = t->name;
       }
       if (!written.empty()) {
         std::string_view schema, name;
@@ -123,7 +123,7 @@ std::string refusal_for(ProtobufCMessage* stmt, const ResolvedMigration& m) {
       for (const auto& w : m.server_writers)
         if (is_routine(w)) named.push_back(w.object.name);
       for (const auto& n : named) {
-        if (!Prefilter::contains_word(body, Prefilter::lower_case(n))) continue;
+        if (!Prefilter::contains_name(body, n)) continue;
         out = "a DO block that names " + n + " writes it" + kCannotMirror;
         return WalkAction::kStop;
       }

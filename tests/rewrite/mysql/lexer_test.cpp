@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/rewrite/mysql/corpus.h"
+
 namespace switchyard::rewrite::mysql {
 namespace {
 
@@ -142,6 +144,36 @@ TEST(MysqlSplitStatements, AStatementInsideAVersionedComment) {
   ASSERT_TRUE(split_statements(sql, {}, out, error));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(sql.substr(out[0].begin, out[0].end - out[0].begin), "SET NAMES utf8");
+}
+
+// The shortcut split_statements is skipped for: where it answers, the split gives that one
+// statement, over the corpus and variants of it with trailing space, comments and semicolons.
+TEST(MysqlSplitStatements, TheSingleStatementShortcutAgreesWithTheSplit) {
+  std::vector<std::string> texts = {"SELECT 1", "UPDATE t SET a = '--' WHERE b = \"#\"", "x", " SELECT 1", "SELECT 1 \n\t",
+                                    "SELECT 'a;b'", "SELECT 1 # c", "SELECT 1 -- c", "SELECT /* c */ 1", "/*!40101 SET x=1 */",
+                                    "SELECT 'unterminated", "SELECT `a``b` FROM t", ""};
+  for (const auto& c : testing::read_corpus(std::string(SWITCHYARD_SOURCE_DIR) + "/tests/rewrite/mysql/corpus")) {
+    texts.push_back(c.sql);
+    texts.push_back(c.sql + "  \n");
+    texts.push_back(c.sql + " -- trailing");
+    texts.push_back(c.sql + ";");
+  }
+  int shortcuts = 0;
+  for (const std::string& sql : texts) {
+    StatementRange one;
+    if (!single_statement(sql, one)) continue;
+    ++shortcuts;
+    std::vector<StatementRange> split;
+    std::string error;
+    if (!split_statements(sql, {}, split, error)) continue;  // malformed: the parse reports it instead
+    ASSERT_EQ(split.size(), 1u) << sql;
+    EXPECT_EQ(split[0].begin, one.begin) << sql;
+    EXPECT_EQ(split[0].end, one.end) << sql;
+  }
+  EXPECT_GT(shortcuts, 100);
+  StatementRange one;
+  for (const char* sql : {" SELECT 1", "SELECT 1 # c", "SELECT 1 -- c", "SELECT /* c */ 1", "SELECT 1;", "", "`t`"})
+    EXPECT_FALSE(single_statement(sql, one)) << sql;
 }
 
 TEST(MysqlKeywords, LookupIgnoresCaseAndKnowsReservedWords) {
