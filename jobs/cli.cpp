@@ -26,7 +26,7 @@ int usage(const std::string& problem) {
                "usage: switchyard backfill --config FILE MIGRATION [--reverse] [--batch-rows N] [--batch-seconds S]\n"
                "                           [--pause-ms N] [--max-latency-ms N] [--max-lag-ms N [--replica HOST:PORT]...]\n"
                "                           [--restart]\n"
-               "       switchyard verify   --config FILE MIGRATION [--chunk-rows N] [--samples N] [--restart]\n"
+               "       switchyard verify   --config FILE MIGRATION [--reverse] [--chunk-rows N] [--samples N] [--restart]\n"
                "       switchyard expand   --config FILE MIGRATION [--dry-run] [--type COLUMN=TYPE]...\n"
                "                           [--lock-timeout-ms N] [--retries N]\n"
                "       switchyard contract --config FILE MIGRATION [--dry-run] [--backup] [--force] [--lock-timeout-ms N]\n"
@@ -65,6 +65,7 @@ std::string parse(int argc, char** argv, Args& a) {
     else if (bf && arg == "--reverse") a.backfill.direction = Direction::kReverse;
     else if (bf && arg == "--restart") a.backfill.restart = true;
     else if (vf && arg == "--restart") a.verify.restart = true;
+    else if (vf && arg == "--reverse") a.verify.direction = Direction::kReverse;
     else if (bf && arg == "--batch-rows") problem = value(1, v), a.backfill.batch_rows = static_cast<int64_t>(v);
     else if (bf && arg == "--batch-seconds") problem = value(0.001, v), a.backfill.batch_seconds = v;
     else if (bf && arg == "--pause-ms") problem = value(0, v), a.backfill.pause_ms = static_cast<int>(v);

@@ -1,7 +1,7 @@
 // The job subcommands of the switchyard binary:
 //   switchyard backfill --config FILE MIGRATION [--reverse] [--batch-rows N] [--batch-seconds S]
 //                       [--pause-ms N] [--max-latency-ms N] [--max-lag-ms N] [--restart]
-//   switchyard verify   --config FILE MIGRATION [--chunk-rows N] [--samples N] [--restart]
+//   switchyard verify   --config FILE MIGRATION [--reverse] [--chunk-rows N] [--samples N] [--restart]
 //   switchyard expand   --config FILE MIGRATION [--dry-run] [--type COLUMN=TYPE]... [--lock-timeout-ms N] [--retries N]
 //   switchyard contract --config FILE MIGRATION [--dry-run] [--backup] [--lock-timeout-ms N] [--retries N]
 // Exit status: 0 success (verify: everything matches); 1 the job failed (verify: differences

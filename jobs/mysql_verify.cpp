@@ -26,8 +26,12 @@ std::string join_key(const std::vector<std::string>& key) {
 VerifyReport run_mysql_verify(const config::Config& config, const std::string& migration, const VerifyOptions& o,
                               ProgressBoard& progress, std::atomic<bool>& stop) {
   VerifyReport r;
+  r.reverse = o.direction == Direction::kReverse;
+  // In reverse the job walks the new table and checks the old one against down(new row); it has
+  // a lock and a checkpoint of its own.
+  const std::string job_name = r.reverse ? "verify_reverse" : "verify";
   ProgressSnapshot snap;
-  snap.job = "verify " + migration;
+  snap.job = std::string(r.reverse ? "verify --reverse " : "verify ") + migration;
   snap.changed_label = "differing";
   const auto started = Clock::now();
   auto publish = [&](const std::string& stage) {
@@ -44,9 +48,10 @@ VerifyReport run_mysql_verify(const config::Config& config, const std::string& m
   };
   MysqlJob job;
   std::string error;
-  if (!open_mysql_job(config, migration, Direction::kForward, "verify", "verify", job, error)) return fail(error);
-  // Column kinds: both lists, over the one row. Table kinds: the new row against up(old row),
-  // and then new rows with no old row.
+  if (!open_mysql_job(config, migration, o.direction, job_name, "verify", job, error)) return fail(error);
+  // Column kinds: both lists, over the one row, whichever the direction. Table kinds: the
+  // target's row against the mapping of the source's (new against up(old), or in reverse old
+  // against down(new)), and then target rows with no source row.
   const bool two_tables = !job.spec.same_table();
   std::vector<TargetColumn> checked = job.spec.columns;
   if (job.has_reverse && !two_tables)
@@ -57,7 +62,7 @@ VerifyReport run_mysql_verify(const config::Config& config, const std::string& m
   for (const std::string& ddl : mysql_verify_checkpoint_ddl())
     if (catalog::MysqlResult c = job.exec(ddl); !c.ok) return fail(std::string("cannot create the checkpoint table ") +
                                                                    kMysqlVerifyCheckpointTable + ": " + c.error);
-  const std::string mig = job.literal(migration), host = job.literal(host_name());
+  const std::string mig = job.literal(r.reverse ? migration + ":reverse" : migration), host = job.literal(host_name());
   catalog::MysqlResult cp = job.exec(mysql_verify_checkpoint_load(mig, job.spec.key.size(), o.samples));
   if (!cp.ok) return fail("cannot read the checkpoint: " + cp.error);
   if (!cp.rows.empty() && cp.rows[0][0].value_or("") == "compare" && !o.restart) {

@@ -16,14 +16,18 @@ namespace switchyard::jobs {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-const char kJob[] = "verify";
+std::string verify_job(Direction d) { return d == Direction::kReverse ? "verify_reverse" : "verify"; }
+// The shape checked against the mapping of the other: "new" forward, "old" in reverse.
+const char* checked_shape(Direction d) { return d == Direction::kReverse ? "old" : "new"; }
 
 class Verifier {
  public:
-  Verifier(const VerifyOptions& o, ProgressBoard& p, std::atomic<bool>& stop) : o_(o), progress_(p), stop_(stop) {}
+  Verifier(const VerifyOptions& o, ProgressBoard& p, std::atomic<bool>& stop)
+      : o_(o), progress_(p), stop_(stop), job_(verify_job(o.direction)), shape_(checked_shape(o.direction)) {}
 
   VerifyReport run(const config::Config& config, const std::string& name) {
-    snap_.job = "verify " + name;
+    r_.reverse = o_.direction == Direction::kReverse;
+    snap_.job = std::string(r_.reverse ? "verify --reverse " : "verify ") + name;
     snap_.changed_label = "differing";
     if (!setup(config, name)) return fail();
     bool last = false;
@@ -44,14 +48,14 @@ class Verifier {
   bool setup(const config::Config& config, const std::string& name) {
     rewrite::ResolvedMigration m;
     if (!resolve_migration(config, name, false, m, r_.error)) return false;
-    auto spec = make_job_spec(m, Direction::kForward);
+    auto spec = make_job_spec(m, o_.direction);
     if (!spec.spec) return set_error(spec.error);
     spec_ = *spec.spec;
     db_ = Db::connect(config.control, "switchyard " + snap_.job, r_.error);
-    if (!db_ || !ensure_checkpoint_table(*db_, name, r_.error) || !try_job_lock(*db_, kJob, name, "verify", r_.error))
+    if (!db_ || !ensure_checkpoint_table(*db_, name, r_.error) || !try_job_lock(*db_, job_, name, "verify", r_.error))
       return false;
     Checkpoint cp;
-    if (!read_checkpoint(*db_, name, kJob, cp, r_.error)) return false;
+    if (!read_checkpoint(*db_, name, job_, cp, r_.error)) return false;
     if (cp.exists && cp.stage == "compare" && !o_.restart) {
       lo_ = cp.last_key;
       r_.rows = cp.rows_done;
@@ -63,9 +67,9 @@ class Verifier {
       note("resuming " + snap_.job + " from its checkpoint: " + std::to_string(cp.rows_done) + " rows compared, after key " +
            text_array_literal(lo_));
     } else {
-      QueryResult r = db_->exec(checkpoint_start(name), {kJob, host_name()});
+      QueryResult r = db_->exec(checkpoint_start(name), {job_, host_name()});
       if (!r.ok()) return set_error("cannot write the checkpoint: " + r.error());
-      QueryResult stage = db_->exec("UPDATE " + checkpoint_table(name) + " SET stage = 'compare' WHERE job = $1", {kJob});
+      QueryResult stage = db_->exec("UPDATE " + checkpoint_table(name) + " SET stage = 'compare' WHERE job = $1", {job_});
       if (!stage.ok()) return set_error("cannot write the checkpoint: " + stage.error());
     }
     QueryResult est = db_->exec(estimated_rows(), {qualified(spec_.source)});
@@ -111,7 +115,7 @@ class Verifier {
     QueryResult rows_differing = db_->exec(same_table_chunk_samples(spec_, !lo_.empty(), has_hi), params);
     if (!rows_differing.ok()) return set_error("reading differing rows: " + rows_differing.error());
     for (int i = 0; i < rows_differing.rows(); ++i)
-      r_.samples.push_back("key " + rows_differing.value(i, 0) + ": expected " + rows_differing.value(i, 1) + ", new " +
+      r_.samples.push_back("key " + rows_differing.value(i, 0) + ": expected " + rows_differing.value(i, 1) + ", " + shape_ + " " +
                            (rows_differing.is_null(i, 2) ? "NULL" : rows_differing.value(i, 2)));
     return true;
   }
@@ -133,12 +137,12 @@ class Verifier {
       const bool in_old = !d.is_null(i, 1), in_new = !d.is_null(i, 2);
       std::string what;
       if (in_old && in_new) ++r_.mismatched, what = "mismatched";
-      else if (in_old) ++r_.missing, what = "missing in new";
-      else ++r_.extra, what = "extra in new";
+      else if (in_old) ++r_.missing, what = "missing in " + shape_;
+      else ++r_.extra, what = "extra in " + shape_;
       bad_source_rows += in_old ? 1 : 0;
       if (static_cast<int>(r_.samples.size()) < o_.samples)
         r_.samples.push_back("key " + d.value(i, 0) + " (" + what + "): expected " + (in_old ? d.value(i, 1) : "no row") +
-                             ", new " + (in_new ? d.value(i, 2) : "no row"));
+                             ", " + shape_ + " " + (in_new ? d.value(i, 2) : "no row"));
     }
     r_.matching += source_rows - bad_source_rows;
     return true;
@@ -146,7 +150,7 @@ class Verifier {
 
   bool save(const std::string& stage) {
     QueryResult r = db_->exec(checkpoint_update_verify(spec_.migration),
-                              {kJob, stage, lo_.empty() ? Param() : Param(text_array_literal(lo_)), std::to_string(r_.rows),
+                              {job_, stage, lo_.empty() ? Param() : Param(text_array_literal(lo_)), std::to_string(r_.rows),
                                std::to_string(r_.matching), std::to_string(r_.mismatched), std::to_string(r_.missing),
                                std::to_string(r_.extra), text_array_literal(r_.samples)});
     if (!r.ok()) return set_error("cannot write the checkpoint: " + r.error());
@@ -185,6 +189,8 @@ class Verifier {
   ProgressSnapshot snap_;
   Clock::time_point started_ = Clock::now();
   int64_t rows_at_start_ = 0;
+  const std::string job_;    // the checkpoint's and the lock's job: "verify" or "verify_reverse"
+  const std::string shape_;  // the shape checked: "new", or "old" in reverse
 };
 
 }  // namespace
@@ -197,9 +203,11 @@ VerifyReport run_verify(const config::Config& config, const std::string& migrati
 }
 
 std::string describe(const VerifyReport& r, const std::string& migration) {
-  std::string out = "verify " + migration + ": " + std::to_string(r.rows) + " rows compared: " + std::to_string(r.matching) +
-                    " matching, " + std::to_string(r.mismatched) + " mismatched, " + std::to_string(r.missing) +
-                    " missing in new, " + std::to_string(r.extra) + " extra in new\n";
+  const std::string shape = checked_shape(r.reverse ? Direction::kReverse : Direction::kForward);
+  std::string out = std::string(r.reverse ? "verify --reverse " : "verify ") + migration + ": " + std::to_string(r.rows) +
+                    " rows compared: " + std::to_string(r.matching) + " matching, " + std::to_string(r.mismatched) +
+                    " mismatched, " + std::to_string(r.missing) + " missing in " + shape + ", " + std::to_string(r.extra) +
+                    " extra in " + shape + "\n";
   for (const auto& s : r.samples) out += "  " + s + "\n";
   if (!r.completed) out += "verify did not complete" + (r.error.empty() ? std::string() : ": " + r.error) + "\n";
   else out += r.clean() ? "OK: the shapes match\n" : "DIFFERENT: the shapes do not match\n";

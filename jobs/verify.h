@@ -14,11 +14,16 @@
 #include <vector>
 
 #include "config/config.h"
+#include "jobs/job_spec.h"
 #include "jobs/progress.h"
 
 namespace switchyard::jobs {
 
 struct VerifyOptions {
+  // kForward: the new shape against up(old row), walking the old shape. kReverse (--reverse,
+  // before a rollback from new_only, after backfill --reverse): the old shape against
+  // down(new row), walking the new shape; "missing" and "extra" then mean in the old shape.
+  Direction direction = Direction::kForward;
   int64_t chunk_rows = 10000;
   int samples = 10;      // at most this many differing rows are described
   bool restart = false;  // ignore an unfinished checkpoint
@@ -29,7 +34,8 @@ struct VerifyOptions {
 struct VerifyReport {
   bool completed = false;  // every chunk was compared (false on error or stop)
   std::string error;
-  int64_t rows = 0;        // old-shape rows compared
+  bool reverse = false;    // compared the old shape against down(new row)
+  int64_t rows = 0;        // rows of the shape walked (the old one; the new one when reverse)
   int64_t matching = 0, mismatched = 0, missing = 0, extra = 0;
   std::vector<std::string> samples;  // "key (7): expected (...) new (...)"
   bool clean() const { return completed && mismatched == 0 && missing == 0 && extra == 0; }

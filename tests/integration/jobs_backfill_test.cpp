@@ -154,9 +154,15 @@ TEST(JobsBackfill, ChangeColumnForwardThenReverse) {
   const CommandResult again = config->run("backfill", "accounts-include-bool");
   EXPECT_TRUE(contains(again.out, "0 rows written")) << again.describe();
 
-  // After new_only the old column went stale; --reverse fills it back through `down`.
+  // After new_only the old column went stale; verify --reverse finds it, --reverse fills it
+  // back through `down`.
   exec(direct.get(), "UPDATE accounts SET include = NULL WHERE aid % 2 = 0");
   ASSERT_TRUE(config->rewrite(with_phase(kIncludeBool, "new_only"), error)) << error;
+  const CommandResult stale = config->run("verify", "accounts-include-bool", {"--reverse"});
+  EXPECT_EQ(stale.exit_code, 1) << stale.describe();
+  EXPECT_TRUE(contains(stale.out, "verify --reverse accounts-include-bool: 5000 rows compared: 2500 matching, 0 mismatched, "
+                                  "2500 missing in old"))
+      << stale.describe();
   const CommandResult refused = config->run("backfill", "accounts-include-bool");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_TRUE(contains(refused.err, "is in phase new_only")) << refused.describe();
@@ -166,6 +172,9 @@ TEST(JobsBackfill, ChangeColumnForwardThenReverse) {
   EXPECT_EQ(query_value(direct.get(), "SELECT count(*) FROM accounts WHERE include IS DISTINCT FROM "
                                       "CASE WHEN include_bool THEN 'X' ELSE '' END"),
             "0");
+  const CommandResult clean = config->run("verify", "accounts-include-bool", {"--reverse"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.describe();
+  EXPECT_TRUE(contains(clean.out, "5000 matching, 0 mismatched, 0 missing in old")) << clean.describe();
 }
 
 TEST(JobsBackfill, OnlyOneBackfillOfAMigrationRunsAtATime) {

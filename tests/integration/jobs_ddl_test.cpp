@@ -233,6 +233,23 @@ TEST(JobsTables, RenameTableAndCopyTableFromExpandToContract) {
   ASSERT_EQ(config->run("backfill", "account-split").exit_code, 0);
   EXPECT_EQ(config->run("verify", "account-split").exit_code, 0);
 
+  // verify --reverse: the old table against down(new row), as a rollback would leave it. down
+  // maps ASSET back to CHECKING, so the 1000 SAVINGS accounts would not come back as they were;
+  // an old row gone and one the new table lacks are found too.
+  exec(direct.get(), "DELETE FROM legacy_accounts WHERE id = 3; INSERT INTO legacy_accounts VALUES (9998, 'old only', 1, 'CHECKING')");
+  const CommandResult reverse = config->run("verify", "account-split", {"--reverse", "--chunk-rows", "700", "--samples", "3"});
+  EXPECT_EQ(reverse.exit_code, 1) << reverse.describe();
+  EXPECT_TRUE(contains(reverse.out, "verify --reverse account-split: 3000 rows compared: 1999 matching, 1000 mismatched, "
+                                    "1 missing in old, 1 extra in old"))
+      << reverse.describe();
+  EXPECT_TRUE(contains(reverse.out, "key (1) (mismatched): expected (1,CHECKING,\"acct 1\",1), old (1,SAVINGS,\"acct 1\",1)"))
+      << reverse.describe();
+  // The forward verify keeps its own checkpoint: still clean but for the two planted old rows.
+  const CommandResult forward = config->run("verify", "account-split");
+  EXPECT_TRUE(contains(forward.out, "2999 matching, 0 mismatched, 1 missing in new, 1 extra in new")) << forward.describe();
+  exec(direct.get(), "DELETE FROM legacy_accounts WHERE id = 9998; INSERT INTO legacy_accounts VALUES (3, 'acct 3', 3, 'CHECKING')");
+  EXPECT_EQ(config->run("verify", "account-split").exit_code, 0);
+
   // contract: the old tables go; the serial's sequence now belongs to invoices.
   ASSERT_TRUE(config->rewrite(all_phases(kTableMigrations, "new_only"), error)) << error;
   for (const char* m : {"invoices", "account-split"}) {

@@ -468,6 +468,22 @@ TEST_F(MariaDbTableBackfill, CopyTableUnderRacingWritersLeavesTheNewTableExactly
   ASSERT_EQ(again.exit_code, 0) << again.describe();
   EXPECT_NE(again.out.find(", 3 rows written"), std::string::npos) << again.out;
   EXPECT_EQ(copy_differences(), "0/0");
+
+  // verify --reverse: the old table against down(new row). down inverts up on 'S' and 'C', so
+  // it is clean; then an old row changed, one gone and one the new table lacks.
+  const CommandResult reverse = config.run("verify", "tb-copy", {"--reverse", "--chunk-rows", "3000"});
+  EXPECT_EQ(reverse.exit_code, 0) << reverse.describe();
+  EXPECT_NE(reverse.out.find("verify --reverse tb-copy: "), std::string::npos) << reverse.out;
+  EXPECT_NE(reverse.out.find("0 mismatched, 0 missing in old, 0 extra in old"), std::string::npos) << reverse.out;
+  const std::string odd = value("SELECT MIN(id) FROM app.tb_legacy WHERE id >= 5000");
+  const std::string lost = value("SELECT MIN(id) FROM app.tb_legacy WHERE id > " + odd);
+  run_all({"UPDATE app.tb_legacy SET accttype = 'X' WHERE id = " + odd, "DELETE FROM app.tb_legacy WHERE id = " + lost,
+           "INSERT INTO app.tb_legacy VALUES (960000, 'old only', 'S')"});
+  const CommandResult reverse_dirty = config.run("verify", "tb-copy", {"--reverse", "--chunk-rows", "3000"});
+  EXPECT_EQ(reverse_dirty.exit_code, 1) << reverse_dirty.describe();
+  EXPECT_NE(reverse_dirty.out.find("1 mismatched, 1 missing in old, 1 extra in old"), std::string::npos) << reverse_dirty.out;
+  EXPECT_NE(reverse_dirty.out.find("key '" + odd + "': expected "), std::string::npos) << reverse_dirty.out;
+  EXPECT_NE(reverse_dirty.out.find("'X'"), std::string::npos) << reverse_dirty.out;
 }
 
 TEST_F(MariaDbTableBackfill, RenameTableResumesAfterSigkillAndCopiesEveryColumn) {
