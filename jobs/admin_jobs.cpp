@@ -29,7 +29,10 @@ AdminJobs::~AdminJobs() {
 }
 
 std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std::string& migration) {
-  if (kind != "backfill" && kind != "verify") return {404, error_json("no job kind " + kind)};
+  const bool backfill = kind == "backfill" || kind == "backfill_reverse";
+  if (!backfill && kind != "verify" && kind != "verify_reverse") return {404, error_json("no job kind " + kind)};
+  const Direction direction = kind.size() > 8 && kind.compare(kind.size() - 8, 8, "_reverse") == 0 ? Direction::kReverse
+                                                                                                  : Direction::kForward;
   const config::Config config = current_config_();
   bool known = false;
   for (const auto& m : config.migrations) known = known || m.name == migration;
@@ -43,18 +46,22 @@ std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std:
   if (slot && slot->thread.joinable()) slot->thread.join();
   slot = std::make_unique<Job>();
   Job* job = slot.get();
-  job->thread = std::thread([this, job, config, migration, kind] {
+  job->thread = std::thread([this, job, config, migration, backfill, direction] {
     bool ok = false, stopped = false;
     std::string error;
     std::optional<VerifyReport> report;
     // run_backfill and run_verify take the MySQL path under protocol: mysql.
-    if (kind == "backfill") {
-      const BackfillResult r = run_backfill(config, migration, BackfillOptions{}, job->progress, job->stop);
+    if (backfill) {
+      BackfillOptions options;
+      options.direction = direction;
+      const BackfillResult r = run_backfill(config, migration, options, job->progress, job->stop);
       ok = r.ok;
       stopped = r.stopped;
       error = r.error;
     } else {
-      const VerifyReport r = run_verify(config, migration, VerifyOptions{}, job->progress, job->stop);
+      VerifyOptions options;
+      options.direction = direction;
+      const VerifyReport r = run_verify(config, migration, options, job->progress, job->stop);
       ok = r.error.empty();
       stopped = ok && !r.completed;
       error = r.error;

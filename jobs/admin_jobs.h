@@ -1,6 +1,7 @@
 // Jobs run inside the proxy, for the admin API: POST /migrations/NAME/backfill and
 // POST /migrations/NAME/verify start one on a thread of its own (with the default options of
-// `switchyard backfill` and `switchyard verify`), GET /status shows each one's progress. One job
+// `switchyard backfill` and `switchyard verify`; /backfill_reverse and /verify_reverse, those of
+// `--reverse`), GET /status shows each one's progress. One job
 // of each kind per migration at a time (the job's advisory lock also keeps out a `switchyard
 // backfill` on another host). Thread-safe.
 #pragma once
@@ -29,7 +30,7 @@ class AdminJobs {
   // and joins them.
   ~AdminJobs();
 
-  // `kind` is "backfill" or "verify". 202 and the job as JSON; 404 for an unknown migration or
+  // `kind` is "backfill", "verify", "backfill_reverse" or "verify_reverse". 202 and the job as JSON; 404 for an unknown migration or
   // kind; 409 if that job of that migration is already running; 501 under protocol: mysql (not yet).
   std::pair<int, std::string> start(const std::string& kind, const std::string& migration);
   std::pair<int, std::string> start_backfill(const std::string& migration) { return start("backfill", migration); }

@@ -21,7 +21,7 @@ std::pair<std::string, std::string> job_of(std::string_view path) {
   const size_t slash = path.find('/');
   if (slash == 0 || slash == std::string_view::npos) return {};
   const std::string_view kind = path.substr(slash + 1);
-  if (kind != "backfill" && kind != "verify") return {};
+  if (kind != "backfill" && kind != "verify" && kind != "backfill_reverse" && kind != "verify_reverse") return {};
   return {std::string(path.substr(0, slash)), std::string(kind)};
 }
 
@@ -60,7 +60,8 @@ AdminResponse handle_admin_request(const AdminRequest& request, const AdminView&
     response.www_authenticate = "Bearer realm=\"switchyard\"";
     return response;
   }
-  // POST /migrations/NAME/backfill (or /verify) starts a job inside the proxy (GET /status shows it).
+  // POST /migrations/NAME/backfill (or /verify, /backfill_reverse, /verify_reverse) starts a job
+  // inside the proxy (GET /status shows it).
   const auto [job, job_kind] = job_of(path);
   const bool history = path == "/status/history" && view.history_json;
   const bool known = path == "/" || path == "/healthz" || path == "/status" || history || path == "/metrics" ||
