@@ -23,7 +23,8 @@ struct Walk {
   const Tree& t;
   std::set<std::string> ctes;        // folded
   std::set<NodeId> targets;          // kTable nodes that are write targets
-  std::set<std::string> referenced;  // folded columns named anywhere
+  std::set<std::string> referenced;  // folded columns named anywhere (filled when first needed)
+  bool referenced_known = false;
   bool star = false;
 };
 
@@ -56,9 +57,17 @@ ReadEdit route_reads(const Tree& t, const std::vector<ColumnMigration>& migratio
   ReadEdit out;
   const NodeId root = t.root();
   if (root == kNoNode) return out;
-  Walk w{t, {}, {}, {}, false};
+  Walk w{t, {}, {}, {}, false, false};
   collect(w, root);
-  for (const ColumnRef& r : column_refs(t, root, true)) w.referenced.insert(r.column);
+  // Every column the statement names, gathered only when a read of a migrated table asks: most
+  // writes read no migrated table, or none whose columns differ between the shapes.
+  const auto referenced = [&](const std::string& folded) {
+    if (!w.referenced_known) {
+      for (const ColumnRef& r : column_refs(t, root, true)) w.referenced.insert(r.column);
+      w.referenced_known = true;
+    }
+    return w.referenced.count(folded) > 0;
+  };
   const Kind kind = t.node(root).kind;
   if (kind == Kind::kUpdate) mark_targets(w, t.child(root, 0));
   if (kind == Kind::kDelete) mark_targets(w, t.child(root, 1));
@@ -81,7 +90,7 @@ ReadEdit route_reads(const Tree& t, const std::vector<ColumnMigration>& migratio
       const bool serve_new = reads_new_shape(spec, cm.index, route);
       const auto& differing = serve_new ? cm.down : cm.up;
       const bool needed = w.star || std::any_of(differing.begin(), differing.end(),
-                                                [&](const Mapping& m) { return w.referenced.count(m.folded) > 0; });
+                                                [&](const Mapping& m) { return referenced(m.folded); });
       if (!needed) continue;
       rel = &cm.migration->old_rel;
       for (const Mapping& m : differing) translated.emplace_back(m.folded, m.expr.text());
@@ -117,7 +126,7 @@ std::vector<NodeId> read_tables(const Tree& t) {
   std::vector<NodeId> out;
   const NodeId root = t.root();
   if (root == kNoNode) return out;
-  Walk w{t, {}, {}, {}, false};
+  Walk w{t, {}, {}, {}, false, false};
   collect(w, root);
   const Kind kind = t.node(root).kind;
   if (kind == Kind::kUpdate) mark_targets(w, t.child(root, 0));
