@@ -15,8 +15,6 @@
 // replies are dropped (protocol/pg/injected_replies.h) but for the INSERT's CommandComplete,
 // which reaches the client as "COPY n"; the COPY's own tag is dropped by the reply tracker
 // (its Completion), so the client sees success only once the mirror has succeeded.
-#include <spdlog/spdlog.h>
-
 #include "protocol/pg/backend.h"
 #include "protocol/pg/frontend.h"
 #include "proxy/pg_pump.h"

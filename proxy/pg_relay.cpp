@@ -155,9 +155,10 @@ Replacement PgSession::inspect_frontend(char type, std::string_view body, const 
     case 'C':
       note_close(body);
       return kKept;
-    case 'E': return inspect_execute(body);
+    // An extended-protocol COPY into a migrated table (pg_copy.cpp); nothing else costs more than a test.
+    case 'E': return tracks_copies_ ? inspect_execute(body) : kKept;
     case 'c':
-    case 'f': return inspect_copy_end(type);
+    case 'f': return copy_running_ ? inspect_copy_end(type) : kKept;
   }
   return kKept;
 }

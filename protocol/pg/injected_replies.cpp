@@ -21,12 +21,14 @@ void InjectedReplies::sent(Request r, bool injected, uint32_t tag) {
     ++back->count;
     return;
   }
-  queue_.push_back(Entry{r, injected, tag, 1, false, {}});
+  queue_.push_back(Entry{r, injected, false, false, tag, 1});
 }
 
 void InjectedReplies::sent_execute(std::string verb) {
   sent(Request::kExecute, true);
-  queue_.back().verb = std::move(verb);
+  if (verb.empty()) return;
+  queue_.back().has_verb = true;
+  verbs_.push_back(std::move(verb));
 }
 
 void InjectedReplies::syncs_ignored(uint64_t n) {
@@ -50,6 +52,7 @@ void InjectedReplies::pop_one(std::vector<Outcome>& outcomes, bool ok) {
     if (e.kind == Request::kBind) --injected_binds_;
     if (e.kind == Request::kExecute) --injected_executes_;
   }
+  if (e.has_verb) verbs_.pop_front();
   if (e.tag != 0) outcomes.push_back(Outcome{e.tag, ok});
   if (--e.count == 0) queue_.pop_front();
   else e.failed = false;
@@ -86,7 +89,7 @@ InjectedReplies::Verdict InjectedReplies::on_backend(char type, std::string_view
     case 'C': {
       if (front.kind == Request::kQuery && injected) return Verdict::kDrop;
       if (front.kind != Request::kExecute || !injected) return Verdict::kKeep;
-      std::string verb = std::move(front.verb);
+      std::string verb = front.has_verb ? std::move(verbs_.front()) : std::string();
       pop_one(outcomes, true);
       if (verb.empty()) return Verdict::kDrop;
       // CommandComplete's body is the tag and its terminating NUL.

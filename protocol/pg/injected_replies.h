@@ -81,16 +81,17 @@ class InjectedReplies {
   struct Entry {
     Request kind;
     bool injected;
+    bool failed;    // a Query: an ErrorResponse came
+    bool has_verb;  // an injected Execute whose tag the client gets, with verbs_.front()
     uint32_t tag;
     uint64_t count;
-    bool failed = false;  // a Query: an ErrorResponse came
-    std::string verb;     // an injected Execute: its tag's verb for the client (empty: dropped)
   };
   void pop_one(std::vector<Outcome>& outcomes, bool ok);
   // An extended-protocol error: the server skips every message up to the next Sync.
   void drop_to_sync(std::vector<Outcome>& outcomes);
 
   std::deque<Entry> queue_;
+  std::deque<std::string> verbs_;  // of the entries with has_verb, in order (kept apart: entries stay small)
   uint64_t injected_pending_ = 0;
   uint64_t injected_queries_ = 0;
   uint64_t injected_binds_ = 0;
