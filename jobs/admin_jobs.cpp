@@ -31,8 +31,7 @@ AdminJobs::~AdminJobs() {
 std::pair<int, std::string> AdminJobs::start(const std::string& kind, const std::string& migration) {
   const bool backfill = kind == "backfill" || kind == "backfill_reverse";
   if (!backfill && kind != "verify" && kind != "verify_reverse") return {404, error_json("no job kind " + kind)};
-  const Direction direction = kind.size() > 8 && kind.compare(kind.size() - 8, 8, "_reverse") == 0 ? Direction::kReverse
-                                                                                                  : Direction::kForward;
+  const Direction direction = kind.ends_with("_reverse") ? Direction::kReverse : Direction::kForward;
   const config::Config config = current_config_();
   bool known = false;
   for (const auto& m : config.migrations) known = known || m.name == migration;

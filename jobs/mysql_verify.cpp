@@ -29,9 +29,8 @@ VerifyReport run_mysql_verify(const config::Config& config, const std::string& m
   r.reverse = o.direction == Direction::kReverse;
   // In reverse the job walks the new table and checks the old one against down(new row); it has
   // a lock and a checkpoint of its own.
-  const std::string job_name = r.reverse ? "verify_reverse" : "verify";
   ProgressSnapshot snap;
-  snap.job = std::string(r.reverse ? "verify --reverse " : "verify ") + migration;
+  snap.job = verify_command(o.direction) + " " + migration;
   snap.changed_label = "differing";
   const auto started = Clock::now();
   auto publish = [&](const std::string& stage) {
@@ -48,7 +47,7 @@ VerifyReport run_mysql_verify(const config::Config& config, const std::string& m
   };
   MysqlJob job;
   std::string error;
-  if (!open_mysql_job(config, migration, o.direction, job_name, "verify", job, error)) return fail(error);
+  if (!open_mysql_job(config, migration, o.direction, verify_job(o.direction), "verify", job, error)) return fail(error);
   // Column kinds: both lists, over the one row, whichever the direction. Table kinds: the
   // target's row against the mapping of the source's (new against up(old), or in reverse old
   // against down(new)), and then target rows with no source row.

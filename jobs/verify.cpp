@@ -16,7 +16,6 @@ namespace switchyard::jobs {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-std::string verify_job(Direction d) { return d == Direction::kReverse ? "verify_reverse" : "verify"; }
 // The shape checked against the mapping of the other: "new" forward, "old" in reverse.
 const char* checked_shape(Direction d) { return d == Direction::kReverse ? "old" : "new"; }
 
@@ -27,7 +26,7 @@ class Verifier {
 
   VerifyReport run(const config::Config& config, const std::string& name) {
     r_.reverse = o_.direction == Direction::kReverse;
-    snap_.job = std::string(r_.reverse ? "verify --reverse " : "verify ") + name;
+    snap_.job = verify_command(o_.direction) + " " + name;
     snap_.changed_label = "differing";
     if (!setup(config, name)) return fail();
     bool last = false;
@@ -202,9 +201,13 @@ VerifyReport run_verify(const config::Config& config, const std::string& migrati
   return v.run(config, migration);
 }
 
+std::string verify_job(Direction d) { return d == Direction::kReverse ? "verify_reverse" : "verify"; }
+std::string verify_command(Direction d) { return d == Direction::kReverse ? "verify --reverse" : "verify"; }
+
 std::string describe(const VerifyReport& r, const std::string& migration) {
-  const std::string shape = checked_shape(r.reverse ? Direction::kReverse : Direction::kForward);
-  std::string out = std::string(r.reverse ? "verify --reverse " : "verify ") + migration + ": " + std::to_string(r.rows) +
+  const Direction d = r.reverse ? Direction::kReverse : Direction::kForward;
+  const std::string shape = checked_shape(d);
+  std::string out = verify_command(d) + " " + migration + ": " + std::to_string(r.rows) +
                     " rows compared: " + std::to_string(r.matching) + " matching, " + std::to_string(r.mismatched) +
                     " mismatched, " + std::to_string(r.missing) + " missing in " + shape + ", " + std::to_string(r.extra) +
                     " extra in " + shape + "\n";

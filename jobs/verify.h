@@ -44,6 +44,12 @@ struct VerifyReport {
 VerifyReport run_verify(const config::Config& config, const std::string& migration, const VerifyOptions& options,
                         ProgressBoard& progress, std::atomic<bool>& stop);
 
+// Names shared by both dialects' verify: the checkpoint's and the lock's job ("verify",
+// "verify_reverse") and the command as reports and progress lines name it ("verify",
+// "verify --reverse").
+std::string verify_job(Direction d);
+std::string verify_command(Direction d);
+
 // The report as the CLI prints it (several lines).
 std::string describe(const VerifyReport& r, const std::string& migration);
 
